@@ -1,0 +1,74 @@
+"""`Counter`: one open station store with its services, for the window, the CLI and tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from counterapp import calendar_store, catalogue_store
+from counterapp.cases import CaseService
+from counterapp.catalogue import Catalogue
+from counterapp.clock import Clock
+from counterapp.queue import TicketQueue
+from counterapp.ratings import RatingService
+from counterapp.station import Station, load_station, save_station
+from counterapp.workdays import YearCalendar
+from db.settings import Settings
+from db.store import Store
+
+
+class StationNotConfigured(RuntimeError):
+    """The store has no station yet: the first-run set-up must run."""
+
+
+class Counter:
+    """The station's store and services. Open with `Counter.open(path)`; close when done."""
+
+    def __init__(self, store: Store, clock: Clock) -> None:
+        self.store = store
+        self.clock = clock
+        self.settings = Settings(store)
+        self.catalogue: Catalogue = catalogue_store.ensure_catalogue(store, clock)
+        self.calendar = calendar_store.work_calendar(store)
+        self.queue = TicketQueue(store, clock)
+        self.queue.close_past_days()
+        self.station: Station | None = load_station(store)
+        self._cases: CaseService | None = None
+        self.ratings = RatingService(store, clock, self.calendar)
+
+    @classmethod
+    def open(cls, path: Path | str, clock: Clock | None = None) -> Counter:
+        return cls(Store(path), clock or Clock())
+
+    @property
+    def cases(self) -> CaseService:
+        if self.station is None:
+            raise StationNotConfigured("尚未设置本站信息，请先完成站点设置")
+        if self._cases is None:
+            self._cases = CaseService(self.store, self.clock, self.station.code,
+                                      self.station.level, self.calendar, self.queue)
+        return self._cases
+
+    def configure_station(self, station: Station) -> None:
+        save_station(self.store, station, self.clock)
+        self.station = station
+        self._cases = None
+
+    def import_catalogue(self, path: Path) -> Catalogue:
+        self.catalogue = catalogue_store.import_path(self.store, path, self.clock)
+        return self.catalogue
+
+    def import_calendar_year(self, calendar: YearCalendar) -> None:
+        calendar_store.import_year(self.store, calendar, self.clock)
+        self.calendar = calendar_store.work_calendar(self.store)
+        self.ratings = RatingService(self.store, self.clock, self.calendar)
+        if self._cases is not None:
+            self._cases.set_calendar(self.calendar)
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> Counter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

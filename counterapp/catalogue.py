@@ -1,0 +1,520 @@
+"""Loading and validating the service catalogue.
+
+Two sources give the same `Catalogue`:
+
+* `load_directory(path)` reads a catalogue directory: `catalogue.toml` (metadata, rules,
+  contact, agent materials), `items/*.toml` (the items; files read in name order) and
+  `levels.toml` (the four checklists);
+* `parse_document(doc, source)` reads the canonical dict, e.g. a JSON document pushed by the
+  county; `Catalogue.to_document()` produces that form.
+
+Validation never stops at the first problem: it collects every `Problem` (naming the file
+and the item or level) and raises `CatalogueInvalid` once with all of them.
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+import re
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, TypeVar
+
+from counterapp.catalogue_model import (
+    LEVEL_CODES,
+    Catalogue,
+    Item,
+    ItemKind,
+    Level,
+    LevelMode,
+    Material,
+    MaterialForm,
+    Rules,
+    TimeLimit,
+)
+
+__all__ = [
+    "LEVEL_CODES", "Catalogue", "CatalogueInvalid", "Item", "ItemKind", "Level", "LevelMode",
+    "Material", "MaterialForm", "Problem", "Rules", "TimeLimit", "default_catalogue_dir",
+    "load_directory", "parse_document",
+]
+
+_ITEM_CODE = re.compile(r"^YB(\d{2})(\d{2})$")
+_MATERIAL_KEY = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_DOC_FIELDS = ("catalogue", "items", "levels")
+_META_FIELDS = ("version", "issuer", "is_default", "published", "rules", "contact",
+                "agent_materials")
+_RULE_FIELDS = ("forward_submit_working_days", "supply_missing_working_days",
+                "instant_target_minutes")
+_CONTACT_FIELDS = ("progress_query", "supervision_phone")
+_ITEM_FIELDS = ("code", "main", "sub", "applicants", "kind", "time_limit", "handled_by", "steps",
+                "progress_query", "materials")
+_MATERIAL_FIELDS = ("key", "name", "form", "count", "required", "condition", "obtain")
+_TIME_FIELDS = ("minutes", "working_days")
+_LEVEL_FIELDS = ("name", "items")
+_ENTRY_FIELDS = ("code", "mode")
+_MISSING = object()
+_E = TypeVar("_E", bound=StrEnum)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a catalogue: where (file or document, item or level code) and what."""
+
+    source: str
+    item: str  # item code, level code, or "" for the catalogue as a whole
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.source} [{self.item}]" if self.item else self.source
+        return f"{where}: {self.message}"
+
+
+class CatalogueInvalid(Exception):
+    """A catalogue that failed validation; `problems` lists every problem found."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems = list(problems)
+        lines = "\n".join(f"  - {p}" for p in self.problems)
+        super().__init__(f"catalogue has {len(self.problems)} problem(s):\n{lines}")
+
+
+def _type_name(value: object) -> str:
+    for kind, name in ((bool, "boolean"), (int, "integer"), (float, "float"), (str, "string"),
+                       (list, "array"), (dict, "table"), (datetime, "datetime"), (date, "date")):
+        if isinstance(value, kind):
+            return name
+    return "null" if value is None else type(value).__name__
+
+
+class _Ctx:
+    """Reads typed fields, reporting problems with the current location."""
+
+    def __init__(self, problems: list[Problem], source: str, item: str = "", where: str = ""):
+        self.problems, self.source, self.item, self.where = problems, source, item, where
+
+    def at(self, where: str) -> _Ctx:
+        """A context one step deeper, e.g. "material 'identity'"."""
+        return _Ctx(self.problems, self.source, self.item,
+                    f"{self.where}, {where}" if self.where else where)
+
+    def for_item(self, item: str) -> _Ctx:
+        return _Ctx(self.problems, self.source, item)
+
+    def report(self, message: str) -> None:
+        text = f"{self.where}: {message}" if self.where else message
+        self.problems.append(Problem(self.source, self.item, text))
+
+    def table(self, value: object, what: str) -> dict[str, Any] | None:
+        if isinstance(value, dict):
+            return value
+        self.report(f"{what} must be a table, got {_type_name(value)}")
+        return None
+
+    def known_fields(self, table: dict[str, Any], allowed: tuple[str, ...]) -> None:
+        for name in table:
+            if name not in allowed:
+                self.report(f"unknown field {name!r} (allowed: {', '.join(allowed)})")
+
+    def raw(self, table: dict[str, Any], name: str, optional: bool = False) -> Any:
+        """The field's value, or _MISSING (reported unless the field is optional)."""
+        if name in table and not (optional and table[name] is None):
+            return table[name]
+        if not optional:
+            self.report(f"missing field {name!r}")
+        return _MISSING
+
+    def _is(self, value: object, kind: type, label: str, name: str) -> bool:
+        if isinstance(value, kind) and not (kind is int and isinstance(value, bool)):
+            return True
+        self.report(f"field {name!r} must be {label}, got {_type_name(value)}")
+        return False
+
+    def text(self, table: dict[str, Any], name: str, optional: bool = False) -> str | None:
+        value = self.raw(table, name, optional)
+        if value is _MISSING or not self._is(value, str, "a string", name):
+            return None
+        if not value.strip():
+            self.report(f"field {name!r} must not be empty")
+            return None
+        return value
+
+    def number(self, table: dict[str, Any], name: str) -> int | None:
+        """A required positive integer."""
+        value = self.raw(table, name)
+        if value is _MISSING or not self._is(value, int, "an integer", name):
+            return None
+        if value <= 0:
+            self.report(f"field {name!r} must be positive, got {value}")
+            return None
+        return value
+
+    def flag(self, table: dict[str, Any], name: str) -> bool | None:
+        value = self.raw(table, name)
+        return value if value is not _MISSING and self._is(value, bool, "a boolean", name) else None
+
+    def array(self, table: dict[str, Any], name: str, optional: bool = False) -> list[Any] | None:
+        """A list; an optional missing one is empty."""
+        value = self.raw(table, name, optional)
+        if value is _MISSING:
+            return [] if optional else None
+        return value if self._is(value, list, "an array", name) else None
+
+    def subtable(self, table: dict[str, Any], name: str) -> dict[str, Any] | None:
+        value = self.raw(table, name)
+        return None if value is _MISSING else self.table(value, f"field {name!r}")
+
+    def choice(self, table: dict[str, Any], name: str, enum: type[_E],
+               allowed: tuple[_E, ...] | None = None) -> _E | None:
+        value = self.raw(table, name)
+        if value is _MISSING or not self._is(value, str, "a string", name):
+            return None
+        options = allowed or tuple(enum)
+        if value not in {option.value for option in options}:
+            expected = ", ".join(option.value for option in options)
+            self.report(f"field {name!r} has unknown value {value!r} (expected one of: {expected})")
+            return None
+        return enum(value)
+
+    def day(self, table: dict[str, Any], name: str) -> date | None:
+        """A date: a TOML date, or an ISO "YYYY-MM-DD" string (JSON)."""
+        value = self.raw(table, name)
+        if value is _MISSING:
+            return None
+        if isinstance(value, date) and not isinstance(value, datetime):
+            return value
+        if isinstance(value, str):
+            try:
+                return date.fromisoformat(value)
+            except ValueError:
+                pass
+        self.report(f"field {name!r} must be a date (YYYY-MM-DD), got {value!r}")
+        return None
+
+
+def _parse_material(ctx: _Ctx, raw: object, index: int) -> Material | None:
+    table = ctx.at(f"material #{index}").table(raw, "material")
+    if table is None:
+        return None
+    key = table.get("key")
+    ctx = ctx.at(f"material {key!r}" if isinstance(key, str) and key else f"material #{index}")
+    key = ctx.text(table, "key")
+    if key is not None and not _MATERIAL_KEY.match(key):
+        ctx.report("key must be a lowercase slug like 'id-card'")
+    ctx.known_fields(table, _MATERIAL_FIELDS)
+    name, obtain = ctx.text(table, "name"), ctx.text(table, "obtain")
+    form = ctx.choice(table, "form", MaterialForm)
+    count, required = ctx.number(table, "count"), ctx.flag(table, "required")
+    condition = ctx.text(table, "condition", optional=True)
+    if required is False and table.get("condition") is None:
+        ctx.report("a conditional material (required = false) needs a 'condition'")
+    if required is True and table.get("condition") is not None:
+        ctx.report("'condition' is only allowed when required = false")
+    if (key is None or not _MATERIAL_KEY.match(key) or name is None or obtain is None
+            or form is None or count is None or required is None
+            or (condition is None) != required):
+        return None
+    return Material(key, name, form, count, required, condition, obtain)
+
+
+def _parse_time_limit(ctx: _Ctx, raw: object, kind: ItemKind | None) -> TimeLimit | None:
+    ctx = ctx.at("time_limit")
+    table = ctx.table(raw, "time_limit")
+    if table is None:
+        return None
+    ctx.known_fields(table, _TIME_FIELDS)
+    present = [name for name in _TIME_FIELDS if name in table]
+    if len(present) != 1:
+        ctx.report("needs exactly one of 'minutes' or 'working_days'")
+        return None
+    value = ctx.number(table, present[0])
+    expected = {ItemKind.INSTANT: "minutes", ItemKind.PROMISED: "working_days"}.get(kind)
+    if expected is not None and present[0] != expected:
+        ctx.report(f"an item of kind {kind.value!r} needs {expected!r}, not {present[0]!r}")
+        return None
+    return None if value is None else TimeLimit(**{present[0]: value})
+
+
+class _Assembler:
+    """Collects the parts of a catalogue from one or more sources and cross-checks them."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+        self.meta: dict[str, Any] | None = None
+        self.items: dict[str, Item] = {}
+        self.levels: dict[str, Level] | None = None
+        self.item_sources: dict[str, str] = {}  # every item code seen -> its file
+        self.failed_codes: set[str] = set()  # items with problems (already reported)
+        self.unreadable: list[str] = []  # item files, or items, whose codes could not be read
+        self._materials: dict[str, tuple[Material, str]] = {}  # key -> (first seen, where)
+        self._mains: dict[str, tuple[str, str]] = {}  # main number -> (main name, item code)
+
+    def ctx(self, source: str, item: str = "") -> _Ctx:
+        return _Ctx(self.problems, source, item)
+
+    def _materials_of(self, ctx: _Ctx, raws: list[Any], owner: str) -> tuple[Material, ...] | None:
+        """Parse a material list and check each key against the rest of the catalogue."""
+        materials: list[Material] = []
+        ok = True
+        for index, raw in enumerate(raws, start=1):
+            material = _parse_material(ctx, raw, index)
+            if isinstance(raw, dict):
+                self._check_shared(ctx, raw, owner)
+            if material is None:
+                ok = False
+            elif any(m.key == material.key for m in materials):
+                ctx.report(f"material key {material.key!r} appears twice")
+                ok = False
+            else:
+                materials.append(material)
+                self._materials.setdefault(material.key, (material, f"{owner} ({ctx.source})"))
+        return tuple(materials) if ok else None
+
+    def _check_shared(self, ctx: _Ctx, raw: dict[str, Any], owner: str) -> None:
+        """The same key must mean the same name, form and obtain text everywhere."""
+        key = raw.get("key")
+        if not isinstance(key, str) or key not in self._materials:
+            return
+        first, where = self._materials[key]
+        if where == f"{owner} ({ctx.source})":
+            return  # a key repeated inside one list is reported as such
+        diffs = [f"{field} {raw[field]!r} vs {str(getattr(first, field))!r}"
+                 for field in ("name", "form", "obtain")
+                 if isinstance(raw.get(field), str) and raw[field] != getattr(first, field)]
+        if diffs:
+            ctx.report(f"material {key!r} differs from the same key in {where}: "
+                       + "; ".join(diffs))
+
+    def add_meta(self, source: str, raw: object) -> None:
+        ctx = self.ctx(source)
+        table = ctx.table(raw, "catalogue")
+        if table is None:
+            return
+        ctx.known_fields(table, _META_FIELDS)
+        meta: dict[str, Any] = {
+            "version": ctx.text(table, "version"),
+            "issuer": ctx.text(table, "issuer"),
+            "is_default": ctx.flag(table, "is_default"),
+            "published": ctx.day(table, "published"),
+            "rules": None, "progress_query": None, "supervision_phone": None,
+        }
+        if (rules := ctx.subtable(table, "rules")) is not None:
+            rctx = ctx.at("rules")
+            rctx.known_fields(rules, _RULE_FIELDS)
+            values = [rctx.number(rules, name) for name in _RULE_FIELDS]
+            if None not in values:
+                meta["rules"] = Rules(*values)  # type: ignore[arg-type]
+        if (contact := ctx.subtable(table, "contact")) is not None:
+            cctx = ctx.at("contact")
+            cctx.known_fields(contact, _CONTACT_FIELDS)
+            meta["progress_query"] = cctx.text(contact, "progress_query")
+            meta["supervision_phone"] = cctx.text(contact, "supervision_phone")
+        raws = ctx.array(table, "agent_materials", optional=True)
+        meta["agent_materials"] = None if raws is None else self._materials_of(
+            ctx.at("agent_materials"), raws, "agent_materials")
+        if all(value is not None for value in meta.values()):
+            self.meta = meta
+
+    def add_items(self, source: str, raw: object) -> None:
+        if not isinstance(raw, list):
+            self.ctx(source).report(f"'items' must be an array of tables, got {_type_name(raw)}")
+            self.unreadable.append(source)
+            return
+        for index, raw_item in enumerate(raw, start=1):
+            code = raw_item.get("code") if isinstance(raw_item, dict) else None
+            duplicate = isinstance(code, str) and code in self.item_sources
+            item = self._parse_item(self.ctx(source).at(f"item #{index}"), raw_item)
+            if not isinstance(code, str):
+                self.unreadable.append(f"{source} item #{index}")
+            elif duplicate:
+                self.ctx(source, code).report(
+                    f"duplicate item code {code!r} (first defined in {self.item_sources[code]})")
+            else:
+                self.item_sources[code] = source
+                if item is None:
+                    self.failed_codes.add(code)
+                else:
+                    self.items[code] = item
+
+    def _parse_item(self, ctx: _Ctx, raw: object) -> Item | None:
+        table = ctx.table(raw, "item")
+        if table is None:
+            return None
+        code = ctx.text(table, "code")
+        match = _ITEM_CODE.match(code) if code is not None else None
+        if code is not None:
+            ctx = ctx.for_item(code)
+            if not match or "00" in match.groups():
+                ctx.report(f"code {code!r} must be 'YB' + 2-digit main number + 2-digit sub "
+                           "number, both from 01")
+                match = None
+        ctx.known_fields(table, _ITEM_FIELDS)
+        main, sub = ctx.text(table, "main"), ctx.text(table, "sub")
+        if match and main is not None:
+            first_main, first_code = self._mains.setdefault(match[1], (main, code or ""))
+            if first_main != main:
+                ctx.report(f"main number {match[1]} belongs to {first_main!r} ({first_code}), "
+                           f"not {main!r}")
+        applicants, handled_by = ctx.text(table, "applicants"), ctx.text(table, "handled_by")
+        kind = ctx.choice(table, "kind", ItemKind)
+        raw_limit = ctx.raw(table, "time_limit")
+        time_limit = None if raw_limit is _MISSING else _parse_time_limit(ctx, raw_limit, kind)
+        steps = ctx.array(table, "steps")
+        if steps is not None and (not steps or not all(isinstance(s, str) and s.strip()
+                                                       for s in steps)):
+            ctx.report("field 'steps' must be a non-empty array of non-empty strings")
+            steps = None
+        progress_query = ctx.text(table, "progress_query", optional=True)
+        query_ok = progress_query is not None or table.get("progress_query") is None
+        raws = ctx.array(table, "materials", optional=True)
+        materials = None if raws is None else self._materials_of(ctx, raws, f"item {code}")
+        if (match is None or main is None or sub is None or applicants is None or kind is None
+                or time_limit is None or handled_by is None or steps is None or not query_ok
+                or materials is None):
+            return None
+        return Item(match[0], main, sub, applicants, kind, time_limit, handled_by, tuple(steps),
+                    progress_query, materials)
+
+    def add_levels(self, source: str, raw: object) -> None:
+        ctx = self.ctx(source)
+        table = ctx.table(raw, "levels")
+        if table is None:
+            return
+        for code in table:
+            if code not in LEVEL_CODES:
+                ctx.for_item(code).report(
+                    f"unknown level code {code!r} (expected one of: {', '.join(LEVEL_CODES)})")
+        levels: dict[str, Level] = {}
+        for code in LEVEL_CODES:
+            if code not in table:
+                ctx.for_item(code).report(f"level {code!r} is missing")
+            elif (level := self._parse_level(ctx.for_item(code), code, table[code])) is not None:
+                levels[code] = level
+        if len(levels) == len(LEVEL_CODES):
+            self.levels = levels
+
+    def _parse_level(self, ctx: _Ctx, code: str, raw: object) -> Level | None:
+        table = ctx.table(raw, f"level {code!r}")
+        if table is None:
+            return None
+        ctx.known_fields(table, _LEVEL_FIELDS)
+        name, raws = ctx.text(table, "name"), ctx.array(table, "items")
+        ok = name is not None and raws is not None
+        entries: list[tuple[str, LevelMode]] = []
+        for index, raw_entry in enumerate(raws or [], start=1):
+            ectx = ctx.at(f"entry #{index}")
+            entry = ectx.table(raw_entry, "entry")
+            if entry is None:
+                ok = False
+                continue
+            ectx.known_fields(entry, _ENTRY_FIELDS)
+            item_code = ectx.text(entry, "code")
+            if entry.get("mode") == LevelMode.ASSIST.value:
+                ectx.report("mode 'assist' must not be written: every item a level does not "
+                            "list is offered there as assist")
+                mode = None
+            else:
+                mode = ectx.choice(entry, "mode", LevelMode, (LevelMode.HANDLE, LevelMode.COLLECT))
+            if item_code is not None and item_code not in self.items:
+                if item_code not in self.failed_codes:  # else its problems are reported already
+                    hint = (f" (it may be in {', '.join(self.unreadable)}, which could not be "
+                            "read)" if self.unreadable else "")
+                    ectx.report(f"unknown item code {item_code!r}{hint}")
+                item_code = None
+            elif item_code is not None and any(c == item_code for c, _ in entries):
+                ectx.report(f"item {item_code!r} is listed twice")
+                item_code = None
+            if item_code is None or mode is None:
+                ok = False
+            else:
+                entries.append((item_code, mode))
+        return Level(code, name, tuple(entries)) if ok and name is not None else None
+
+    def finish(self) -> Catalogue:
+        if self.problems or self.meta is None or self.levels is None:
+            raise CatalogueInvalid(self.problems)
+        return Catalogue(items=self.items, levels=self.levels, **self.meta)
+
+
+def parse_document(doc: dict[str, Any], source: str) -> Catalogue:
+    """Build a catalogue from its canonical dict (e.g. the JSON document pushed by the county)."""
+    asm = _Assembler()
+    ctx = asm.ctx(source)
+    if ctx.table(doc, "the document") is not None:
+        ctx.known_fields(doc, _DOC_FIELDS)
+        for section in _DOC_FIELDS:
+            if section not in doc:
+                ctx.report(f"missing field {section!r}")
+        if "catalogue" in doc:
+            asm.add_meta(source, doc["catalogue"])
+        if "items" in doc:
+            asm.add_items(source, doc["items"])
+        if "levels" in doc:
+            asm.add_levels(source, doc["levels"])
+    return asm.finish()
+
+
+def _read_toml(ctx: _Ctx, path: Path, sections: tuple[str, ...]) -> dict[str, Any] | None:
+    """Read one TOML file; a missing file, bad syntax or unknown top-level key is a problem."""
+    try:
+        with path.open("rb") as f:
+            data = tomllib.load(f)
+    except FileNotFoundError:
+        ctx.report("file not found")
+        return None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        ctx.report(f"TOML syntax error: {exc}")
+        return None
+    except OSError as exc:
+        ctx.report(f"cannot read the file: {exc}")
+        return None
+    ctx.known_fields(data, sections)
+    return data
+
+
+def load_directory(path: Path) -> Catalogue:
+    """Load and validate a catalogue directory (catalogue.toml, items/*.toml, levels.toml)."""
+    path = Path(path)
+    asm = _Assembler()
+
+    ctx = asm.ctx("catalogue.toml")
+    sections = ("catalogue", "rules", "contact", "agent_materials")
+    data = _read_toml(ctx, path / "catalogue.toml", sections)
+    if data is not None and (meta := ctx.subtable(data, "catalogue")) is not None:
+        # The file keeps [rules], [contact] and [[agent_materials]] beside [catalogue];
+        # the canonical document nests them inside it.
+        meta = dict(meta)
+        for section in sections[1:]:
+            if section in data and section in meta:
+                ctx.report(f"{section!r} is given twice (inside [catalogue] and on its own)")
+            elif section in data:
+                meta[section] = data[section]
+        asm.add_meta(ctx.source, meta)
+
+    item_files = sorted((path / "items").glob("*.toml"))
+    if not item_files:
+        asm.ctx("items/").report("no item files (items/*.toml)")
+    for item_file in item_files:
+        ctx = asm.ctx(f"items/{item_file.name}")
+        data = _read_toml(ctx, item_file, ("items",))
+        if data is None:
+            asm.unreadable.append(ctx.source)
+        elif (items := ctx.array(data, "items")) is not None:
+            asm.add_items(ctx.source, items)
+
+    ctx = asm.ctx("levels.toml")
+    data = _read_toml(ctx, path / "levels.toml", ("levels",))
+    if data is not None and "levels" in data:
+        asm.add_levels(ctx.source, data["levels"])
+    elif data is not None:
+        ctx.report("missing table [levels]")
+    return asm.finish()
+
+
+def default_catalogue_dir() -> Path:
+    """The built-in default catalogue, shipped in the `resources` package."""
+    return Path(str(importlib.resources.files("resources") / "catalogue"))

@@ -1,0 +1,112 @@
+"""The one place that opens the station's SQLite store.
+
+Every connection gets the same pragmas: WAL so the window can read while the sync writes,
+`synchronous=FULL` so a committed case survives a power cut (WAL with NORMAL may lose the last
+commits), foreign keys on, and a busy timeout instead of immediate "database is locked".
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from db import migrations
+from db.migrations import StoreTooNew
+
+__all__ = ["PRAGMAS", "Store", "StoreTooNew", "connect"]
+
+PRAGMAS = (
+    "PRAGMA journal_mode = WAL",
+    "PRAGMA synchronous = FULL",
+    "PRAGMA foreign_keys = ON",
+    "PRAGMA busy_timeout = 5000",
+)
+
+
+def connect(path: Path | str) -> sqlite3.Connection:
+    """A raw connection with the store's pragmas (also used by the benchmark baseline)."""
+    conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+    conn.row_factory = sqlite3.Row
+    for pragma in PRAGMAS:
+        conn.execute(pragma)
+    return conn
+
+
+class Store:
+    """An open, migrated station store. Core services do their SQL through this object."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.conn = connect(self.path)
+        self.db = sqlite_utils.Database(self.conn)
+        try:
+            migrations.upgrade(self.db)
+        except Exception:
+            self.conn.close()
+            raise
+
+    @property
+    def schema_version(self) -> int:
+        return migrations.schema_version(self.db)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Store]:
+        """All-or-nothing: nested calls become savepoints.
+
+        The outer level takes the write lock at once (BEGIN IMMEDIATE), so two writers never
+        deadlock while upgrading a read lock.
+        """
+        if self.conn.in_transaction:
+            with self.db.atomic():
+                yield self
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self
+        except BaseException:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    def execute(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> sqlite3.Cursor:
+        return self.conn.execute(sql, params)
+
+    def one(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> sqlite3.Row | None:
+        return self.conn.execute(sql, params).fetchone()
+
+    def all(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> list[sqlite3.Row]:
+        return self.conn.execute(sql, params).fetchall()
+
+    def scalar(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> Any:
+        row = self.conn.execute(sql, params).fetchone()
+        return None if row is None else row[0]
+
+    def insert(self, table: str, values: dict[str, Any]) -> int:
+        """Insert one row and return its integer primary key."""
+        columns = ", ".join(values)
+        marks = ", ".join(f":{name}" for name in values)
+        cursor = self.conn.execute(f"INSERT INTO {table} ({columns}) VALUES ({marks})", values)
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+    def update(self, table: str, row_id: int, values: dict[str, Any]) -> None:
+        assignments = ", ".join(f"{name} = :{name}" for name in values)
+        self.conn.execute(
+            f"UPDATE {table} SET {assignments} WHERE id = :_row_id", {**values, "_row_id": row_id}
+        )
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

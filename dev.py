@@ -1,0 +1,111 @@
+#!/usr/bin/env python3
+"""Developer entry point: each command sets up everything it needs, then runs.
+
+    python3 dev.py run     start the counter window on a demo station (SQLite store)
+    python3 dev.py test    run the whole test suite (lint included)
+    python3 dev.py bench   print the benchmark figures
+    python3 dev.py lock    re-resolve requirements.lock from pyproject.toml
+
+Only the standard library may be used here: this runs before the virtual environment exists.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+LOCK = ROOT / "requirements.lock"
+STAMP = VENV / ".installed-lock-hash"
+# Debian packages the tests need: a TrueType CJK font for slips and screenshots.
+APT_PACKAGES = ["fonts-wqy-zenhei", "libegl1", "libgl1", "libxkbcommon0", "libfontconfig1"]
+
+
+def venv_python() -> Path:
+    scripts = "Scripts" if os.name == "nt" else "bin"
+    return VENV / scripts / ("python.exe" if os.name == "nt" else "python")
+
+
+def run(*cmd: str | Path, env: dict[str, str] | None = None) -> None:
+    subprocess.run([str(c) for c in cmd], check=True, cwd=ROOT, env=env)
+
+
+def ensure_venv() -> Path:
+    """Create .venv and install the locked packages; reinstall only when the lock changes."""
+    if sys.version_info < (3, 11):  # noqa: UP036 - runs before the venv exists
+        sys.exit("counterapp needs Python 3.11 or newer")
+    python = venv_python()
+    if not python.exists():
+        print("creating .venv …", flush=True)
+        run(sys.executable, "-m", "venv", VENV)
+    wanted = hashlib.sha256(LOCK.read_bytes() + (ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    if not STAMP.exists() or STAMP.read_text() != wanted:
+        print("installing packages from requirements.lock …", flush=True)
+        run(python, "-m", "pip", "install", "-q", "--upgrade", "pip")
+        run(python, "-m", "pip", "install", "-q", "-r", LOCK)
+        run(python, "-m", "pip", "install", "-q", "--no-deps", "-e", ".")
+        STAMP.write_text(wanted)
+    return python
+
+
+def ensure_system_packages() -> None:
+    """Install the Debian packages tests need, when we are on Debian and allowed to."""
+    if not shutil.which("apt-get") or not hasattr(os, "geteuid"):
+        return
+    missing = [
+        pkg for pkg in APT_PACKAGES
+        if subprocess.run(["dpkg", "-s", pkg], capture_output=True).returncode != 0
+    ]
+    if not missing:
+        return
+    sudo = [] if os.geteuid() == 0 else ["sudo", "-n"]
+    print(f"installing system packages: {' '.join(missing)} …", flush=True)
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    subprocess.run([*sudo, "apt-get", "update", "-qq"], check=True, env=env)
+    subprocess.run([*sudo, "apt-get", "install", "-y", "-qq", *missing], check=True, env=env)
+
+
+def cmd_run(args: list[str]) -> None:
+    python = ensure_venv()
+    run(python, "main.py", "--demo", *args)
+
+
+def cmd_test(args: list[str]) -> None:
+    python = ensure_venv()
+    ensure_system_packages()
+    run(python, "-m", "ruff", "check", ".")
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    run(python, "-m", "pytest", *args, env=env)
+
+
+def cmd_bench(args: list[str]) -> None:
+    python = ensure_venv()
+    run(python, "-m", "counterapp.cli", "bench", *args)
+
+
+def cmd_lock(args: list[str]) -> None:
+    python = ensure_venv()
+    run(python, "-m", "pip", "install", "-q", "uv")
+    run(python, "-m", "uv", "pip", "compile", "pyproject.toml", "--extra", "dev",
+        "--universal", "--python-version", "3.11", "-q", "-o", LOCK, *args)
+
+
+COMMANDS = {"run": cmd_run, "test": cmd_test, "bench": cmd_bench, "lock": cmd_lock}
+
+
+def main() -> None:
+    if len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:
+        sys.exit(__doc__)
+    try:
+        COMMANDS[sys.argv[1]](sys.argv[2:])
+    except subprocess.CalledProcessError as exc:
+        sys.exit(exc.returncode)
+
+
+if __name__ == "__main__":
+    main()

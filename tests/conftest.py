@@ -1,0 +1,38 @@
+"""Shared fixtures: real SQLite files in a temporary folder, a clock the test controls."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from counterapp.app import Counter
+from counterapp.clock import CST, FixedClock
+from counterapp.idnumber import check_char
+from counterapp.station import Station, add_clerk
+
+TOWN = Station(code="370883101", name="千泉街道医保服务站", level="town",
+               county_code="370883", county_name="邹城市", address="千泉街道为民服务中心一楼",
+               supervision_phone="0537-5211234")
+
+
+def make_id(region: str = "370883", birth: str = "19560312", sequence: str = "123") -> str:
+    """A valid resident ID number (check digit computed)."""
+    first17 = region + birth + sequence
+    return first17 + check_char(first17)
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    # A Wednesday, a normal working day.
+    return FixedClock(datetime(2026, 11, 25, 9, 0, tzinfo=CST))
+
+
+@pytest.fixture
+def counter(tmp_path, clock):
+    """A configured town station with two clerks, on a real SQLite file."""
+    with Counter.open(tmp_path / "station.db", clock) as opened:
+        opened.configure_station(TOWN)
+        opened.clerk_a = add_clerk(opened.store, "1001", "王丽", clock)
+        opened.clerk_b = add_clerk(opened.store, "1002", "李强", clock)
+        yield opened
