@@ -22,11 +22,11 @@ from counterapp.app import Counter
 from counterapp.case_model import Person
 from counterapp.catalogue import default_catalogue_dir, load_directory, parse_document
 from counterapp.clock import CST, FixedClock, stamp
+from counterapp.demo import DEMO_STATION
 from counterapp.idnumber import check_char
 from counterapp.queue import Lane
 from counterapp.reports import daily_report
 from counterapp.station import add_clerk
-from counterapp.demo import DEMO_STATION
 from db.store import connect
 
 

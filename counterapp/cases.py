@@ -8,6 +8,10 @@ handling it, and is logged.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import date, datetime
+from enum import Enum
 from typing import Any
 
 from counterapp import catalogue_store, deadlines, journal
@@ -18,6 +22,7 @@ from counterapp.case_model import (
     Agent,
     Case,
     CaseError,
+    CaseItem,
     CaseState,
     Person,
     case_from_row,
@@ -52,6 +57,19 @@ def merged_materials(catalogue: Catalogue, item_codes: list[str], with_agent: bo
                 obtain=seen.obtain,
             )
     return list(merged.values())
+
+
+def _column(value: Any) -> Any:
+    """The stored form of a Case attribute value."""
+    if isinstance(value, datetime):
+        return stamp(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, Enum):
+        return value.value
+    return value
 
 
 class CaseService:
@@ -155,8 +173,8 @@ class CaseService:
             self._store.execute("DELETE FROM case_items WHERE case_id = ?", (case_id,))
             self._store.execute("DELETE FROM case_materials WHERE case_id = ?", (case_id,))
             self._write_items(case_id, catalogue, item_codes, case.agent is not None, received)
-            return self._change(case, None, "items_changed", clerk_id,
-                                data={"items": item_codes})
+            self._change(case, "items_changed", clerk_id, data={"items": item_codes})
+        return self.get(case_id)
 
     # --- materials -------------------------------------------------------------------------
     def mark_material(self, case_id: int, key: str, received: bool, clerk_id: int) -> Case:
@@ -168,8 +186,10 @@ class CaseService:
                 "WHERE case_id = ? AND material_key = ?",
                 (int(received), stamp(self._clock.now()) if received else None, case_id, key),
             )
-            return self._change(case, None, "material_received" if received
-                                else "material_unticked", clerk_id, data={"material": key})
+            materials = tuple(replace(m, received=received) if m.key == key else m
+                              for m in case.materials)
+            return self._change(case, "material_received" if received else "material_unticked",
+                                clerk_id, data={"material": key}, materials=materials)
 
     def set_condition_applies(self, case_id: int, key: str, applies: bool, clerk_id: int
                               ) -> Case:
@@ -183,8 +203,10 @@ class CaseService:
                 "UPDATE case_materials SET applies = ? WHERE case_id = ? AND material_key = ?",
                 (int(applies), case_id, key),
             )
-            return self._change(case, None, "condition_set", clerk_id,
-                                data={"material": key, "applies": applies})
+            materials = tuple(replace(m, applies=applies) if m.key == key else m
+                              for m in case.materials)
+            return self._change(case, "condition_set", clerk_id,
+                                data={"material": key, "applies": applies}, materials=materials)
 
     # --- outcomes --------------------------------------------------------------------------
     def notify_missing(self, case_id: int, clerk_id: int) -> Case:
@@ -194,12 +216,13 @@ class CaseService:
         if not missing:
             raise CaseError("材料已齐全，应直接受理，无须出具补正告知")
         rules = self._catalogue_of(case).rules
-        due = deadlines.working_days_after(self._calendar, self._clock.today(),
-                                           rules.supply_missing_working_days)
+        due = self._calendar.add_working_days(self._clock.today(),
+                                              rules.supply_missing_working_days)
         with self._store.transaction():
-            return self._change(case, CaseState.MATERIALS_INCOMPLETE, "notice_issued", clerk_id,
-                                supply_due=due.text, supply_due_provisional=int(due.provisional),
-                                data={"missing": [m.key for m in missing]})
+            return self._change(case, "notice_issued", clerk_id,
+                                data={"missing": [m.key for m in missing]},
+                                state=CaseState.MATERIALS_INCOMPLETE, supply_due=due.day,
+                                supply_due_provisional=due.provisional)
 
     def accept(self, case_id: int, clerk_id: int) -> Case:
         """Accept (受理) a case whose materials are complete; its deadlines are fixed now."""
@@ -209,6 +232,11 @@ class CaseService:
             raise CaseError(f"材料不全，不能受理。尚缺：{names}")
         now = self._clock.now()
         rules = self._catalogue_of(case).rules
+        forward: dict[str, Any] = {}
+        if case.needs_forwarding:
+            due = self._calendar.add_working_days(now.date(), rules.forward_submit_working_days)
+            forward = {"forward_due": due.day, "forward_due_provisional": due.provisional}
+        items = []
         with self._store.transaction():
             for item in case.items:
                 due = deadlines.item_due(self._calendar, now, item.limit_minutes,
@@ -218,40 +246,25 @@ class CaseService:
                     "WHERE case_id = ? AND item_code = ?",
                     (due.text, int(due.provisional), case_id, item.item_code),
                 )
-            forward: dict[str, Any] = {}
-            if case.needs_forwarding:
-                due = deadlines.working_days_after(self._calendar, now.date(),
-                                                   rules.forward_submit_working_days)
-                forward = {"forward_due": due.text, "forward_due_provisional": int(due.provisional)}
-            return self._change(case, CaseState.ACCEPTED, "accepted", clerk_id,
-                                accepted_at=stamp(now), **forward)
+                items.append(replace(item, due_at=due.text, due_provisional=due.provisional))
+            return self._change(case, "accepted", clerk_id, items=tuple(items),
+                                state=CaseState.ACCEPTED, accepted_at=now, **forward)
 
     def complete(self, case_id: int, clerk_id: int) -> Case:
         """Finished by this station (办结); not for cases with items to forward."""
         case = self.get(case_id)
         if case.state == CaseState.ACCEPTED and case.needs_forwarding:
             raise CaseError("本件含须转报上级的事项，应办理转报（帮办代办）")
-        now = stamp(self._clock.now())
-        with self._store.transaction():
-            changed = self._change(case, CaseState.COMPLETED, "completed", clerk_id,
-                                   completed_at=now)
-            self._store.execute("UPDATE case_items SET completed_at = ? WHERE case_id = ?",
-                                (now, case_id))
-        return self.get(changed.id)
+        return self._finish(case, clerk_id, "completed", {}, CaseState.COMPLETED,
+                            lambda item: True)
 
     def forward(self, case_id: int, clerk_id: int, note: str = "") -> Case:
         """Submit the case upward (帮办代办); items this station handles itself are done now."""
         case = self.get(case_id)
         if case.state == CaseState.ACCEPTED and not case.needs_forwarding:
             raise CaseError("本件事项均由本站办理，无须转报")
-        now = stamp(self._clock.now())
-        with self._store.transaction():
-            changed = self._change(case, CaseState.FORWARDED, "forwarded", clerk_id,
-                                   forwarded_at=now, data={"note": note})
-            self._store.execute(
-                "UPDATE case_items SET completed_at = ? WHERE case_id = ? AND mode = 'handle'",
-                (now, case_id))
-        return self.get(changed.id)
+        return self._finish(case, clerk_id, "forwarded", {"note": note}, CaseState.FORWARDED,
+                            lambda item: not item.forwarded_upward)
 
     def close(self, case_id: int, clerk_id: int, reason: str = "") -> Case:
         """Archive a finished case, or withdraw an unfinished one (a reason is then required)."""
@@ -260,9 +273,8 @@ class CaseService:
         if unfinished and not reason.strip():
             raise CaseError("未办结的办件撤销时须注明原因")
         with self._store.transaction():
-            return self._change(case, CaseState.CLOSED, "closed", clerk_id,
-                                closed_at=stamp(self._clock.now()),
-                                close_reason=reason.strip() or None)
+            return self._change(case, "closed", clerk_id, state=CaseState.CLOSED,
+                                closed_at=self._clock.now(), close_reason=reason.strip() or None)
 
     def hand_over(self, case_id: int, from_clerk: int, to_clerk: int, reason: str) -> Case:
         """Another clerk takes over the handling; the first-contact clerk stays the owner."""
@@ -274,22 +286,45 @@ class CaseService:
         if self._store.scalar("SELECT active FROM clerks WHERE id = ?", (to_clerk,)) != 1:
             raise CaseError("接手人员不存在或已停用")
         with self._store.transaction():
-            return self._change(case, None, "handed_over", from_clerk, handler_clerk_id=to_clerk,
+            return self._change(case, "handed_over", from_clerk, handler_clerk_id=to_clerk,
                                 data={"from": from_clerk, "to": to_clerk, "reason": reason})
 
     # --- internals -------------------------------------------------------------------------
-    def _change(self, case: Case, target: CaseState | None, kind: str, clerk_id: int,
-                data: dict[str, Any] | None = None, **columns: Any) -> Case:
-        """The one place a case changes: state check, version, event and outbox together."""
-        if target is not None:
-            check_move(ALLOWED_MOVES, case.state, target, STATE_LABELS, f"办件{case.case_no}")
-            columns["state"] = target.value
+    def _finish(self, case: Case, clerk_id: int, kind: str, data: dict[str, Any],
+                target: CaseState, done_here: Callable[[CaseItem], bool]) -> Case:
+        """Complete or forward: the items this station finishes get their completion time."""
+        now = self._clock.now()
+        moment_field = "completed_at" if target == CaseState.COMPLETED else "forwarded_at"
+        with self._store.transaction():
+            changed = self._change(case, kind, clerk_id, data=data, state=target,
+                                   **{moment_field: now})
+            items = tuple(replace(item, completed_at=stamp(now)) if done_here(item) else item
+                          for item in case.items)
+            for item in items:
+                if item.completed_at is not None:
+                    self._store.execute(
+                        "UPDATE case_items SET completed_at = ? WHERE case_id = ? "
+                        "AND item_code = ?", (item.completed_at, case.id, item.item_code))
+        return replace(changed, items=items)
+
+    def _change(self, case: Case, kind: str, clerk_id: int, data: dict[str, Any] | None = None,
+                **fields: Any) -> Case:
+        """The one place a case changes: state check, version, event and outbox together.
+
+        `fields` are Case attributes with their new values; the stored columns follow from
+        them, and the returned Case is built from them without reading the store again.
+        """
+        if "state" in fields:
+            check_move(ALLOWED_MOVES, case.state, fields["state"], STATE_LABELS,
+                       f"办件{case.case_no}")
         now = stamp(self._clock.now())
         version = case.version + 1
+        columns = {name: _column(value) for name, value in fields.items()
+                   if name not in ("items", "materials")}
         self._store.update("cases", case.id, {**columns, "version": version, "updated_at": now})
         journal.record(self._store, subject="case", subject_uuid=case.uuid, kind=kind, at=now,
                        clerk_id=clerk_id, data=data, outbox_version=version)
-        return self.get(case.id)
+        return replace(case, version=version, **fields)
 
     def _editable(self, case_id: int) -> Case:
         case = self.get(case_id)

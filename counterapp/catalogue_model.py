@@ -128,7 +128,7 @@ class Item:
 
     @property
     def title(self) -> str:
-        """"主项 / 子项", or just the main item when it has no separate sub-item."""
+        """The display title: 主项 / 子项, or just the main item when main and sub are equal."""
         return self.main if self.main == self.sub else f"{self.main} / {self.sub}"
 
     def to_document(self) -> dict[str, Any]:
@@ -193,6 +193,9 @@ class Catalogue:
     agent_materials: tuple[Material, ...]  # added when an agent (代办人) applies
     items: dict[str, Item]  # by code, in file order
     levels: dict[str, Level]  # by level code, in LEVEL_CODES order
+
+    def __hash__(self) -> int:  # the dict fields are not hashable; equal catalogues share these
+        return hash((self.version, self.published))
 
     def item(self, code: str) -> Item:
         try:

@@ -34,7 +34,6 @@ def record(
     store.insert(
         "events",
         {
-            "uuid": new_uuid(),
             "at": at,
             "clerk_id": clerk_id,
             "subject": subject,

@@ -272,3 +272,25 @@ def test_rating_bad_needs_reason_and_follow_up(counter):
         counter.ratings.rate(case, RatingLevel.SATISFIED)
     counter.ratings.follow_up_done(case.id, counter.clerk_a.id, "已电话回访，增开窗口")
     assert counter.ratings.pending_follow_ups() == []
+
+
+def test_every_returned_case_matches_the_store(counter, clock):
+    """Services build the returned Case in memory; it must equal a fresh read."""
+    svc = counter.cases
+    clerk = counter.clerk_a.id
+    steps = [lambda c: svc.set_condition_applies(c.id, "residence-proof", True, clerk),
+             lambda c: svc.mark_material(c.id, "identity", True, clerk),
+             lambda c: svc.notify_missing(c.id, clerk),
+             lambda c: svc.mark_material(c.id, "residence-proof", True, clerk),
+             lambda c: svc.mark_material(c.id, "referral-proof", True, clerk),
+             lambda c: tick_all(counter, c),
+             lambda c: svc.hand_over(c.id, clerk, counter.clerk_b.id, "交班"),
+             lambda c: svc.accept(c.id, clerk),
+             lambda c: svc.forward(c.id, clerk, "报县中心"),
+             lambda c: svc.close(c.id, clerk)]
+    case = open_case(counter, [REMOTE_CARE, REFERRAL, TRANSFER])
+    for step in steps:
+        clock.advance(minutes=3)
+        case = step(case)
+        assert case == svc.get(case.id)
+    assert case.state == CaseState.CLOSED

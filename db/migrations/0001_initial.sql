@@ -157,9 +157,9 @@ CREATE TABLE ratings (
     version        INTEGER NOT NULL DEFAULT 1
 );
 
+-- An event's global identity is (station code, id): ids only grow, and nothing is deleted.
 CREATE TABLE events (
     id           INTEGER PRIMARY KEY,
-    uuid         TEXT NOT NULL UNIQUE,
     at           TEXT NOT NULL,
     clerk_id     INTEGER REFERENCES clerks (id),
     subject      TEXT NOT NULL,    -- 'case', 'ticket', 'catalogue', 'station', 'day'

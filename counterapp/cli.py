@@ -1,0 +1,189 @@
+"""The command line: set up a station, manage the catalogue and calendar, report, benchmark.
+
+Every rule lives in the core, so everything the window does can also be done from here
+(a county IT person sets up a PC over remote desktop; a scheduled task closes the day).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from counterapp import catalogue_store, paths
+from counterapp.app import Counter
+from counterapp.catalogue import CatalogueInvalid
+from counterapp.station import LEVEL_NAMES, Station, StationError, add_clerk, clerks
+from counterapp.workdays import YearCalendar
+from db.store import StoreTooNew
+
+
+def _open(args: argparse.Namespace) -> Counter:
+    return Counter.open(paths.store_path(args.data_dir, demo=args.demo))
+
+
+def cmd_demo(args: argparse.Namespace) -> None:
+    from counterapp.demo import seed_demo
+
+    path = paths.store_path(args.data_dir, demo=True)
+    seed_demo(path, days=args.days)
+    print(f"demo station ready: {path}")
+
+
+def cmd_station(args: argparse.Namespace) -> None:
+    with _open(args) as counter:
+        if args.code:
+            station = Station(code=args.code, name=args.name or "", level=args.level or "",
+                              county_code=args.county_code or "",
+                              county_name=args.county_name or "", address=args.address or "",
+                              supervision_phone=args.supervision_phone or "")
+            counter.configure_station(station)
+        if counter.station is None:
+            print("no station configured yet")
+            return
+        for key, value in vars(counter.station).items():
+            print(f"{key}: {value}")
+        print(f"store: {counter.store.path} (schema {counter.store.schema_version})")
+
+
+def cmd_clerk(args: argparse.Namespace) -> None:
+    with _open(args) as counter:
+        if args.login:
+            add_clerk(counter.store, args.login, args.name or "", counter.clock)
+        for clerk in clerks(counter.store):
+            print(f"{clerk.id}\t{clerk.login}\t{clerk.name}\t{'在岗' if clerk.active else '停用'}")
+
+
+def cmd_catalogue(args: argparse.Namespace) -> None:
+    with _open(args) as counter:
+        if args.check:
+            catalogue = catalogue_store.read_source(Path(args.check))
+            print(f"{args.check}: catalogue {catalogue.version} is valid "
+                  f"({len(catalogue.items)} items)")
+            return
+        if args.import_path:
+            catalogue = counter.import_catalogue(Path(args.import_path))
+            print(f"imported and activated catalogue {catalogue.version}")
+        if args.export:
+            Path(args.export).write_text(json.dumps(counter.catalogue.to_document(),
+                                                    ensure_ascii=False, indent=1),
+                                         encoding="utf-8")
+            print(f"exported catalogue {counter.catalogue.version} to {args.export}")
+        for version in catalogue_store.stored_versions(counter.store):
+            mark = "*" if version["active"] else " "
+            default = "默认" if version["is_default"] else "正式"
+            print(f"{mark} {version['version']}\t{default}\t{version['published']}\t"
+                  f"{version['source']}")
+        if counter.station is not None:
+            print(f"\n{LEVEL_NAMES[counter.station.level]} 事项清单：")
+            for number, (item, mode) in enumerate(
+                    counter.catalogue.checklist(counter.station.level), start=1):
+                print(f"{number:>3} {item.code} {item.title}  [{mode.label}]")
+
+
+def cmd_calendar(args: argparse.Namespace) -> None:
+    with _open(args) as counter:
+        document = json.loads(Path(args.import_path).read_text(encoding="utf-8"))
+        calendar = YearCalendar.from_document(document)
+        counter.import_calendar_year(calendar)
+        print(f"official calendar of {calendar.year} imported ({calendar.source}); "
+              f"known until {counter.calendar.known_until()}")
+
+
+def cmd_close_day(args: argparse.Namespace) -> None:
+    with _open(args) as counter:
+        day = date.fromisoformat(args.day) if args.day else counter.clock.today()
+        closing = counter.queue.close_day(day)
+        print(f"{day}: issued {closing.issued}, served {closing.served}, "
+              f"no-show {closing.no_show}, closed unserved {closing.unserved}")
+
+
+def cmd_report(args: argparse.Namespace) -> None:
+    from counterapp.reports import daily_report
+
+    with _open(args) as counter:
+        day = date.fromisoformat(args.day) if args.day else counter.clock.today()
+        report = daily_report(counter.store, day)
+        rate = report.on_the_spot_rate
+        print(f"{day} 台账")
+        print(f"  取号 {report.tickets_issued}，办结 {report.tickets_served}，"
+              f"过号 {report.tickets_no_show}，平均等候 "
+              f"{report.average_wait_minutes or 0:.1f} 分钟")
+        print(f"  办件 {report.cases_opened}：" + "，".join(
+            f"{state} {count}" for state, count in sorted(report.cases_by_state.items())))
+        print(f"  事项 {report.items_total}，当场办结 {report.items_done_on_the_spot}"
+              + (f"（{rate:.0%}）" if rate is not None else "")
+              + f"，转报 {report.items_forwarded}")
+        print("  评价 " + "，".join(f"{level}星 {count}"
+                                   for level, count in sorted(report.ratings_by_level.items())))
+
+
+def cmd_bench(args: argparse.Namespace) -> None:
+    from counterapp.bench import run
+
+    run(args.cases, Path(args.dir) if args.dir else None, args.repeat)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="counterapp", description=__doc__)
+    parser.add_argument("--data-dir", help="data folder (default: the per-user data folder)")
+    parser.add_argument("--demo", action="store_true", help="use the demo store")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    def command(name: str, handler: Callable[[argparse.Namespace], None], help_text: str
+                ) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help_text)
+        sub.set_defaults(handler=handler)
+        return sub
+
+    demo = command("demo", cmd_demo, "fill the demo store with a town station's visits")
+    demo.add_argument("--days", type=int, default=5)
+    station = command("station", cmd_station, "show or set this PC's station")
+    station.add_argument("--code")
+    station.add_argument("--name")
+    station.add_argument("--level", choices=sorted(LEVEL_NAMES))
+    station.add_argument("--county-code")
+    station.add_argument("--county-name")
+    station.add_argument("--address")
+    station.add_argument("--supervision-phone")
+    clerk = command("clerk", cmd_clerk, "list clerks, or add one")
+    clerk.add_argument("--login")
+    clerk.add_argument("--name")
+    catalogue = command("catalogue", cmd_catalogue,
+                        "list catalogue versions and this level's checklist; check, import "
+                        "or export a catalogue")
+    catalogue.add_argument("--check", metavar="PATH", help="validate a directory or JSON file")
+    catalogue.add_argument("--import", dest="import_path", metavar="PATH",
+                           help="validate, store and activate a directory or JSON file")
+    catalogue.add_argument("--export", metavar="FILE", help="write the active one as JSON")
+    calendar = command("calendar", cmd_calendar, "import a year's official holiday calendar")
+    calendar.add_argument("import_path", metavar="FILE")
+    close_day = command("close-day", cmd_close_day, "close a day's open tickets and count them")
+    close_day.add_argument("--day", help="YYYY-MM-DD (default: today)")
+    report = command("report", cmd_report, "print a day's ledger (台账)")
+    report.add_argument("--day", help="YYYY-MM-DD (default: today)")
+    bench = command("bench", cmd_bench, "print benchmark figures next to their baselines")
+    bench.add_argument("--cases", type=int, default=1_000_000)
+    bench.add_argument("--repeat", type=int, default=300)
+    bench.add_argument("--dir", help="scratch folder (default: the system temp folder)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        args.handler(args)
+    except CatalogueInvalid as exc:
+        print(f"catalogue rejected, nothing changed:\n{exc}", file=sys.stderr)
+        return 2
+    except (StationError, StoreTooNew, ValueError) as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
