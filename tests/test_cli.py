@@ -1,0 +1,87 @@
+"""The command line, run as a user would, and its documentation in the README."""
+
+import json
+import re
+from pathlib import Path
+
+from counterapp import cli
+from counterapp.catalogue import default_catalogue_dir
+
+README = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+
+
+def run(capsys, tmp_path, *args):
+    code = cli.main(["--data-dir", str(tmp_path), *args])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_every_command_is_documented_in_the_readme():
+    parser = cli.build_parser()
+    commands = parser._subparsers._group_actions[0].choices
+    for name, sub in commands.items():
+        assert f"`counterapp {name}" in README, f"README lacks command {name}"
+        for action in sub._actions:
+            for option in action.option_strings:
+                if option.startswith("--") and option != "--help":
+                    assert option in README, f"README lacks {name} {option}"
+
+
+def test_set_up_a_station_from_the_command_line(capsys, tmp_path):
+    code, out, _ = run(capsys, tmp_path, "station", "--code", "370883201", "--name",
+                       "太平镇医保服务站", "--level", "town", "--county-code", "370883",
+                       "--county-name", "邹城市")
+    assert code == 0 and "太平镇医保服务站" in out
+    code, out, _ = run(capsys, tmp_path, "clerk", "--login", "2001", "--name", "孙悦")
+    assert code == 0 and "孙悦" in out
+    code, out, _ = run(capsys, tmp_path, "catalogue")
+    assert code == 0
+    assert len(re.findall(r"^\s+\d+ YB\d{4}", out, flags=re.M)) == 16
+
+
+def test_bad_station_gets_a_clear_message_and_changes_nothing(capsys, tmp_path):
+    code, _, err = run(capsys, tmp_path, "station", "--code", "1", "--name", "x")
+    assert code == 2 and "站点编码" in err
+    code, out, _ = run(capsys, tmp_path, "station")
+    assert "no station configured" in out
+
+
+def test_catalogue_check_import_export(capsys, tmp_path):
+    exported = tmp_path / "cat.json"
+    run(capsys, tmp_path, "catalogue", "--export", str(exported))
+    document = json.loads(exported.read_text(encoding="utf-8"))
+    document["catalogue"]["version"] = "county-2026.9"
+    original_form = document["items"][0]["materials"][0]["form"]
+    document["items"][0]["materials"][0]["form"] = "photocopy"
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    code, _, err = run(capsys, tmp_path, "catalogue", "--import", str(bad))
+    assert code == 2 and "nothing changed" in err and "photocopy" in err
+    code, out, _ = run(capsys, tmp_path, "catalogue", "--check", str(default_catalogue_dir()))
+    assert code == 0 and "is valid" in out
+    document["items"][0]["materials"][0]["form"] = original_form
+    bad.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    code, out, _ = run(capsys, tmp_path, "catalogue", "--import", str(bad))
+    assert code == 0 and "* county-2026.9" in out
+
+
+def test_calendar_import(capsys, tmp_path):
+    calendar = tmp_path / "2027.json"
+    calendar.write_text(json.dumps({"year": 2027, "source": "国办发明电〔2026〕7号",
+                                    "holidays": {"2027-01-01": "元旦"}, "workdays": {}},
+                                   ensure_ascii=False), encoding="utf-8")
+    code, out, _ = run(capsys, tmp_path, "calendar", str(calendar))
+    assert code == 0 and "known until 2027-12-31" in out
+    calendar.write_text(json.dumps({"year": 2027, "source": "x",
+                                    "holidays": {"2026-01-01": "元旦"}, "workdays": {}}))
+    code, _, err = run(capsys, tmp_path, "calendar", str(calendar))
+    assert code == 2 and "outside year 2027" in err
+
+
+def test_demo_report_and_close_day(capsys, tmp_path):
+    code, out, _ = run(capsys, tmp_path, "demo", "--days", "1")
+    assert code == 0 and "demo station ready" in out
+    code, out, _ = run(capsys, tmp_path, "--demo", "report")
+    assert code == 0 and "台账" in out and "取号" in out
+    code, out, _ = run(capsys, tmp_path, "--demo", "close-day")
+    assert code == 0 and "closed unserved" in out

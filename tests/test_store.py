@@ -1,0 +1,118 @@
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from counterapp.app import Counter
+from db import migrations
+from db.settings import Settings
+from db.store import Store, StoreTooNew, connect
+
+STORES = Path(__file__).parent / "data" / "stores"
+
+
+def test_new_store_gets_every_migration_and_the_pragmas(tmp_path):
+    with Store(tmp_path / "s.db") as store:
+        assert store.schema_version == migrations.LATEST
+        applied = [row["name"] for row in store.all(
+            "SELECT name FROM _sqlite_migrations ORDER BY id")]
+        assert applied == [name for _, name, _ in migrations.MIGRATION_SCRIPTS]
+        assert store.scalar("PRAGMA journal_mode") == "wal"
+        assert store.scalar("PRAGMA synchronous") == 2  # FULL: commits survive power loss
+        assert store.scalar("PRAGMA foreign_keys") == 1
+
+
+def test_every_connection_gets_the_durability_pragmas(tmp_path):
+    Store(tmp_path / "s.db").close()
+    conn = connect(tmp_path / "s.db")
+    assert conn.execute("PRAGMA synchronous").fetchone()[0] == 2
+    assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+
+
+def test_reopening_applies_nothing_twice(tmp_path):
+    Store(tmp_path / "s.db").close()
+    with Store(tmp_path / "s.db") as store:
+        assert store.scalar("SELECT count(*) FROM _sqlite_migrations") == migrations.LATEST
+
+
+@pytest.mark.parametrize("fixture", sorted(p.name for p in STORES.glob("schema-*.db")))
+def test_stores_of_every_earlier_schema_upgrade_and_keep_their_cases(tmp_path, fixture):
+    path = tmp_path / fixture
+    shutil.copy(STORES / fixture, path)
+    before = sqlite3.connect(path)
+    cases = before.execute("SELECT uuid, state, version FROM cases ORDER BY id").fetchall()
+    events = before.execute("SELECT count(*) FROM events").fetchone()[0]
+    before.close()
+    assert cases, "the fixture store should hold cases"
+    with Counter.open(path) as counter:
+        assert counter.store.schema_version == migrations.LATEST
+        after = counter.store.all("SELECT uuid, state, version FROM cases ORDER BY id")
+        assert [tuple(row) for row in after] == cases
+        assert counter.store.scalar("SELECT count(*) FROM events") >= events
+        assert counter.station is not None
+
+
+def test_a_newer_store_is_refused_untouched(tmp_path):
+    path = tmp_path / "s.db"
+    Store(path).close()
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA user_version = {migrations.LATEST + 1}")
+    conn.close()
+    before = path.read_bytes()
+    with pytest.raises(StoreTooNew, match="更新版本"):
+        Store(path)
+    assert path.read_bytes() == before
+
+
+def test_a_failing_migration_leaves_no_trace(tmp_path, monkeypatch):
+    path = tmp_path / "s.db"
+    Store(path).close()
+    broken = migrations.Migrations("counterapp-station")
+    for number, name, sql in migrations.MIGRATION_SCRIPTS:
+        broken(name=name)(migrations._step(number, sql))
+
+    @broken(name=f"{migrations.LATEST + 1:04d}_broken")
+    def step(db):
+        db.execute("CREATE TABLE half_done (id INTEGER)")
+        db.execute("PRAGMA user_version = 99")
+        db.execute("INSERT INTO no_such_table VALUES (1)")
+
+    monkeypatch.setattr(migrations, "STEPS", broken)
+    with pytest.raises(sqlite3.OperationalError):
+        Store(path)
+    monkeypatch.undo()
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == migrations.LATEST
+    tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+    assert "half_done" not in tables
+
+
+def test_statement_splitting_keeps_trigger_bodies_whole():
+    script = """
+    -- a comment; with a semicolon
+    CREATE TABLE t (a);
+    CREATE TRIGGER tr BEFORE DELETE ON t BEGIN SELECT RAISE(ABORT, 'no'); END;
+    """
+    parts = migrations.statements(script)
+    assert len(parts) == 2 and parts[1].endswith("END;")
+    with pytest.raises(ValueError, match="incomplete"):
+        migrations.statements("CREATE TABLE t (a)")
+
+
+def test_settings_are_durable(tmp_path):
+    with Store(tmp_path / "s.db") as store:
+        Settings(store).set("window", {"number": 2, "名称": "综合窗口"})
+    with Store(tmp_path / "s.db") as store:
+        assert Settings(store).get("window") == {"number": 2, "名称": "综合窗口"}
+        assert Settings(store).get("missing", 7) == 7
+
+
+def test_transaction_rolls_back_everything(tmp_path):
+    with Store(tmp_path / "s.db") as store:
+        with pytest.raises(RuntimeError), store.transaction():
+            store.execute("INSERT INTO settings (key, value) VALUES ('a', '1')")
+            with store.transaction():
+                store.execute("INSERT INTO settings (key, value) VALUES ('b', '2')")
+            raise RuntimeError("power cut")
+        assert store.scalar("SELECT count(*) FROM settings") == 0
