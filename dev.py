@@ -22,8 +22,11 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 LOCK = ROOT / "requirements.lock"
 STAMP = VENV / ".installed-lock-hash"
-# Debian packages the tests need: a TrueType CJK font for slips and screenshots.
-APT_PACKAGES = ["fonts-wqy-zenhei", "libegl1", "libgl1", "libxkbcommon0", "libfontconfig1"]
+# Debian packages the tests need: a TrueType CJK font for slips and screenshots, a second
+# one with rare characters (𠮷, CJK Ext-B) for names, and CUPS with a PDF printer for the
+# end-to-end print test.
+APT_PACKAGES = ["fonts-wqy-zenhei", "libegl1", "libgl1", "libxkbcommon0", "libfontconfig1",
+                "fonts-hanazono", "cups", "printer-driver-cups-pdf"]
 
 
 def venv_python() -> Path:

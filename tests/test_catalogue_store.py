@@ -66,7 +66,7 @@ def test_a_bad_catalogue_is_rejected_whole_and_the_old_one_stays(counter, tmp_pa
 def test_unreadable_file_is_a_problem_not_a_crash(counter, tmp_path):
     path = tmp_path / "garbage.json"
     path.write_bytes(b"\xff\xfe not json")
-    with pytest.raises(CatalogueInvalid, match="garbage.json"):
+    with pytest.raises(CatalogueInvalid, match=r"garbage\.json"):
         counter.import_catalogue(path)
 
 
