@@ -17,13 +17,16 @@ from __future__ import annotations
 import importlib.resources
 import re
 import tomllib
-from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import date, datetime
-from enum import StrEnum
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
+from counterapp.catalogue_fields import (
+    MISSING,
+    CatalogueInvalid,
+    FieldReader,
+    Problem,
+    type_name,
+)
 from counterapp.catalogue_model import (
     LEVEL_CODES,
     Catalogue,
@@ -57,146 +60,9 @@ _MATERIAL_FIELDS = ("key", "name", "form", "count", "required", "condition", "ob
 _TIME_FIELDS = ("minutes", "working_days")
 _LEVEL_FIELDS = ("name", "items")
 _ENTRY_FIELDS = ("code", "mode")
-_MISSING = object()
-_E = TypeVar("_E", bound=StrEnum)
 
 
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with a catalogue: where (file or document, item or level code) and what."""
-
-    source: str
-    item: str  # item code, level code, or "" for the catalogue as a whole
-    message: str
-
-    def __str__(self) -> str:
-        where = f"{self.source} [{self.item}]" if self.item else self.source
-        return f"{where}: {self.message}"
-
-
-class CatalogueInvalid(Exception):
-    """A catalogue that failed validation; `problems` lists every problem found."""
-
-    def __init__(self, problems: Iterable[Problem]) -> None:
-        self.problems = list(problems)
-        lines = "\n".join(f"  - {p}" for p in self.problems)
-        super().__init__(f"catalogue has {len(self.problems)} problem(s):\n{lines}")
-
-
-def _type_name(value: object) -> str:
-    for kind, name in ((bool, "boolean"), (int, "integer"), (float, "float"), (str, "string"),
-                       (list, "array"), (dict, "table"), (datetime, "datetime"), (date, "date")):
-        if isinstance(value, kind):
-            return name
-    return "null" if value is None else type(value).__name__
-
-
-class _Ctx:
-    """Reads typed fields, reporting problems with the current location."""
-
-    def __init__(self, problems: list[Problem], source: str, item: str = "", where: str = ""):
-        self.problems, self.source, self.item, self.where = problems, source, item, where
-
-    def at(self, where: str) -> _Ctx:
-        """A context one step deeper, e.g. "material 'identity'"."""
-        return _Ctx(self.problems, self.source, self.item,
-                    f"{self.where}, {where}" if self.where else where)
-
-    def for_item(self, item: str) -> _Ctx:
-        return _Ctx(self.problems, self.source, item)
-
-    def report(self, message: str) -> None:
-        text = f"{self.where}: {message}" if self.where else message
-        self.problems.append(Problem(self.source, self.item, text))
-
-    def table(self, value: object, what: str) -> dict[str, Any] | None:
-        if isinstance(value, dict):
-            return value
-        self.report(f"{what} must be a table, got {_type_name(value)}")
-        return None
-
-    def known_fields(self, table: dict[str, Any], allowed: tuple[str, ...]) -> None:
-        for name in table:
-            if name not in allowed:
-                self.report(f"unknown field {name!r} (allowed: {', '.join(allowed)})")
-
-    def raw(self, table: dict[str, Any], name: str, optional: bool = False) -> Any:
-        """The field's value, or _MISSING (reported unless the field is optional)."""
-        if name in table and not (optional and table[name] is None):
-            return table[name]
-        if not optional:
-            self.report(f"missing field {name!r}")
-        return _MISSING
-
-    def _is(self, value: object, kind: type, label: str, name: str) -> bool:
-        if isinstance(value, kind) and not (kind is int and isinstance(value, bool)):
-            return True
-        self.report(f"field {name!r} must be {label}, got {_type_name(value)}")
-        return False
-
-    def text(self, table: dict[str, Any], name: str, optional: bool = False) -> str | None:
-        value = self.raw(table, name, optional)
-        if value is _MISSING or not self._is(value, str, "a string", name):
-            return None
-        if not value.strip():
-            self.report(f"field {name!r} must not be empty")
-            return None
-        return value
-
-    def number(self, table: dict[str, Any], name: str) -> int | None:
-        """A required positive integer."""
-        value = self.raw(table, name)
-        if value is _MISSING or not self._is(value, int, "an integer", name):
-            return None
-        if value <= 0:
-            self.report(f"field {name!r} must be positive, got {value}")
-            return None
-        return value
-
-    def flag(self, table: dict[str, Any], name: str) -> bool | None:
-        value = self.raw(table, name)
-        return value if value is not _MISSING and self._is(value, bool, "a boolean", name) else None
-
-    def array(self, table: dict[str, Any], name: str, optional: bool = False) -> list[Any] | None:
-        """A list; an optional missing one is empty."""
-        value = self.raw(table, name, optional)
-        if value is _MISSING:
-            return [] if optional else None
-        return value if self._is(value, list, "an array", name) else None
-
-    def subtable(self, table: dict[str, Any], name: str) -> dict[str, Any] | None:
-        value = self.raw(table, name)
-        return None if value is _MISSING else self.table(value, f"field {name!r}")
-
-    def choice(self, table: dict[str, Any], name: str, enum: type[_E],
-               allowed: tuple[_E, ...] | None = None) -> _E | None:
-        value = self.raw(table, name)
-        if value is _MISSING or not self._is(value, str, "a string", name):
-            return None
-        options = allowed or tuple(enum)
-        if value not in {option.value for option in options}:
-            expected = ", ".join(option.value for option in options)
-            self.report(f"field {name!r} has unknown value {value!r} (expected one of: {expected})")
-            return None
-        return enum(value)
-
-    def day(self, table: dict[str, Any], name: str) -> date | None:
-        """A date: a TOML date, or an ISO "YYYY-MM-DD" string (JSON)."""
-        value = self.raw(table, name)
-        if value is _MISSING:
-            return None
-        if isinstance(value, date) and not isinstance(value, datetime):
-            return value
-        if isinstance(value, str):
-            try:
-                return date.fromisoformat(value)
-            except ValueError:
-                pass
-        self.report(f"field {name!r} must be a date (YYYY-MM-DD), got {value!r}")
-        return None
-
-
-def _parse_material(ctx: _Ctx, raw: object, index: int) -> Material | None:
+def _parse_material(ctx: FieldReader, raw: object, index: int) -> Material | None:
     table = ctx.at(f"material #{index}").table(raw, "material")
     if table is None:
         return None
@@ -221,7 +87,7 @@ def _parse_material(ctx: _Ctx, raw: object, index: int) -> Material | None:
     return Material(key, name, form, count, required, condition, obtain)
 
 
-def _parse_time_limit(ctx: _Ctx, raw: object, kind: ItemKind | None) -> TimeLimit | None:
+def _parse_time_limit(ctx: FieldReader, raw: object, kind: ItemKind | None) -> TimeLimit | None:
     ctx = ctx.at("time_limit")
     table = ctx.table(raw, "time_limit")
     if table is None:
@@ -253,10 +119,11 @@ class _Assembler:
         self._materials: dict[str, tuple[Material, str]] = {}  # key -> (first seen, where)
         self._mains: dict[str, tuple[str, str]] = {}  # main number -> (main name, item code)
 
-    def ctx(self, source: str, item: str = "") -> _Ctx:
-        return _Ctx(self.problems, source, item)
+    def ctx(self, source: str, item: str = "") -> FieldReader:
+        return FieldReader(self.problems, source, item)
 
-    def _materials_of(self, ctx: _Ctx, raws: list[Any], owner: str) -> tuple[Material, ...] | None:
+    def _materials_of(self, ctx: FieldReader, raws: list[Any], owner: str
+                      ) -> tuple[Material, ...] | None:
         """Parse a material list and check each key against the rest of the catalogue."""
         materials: list[Material] = []
         ok = True
@@ -274,7 +141,7 @@ class _Assembler:
                 self._materials.setdefault(material.key, (material, f"{owner} ({ctx.source})"))
         return tuple(materials) if ok else None
 
-    def _check_shared(self, ctx: _Ctx, raw: dict[str, Any], owner: str) -> None:
+    def _check_shared(self, ctx: FieldReader, raw: dict[str, Any], owner: str) -> None:
         """The same key must mean the same name, form and obtain text everywhere."""
         key = raw.get("key")
         if not isinstance(key, str) or key not in self._materials:
@@ -321,7 +188,7 @@ class _Assembler:
 
     def add_items(self, source: str, raw: object) -> None:
         if not isinstance(raw, list):
-            self.ctx(source).report(f"'items' must be an array of tables, got {_type_name(raw)}")
+            self.ctx(source).report(f"'items' must be an array of tables, got {type_name(raw)}")
             self.unreadable.append(source)
             return
         for index, raw_item in enumerate(raw, start=1):
@@ -340,7 +207,7 @@ class _Assembler:
                 else:
                     self.items[code] = item
 
-    def _parse_item(self, ctx: _Ctx, raw: object) -> Item | None:
+    def _parse_item(self, ctx: FieldReader, raw: object) -> Item | None:
         table = ctx.table(raw, "item")
         if table is None:
             return None
@@ -362,7 +229,7 @@ class _Assembler:
         applicants, handled_by = ctx.text(table, "applicants"), ctx.text(table, "handled_by")
         kind = ctx.choice(table, "kind", ItemKind)
         raw_limit = ctx.raw(table, "time_limit")
-        time_limit = None if raw_limit is _MISSING else _parse_time_limit(ctx, raw_limit, kind)
+        time_limit = None if raw_limit is MISSING else _parse_time_limit(ctx, raw_limit, kind)
         steps = ctx.array(table, "steps")
         if steps is not None and (not steps or not all(isinstance(s, str) and s.strip()
                                                        for s in steps)):
@@ -397,7 +264,7 @@ class _Assembler:
         if len(levels) == len(LEVEL_CODES):
             self.levels = levels
 
-    def _parse_level(self, ctx: _Ctx, code: str, raw: object) -> Level | None:
+    def _parse_level(self, ctx: FieldReader, code: str, raw: object) -> Level | None:
         table = ctx.table(raw, f"level {code!r}")
         if table is None:
             return None
@@ -458,7 +325,7 @@ def parse_document(doc: dict[str, Any], source: str) -> Catalogue:
     return asm.finish()
 
 
-def _read_toml(ctx: _Ctx, path: Path, sections: tuple[str, ...]) -> dict[str, Any] | None:
+def _read_toml(ctx: FieldReader, path: Path, sections: tuple[str, ...]) -> dict[str, Any] | None:
     """Read one TOML file; a missing file, bad syntax or unknown top-level key is a problem."""
     try:
         with path.open("rb") as f:
