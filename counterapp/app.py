@@ -44,9 +44,20 @@ class Counter:
         if self.station is None:
             raise StationNotConfigured("尚未设置本站信息，请先完成站点设置")
         if self._cases is None:
-            self._cases = CaseService(self.store, self.clock, self.station.code,
+            self._cases = CaseService(self.store, self.clock, self.station.code, self.window_no,
                                       self.station.level, self.calendar, self.queue)
         return self._cases
+
+    @property
+    def window_no(self) -> int:
+        """This PC's window number (窗口号): on tickets called here and in case numbers."""
+        return int(self.settings.get("window_no", 1))
+
+    def set_window_no(self, window_no: int) -> None:
+        if not 1 <= window_no <= 99:
+            raise ValueError("窗口号应为1-99")
+        self.settings.set("window_no", window_no)
+        self._cases = None
 
     def configure_station(self, station: Station) -> None:
         save_station(self.store, station, self.clock)

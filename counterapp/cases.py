@@ -36,6 +36,11 @@ from counterapp.workdays import WorkCalendar
 from db.store import Store
 
 
+def case_number(station_code: str, day: date, window_no: int, sequence: int) -> str:
+    """E.g. 370883101-20261125-02-0007: unique per station even with one store per window PC."""
+    return f"{station_code}-{day:%Y%m%d}-{window_no:02d}-{sequence:04d}"
+
+
 def merged_materials(catalogue: Catalogue, item_codes: list[str], with_agent: bool
                      ) -> list[Material]:
     """One list for all chosen items: a material shared by several items appears once, with
@@ -73,11 +78,12 @@ def _column(value: Any) -> Any:
 
 
 class CaseService:
-    def __init__(self, store: Store, clock: Clock, station_code: str, level: str,
-                 calendar: WorkCalendar, queue: TicketQueue) -> None:
+    def __init__(self, store: Store, clock: Clock, station_code: str, window_no: int,
+                 level: str, calendar: WorkCalendar, queue: TicketQueue) -> None:
         self._store = store
         self._clock = clock
         self._station_code = station_code
+        self._window_no = window_no
         self._level = level
         self._calendar = calendar
         self._queue = queue
@@ -138,7 +144,7 @@ class CaseService:
             case_uuid = journal.new_uuid()
             case_id = self._store.insert("cases", {
                 "uuid": case_uuid,
-                "case_no": f"{self._station_code}-{day:%Y%m%d}-{sequence:04d}",
+                "case_no": case_number(self._station_code, day, self._window_no, sequence),
                 "day": day.isoformat(),
                 "ticket_id": ticket_id,
                 "catalogue_version": catalogue.version,

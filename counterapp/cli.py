@@ -41,11 +41,14 @@ def cmd_station(args: argparse.Namespace) -> None:
                               county_name=args.county_name or "", address=args.address or "",
                               supervision_phone=args.supervision_phone or "")
             counter.configure_station(station)
+        if args.window:
+            counter.set_window_no(args.window)
         if counter.station is None:
             print("no station configured yet")
             return
         for key, value in vars(counter.station).items():
             print(f"{key}: {value}")
+        print(f"window_no: {counter.window_no}")
         print(f"store: {counter.store.path} (schema {counter.store.schema_version})")
 
 
@@ -149,6 +152,7 @@ def build_parser() -> argparse.ArgumentParser:
     station.add_argument("--county-name")
     station.add_argument("--address")
     station.add_argument("--supervision-phone")
+    station.add_argument("--window", type=int, help="this PC's window number (1-99)")
     clerk = command("clerk", cmd_clerk, "list clerks, or add one")
     clerk.add_argument("--login")
     clerk.add_argument("--name")

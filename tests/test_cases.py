@@ -35,7 +35,9 @@ def test_open_from_a_called_ticket(counter):
     ticket = counter.queue.issue(Lane.NORMAL)
     counter.queue.call_next(1, counter.clerk_a.id)
     case = open_case(counter, [REMOTE_CARE], ticket_id=ticket.id)
-    assert case.case_no == "370883101-20261125-0001"
+    assert case.case_no == "370883101-20261125-01-0001"
+    counter.set_window_no(3)
+    assert open_case(counter, [REFERRAL]).case_no == "370883101-20261125-03-0002"
     assert case.state == CaseState.RECEIVED
     assert case.owner_clerk_id == case.handler_clerk_id == counter.clerk_a.id
     assert case.catalogue_version == counter.catalogue.version
