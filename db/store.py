@@ -10,6 +10,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -46,10 +47,28 @@ class Store:
         self.conn = connect(self.path)
         self.db = sqlite_utils.Database(self.conn)
         try:
-            migrations.upgrade(self.db)
+            migrations.upgrade(self.db, before=self._backup_before_upgrade)
         except Exception:
             self.conn.close()
             raise
+
+    def _backup_before_upgrade(self, found_version: int) -> None:
+        """An existing store is copied aside before its schema changes (never a new one)."""
+        if found_version == 0:
+            return
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        self.backup(self.path.parent / "backups" /
+                    f"{self.path.stem}-schema{found_version}-{stamp}.db")
+
+    def backup(self, target: Path) -> Path:
+        """A consistent copy of the open store (SQLite's online backup API)."""
+        target.parent.mkdir(parents=True, exist_ok=True)
+        copy = sqlite3.connect(str(target))
+        try:
+            self.conn.backup(copy)
+        finally:
+            copy.close()
+        return target
 
     @property
     def schema_version(self) -> int:

@@ -116,3 +116,22 @@ def test_transaction_rolls_back_everything(tmp_path):
                 store.execute("INSERT INTO settings (key, value) VALUES ('b', '2')")
             raise RuntimeError("power cut")
         assert store.scalar("SELECT count(*) FROM settings") == 0
+
+
+def test_an_upgrade_takes_a_backup_first(tmp_path):
+    fixture = sorted(STORES.glob("schema-*.db"))[0]
+    path = tmp_path / "station.db"
+    shutil.copy(fixture, path)
+    with Store(path):
+        pass
+    backups = list((tmp_path / "backups").glob("station-schema*.db"))
+    assert migrations.LATEST > int(fixture.stem.split("-")[1])
+    assert len(backups) == 1
+    copy = sqlite3.connect(backups[0])
+    assert copy.execute("PRAGMA user_version").fetchone()[0] == int(fixture.stem.split("-")[1])
+    assert copy.execute("SELECT count(*) FROM cases").fetchone()[0] > 0
+
+
+def test_a_new_store_takes_no_backup(tmp_path):
+    Store(tmp_path / "station.db").close()
+    assert not (tmp_path / "backups").exists()

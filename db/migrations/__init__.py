@@ -9,6 +9,7 @@ higher than the newest step this program knows was written by a newer program an
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from importlib import resources
 
 import sqlite_utils
@@ -69,8 +70,13 @@ def schema_version(db: sqlite_utils.Database) -> int:
     return db.execute("PRAGMA user_version").fetchone()[0]
 
 
-def upgrade(db: sqlite_utils.Database) -> list[str]:
-    """Apply pending steps; return their names. Refuses a store newer than this program."""
+def upgrade(db: sqlite_utils.Database, before: Callable[[int], object] = lambda _: None
+            ) -> list[str]:
+    """Apply pending steps; return their names. Refuses a store newer than this program.
+
+    `before(found_version)` runs first when there is anything to apply (the store takes a
+    backup there).
+    """
     found = schema_version(db)
     if found > LATEST:
         raise StoreTooNew(
@@ -79,5 +85,6 @@ def upgrade(db: sqlite_utils.Database) -> list[str]:
         )
     pending = [migration.name for migration in STEPS.pending(db)]
     if pending:
+        before(found)
         STEPS.apply(db)
     return pending
