@@ -9,8 +9,6 @@ from __future__ import annotations
 import random
 from datetime import date, datetime, time, timedelta
 
-from faker import Faker
-
 from counterapp.app import Counter
 from counterapp.case_model import Agent, CaseError, Person
 from counterapp.clock import CST, Clock, FixedClock
@@ -29,7 +27,7 @@ RATING_WEIGHTS = {RatingLevel.VERY_SATISFIED: 70, RatingLevel.SATISFIED: 22,
                   RatingLevel.BASICALLY_SATISFIED: 6, RatingLevel.DISSATISFIED: 2}
 
 
-def _person(fake: Faker) -> Person:
+def _person(fake) -> Person:
     return Person(fake.name(), fake.ssn(min_age=1, max_age=92), fake.phone_number())
 
 
@@ -37,6 +35,8 @@ class _DemoVisits:
     def __init__(self, counter: Counter, clock: FixedClock, seed: int) -> None:
         self.counter = counter
         self.clock = clock
+        from faker import Faker  # only demo seeding needs it; the bundle leaves it out
+
         self.rng = random.Random(seed)
         self.fake = Faker("zh_CN")
         self.fake.seed_instance(seed)

@@ -1,0 +1,93 @@
+"""`--self-test`: prove a build works on this PC without touching the station's data.
+
+Each check runs on a temporary store and prints one line; the exit code is non-zero if any
+check failed. It smoke-tests the PyInstaller bundle (the fonts, resources and migrations it
+must carry) as much as a source checkout.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import traceback
+from collections.abc import Callable
+from datetime import date, datetime
+from pathlib import Path
+
+from counterapp.app import Counter
+from counterapp.case_model import CaseState, Person
+from counterapp.clock import CST, FixedClock
+from counterapp.demo import DEMO_STATION
+from counterapp.idnumber import check_char
+from counterapp.queue import Lane
+from counterapp.ratings import RatingLevel
+from counterapp.station import add_clerk
+from db import migrations
+
+Check = Callable[[Counter, int], str]
+
+
+def _store(counter: Counter, clerk: int) -> str:
+    version = counter.store.schema_version
+    assert version == migrations.LATEST, f"schema {version}, expected {migrations.LATEST}"
+    return f"store migrated to schema {version} (WAL, synchronous=FULL)"
+
+
+def _catalogue(counter: Counter, clerk: int) -> str:
+    sizes = {level: len(counter.catalogue.checklist(level))
+             for level in ("town", "hospital", "clinic", "village")}
+    assert sizes == {"town": 16, "hospital": 13, "clinic": 13, "village": 11}, sizes
+    return f"catalogue {counter.catalogue.version}: {len(counter.catalogue.items)} items, " \
+           f"checklists {sizes}"
+
+
+def _visit(counter: Counter, clerk: int) -> str:
+    ticket = counter.queue.issue(Lane.PRIORITY, "70岁以上老人")
+    called = counter.queue.call_next(1, clerk)
+    assert called is not None and called.id == ticket.id
+    first17 = "37088319560312123"
+    case = counter.cases.open_case(Person("张𠮷", first17 + check_char(first17)),
+                                   ["YB0301", "YB1202"], clerk, ticket_id=ticket.id)
+    for material in case.materials:
+        if material.applies:
+            case = counter.cases.mark_material(case.id, material.key, True, clerk)
+    case = counter.cases.accept(case.id, clerk)
+    case = counter.cases.forward(case.id, clerk, "self-test")
+    counter.ratings.rate(case, RatingLevel.VERY_SATISFIED)
+    counter.queue.finish(ticket.id, clerk)
+    assert counter.cases.get(case.id).state == CaseState.FORWARDED
+    return f"visit {ticket.code} → case {case.case_no} forwarded, due {case.forward_due}"
+
+
+def _calendar(counter: Counter, clerk: int) -> str:
+    due = counter.calendar.add_working_days(date(2026, 9, 30), 3)
+    assert due.day == date(2026, 10, 10) and not due.provisional, due
+    later = counter.calendar.add_working_days(date(2026, 12, 30), 3)
+    return f"working days: 2026-09-30 + 3 = {due.day}; 2026-12-30 + 3 = {later.day}" \
+           f"{' (provisional)' if later.provisional else ''}"
+
+
+CHECKS: list[tuple[str, Check]] = [
+    ("store", _store),
+    ("catalogue", _catalogue),
+    ("visit", _visit),
+    ("calendar", _calendar),
+]
+
+
+def run(print_line: Callable[[str], object] = print) -> int:
+    """Run every check; return the number of failures."""
+    failures = 0
+    with tempfile.TemporaryDirectory(prefix="counterapp-selftest-") as scratch:
+        clock = FixedClock(datetime(2026, 11, 25, 9, 0, tzinfo=CST))
+        with Counter.open(Path(scratch) / "station.db", clock) as counter:
+            counter.configure_station(DEMO_STATION)
+            clerk = add_clerk(counter.store, "9001", "自检", clock).id
+            for name, check in CHECKS:
+                try:
+                    print_line(f"ok    {name}: {check(counter, clerk)}")
+                except Exception as exc:  # a self-test reports every failure, then goes on
+                    failures += 1
+                    print_line(f"FAIL  {name}: {exc!r}")
+                    print_line(traceback.format_exc())
+    print_line("self-test passed" if failures == 0 else f"self-test FAILED: {failures} check(s)")
+    return failures
