@@ -17,6 +17,7 @@ from counterapp import catalogue_store, paths
 from counterapp.app import Counter
 from counterapp.catalogue import CatalogueInvalid
 from counterapp.station import LEVEL_NAMES, Station, StationError, add_clerk, clerks
+from counterapp.sync import commands as sync_commands
 from counterapp.workdays import YearCalendar
 from db.store import StoreTooNew
 
@@ -173,6 +174,7 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--cases", type=int, default=1_000_000)
     bench.add_argument("--repeat", type=int, default=300)
     bench.add_argument("--dir", help="scratch folder (default: the system temp folder)")
+    sync_commands.register(command)  # sync, sync-setup, export-batches, … (issue 4)
     return parser
 
 

@@ -1,0 +1,110 @@
+"""The station's sync, put together for the command line, the scheduler and the window:
+settings (hub address, pinned hub key), the keyring token, one run, and the status line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from counterapp.clock import Clock, stamp
+from counterapp.sync import credentials, outbox
+from counterapp.sync.client import HubClient, is_loopback
+from counterapp.sync.engine import Progress, RetryPolicy, SyncEngine, SyncReport
+from counterapp.sync.schedule import SyncPolicy, SyncScheduler, history
+from db.settings import Settings
+from db.store import Store
+
+HUB_URL_KEY = "sync.hub_url"
+CA_BUNDLE_KEY = "sync.ca_bundle"          # the county's own CA, if its certificate uses one
+INSECURE_KEY = "sync.insecure_loopback"   # tests only: honoured for a loopback hub alone
+HUB_PUBLIC_KEY = "sync.hub_public_key"    # pinned at set-up; checks acknowledgement files
+BATCH_RECORDS_KEY = "sync.batch_records"  # records per batch (smaller on a poor link)
+RECENT_DAYS = 14
+FULL_DAYS = 400
+NOT_CONFIGURED = "尚未设置县中心同步地址，请运行 `counterapp sync-setup` 或在设置中填写"
+
+
+@dataclass(frozen=True)
+class SyncStatus:
+    last_success: str | None
+    last_attempt: str | None
+    last_error: str | None
+    pending: int
+    configured: bool
+
+
+def setup(store: Store, hub_url: str, token: str, signing_key: str | None,
+          hub_public_key: str | None, *, ca_bundle: str | None = None,
+          insecure_loopback: bool = False) -> None:
+    """Save the hub address in settings and the secrets in the keyring (never in a file)."""
+    code = outbox.identity(store).station
+    HubClient(hub_url, "-", verify=False if insecure_loopback else (ca_bundle or True)).close()
+    credentials.save(code, token, signing_key)
+    settings = Settings(store)
+    settings.set(HUB_URL_KEY, hub_url.rstrip("/"))
+    if ca_bundle:
+        settings.set(CA_BUNDLE_KEY, ca_bundle)
+    if insecure_loopback:
+        settings.set(INSECURE_KEY, True)
+    if hub_public_key:
+        settings.set(HUB_PUBLIC_KEY, hub_public_key.strip())
+
+
+def make_client(store: Store, timeout: float = 30.0) -> HubClient:
+    """A client for this station's hub; raises CredentialsError with a set-up message."""
+    settings = Settings(store)
+    url = settings.get(HUB_URL_KEY)
+    if not url:
+        raise credentials.CredentialsError(NOT_CONFIGURED)
+    token = credentials.token(outbox.identity(store).station)
+    verify: bool | str = settings.get(CA_BUNDLE_KEY) or True
+    if settings.get(INSECURE_KEY) and is_loopback(url):
+        verify = False
+    return HubClient(url, token, verify=verify, timeout=timeout)
+
+
+def sync_now(store: Store, clock: Clock, *, progress: Progress | None = None,
+             retry: RetryPolicy | None = None, timeout: float = 30.0,
+             full: bool | None = None) -> SyncReport:
+    """One run. Set-up problems come back in the report like any other failure.
+
+    Reconciliation covers the last RECENT_DAYS days, or FULL_DAYS in the nightly window (or
+    with `full`), so the hub is not asked for a station's whole history every 15 minutes."""
+    try:
+        client = make_client(store, timeout)
+    except credentials.CredentialsError as exc:
+        now = stamp(clock.now())
+        store.insert("sync_runs", {"started_at": now, "finished_at": now, "via": "online",
+                                   "ok": 0, "error": f"setup: {exc}"})
+        return SyncReport(ok=False, error=str(exc), error_kind="setup", message=str(exc),
+                          pending=outbox.pending_count(store))
+    with client:
+        size = int(Settings(store).get(BATCH_RECORDS_KEY, outbox.DEFAULT_MAX_RECORDS))
+        if full is None:
+            full = SyncPolicy.from_settings(Settings(store)).in_window(clock.now())
+        engine = SyncEngine(store, clock, client, retry=retry, progress=progress,
+                            max_records=max(1, size),
+                            reconcile_days=FULL_DAYS if full else RECENT_DAYS)
+        report = engine.run()
+        if report.ok and not Settings(store).get(HUB_PUBLIC_KEY):
+            Settings(store).set(HUB_PUBLIC_KEY, client.hub_key())
+        return report
+
+
+def is_due(store: Store, clock: Clock) -> bool:
+    scheduler = SyncScheduler(SyncPolicy.from_settings(Settings(store)))
+    return scheduler.is_due(clock.now(), history(store))
+
+
+def status(store: Store) -> SyncStatus:
+    success = store.scalar("SELECT max(finished_at) FROM sync_runs WHERE ok = 1 "
+                           "AND via = 'online'")
+    last = store.one("SELECT started_at, ok, error FROM sync_runs WHERE via = 'online' "
+                     "ORDER BY id DESC LIMIT 1")
+    return SyncStatus(
+        last_success=success,
+        last_attempt=last["started_at"] if last else None,
+        last_error=None if last is None or last["ok"] else last["error"],
+        pending=outbox.pending_count(store),
+        configured=bool(Settings(store).get(HUB_URL_KEY)),
+    )

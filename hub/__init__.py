@@ -1,0 +1,15 @@
+"""The county hub (县医疗保障经办中心): receives every station's records, serves the county's
+catalogue and its decisions on forwarded cases. Its own deployable; never imports Qt.
+
+    python -m hub serve --db postgresql://…   # the HTTP API (uvicorn)
+    python -m hub.admin --help                # stations, tokens, catalogue, decisions, files
+"""
+
+import os
+
+DB_ENV = "COUNTERAPP_HUB_DB"
+DEFAULT_DB = "sqlite:///hub.db"
+
+
+def database_url(given: str | None = None) -> str:
+    return given or os.environ.get(DB_ENV) or DEFAULT_DB

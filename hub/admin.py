@@ -1,0 +1,115 @@
+"""`python -m hub.admin`: the county's administration of its hub.
+
+    register CODE --name N --level L   register a station; prints its token and signing key ONCE
+    rotate CODE [--signing-key]        a new token (and key); the old ones stop working at once
+    revoke CODE                        the station's token and key stop working
+    status                             every station: last sync, pending, records
+    catalogue-import PATH              validate and activate the county's official catalogue
+    decide CASE --status S [--note T]  a decision on a forwarded case (case number or UUID)
+    import-file FILE --ack-out ACK     store a village's USB transfer file, write the ack file
+    hub-key                            print the hub's public key (stations pin it)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from counterapp.catalogue import CatalogueInvalid
+from counterapp.catalogue_store import read_source
+from counterapp.clock import Clock, stamp
+from counterapp.sync.transfer import TransferError
+from hub import database_url, feeds, files, stations
+from hub.db import Database
+from hub.ingest import Forbidden
+
+
+def _print_credentials(creds: stations.Credentials) -> None:
+    print(f"station:        {creds.code}")
+    print(f"token:          {creds.token}")
+    if creds.signing_key:
+        print(f"signing key:    {creds.signing_key}")
+    print(f"hub public key: {creds.hub_public_key}")
+    print("These secrets are shown once and not kept by the hub. Enter them at the station with "
+          "`counterapp sync-setup`.")
+
+
+def run(args: argparse.Namespace, db: Database) -> None:
+    now = stamp(Clock().now())
+    if args.command == "register":
+        _print_credentials(stations.register(db, args.code, args.name, args.level, now))
+    elif args.command == "rotate":
+        _print_credentials(stations.rotate(db, args.code, now, signing_key=args.signing_key))
+    elif args.command == "revoke":
+        stations.revoke(db, args.code, now)
+        print(f"station {args.code}: token and signing key revoked")
+    elif args.command == "status":
+        print("code\tname\tlevel\tstate\tlast sync\tvia\tpending\trecords\tPCs")
+        for s in stations.status(db):
+            print(f"{s.code}\t{s.name}\t{s.level}\t{'revoked' if s.revoked else 'active'}\t"
+                  f"{s.last_sync_at or 'never'}\t{s.last_via or '-'}\t{s.pending}\t{s.records}\t"
+                  f"{s.sources}")
+    elif args.command == "catalogue-import":
+        catalogue = read_source(Path(args.path))
+        version = feeds.import_catalogue(db, catalogue.to_document(), str(args.path), now)
+        print(f"catalogue {version} imported and active; stations get it at their next sync")
+    elif args.command == "decide":
+        number = feeds.decide(db, args.case, args.status, args.note or "", args.by, now)
+        print(f"decision {number} recorded: {args.case} → {args.status}")
+    elif args.command == "import-file":
+        ack = files.import_file(db, Path(args.file).read_bytes(), "file", now)
+        Path(args.ack_out).write_bytes(ack)
+        print(f"stored; acknowledgement written to {args.ack_out}")
+    elif args.command == "hub-key":
+        print(stations.hub_keys(db, now)[1])
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m hub.admin", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--db", help="sqlite:///path or postgresql://… (or COUNTERAPP_HUB_DB)")
+    commands = parser.add_subparsers(dest="command", required=True)
+    register = commands.add_parser("register", help="register a station")
+    register.add_argument("code")
+    register.add_argument("--name", required=True)
+    register.add_argument("--level", required=True, choices=stations.LEVELS)
+    rotate = commands.add_parser("rotate", help="issue a new token")
+    rotate.add_argument("code")
+    rotate.add_argument("--signing-key", action="store_true", help="also a new signing key")
+    commands.add_parser("revoke", help="revoke a station's token").add_argument("code")
+    commands.add_parser("status", help="every station's sync state")
+    commands.add_parser("catalogue-import", help="import the official catalogue"
+                        ).add_argument("path")
+    decide = commands.add_parser("decide", help="post a decision on a forwarded case")
+    decide.add_argument("case", help="case number (办件编号) or UUID")
+    decide.add_argument("--status", required=True, choices=feeds.DECISION_STATUSES)
+    decide.add_argument("--note", help="the reason (required for returned)")
+    decide.add_argument("--by", default="county", help="who decided")
+    import_file = commands.add_parser("import-file", help="import a station's transfer file")
+    import_file.add_argument("file")
+    import_file.add_argument("--ack-out", required=True)
+    commands.add_parser("hub-key", help="print the hub's public key")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    db = Database(database_url(args.db))
+    try:
+        run(args, db)
+    except CatalogueInvalid as exc:
+        print(f"catalogue rejected, nothing changed:\n{exc}", file=sys.stderr)
+        return 2
+    except (stations.StationProblem, feeds.FeedProblem, TransferError, Forbidden,
+            json.JSONDecodeError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        db.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

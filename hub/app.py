@@ -1,0 +1,180 @@
+"""The county hub's HTTP API (FastAPI). OpenAPI at /openapi.json, docs at /docs.
+
+Stations authenticate with `Authorization: Bearer <token>`; a token proves one station and may
+write only that station's records. Personal data in batches is never logged: errors name
+batches and record ids, not their contents.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, HTTPException, Query, Request, Response
+from fastapi.middleware.gzip import GZipMiddleware
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel
+from starlette.concurrency import run_in_threadpool
+
+from counterapp.clock import Clock, stamp
+from counterapp.sync import transfer
+from counterapp.sync.wire import HASH_HEADER, MAX_BODY_BYTES, WireError, scan_batch
+from hub import feeds, files, stations
+from hub.db import Database
+from hub.ingest import Forbidden, ingest
+
+log = logging.getLogger("hub")
+_bearer = HTTPBearer(auto_error=False)
+
+
+class Health(BaseModel):
+    status: str
+    database: str
+    schema_version: int
+
+
+class AckOut(BaseModel):
+    format: int
+    batch: str
+    station: str
+    sha256: str
+    seqs: list[list[int]]
+    records: int
+    stored: int
+    unchanged: int
+    times: int
+    acked_at: str
+
+
+class ReconcileIn(BaseModel):
+    source: str
+    days: dict[str, dict[str, Any]]
+
+
+class ReconcileOut(BaseModel):
+    days: dict[str, dict[str, Any]]
+    differ: dict[str, list[list[Any]]]
+
+
+class Decision(BaseModel):
+    id: int
+    case: str
+    status: str
+    note: str | None
+    decided_at: str
+
+
+class DecisionsOut(BaseModel):
+    decisions: list[Decision]
+
+
+class CatalogueOut(BaseModel):
+    version: str
+    sha256: str
+    document: dict[str, Any]
+
+
+async def station_of(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> str:
+    """The station whose bearer token this is (401 if none, unknown or revoked)."""
+    if credentials is None:
+        raise HTTPException(401, "missing bearer token", headers={"WWW-Authenticate": "Bearer"})
+    code = await run_in_threadpool(stations.authenticate, request.app.state.db,
+                                   credentials.credentials)
+    if code is None:
+        raise HTTPException(401, "unknown or revoked token",
+                            headers={"WWW-Authenticate": "Bearer"})
+    return code
+
+
+Station = Annotated[str, Depends(station_of)]
+
+
+def create_app(db: Database, clock: Clock | None = None) -> FastAPI:
+    clock = clock or Clock()
+    app = FastAPI(title="counterapp county hub", version="1",
+                  description="Sync of 医保服务站 stations to their county (issue 4).")
+    app.add_middleware(GZipMiddleware, minimum_size=2048)
+    app.state.db = db
+
+    async def body_of(request: Request) -> bytes:
+        size = int(request.headers.get("content-length") or 0)
+        if size > MAX_BODY_BYTES:
+            raise HTTPException(413, "body too large")
+        body = await request.body()
+        if len(body) > MAX_BODY_BYTES:
+            raise HTTPException(413, "body too large")
+        return body
+
+    @app.get("/health", response_model=Health)
+    def health() -> Health:
+        return Health(status="ok", database=db.dialect, schema_version=db.schema_version())
+
+    @app.post("/v1/batches", response_model=AckOut,
+              openapi_extra={"requestBody": {"required": True, "content": {
+                  "application/vnd.counterapp.batch+json": {
+                      "schema": {"type": "string", "format": "binary"}}}}},
+              summary="Upload one batch (gzip of canonical JSON; see docs/sync-wire-format.md)")
+    async def upload(request: Request, station: Station) -> dict[str, Any]:
+        body = await body_of(request)
+        sha256 = request.headers.get(HASH_HEADER)
+        if not sha256:
+            raise HTTPException(400, f"missing {HASH_HEADER} header")
+        try:
+            batch = await run_in_threadpool(scan_batch, body, sha256)
+            ack = await run_in_threadpool(ingest, db, station, batch, sha256, "online",
+                                          stamp(clock.now()))
+        except WireError as exc:
+            raise HTTPException(400, str(exc)) from exc
+        except Forbidden as exc:
+            log.warning("station %s refused: %s", station, exc)
+            raise HTTPException(403, str(exc)) from exc
+        log.info("station %s batch %s: %d records, %d stored", station, batch.batch_id,
+                 ack.records, ack.stored)
+        return ack.to_dict()
+
+    @app.post("/v1/reconcile", response_model=ReconcileOut)
+    def reconcile(request_body: ReconcileIn, station: Station) -> dict[str, Any]:
+        return feeds.reconcile(db, station, request_body.source, request_body.days)
+
+    @app.get("/v1/catalogue", response_model=CatalogueOut,
+             responses={204: {"description": "the station already has the active version"},
+                        404: {"description": "no catalogue imported yet"}})
+    def catalogue(station: Station, have: str | None = None) -> Any:
+        active = feeds.active_catalogue(db)
+        if active is None:
+            raise HTTPException(404, "the county has not imported a catalogue yet")
+        if have == active["version"]:
+            return Response(status_code=204)
+        return active
+
+    @app.get("/v1/decisions", response_model=DecisionsOut)
+    def decisions(station: Station, after: Annotated[int, Query(ge=0)] = 0
+                  ) -> dict[str, Any]:
+        return {"decisions": feeds.decisions_after(db, station, after)}
+
+    @app.post("/v1/transfer", summary="Forward a village's signed transfer file; returns the "
+              "signed acknowledgement file",
+              responses={200: {"content": {"application/octet-stream": {}}}})
+    async def forward_file(request: Request, station: Station) -> Response:
+        body = await body_of(request)
+        try:
+            ack = await run_in_threadpool(files.import_file, db, body, f"forwarded:{station}",
+                                          stamp(clock.now()))
+        except (transfer.TransferError, WireError) as exc:
+            raise HTTPException(400, str(exc)) from exc
+        except Forbidden as exc:
+            raise HTTPException(403, str(exc)) from exc
+        return Response(ack, media_type="application/octet-stream")
+
+    @app.get("/v1/hub-key", summary="The hub's public key that signs acknowledgement files")
+    def hub_key() -> dict[str, str]:
+        return {"public_key": stations.hub_keys(db, stamp(clock.now()))[1]}
+
+    @app.get("/v1/whoami")
+    def whoami(station: Station) -> dict[str, str]:
+        return {"station": station}
+
+    return app

@@ -1,0 +1,108 @@
+"""What flows back down, and the check that nothing drifted:
+
+- reconciliation: per-day counts and digests of (type, uuid, version) for one station store;
+- the county's catalogue (versioned; validated with the station's own rules on import);
+- decisions on forwarded cases (received / processing / done / returned with a reason).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from typing import Any
+
+from counterapp.catalogue import CatalogueInvalid, Problem, parse_document
+from counterapp.sync.wire import DECISION_STATUSES, canonical, day_digest
+from hub.db import Database
+
+
+class FeedProblem(ValueError):
+    """A catalogue or decision the hub refuses; str() says why."""
+
+
+# --- reconciliation ---------------------------------------------------------------------------
+def reconcile(db: Database, station: str, source: str,
+              days: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """Compare the station's per-day counts and digests with the hub's.
+
+    Returns the hub's figures for every day asked about and, for the days that differ, the
+    hub's (type, uuid, version) list, so the station can re-send exactly what is missing or old.
+    """
+    if not days:
+        return {"days": {}, "differ": {}}
+    with db.transaction(write=False) as tx:
+        rows = tx.all("SELECT day, type, uuid, version FROM records WHERE station = ? "
+                      "AND source = ? AND day >= ? AND day <= ?",
+                      (station, source, min(days), max(days)))
+    held: dict[str, list[tuple[str, str, int]]] = defaultdict(list)
+    for day, kind, uuid, version in rows:
+        if day in days:
+            held[day].append((kind, uuid, int(version)))
+    figures = {day: {"count": len(held.get(day, [])), "digest": day_digest(held.get(day, []))}
+               for day in days}
+    differ = {day: [list(entry) for entry in held.get(day, [])]
+              for day, theirs in days.items()
+              if theirs.get("count") != figures[day]["count"]
+              or theirs.get("digest") != figures[day]["digest"]}
+    return {"days": figures, "differ": differ}
+
+
+# --- catalogue --------------------------------------------------------------------------------
+def import_catalogue(db: Database, document: dict[str, Any], source: str, now: str) -> str:
+    """Validate (the stations' rules) and activate a catalogue; returns its version.
+    A bad one is refused whole and the active one stays."""
+    catalogue = parse_document(document, source)     # raises CatalogueInvalid
+    text = canonical(catalogue.to_document()).decode("utf-8")
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    with db.transaction() as tx:
+        held = tx.scalar("SELECT sha256 FROM catalogues WHERE version = ?", (catalogue.version,))
+        if held is not None and held != digest:
+            raise CatalogueInvalid([Problem(source, "", (
+                f"version {catalogue.version!r} is already on the hub with different content"))])
+        if held is None:
+            tx.execute("INSERT INTO catalogues (version, document, sha256, published, "
+                       "imported_at) VALUES (?, ?, ?, ?, ?)",
+                       (catalogue.version, text, digest, catalogue.published.isoformat(), now))
+        tx.execute("UPDATE catalogues SET active = 0 WHERE active = 1")
+        tx.execute("UPDATE catalogues SET active = 1 WHERE version = ?", (catalogue.version,))
+    return catalogue.version
+
+
+def active_catalogue(db: Database) -> dict[str, Any] | None:
+    with db.transaction(write=False) as tx:
+        row = tx.one("SELECT version, sha256, document FROM catalogues WHERE active = 1")
+    if row is None:
+        return None
+    return {"version": row[0], "sha256": row[1], "document": json.loads(row[2])}
+
+
+# --- decisions --------------------------------------------------------------------------------
+def decide(db: Database, case: str, status: str, note: str, by: str, now: str) -> int:
+    """Record the county's decision on a forwarded case (by case UUID or case number)."""
+    if status not in DECISION_STATUSES:
+        raise FeedProblem(f"status must be one of {', '.join(DECISION_STATUSES)}")
+    if status == "returned" and not note.strip():
+        raise FeedProblem("a returned case needs a reason (退回须注明原因)")
+    field = {"sqlite": "json_extract(data, '$.{}')", "postgres": "data->>'{}'"}[db.dialect]
+    with db.transaction() as tx:
+        row = tx.one(f"SELECT uuid, station, {field.format('forwarded_at')} FROM records "
+                     f"WHERE type = 'case' AND (uuid = ? OR {field.format('case_no')} = ?)",
+                     (case, case))
+        if row is None:
+            raise FeedProblem(f"no case {case} has reached the hub")
+        if not row[2]:
+            raise FeedProblem(f"case {case} was not forwarded to the county")
+        tx.execute("INSERT INTO decisions (case_uuid, station, status, note, decided_at, "
+                   "decided_by) VALUES (?, ?, ?, ?, ?, ?)",
+                   (row[0], row[1], status, note.strip() or None, now, by))
+        return int(tx.scalar("SELECT max(id) FROM decisions WHERE case_uuid = ?", (row[0],)))
+
+
+def decisions_after(db: Database, station: str, after: int, limit: int = 500
+                    ) -> list[dict[str, Any]]:
+    with db.transaction(write=False) as tx:
+        rows = tx.all("SELECT id, case_uuid, status, note, decided_at FROM decisions "
+                      "WHERE station = ? AND id > ? ORDER BY id LIMIT ?", (station, after, limit))
+    return [{"id": int(r[0]), "case": r[1], "status": r[2], "note": r[3], "decided_at": r[4]}
+            for r in rows]

@@ -1,0 +1,178 @@
+"""Storing a batch: every record exactly once, in its latest version, in one transaction.
+
+    INSERT … ON CONFLICT (uuid) DO UPDATE … WHERE excluded.version > records.version
+
+so the same batch twice, or the same record in two batches, is stored once, and an older
+version arriving late (out of order, or by USB after the online copy) never replaces a newer
+one. A record first written by another station is refused with the whole batch (403).
+
+On PostgreSQL the usual case — records the hub has never seen — goes straight in with COPY;
+records it already holds go through a temporary table and the same guarded upsert. If another
+request inserts one of the same records meanwhile, COPY fails on the unique key and the batch
+is stored again through the upsert alone. The database checks every record's data is JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import asdict, dataclass
+
+from counterapp.sync.wire import ScannedBatch, WireError, to_ranges
+from hub.db import Database, Tx
+
+COLUMNS = ("uuid", "type", "station", "source", "version", "day", "data", "batch_id",
+           "received_at")
+_COLUMN_LIST = ", ".join(COLUMNS)
+_UPSERT_TAIL = (
+    " ON CONFLICT (uuid) DO UPDATE SET version = excluded.version, day = excluded.day, "
+    "data = excluded.data, source = excluded.source, batch_id = excluded.batch_id, "
+    "received_at = excluded.received_at "
+    "WHERE excluded.version > records.version AND records.station = excluded.station "
+    "AND records.type = excluded.type")
+SQLITE_UPSERT = (f"INSERT INTO records ({_COLUMN_LIST}) VALUES "
+                 f"({', '.join('?' * len(COLUMNS))})" + _UPSERT_TAIL)
+PG_STAGING = ("CREATE TEMP TABLE IF NOT EXISTS staging_records (uuid TEXT, type TEXT, "
+              "station TEXT, source TEXT, version INTEGER, day TEXT, data JSONB, batch_id TEXT, "
+              "received_at TEXT) ON COMMIT DELETE ROWS")
+PG_MERGE = (f"INSERT INTO records ({_COLUMN_LIST}) SELECT {_COLUMN_LIST} "
+            "FROM staging_records" + _UPSERT_TAIL)
+
+
+class Forbidden(PermissionError):
+    """The batch writes records that are not this station's."""
+
+
+class _Raced(Exception):
+    """COPY met a record inserted meanwhile by another request."""
+
+
+@dataclass(frozen=True)
+class Ack:
+    batch: str
+    station: str
+    sha256: str
+    seqs: list[list[int]]
+    records: int        # records in the batch
+    stored: int         # inserted or replaced by a newer version
+    unchanged: int      # already held in this version or a newer one
+    times: int          # how often this batch id has arrived
+    acked_at: str
+
+    def to_dict(self) -> dict:
+        return {"format": 1, **asdict(self)}
+
+
+def ingest(db: Database, token_station: str, batch: ScannedBatch, sha256: str, via: str,
+           now: str) -> Ack:
+    """Store `batch` for the station `token_station` (the one its token or signature proves)."""
+    if batch.station != token_station:
+        raise Forbidden(f"this batch is for station {batch.station}; "
+                        f"the credentials are station {token_station}'s")
+    newest: dict[str, tuple] = {}
+    for r in batch.records:
+        if r.uuid not in newest or r.version > newest[r.uuid][4]:
+            newest[r.uuid] = (r.uuid, r.type, batch.station, batch.source, r.version, r.day,
+                              r.data, batch.batch_id, now)
+    rows = list(newest.values())
+    try:
+        try:
+            stored, times = _store(db, batch, rows, sha256, via, now, fast=True)
+        except _Raced:
+            stored, times = _store(db, batch, rows, sha256, via, now, fast=False)
+    except sqlite3.IntegrityError as exc:
+        raise WireError(f"a record's data is not JSON: {exc}") from exc
+    return Ack(batch=batch.batch_id, station=batch.station, sha256=sha256,
+               seqs=to_ranges(batch.seqs), records=len(rows), stored=stored,
+               unchanged=len(rows) - stored, times=times, acked_at=now)
+
+
+def _store(db: Database, batch: ScannedBatch, rows: list[tuple], sha256: str, via: str,
+           now: str, fast: bool) -> tuple[int, int]:
+    with db.transaction() as tx:
+        if tx.dialect == "postgres":
+            stored = _postgres(tx, batch.station, rows, fast)
+        else:
+            _check_owner_sqlite(tx, batch.station, [row[0] for row in rows])
+            stored = tx.executemany(SQLITE_UPSERT, rows)
+        times = _note_batch(tx, batch, sha256, via, now)
+        _note_source(tx, batch, via, now)
+    return stored, times
+
+
+def _check_owner_sqlite(tx: Tx, station: str, uuids: list[str]) -> None:
+    for start in range(0, len(uuids), 900):
+        part = uuids[start:start + 900]
+        other = tx.one(f"SELECT uuid, station FROM records WHERE uuid IN "
+                       f"({', '.join('?' * len(part))}) AND station <> ? LIMIT 1",
+                       (*part, station))
+        if other is not None:
+            raise Forbidden(f"record {other[0]} belongs to station {other[1]}")
+
+
+def _postgres(tx: Tx, station: str, rows: list[tuple], fast: bool) -> int:
+    import psycopg
+
+    conn = tx.conn
+    held = {uuid: (owner, version) for uuid, owner, version in conn.execute(
+        "SELECT uuid, station, version FROM records WHERE uuid = ANY(%s)",
+        ([row[0] for row in rows],))}
+    for uuid, (owner, _) in held.items():
+        if owner != station:
+            raise Forbidden(f"record {uuid} belongs to station {owner}")
+    fresh = [row for row in rows if row[0] not in held] if fast else []
+    known = [row for row in rows if row[0] in held and row[4] > held[row[0]][1]]
+    if not fast:
+        known = [row for row in rows if row[0] not in held or row[4] > held[row[0]][1]]
+    stored = 0
+    try:
+        with conn.cursor() as cursor:
+            if fresh:
+                with cursor.copy(f"COPY records ({_COLUMN_LIST}) FROM STDIN") as copy:
+                    for row in fresh:
+                        copy.write_row(row)
+                stored += len(fresh)
+            if known:
+                cursor.execute(PG_STAGING)
+                with cursor.copy(f"COPY staging_records ({_COLUMN_LIST}) FROM STDIN") as copy:
+                    for row in known:
+                        copy.write_row(row)
+                cursor.execute(PG_MERGE)
+                stored += cursor.rowcount
+                cursor.execute("DELETE FROM staging_records")
+    except psycopg.errors.UniqueViolation as exc:
+        raise _Raced() from exc
+    except psycopg.DataError as exc:
+        raise WireError(f"a record's data is not JSON: {exc.diag.message_primary}") from exc
+    return stored
+
+
+def _note_batch(tx: Tx, batch: ScannedBatch, sha256: str, via: str, now: str) -> int:
+    tx.execute(
+        "INSERT INTO batches (batch_id, station, source, sha256, seqs, records, "
+        "first_received_at, last_received_at, times, via) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?) "
+        "ON CONFLICT (batch_id) DO UPDATE SET sha256 = excluded.sha256, "
+        "records = excluded.records, last_received_at = excluded.last_received_at, "
+        "times = batches.times + 1 WHERE batches.station = excluded.station",
+        (batch.batch_id, batch.station, batch.source, sha256, json.dumps(to_ranges(batch.seqs)),
+         len(batch.records), now, now, via))
+    owner, times = tx.one("SELECT station, times FROM batches WHERE batch_id = ?",
+                          (batch.batch_id,)) or ("", 0)
+    if owner != batch.station:
+        raise Forbidden(f"batch {batch.batch_id} belongs to station {owner}")
+    return int(times)
+
+
+def _note_source(tx: Tx, batch: ScannedBatch, via: str, now: str) -> None:
+    top = max(batch.seqs, default=0)
+    tx.execute(
+        "INSERT INTO sources (station, source, max_seq, pending, last_sync_at) "
+        "VALUES (?, ?, ?, ?, ?) ON CONFLICT (station, source) DO UPDATE SET "
+        "max_seq = CASE WHEN excluded.max_seq > sources.max_seq THEN excluded.max_seq "
+        "ELSE sources.max_seq END, pending = excluded.pending, "
+        "last_sync_at = excluded.last_sync_at",
+        (batch.station, batch.source, top, batch.pending_after, now))
+    tx.execute(
+        "UPDATE stations SET last_sync_at = ?, last_via = ?, pending = "
+        "(SELECT coalesce(sum(pending), 0) FROM sources WHERE station = ?) WHERE code = ?",
+        (now, via, batch.station, batch.station))

@@ -1,0 +1,231 @@
+"""Screenshots of the counter window at 1366×768 for docs/screenshots/.
+
+    xvfb-run -a -s "-screen 0 1366x768x24" .venv/bin/python packaging/screenshots.py
+
+(also works with QT_QPA_PLATFORM=offscreen). A demo station on a fixed day is created in a
+temporary folder; the real window is driven step by step and each `grab()` is saved.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+from datetime import date, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from counterapp.app import Counter  # noqa: E402
+from counterapp.clock import CST, FixedClock  # noqa: E402
+from counterapp.demo import seed_demo  # noqa: E402
+from counterapp.idnumber import check_char  # noqa: E402
+from counterapp.queue import Lane  # noqa: E402
+from counterapp.ratings import RatingLevel  # noqa: E402
+from counterapp.station import clerks  # noqa: E402
+from ui import comfort  # noqa: E402
+from ui.context import AppContext, Session  # noqa: E402
+from ui.dialogs import RecordingDialogs  # noqa: E402
+from ui.hall_display import HallDisplay  # noqa: E402
+from ui.kiosk import KioskWindow  # noqa: E402
+from ui.login_dialog import LoginDialog  # noqa: E402
+from ui.main_window import MainWindow  # noqa: E402
+from ui.ops import Ops  # noqa: E402
+from ui.qt import QApplication, QWidget  # noqa: E402
+from ui.rating_dialog import RatingDialog  # noqa: E402
+from ui.setup_dialog import SetupDialog  # noqa: E402
+
+OUT = ROOT / "docs" / "screenshots"
+DAY = date(2026, 11, 25)
+SIZE = (1366, 768)
+
+
+def make_id(birth: str, sequence: str) -> str:
+    first17 = "370883" + birth + sequence
+    return first17 + check_char(first17)
+
+
+class Shooter:
+    def __init__(self, app: QApplication, ops: Ops) -> None:
+        self.app = app
+        self.ops = ops
+        self.saved: list[Path] = []
+
+    def settle(self, extra_ms: int = 150) -> None:
+        deadline = time.monotonic() + 10
+        while not self.ops.idle and time.monotonic() < deadline:
+            self.app.processEvents()
+            time.sleep(0.005)
+        end = time.monotonic() + extra_ms / 1000
+        while time.monotonic() < end:
+            self.app.processEvents()
+            time.sleep(0.005)
+
+    def shot(self, widget: QWidget, name: str) -> None:
+        self.settle()
+        path = OUT / f"{name}.png"
+        widget.grab().save(str(path))
+        self.saved.append(path)
+        print(f"saved {path.relative_to(ROOT)} ({widget.width()}×{widget.height()})")
+
+    def click(self, button) -> None:
+        button.click()
+        self.settle()
+
+
+def visit(shoot: Shooter, window: MainWindow, counter: Counter, clock: FixedClock) -> None:
+    panel = window.case_panel
+    window.queue_panel.call_next.trigger()
+    shoot.settle()
+    applicant = panel.applicant
+    applicant.name.setText("欧阳秀英")
+    applicant.id_field.edit.setText(make_id("19520714", "226"))
+    applicant.phone.setText("13905371234")
+    applicant.with_agent.setChecked(True)
+    applicant.agent_name.setText("欧阳志强")
+    applicant.agent_id.edit.setText(make_id("19800322", "153"))
+    applicant.agent_phone.setText("13705375678")
+    shoot.shot(window, "01_applicant")
+
+    shoot.click(panel.next_button)
+    panel.items.search.setText("ydjy")
+    panel.items.toggle(0)
+    panel.items.toggle(1)
+    shoot.settle()
+    shoot.shot(window, "02_items_pinyin_search")
+
+    shoot.click(panel.next_button)
+    materials = panel.materials
+    keys = [m.key for m in panel.case.materials]
+    for key in ("identity", "agent-id", "principal-id", "power-of-attorney"):
+        if key in keys:
+            materials.model.toggled.emit(key, 0, True)
+            shoot.settle()
+    materials.model.toggled.emit("residence-proof", 4, True)
+    shoot.settle()
+    shoot.shot(window, "03_materials")
+
+    shoot.click(panel.next_button)
+    shoot.shot(window, "04a_outcome_missing")
+    shoot.click(panel.outcome.notice_button)
+    shoot.shot(window, "04b_one_time_notice")
+    shoot.click(panel.outcome.end_button)
+
+    # a second citizen: a collect-and-forward item, everything brought along
+    clock.advance(minutes=6)
+    window.queue_panel.call_next.trigger()
+    shoot.settle()
+    applicant.name.setText("张建国")
+    applicant.id_field.edit.setText(make_id("19650203", "315"))
+    shoot.click(panel.next_button)
+    panel.items.search.setText("mzmxbbz")
+    panel.items.toggle(0)
+    shoot.click(panel.next_button)
+    shoot.click(panel.materials.all_button)
+    shoot.click(panel.next_button)
+    shoot.shot(window, "04c_outcome_accept")
+    shoot.click(panel.outcome.accept_button)
+    clock.advance(minutes=2)
+    panel.timer.refresh()
+    shoot.shot(window, "05_finish_forward")
+    shoot.click(panel.finish.forward_button)
+    shoot.shot(window, "06a_rating_step")
+    panel.rating.ask_rating()
+    shoot.settle()
+    dialog = window.ctx.dialogs.latest(RatingDialog)
+    assert dialog is not None
+    shoot.shot(dialog, "06b_rating_dialog")
+    dialog.choose(RatingLevel.DISSATISFIED)
+    dialog.reason_buttons.itemAt(0).widget().setChecked(True)
+    shoot.shot(dialog, "06c_rating_dialog_bad_reason")
+    dialog.submit()
+    shoot.shot(window, "06d_rating_done")
+    shoot.click(panel.rating.end_button)
+
+
+def main() -> None:
+    OUT.mkdir(parents=True, exist_ok=True)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    family = comfort.load_cjk_font()
+    comfort.apply(app, large=False, family=family)
+    with tempfile.TemporaryDirectory() as scratch:
+        path = Path(scratch) / "station.db"
+        seed_demo(path, today=DAY)
+        clock = FixedClock(datetime(2026, 11, 25, 10, 40, tzinfo=CST))
+        counter = Counter.open(path, clock)
+        counter.queue.issue(Lane.PRIORITY, "70岁以上老人")
+        dialogs = RecordingDialogs()
+        ops = Ops(counter, dialogs)
+        shoot = Shooter(app, ops)
+        staff = clerks(counter.store)
+        ctx = AppContext(counter, ops, dialogs, Session(staff[1], 2))
+        ctx.item_index.build_pinyin()
+        window = MainWindow(ctx)
+        window.resize(*SIZE)
+        window.show()
+        window.load()
+        shoot.shot(window, "00_counter_window")
+        visit(shoot, window, counter, clock)
+
+        window.show_tab(1)
+        window.deadlines.reload()
+        shoot.shot(window, "07_deadline_list")
+        window.show_tab(2)
+        window.search.text.setText("欧阳")
+        window.search.search()
+        shoot.shot(window, "08_case_search")
+
+        window.show_tab(0)
+        window.large_font.trigger()
+        window.queue_panel.call_next.trigger()
+        shoot.settle()
+        window.case_panel.applicant.name.setText("刘桂兰")
+        window.case_panel.applicant.id_field.edit.setText(make_id("19480915", "128"))
+        shoot.shot(window, "09_large_font_mode")
+        window.case_panel.next()
+        window.case_panel.items.search.setText("异地")
+        window.case_panel.items.toggle(0)
+        shoot.shot(window, "09b_large_font_items")
+        window.large_font.trigger()
+        shoot.settle()
+
+        kiosk = KioskWindow(ops)
+        kiosk.resize(*SIZE)
+        kiosk.show()
+        shoot.shot(kiosk, "10a_kiosk")
+        kiosk.priority.click()
+        shoot.shot(kiosk, "10b_kiosk_priority_reason")
+        kiosk.reason_buttons[0].click()
+        shoot.shot(kiosk, "10c_kiosk_ticket")
+        kiosk.close()
+
+        shoot.settle()
+        for _ in range(4):
+            counter.queue.issue(Lane.NORMAL)
+        counter.queue.call_next(1, staff[0].id)
+        counter.queue.call_next(3, staff[2].id)
+        hall = HallDisplay(ops)
+        hall.resize(*SIZE)
+        hall.show()
+        hall.reload()
+        shoot.shot(hall, "11_hall_display")
+        hall.close()
+
+        setup = SetupDialog()
+        setup.show()
+        shoot.shot(setup, "12_first_run_setup")
+        setup.close()
+        login = LoginDialog(counter.station.name, staff, 2)
+        login.show()
+        shoot.shot(login, "13_login")
+        login.close()
+
+        window.close()
+        ops.shutdown()
+        counter.close()
+    print(f"{len(shoot.saved)} screenshots in {OUT.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()

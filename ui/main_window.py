@@ -1,0 +1,190 @@
+"""The counter window: the queue on the left, the guided case, the deadline list and the case
+search on the right, the station and clerk in the status bar.
+
+Shortcuts: F1 help, F2–F7 queue calls, F8 current case, F9 deadlines, F12 case search,
+Ctrl+Enter next step, Alt+B back, Alt+1…6 a step, Ctrl+Shift+L large-font mode.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from counterapp.case_model import CaseState
+from counterapp.queue import Ticket
+from counterapp.station import LEVEL_NAMES
+from ui import comfort
+from ui.case_panel import CasePanel
+from ui.case_search import CaseSearch
+from ui.context import AppContext
+from ui.deadline_list import DeadlineList
+from ui.ops import STATION
+from ui.qt import (
+    QAction,
+    QApplication,
+    QCloseEvent,
+    QKeySequence,
+    QLabel,
+    QMainWindow,
+    QProgressBar,
+    QSplitter,
+    Qt,
+    QTabWidget,
+    QTimer,
+    QWidget,
+)
+from ui.queue_panel import QueuePanel
+
+PINYIN_DELAY_MS = 1500
+HELP_TEXT = """<h3>键盘操作</h3><table cellpadding=3>
+<tr><td><b>F2</b></td><td>叫下一号</td><td><b>F3</b></td><td>重呼</td></tr>
+<tr><td><b>F4</b></td><td>过号</td><td><b>F5</b></td><td>暂停 / 恢复</td></tr>
+<tr><td><b>F6</b></td><td>转窗口</td><td><b>F7</b></td><td>窗口代取号</td></tr>
+<tr><td><b>F8</b></td><td>当前办件</td><td><b>F9</b></td><td>期限提醒</td></tr>
+<tr><td><b>F12</b></td><td>办件查询</td><td><b>Ctrl+回车</b></td><td>下一步</td></tr>
+<tr><td><b>Alt+B</b></td><td>上一步</td><td><b>Alt+1…6</b></td><td>跳到某一步</td></tr>
+<tr><td><b>空格</b></td><td>选中事项 / 勾选材料</td><td><b>Ctrl+Shift+L</b></td>
+<td>适老化大字模式</td></tr></table>
+<p>按钮上带下划线的字母可用 Alt+该字母 直接按下。</p>"""
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        station = ctx.station
+        self.setWindowTitle(f"医保综合柜员 — {station.name} · {ctx.window_no}号窗口 · "
+                            f"{ctx.session.clerk.name}")
+        self.queue_panel = QueuePanel(ctx)
+        self.case_panel = CasePanel(ctx)
+        self.deadlines = DeadlineList(ctx)
+        self.search = CaseSearch(ctx)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.case_panel, "当前办件（F8）")
+        self.tabs.addTab(self.deadlines, "期限提醒（F9）")
+        self.tabs.addTab(self.search, "办件查询（F12）")
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.queue_panel)
+        splitter.addWidget(self.tabs)
+        splitter.setStretchFactor(0, 0)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([330, 1036])
+        self.setCentralWidget(splitter)
+        self.busy_bar = QProgressBar()
+        self.busy_bar.setRange(0, 0)
+        self.busy_bar.setMaximumWidth(120)
+        self.busy_label = QLabel()
+        self.busy_bar.hide()
+        status = self.statusBar()
+        status.addWidget(QLabel(f"{station.name}（{LEVEL_NAMES[station.level]}）　"
+                                f"{ctx.window_no}号窗口　经办人：{ctx.session.clerk.name}"), 1)
+        status.addPermanentWidget(self.busy_label)
+        status.addPermanentWidget(self.busy_bar)
+        self.kiosk = None
+        self.hall = None
+        self._build_menus()
+        self.queue_panel.current_changed.connect(self.case_panel.set_ticket)
+        self.queue_panel.transfer_guard = self._transfer_problem
+        self.case_panel.visit_ended.connect(self.queue_panel.reload)
+        self.deadlines.open_requested.connect(self.open_case)
+        self.search.open_requested.connect(self.open_case)
+        ctx.ops.busy_changed.connect(self._busy)
+        self.tabs.currentChanged.connect(self._tab_changed)
+
+    def load(self) -> None:
+        """First reads after the window is shown. The pinyin index is built in the background
+        a moment later, so importing pypinyin does not compete with the first paint."""
+        QTimer.singleShot(PINYIN_DELAY_MS, self.ctx.item_index.build_async)
+        self.queue_panel.reload()
+        self.deadlines.reload()
+
+    # --- menus and actions -----------------------------------------------------------------
+    def _action(self, text: str, key: str, slot: Callable[[], object]) -> QAction:
+        action = QAction(text, self)
+        if key:
+            action.setShortcut(QKeySequence(key))
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        menu = self.menuBar()
+        queue = menu.addMenu("叫号(&Q)")
+        for action in self.queue_panel.actions_by_name.values():
+            queue.addAction(action)
+        view = menu.addMenu("办件(&C)")
+        view.addAction(self._action("当前办件", "F8", lambda: self.show_tab(0)))
+        view.addAction(self._action("期限提醒", "F9", lambda: self.show_tab(1)))
+        view.addAction(self._action("办件查询", "F12", lambda: self.show_tab(2)))
+        screens = menu.addMenu("窗口(&W)")
+        screens.addAction(self._action("自助取号机（全屏）", "", self.open_kiosk))
+        screens.addAction(self._action("大厅叫号显示屏", "", self.open_hall))
+        comfort_menu = menu.addMenu("显示(&V)")
+        self.large_font = self._action("适老化大字模式", "Ctrl+Shift+L", self.toggle_large_font)
+        self.large_font.setCheckable(True)
+        self.large_font.setChecked(comfort.is_large(QApplication.instance()))
+        comfort_menu.addAction(self.large_font)
+        help_menu = menu.addMenu("帮助(&H)")
+        help_menu.addAction(self._action("键盘操作", "F1", self.show_help))
+
+    def show_tab(self, index: int) -> None:
+        self.tabs.setCurrentIndex(index)
+        if index == 0:
+            self.case_panel.pages[self.case_panel.current_step].focus_first()
+        elif index == 2:
+            self.search.text.setFocus()
+        else:
+            self.deadlines.table.setFocus()
+
+    def _tab_changed(self, index: int) -> None:
+        if index == 1:
+            self.deadlines.reload()
+
+    def show_help(self) -> None:
+        self.ctx.dialogs.info(self, HELP_TEXT)
+
+    def toggle_large_font(self) -> None:
+        app = QApplication.instance()
+        large = not comfort.is_large(app)
+        comfort.apply(app, large)
+        self.large_font.setChecked(large)
+        self.ctx.ops.change(lambda c: c.settings.set(comfort.LARGE_FONT_SETTING, large), STATION)
+
+    def open_kiosk(self) -> None:
+        from ui.kiosk import KioskWindow
+
+        self.kiosk = KioskWindow(self.ctx.ops)
+        self.kiosk.showFullScreen()
+
+    def open_hall(self) -> None:
+        from ui.hall_display import HallDisplay
+
+        self.hall = HallDisplay(self.ctx.ops)
+        self.hall.show()
+        self.hall.reload()
+
+    # --- wiring between panels -------------------------------------------------------------
+    def open_case(self, case_id: int) -> None:
+        current = self.case_panel.case
+        if current is not None and current.id != case_id and current.state in (
+                CaseState.RECEIVED, CaseState.ACCEPTED):
+            self.ctx.dialogs.error(self, f"请先完成当前办件 {current.case_no}，再继续其他办件")
+            return
+        self.case_panel.open_case(case_id)
+        self.show_tab(0)
+
+    def _transfer_problem(self, ticket: Ticket) -> str | None:
+        case = self.case_panel.case
+        if case is not None and case.ticket_id == ticket.id:
+            return ("本号已开始办件（首问负责制）：不能转窗口。如确需其他人员办理，"
+                    "请完成或撤销本办件后再转。")
+        return None
+
+    def _busy(self, busy: bool, label: str) -> None:
+        self.busy_bar.setVisible(busy)
+        self.busy_label.setText(label if busy else "")
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        for window in (self.kiosk, self.hall):
+            if window is not None:
+                window.close()
+        super().closeEvent(event)

@@ -1,0 +1,123 @@
+"""The queue as the window sees it: what `load_queue` reads on the store thread, and the
+table model of waiting tickets (columns as an IntEnum)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import IntEnum
+from typing import Any
+
+from counterapp.app import Counter
+from counterapp.queue import Lane, Ticket, TicketStatus
+from ui.qt import QAbstractTableModel, QBrush, QColor, QFont, QModelIndex, QObject, Qt
+
+PRIORITY_BACKGROUND = QColor("#ffe0b2")
+HELD_BACKGROUND = QColor("#e3f2fd")
+
+
+@dataclass(frozen=True)
+class QueueView:
+    current: Ticket | None      # called to or being served at this window
+    rows: tuple[Ticket, ...]    # waiting in the order this window calls them, then held here
+    waiting: int
+    waiting_priority: int
+
+
+def load_queue(counter: Counter, window_no: int) -> QueueView:
+    """Runs on the store thread."""
+    today = counter.queue.of_day(counter.clock.today())
+    current = next((t for t in today if t.window_no == window_no
+                    and t.status in (TicketStatus.CALLED, TicketStatus.SERVING)), None)
+    held = [t for t in today if t.window_no == window_no and t.status == TicketStatus.HELD]
+    waiting = counter.queue.waiting(window_no)
+    everyone = [t for t in today if t.status == TicketStatus.WAITING]
+    return QueueView(current, (*waiting, *held), len(everyone),
+                     sum(1 for t in everyone if t.lane == Lane.PRIORITY))
+
+
+class Column(IntEnum):
+    CODE = 0
+    LANE = 1
+    WAITED = 2
+    NOTE = 3
+
+
+HEADERS = {Column.CODE: "号码", Column.LANE: "类别", Column.WAITED: "已等候",
+           Column.NOTE: "说明"}
+
+
+def waited_text(ticket: Ticket, now: datetime) -> str:
+    minutes = max(0, int((now - ticket.issued_at).total_seconds() // 60))
+    return f"{minutes}分钟" if minutes < 60 else f"{minutes // 60}小时{minutes % 60}分"
+
+
+def note_text(ticket: Ticket) -> str:
+    if ticket.status == TicketStatus.HELD:
+        return "暂停中（F5恢复）"
+    parts = []
+    if ticket.target_window is not None:
+        parts.append(f"转至{ticket.target_window}号窗口")
+    if ticket.priority_reason:
+        parts.append(ticket.priority_reason)
+    return "，".join(parts)
+
+
+class TicketTableModel(QAbstractTableModel):
+    def __init__(self, now: Any, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._now = now          # a callable giving the current moment (the counter's clock)
+        self._rows: tuple[Ticket, ...] = ()
+
+    def set_rows(self, rows: tuple[Ticket, ...]) -> None:
+        self.beginResetModel()
+        self._rows = rows
+        self.endResetModel()
+
+    def ticket(self, row: int) -> Ticket:
+        return self._rows[row]
+
+    def tick(self) -> None:
+        """Waiting times move on: repaint that column only."""
+        if self._rows:
+            self.dataChanged.emit(self.index(0, Column.WAITED),
+                                  self.index(len(self._rows) - 1, Column.WAITED))
+
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(Column)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return HEADERS[Column(section)]
+        return None
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        ticket = self._rows[index.row()]
+        column = Column(index.column())
+        priority = ticket.lane == Lane.PRIORITY
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == Column.CODE:
+                return ticket.code
+            if column == Column.LANE:
+                return "★优先" if priority else "普通"
+            if column == Column.WAITED:
+                return waited_text(ticket, self._now())
+            return note_text(ticket)
+        if role == Qt.ItemDataRole.BackgroundRole:
+            if ticket.status == TicketStatus.HELD:
+                return QBrush(HELD_BACKGROUND)
+            return QBrush(PRIORITY_BACKGROUND) if priority else None
+        if role == Qt.ItemDataRole.FontRole and priority and column in (Column.CODE,
+                                                                        Column.LANE):
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.ToolTipRole and ticket.priority_reason:
+            return f"绿色通道：{ticket.priority_reason}"
+        return None

@@ -1,0 +1,224 @@
+"""The queue panel (排队叫号): the ticket at this window, who is waiting, and the calls.
+
+Every call is a QAction with an F-key, shown on a button and in the menu (one action, three
+ways in): F2 call next, F3 recall, F4 skip (过号), F5 hold / resume, F6 transfer, F7 take a
+ticket for a walk-in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from counterapp.queue import Lane, Ticket, TicketStatus
+from ui import comfort
+from ui.context import AppContext
+from ui.ops import QUEUE, Changes
+from ui.qt import (
+    QAbstractItemView,
+    QAction,
+    QApplication,
+    QGridLayout,
+    QHeaderView,
+    QKeySequence,
+    QLabel,
+    QSizePolicy,
+    QTableView,
+    QTimer,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+    Signal,
+)
+from ui.queue_model import Column, QueueView, TicketTableModel, load_queue
+from ui.transfer_dialog import TransferDialog
+from ui.walkin_dialog import WalkInDialog
+
+REFRESH_MS = 15_000  # other windows call too: re-read the queue now and then
+
+
+class QueuePanel(QWidget):
+    current_changed = Signal(object)  # Ticket | None: the ticket at this window
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.view_data = QueueView(None, (), 0, 0)
+        # Set by the main window: a message when the current ticket must not be transferred.
+        self.transfer_guard: Callable[[Ticket], str | None] = lambda ticket: None
+        self.current_label = QLabel("当前：无")
+        self.current_label.setObjectName("currentTicket")
+        self.current_label.setWordWrap(True)
+        self.summary = QLabel()
+        self.model = TicketTableModel(ctx.clock.now, self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(Column.NOTE, QHeaderView.ResizeMode.Stretch)
+        self.actions_by_name: dict[str, QAction] = {}
+        self.call_next = self._action("call_next", "叫下一号", "F2", self._call_next)
+        self.recall = self._action("recall", "重呼", "F3", self._recall)
+        self.skip = self._action("skip", "过号", "F4", self._skip)
+        self.hold = self._action("hold", "暂停/恢复", "F5", self._hold_or_resume)
+        self.transfer = self._action("transfer", "转窗口", "F6", self._transfer)
+        self.walk_in = self._action("walk_in", "代取号", "F7", self._walk_in)
+        buttons = QGridLayout()
+        for position, action in enumerate(self.actions_by_name.values()):
+            button = QToolButton()
+            button.setDefaultAction(action)
+            button.setObjectName(f"button_{action.objectName()}")
+            button.setMinimumHeight(34)
+            button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+            buttons.addWidget(button, position // 2, position % 2)
+        title = QLabel(f"排队叫号 · {ctx.window_no}号窗口")
+        comfort.style(title, 1.25, bold=True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 4, 4, 0)
+        layout.addWidget(title)
+        layout.addWidget(self.current_label)
+        layout.addLayout(buttons)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.table, 1)
+        self._refresher = QTimer(self)
+        self._refresher.setInterval(REFRESH_MS)
+        self._refresher.timeout.connect(self.reload)
+        self._refresher.start()
+        self._ticker = QTimer(self)
+        self._ticker.setInterval(30_000)
+        self._ticker.timeout.connect(self._tick)
+        self._ticker.start()
+        ctx.ops.changed.connect(self._on_changed)
+        self._update_actions()
+
+    # --- reading -----------------------------------------------------------------------------
+    @property
+    def current(self) -> Ticket | None:
+        return self.view_data.current
+
+    def reload(self) -> None:
+        window = self.ctx.window_no
+        self.ctx.ops.query(lambda c: load_queue(c, window), self._show, parent=self)
+
+    def _on_changed(self, changes: Changes, origin: object) -> None:
+        if changes.queue:
+            self.reload()
+
+    def _show(self, data: QueueView) -> None:
+        before = self.view_data.current
+        self.view_data = data
+        self.model.set_rows(data.rows)
+        self.summary.setText(f"等候 {data.waiting} 人（其中优先 {data.waiting_priority} 人）")
+        ticket = data.current
+        small = f"<br><span style='font-size:{QApplication.font().pointSize()}pt'>"
+        if ticket is None:
+            self.current_label.setText(f"当前：无{small}按 F2 叫下一号</span>")
+            self.current_label.setProperty("priority", False)
+        else:
+            lane = (f"★优先（绿色通道）：{ticket.priority_reason}"
+                    if ticket.lane == Lane.PRIORITY else "普通号")
+            self.current_label.setText(f"当前：{ticket.code}　{ticket.status.label}"
+                                       f"{small}{lane}</span>")
+            self.current_label.setProperty("priority", ticket.lane == Lane.PRIORITY)
+        priority = ticket is not None and ticket.lane == Lane.PRIORITY
+        comfort.style(self.current_label, 1.6, bold=True, colour="#bf360c" if priority else "",
+                      extra="padding:4px; border-radius:4px; background:"
+                            + ("#ffe0b2;" if priority else "#e8f5e9;"))
+        self._update_actions()
+        if (before is None) != (ticket is None) or (before and ticket and (
+                before.id != ticket.id or before.status != ticket.status)):
+            self.current_changed.emit(ticket)
+
+    def _tick(self) -> None:
+        self.model.tick()
+        self.table.resizeColumnToContents(Column.WAITED)
+
+    def _update_actions(self) -> None:
+        ticket = self.current
+        self.recall.setEnabled(ticket is not None and ticket.status == TicketStatus.CALLED)
+        self.skip.setEnabled(ticket is not None and ticket.status == TicketStatus.CALLED)
+        self.transfer.setEnabled(ticket is not None)
+
+    # --- actions -----------------------------------------------------------------------------
+    def _action(self, name: str, text: str, key: str, slot: Callable[[], None]) -> QAction:
+        action = QAction(f"{text}（{key}）", self)
+        action.setObjectName(name)
+        action.setShortcut(QKeySequence(key))
+        action.setToolTip(f"{text}　快捷键 {key}")
+        action.triggered.connect(slot)
+        self.addAction(action)
+        self.actions_by_name[name] = action
+        return action
+
+    def _change(self, work: Callable, on_success: Callable | None = None) -> None:
+        self.ctx.ops.change(work, QUEUE, on_success=on_success, origin=self, parent=self)
+
+    def _call_next(self) -> None:
+        window, clerk = self.ctx.window_no, self.ctx.clerk_id
+        self._change(lambda c: c.queue.call_next(window, clerk), self._after_call)
+
+    def _after_call(self, ticket: Ticket | None) -> None:
+        if ticket is None:
+            self.ctx.dialogs.info(self, "当前没有等候的办事人")
+
+    def _recall(self) -> None:
+        ticket, clerk = self.current, self.ctx.clerk_id
+        if ticket is not None:
+            self._change(lambda c: c.queue.recall(ticket.id, clerk))
+
+    def _skip(self) -> None:
+        ticket, clerk = self.current, self.ctx.clerk_id
+        if ticket is not None:
+            self._change(lambda c: c.queue.skip(ticket.id, clerk))
+
+    def selected_ticket(self) -> Ticket | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.ticket(rows[0].row()) if rows else None
+
+    def _hold_or_resume(self) -> None:
+        ticket, clerk, window = self.current, self.ctx.clerk_id, self.ctx.window_no
+        if ticket is not None:
+            if ticket.status != TicketStatus.SERVING:
+                self.ctx.dialogs.error(self, "只有正在办理的号才能暂停（办事人补材料、复印等）")
+                return
+            self._change(lambda c: c.queue.hold(ticket.id, clerk, "办事人临时离开窗口"))
+            return
+        held = self.selected_ticket()
+        if held is None or held.status != TicketStatus.HELD:
+            held = next((t for t in self.view_data.rows if t.status == TicketStatus.HELD), None)
+        if held is None:
+            self.ctx.dialogs.error(self, "没有可恢复的暂停号")
+            return
+        self._change(lambda c: c.queue.resume(held.id, window, clerk))
+
+    def _transfer(self) -> None:
+        ticket = self.current
+        if ticket is None:
+            return
+        problem = self.transfer_guard(ticket)
+        if problem:
+            self.ctx.dialogs.error(self, problem)
+            return
+        dialog = TransferDialog(ticket.code, self.ctx.window_no, self)
+        clerk = self.ctx.clerk_id
+
+        def done() -> None:
+            target, reason = dialog.target_window, dialog.reason_text
+            self._change(lambda c: c.queue.transfer(ticket.id, target, clerk, reason))
+
+        dialog.accepted.connect(done)
+        self.ctx.dialogs.open(dialog)
+
+    def _walk_in(self) -> None:
+        dialog = WalkInDialog(self)
+
+        def done() -> None:
+            lane, reason = dialog.lane, dialog.priority_reason
+            self._change(lambda c: c.queue.issue(lane, reason),
+                         lambda t: self.ctx.dialogs.info(self, f"已取号：{t.code}"))
+
+        dialog.accepted.connect(done)
+        self.ctx.dialogs.open(dialog)

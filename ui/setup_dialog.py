@@ -1,0 +1,113 @@
+"""First-run set-up (首次设置): the station, this PC's window number, the county hub address
+and the first clerk. The station's level decides the checklist everywhere."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from counterapp.station import LEVEL_NAMES, Station
+from ui import comfort
+from ui.qt import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+LOGIN_PATTERN = re.compile(r"[0-9A-Za-z_.-]{2,32}")
+
+
+@dataclass(frozen=True)
+class SetupAnswers:
+    station: Station
+    window_no: int
+    hub_url: str
+    clerk_login: str
+    clerk_name: str
+
+
+class SetupDialog(QDialog):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("首次设置：本站信息")
+        self.setMinimumWidth(600)
+        self.answers: SetupAnswers | None = None
+        self.code = QLineEdit()
+        self.code.setPlaceholderText("如 370883101")
+        self.name = QLineEdit()
+        self.name.setPlaceholderText("如 千泉街道医保服务站")
+        self.level = QComboBox()
+        for code, label in LEVEL_NAMES.items():
+            self.level.addItem(label, code)
+        self.county_code = QLineEdit()
+        self.county_name = QLineEdit()
+        self.address = QLineEdit()
+        self.phone = QLineEdit()
+        self.phone.setPlaceholderText("监督电话，如 0537-5211234")
+        self.window_no = QSpinBox()
+        self.window_no.setRange(1, 99)
+        self.hub_url = QLineEdit()
+        self.hub_url.setPlaceholderText("县医保经办中心同步地址（可稍后设置）")
+        self.clerk_login = QLineEdit()
+        self.clerk_name = QLineEdit()
+        station_box = QGroupBox("服务站（点）")
+        form = QFormLayout(station_box)
+        form.addRow("站点编码", self.code)
+        form.addRow("站点名称", self.name)
+        form.addRow("站点层级", self.level)
+        form.addRow("所属县（市、区）编码", self.county_code)
+        form.addRow("所属县（市、区）名称", self.county_name)
+        form.addRow("地址", self.address)
+        form.addRow("监督电话", self.phone)
+        pc_box = QGroupBox("本机")
+        pc_form = QFormLayout(pc_box)
+        pc_form.addRow("窗口号", self.window_no)
+        pc_form.addRow("县级平台地址", self.hub_url)
+        clerk_box = QGroupBox("第一位经办人员")
+        clerk_form = QFormLayout(clerk_box)
+        clerk_form.addRow("工号", self.clerk_login)
+        clerk_form.addRow("姓名", self.clerk_name)
+        self.problems = QLabel()
+        self.problems.setWordWrap(True)
+        comfort.set_kind(self.problems, "error")
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("保存并继续")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("退出")
+        buttons.accepted.connect(self.try_accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(station_box)
+        layout.addWidget(pc_box)
+        layout.addWidget(clerk_box)
+        layout.addWidget(self.problems)
+        layout.addWidget(buttons)
+
+    def station(self) -> Station:
+        return Station(code=self.code.text().strip(), name=self.name.text().strip(),
+                       level=self.level.currentData(), county_code=self.county_code.text().strip(),
+                       county_name=self.county_name.text().strip(),
+                       address=self.address.text().strip(),
+                       supervision_phone=self.phone.text().strip())
+
+    def try_accept(self) -> None:
+        station = self.station()
+        problems = station.problems()
+        if not LOGIN_PATTERN.fullmatch(self.clerk_login.text().strip()):
+            problems.append("工号应为2-32位数字或字母")
+        if not self.clerk_name.text().strip():
+            problems.append("经办人员姓名不能为空")
+        if problems:
+            self.problems.setText("；".join(problems))
+            return
+        self.answers = SetupAnswers(station, self.window_no.value(), self.hub_url.text().strip(),
+                                    self.clerk_login.text().strip(),
+                                    self.clerk_name.text().strip())
+        self.accept()

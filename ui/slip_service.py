@@ -1,0 +1,103 @@
+"""Printing the counter's slips through the printing service (`counterapp.slips` renders,
+`ui.printing.SlipPrinter` prints), in the order that service asks for:
+
+1. render on the store thread (`prepare_notice` / `prepare_ticket`): nothing recorded yet;
+2. print on the printing thread (`SlipPrinter.print_pdf`);
+3. only once the printer accepted the job, record the print on the store thread — a failed
+   print never counts as the one-time notice having been handed over.
+
+When the printing service is not installed, `available` is False and nothing is printed; the
+window then shows the notice on screen (`ui.notice.notice_html`) and the ticket on the kiosk.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Callable
+from typing import Any
+
+from ui.ops import CASE, QUEUE, Ops
+from ui.qt import QObject, QWidget, Signal
+
+NOTICE_LAYOUT_SETTING = "notice_layout"   # "a4" or "roll80" (counterapp.slips.Layout)
+DEFAULT_NOTICE_LAYOUT = "a4"
+
+
+def printing_available() -> bool:
+    """Whether the printing issue's service is installed in this program."""
+    return (importlib.util.find_spec("counterapp.slips") is not None
+            and importlib.util.find_spec("ui.printing") is not None)
+
+
+class SlipService(QObject):
+    printed = Signal(str)        # kind, after the print was recorded
+    failed = Signal(str, str)    # kind, message for the clerk
+
+    def __init__(self, ops: Ops, printer_factory: Callable[[], Any] | None = None,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.ops = ops
+        self._factory = printer_factory
+        self._printer: Any = None
+
+    @property
+    def available(self) -> bool:
+        return self._factory is not None or printing_available()
+
+    @property
+    def printer(self) -> Any:
+        """The SlipPrinter, made once; its settings are read on the store thread."""
+        if self._printer is None:
+            if self._factory is not None:
+                self._printer = self._factory()
+            else:
+                from ui.printing import SlipPrinter
+
+                self._printer = SlipPrinter(self.ops.counter, submit=self.ops.run)
+                self._printer.failed.connect(self.failed)
+        return self._printer
+
+    def print_notice(self, case_id: int, clerk_id: int, reprint_reason: str | None = None,
+                     parent: QWidget | None = None) -> bool:
+        if not self.available:
+            return False
+        from counterapp import slips
+
+        def render(counter) -> Any:
+            layout = slips.Layout(counter.settings.get(NOTICE_LAYOUT_SETTING,
+                                                       DEFAULT_NOTICE_LAYOUT))
+            return slips.prepare_notice(counter, case_id, layout, clerk_id=clerk_id,
+                                        reprint_reason=reprint_reason)
+
+        self.ops.query(render, lambda slip: self._print("notice", slip, CASE), parent=parent,
+                       on_failure=self._slip_error("notice"), label="正在生成告知单…")
+        return True
+
+    def print_ticket(self, ticket_id: int) -> bool:
+        if not self.available:
+            return False
+        from counterapp import slips
+
+        self.ops.query(lambda c: slips.prepare_ticket(c, ticket_id),
+                       lambda slip: self._print("ticket", slip, QUEUE),
+                       on_failure=self._slip_error("ticket"))
+        return True
+
+    def _print(self, kind: str, slip: Any, changes) -> None:
+        from counterapp import slips
+
+        def record() -> None:
+            self.ops.change(lambda c: slips.record_print(c, slip.pending), changes,
+                            on_success=lambda _record: self.printed.emit(kind))
+
+        self.printer.print_pdf(kind, slip.pdf, on_success=record)
+
+    def _slip_error(self, kind: str) -> Callable[[BaseException], bool]:
+        def handle(error: BaseException) -> bool:
+            from counterapp.slips import SlipError
+
+            if isinstance(error, SlipError):
+                self.failed.emit(kind, str(error))
+                return True
+            return False
+        return handle

@@ -1,0 +1,238 @@
+"""Step 2 — the items (办理事项): this level's checklist first, search by Chinese text, code
+or pinyin initials (`ydjy` → 异地就医), several items per visit; items this station only
+collects and forwards (收集转报 / 帮办代办) are marked."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+from typing import Any
+
+from counterapp.case_model import Case
+from counterapp.cases import merged_materials
+from counterapp.catalogue_model import LevelMode
+from ui.item_index import Entry
+from ui.qt import (
+    QAbstractItemView,
+    QAbstractTableModel,
+    QBrush,
+    QColor,
+    QEvent,
+    QHBoxLayout,
+    QHeaderView,
+    QKeyEvent,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QModelIndex,
+    QObject,
+    QPushButton,
+    Qt,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+from ui.steps.base import StepPage, VisitHost, heading, note
+from ui.visit_flow import Step, items_editable
+
+FORWARD_BACKGROUND = QColor("#fff3e0")
+MODE_TAGS = {LevelMode.HANDLE: "本级办理", LevelMode.COLLECT: "【收集转报】",
+             LevelMode.ASSIST: "【帮办代办】"}
+
+
+class Column(IntEnum):
+    CHOSEN = 0
+    CODE = 1
+    TITLE = 2
+    MODE = 3
+    LIMIT = 4
+
+
+HEADERS = ("选", "编码", "事项（主项 / 子项）", "办理方式", "时限")
+
+
+class ItemTableModel(QAbstractTableModel):
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.entries: list[Entry] = []
+        self.chosen: list[str] = []
+
+    def set_entries(self, entries: list[Entry]) -> None:
+        self.beginResetModel()
+        self.entries = entries
+        self.endResetModel()
+
+    def chosen_changed(self) -> None:
+        if self.entries:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self.entries) - 1, 0))
+
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.entries)
+
+    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(Column)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return HEADERS[section]
+        return None
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        entry = self.entries[index.row()]
+        column = Column(index.column())
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == Column.CHOSEN:
+                return "✓" if entry.item.code in self.chosen else ""
+            if column == Column.CODE:
+                return entry.item.code
+            if column == Column.TITLE:
+                return entry.item.title
+            if column == Column.MODE:
+                return MODE_TAGS[entry.mode]
+            return f"{entry.item.kind.label} {entry.item.time_limit.label}"
+        if role == Qt.ItemDataRole.BackgroundRole and entry.mode != LevelMode.HANDLE:
+            return QBrush(FORWARD_BACKGROUND)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            forward = ("本站收集材料，3个工作日内报送上级办理" if entry.mode != LevelMode.HANDLE
+                       else "本站当场受理办理")
+            return f"{entry.item.title}\n办理对象：{entry.item.applicants}\n{forward}"
+        return None
+
+
+class ItemsStep(StepPage):
+    step = Step.ITEMS
+
+    def __init__(self, host: VisitHost, parent: QWidget | None = None) -> None:
+        super().__init__(host, parent)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(
+            "输入事项名称、编码或拼音首字母（如 ydjy＝异地就医），↓ 进入列表")
+        self.model = ItemTableModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(Column.TITLE, QHeaderView.ResizeMode.Stretch)
+        self.chosen_list = QListWidget()
+        self.remove_button = QPushButton("移除所选事项(Del)")
+        self.materials_note = note()
+        self.chosen_list.setWordWrap(True)
+        self.chosen_list.setMinimumWidth(200)
+        self.lock_note = note(kind="warn")
+        right = QVBoxLayout()
+        chosen_label = QLabel("已选事项（空格/回车选中或取消）")
+        chosen_label.setWordWrap(True)
+        right.addWidget(chosen_label)
+        right.addWidget(self.chosen_list, 1)
+        right.addWidget(self.remove_button)
+        right.addWidget(self.materials_note)
+        left = QVBoxLayout()
+        left.addWidget(self.search)
+        left.addWidget(self.table, 1)
+        columns = QHBoxLayout()
+        columns.addLayout(left, 4)
+        columns.addLayout(right, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading(
+            "② 办理事项 · 本级清单在前，标【收集转报】【帮办代办】的须报送上级"))
+        layout.addWidget(self.lock_note)
+        layout.addLayout(columns, 1)
+        self.search.textChanged.connect(self.filter)
+        self.search.installEventFilter(self)
+        self.table.installEventFilter(self)
+        self.chosen_list.installEventFilter(self)
+        self.table.doubleClicked.connect(lambda index: self.toggle(index.row()))
+        self.remove_button.clicked.connect(self.remove_selected)
+        self.filter("")
+
+    @property
+    def chosen(self) -> list[str]:
+        return list(self.model.chosen)
+
+    def filter(self, text: str) -> None:
+        self.model.set_entries(self.ctx.item_index.search(text))
+        if self.model.entries:
+            self.table.selectRow(0)
+
+    def toggle(self, row: int) -> None:
+        if not items_editable(self.host.case) or not 0 <= row < len(self.model.entries):
+            return
+        code = self.model.entries[row].item.code
+        if code in self.model.chosen:
+            self.model.chosen.remove(code)
+        else:
+            self.model.chosen.append(code)
+        self._chosen_changed()
+
+    def choose(self, codes: list[str]) -> None:
+        self.model.chosen = list(codes)
+        self._chosen_changed()
+
+    def remove_selected(self) -> None:
+        row = self.chosen_list.currentRow()
+        if items_editable(self.host.case) and 0 <= row < len(self.model.chosen):
+            del self.model.chosen[row]
+            self._chosen_changed()
+
+    def _chosen_changed(self) -> None:
+        self.model.chosen_changed()
+        catalogue = self.ctx.catalogue
+        self.chosen_list.clear()
+        for code in self.model.chosen:
+            mode = catalogue.mode_for(self.ctx.station.level, code)
+            tag = "" if mode == LevelMode.HANDLE else f" {MODE_TAGS[mode]}"
+            self.chosen_list.addItem(QListWidgetItem(f"{catalogue.item(code).title}{tag}"))
+        if self.model.chosen:
+            materials = merged_materials(catalogue, self.model.chosen, False)
+            sources = sum(len(catalogue.item(code).materials) for code in self.model.chosen)
+            shared = f"，共用材料已合并 {sources - len(materials)} 项" if sources > len(
+                materials) else ""
+            self.materials_note.setText(f"{len(self.model.chosen)} 个事项，材料 {len(materials)} 项"
+                                        f"{shared}")
+        else:
+            self.materials_note.setText("尚未选择事项")
+
+    def show_case(self, case: Case | None) -> None:
+        if case is not None:
+            self.choose([item.item_code for item in case.items])
+        editable = items_editable(case)
+        self.lock_note.setText("" if editable else "办件已受理或已出具告知单，事项不能再更改")
+        self.lock_note.setVisible(not editable)
+        self.remove_button.setEnabled(editable)
+
+    def reset(self) -> None:
+        self.search.clear()
+        self.choose([])
+
+    def focus_first(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent):
+            return False
+        key = event.key()
+        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            return False  # Ctrl+Enter is "next step"
+        if watched is self.search and key == Qt.Key.Key_Down:
+            self.table.setFocus()
+            return True
+        if watched is self.table:
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space):
+                self.toggle(self.table.currentIndex().row())
+                return True
+            if key == Qt.Key.Key_Up and self.table.currentIndex().row() <= 0:
+                self.search.setFocus()
+                return True
+        if watched is self.chosen_list and key == Qt.Key.Key_Delete:
+            self.remove_selected()
+            return True
+        return False

@@ -1,0 +1,49 @@
+"""A read-only table model over a list of rows, columns given as an IntEnum (Anki's browser
+table pattern); subclasses say what each cell shows."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from enum import IntEnum
+from typing import Any, Generic, TypeVar
+
+from ui.qt import QAbstractTableModel, QModelIndex, QObject, Qt
+
+Row = TypeVar("Row")
+
+
+class RowTableModel(QAbstractTableModel, Generic[Row]):
+    columns: type[IntEnum]
+    headers: tuple[str, ...]  # in column order
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.rows: list[Row] = []
+
+    def set_rows(self, rows: Sequence[Row]) -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.endResetModel()
+
+    def row_at(self, index: QModelIndex) -> Row | None:
+        return self.rows[index.row()] if index.isValid() else None
+
+    def cell(self, row: Row, column: Any, role: int) -> Any:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.columns)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.headers[section]
+        return None
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        return self.cell(self.rows[index.row()], self.columns(index.column()), role)
