@@ -1,6 +1,7 @@
 """Start the counter program.
 
     python main.py [--demo] [--data-dir DIR] [--kiosk | --hall]
+    python main.py --self-test
 
 --demo uses a separate demo store, filled with a town station's visits on first run.
 --kiosk runs the self-service ticket machine, --hall the hall display (no login needed).
@@ -31,11 +32,25 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--window", type=int, help="window number for this session")
     parser.add_argument("--exit-when-ready", action="store_true",
                         help="quit as soon as the window is usable (for the benchmark)")
+    parser.add_argument("--self-test", action="store_true",
+                        help="check this installation on a temporary store, then exit")
     return parser
+
+
+def self_test() -> int:
+    """Offscreen: one visit, one notice read back, one sync round, the window; exit 1 on any
+    failure. Never touches the station's data."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from counterapp import selftest
+    from ui import selfcheck
+
+    return 1 if selftest.run(extra=[("window", selfcheck.check)]) else 0
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.self_test:
+        return self_test()
     from counterapp import paths
     from ui import comfort
     from ui.dialogs import Dialogs

@@ -66,23 +66,69 @@ def _calendar(counter: Counter, clerk: int) -> str:
            f"{' (provisional)' if later.provisional else ''}"
 
 
+def _notice(counter: Counter, clerk: int) -> str:
+    import pypdfium2
+
+    from counterapp.slips import Layout, notice_pdf
+
+    case_id = counter.store.scalar("SELECT max(id) FROM cases")
+    case = counter.cases.get(case_id)
+    pdf = notice_pdf(counter, case_id, Layout.A4, clerk_id=clerk, record=False)
+    assert b"/FontFile2" in pdf, "the CJK font is not embedded"
+    document = pypdfium2.PdfDocument(pdf)
+    text = "".join(page.get_textpage().get_text_range() for page in document)
+    for expected in (case.case_no, "一次性告知单", "𠮷"):
+        assert expected in text, f"{expected!r} missing from the notice text"
+    return f"notice for {case.case_no}: {len(pdf):,} bytes, {len(document)} page(s), " \
+           "font embedded, text read back"
+
+
+def _sync(counter: Counter, clerk: int) -> str:
+    """One sync round against a real hub started on 127.0.0.1 (SQLite), with the secrets in
+    an in-memory keyring so the station's real keyring is never touched."""
+    import keyring
+
+    from counterapp.sync import service
+    from hub import selfcheck
+
+    previous = keyring.get_keyring()
+    keyring.set_keyring(selfcheck.MemoryKeyring())
+    try:
+        with selfcheck.loopback_hub(counter.store.path.parent / "hub.db", counter.station
+                                    ) as (url, credentials):
+            service.setup(counter.store, url, credentials.token, credentials.signing_key,
+                          credentials.hub_public_key, insecure_loopback=True)
+            report = service.sync_now(counter.store, counter.clock)
+    finally:
+        keyring.set_keyring(previous)
+    assert report.ok and report.pending == 0, report
+    return f"sync with a hub on {url}: {report.records} records in {report.batches} " \
+           "batch(es), all acknowledged"
+
+
 CHECKS: list[tuple[str, Check]] = [
     ("store", _store),
     ("catalogue", _catalogue),
     ("visit", _visit),
     ("calendar", _calendar),
+    ("notice", _notice),
+    ("sync", _sync),
 ]
 
 
-def run(print_line: Callable[[str], object] = print) -> int:
-    """Run every check; return the number of failures."""
+SELF_TEST_CLERK = "9001"
+
+
+def run(print_line: Callable[[str], object] = print, extra: list[tuple[str, Check]] = ()
+        ) -> int:
+    """Run every check (then `extra`, e.g. the window's); return the number of failures."""
     failures = 0
     with tempfile.TemporaryDirectory(prefix="counterapp-selftest-") as scratch:
         clock = FixedClock(datetime(2026, 11, 25, 9, 0, tzinfo=CST))
         with Counter.open(Path(scratch) / "station.db", clock) as counter:
             counter.configure_station(DEMO_STATION)
-            clerk = add_clerk(counter.store, "9001", "自检", clock).id
-            for name, check in CHECKS:
+            clerk = add_clerk(counter.store, SELF_TEST_CLERK, "自检", clock).id
+            for name, check in [*CHECKS, *extra]:
                 try:
                     print_line(f"ok    {name}: {check(counter, clerk)}")
                 except Exception as exc:  # a self-test reports every failure, then goes on

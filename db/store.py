@@ -7,14 +7,13 @@ commits), foreign keys on, and a busy timeout instead of immediate "database is 
 
 from __future__ import annotations
 
+import itertools
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-
-import sqlite_utils
 
 from db import migrations
 from db.migrations import StoreTooNew
@@ -45,9 +44,9 @@ class Store:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.conn = connect(self.path)
-        self.db = sqlite_utils.Database(self.conn)
+        self._savepoints = itertools.count()
         try:
-            migrations.upgrade(self.db, before=self._backup_before_upgrade)
+            migrations.upgrade(self.conn, before=self._backup_before_upgrade)
         except Exception:
             self.conn.close()
             raise
@@ -72,7 +71,7 @@ class Store:
 
     @property
     def schema_version(self) -> int:
-        return migrations.schema_version(self.db)
+        return migrations.schema_version(self.conn)
 
     @contextmanager
     def transaction(self) -> Iterator[Store]:
@@ -82,8 +81,16 @@ class Store:
         deadlock while upgrading a read lock.
         """
         if self.conn.in_transaction:
-            with self.db.atomic():
+            name = f"nested_{next(self._savepoints)}"
+            self.conn.execute(f"SAVEPOINT {name}")
+            try:
                 yield self
+            except BaseException:
+                if self.conn.in_transaction:  # an error may already have ended it all
+                    self.conn.execute(f"ROLLBACK TO {name}")
+                    self.conn.execute(f"RELEASE {name}")
+                raise
+            self.conn.execute(f"RELEASE {name}")
             return
         self.conn.execute("BEGIN IMMEDIATE")
         try:

@@ -68,7 +68,9 @@ def test_a_newer_store_is_refused_untouched(tmp_path):
 def test_a_failing_migration_leaves_no_trace(tmp_path, monkeypatch):
     path = tmp_path / "s.db"
     Store(path).close()
-    broken = migrations.Migrations("counterapp-station")
+    from sqlite_utils import Migrations
+
+    broken = Migrations("counterapp-station")
     for number, name, sql in migrations.MIGRATION_SCRIPTS:
         broken(name=name)(migrations._step(number, sql))
 
@@ -78,7 +80,8 @@ def test_a_failing_migration_leaves_no_trace(tmp_path, monkeypatch):
         db.execute("PRAGMA user_version = 99")
         db.execute("INSERT INTO no_such_table VALUES (1)")
 
-    monkeypatch.setattr(migrations, "STEPS", broken)
+    monkeypatch.setattr(migrations, "steps", lambda: broken)
+    monkeypatch.setattr(migrations, "LATEST", migrations.LATEST + 1)
     with pytest.raises(sqlite3.OperationalError):
         Store(path)
     monkeypatch.undo()

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
+from functools import cache
 from importlib import resources
+from typing import TYPE_CHECKING
 
-import sqlite_utils
-from sqlite_utils import Migrations
+if TYPE_CHECKING:
+    import sqlite_utils
 
 
 def _scripts() -> list[tuple[int, str, str]]:
@@ -50,7 +52,7 @@ def statements(script: str) -> list[str]:
     return result
 
 
-def _step(number: int, sql: str):
+def _step(number: int, sql: str) -> Callable[[sqlite_utils.Database], None]:
     def apply(db: sqlite_utils.Database) -> None:
         for statement in statements(sql):
             db.execute(statement)
@@ -61,30 +63,45 @@ def _step(number: int, sql: str):
 
 MIGRATION_SCRIPTS = _scripts()
 LATEST = len(MIGRATION_SCRIPTS)
-STEPS = Migrations("counterapp-station")
-for _number, _name, _sql in MIGRATION_SCRIPTS:
-    STEPS(name=_name)(_step(_number, _sql))
 
 
-def schema_version(db: sqlite_utils.Database) -> int:
-    return db.execute("PRAGMA user_version").fetchone()[0]
+@cache
+def steps() -> sqlite_utils.Migrations:
+    """The migration set. sqlite-utils is imported only when a store needs upgrading: it
+    costs ~0.1 s (it loads its plugins), too much for every start of the window."""
+    from sqlite_utils import Migrations
+
+    migration_set = Migrations("counterapp-station")
+    for number, name, sql in MIGRATION_SCRIPTS:
+        migration_set(name=name)(_step(number, sql))
+    return migration_set
 
 
-def upgrade(db: sqlite_utils.Database, before: Callable[[int], object] = lambda _: None
+def schema_version(conn: sqlite3.Connection) -> int:
+    return conn.execute("PRAGMA user_version").fetchone()[0]
+
+
+def upgrade(conn: sqlite3.Connection, before: Callable[[int], object] = lambda _: None
             ) -> list[str]:
     """Apply pending steps; return their names. Refuses a store newer than this program.
 
     `before(found_version)` runs first when there is anything to apply (the store takes a
     backup there).
     """
-    found = schema_version(db)
+    found = schema_version(conn)
     if found > LATEST:
         raise StoreTooNew(
             f"此数据库由更新版本的程序创建（数据结构版本 {found}，本程序最高支持 {LATEST}），"
             "请升级程序后再打开。"
         )
-    pending = [migration.name for migration in STEPS.pending(db)]
+    if found == LATEST:
+        return []
+    import sqlite_utils
+
+    db = sqlite_utils.Database(conn)
+    migration_set = steps()
+    pending = [migration.name for migration in migration_set.pending(db)]
     if pending:
         before(found)
-        STEPS.apply(db)
+        migration_set.apply(db)
     return pending

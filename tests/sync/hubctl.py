@@ -22,25 +22,11 @@ from keyring.backend import KeyringBackend
 
 from hub.app import create_app
 from hub.db import Database
+from hub.selfcheck import MemoryKeyring
+
+__all__ = ["FileKeyring", "MemoryKeyring", "Postgres", "ProcessHub", "ThreadHub", "free_port"]
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-class MemoryKeyring(KeyringBackend):
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.secrets: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.secrets.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.secrets[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.secrets.pop((service, username), None)
 
 
 class FileKeyring(KeyringBackend):

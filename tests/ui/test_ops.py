@@ -95,7 +95,6 @@ def test_program_errors_are_reported_not_swallowed(qtbot, ops, dialogs):
 def test_many_calls_do_not_exhaust_none_or_true(qtbot):
     """PySide6 6.12.0 drops a reference to None on every void call and to True on every
     emit; on Python 3.11 that aborted the 500-visit benchmark. ui.qt guards against it."""
-    import sys
 
     from ui import qt
 
@@ -109,6 +108,6 @@ def test_many_calls_do_not_exhaust_none_or_true(qtbot):
     for n in range(20_000):
         source.fired.emit(n)
         label.setText(str(n))
+    # PySide6-Essentials 6.12.0 aborted Python 3.11 here ("bool_dealloc"); it is excluded
+    # in pyproject.toml, and this loop fails loudly if such a binding comes back.
     assert len(received) == 20_000
-    if sys.version_info < (3, 12) and qt.drops_singleton_references():
-        assert qt.SINGLETONS_GUARDED

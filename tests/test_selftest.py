@@ -1,0 +1,34 @@
+"""`main.py --self-test`: the installation check clerks' PCs and the bundle run."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from counterapp import selftest
+
+ROOT = Path(__file__).parent.parent
+
+
+def test_self_test_passes_from_source_and_leaves_no_data(tmp_path):
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "COUNTERAPP_DATA_DIR": str(tmp_path)}
+    done = subprocess.run([sys.executable, "main.py", "--self-test"], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=180)
+    assert done.returncode == 0, done.stdout + done.stderr
+    for check in ("store", "catalogue", "visit", "calendar", "notice", "sync", "window"):
+        assert f"ok    {check}:" in done.stdout
+    assert "self-test passed" in done.stdout
+    assert list(tmp_path.iterdir()) == []  # the station's data folder is never touched
+
+
+def test_a_failing_check_is_reported_and_counted():
+    lines: list[str] = []
+
+    def broken(counter, clerk):
+        raise RuntimeError("printer font missing")
+
+    failures = selftest.run(lines.append, extra=[("broken", broken)])
+    assert failures == 1
+    assert any(line.startswith("FAIL  broken: RuntimeError('printer font missing')")
+               for line in lines)
+    assert lines[-1] == "self-test FAILED: 1 check(s)"
