@@ -16,23 +16,20 @@ from counterapp.case_search import CaseSummary
 from counterapp.privacy import mask_id_number
 from ui.context import AppContext
 from ui.qt import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDate,
     QDateEdit,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
     Qt,
-    QTableView,
     QVBoxLayout,
     QWidget,
     Signal,
 )
-from ui.table_model import RowTableModel
+from ui.table_model import RowTableModel, row_table_view
 
 CONTINUABLE = (CaseState.RECEIVED, CaseState.MATERIALS_INCOMPLETE, CaseState.ACCEPTED)
 
@@ -85,15 +82,7 @@ class CaseSearch(QWidget):
         self.search_button = QPushButton("查询(&Q)")
         self.continue_button = QPushButton("继续办理（补交材料）(&R)")
         self.model = SearchModel(self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(Column.ITEMS, QHeaderView.ResizeMode.Stretch)
+        self.table = row_table_view(self.model, stretch=Column.ITEMS)
         self.summary = QLabel()
         filters = QHBoxLayout()
         filters.addWidget(self.text, 2)

@@ -13,7 +13,6 @@ from counterapp.case_search import DeadlineRow, open_deadlines
 from ui.context import AppContext
 from ui.ops import Changes
 from ui.qt import (
-    QAbstractItemView,
     QBrush,
     QColor,
     QHBoxLayout,
@@ -21,13 +20,12 @@ from ui.qt import (
     QLabel,
     QPushButton,
     Qt,
-    QTableView,
     QTimer,
     QVBoxLayout,
     QWidget,
     Signal,
 )
-from ui.table_model import RowTableModel
+from ui.table_model import RowTableModel, row_table_view
 
 RED, AMBER = QColor("#ffcdd2"), QColor("#ffe082")
 
@@ -102,12 +100,7 @@ class DeadlineList(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.model = DeadlineModel(ctx)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
+        self.table = row_table_view(self.model)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(Column.ITEMS, QHeaderView.ResizeMode.Interactive)

@@ -14,15 +14,12 @@ from ui import comfort
 from ui.context import AppContext
 from ui.ops import QUEUE, Changes
 from ui.qt import (
-    QAbstractItemView,
     QAction,
     QApplication,
     QGridLayout,
-    QHeaderView,
     QKeySequence,
     QLabel,
     QSizePolicy,
-    QTableView,
     QTimer,
     QToolButton,
     QVBoxLayout,
@@ -30,6 +27,7 @@ from ui.qt import (
     Signal,
 )
 from ui.queue_model import Column, QueueView, TicketTableModel, load_queue
+from ui.table_model import row_table_view
 from ui.transfer_dialog import TransferDialog
 from ui.walkin_dialog import WalkInDialog
 
@@ -50,15 +48,7 @@ class QueuePanel(QWidget):
         self.current_label.setWordWrap(True)
         self.summary = QLabel()
         self.model = TicketTableModel(ctx.clock.now, self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(Column.NOTE, QHeaderView.ResizeMode.Stretch)
+        self.table = row_table_view(self.model, stretch=Column.NOTE)
         self.actions_by_name: dict[str, QAction] = {}
         self.call_next = self._action("call_next", "叫下一号", "F2", self._call_next)
         self.recall = self._action("recall", "重呼", "F3", self._recall)

@@ -7,7 +7,16 @@ from collections.abc import Sequence
 from enum import IntEnum
 from typing import Any, Generic, TypeVar
 
-from ui.qt import QAbstractTableModel, QModelIndex, QObject, Qt
+from ui.qt import (
+    QAbstractItemModel,
+    QAbstractItemView,
+    QAbstractTableModel,
+    QHeaderView,
+    QModelIndex,
+    QObject,
+    Qt,
+    QTableView,
+)
 
 Row = TypeVar("Row")
 
@@ -47,3 +56,19 @@ class RowTableModel(QAbstractTableModel, Generic[Row]):
         if not index.isValid():
             return None
         return self.cell(self.rows[index.row()], self.columns(index.column()), role)
+
+
+def row_table_view(model: QAbstractItemModel, stretch: int | None = None) -> QTableView:
+    """The window's usual table: whole rows selected one at a time, read-only cells, no row
+    numbers, columns sized to their contents (and `stretch` taking the remaining width)."""
+    table = QTableView()
+    table.setModel(model)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.verticalHeader().hide()
+    if stretch is not None:
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    return table

@@ -50,7 +50,7 @@ def test_first_run_setup_then_login_then_the_window(qtbot, tmp_path, clock):
     assert window.ctx.station.level == "village" and window.ctx.window_no == 2
     assert "2号窗口" in window.windowTitle() and "周敏" in window.windowTitle()
     # the village checklist comes first in the item list
-    first = window.case_panel.items.model.entries[0]
+    first = window.case_panel.items.model.rows[0]
     assert first.listed
     assert startup.counter.settings.get("window_no") == 2
     startup.close()

@@ -74,7 +74,7 @@ def test_missing_materials_one_time_notice_then_the_citizen_returns(qtbot, windo
     clerk.call_next()
     case = start_case(clerk, "ydjy")  # 长期异地就医备案: identity + conditional proofs
     materials = window.case_panel.materials
-    rows = {m.key: i for i, m in enumerate(materials.model.materials)}
+    rows = {m.key: i for i, m in enumerate(materials.model.rows)}
     # the applicant lives elsewhere long-term: the condition applies (Space on that column)
     materials.table.setCurrentIndex(materials.model.index(rows["residence-proof"],
                                                           MaterialColumn.CONDITION))

@@ -59,7 +59,7 @@ class Clerk:
         for query in queries:
             page.search.clear()
             self.qtbot.keyClicks(page.search, query)
-            assert page.model.entries, f"nothing found for {query!r}"
+            assert page.model.rows, f"nothing found for {query!r}"
             self.qtbot.keyClick(page.search, Qt.Key.Key_Down)
             self.qtbot.keyClick(page.table, Qt.Key.Key_Return)
         self.settle()

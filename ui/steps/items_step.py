@@ -12,8 +12,6 @@ from counterapp.cases import merged_materials
 from counterapp.catalogue_model import LevelMode
 from ui.item_index import Entry
 from ui.qt import (
-    QAbstractItemView,
-    QAbstractTableModel,
     QBrush,
     QColor,
     QEvent,
@@ -24,15 +22,14 @@ from ui.qt import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QModelIndex,
     QObject,
     QPushButton,
     Qt,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 from ui.steps.base import StepPage, VisitHost, heading, note
+from ui.table_model import RowTableModel, row_table_view
 from ui.visit_flow import Step, items_editable
 
 FORWARD_BACKGROUND = QColor("#fff3e0")
@@ -51,38 +48,19 @@ class Column(IntEnum):
 HEADERS = ("选", "编码", "事项（主项 / 子项）", "办理方式", "时限")
 
 
-class ItemTableModel(QAbstractTableModel):
+class ItemTableModel(RowTableModel[Entry]):
+    columns = Column
+    headers = HEADERS
+
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.entries: list[Entry] = []
         self.chosen: list[str] = []
 
-    def set_entries(self, entries: list[Entry]) -> None:
-        self.beginResetModel()
-        self.entries = entries
-        self.endResetModel()
-
     def chosen_changed(self) -> None:
-        if self.entries:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self.entries) - 1, 0))
+        if self.rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1, 0))
 
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.entries)
-
-    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(Column)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[section]
-        return None
-
-    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        entry = self.entries[index.row()]
-        column = Column(index.column())
+    def cell(self, entry: Entry, column: Column, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
             if column == Column.CHOSEN:
                 return "✓" if entry.item.code in self.chosen else ""
@@ -111,12 +89,7 @@ class ItemsStep(StepPage):
         self.search.setPlaceholderText(
             "输入事项名称、编码或拼音首字母（如 ydjy＝异地就医），↓ 进入列表")
         self.model = ItemTableModel(self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
+        self.table = row_table_view(self.model)
         self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
@@ -158,14 +131,14 @@ class ItemsStep(StepPage):
         return list(self.model.chosen)
 
     def filter(self, text: str) -> None:
-        self.model.set_entries(self.ctx.item_index.search(text))
-        if self.model.entries:
+        self.model.set_rows(self.ctx.item_index.search(text))
+        if self.model.rows:
             self.table.selectRow(0)
 
     def toggle(self, row: int) -> None:
-        if not items_editable(self.host.case) or not 0 <= row < len(self.model.entries):
+        if not items_editable(self.host.case) or not 0 <= row < len(self.model.rows):
             return
-        code = self.model.entries[row].item.code
+        code = self.model.rows[row].item.code
         if code in self.model.chosen:
             self.model.chosen.remove(code)
         else:

@@ -14,8 +14,6 @@ from typing import Any
 from counterapp.case_model import Case, CaseMaterial, CaseState
 from counterapp.catalogue_model import MaterialForm
 from ui.qt import (
-    QAbstractItemView,
-    QAbstractTableModel,
     QBrush,
     QColor,
     QEvent,
@@ -26,12 +24,12 @@ from ui.qt import (
     QObject,
     QPushButton,
     Qt,
-    QTableView,
     QVBoxLayout,
     QWidget,
     Signal,
 )
 from ui.steps.base import StepPage, VisitHost, heading, note, set_kind
+from ui.table_model import RowTableModel, row_table_view
 from ui.visit_flow import Step
 
 MISSING_BACKGROUND = QColor("#ffebee")
@@ -49,48 +47,32 @@ class Column(IntEnum):
 HEADERS = ("已收", "材料名称", "形式", "份数", "要求 / 条件适用")
 
 
-class MaterialTableModel(QAbstractTableModel):
+class MaterialTableModel(RowTableModel[CaseMaterial]):
     # (material key, column, checked): the panel asks the core, then shows the new case
     toggled = Signal(str, int, bool)
 
+    columns = Column
+    headers = HEADERS
+
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.materials: tuple[CaseMaterial, ...] = ()
         self.editable = False
 
     def set_case(self, case: Case | None) -> None:
-        self.beginResetModel()
-        self.materials = () if case is None else case.materials
         self.editable = case is not None and case.state in (CaseState.RECEIVED,
                                                              CaseState.MATERIALS_INCOMPLETE)
-        self.endResetModel()
-
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.materials)
-
-    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(Column)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[section]
-        return None
+        self.set_rows(() if case is None else case.materials)
 
     def flags(self, index: QModelIndex) -> Qt.ItemFlag:
         base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        material = self.materials[index.row()]
+        material = self.rows[index.row()]
         if self.editable and (
                 (index.column() == Column.RECEIVED and material.applies)
                 or (index.column() == Column.CONDITION and not material.required)):
             base |= Qt.ItemFlag.ItemIsUserCheckable
         return base
 
-    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        m = self.materials[index.row()]
-        column = Column(index.column())
+    def cell(self, m: CaseMaterial, column: Column, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
             if column == Column.RECEIVED:
                 return "已收" if m.received else ("缺" if m.missing else "—")
@@ -119,7 +101,7 @@ class MaterialTableModel(QAbstractTableModel):
         if role != Qt.ItemDataRole.CheckStateRole or not self.editable:
             return False
         checked = Qt.CheckState(value) == Qt.CheckState.Checked
-        self.toggled.emit(self.materials[index.row()].key, index.column(), checked)
+        self.toggled.emit(self.rows[index.row()].key, index.column(), checked)
         return False  # the row changes when the core answers
 
 
@@ -129,12 +111,7 @@ class MaterialsStep(StepPage):
     def __init__(self, host: VisitHost, parent: QWidget | None = None) -> None:
         super().__init__(host, parent)
         self.model = MaterialTableModel(self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
+        self.table = row_table_view(self.model)
         self.table.setWordWrap(True)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
@@ -211,7 +188,7 @@ class MaterialsStep(StepPage):
                 and not event.modifiers()):
             index = self.table.currentIndex()
             if index.isValid() and self.model.editable:
-                m = self.model.materials[index.row()]
+                m = self.model.rows[index.row()]
                 if index.column() == Column.CONDITION and not m.required:
                     self.model.toggled.emit(m.key, Column.CONDITION, not m.applies)
                 elif m.applies:
