@@ -22,10 +22,6 @@ class Due:
     text: str           # a stamp (minute limits) or an ISO day (working-day limits)
     provisional: bool
 
-    @property
-    def is_day(self) -> bool:
-        return len(self.text) == 10
-
 
 def minutes_after(start: datetime, minutes: int) -> Due:
     return Due(stamp(start + timedelta(minutes=minutes)), provisional=False)
