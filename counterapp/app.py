@@ -64,6 +64,11 @@ class Counter:
         self.station = station
         self._cases = None
 
+    def reload_catalogue(self) -> Catalogue:
+        """Take up the active catalogue again, e.g. after a sync brought the county's new one."""
+        self.catalogue = catalogue_store.ensure_catalogue(self.store, self.clock)
+        return self.catalogue
+
     def import_catalogue(self, path: Path) -> Catalogue:
         self.catalogue = catalogue_store.import_path(self.store, path, self.clock)
         return self.catalogue

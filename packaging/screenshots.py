@@ -165,6 +165,7 @@ def main() -> None:
         window.resize(*SIZE)
         window.show()
         window.load()
+        window.add_sync_status()
         shoot.shot(window, "00_counter_window")
         visit(shoot, window, counter, clock)
 

@@ -60,5 +60,10 @@ class AppContext:
 
     @cached_property
     def item_index(self) -> ItemIndex:
-        """Built once; its pinyin is computed in the background after the window is up."""
+        """Built once per catalogue; its pinyin is computed in the background."""
         return ItemIndex(self.catalogue, self.station.level)
+
+    def catalogue_changed(self) -> None:
+        """A new catalogue is active: the item search is rebuilt from it."""
+        self.__dict__.pop("item_index", None)
+        self.item_index.build_async()

@@ -22,6 +22,7 @@ from ui.qt import (
     QAction,
     QApplication,
     QCloseEvent,
+    QGroupBox,
     QKeySequence,
     QLabel,
     QMainWindow,
@@ -30,11 +31,13 @@ from ui.qt import (
     Qt,
     QTabWidget,
     QTimer,
+    QVBoxLayout,
     QWidget,
 )
 from ui.queue_panel import QueuePanel
 
 PINYIN_DELAY_MS = 1500
+SYNC_PANEL_DELAY_MS = 2000  # after the first paint: sync's imports (httpx…) cost start-up time
 HELP_TEXT = """<h3>键盘操作</h3><table cellpadding=3>
 <tr><td><b>F2</b></td><td>叫下一号</td><td><b>F3</b></td><td>重呼</td></tr>
 <tr><td><b>F4</b></td><td>过号</td><td><b>F5</b></td><td>暂停 / 恢复</td></tr>
@@ -81,6 +84,7 @@ class MainWindow(QMainWindow):
         status.addPermanentWidget(self.busy_bar)
         self.kiosk = None
         self.hall = None
+        self.sync_status = None
         self._build_menus()
         self.queue_panel.current_changed.connect(self.case_panel.set_ticket)
         self.queue_panel.transfer_guard = self._transfer_problem
@@ -94,8 +98,32 @@ class MainWindow(QMainWindow):
         """First reads after the window is shown. The pinyin index is built in the background
         a moment later, so importing pypinyin does not compete with the first paint."""
         QTimer.singleShot(PINYIN_DELAY_MS, self.ctx.item_index.build_async)
+        QTimer.singleShot(SYNC_PANEL_DELAY_MS, self.add_sync_status)
         self.queue_panel.reload()
         self.deadlines.reload()
+
+    def add_sync_status(self) -> None:
+        """The 县中心同步 box under the queue. It reads its status through its own store
+        connection, used on the GUI thread only; the sync itself runs on its own thread."""
+        if self.sync_status is not None:
+            return
+        from db.store import Store
+        from ui.sync_status import SyncStatusWidget
+
+        self.sync_status = SyncStatusWidget(Store(self.ctx.counter.store.path), self.ctx.clock)
+        self.sync_status.sync_finished.connect(self.after_sync)
+        box = QGroupBox("县中心同步")
+        QVBoxLayout(box).addWidget(self.sync_status)
+        self.queue_panel.layout().addWidget(box)
+        box.show()
+
+    def after_sync(self, report: object) -> None:
+        """A new catalogue from the county is taken up at once; decisions refresh deadlines."""
+        if getattr(report, "catalogue", None):
+            self.ctx.ops.change(lambda counter: counter.reload_catalogue(), STATION,
+                                on_success=lambda _catalogue: self.ctx.catalogue_changed())
+        if getattr(report, "decisions", 0):
+            self.deadlines.reload()
 
     # --- menus and actions -----------------------------------------------------------------
     def _action(self, text: str, key: str, slot: Callable[[], object]) -> QAction:
@@ -187,4 +215,6 @@ class MainWindow(QMainWindow):
         for window in (self.kiosk, self.hall):
             if window is not None:
                 window.close()
+        if self.sync_status is not None:
+            self.sync_status.close_store()
         super().closeEvent(event)

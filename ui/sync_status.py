@@ -109,6 +109,11 @@ class SyncStatusWidget(QWidget):
     def running(self) -> bool:
         return self._thread is not None
 
+    def close_store(self) -> None:
+        """When the window closes: no more scheduled syncs; the status connection is closed."""
+        self._timer.stop()
+        self._store.close()
+
     def refresh(self) -> None:
         state = service.status(self._store)
         self.success_label.setText(f"上次同步成功：{state.last_success or '从未'}")

@@ -120,3 +120,30 @@ def test_large_font_mode_toggles_and_is_remembered(qtbot, window, counter):
                    | Qt.KeyboardModifier.ShiftModifier)
     settle(qtbot, window.ctx.ops)
     assert not comfort.is_large(app) and counter.settings.get(comfort.LARGE_FONT_SETTING) is False
+
+
+def test_sync_status_joins_the_window_and_a_new_catalogue_is_taken_up(qtbot, window, ctx,
+                                                                      ops, tmp_path):
+    import json
+
+    from counterapp import catalogue_store
+    from counterapp.catalogue import default_catalogue_dir
+    from counterapp.sync.engine import SyncReport
+    from tests.ui.conftest import settle
+
+    window.add_sync_status()
+    assert window.sync_status.isVisibleTo(window)
+    assert "待上传" in window.sync_status.pending_label.text()
+    # the county's catalogue arrives (as a sync stores it), without the 医保电子凭证 item
+    document = catalogue_store.read_source(default_catalogue_dir()).to_document()
+    document["catalogue"]["version"] = "county-2026.2"
+    document["items"] = [item for item in document["items"] if item["code"] != "YB1501"]
+    path = tmp_path / "county.json"
+    path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    catalogue_store.import_path(ctx.counter.store, path, ctx.clock)
+    assert any(e.item.code == "YB1501" for e in ctx.item_index.search("YB1501"))
+    window.after_sync(SyncReport(ok=True, catalogue="county-2026.2"))
+    settle(qtbot, ops)
+    assert ctx.catalogue.version == "county-2026.2"
+    assert not any(e.item.code == "YB1501" for e in ctx.item_index.search("YB1501"))
+    window.close()
