@@ -44,6 +44,9 @@ ALLOWED_MOVES = {
     _C.COMPLETED: frozenset({_C.CLOSED}),
     _C.FORWARDED: frozenset({_C.CLOSED}),
 }
+# The county's decisions on a forwarded case, as the sync brings them down.
+COUNTY_STATUS_LABELS = {"received": "县中心已接收", "processing": "县中心办理中",
+                        "done": "县中心已办结", "returned": "县中心已退回"}
 OPEN_STATES = (_C.RECEIVED, _C.MATERIALS_INCOMPLETE, _C.ACCEPTED, _C.FORWARDED)
 
 _PHONE = re.compile(r"(1[3-9]\d{9})|(0\d{2,3}-?\d{7,8})")

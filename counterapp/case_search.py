@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from counterapp.case_model import OPEN_STATES, CaseState
+from counterapp.case_model import COUNTY_STATUS_LABELS, OPEN_STATES, CaseState
 from counterapp.clock import CST, parse_stamp
 from counterapp.deadlines import is_overdue
 from counterapp.idnumber import normalise
@@ -22,6 +22,7 @@ _SUMMARY_COLUMNS = """
   c.id, c.case_no, c.day, c.state, c.applicant_name, c.applicant_id_number, c.opened_at,
   c.owner_clerk_id, c.handler_clerk_id, coalesce(k.name, '') AS owner_name,
   c.supply_due, c.supply_due_provisional, c.forward_due, c.forward_due_provisional,
+  c.county_status,
   (SELECT json_group_array(json_array(title, mode, due_at, due_provisional, completed_at))
    FROM (SELECT * FROM case_items WHERE case_id = c.id ORDER BY id)) AS items_json
 """
@@ -53,7 +54,14 @@ class CaseSummary:
     supply_due_provisional: bool
     forward_due: date | None
     forward_due_provisional: bool
+    county_status: str | None    # the county's decision on a forwarded case, if any
     items: tuple[ItemDue, ...]
+
+    @property
+    def state_text(self) -> str:
+        """The state, with the county's decision once one has come down."""
+        county = COUNTY_STATUS_LABELS.get(self.county_status or "")
+        return f"{self.state.label} · {county}" if county else self.state.label
 
     @property
     def item_titles(self) -> str:
@@ -76,6 +84,7 @@ def _summary(row) -> CaseSummary:
         forward_due=None if row["forward_due"] is None else date.fromisoformat(
             row["forward_due"]),
         forward_due_provisional=bool(row["forward_due_provisional"]),
+        county_status=row["county_status"],
         items=tuple(ItemDue(title, mode, due, bool(provisional), done)
                     for title, mode, due, provisional, done in json.loads(row["items_json"])),
     )

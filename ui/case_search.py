@@ -52,7 +52,7 @@ class SearchModel(RowTableModel[CaseSummary]):
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         return (row.case_no, row.day.isoformat(), row.applicant_name,
-                mask_id_number(row.applicant_id_number), row.state.label, row.item_titles,
+                mask_id_number(row.applicant_id_number), row.state_text, row.item_titles,
                 row.owner_name)[column]
 
 

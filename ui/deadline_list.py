@@ -79,7 +79,7 @@ class DeadlineModel(RowTableModel[DeadlineRow]):
             case Column.APPLICANT:
                 return case.applicant_name
             case Column.STATE:
-                return case.state.label
+                return case.state_text
             case Column.OWNER:
                 return case.owner_name
         return case.item_titles

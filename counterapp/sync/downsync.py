@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from counterapp import catalogue_store, journal
+from counterapp.case_model import COUNTY_STATUS_LABELS
 from counterapp.catalogue import CatalogueInvalid, Problem, parse_document
 from counterapp.clock import Clock, stamp
 from counterapp.sync.wire import DECISION_STATUSES, canonical
@@ -20,8 +21,6 @@ from db.settings import Settings
 from db.store import Store
 
 DECISION_CURSOR = "sync.decisions_after"
-STATUS_LABELS = {"received": "县中心已接收", "processing": "县中心办理中",
-                 "done": "县中心已办结", "returned": "县中心已退回"}
 
 
 def apply_catalogue(store: Store, offered: dict[str, Any], clock: Clock) -> str:
@@ -88,7 +87,7 @@ class ForwardedCase:
 
     @property
     def county_label(self) -> str:
-        return STATUS_LABELS.get(self.county_status or "", "待县中心接收")
+        return COUNTY_STATUS_LABELS.get(self.county_status or "", "待县中心接收")
 
 
 def forwarded_cases(store: Store) -> list[ForwardedCase]:

@@ -147,3 +147,25 @@ def test_sync_status_joins_the_window_and_a_new_catalogue_is_taken_up(qtbot, win
     assert ctx.catalogue.version == "county-2026.2"
     assert not any(e.item.code == "YB1501" for e in ctx.item_index.search("YB1501"))
     window.close()
+
+
+def test_county_decisions_show_in_the_deadline_list(qtbot, window, counter, ctx, ops,
+                                                     person_id):
+    from counterapp.case_model import Person
+    from counterapp.sync import downsync
+    from tests.ui.conftest import settle
+
+    clerk = counter.clerk_a.id
+    case = counter.cases.open_case(Person("赵六", person_id(sequence="451")), ["YB1202"], clerk)
+    for material in case.materials:
+        if material.applies:
+            counter.cases.mark_material(case.id, material.key, True, clerk)
+    counter.cases.forward(counter.cases.accept(case.id, clerk).id, clerk, "报县中心")
+    downsync.apply_decision(counter.store, {"id": 7, "case": case.uuid, "status": "processing",
+                                            "note": ""}, ctx.clock)
+    window.after_sync(type("Report", (), {"catalogue": None, "decisions": 1})())
+    settle(qtbot, ops)
+    model = window.deadlines.model
+    states = [model.text(row, type(model).columns.STATE) for row in model.rows
+              if row.case.case_no == case.case_no]
+    assert states == ["已转报上级（帮办代办） · 县中心办理中"]
