@@ -10,11 +10,11 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime
 
 from counterapp.case_model import COUNTY_STATUS_LABELS, OPEN_STATES, CaseState
 from counterapp.clock import CST, parse_stamp
-from counterapp.deadlines import is_overdue
+from counterapp.deadlines import due_moment, is_overdue
 from counterapp.idnumber import normalise
 from db.store import Store
 
@@ -154,13 +154,6 @@ class DeadlineRow:
     @property
     def due_moment(self) -> datetime | None:
         return None if self.due is None else due_moment(self.due)
-
-
-def due_moment(due: str) -> datetime:
-    """When a deadline runs out: a day deadline runs to the end of that day."""
-    if len(due) == 10:
-        return datetime.combine(date.fromisoformat(due), time(23, 59, 59), CST)
-    return parse_stamp(due)
 
 
 def _earliest(items: Iterable[ItemDue]) -> ItemDue | None:

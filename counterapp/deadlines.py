@@ -11,9 +11,9 @@ A working-day deadline that had to use the fallback calendar is provisional, and
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
-from counterapp.clock import parse_stamp, stamp
+from counterapp.clock import CST, parse_stamp, stamp
 from counterapp.workdays import WorkCalendar
 
 
@@ -41,8 +41,12 @@ def item_due(calendar: WorkCalendar, accepted_at: datetime, limit_minutes: int |
     return working_days_after(calendar, accepted_at.date(), limit_working_days)
 
 
-def is_overdue(due_text: str, now: datetime) -> bool:
-    """A day deadline runs to the end of that day; a moment deadline to the minute."""
+def due_moment(due_text: str) -> datetime:
+    """When a deadline runs out: a day deadline runs to the end of that day."""
     if len(due_text) == 10:
-        return now.date() > date.fromisoformat(due_text)
-    return now > parse_stamp(due_text)
+        return datetime.combine(date.fromisoformat(due_text), time(23, 59, 59), CST)
+    return parse_stamp(due_text)
+
+
+def is_overdue(due_text: str, now: datetime) -> bool:
+    return now > due_moment(due_text)

@@ -100,24 +100,24 @@ def prepare_ticket(counter: Counter, ticket_id: int, layout: Layout = Layout.ROL
         verification_code=None))
 
 
-def notice_pdf(counter: Counter, case_id: int, layout: Layout, *, clerk_id: int,
-               reprint_reason: str | None = None, record: bool = True) -> bytes:
-    """The one-time notice as PDF; recorded as printed unless record=False."""
-    slip = prepare_notice(counter, case_id, layout, clerk_id=clerk_id,
-                          reprint_reason=reprint_reason)
+def _recorded(counter: Counter, slip: PreparedSlip, record: bool) -> bytes:
     if record:
         record_print(counter, slip.pending)
     return slip.pdf
+
+
+def notice_pdf(counter: Counter, case_id: int, layout: Layout, *, clerk_id: int,
+               reprint_reason: str | None = None, record: bool = True) -> bytes:
+    """The one-time notice as PDF; recorded as printed unless record=False."""
+    return _recorded(counter, prepare_notice(counter, case_id, layout, clerk_id=clerk_id,
+                                             reprint_reason=reprint_reason), record)
 
 
 def receipt_pdf(counter: Counter, case_id: int, layout: Layout, *, clerk_id: int,
                 reprint_reason: str | None = None, record: bool = True) -> bytes:
     """The acceptance receipt as PDF; recorded as printed unless record=False."""
-    slip = prepare_receipt(counter, case_id, layout, clerk_id=clerk_id,
-                           reprint_reason=reprint_reason)
-    if record:
-        record_print(counter, slip.pending)
-    return slip.pdf
+    return _recorded(counter, prepare_receipt(counter, case_id, layout, clerk_id=clerk_id,
+                                              reprint_reason=reprint_reason), record)
 
 
 def ticket_pdf(counter: Counter, ticket_id: int, layout: Layout = Layout.ROLL_80) -> bytes:
