@@ -8,6 +8,8 @@ from counterapp import calendar_store, catalogue_store
 from counterapp.cases import CaseService
 from counterapp.catalogue import Catalogue
 from counterapp.clock import Clock
+from counterapp.lan_queue import roles as queue_roles
+from counterapp.lan_queue.client import RemoteQueue
 from counterapp.queue import TicketQueue
 from counterapp.ratings import RatingService
 from counterapp.station import Station, load_station, save_station
@@ -29,8 +31,8 @@ class Counter:
         self.settings = Settings(store)
         self.catalogue: Catalogue = catalogue_store.ensure_catalogue(store, clock)
         self.calendar = calendar_store.work_calendar(store)
-        self.queue = TicketQueue(store, clock)
-        self.queue.close_past_days()
+        self.queue: TicketQueue | RemoteQueue = queue_roles.open_queue(store, clock,
+                                                                       self.settings)
         self.station: Station | None = load_station(store)
         self._cases: CaseService | None = None
         self.ratings = RatingService(store, clock, self.calendar)
@@ -64,6 +66,14 @@ class Counter:
         self.station = station
         self._cases = None
 
+    def configure_queue(self, link: queue_roles.QueueLink) -> queue_roles.QueueLink:
+        """Make this PC standalone, the station's queue host, or a client of the host."""
+        saved = queue_roles.configure(self.settings, link)
+        self._close_queue()
+        self.queue = queue_roles.open_queue(self.store, self.clock, self.settings)
+        self._cases = None
+        return saved
+
     def reload_catalogue(self) -> Catalogue:
         """Take up the active catalogue again, e.g. after a sync brought the county's new one."""
         self.catalogue = catalogue_store.ensure_catalogue(self.store, self.clock)
@@ -80,7 +90,12 @@ class Counter:
         if self._cases is not None:
             self._cases.set_calendar(self.calendar)
 
+    def _close_queue(self) -> None:
+        if isinstance(self.queue, RemoteQueue):
+            self.queue.close()
+
     def close(self) -> None:
+        self._close_queue()
         self.store.close()
 
     def __enter__(self) -> Counter:

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, datetime
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from counterapp import catalogue_store, deadlines, journal
 from counterapp.case_model import (
@@ -34,6 +34,9 @@ from counterapp.queue import TicketQueue, TicketStatus
 from counterapp.states import check_move
 from counterapp.workdays import WorkCalendar
 from db.store import Store
+
+if TYPE_CHECKING:
+    from counterapp.lan_queue.client import RemoteQueue
 
 
 def case_number(station_code: str, day: date, window_no: int, sequence: int) -> str:
@@ -79,7 +82,8 @@ def _column(value: Any) -> Any:
 
 class CaseService:
     def __init__(self, store: Store, clock: Clock, station_code: str, window_no: int,
-                 level: str, calendar: WorkCalendar, queue: TicketQueue) -> None:
+                 level: str, calendar: WorkCalendar, queue: TicketQueue | RemoteQueue
+                 ) -> None:
         self._store = store
         self._clock = clock
         self._station_code = station_code

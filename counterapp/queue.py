@@ -5,6 +5,8 @@ priority lane (绿色通道: the elderly, the disabled and other special groups,
 reason). `call_next` serves tickets transferred to the calling window first, then the priority
 lane, then everyone else in order of arrival. Nothing is ever deleted: at the end of the day the
 tickets still open are closed as unserved and counted.
+Rows marked `mirror` are copies of the station queue host's tickets (`counterapp.lan_queue`),
+never part of this queue.
 """
 
 from __future__ import annotations
@@ -142,7 +144,7 @@ def _ticket(row) -> Ticket:
 # Call order: tickets transferred to this window, then the priority lane, then arrival.
 _CALL_ORDER = """
     SELECT * FROM tickets
-    WHERE day = :day AND status = 'waiting'
+    WHERE day = :day AND status = 'waiting' AND mirror = 0
       AND (target_window IS NULL OR target_window = :window)
     ORDER BY (target_window IS NOT NULL) DESC, (lane = 'priority') DESC, queued_at, id
 """
@@ -164,7 +166,7 @@ class TicketQueue:
         """Today's waiting tickets in the order `call_next` would take them."""
         if window_no is None:
             rows = self._store.all(
-                "SELECT * FROM tickets WHERE day = ? AND status = 'waiting' "
+                "SELECT * FROM tickets WHERE day = ? AND status = 'waiting' AND mirror = 0 "
                 "ORDER BY (lane = 'priority') DESC, queued_at, id",
                 (self._clock.today().isoformat(),),
             )
@@ -175,7 +177,7 @@ class TicketQueue:
         return [_ticket(row) for row in rows]
 
     def of_day(self, day: date) -> list[Ticket]:
-        rows = self._store.all("SELECT * FROM tickets WHERE day = ? ORDER BY id",
+        rows = self._store.all("SELECT * FROM tickets WHERE day = ? AND mirror = 0 ORDER BY id",
                                (day.isoformat(),))
         return [_ticket(row) for row in rows]
 
@@ -222,7 +224,7 @@ class TicketQueue:
         with self._store.transaction():
             busy = self._store.one(
                 "SELECT code FROM tickets WHERE window_no = ? AND status IN ('called', 'serving') "
-                "AND day = ?",
+                "AND day = ? AND mirror = 0",
                 (window_no, self._clock.today().isoformat()),
             )
             if busy is not None:
@@ -306,7 +308,8 @@ class TicketQueue:
                 elif ticket.status in OPEN_STATUSES:
                     self._move(ticket, TicketStatus.CLOSED_UNSERVED, "closed_unserved", None)
             counts = dict(self._store.all(
-                "SELECT status, count(*) FROM tickets WHERE day = ? GROUP BY status",
+                "SELECT status, count(*) FROM tickets WHERE day = ? AND mirror = 0 "
+                "GROUP BY status",
                 (day.isoformat(),),
             ))
             closing = DayClosing(
@@ -330,7 +333,7 @@ class TicketQueue:
     def close_past_days(self) -> list[DayClosing]:
         """At start-up: close every earlier day that still has open tickets."""
         days = self._store.all(
-            "SELECT DISTINCT day FROM tickets WHERE day < ? AND status IN "
+            "SELECT DISTINCT day FROM tickets WHERE day < ? AND mirror = 0 AND status IN "
             f"({', '.join('?' * len(OPEN_STATUSES))}) ORDER BY day",
             (self._clock.today().isoformat(), *OPEN_STATUSES),
         )

@@ -35,7 +35,7 @@ def daily_report(store: Store, day: date) -> DailyReport:
         "SELECT count(*) AS issued, "
         "       sum(status = 'done') AS served, sum(status = 'no_show') AS no_show, "
         "       avg((julianday(called_at) - julianday(issued_at)) * 1440) AS wait "
-        "FROM tickets WHERE day = ?", (key,))
+        "FROM tickets WHERE day = ? AND mirror = 0", (key,))
     by_state = dict(store.all("SELECT state, count(*) FROM cases WHERE day = ? GROUP BY state",
                               (key,)))
     items = store.one(

@@ -19,7 +19,7 @@ from db.store import Store
 
 _CASE_DROP = {"id", "ticket_id", "owner_clerk_id", "handler_clerk_id", "uuid", "version",
               "county_decision_id"}
-_TICKET_DROP = {"id", "clerk_id", "uuid", "version"}
+_TICKET_DROP = {"id", "clerk_id", "uuid", "version", "mirror"}
 _RATING_DROP = {"id", "case_id", "uuid", "version"}
 _CHILD_DROP = {"id", "case_id"}
 
@@ -142,8 +142,9 @@ def record_day(store: Store, record_type: str, uuid: str) -> str | None:
 
 
 # Every record of the station with its day and version: what reconciliation compares.
+# Mirror tickets are the queue host's records: the host uploads them, never this PC.
 INVENTORY_SQL = """
 SELECT 'case' AS type, uuid, version, day FROM cases
-UNION ALL SELECT 'ticket', uuid, version, day FROM tickets
+UNION ALL SELECT 'ticket', uuid, version, day FROM tickets WHERE mirror = 0
 UNION ALL SELECT 'rating', uuid, version, substr(rated_at, 1, 10) FROM ratings
 """

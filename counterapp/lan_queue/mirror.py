@@ -1,0 +1,61 @@
+"""Mirror rows: a client's local copy of the host's tickets, so cases and print records link
+to a local `tickets.id`. The returned tickets carry the mirror's id; the host is addressed by
+uuid. A mirror only moves forward (a higher version) and never touches this PC's own tickets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import replace
+
+from counterapp.clock import stamp
+from counterapp.queue import QueueError, Ticket
+from db.store import Store
+
+_UPSERT = """
+INSERT INTO tickets (uuid, day, lane, number, code, priority_reason, status, window_no,
+                     target_window, issued_at, queued_at, called_at, serving_at, finished_at,
+                     recalls, version, mirror)
+VALUES (:uuid, :day, :lane, :number, :code, :priority_reason, :status, :window_no,
+        :target_window, :issued_at, :issued_at, :called_at, :serving_at, :finished_at,
+        :recalls, :version, 1)
+ON CONFLICT (uuid) DO UPDATE SET
+    status = excluded.status, window_no = excluded.window_no,
+    target_window = excluded.target_window, called_at = excluded.called_at,
+    serving_at = excluded.serving_at, finished_at = excluded.finished_at,
+    recalls = excluded.recalls, version = excluded.version
+WHERE excluded.version > tickets.version AND tickets.mirror = 1
+"""
+
+
+def _optional(moment) -> str | None:
+    return None if moment is None else stamp(moment)
+
+
+def keep(store: Store, tickets: Iterable[Ticket]) -> list[Ticket]:
+    """Store or refresh the mirrors of the host's `tickets`; return them with local ids."""
+    kept = []
+    with store.transaction():
+        for ticket in tickets:
+            store.execute(_UPSERT, {
+                "uuid": ticket.uuid, "day": ticket.day.isoformat(), "lane": ticket.lane.value,
+                # negated: never collides with this PC's own numbers (UNIQUE (day, lane, number))
+                "number": -ticket.number, "code": ticket.code,
+                "priority_reason": ticket.priority_reason, "status": ticket.status.value,
+                "window_no": ticket.window_no, "target_window": ticket.target_window,
+                "issued_at": stamp(ticket.issued_at), "called_at": _optional(ticket.called_at),
+                "serving_at": _optional(ticket.serving_at),
+                "finished_at": _optional(ticket.finished_at), "recalls": ticket.recalls,
+                "version": ticket.version,
+            })
+            local_id = store.scalar("SELECT id FROM tickets WHERE uuid = ?", (ticket.uuid,))
+            kept.append(replace(ticket, id=local_id))
+    return kept
+
+
+def uuid_of(store: Store, local_id: int) -> str:
+    """The uuid of the host's ticket behind a local id (only mirrors are the host's)."""
+    found = store.scalar("SELECT uuid FROM tickets WHERE id = ? AND mirror = 1", (local_id,))
+    if found is None:
+        raise QueueError(f"没有编号为 {local_id} 的排队号")
+    return found

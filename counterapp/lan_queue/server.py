@@ -1,0 +1,83 @@
+"""The queue host's server: uvicorn on a background thread of the counter program.
+
+uvicorn and FastAPI are already dependencies (the county hub) and already in the bundle, and
+FastAPI gives request validation, per-route errors and the 401 answers for free; the standard
+library's `http.server` would need all of that written by hand. Both are imported only when
+this PC actually hosts the queue, inside `start`, so nobody else pays for them at start-up.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from counterapp.clock import Clock
+from counterapp.lan_queue import keys, roles
+from counterapp.queue import QueueError
+from db.settings import Settings
+from db.store import Store
+
+log = logging.getLogger(__name__)
+START_TIMEOUT = 10.0
+
+
+class QueueServer:
+    """Serves the store at `store_path`'s queue on `bind`:`port` (port 0: any free port)."""
+
+    def __init__(self, store_path: Path, clock: Clock, port: int,
+                 bind: str = "0.0.0.0") -> None:
+        self.store_path = store_path
+        self.clock = clock
+        self.port = port
+        self.bind = bind
+        self._server: Any = None
+        self._thread: threading.Thread | None = None
+        self._store: Store | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://{'127.0.0.1' if self.bind == '0.0.0.0' else self.bind}:{self.port}"
+
+    def start(self) -> QueueServer:
+        import uvicorn
+
+        from counterapp.lan_queue.host_app import create_app
+
+        key = keys.load()
+        self._store = Store(self.store_path)  # its own connection: the window keeps its own
+        config = uvicorn.Config(create_app(self._store, self.clock, key), host=self.bind,
+                                port=self.port, log_level="warning", access_log=False,
+                                lifespan="off")
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(target=self._server.run, name="queue-host",
+                                        daemon=True)
+        self._thread.start()
+        deadline = time.monotonic() + START_TIMEOUT
+        while not self._server.started:
+            if time.monotonic() > deadline or not self._thread.is_alive():
+                self.stop()
+                raise QueueError(f"排队服务无法在端口 {self.port} 启动（端口可能已被占用），"
+                                 "其他窗口暂时无法连接本机排队，请联系站点管理员")
+            time.sleep(0.01)
+        if self.port == 0:
+            self.port = self._server.servers[0].sockets[0].getsockname()[1]
+        log.info("queue host serving on port %d", self.port)
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None and self._thread is not None:
+            self._server.should_exit = True
+            self._thread.join(10)
+        self._server = self._thread = None
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+
+def serve_if_host(store_path: Path, clock: Clock, settings: Settings) -> QueueServer | None:
+    """At start-up: serve the queue when this PC is the station's queue host."""
+    port = roles.serve_port(settings)
+    return None if port is None else QueueServer(store_path, clock, port).start()

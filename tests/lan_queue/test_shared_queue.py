@@ -1,0 +1,223 @@
+"""One station queue over real HTTP: a host on 127.0.0.1, a kiosk and windows as clients."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx
+import pytest
+
+from counterapp.app import Counter
+from counterapp.case_model import Person
+from counterapp.journal import events_of
+from counterapp.lan_queue import keys
+from counterapp.lan_queue.client import HOST_ONLY, KEY_REFUSED
+from counterapp.lan_queue.host_app import NO_KEY, WRONG_KEY
+from counterapp.lan_queue.roles import QueueLink, Role, host_url
+from counterapp.queue import Lane, QueueError, TicketQueue, TicketStatus
+from counterapp.reports import daily_report
+from counterapp.station import get_clerk
+from counterapp.sync import outbox
+from counterapp.sync.records import Snapshots
+from tests.conftest import make_id
+from ui.hall_display import load_hall
+
+TABLES = ("tickets", "events", "outbox", "cases", "clerks", "settings")
+
+
+def snapshot(counter: Counter) -> dict[str, list[tuple]]:
+    return {table: [tuple(row) for row in counter.store.all(f"SELECT * FROM {table}")]
+            for table in TABLES}
+
+
+def test_a_ticket_from_the_kiosk_is_called_by_window_2(host, new_client, clock):
+    kiosk = new_client("kiosk", "kiosk", "自助取号机")
+    window2 = new_client("window2", "1002", "李强", window_no=2)
+    issued = kiosk.queue.issue(Lane.NORMAL)
+    assert issued.code == "A001" and kiosk.queue.people_ahead(issued) == 0
+    clock.advance(minutes=4)
+    called = window2.queue.call_next(2, window2.clerk.id)
+    assert (called.uuid, called.code, called.window_no) == (issued.uuid, "A001", 2)
+    assert called.status == TicketStatus.CALLED and called.waiting_seconds == 240
+    # the host's store is the truth: its journal names the client's clerk by the host's id
+    on_host = host.store.one("SELECT * FROM tickets WHERE uuid = ?", (issued.uuid,))
+    assert on_host["status"] == "called" and on_host["mirror"] == 0
+    assert get_clerk(host.store, on_host["clerk_id"]).login == "1002"
+    assert [e["kind"] for e in events_of(host.store, issued.uuid)] == ["issued", "called"]
+    # the kiosk's and the window's own ids are their mirrors; both act on the one ticket
+    served = window2.queue.start_serving(called.id, window2.clerk.id)
+    assert window2.queue.finish(served.id, window2.clerk.id).status == TicketStatus.DONE
+    assert kiosk.queue.get(issued.id).status == TicketStatus.DONE
+
+
+def test_priority_is_called_first_across_pcs(host, new_client, clock):
+    kiosk = new_client("kiosk", "kiosk", "自助取号机")
+    window1 = new_client("window1", "1002", "李强", window_no=1)
+    kiosk.queue.issue(Lane.NORMAL)
+    clock.advance(minutes=1)
+    kiosk.queue.issue(Lane.PRIORITY, "70岁以上老人")
+    assert [t.code for t in window1.queue.waiting(1)] == ["Y001", "A001"]
+    assert window1.queue.call_next(1, window1.clerk.id).code == "Y001"
+
+
+def test_a_transfer_from_window_1_is_served_by_window_3_first(host, new_client, clock):
+    kiosk = new_client("kiosk", "kiosk", "自助取号机")
+    window1 = new_client("window1", "1002", "李强", window_no=1)
+    window2 = new_client("window2", "1003", "赵敏", window_no=2)
+    window3 = new_client("window3", "1004", "孙伟", window_no=3)
+    for _ in range(3):
+        kiosk.queue.issue(Lane.NORMAL)
+        clock.advance(minutes=1)
+    first = window1.queue.call_next(1, window1.clerk.id)
+    window1.queue.start_serving(first.id, window1.clerk.id)
+    window1.queue.transfer(first.id, 3, window1.clerk.id, "需办理异地就医备案")
+    assert window2.queue.call_next(2, window2.clerk.id).code == "A002"
+    taken = window3.queue.call_next(3, window3.clerk.id)
+    assert (taken.uuid, taken.window_no, taken.target_window) == (first.uuid, 3, None)
+    kinds = [e["kind"] for e in events_of(host.store, first.uuid)]
+    assert kinds == ["issued", "called", "serving", "transferred", "called"]
+
+
+def test_the_hall_display_on_a_client_shows_every_windows_calls(host, new_client, clock):
+    kiosk = new_client("kiosk", "kiosk", "自助取号机")
+    window2 = new_client("window2", "1002", "李强", window_no=2)
+    hall = new_client("hall", "hall", "叫号屏")
+    for _ in range(4):
+        kiosk.queue.issue(Lane.NORMAL)
+        clock.advance(minutes=1)
+    host.queue.call_next(1, host.clerk.id)            # the host PC is window 1 itself
+    clock.advance(minutes=1)
+    window2.queue.call_next(2, window2.clerk.id)
+    view = load_hall(hall)
+    assert [(t.code, t.window_no) for t in view.calling] == [("A002", 2), ("A001", 1)]
+    assert [t.code for t in view.upcoming] == ["A003", "A004"] and view.waiting == 2
+
+
+def test_queue_rules_refuse_with_the_hosts_message(host, new_client):
+    window1 = new_client("window1", "1002", "李强", window_no=1)
+    with pytest.raises(QueueError, match="须注明原因"):
+        window1.queue.issue(Lane.PRIORITY, " ")
+    window1.queue.issue(Lane.NORMAL)
+    window1.queue.issue(Lane.NORMAL)
+    ticket = window1.queue.call_next(1, window1.clerk.id)
+    with pytest.raises(QueueError, match="尚未办结或过号"):
+        window1.queue.call_next(1, window1.clerk.id)
+    with pytest.raises(QueueError, match="当前为「已叫号」"):
+        window1.queue.finish(ticket.id, window1.clerk.id)
+    with pytest.raises(QueueError, match="不能转给本窗口"):
+        window1.queue.transfer(ticket.id, 1, window1.clerk.id, "原因")
+
+
+def test_a_missing_or_wrong_key_is_refused(host, new_client):
+    window1 = new_client("window1", "1002", "李强")
+    url = host.server.url
+    missing = httpx.get(f"{url}/v1/waiting")
+    assert missing.status_code == 401 and missing.json()["detail"] == NO_KEY
+    assert missing.headers["www-authenticate"] == "Bearer"
+    wrong = httpx.post(f"{url}/v1/tickets", json={"lane": "normal"},
+                       headers={"Authorization": "Bearer not-the-station-key"})
+    assert wrong.status_code == 401 and wrong.json()["detail"] == WRONG_KEY
+    keys.save("a-key-typed-wrongly-on-this-pc")   # this PC's keyring: the host keeps its own
+    before = snapshot(window1)
+    with pytest.raises(QueueError, match="拒绝了本机的排队密钥") as refused:
+        window1.queue.issue(Lane.NORMAL)
+    assert str(refused.value) == KEY_REFUSED
+    assert snapshot(window1) == before
+    assert host.store.scalar("SELECT count(*) FROM tickets") == 0
+
+
+def test_host_down_gives_a_clear_message_and_changes_nothing_here(host, new_client):
+    window1 = new_client("window1", "1002", "李强")
+    window1.queue.issue(Lane.NORMAL)
+    ticket = window1.queue.call_next(1, window1.clerk.id)
+    host.server.stop()
+    before = snapshot(window1)
+    for action in (lambda: window1.queue.issue(Lane.NORMAL),
+                   lambda: window1.queue.skip(ticket.id, window1.clerk.id),
+                   lambda: window1.queue.waiting(1)):
+        with pytest.raises(QueueError) as down:
+            action()
+        assert str(down.value) == (f"无法连接排队主机 {host.server.url}，"
+                                   "请检查网络或联系站点管理员")
+    assert snapshot(window1) == before
+
+
+def test_two_windows_calling_at_once_never_get_the_same_ticket(host, new_client, clock):
+    kiosk = new_client("kiosk", "kiosk", "自助取号机")
+    windows = [new_client(f"window{n}", f"10{n:02d}", f"经办{n}", window_no=n) for n in (2, 3)]
+    issued = {kiosk.queue.issue(Lane.NORMAL).code for _ in range(30)}
+
+    def serve_all(window: Counter) -> list[str]:
+        codes = []
+        while (ticket := window.queue.call_next(window.window_no, window.clerk.id)) is not None:
+            codes.append(ticket.code)
+            window.queue.skip(ticket.id, window.clerk.id)  # frees the window at once
+        return codes
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        served = list(pool.map(serve_all, windows))
+    assert all(served)                                  # both windows took part
+    assert sorted(served[0] + served[1]) == sorted(issued)
+    assert not set(served[0]) & set(served[1])
+
+
+def test_a_clients_case_links_to_a_mirror_and_the_ticket_is_uploaded_once(host, new_client):
+    window2 = new_client("window2", "1002", "李强", window_no=2)
+    window2.queue.issue(Lane.NORMAL)
+    ticket = window2.queue.call_next(2, window2.clerk.id)
+    case = window2.cases.open_case(Person("张𠮷", make_id(), "13812345678"), ["YB0301"],
+                                   window2.clerk.id, ticket_id=ticket.id)
+    assert case.ticket_id == ticket.id
+    assert window2.store.scalar("SELECT mirror FROM tickets WHERE id = ?", (ticket.id,)) == 1
+    assert host.queue.get(host.store.scalar("SELECT id FROM tickets WHERE uuid = ?",
+                                            (ticket.uuid,))).status == TicketStatus.SERVING
+    # the case travels with the host's ticket uuid; the ticket itself only from the host
+    record = Snapshots(window2.store).read([("case", case.uuid)])[0]
+    assert record.data["ticket"] == ticket.uuid
+    assert not window2.store.scalar("SELECT count(*) FROM outbox WHERE record_type = 'ticket'")
+    assert all(kind != "ticket" for day in outbox.inventory(window2.store).values()
+               for kind, _, _ in day)
+    assert host.store.scalar("SELECT count(*) FROM outbox WHERE record_uuid = ?",
+                             (ticket.uuid,)) == 3        # issued, called, serving
+    assert "mirror" not in Snapshots(host.store).read([("ticket", ticket.uuid)])[0].data
+    # the station's ledger is the host's; a client does not count the mirrors
+    assert daily_report(window2.store, ticket.day).tickets_issued == 0
+    assert daily_report(host.store, ticket.day).tickets_issued == 1
+
+
+def test_a_mirror_never_collides_with_this_pcs_own_tickets(host, tmp_path, clock):
+    with Counter.open(tmp_path / "was-alone.db", clock) as counter:
+        own = counter.queue.issue(Lane.NORMAL)             # A001 while still standalone
+        counter.configure_queue(QueueLink(Role.CLIENT, host_url=host.server.url,
+                                          key=keys.load()))
+        remote = counter.queue.issue(Lane.NORMAL)          # the host's A001
+        assert (remote.code, own.code) == ("A001", "A001") and remote.id != own.id
+        counter.configure_queue(QueueLink(Role.STANDALONE))
+        assert [t.uuid for t in counter.queue.of_day(clock.today())] == [own.uuid]
+
+
+def test_days_are_closed_on_the_host_only(host, new_client, clock):
+    window1 = new_client("window1", "1002", "李强")
+    with pytest.raises(QueueError, match=HOST_ONLY):
+        window1.queue.close_day(clock.today())
+
+
+def test_a_pc_is_standalone_unless_configured(tmp_path, clock):
+    with Counter.open(tmp_path / "village.db", clock) as counter:
+        assert type(counter.queue) is TicketQueue
+
+
+@pytest.mark.parametrize(("typed", "expected"), [
+    ("192.168.1.10", "http://192.168.1.10:8766"),
+    ("http://192.168.1.10:9000/", "http://192.168.1.10:9000"),
+    (" host-pc ", "http://host-pc:8766"),
+])
+def test_host_addresses_are_normalised(typed, expected):
+    assert host_url(typed) == expected
+
+
+@pytest.mark.parametrize("typed", ["https://192.168.1.10", "http://:8766", "pc:99999",
+                                   "192.168.1.10/queue"])
+def test_bad_host_addresses_are_refused(typed):
+    with pytest.raises(QueueError, match="排队主机地址不正确"):
+        host_url(typed)
