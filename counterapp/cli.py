@@ -16,6 +16,8 @@ from pathlib import Path
 from counterapp import catalogue_store, paths
 from counterapp.app import Counter
 from counterapp.catalogue import CatalogueInvalid
+from counterapp.lan_queue import commands as queue_commands
+from counterapp.queue import QueueError
 from counterapp.station import LEVEL_NAMES, Station, StationError, add_clerk, clerks
 from counterapp.sync import commands as sync_commands
 from counterapp.workdays import YearCalendar
@@ -175,6 +177,7 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--repeat", type=int, default=300)
     bench.add_argument("--dir", help="scratch folder (default: the system temp folder)")
     sync_commands.register(command)  # sync, sync-setup, export-batches, … (issue 4)
+    queue_commands.register(command)  # queue-setup: one queue for several windows
     return parser
 
 
@@ -185,7 +188,7 @@ def main(argv: list[str] | None = None) -> int:
     except CatalogueInvalid as exc:
         print(f"catalogue rejected, nothing changed:\n{exc}", file=sys.stderr)
         return 2
-    except (StationError, StoreTooNew, ValueError) as exc:
+    except (QueueError, StationError, StoreTooNew, ValueError) as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2
     return 0
