@@ -28,6 +28,9 @@ STAMP = VENV / ".installed-lock-hash"
 # end-to-end print test.
 APT_PACKAGES = ["fonts-wqy-zenhei", "libegl1", "libgl1", "libxkbcommon0", "libfontconfig1",
                 "fonts-hanazono", "cups", "printer-driver-cups-pdf"]
+# The bundle trims ICU's data with icupkg and rebuilds the library with the C compiler
+# (packaging/icu_trim.py; without them it keeps the full data and says so).
+BUNDLE_APT_PACKAGES = ["icu-devtools", "gcc"]
 
 
 def venv_python() -> Path:
@@ -57,12 +60,13 @@ def ensure_venv() -> Path:
     return python
 
 
-def ensure_system_packages() -> None:
-    """Install the Debian packages tests need, when we are on Debian and allowed to."""
+def ensure_system_packages(packages: list[str] | None = None) -> None:
+    """Install Debian packages (by default those the tests need), when we are on Debian and
+    allowed to."""
     if not shutil.which("apt-get") or not hasattr(os, "geteuid"):
         return
     missing = [
-        pkg for pkg in APT_PACKAGES
+        pkg for pkg in packages or APT_PACKAGES
         if subprocess.run(["dpkg", "-s", pkg], capture_output=True).returncode != 0
     ]
     if not missing:
@@ -99,8 +103,10 @@ def cmd_bench(args: list[str]) -> None:
 
 
 def cmd_bundle(args: list[str]) -> None:
-    """Build the one-folder bundle with PyInstaller, then run the bundle's own self-test."""
+    """Build the one-folder bundle with PyInstaller, run the bundle's own self-test, then print
+    its size and its cold start next to the source program's."""
     python = ensure_venv()
+    ensure_system_packages(BUNDLE_APT_PACKAGES)
     run(python, "-m", "PyInstaller", "--noconfirm", "--clean", "--log-level", "WARN",
         "--distpath", ROOT / "dist", "--workpath", ROOT / "build", *args,
         ROOT / "packaging" / "counterapp.spec")
@@ -108,6 +114,7 @@ def cmd_bundle(args: list[str]) -> None:
                                           else "counterapp-cli")
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     run(cli, "--self-test", env=env)
+    run(python, ROOT / "packaging" / "bench_bundle.py", env=env)
 
 
 def cmd_lock(args: list[str]) -> None:
