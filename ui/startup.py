@@ -15,6 +15,7 @@ from pathlib import Path
 
 from counterapp.app import Counter
 from counterapp.clock import Clock
+from counterapp.lan_queue.server import QueueServer, serve_if_host
 from counterapp.station import Clerk, add_clerk, clerks
 from db.store import StoreTooNew
 from ui import comfort
@@ -67,6 +68,7 @@ class Startup(QObject):
         self.context: AppContext | None = None
         self._window_no = 1
         self._clerks: list[Clerk] = []
+        self.queue_server: QueueServer | None = None  # when this PC is the queue host
 
     def start(self) -> None:
         self.ops.run(lambda: open_store(self.options), self._opened,
@@ -74,6 +76,8 @@ class Startup(QObject):
 
     def close(self) -> None:
         self.ops.shutdown()
+        if self.queue_server is not None:
+            self.queue_server.stop()
         if self.counter is not None:
             self.counter.close()
 
@@ -98,6 +102,7 @@ class Startup(QObject):
         self.counter, large, self._window_no, self._clerks = opened
         self.ops.counter = self.counter
         comfort.apply(QApplication.instance(), large, QApplication.font().family())
+        self._serve_queue()
         if self.options.mode != "counter":
             if self.counter.station is None:
                 self._fatal("本机尚未设置站点，请先在柜员程序中完成首次设置。")
@@ -120,13 +125,24 @@ class Startup(QObject):
                 counter.settings.set(WINDOW_SETTING, answers.window_no)
                 counter.settings.set(HUB_SETTING, answers.hub_url)
                 add_clerk(counter.store, answers.clerk_login, answers.clerk_name, counter.clock)
+                counter.configure_queue(answers.queue)
             return clerks(counter.store)
 
         def saved(found: list[Clerk]) -> None:
             self._clerks, self._window_no = found, answers.window_no
+            self._serve_queue()
             self._login()
 
         self.ops.change(save, STATION, on_success=saved)
+
+    def _serve_queue(self) -> None:
+        """On the station's queue host, serve the queue to the other PCs (a failure to listen
+        is shown, and this PC keeps working)."""
+        def started(server: QueueServer | None) -> None:
+            self.queue_server = server
+
+        if self.queue_server is None:
+            self.ops.query(lambda c: serve_if_host(c.store.path, c.clock, c.settings), started)
 
     def _login(self) -> None:
         assert self.counter is not None and self.counter.station is not None

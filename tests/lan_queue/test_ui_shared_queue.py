@@ -1,0 +1,174 @@
+"""The real queue panel, kiosk, hall display, set-up dialog and start-up against a queue host
+on 127.0.0.1."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from counterapp.app import Counter
+from counterapp.lan_queue import keys
+from counterapp.lan_queue.roles import QueueLink, Role
+from counterapp.queue import Lane, TicketStatus
+from counterapp.station import add_clerk
+from tests.conftest import TOWN
+from tests.sync.hubctl import free_port
+from tests.ui.conftest import FakePrinter, make_context, settle
+from ui.dialogs import RecordingDialogs
+from ui.hall_display import HallDisplay
+from ui.kiosk import KioskWindow
+from ui.ops import Ops
+from ui.qt import QApplication
+from ui.queue_panel import QueuePanel
+from ui.setup_dialog import SetupDialog
+from ui.slip_service import SlipService
+from ui.startup import StartOptions, Startup
+from ui.transfer_dialog import TransferDialog
+
+
+@pytest.fixture
+def ops_for():
+    """Ops (the one store thread) for each client PC, shut down at the end."""
+    made: list[Ops] = []
+
+    def make(counter: Counter, dialogs: RecordingDialogs) -> Ops:
+        made.append(Ops(counter, dialogs))
+        return made[-1]
+
+    yield make
+    for ops in made:
+        ops.shutdown()
+
+
+def panel_for(qtbot, counter: Counter, ops: Ops, dialogs, window_no: int) -> QueuePanel:
+    panel = QueuePanel(make_context(counter, ops, dialogs, counter.clerk, window_no))
+    qtbot.addWidget(panel)
+    panel.show()
+    panel.reload()
+    settle(qtbot, ops)
+    return panel
+
+
+def test_a_window_panel_calls_the_kiosks_tickets_and_transfers(qtbot, host, new_client,
+                                                               ops_for, clock):
+    kiosk_pc = new_client("kiosk", "kiosk", "自助取号机")
+    window2 = new_client("window2", "1002", "李强", window_no=2)
+    window3 = new_client("window3", "1003", "赵敏", window_no=3)
+    kiosk_dialogs, dialogs2, dialogs3 = RecordingDialogs(), RecordingDialogs(), RecordingDialogs()
+    kiosk_ops = ops_for(kiosk_pc, kiosk_dialogs)
+    kiosk = KioskWindow(kiosk_ops)
+    qtbot.addWidget(kiosk)
+    printer = FakePrinter()
+    kiosk.slips = SlipService(kiosk_ops, printer_factory=lambda: printer)
+    printer.failed = kiosk.slips.failed
+    kiosk.show()
+    kiosk.issue(Lane.NORMAL, None)
+    settle(qtbot, kiosk_ops)
+    clock.advance(minutes=1)
+    kiosk.issue(Lane.PRIORITY, "残疾人")
+    settle(qtbot, kiosk_ops)
+    assert kiosk.last_ticket.code == "Y001" and "前面还有 <b>0</b> 人" in kiosk.ticket_label.text()
+    assert [kind for kind, _ in printer.jobs] == ["ticket", "ticket"]
+    assert kiosk_pc.store.scalar(      # print records link to the kiosk's own mirror rows
+        "SELECT count(*) FROM slip_prints AS p JOIN tickets AS t ON t.id = p.ticket_id "
+        "WHERE t.mirror = 1") == 2
+
+    panel2 = panel_for(qtbot, window2, ops_for(window2, dialogs2), dialogs2, 2)
+    panel3 = panel_for(qtbot, window3, ops_for(window3, dialogs3), dialogs3, 3)
+    assert [panel2.model.ticket(r).code for r in range(panel2.model.rowCount())] == [
+        "Y001", "A001"]
+    assert "等候 2 人（其中优先 1 人）" in panel2.summary.text()
+    panel2.call_next.trigger()
+    settle(qtbot, panel2.ctx.ops)
+    assert panel2.current.code == "Y001" and "Y001" in panel2.current_label.text()
+    assert panel2.recall.isEnabled() and dialogs2.errors == []
+
+    panel2.transfer.trigger()
+    transfer = panel2.ctx.dialogs.latest(TransferDialog)
+    transfer.window.setValue(3)
+    transfer.accept()
+    settle(qtbot, panel2.ctx.ops)
+    assert panel2.current is None
+    panel3.reload()
+    settle(qtbot, panel3.ctx.ops)
+    assert panel3.model.ticket(0).code == "Y001"      # transferred here: first in line
+    panel3.call_next.trigger()
+    settle(qtbot, panel3.ctx.ops)
+    assert panel3.current.code == "Y001" and panel3.current.window_no == 3
+    assert host.queue.of_day(clock.today())[1].status == TicketStatus.CALLED
+
+
+def test_the_panel_says_when_the_host_is_down(qtbot, host, new_client, ops_for):
+    window2 = new_client("window2", "1002", "李强", window_no=2)
+    dialogs = RecordingDialogs()
+    panel = panel_for(qtbot, window2, ops_for(window2, dialogs), dialogs, 2)
+    host.server.stop()
+    panel.call_next.trigger()
+    settle(qtbot, panel.ctx.ops)
+    assert dialogs.errors == [f"无法连接排队主机 {host.server.url}，请检查网络或联系站点管理员"]
+    assert panel.current is None
+
+
+def test_the_hall_display_on_a_client_shows_every_window(qtbot, host, new_client, ops_for,
+                                                         clock):
+    window2 = new_client("window2", "1002", "李强", window_no=2)
+    hall_pc = new_client("hall", "hall", "叫号屏")
+    for _ in range(3):
+        host.queue.issue(Lane.NORMAL)
+        clock.advance(minutes=1)
+    host.queue.call_next(1, host.clerk.id)
+    ops = ops_for(hall_pc, RecordingDialogs())
+    hall = HallDisplay(ops)
+    qtbot.addWidget(hall)
+    hall.reload()
+    settle(qtbot, ops)
+    clock.advance(minutes=1)
+    window2.queue.call_next(2, window2.clerk.id)
+    hall.reload()
+    settle(qtbot, ops)
+    assert "A002" in hall.latest.text() and "请到 2 号窗口办理" in hall.latest_where.text()
+    assert "A001" in hall.others.text() and "1号窗口" in hall.others.text()
+    assert "A003" in hall.upcoming.text() and "共 1 人等候" in hall.waiting.text()
+    assert hall.announced == ["请 A002 号到 2 号窗口办理"]
+
+
+def test_the_setup_dialog_offers_host_and_client(qtbot):
+    dialog = SetupDialog()
+    qtbot.addWidget(dialog)
+    assert dialog.queue_role.currentData() == Role.STANDALONE and not dialog.queue_key.isEnabled()
+    dialog.queue_role.setCurrentIndex(dialog.queue_role.findData(Role.HOST))
+    key = dialog.queue_key.text()
+    assert len(key) >= 30 and dialog.queue_key.isReadOnly()
+    dialog.copy_key.click()
+    assert QApplication.clipboard().text() == key
+    assert dialog.queue_link([]) == QueueLink(Role.HOST, key=key, port=8766)
+    dialog.queue_role.setCurrentIndex(dialog.queue_role.findData(Role.CLIENT))
+    assert dialog.queue_key.text() == "" and not dialog.queue_key.isReadOnly()
+    problems: list[str] = []
+    dialog.queue_host.setText("https://192.168.1.10")
+    dialog.queue_link(problems)
+    assert problems[0].startswith("排队主机地址不正确") and "完整排队密钥" in problems[1]
+    dialog.queue_host.setText("192.168.1.10")
+    dialog.queue_key.setText(key)
+    assert dialog.queue_link([]) == QueueLink(Role.CLIENT, "http://192.168.1.10:8766", key)
+
+
+def test_the_host_pc_serves_the_queue_while_the_program_runs(qtbot, tmp_path, clock):
+    path = tmp_path / "station.db"
+    with Counter.open(path, clock) as counter:
+        counter.configure_station(TOWN)
+        add_clerk(counter.store, "1001", "王丽", clock)
+        counter.configure_queue(QueueLink(Role.HOST, key=keys.new_key(), port=free_port()))
+        port = counter.settings.get("queue_serve_port")
+    startup = Startup(StartOptions(path, clerk_login="1001", clock=clock), RecordingDialogs(),
+                      quit_program=lambda: None)
+    with qtbot.waitSignal(startup.ready, timeout=10000) as ready:
+        startup.start()
+    qtbot.addWidget(ready.args[0])
+    qtbot.waitUntil(lambda: startup.queue_server is not None, timeout=10000)
+    answer = httpx.get(f"http://127.0.0.1:{port}/v1/ping",
+                       headers={"Authorization": f"Bearer {keys.load()}"})
+    assert answer.json()["station"]["name"] == TOWN.name
+    startup.close()
+    with pytest.raises(httpx.ConnectError):
+        httpx.get(f"http://127.0.0.1:{port}/v1/ping")
