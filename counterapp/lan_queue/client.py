@@ -36,6 +36,7 @@ class RemoteQueue:
         self.base_url = base_url.rstrip("/")
         self._store = store
         self._http: httpx.Client | None = None
+        self._key: str | None = None  # read from the keyring once; again after a refusal
 
     # --- reading ---------------------------------------------------------------------------
     def get(self, ticket_id: int) -> Ticket:
@@ -126,12 +127,15 @@ class RemoteQueue:
             self._http = httpx.Client(
                 base_url=self.base_url, trust_env=False,
                 timeout=httpx.Timeout(ANSWER_SECONDS, connect=CONNECT_SECONDS))
-        headers = {"Authorization": f"Bearer {keys.load()}"}
+        if self._key is None:
+            self._key = keys.load()
+        headers = {"Authorization": f"Bearer {self._key}"}
         try:
             answer = self._http.request(method, path, headers=headers, **request)
         except httpx.HTTPError as exc:
             raise QueueError(unreachable(self.base_url)) from exc
         if answer.status_code == 401:
+            self._key = None  # perhaps re-entered meanwhile (counterapp queue-setup)
             raise QueueError(KEY_REFUSED)
         if answer.status_code in (404, 409):
             raise QueueError(answer.json()["detail"])

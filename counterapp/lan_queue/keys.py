@@ -5,8 +5,13 @@ on every client PC. It lives in the system keyring only — never in the store, 
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
+from types import ModuleType
+from typing import TypeVar
 
 from counterapp.queue import QueueError
+
+T = TypeVar("T")
 
 SERVICE = "counterapp-queue"
 ACCOUNT = "station-queue-key"
@@ -21,16 +26,25 @@ def new_key() -> str:
     return secrets.token_urlsafe(24)
 
 
-def load() -> str:
-    import keyring  # only a host or a client needs it: start-up stays light
+def _keyring_call(call: Callable[[ModuleType], T], failed: str) -> T:
+    """Run `call(keyring)` with the platform's backend (chosen in code in a frozen bundle);
+    keyring is imported only here, so a standalone PC never loads it."""
+    import keyring
     from keyring.errors import KeyringError, NoKeyringError
 
+    from counterapp.sync.credentials import choose_backend
+
+    choose_backend()
     try:
-        value = keyring.get_password(SERVICE, ACCOUNT)
+        return call(keyring)
     except NoKeyringError as exc:
         raise QueueError(NO_KEYRING_MESSAGE) from exc
     except KeyringError as exc:
-        raise QueueError(f"读取系统密钥库失败：{type(exc).__name__}") from exc
+        raise QueueError(f"{failed}：{type(exc).__name__}") from exc
+
+
+def load() -> str:
+    value = _keyring_call(lambda k: k.get_password(SERVICE, ACCOUNT), "读取系统密钥库失败")
     if not value:
         raise QueueError(MISSING_MESSAGE)
     return value
@@ -40,12 +54,4 @@ def save(key: str) -> None:
     key = key.strip()
     if len(key) < 16:
         raise QueueError("排队密钥不正确：应为排队主机上显示的完整密钥（至少16个字符）")
-    import keyring
-    from keyring.errors import KeyringError, NoKeyringError
-
-    try:
-        keyring.set_password(SERVICE, ACCOUNT, key)
-    except NoKeyringError as exc:
-        raise QueueError(NO_KEYRING_MESSAGE) from exc
-    except KeyringError as exc:
-        raise QueueError(f"写入系统密钥库失败：{type(exc).__name__}") from exc
+    _keyring_call(lambda k: k.set_password(SERVICE, ACCOUNT, key), "写入系统密钥库失败")

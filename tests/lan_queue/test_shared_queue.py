@@ -20,6 +20,7 @@ from counterapp.station import get_clerk
 from counterapp.sync import outbox
 from counterapp.sync.records import Snapshots
 from tests.conftest import make_id
+from tests.lan_queue.conftest import KEY
 from ui.hall_display import load_hall
 
 TABLES = ("tickets", "events", "outbox", "cases", "clerks", "settings")
@@ -124,6 +125,8 @@ def test_a_missing_or_wrong_key_is_refused(host, new_client):
     assert str(refused.value) == KEY_REFUSED
     assert snapshot(window1) == before
     assert host.store.scalar("SELECT count(*) FROM tickets") == 0
+    keys.save(KEY)                               # entered again: taken up without a restart
+    assert window1.queue.issue(Lane.NORMAL).code == "A001"
 
 
 def test_host_down_gives_a_clear_message_and_changes_nothing_here(host, new_client):
