@@ -25,6 +25,7 @@ ANSWER_SECONDS = 5.0
 KEY_REFUSED = ("排队主机拒绝了本机的排队密钥，请向站点管理员索取排队主机上显示的密钥后"
                "重新录入（counterapp queue-setup --client）")
 HOST_ONLY = "日终结算只在排队主机上进行，本机是排队客户端"
+NO_ANSWER = "排队主机未及时应答，操作可能已经完成，请稍候查看排队列表后再操作"
 
 
 def unreachable(base_url: str) -> str:
@@ -132,6 +133,8 @@ class RemoteQueue:
         headers = {"Authorization": f"Bearer {self._key}"}
         try:
             answer = self._http.request(method, path, headers=headers, **request)
+        except (httpx.ReadTimeout, httpx.RemoteProtocolError) as exc:
+            raise QueueError(NO_ANSWER) from exc   # sent: the host may have done it
         except httpx.HTTPError as exc:
             raise QueueError(unreachable(self.base_url)) from exc
         if answer.status_code == 401:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
@@ -10,8 +11,9 @@ import pytest
 from counterapp.app import Counter
 from counterapp.case_model import Person
 from counterapp.journal import events_of
+from counterapp.lan_queue import client as queue_client
 from counterapp.lan_queue import keys
-from counterapp.lan_queue.client import HOST_ONLY, KEY_REFUSED
+from counterapp.lan_queue.client import HOST_ONLY, KEY_REFUSED, NO_ANSWER
 from counterapp.lan_queue.host_app import NO_KEY, WRONG_KEY
 from counterapp.lan_queue.roles import QueueLink, Role, host_url
 from counterapp.queue import Lane, QueueError, TicketQueue, TicketStatus
@@ -143,6 +145,18 @@ def test_host_down_gives_a_clear_message_and_changes_nothing_here(host, new_clie
         assert str(down.value) == (f"无法连接排队主机 {host.server.url}，"
                                    "请检查网络或联系站点管理员")
     assert snapshot(window1) == before
+
+
+def test_a_host_that_does_not_answer_in_time_is_reported_as_such(tmp_path, clock,
+                                                                  monkeypatch):
+    silent = socket.create_server(("127.0.0.1", 0))   # accepts connections, never answers
+    monkeypatch.setattr(queue_client, "ANSWER_SECONDS", 0.3)
+    keys.save(KEY)
+    with silent, Counter.open(tmp_path / "pc.db", clock) as counter:
+        counter.configure_queue(QueueLink(Role.CLIENT, key=KEY,
+                                          host_url=f"127.0.0.1:{silent.getsockname()[1]}"))
+        with pytest.raises(QueueError, match=NO_ANSWER):
+            counter.queue.issue(Lane.NORMAL)
 
 
 def test_two_windows_calling_at_once_never_get_the_same_ticket(host, new_client, clock):
