@@ -8,6 +8,7 @@ this PC actually hosts the queue, inside `start`, so nobody else pays for them a
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
@@ -52,8 +53,7 @@ class QueueServer:
                                 port=self.port, log_level="warning", access_log=False,
                                 lifespan="off")
         self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=self._server.run, name="queue-host",
-                                        daemon=True)
+        self._thread = threading.Thread(target=self._run, name="queue-host", daemon=True)
         self._thread.start()
         deadline = time.monotonic() + START_TIMEOUT
         while not self._server.started:
@@ -66,6 +66,11 @@ class QueueServer:
             self.port = self._server.servers[0].sockets[0].getsockname()[1]
         log.info("queue host serving on port %d", self.port)
         return self
+
+    def _run(self) -> None:
+        # SystemExit is uvicorn's answer to a port in use, already logged; see `start`
+        with contextlib.suppress(SystemExit):
+            self._server.run()
 
     def stop(self) -> None:
         if self._server is not None and self._thread is not None:

@@ -3,6 +3,8 @@ on 127.0.0.1."""
 
 from __future__ import annotations
 
+import socket
+
 import httpx
 import pytest
 
@@ -172,3 +174,23 @@ def test_the_host_pc_serves_the_queue_while_the_program_runs(qtbot, tmp_path, cl
     startup.close()
     with pytest.raises(httpx.ConnectError):
         httpx.get(f"http://127.0.0.1:{port}/v1/ping")
+
+
+def test_a_host_that_cannot_listen_says_so_and_keeps_working(qtbot, tmp_path, clock):
+    taken = socket.create_server(("0.0.0.0", 0))
+    port = taken.getsockname()[1]
+    path = tmp_path / "station.db"
+    with Counter.open(path, clock) as counter:
+        counter.configure_station(TOWN)
+        add_clerk(counter.store, "1001", "王丽", clock)
+        counter.configure_queue(QueueLink(Role.HOST, key=keys.new_key(), port=port))
+    dialogs = RecordingDialogs()
+    startup = Startup(StartOptions(path, clerk_login="1001", clock=clock), dialogs,
+                      quit_program=lambda: None)
+    with taken, qtbot.waitSignal(startup.ready, timeout=10000) as ready:
+        startup.start()
+        qtbot.waitUntil(lambda: bool(dialogs.errors), timeout=15000)
+    qtbot.addWidget(ready.args[0])
+    assert dialogs.errors[0].startswith(f"排队服务无法在端口 {port} 启动")
+    assert startup.queue_server is None
+    startup.close()
