@@ -106,6 +106,35 @@ def _sync(counter: Counter, clerk: int) -> str:
            "batch(es), all acknowledged"
 
 
+def _queue_host(counter: Counter, clerk: int) -> str:
+    """This store serves its queue on 127.0.0.1 and a second store calls a ticket through it
+    (the key in an in-memory keyring, as for the sync check)."""
+    import keyring
+
+    from counterapp.lan_queue import keys
+    from counterapp.lan_queue.roles import QueueLink, Role
+    from counterapp.lan_queue.server import QueueServer
+    from hub import selfcheck
+
+    previous = keyring.get_keyring()
+    keyring.set_keyring(selfcheck.MemoryKeyring())
+    server = None
+    try:
+        keys.save(keys.new_key())
+        server = QueueServer(counter.store.path, counter.clock, port=0, bind="127.0.0.1").start()
+        with Counter.open(counter.store.path.parent / "window2.db", counter.clock) as window2:
+            window2.configure_queue(QueueLink(Role.CLIENT, host_url=server.url, key=keys.load()))
+            issued = window2.queue.issue(Lane.NORMAL)
+            called = window2.queue.call_next(2, add_clerk(window2.store, "9002", "自检二",
+                                                          window2.clock).id)
+    finally:
+        if server is not None:
+            server.stop()
+        keyring.set_keyring(previous)
+    assert called is not None and called.uuid == issued.uuid and called.window_no == 2, called
+    return f"queue host on {server.url}: {called.code} issued and called from window 2"
+
+
 CHECKS: list[tuple[str, Check]] = [
     ("store", _store),
     ("catalogue", _catalogue),
@@ -113,6 +142,7 @@ CHECKS: list[tuple[str, Check]] = [
     ("calendar", _calendar),
     ("notice", _notice),
     ("sync", _sync),
+    ("queue host", _queue_host),
 ]
 
 

@@ -15,7 +15,8 @@ def test_self_test_passes_from_source_and_leaves_no_data(tmp_path):
     done = subprocess.run([sys.executable, "main.py", "--self-test"], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=180)
     assert done.returncode == 0, done.stdout + done.stderr
-    for check in ("store", "catalogue", "visit", "calendar", "notice", "sync", "window"):
+    for check in ("store", "catalogue", "visit", "calendar", "notice", "sync", "queue host",
+                  "window"):
         assert f"ok    {check}:" in done.stdout
     assert "self-test passed" in done.stdout
     assert list(tmp_path.iterdir()) == []  # the station's data folder is never touched
