@@ -1,6 +1,6 @@
 """Size and cold start of the built bundle, next to the source program, in the same run.
 
-    QT_QPA_PLATFORM=offscreen .venv/bin/python packaging/bench_bundle.py [--runs 5]
+    QT_QPA_PLATFORM=offscreen .venv/bin/python packaging/bench_bundle.py [--runs 5] [--bundle DIR]
 
 `python3 dev.py bundle` runs it after the self-test. Cold start is the time from launch to a
 usable counter window on a demo store (`--exit-when-ready`), measured for `python main.py` and
@@ -22,7 +22,6 @@ sys.path.insert(0, str(ROOT))
 
 from ui.bench import _launch  # noqa: E402 - the window benchmark's launcher
 
-BUNDLE = ROOT / "dist" / "counterapp"
 SIZE_TARGET_MB = 150
 START_TARGET = 1.2
 
@@ -37,11 +36,11 @@ def size_mb(folder: Path) -> float:
     return total / 2**20
 
 
-def bench_start(runs: int) -> None:
+def bench_start(bundle: Path, runs: int) -> None:
     env = dict(os.environ)
     env.setdefault("QT_QPA_PLATFORM", "offscreen")
     env.pop("PYTHONDONTWRITEBYTECODE", None)  # the source program starts from compiled bytecode
-    exe = BUNDLE / ("counterapp.exe" if os.name == "nt" else "counterapp")
+    exe = bundle / ("counterapp.exe" if os.name == "nt" else "counterapp")
     with tempfile.TemporaryDirectory() as data:
         args = ["--demo", "--data-dir", data, "--clerk", "1001", "--exit-when-ready"]
         source = [sys.executable, str(ROOT / "main.py"), *args]
@@ -63,9 +62,11 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=5, help="cold starts of each program")
+    parser.add_argument("--bundle", type=Path, default=ROOT / "dist" / "counterapp",
+                        help="the bundle folder (default: dist/counterapp)")
     args = parser.parse_args(argv)
-    print(f"bundle size {size_mb(BUNDLE):6.1f} MB unpacked   (target ≤ {SIZE_TARGET_MB} MB)")
-    bench_start(args.runs)
+    print(f"bundle size {size_mb(args.bundle):6.1f} MB unpacked   (target ≤ {SIZE_TARGET_MB} MB)")
+    bench_start(args.bundle, args.runs)
 
 
 if __name__ == "__main__":
