@@ -21,7 +21,7 @@ Entry = tuple[str, str, str]
 
 QT = PurePosixPath("PySide6/Qt")
 QT_TRANSLATIONS_KEPT = ("qt_zh_CN.qm", "qtbase_zh_CN.qm")
-# Relative to PySide6/Qt/plugins. Wayland and EGLFS go: on a Wayland desktop Qt falls back to
+# Relative to Qt's plugins folder. Wayland and EGLFS go: on a Wayland desktop Qt falls back to
 # X11 (XWayland); the counter PCs run Windows and the tests run offscreen. The GTK theme would
 # load the system's GTK against the bundle's own glib/cairo, so Qt's own style is used.
 QT_PLUGINS_DROPPED = (
@@ -46,17 +46,25 @@ def _without(entries: list[Entry], drop: Callable[[Entry], bool], step: str) -> 
     return [entry for entry in entries if not drop(entry)]
 
 
+def _in_qt(dest: str, folder: str) -> PurePosixPath | None:
+    """`dest` relative to Qt's `folder` ("plugins", "translations"), or None when outside it:
+    PySide6/Qt/<folder> on Linux, PySide6/<folder> on Windows."""
+    path = PurePosixPath(dest.replace("\\", "/"))
+    for base in (QT / folder, QT.parent / folder):
+        if path.is_relative_to(base):
+            return path.relative_to(base)
+    return None
+
+
 def _unused_translation(entry: Entry) -> bool:
-    dest = PurePosixPath(entry[0])
-    return dest.parent == QT / "translations" and dest.name not in QT_TRANSLATIONS_KEPT
+    inside = _in_qt(entry[0], "translations")
+    return inside is not None and inside.name not in QT_TRANSLATIONS_KEPT
 
 
 def _unused_plugin(entry: Entry) -> bool:
-    dest = PurePosixPath(entry[0])
-    if not dest.is_relative_to(QT / "plugins"):
-        return False
-    inside = dest.relative_to(QT / "plugins").as_posix()
-    return any(fnmatch.fnmatch(inside, pattern) for pattern in QT_PLUGINS_DROPPED)
+    inside = _in_qt(entry[0], "plugins")
+    return inside is not None and any(fnmatch.fnmatch(inside.as_posix(), pattern)
+                                      for pattern in QT_PLUGINS_DROPPED)
 
 
 def _is_dependency(dest: str) -> bool:
