@@ -14,9 +14,7 @@ and the item or level) and raises `CatalogueInvalid` once with all of them.
 
 from __future__ import annotations
 
-import importlib.resources
 import re
-import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -327,6 +325,8 @@ def parse_document(doc: dict[str, Any], source: str) -> Catalogue:
 
 def _read_toml(ctx: FieldReader, path: Path, sections: tuple[str, ...]) -> dict[str, Any] | None:
     """Read one TOML file; a missing file, bad syntax or unknown top-level key is a problem."""
+    import tomllib  # only when reading files: the window starts from the stored catalogue
+
     try:
         with path.open("rb") as f:
             data = tomllib.load(f)
@@ -384,4 +384,6 @@ def load_directory(path: Path) -> Catalogue:
 
 def default_catalogue_dir() -> Path:
     """The built-in default catalogue, shipped in the `resources` package."""
+    import importlib.resources  # ~10 ms of imports, needed only on a store's first start
+
     return Path(str(importlib.resources.files("resources") / "catalogue"))

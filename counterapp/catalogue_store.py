@@ -8,7 +8,6 @@ opened under.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from functools import lru_cache
 from pathlib import Path
@@ -55,6 +54,8 @@ def import_catalogue(store: Store, catalogue: Catalogue, source: str, clock: Clo
     Re-importing the same version with the same content only re-activates it; the same version
     number with different content is refused, since a printed slip names the version.
     """
+    import hashlib  # loads OpenSSL (~5 ms); only an import needs it, not the window's start
+
     canonical = _canonical(catalogue)
     digest = hashlib.sha256(canonical.encode()).hexdigest()
     existing = store.one("SELECT sha256 FROM catalogue_versions WHERE version = ?",

@@ -7,13 +7,14 @@ so the log, the outbox and the data can never disagree: either all three are sto
 from __future__ import annotations
 
 import json
-import uuid
 from typing import Any
 
 from db.store import Store
 
 
 def new_uuid() -> str:
+    import uuid  # here, not at the top: uuid imports `platform`, ~5 ms of window start-up
+
     return str(uuid.uuid4())
 
 

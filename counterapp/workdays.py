@@ -23,9 +23,6 @@ from functools import cache, lru_cache
 from types import MappingProxyType
 from typing import Any
 
-import chinese_calendar
-from lunardate import LunarDate
-
 _Days = Mapping[date, str]
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _CHINESE_NAMES = {  # chinese_calendar's English holiday names -> the names used everywhere here
@@ -177,6 +174,8 @@ def fallback_holidays(year: int) -> dict[date, str]:
         add(date(year, 5, d), "劳动节")
     for d in (1, 2, 3):
         add(date(year, 10, d), "国庆节")
+    from lunardate import LunarDate  # imported on first use, like chinese_calendar: start-up
+
     try:  # lunardate covers lunar years 1900-2099 and raises ValueError outside
         new_year = LunarDate(year, 1, 1).to_solar_date()  # 正月初一; 除夕 is simply the day before
         dragon_boat = LunarDate(year, 5, 5).to_solar_date()
@@ -193,6 +192,8 @@ def fallback_holidays(year: int) -> dict[date, str]:
 @cache
 def _library_years() -> frozenset[int]:
     """Years chinese_calendar answers for, probed once through its public API."""
+    import chinese_calendar  # imported on first use: ~10 ms that the window's start need not pay
+
     years = {d.year for d in [*chinese_calendar.holidays, *chinese_calendar.workdays]}
     supported = set()
     for year in years:
@@ -209,6 +210,8 @@ def _base_year(year: int) -> _Year:
     """A year from chinese_calendar, else from the fallback rule."""
     if year not in _library_years():
         return _build_year(year, fallback_holidays(year), {}, DaySource.FALLBACK)
+
+    import chinese_calendar
 
     def pick(days: _Days) -> dict[date, str]:
         return {d: _CHINESE_NAMES.get(n, n) for d, n in days.items() if d.year == year}

@@ -17,10 +17,15 @@ def test_new_store_gets_every_migration_and_the_pragmas(tmp_path):
         assert store.schema_version == migrations.LATEST
         applied = [row["name"] for row in store.all(
             "SELECT name FROM _sqlite_migrations ORDER BY id")]
-        assert applied == [name for _, name, _ in migrations.MIGRATION_SCRIPTS]
+        assert applied == [name for _, name, _ in migrations.scripts()]
         assert store.scalar("PRAGMA journal_mode") == "wal"
         assert store.scalar("PRAGMA synchronous") == 2  # FULL: commits survive power loss
         assert store.scalar("PRAGMA foreign_keys") == 1
+
+
+def test_latest_names_the_newest_migration_file():
+    numbers = [number for number, _, _ in migrations.scripts()]
+    assert numbers == list(range(1, migrations.LATEST + 1)), "set LATEST to the newest file"
 
 
 def test_every_connection_gets_the_durability_pragmas(tmp_path):
@@ -71,7 +76,7 @@ def test_a_failing_migration_leaves_no_trace(tmp_path, monkeypatch):
     from sqlite_utils import Migrations
 
     broken = Migrations("counterapp-station")
-    for number, name, sql in migrations.MIGRATION_SCRIPTS:
+    for number, name, sql in migrations.scripts():
         broken(name=name)(migrations._step(number, sql))
 
     @broken(name=f"{migrations.LATEST + 1:04d}_broken")

@@ -9,6 +9,8 @@ Every change goes through the core on the store thread; the page shows the case 
 from __future__ import annotations
 
 from collections.abc import Callable
+from importlib import import_module
+from typing import TYPE_CHECKING, cast
 
 from counterapp.app import Counter
 from counterapp.case_model import Case, CaseState
@@ -29,15 +31,28 @@ from ui.qt import (
     Signal,
 )
 from ui.step_bar import StepBar
-from ui.steps.applicant_step import ApplicantStep
 from ui.steps.base import StepPage, note, set_kind
-from ui.steps.finish_step import FinishStep
-from ui.steps.items_step import ItemsStep
-from ui.steps.materials_step import MaterialsStep
-from ui.steps.outcome_step import OutcomeStep
-from ui.steps.rating_step import RatingStep
 from ui.timer_widget import TimerWidget
 from ui.visit_flow import Step, can_show, items_editable, next_step, step_for
+
+if TYPE_CHECKING:
+    from ui.steps.applicant_step import ApplicantStep
+    from ui.steps.finish_step import FinishStep
+    from ui.steps.items_step import ItemsStep
+    from ui.steps.materials_step import MaterialsStep
+    from ui.steps.outcome_step import OutcomeStep
+    from ui.steps.rating_step import RatingStep
+
+# Each step's page (module, class). Only the applicant page is needed for the first paint;
+# the others are imported and built when first shown, or while the window idles after start.
+PAGE_CLASSES = {
+    Step.APPLICANT: ("ui.steps.applicant_step", "ApplicantStep"),
+    Step.ITEMS: ("ui.steps.items_step", "ItemsStep"),
+    Step.MATERIALS: ("ui.steps.materials_step", "MaterialsStep"),
+    Step.OUTCOME: ("ui.steps.outcome_step", "OutcomeStep"),
+    Step.FINISH: ("ui.steps.finish_step", "FinishStep"),
+    Step.RATING: ("ui.steps.rating_step", "RatingStep"),
+}
 
 
 class CasePanel(QWidget):
@@ -55,17 +70,8 @@ class CasePanel(QWidget):
         self.timer = TimerWidget(ctx.clock, ctx.counter.calendar,
                                  ctx.catalogue.rules.instant_target_minutes)
         self.step_bar = StepBar()
-        self.applicant = ApplicantStep(self)
-        self.items = ItemsStep(self)
-        self.materials = MaterialsStep(self)
-        self.outcome = OutcomeStep(self)
-        self.finish = FinishStep(self)
-        self.rating = RatingStep(self)
-        self.pages: dict[Step, StepPage] = {page.step: page for page in (
-            self.applicant, self.items, self.materials, self.outcome, self.finish, self.rating)}
+        self.built_pages: dict[Step, StepPage] = {}
         self.stack = QStackedWidget()
-        for step in Step:
-            self.stack.addWidget(self.pages[step])
         self.problem = note(kind="error")
         self.back_button = QPushButton("上一步(&B)")
         self.next_button = QPushButton("下一步(&N)　Ctrl+回车")
@@ -94,6 +100,45 @@ class CasePanel(QWidget):
         self._show(None)
         self.go(Step.APPLICANT)
 
+    # --- the step pages, built on first use ------------------------------------------------
+    def page(self, step: Step) -> StepPage:
+        page = self.built_pages.get(step)
+        if page is None:
+            module, name = PAGE_CLASSES[step]
+            page = getattr(import_module(module), name)(self)
+            self.built_pages[step] = page
+            self.stack.addWidget(page)
+        return page
+
+    def build_pages(self) -> None:
+        """Build the pages not shown yet, so the first step change has nothing to wait for."""
+        for step in Step:
+            self.page(step)
+
+    @property
+    def applicant(self) -> ApplicantStep:
+        return cast("ApplicantStep", self.page(Step.APPLICANT))
+
+    @property
+    def items(self) -> ItemsStep:
+        return cast("ItemsStep", self.page(Step.ITEMS))
+
+    @property
+    def materials(self) -> MaterialsStep:
+        return cast("MaterialsStep", self.page(Step.MATERIALS))
+
+    @property
+    def outcome(self) -> OutcomeStep:
+        return cast("OutcomeStep", self.page(Step.OUTCOME))
+
+    @property
+    def finish(self) -> FinishStep:
+        return cast("FinishStep", self.page(Step.FINISH))
+
+    @property
+    def rating(self) -> RatingStep:
+        return cast("RatingStep", self.page(Step.RATING))
+
     # --- what the pages may ask (VisitHost) ------------------------------------------------
     @property
     def case(self) -> Case | None:
@@ -108,7 +153,7 @@ class CasePanel(QWidget):
             return
         self.current_step = step
         self.problem.setText("")
-        page = self.pages[step]
+        page = self.page(step)
         page.show_case(self._case)
         self.stack.setCurrentWidget(page)
         self.back_button.setEnabled(step > Step.APPLICANT)
@@ -242,15 +287,14 @@ class CasePanel(QWidget):
             self.header.setText(f"新办件{ticket}")
         else:
             self.header.setText(f"办件号 {case.case_no}　{case.state.label}")
-        for page in self.pages.values():
-            if page is self.pages[self.current_step] or page is self.applicant:
-                page.show_case(case)
+        for step in {Step.APPLICANT, self.current_step}:
+            self.page(step).show_case(case)
         self.next_button.setEnabled(self._next_target() is not None)
         self._update_bar()
         self.case_changed.emit(case)
 
     def _reset_pages(self) -> None:
-        for page in self.pages.values():
+        for page in self.built_pages.values():
             page.reset()
 
     def _update_bar(self) -> None:
@@ -267,7 +311,8 @@ class CasePanel(QWidget):
                 done.add(Step.OUTCOME)
             if state in (CaseState.COMPLETED, CaseState.FORWARDED):
                 done.add(Step.FINISH)
-        if self.rating.rating is not None:
+        rating = self.built_pages.get(Step.RATING)
+        if rating is not None and cast("RatingStep", rating).rating is not None:
             done.add(Step.RATING)
         self.step_bar.set_state(self.current_step, reachable, done - {self.current_step})
 

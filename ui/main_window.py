@@ -36,6 +36,7 @@ from ui.qt import (
 )
 from ui.queue_panel import QueuePanel
 
+PAGES_DELAY_MS = 500  # the step pages not shown yet are built once the window is up
 PINYIN_DELAY_MS = 1500
 SYNC_PANEL_DELAY_MS = 2000  # after the first paint: sync's imports (httpx…) cost start-up time
 HELP_TEXT = """<h3>键盘操作</h3><table cellpadding=3>
@@ -95,12 +96,14 @@ class MainWindow(QMainWindow):
         self.tabs.currentChanged.connect(self._tab_changed)
 
     def load(self) -> None:
-        """First reads after the window is shown. The pinyin index is built in the background
-        a moment later, so importing pypinyin does not compete with the first paint."""
+        """The first read after the window is shown: the queue. Whatever the first screen does
+        not show waits for the event loop: the deadline tab's list (read again whenever the
+        tab is opened), the other step pages, the pinyin index and the sync box."""
+        self.queue_panel.reload()
+        QTimer.singleShot(0, self.deadlines.reload)
+        QTimer.singleShot(PAGES_DELAY_MS, self.case_panel.build_pages)
         QTimer.singleShot(PINYIN_DELAY_MS, self.ctx.item_index.build_async)
         QTimer.singleShot(SYNC_PANEL_DELAY_MS, self.add_sync_status)
-        self.queue_panel.reload()
-        self.deadlines.reload()
 
     def add_sync_status(self) -> None:
         """The 县中心同步 box under the queue. It reads its status through its own store
@@ -157,7 +160,7 @@ class MainWindow(QMainWindow):
     def show_tab(self, index: int) -> None:
         self.tabs.setCurrentIndex(index)
         if index == 0:
-            self.case_panel.pages[self.case_panel.current_step].focus_first()
+            self.case_panel.page(self.case_panel.current_step).focus_first()
         elif index == 2:
             self.search.text.setFocus()
         else:

@@ -4,7 +4,6 @@ on every client PC. It lives in the system keyring only — never in the store, 
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Callable
 from types import ModuleType
 from typing import TypeVar
@@ -23,6 +22,8 @@ MISSING_MESSAGE = ("本机尚未录入排队密钥。请向站点管理员索取
 
 
 def new_key() -> str:
+    import secrets  # here: it loads OpenSSL (~10 ms), which the window's start need not pay
+
     return secrets.token_urlsafe(24)
 
 
