@@ -22,7 +22,7 @@ _SUMMARY_COLUMNS = """
   c.id, c.case_no, c.day, c.state, c.applicant_name, c.applicant_id_number, c.opened_at,
   c.owner_clerk_id, c.handler_clerk_id, coalesce(k.name, '') AS owner_name,
   c.supply_due, c.supply_due_provisional, c.forward_due, c.forward_due_provisional,
-  c.county_status,
+  c.county_status, c.close_reason,
   (SELECT json_group_array(json_array(title, mode, due_at, due_provisional, completed_at))
    FROM (SELECT * FROM case_items WHERE case_id = c.id ORDER BY id)) AS items_json
 """
@@ -56,10 +56,14 @@ class CaseSummary:
     forward_due_provisional: bool
     county_status: str | None    # the county's decision on a forwarded case, if any
     items: tuple[ItemDue, ...]
+    close_reason: str | None = None  # a withdrawn case's reason (closed before acceptance)
 
     @property
     def state_text(self) -> str:
-        """The state, with the county's decision once one has come down."""
+        """The state, with the county's decision once one has come down; a withdrawn case
+        says so with its reason."""
+        if self.state == CaseState.CLOSED and self.close_reason:
+            return f"已撤销（{self.close_reason}）"
         county = COUNTY_STATUS_LABELS.get(self.county_status or "")
         return f"{self.state.label} · {county}" if county else self.state.label
 
@@ -87,6 +91,7 @@ def _summary(row) -> CaseSummary:
         county_status=row["county_status"],
         items=tuple(ItemDue(title, mode, due, bool(provisional), done)
                     for title, mode, due, provisional, done in json.loads(row["items_json"])),
+        close_reason=row["close_reason"],
     )
 
 

@@ -2,13 +2,15 @@
 
 The visit: ① applicant → ② items (the case is opened here) → ③ materials → ④ accept or
 one-time notice → ⑤ finish on the spot or forward upward → ⑥ rating → the ticket is done.
-Ctrl+Enter (or Alt+N) goes to the next step, Alt+B back, Alt+1 … Alt+6 jump to a step.
+Ctrl+Enter (or Alt+N) goes to the next step, Alt+B back, Alt+1 … Alt+6 jump to a step;
+Ctrl+Shift+X withdraws a case not yet accepted (撤销办件, with a reason).
 Every change goes through the core on the store thread; the page shows the case it returns.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from importlib import import_module
 from typing import TYPE_CHECKING, cast
 
@@ -54,6 +56,9 @@ PAGE_CLASSES = {
     Step.RATING: ("ui.steps.rating_step", "RatingStep"),
 }
 
+# Not yet accepted: the citizen may give up (an accepted case runs to its time limit).
+WITHDRAWABLE = (CaseState.RECEIVED, CaseState.MATERIALS_INCOMPLETE)
+
 
 class CasePanel(QWidget):
     visit_ended = Signal()
@@ -76,8 +81,11 @@ class CasePanel(QWidget):
         self.back_button = QPushButton("上一步(&B)")
         self.next_button = QPushButton("下一步(&N)　Ctrl+回车")
         self.next_button.setDefault(False)
+        self.withdraw_button = QPushButton("撤销办件(&X)　Ctrl+Shift+X")
+        self.withdraw_button.setToolTip("办事人放弃申请或误录：注明原因后撤销（受理前）")
         nav = QHBoxLayout()
         nav.addWidget(self.problem, 1)
+        nav.addWidget(self.withdraw_button)
         nav.addWidget(self.back_button)
         nav.addWidget(self.next_button)
         top = QHBoxLayout()
@@ -91,6 +99,8 @@ class CasePanel(QWidget):
         layout.addLayout(nav)
         self.back_button.clicked.connect(self.back)
         self.next_button.clicked.connect(self.next)
+        self.withdraw_button.clicked.connect(self.withdraw)
+        QShortcut(QKeySequence("Ctrl+Shift+X"), self, self.withdraw)
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             QShortcut(QKeySequence(keys), self, self.next)
         for step in Step:
@@ -208,6 +218,30 @@ class CasePanel(QWidget):
 
         self.ctx.ops.change(finish, QUEUE, on_success=done, origin=self, parent=self)
 
+    def withdraw(self) -> None:
+        """Withdraw the case with a reason (撤销办件); the citizen at the window is done."""
+        case, clerk = self._case, self.ctx.clerk_id
+        if case is None or case.state not in WITHDRAWABLE:
+            return
+        from ui.withdraw_dialog import WithdrawDialog
+
+        dialog = WithdrawDialog(case.case_no, case.applicant.name, self)
+
+        def withdrawn(_closed: Case) -> None:
+            if self._ticket is not None:
+                self.end_visit()
+            else:
+                self.clear()
+
+        def confirmed() -> None:
+            reason = dialog.reason_text
+            self.ctx.ops.change(lambda c: c.cases.close(case.id, clerk, reason),
+                                replace(CASE, case_id=case.id), on_success=withdrawn,
+                                origin=self, parent=self)
+
+        dialog.accepted.connect(confirmed)
+        self.ctx.dialogs.open(dialog)
+
     # --- the queue tells us who is at the window ------------------------------------------
     def set_ticket(self, ticket: Ticket | None) -> None:
         old, self._ticket = self._ticket, ticket
@@ -290,6 +324,7 @@ class CasePanel(QWidget):
         for step in {Step.APPLICANT, self.current_step}:
             self.page(step).show_case(case)
         self.next_button.setEnabled(self._next_target() is not None)
+        self.withdraw_button.setVisible(case is not None and case.state in WITHDRAWABLE)
         self._update_bar()
         self.case_changed.emit(case)
 
