@@ -146,6 +146,8 @@ class MainWindow(QMainWindow):
         view.addAction(self._action("当前办件", "F8", lambda: self.show_tab(0)))
         view.addAction(self._action("期限提醒", "F9", lambda: self.show_tab(1)))
         view.addAction(self._action("办件查询", "F12", lambda: self.show_tab(2)))
+        view.addSeparator()
+        view.addAction(self._action("差评整改回访", "Ctrl+Shift+R", self.open_follow_ups))
         screens = menu.addMenu("窗口(&W)")
         screens.addAction(self._action("自助取号机（全屏）", "", self.open_kiosk))
         screens.addAction(self._action("大厅叫号显示屏", "", self.open_hall))
@@ -179,6 +181,16 @@ class MainWindow(QMainWindow):
         comfort.apply(app, large)
         self.large_font.setChecked(large)
         self.ctx.ops.change(lambda c: c.settings.set(comfort.LARGE_FONT_SETTING, large), STATION)
+
+    def open_follow_ups(self) -> None:
+        from ui.follow_up_dialog import FollowUpDialog
+
+        dialog = self.ctx.dialogs.latest(FollowUpDialog)
+        if not isinstance(dialog, FollowUpDialog):
+            dialog = FollowUpDialog(self.ctx, self)
+            self.ctx.dialogs.open(dialog)
+        dialog.raise_()
+        dialog.reload()
 
     def open_kiosk(self) -> None:
         from ui.kiosk import KioskWindow

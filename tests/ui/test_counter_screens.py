@@ -4,9 +4,11 @@ acceptance receipt and the queue settings."""
 
 import pytest
 
-from counterapp.case_model import CaseError, CaseState
+from counterapp.case_model import CaseError, CaseState, Person
 from counterapp.queue import Lane
+from counterapp.ratings import RatingLevel
 from counterapp.states import TransitionError
+from tests.conftest import make_id
 from ui.qt import QApplication, Qt
 from ui.visit_flow import Step
 from ui.withdraw_dialog import WithdrawDialog
@@ -62,3 +64,48 @@ def test_an_accepted_case_cannot_be_withdrawn(qtbot, window, counter, dialogs):
     assert counter.cases.get(case.id).state == CaseState.ACCEPTED
     with pytest.raises(TransitionError):                  # the core refuses it too
         counter.cases.close(case.id, counter.clerk_a.id, "办事人放弃")
+
+
+def bad_rating(counter, name: str, birth: str, reason: str):
+    """A finished case rated 不满意 through the core, as an earlier visit left it."""
+    case = counter.cases.open_case(Person(name, make_id(birth=birth)), ["YB0202"],
+                                   counter.clerk_a.id)
+    for material in case.materials:
+        counter.cases.mark_material(case.id, material.key, True, counter.clerk_a.id)
+    counter.cases.accept(case.id, counter.clerk_a.id)
+    done = counter.cases.complete(case.id, counter.clerk_a.id)
+    counter.ratings.rate(done, RatingLevel.DISSATISFIED, reason)
+    return done
+
+
+def test_a_bad_rating_follow_up_is_recorded_and_leaves_the_list(qtbot, window, counter,
+                                                                 clock, dialogs):
+    from ui.follow_up_dialog import Column, FollowUpDialog
+
+    old = bad_rating(counter, "欧阳娜娜", "19800101", "等候时间较长")
+    clock.advance(days=30)                                # its 15 working days have passed
+    new = bad_rating(counter, "张三丰", "19700101", "服务态度不好")
+    clerk = Clerk(qtbot, window)
+    clerk.key(QApplication.focusWidget(), Qt.Key.Key_R,
+              Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    dialog = dialogs.latest(FollowUpDialog)
+    assert dialog is not None
+    model = dialog.model
+    assert [row.rating.case_id for row in model.rows] == [old.id, new.id]
+    assert model.data(model.index(0, Column.APPLICANT)) == "欧**娜"      # masked
+    assert model.data(model.index(0, Column.CASE_NO)) == old.case_no
+    assert model.data(model.index(0, Column.LEVEL)) == "不满意"
+    assert model.data(model.index(0, Column.REASON)) == "等候时间较长"
+    assert model.data(model.index(0, Column.URGENCY)).startswith("已逾期")
+    assert model.data(model.index(0, Column.DUE), Qt.ItemDataRole.BackgroundRole)
+    assert model.data(model.index(1, Column.URGENCY)) == "待回访"
+    assert "已逾期 1 件" in dialog.summary.text()
+    clerk.click(dialog.record_button)                     # nothing written: refused
+    assert "整改回访情况" in dialog.status.text()
+    type_text(qtbot, dialog.note, "已增设一个窗口，电话回访办事人表示满意")
+    clerk.click(dialog.record_button)
+    assert counter.ratings.of_case(old.id).followed_up_at is not None
+    assert [row.rating.case_id for row in model.rows] == [new.id]
+    assert "已登记" in dialog.status.text() and not dialog.note.toPlainText()
+    assert [r.case_id for r in counter.ratings.pending_follow_ups()] == [new.id]
+    assert not dialogs.errors
