@@ -14,12 +14,15 @@ from ui.qt import QAbstractTableModel, QBrush, QColor, QFont, QModelIndex, QObje
 
 PRIORITY_BACKGROUND = QColor("#ffe0b2")
 HELD_BACKGROUND = QColor("#e3f2fd")
+NO_SHOW_BACKGROUND = QColor("#eeeeee")
+NO_SHOW_FOREGROUND = QColor("#757575")
 
 
 @dataclass(frozen=True)
 class QueueView:
     current: Ticket | None      # called to or being served at this window
-    rows: tuple[Ticket, ...]    # waiting in the order this window calls them, then held here
+    rows: tuple[Ticket, ...]    # waiting in the order this window calls them, held here,
+                                # then today's no-shows (过号), which may be re-queued
     waiting: int
     waiting_priority: int
 
@@ -30,9 +33,10 @@ def load_queue(counter: Counter, window_no: int) -> QueueView:
     current = next((t for t in today if t.window_no == window_no
                     and t.status in (TicketStatus.CALLED, TicketStatus.SERVING)), None)
     held = [t for t in today if t.window_no == window_no and t.status == TicketStatus.HELD]
+    no_show = [t for t in today if t.status == TicketStatus.NO_SHOW]
     waiting = counter.queue.waiting(window_no)
     everyone = [t for t in today if t.status == TicketStatus.WAITING]
-    return QueueView(current, (*waiting, *held), len(everyone),
+    return QueueView(current, (*waiting, *held, *no_show), len(everyone),
                      sum(1 for t in everyone if t.lane == Lane.PRIORITY))
 
 
@@ -55,6 +59,9 @@ def waited_text(ticket: Ticket, now: datetime) -> str:
 def note_text(ticket: Ticket) -> str:
     if ticket.status == TicketStatus.HELD:
         return "暂停中（F5恢复）"
+    if ticket.status == TicketStatus.NO_SHOW:
+        window = f"{ticket.window_no}号窗口" if ticket.window_no else ""
+        return f"{window}过号（回来后 Shift+F4 重排）"
     parts = []
     if ticket.target_window is not None:
         parts.append(f"转至{ticket.target_window}号窗口")
@@ -112,7 +119,11 @@ class TicketTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.BackgroundRole:
             if ticket.status == TicketStatus.HELD:
                 return QBrush(HELD_BACKGROUND)
+            if ticket.status == TicketStatus.NO_SHOW:
+                return QBrush(NO_SHOW_BACKGROUND)
             return QBrush(PRIORITY_BACKGROUND) if priority else None
+        if role == Qt.ItemDataRole.ForegroundRole and ticket.status == TicketStatus.NO_SHOW:
+            return QBrush(NO_SHOW_FOREGROUND)
         if role == Qt.ItemDataRole.FontRole and priority and column in (Column.CODE,
                                                                         Column.LANE):
             font = QFont()

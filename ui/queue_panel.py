@@ -1,8 +1,9 @@
 """The queue panel (排队叫号): the ticket at this window, who is waiting, and the calls.
 
 Every call is a QAction with an F-key, shown on a button and in the menu (one action, three
-ways in): F2 call next, F3 recall, F4 skip (过号), F5 hold / resume, F6 transfer, F7 take a
-ticket for a walk-in.
+ways in): F2 call next, F3 recall, F4 skip (过号), Shift+F4 re-queue a no-show who came back
+(过号重排), F5 hold / resume, F6 transfer, F7 take a ticket for a walk-in. Today's no-shows are
+listed (grey) under the waiting and held tickets so they can be selected for re-queueing.
 """
 
 from __future__ import annotations
@@ -53,6 +54,7 @@ class QueuePanel(QWidget):
         self.call_next = self._action("call_next", "叫下一号", "F2", self._call_next)
         self.recall = self._action("recall", "重呼", "F3", self._recall)
         self.skip = self._action("skip", "过号", "F4", self._skip)
+        self.requeue = self._action("requeue", "过号重排", "Shift+F4", self._requeue)
         self.hold = self._action("hold", "暂停/恢复", "F5", self._hold_or_resume)
         self.transfer = self._action("transfer", "转窗口", "F6", self._transfer)
         self.walk_in = self._action("walk_in", "代取号", "F7", self._walk_in)
@@ -163,6 +165,21 @@ class QueuePanel(QWidget):
         ticket, clerk = self.current, self.ctx.clerk_id
         if ticket is not None:
             self._change(lambda c: c.queue.skip(ticket.id, clerk))
+
+    def _requeue(self) -> None:
+        """The selected no-show (or the only one today) joins the end of its lane again."""
+        chosen = self.selected_ticket()
+        if chosen is None or chosen.status != TicketStatus.NO_SHOW:
+            no_shows = [t for t in self.view_data.rows if t.status == TicketStatus.NO_SHOW]
+            if len(no_shows) != 1:
+                self.ctx.dialogs.error(self, "请先在排队列表中选中要重排的过号（灰色行）"
+                                       if no_shows else "今天没有过号的号")
+                return
+            chosen = no_shows[0]
+        ticket, clerk = chosen, self.ctx.clerk_id
+        self._change(lambda c: c.queue.requeue(ticket.id, clerk),
+                     lambda t: self.ctx.dialogs.info(self, f"{t.code} 号已重新排队"
+                                                           "（排在同类号末尾）"))
 
     def selected_ticket(self) -> Ticket | None:
         rows = self.table.selectionModel().selectedRows()

@@ -109,3 +109,36 @@ def test_a_bad_rating_follow_up_is_recorded_and_leaves_the_list(qtbot, window, c
     assert "已登记" in dialog.status.text() and not dialog.note.toPlainText()
     assert [r.case_id for r in counter.ratings.pending_follow_ups()] == [new.id]
     assert not dialogs.errors
+
+
+def test_a_no_show_who_comes_back_is_requeued_and_called_again(qtbot, window, counter,
+                                                                dialogs):
+    from ui.queue_model import Column as QueueColumn
+
+    counter.queue.issue(Lane.NORMAL)
+    counter.queue.issue(Lane.NORMAL)
+    clerk = Clerk(qtbot, window)
+    panel = window.queue_panel
+
+    def press(key, modifier=Qt.KeyboardModifier.NoModifier):
+        clerk.key(QApplication.focusWidget(), key, modifier)
+
+    for _ in range(2):                                    # both called, neither comes
+        press(Qt.Key.Key_F2)
+        press(Qt.Key.Key_F4)
+    assert panel.current is None
+    model = panel.model
+    codes = [model.ticket(row).code for row in range(model.rowCount())]
+    assert codes == ["A001", "A002"]                      # listed as no-shows, greyed
+    assert "过号" in model.data(model.index(1, QueueColumn.NOTE))
+    assert model.data(model.index(1, QueueColumn.CODE), Qt.ItemDataRole.BackgroundRole)
+    press(Qt.Key.Key_F4, Qt.KeyboardModifier.ShiftModifier)   # which one? refused
+    assert "选中" in dialogs.errors[-1]
+    panel.table.selectRow(1)                              # A002 came back
+    press(Qt.Key.Key_F4, Qt.KeyboardModifier.ShiftModifier)
+    assert "A002 号已重新排队" in dialogs.infos[-1]
+    assert counter.queue.get(model.ticket(0).id).status.value == "waiting"
+    assert "等候 1 人" in panel.summary.text()
+    press(Qt.Key.Key_F2)
+    assert panel.current.code == "A002" and panel.current.status.value == "called"
+    assert len(dialogs.errors) == 1
