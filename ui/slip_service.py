@@ -1,7 +1,9 @@
-"""Printing the counter's slips through the printing service (`counterapp.slips` renders,
-`ui.printing.SlipPrinter` prints), in the order that service asks for:
+"""Printing the counter's slips (one-time notice, acceptance receipt, queue ticket) through
+the printing service (`counterapp.slips` renders, `ui.printing.SlipPrinter` prints), in the
+order that service asks for:
 
-1. render on the store thread (`prepare_notice` / `prepare_ticket`): nothing recorded yet;
+1. render on the store thread (`prepare_notice` / `prepare_receipt` / `prepare_ticket`):
+   nothing recorded yet;
 2. print on the printing thread (`SlipPrinter.print_pdf`);
 3. only once the printer accepted the job, record the print on the store thread — a failed
    print never counts as the one-time notice having been handed over.
@@ -59,18 +61,48 @@ class SlipService(QObject):
 
     def print_notice(self, case_id: int, clerk_id: int, reprint_reason: str | None = None,
                      parent: QWidget | None = None) -> bool:
+        return self._print_case_slip("notice", case_id, clerk_id, reprint_reason, parent,
+                                     "正在生成告知单…")
+
+    def print_receipt(self, case_id: int, clerk_id: int, reprint_reason: str | None = None,
+                      parent: QWidget | None = None) -> bool:
+        """The acceptance receipt (受理回执) of an accepted, finished or forwarded case; a
+        second print is a recorded 补打 (its reason optional: the core notes 未注明)."""
+        return self._print_case_slip("receipt", case_id, clerk_id, reprint_reason, parent,
+                                     "正在生成受理回执…")
+
+    def receipt_printed(self, case_id: int, on_result: Callable[[bool], None],
+                        parent: QWidget | None = None) -> None:
+        """Whether the receipt of a case was printed before (the next print is a 补打)."""
+        if not self.available:
+            return
+
+        def printed(counter) -> bool:
+            from counterapp.slips import SlipKind
+            from counterapp.slips.records import already_printed
+
+            return already_printed(counter, case_id, SlipKind.RECEIPT)
+
+        self.ops.query(printed, on_result, parent=parent)
+
+    def _print_case_slip(self, kind: str, case_id: int, clerk_id: int,
+                         reprint_reason: str | None, parent: QWidget | None,
+                         label: str) -> bool:
+        """Notices and receipts are printed on the paper chosen for notices (A4 or roll)."""
         if not self.available:
             return False
         from counterapp import slips
 
+        prepare = slips.prepare_notice if kind == "notice" else slips.prepare_receipt
+
         def render(counter) -> Any:
             layout = slips.Layout(counter.settings.get(NOTICE_LAYOUT_SETTING,
                                                        DEFAULT_NOTICE_LAYOUT))
-            return slips.prepare_notice(counter, case_id, layout, clerk_id=clerk_id,
-                                        reprint_reason=reprint_reason)
+            return prepare(counter, case_id, layout, clerk_id=clerk_id,
+                           reprint_reason=reprint_reason)
 
-        self.ops.query(render, lambda slip: self._print("notice", slip, CASE), parent=parent,
-                       on_failure=self._slip_error("notice"), label="正在生成告知单…")
+        self.ops.query(render, lambda slip: self._print(kind, slip, CASE), parent=parent,
+                       on_failure=self._slip_error(kind), label=label)
         return True
 
     def print_ticket(self, ticket_id: int) -> bool:

@@ -7,6 +7,7 @@ import pytest
 from counterapp.case_model import CaseError, CaseState, Person
 from counterapp.queue import Lane
 from counterapp.ratings import RatingLevel
+from counterapp.slips import SlipKind, prints_of_case
 from counterapp.states import TransitionError
 from tests.conftest import make_id
 from ui.qt import QApplication, Qt
@@ -142,3 +143,54 @@ def test_a_no_show_who_comes_back_is_requeued_and_called_again(qtbot, window, co
     press(Qt.Key.Key_F2)
     assert panel.current.code == "A002" and panel.current.status.value == "called"
     assert len(dialogs.errors) == 1
+
+
+def test_the_acceptance_receipt_is_printed_then_reprinted_with_a_reason(qtbot, window, counter,
+                                                                        printer):
+    clerk = Clerk(qtbot, window)
+    case = start_case(clerk, "YB0202", name="吴十")
+    finish = window.case_panel.finish
+    assert not finish.receipt.isVisible()                 # nothing accepted yet
+    clerk.tick_all_materials()
+    clerk.next()
+    clerk.click(window.case_panel.outcome.accept_button)
+    assert clerk.at(Step.FINISH) and finish.receipt.isVisible()
+    assert not finish.receipt.reprint_reason.isVisible()
+    clerk.click(finish.receipt.print_button)
+    assert [kind for kind, _ in printer.jobs] == ["receipt"]
+    assert printer.jobs[0][1].startswith(b"%PDF")
+    records = prints_of_case(counter, case.id, SlipKind.RECEIPT)
+    assert [r.is_reprint for r in records] == [False]
+    assert "回执已打印" in finish.receipt.status.text()
+    clerk.click(finish.complete_button)
+    rating_box = window.case_panel.rating.receipt
+    assert clerk.at(Step.RATING) and rating_box.isVisible()
+    assert rating_box.reprint_reason.isVisible()          # it was printed: now a 补打
+    assert "补打" in rating_box.print_button.text()
+    clerk.click(rating_box.print_button)
+    records = prints_of_case(counter, case.id, SlipKind.RECEIPT)
+    assert [(r.is_reprint, r.reason) for r in records] == [(False, None), (True, "办事人遗失")]
+    assert not window.ctx.dialogs.errors
+
+
+def test_without_the_printing_service_the_receipt_says_so(qtbot, counter, ops, dialogs,
+                                                         monkeypatch):
+    from ui import slip_service
+    from ui.main_window import MainWindow
+
+    from .conftest import make_context
+
+    monkeypatch.setattr(slip_service, "printing_available", lambda: False)
+    main = MainWindow(make_context(counter, ops, dialogs))
+    qtbot.addWidget(main)
+    main.show()
+    main.load()
+    clerk = Clerk(qtbot, main)
+    clerk.settle()
+    start_case(clerk, "YB0202")
+    clerk.tick_all_materials()
+    clerk.next()
+    clerk.click(main.case_panel.outcome.accept_button)
+    box = main.case_panel.finish.receipt
+    clerk.click(box.print_button)
+    assert "未安装打印服务" in box.status.text()

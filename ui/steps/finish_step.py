@@ -1,6 +1,7 @@
 """Step 5 — finish on the spot (当场办结), or forward upward (帮办代办) within its
 3-working-day submission deadline; a promised item handled here may also stay accepted and
-be finished within its limit (the deadline list follows it)."""
+be finished within its limit (the deadline list follows it). The acceptance receipt
+(受理回执) can be printed here and on the rating step."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from counterapp.case_model import Case, CaseState
 from counterapp.catalogue_model import LevelMode
 from ui.qt import QHBoxLayout, QLineEdit, QListWidget, QPushButton, QVBoxLayout, QWidget
 from ui.steps.base import StepPage, VisitHost, heading, note, set_kind
+from ui.steps.receipt_box import ReceiptBox
 from ui.visit_flow import Step
 
 MODE_LABELS = {mode.value: mode.label for mode in LevelMode}
@@ -43,6 +45,8 @@ class FinishStep(StepPage):
         layout.addWidget(self.status)
         layout.addWidget(self.forward_note)
         layout.addLayout(buttons)
+        self.receipt = ReceiptBox(host)
+        layout.addWidget(self.receipt)
         layout.addStretch(1)
         self.complete_button.clicked.connect(self.complete)
         self.forward_button.clicked.connect(self.forward)
@@ -56,6 +60,7 @@ class FinishStep(StepPage):
         self.forward_button.setVisible(forwarding)
         self.forward_note.setVisible(forwarding)
         self.later_button.setVisible(accepted)
+        self.receipt.show_case(case)
         if case is None:
             return
         for item in case.items:
@@ -75,6 +80,7 @@ class FinishStep(StepPage):
 
     def reset(self) -> None:
         self.forward_note.setText(DEFAULT_FORWARD_NOTE)
+        self.receipt.reset()
 
     def focus_first(self) -> None:
         for button in (self.complete_button, self.forward_button):

@@ -1,5 +1,6 @@
 """Step 6 — the citizen rates the service (好差评), then the visit ends and the ticket is done.
-Rating is the citizen's choice: the clerk may record that they declined."""
+Rating is the citizen's choice: the clerk may record that they declined. The acceptance
+receipt (受理回执) can still be printed here, e.g. once a case was forwarded."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from ui.ops import RATING
 from ui.qt import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 from ui.rating_dialog import RatingDialog
 from ui.steps.base import StepPage, VisitHost, heading, note, set_kind
+from ui.steps.receipt_box import ReceiptBox
 from ui.visit_flow import Step
 
 
@@ -32,12 +34,15 @@ class RatingStep(StepPage):
                               "差评须说明原因，系统将登记并在15个工作日内整改回访。"))
         layout.addWidget(self.status)
         layout.addLayout(buttons)
+        self.receipt = ReceiptBox(host)
+        layout.addWidget(self.receipt)
         layout.addStretch(1)
         self.rate_button.clicked.connect(self.ask_rating)
         self.end_button.clicked.connect(lambda: self.host.end_visit())
 
     def show_case(self, case: Case | None) -> None:
         self.rate_button.setEnabled(case is not None and self.rating is None)
+        self.receipt.show_case(case)
         if case is not None and self.rating is None:
             case_id = case.id
             self.ctx.ops.query(lambda c: c.ratings.of_case(case_id), self._show_rating,
@@ -46,6 +51,7 @@ class RatingStep(StepPage):
     def reset(self) -> None:
         self.rating = None
         self.status.setText("")
+        self.receipt.reset()
 
     def focus_first(self) -> None:
         (self.rate_button if self.rate_button.isEnabled() else self.end_button).setFocus()
