@@ -151,6 +151,8 @@ class MainWindow(QMainWindow):
         screens = menu.addMenu("窗口(&W)")
         screens.addAction(self._action("自助取号机（全屏）", "", self.open_kiosk))
         screens.addAction(self._action("大厅叫号显示屏", "", self.open_hall))
+        screens.addSeparator()
+        screens.addAction(self._action("排队设置…", "", self.open_queue_settings))
         comfort_menu = menu.addMenu("显示(&V)")
         self.large_font = self._action("适老化大字模式", "Ctrl+Shift+L", self.toggle_large_font)
         self.large_font.setCheckable(True)
@@ -191,6 +193,13 @@ class MainWindow(QMainWindow):
             self.ctx.dialogs.open(dialog)
         dialog.raise_()
         dialog.reload()
+
+    def open_queue_settings(self) -> None:
+        from ui.queue_settings_dialog import QueueSettingsDialog
+
+        dialog = QueueSettingsDialog(self.ctx, self)
+        self.ctx.dialogs.open(dialog)
+        dialog.load()
 
     def open_kiosk(self) -> None:
         from ui.kiosk import KioskWindow

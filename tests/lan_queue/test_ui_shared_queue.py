@@ -137,22 +137,23 @@ def test_the_hall_display_on_a_client_shows_every_window(qtbot, host, new_client
 def test_the_setup_dialog_offers_host_and_client(qtbot):
     dialog = SetupDialog()
     qtbot.addWidget(dialog)
-    assert dialog.queue_role.currentData() == Role.STANDALONE and not dialog.queue_key.isEnabled()
-    dialog.queue_role.setCurrentIndex(dialog.queue_role.findData(Role.HOST))
-    key = dialog.queue_key.text()
-    assert len(key) >= 30 and dialog.queue_key.isReadOnly()
-    dialog.copy_key.click()
+    box = dialog.queue_box
+    assert box.role.currentData() == Role.STANDALONE and not box.key.isEnabled()
+    box.role.setCurrentIndex(box.role.findData(Role.HOST))
+    key = box.key.text()
+    assert len(key) >= 30 and box.key.isReadOnly()
+    box.copy_key.click()
     assert QApplication.clipboard().text() == key
-    assert dialog.queue_link([]) == QueueLink(Role.HOST, key=key, port=8766)
-    dialog.queue_role.setCurrentIndex(dialog.queue_role.findData(Role.CLIENT))
-    assert dialog.queue_key.text() == "" and not dialog.queue_key.isReadOnly()
+    assert box.link([]) == QueueLink(Role.HOST, key=key, port=8766)
+    box.role.setCurrentIndex(box.role.findData(Role.CLIENT))
+    assert box.key.text() == "" and not box.key.isReadOnly()
     problems: list[str] = []
-    dialog.queue_host.setText("https://192.168.1.10")
-    dialog.queue_link(problems)
+    box.host.setText("https://192.168.1.10")
+    box.link(problems)
     assert problems[0].startswith("排队主机地址不正确") and "完整排队密钥" in problems[1]
-    dialog.queue_host.setText("192.168.1.10")
-    dialog.queue_key.setText(key)
-    assert dialog.queue_link([]) == QueueLink(Role.CLIENT, "http://192.168.1.10:8766", key)
+    box.host.setText("192.168.1.10")
+    box.key.setText(key)
+    assert box.link([]) == QueueLink(Role.CLIENT, "http://192.168.1.10:8766", key)
 
 
 def test_the_host_pc_serves_the_queue_while_the_program_runs(qtbot, tmp_path, clock):

@@ -194,3 +194,65 @@ def test_without_the_printing_service_the_receipt_says_so(qtbot, counter, ops, d
     box = main.case_panel.finish.receipt
     clerk.click(box.print_button)
     assert "未安装打印服务" in box.status.text()
+
+
+@pytest.fixture
+def memory_keyring():
+    import keyring
+
+    from hub.selfcheck import MemoryKeyring
+
+    previous = keyring.get_keyring()
+    keyring.set_keyring(MemoryKeyring())
+    yield
+    keyring.set_keyring(previous)
+
+
+def test_queue_settings_switch_this_pc_and_are_kept(qtbot, window, counter, dialogs,
+                                                    memory_keyring):
+    from counterapp.lan_queue import keys, roles
+    from counterapp.lan_queue.roles import Role
+    from ui.queue_settings_dialog import QueueSettingsDialog
+
+    clerk = Clerk(qtbot, window)
+
+    def open_dialog() -> QueueSettingsDialog:
+        action = next(a for a in window.actions() if a.text().startswith("排队设置"))
+        action.trigger()
+        clerk.settle()
+        dialog = dialogs.latest(QueueSettingsDialog)
+        assert dialog is not None and dialog.save_button.isEnabled()
+        return dialog
+
+    dialog = open_dialog()
+    box = dialog.box
+    assert box.role.currentData() == Role.STANDALONE and "单机" in dialog.current.text()
+    box.role.setCurrentIndex(box.role.findData(Role.HOST))   # this PC becomes the host
+    key = box.key.text()
+    assert len(key) >= 30 and box.key.isReadOnly()
+    clerk.click(dialog.save_button)
+    assert dialogs.latest(QueueSettingsDialog) is None and "重新启动" in dialogs.infos[-1]
+    assert roles.current(counter.settings).role == Role.HOST and keys.load() == key
+
+    dialog = open_dialog()                                 # the host keeps its key
+    assert dialog.box.role.currentData() == Role.HOST and dialog.box.key.text() == key
+    dialog.box.role.setCurrentIndex(dialog.box.role.findData(Role.CLIENT))
+    type_text(qtbot, dialog.box.host, "192.168.1.10")
+    clerk.click(dialog.save_button)                        # no key typed: refused
+    assert dialog.isVisible() and "完整排队密钥" in dialog.problem.text()
+    type_text(qtbot, dialog.box.key, "station-queue-key-0123456789")
+    clerk.click(dialog.save_button)
+    link = roles.current(counter.settings)
+    assert link.role == Role.CLIENT and link.host_url == "http://192.168.1.10:8766"
+    assert keys.load() == "station-queue-key-0123456789"
+
+    dialog = open_dialog()                                 # a client may keep its key
+    assert "192.168.1.10" in dialog.current.text() and dialog.box.key.text() == ""
+    clerk.click(dialog.save_button)
+    assert roles.current(counter.settings).role == Role.CLIENT
+    assert keys.load() == "station-queue-key-0123456789"
+    dialog = open_dialog()
+    dialog.box.role.setCurrentIndex(dialog.box.role.findData(Role.STANDALONE))
+    clerk.click(dialog.save_button)
+    assert roles.current(counter.settings).role == Role.STANDALONE
+    assert not dialogs.errors

@@ -1,0 +1,103 @@
+"""This PC's part in the station's shared queue (排队方式): standalone (every village), this
+PC as the queue host (shows the station's key to copy to the other PCs), or a client of the
+host (its address and the key). Used by the first-run set-up and the 排队设置 dialog."""
+
+from __future__ import annotations
+
+from counterapp.lan_queue import keys
+from counterapp.lan_queue.roles import DEFAULT_PORT, QueueLink, Role, host_url
+from counterapp.queue import QueueError
+from ui.qt import (
+    QApplication,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QWidget,
+)
+
+HINTS = {
+    Role.STANDALONE: "本机自行取号叫号（村服务点等只有一台电脑时选此项）。",
+    Role.HOST: "本机保存全站排队数据。请把上面的密钥录入其他窗口、取号机和叫号屏电脑；"
+               "本机须先开机并运行柜员程序。",
+    Role.CLIENT: "本机的取号、叫号都在排队主机上进行。",
+}
+KEY_FROM_ADMIN = "向站点管理员索取排队主机上显示的密钥"
+KEEP_SAVED_KEY = "留空则沿用本机已保存的密钥"
+
+
+class QueueLinkBox(QGroupBox):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("排队方式（多个窗口共用一个排队队列时设置）", parent)
+        self.role = QComboBox()
+        for role in Role:
+            self.role.addItem(role.label, role)
+        self.host = QLineEdit()
+        self.host.setPlaceholderText("排队主机的地址，如 192.168.1.10")
+        self.key = QLineEdit()
+        self.port = QSpinBox()
+        self.port.setRange(1024, 65535)
+        self.port.setValue(DEFAULT_PORT)
+        self.copy_key = QPushButton("复制密钥")
+        self.copy_key.clicked.connect(lambda: QApplication.clipboard().setText(self.key.text()))
+        self._host_key = keys.new_key()
+        self._client_key_saved = False  # a client's key is in the keyring: blank keeps it
+        key_row = QHBoxLayout()
+        key_row.addWidget(self.key, 1)
+        key_row.addWidget(self.copy_key)
+        self.hint = QLabel()
+        self.hint.setWordWrap(True)
+        form = QFormLayout(self)
+        form.addRow("本机排队", self.role)
+        form.addRow("排队主机地址", self.host)
+        form.addRow("排队服务端口", self.port)
+        form.addRow("排队密钥", key_row)
+        form.addRow(self.hint)
+        self.role.currentIndexChanged.connect(self._role_changed)
+        self._role_changed()
+
+    def show_link(self, link: QueueLink, saved_key: str = "") -> None:
+        """Show this PC's saved role; a host keeps its saved key, a client may keep its own."""
+        if link.role == Role.HOST and saved_key:
+            self._host_key = saved_key
+        self._client_key_saved = link.role == Role.CLIENT and bool(saved_key)
+        self.host.setText(link.host_url)
+        if link.role == Role.HOST:
+            self.port.setValue(link.port)
+        self.role.setCurrentIndex(self.role.findData(link.role))
+        self._role_changed()
+
+    def _role_changed(self) -> None:
+        role = self.role.currentData()
+        self.host.setEnabled(role == Role.CLIENT)
+        self.port.setEnabled(role == Role.HOST)
+        self.key.setEnabled(role != Role.STANDALONE)
+        self.key.setReadOnly(role == Role.HOST)
+        self.copy_key.setEnabled(role == Role.HOST)
+        self.key.setText(self._host_key if role == Role.HOST else "")
+        self.key.setPlaceholderText(
+            "" if role != Role.CLIENT else KEEP_SAVED_KEY if self._client_key_saved
+            else KEY_FROM_ADMIN)
+        self.hint.setText(HINTS[role])
+
+    def link(self, problems: list[str]) -> QueueLink:
+        """The chosen role; what is wrong is added to `problems`. A client's blank key (when
+        one is saved) comes back empty: the caller keeps the saved one."""
+        role = self.role.currentData()
+        if role == Role.HOST:
+            return QueueLink(Role.HOST, key=self._host_key, port=self.port.value())
+        if role == Role.CLIENT:
+            try:
+                url = host_url(self.host.text())
+            except QueueError as exc:
+                problems.append(str(exc))
+                url = ""
+            key = self.key.text().strip()
+            if len(key) < 16 and not (self._client_key_saved and not key):
+                problems.append("请录入排队主机上显示的完整排队密钥")
+            return QueueLink(Role.CLIENT, host_url=url, key=key)
+        return QueueLink(Role.STANDALONE)

@@ -1,0 +1,95 @@
+"""Queue settings after the first run (排队设置): switch this PC between standalone, queue
+host and client. Saved with `roles.configure` (the key into the system keyring, the rest into
+the settings); the running window keeps its queue until the program is restarted, because the
+host's queue service and a client's connection are set up at start-up."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from counterapp.app import Counter
+from counterapp.lan_queue import keys, roles
+from counterapp.lan_queue.roles import QueueLink, Role
+from counterapp.queue import QueueError
+from ui import comfort
+from ui.context import AppContext
+from ui.ops import STATION
+from ui.qt import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
+from ui.queue_link_box import QueueLinkBox
+
+RESTART_NOTE = "更改在重新启动柜员程序后生效（本机运行中的取号、叫号不受影响）。"
+
+
+def saved_link(counter: Counter) -> tuple[QueueLink, str]:
+    """This PC's role and its saved key ("" when none); runs on the store thread."""
+    link = roles.current(counter.settings)
+    if link.role == Role.STANDALONE:
+        return link, ""
+    try:
+        return link, keys.load()
+    except QueueError:
+        return link, ""
+
+
+def save_link(counter: Counter, link: QueueLink) -> QueueLink:
+    """A client's blank key keeps the saved one; runs on the store thread."""
+    if link.role == Role.CLIENT and not link.key:
+        link = replace(link, key=keys.load())
+    return roles.configure(counter.settings, link)
+
+
+class QueueSettingsDialog(QDialog):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setWindowTitle("排队设置")
+        self.setMinimumWidth(560)
+        self.box = QueueLinkBox()
+        self.current = QLabel("正在读取本机的排队设置…")
+        note = QLabel(RESTART_NOTE)
+        note.setWordWrap(True)
+        comfort.set_kind(note, "warn")
+        self.problem = QLabel()
+        self.problem.setWordWrap(True)
+        comfort.set_kind(self.problem, "error")
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setText("保存")
+        self.save_button.setEnabled(False)  # until the saved role is shown
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.current)
+        layout.addWidget(self.box)
+        layout.addWidget(note)
+        layout.addWidget(self.problem)
+        layout.addWidget(buttons)
+
+    def load(self) -> None:
+        self.ctx.ops.query(saved_link, self._show, parent=self)
+
+    def _show(self, saved: tuple[QueueLink, str]) -> None:
+        link, key = saved
+        where = f"（{link.host_url}）" if link.role == Role.CLIENT else ""
+        self.current.setText(f"本机当前：{link.role.label}{where}")
+        self.box.show_link(link, key)
+        self.save_button.setEnabled(True)
+        self.box.role.setFocus()
+
+    def save(self) -> None:
+        problems: list[str] = []
+        link = self.box.link(problems)
+        if problems:
+            self.problem.setText("；".join(problems))
+            return
+        self.problem.setText("")
+
+        def saved(done: QueueLink) -> None:
+            self.accept()
+            self.ctx.dialogs.info(self.parentWidget(),
+                                  f"排队设置已保存：{done.role.label}。{RESTART_NOTE}")
+
+        self.ctx.ops.change(lambda c: save_link(c, link), STATION, on_success=saved,
+                            parent=self)
