@@ -1,8 +1,10 @@
 """The counter window: the queue on the left, the guided case, the deadline list and the case
 search on the right, the station and clerk in the status bar.
 
-Shortcuts: F1 help, F2–F7 queue calls, F8 current case, F9 deadlines, F12 case search,
-Ctrl+Enter next step, Alt+B back, Alt+1…6 a step, Ctrl+Shift+L large-font mode.
+Shortcuts: F1 help, F2–F7 and Shift+F4 queue calls, F8 current case, F9 deadlines, F12 case
+search, Ctrl+Shift+R bad-rating follow-ups, Ctrl+Shift+X withdraw the case, Ctrl+Enter next
+step, Alt+B back, Alt+1…6 a step, Ctrl+Shift+L large-font mode. The follow-up list and the
+queue settings are dialogs built when first opened.
 """
 
 from __future__ import annotations
@@ -41,14 +43,16 @@ PINYIN_DELAY_MS = 1500
 SYNC_PANEL_DELAY_MS = 2000  # after the first paint: sync's imports (httpx…) cost start-up time
 HELP_TEXT = """<h3>键盘操作</h3><table cellpadding=3>
 <tr><td><b>F2</b></td><td>叫下一号</td><td><b>F3</b></td><td>重呼</td></tr>
-<tr><td><b>F4</b></td><td>过号</td><td><b>F5</b></td><td>暂停 / 恢复</td></tr>
-<tr><td><b>F6</b></td><td>转窗口</td><td><b>F7</b></td><td>窗口代取号</td></tr>
+<tr><td><b>F4</b></td><td>过号</td><td><b>Shift+F4</b></td><td>过号重排（选中灰色的过号）</td></tr>
+<tr><td><b>F5</b></td><td>暂停 / 恢复</td><td><b>F6</b></td><td>转窗口</td></tr>
+<tr><td><b>F7</b></td><td>窗口代取号</td><td><b>Ctrl+Shift+X</b></td><td>撤销办件（受理前，须注明原因）</td></tr>
 <tr><td><b>F8</b></td><td>当前办件</td><td><b>F9</b></td><td>期限提醒</td></tr>
-<tr><td><b>F12</b></td><td>办件查询</td><td><b>Ctrl+回车</b></td><td>下一步</td></tr>
-<tr><td><b>Alt+B</b></td><td>上一步</td><td><b>Alt+1…6</b></td><td>跳到某一步</td></tr>
-<tr><td><b>空格</b></td><td>选中事项 / 勾选材料</td><td><b>Ctrl+Shift+L</b></td>
-<td>适老化大字模式</td></tr></table>
-<p>按钮上带下划线的字母可用 Alt+该字母 直接按下。</p>"""
+<tr><td><b>F12</b></td><td>办件查询</td><td><b>Ctrl+Shift+R</b></td><td>差评整改回访</td></tr>
+<tr><td><b>Ctrl+回车</b></td><td>下一步</td><td><b>Alt+B</b></td><td>上一步</td></tr>
+<tr><td><b>Alt+1…6</b></td><td>跳到某一步</td><td><b>空格</b></td><td>选中事项 / 勾选材料</td></tr>
+<tr><td><b>Ctrl+Shift+L</b></td><td>适老化大字模式</td><td></td><td></td></tr></table>
+<p>按钮上带下划线的字母可用 Alt+该字母 直接按下。受理后可在“办结/转报”和“评价”两步打印受理回执；
+“窗口”菜单中的“排队设置”可改为单机、排队主机或连接排队主机（重新启动后生效）。</p>"""
 
 
 class MainWindow(QMainWindow):

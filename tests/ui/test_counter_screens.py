@@ -256,3 +256,9 @@ def test_queue_settings_switch_this_pc_and_are_kept(qtbot, window, counter, dial
     clerk.click(dialog.save_button)
     assert roles.current(counter.settings).role == Role.STANDALONE
     assert not dialogs.errors
+
+
+def test_the_help_lists_the_new_keys(qtbot, window, dialogs):
+    Clerk(qtbot, window).key(QApplication.focusWidget(), Qt.Key.Key_F1)
+    for key in ("Shift+F4", "Ctrl+Shift+X", "Ctrl+Shift+R", "受理回执", "排队设置"):
+        assert key in dialogs.infos[-1]
