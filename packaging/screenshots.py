@@ -27,14 +27,17 @@ from counterapp.station import clerks  # noqa: E402
 from ui import comfort  # noqa: E402
 from ui.context import AppContext, Session  # noqa: E402
 from ui.dialogs import RecordingDialogs  # noqa: E402
+from ui.follow_up_dialog import FollowUpDialog  # noqa: E402
 from ui.hall_display import HallDisplay  # noqa: E402
 from ui.kiosk import KioskWindow  # noqa: E402
 from ui.login_dialog import LoginDialog  # noqa: E402
 from ui.main_window import MainWindow  # noqa: E402
 from ui.ops import Ops  # noqa: E402
 from ui.qt import QApplication, QWidget  # noqa: E402
+from ui.queue_settings_dialog import QueueSettingsDialog  # noqa: E402
 from ui.rating_dialog import RatingDialog  # noqa: E402
 from ui.setup_dialog import SetupDialog  # noqa: E402
+from ui.withdraw_dialog import WithdrawDialog  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
 DAY = date(2026, 11, 25)
@@ -144,6 +147,35 @@ def visit(shoot: Shooter, window: MainWindow, counter: Counter, clock: FixedCloc
     shoot.click(panel.rating.end_button)
 
 
+def follow_ups_and_withdraw(shoot: Shooter, window: MainWindow, counter: Counter) -> None:
+    """The bad-rating follow-up list (the visit above left one), then a case withdrawn."""
+    window.open_follow_ups()
+    shoot.settle()
+    follow_ups = window.ctx.dialogs.latest(FollowUpDialog)
+    assert isinstance(follow_ups, FollowUpDialog)
+    follow_ups.note.setPlainText("已调整窗口排班，电话回访办事人，办事人表示理解。")
+    shoot.shot(follow_ups, "14_follow_up_list")
+    follow_ups.close()
+
+    panel = window.case_panel
+    counter.queue.issue(Lane.NORMAL)
+    window.queue_panel.call_next.trigger()
+    shoot.settle()
+    panel.applicant.name.setText("赵红梅")
+    panel.applicant.id_field.edit.setText(make_id("19760418", "224"))
+    shoot.click(panel.next_button)
+    panel.items.search.setText("cbdj")
+    panel.items.toggle(0)
+    shoot.click(panel.next_button)
+    panel.withdraw()
+    shoot.settle()
+    withdraw = window.ctx.dialogs.latest(WithdrawDialog)
+    assert isinstance(withdraw, WithdrawDialog)
+    withdraw.reason.setCurrentIndex(0)
+    shoot.shot(withdraw, "15_withdraw_dialog")
+    shoot.click(withdraw.ok_button)
+
+
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -176,6 +208,8 @@ def main() -> None:
         window.search.text.setText("欧阳")
         window.search.search()
         shoot.shot(window, "08_case_search")
+        window.show_tab(0)
+        follow_ups_and_withdraw(shoot, window, counter)
 
         window.show_tab(0)
         window.large_font.trigger()
@@ -212,6 +246,13 @@ def main() -> None:
         hall.reload()
         shoot.shot(hall, "11_hall_display")
         hall.close()
+
+        window.open_queue_settings()
+        shoot.settle()
+        settings = window.ctx.dialogs.latest(QueueSettingsDialog)
+        assert isinstance(settings, QueueSettingsDialog)
+        shoot.shot(settings, "16_queue_settings")
+        settings.close()
 
         setup = SetupDialog()
         setup.show()

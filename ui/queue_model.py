@@ -60,8 +60,8 @@ def note_text(ticket: Ticket) -> str:
     if ticket.status == TicketStatus.HELD:
         return "暂停中（F5恢复）"
     if ticket.status == TicketStatus.NO_SHOW:
-        window = f"{ticket.window_no}号窗口" if ticket.window_no else ""
-        return f"{window}过号（回来后 Shift+F4 重排）"
+        where = f"（{ticket.window_no}号窗口）" if ticket.window_no else ""
+        return f"过号{where}，Shift+F4重排"
     parts = []
     if ticket.target_window is not None:
         parts.append(f"转至{ticket.target_window}号窗口")
