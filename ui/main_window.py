@@ -10,15 +10,14 @@ queue settings are dialogs built when first opened.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from counterapp.case_model import CaseState
 from counterapp.queue import Ticket
 from counterapp.station import LEVEL_NAMES
 from ui import comfort
 from ui.case_panel import CasePanel
-from ui.case_search import CaseSearch
 from ui.context import AppContext
-from ui.deadline_list import DeadlineList
 from ui.ops import STATION
 from ui.qt import (
     QAction,
@@ -37,6 +36,10 @@ from ui.qt import (
     QWidget,
 )
 from ui.queue_panel import QueuePanel
+
+if TYPE_CHECKING:
+    from ui.case_search import CaseSearch
+    from ui.deadline_list import DeadlineList
 
 PAGES_DELAY_MS = 500  # the step pages not shown yet are built once the window is up
 PINYIN_DELAY_MS = 1500
@@ -64,12 +67,14 @@ class MainWindow(QMainWindow):
                             f"{ctx.session.clerk.name}")
         self.queue_panel = QueuePanel(ctx)
         self.case_panel = CasePanel(ctx)
-        self.deadlines = DeadlineList(ctx)
-        self.search = CaseSearch(ctx)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.case_panel, "当前办件（F8）")
-        self.tabs.addTab(self.deadlines, "期限提醒（F9）")
-        self.tabs.addTab(self.search, "办件查询（F12）")
+        # The deadline list and case search are not on the first screen: each is built into
+        # its tab when first needed (see the properties below), after the first paint.
+        self._deadline_tab = self._empty_tab("期限提醒（F9）")
+        self._search_tab = self._empty_tab("办件查询（F12）")
+        self._deadlines: DeadlineList | None = None
+        self._search: CaseSearch | None = None
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.queue_panel)
         splitter.addWidget(self.tabs)
@@ -94,10 +99,35 @@ class MainWindow(QMainWindow):
         self.queue_panel.current_changed.connect(self.case_panel.set_ticket)
         self.queue_panel.transfer_guard = self._transfer_problem
         self.case_panel.visit_ended.connect(self.queue_panel.reload)
-        self.deadlines.open_requested.connect(self.open_case)
-        self.search.open_requested.connect(self.open_case)
         ctx.ops.busy_changed.connect(self._busy)
         self.tabs.currentChanged.connect(self._tab_changed)
+
+    def _empty_tab(self, label: str) -> QVBoxLayout:
+        holder = QWidget()
+        layout = QVBoxLayout(holder)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.tabs.addTab(holder, label)
+        return layout
+
+    @property
+    def deadlines(self) -> DeadlineList:
+        if self._deadlines is None:
+            from ui.deadline_list import DeadlineList
+
+            self._deadlines = DeadlineList(self.ctx)
+            self._deadlines.open_requested.connect(self.open_case)
+            self._deadline_tab.addWidget(self._deadlines)
+        return self._deadlines
+
+    @property
+    def search(self) -> CaseSearch:
+        if self._search is None:
+            from ui.case_search import CaseSearch
+
+            self._search = CaseSearch(self.ctx)
+            self._search.open_requested.connect(self.open_case)
+            self._search_tab.addWidget(self._search)
+        return self._search
 
     def load(self) -> None:
         """The first read after the window is shown: the queue. Whatever the first screen does
@@ -177,6 +207,8 @@ class MainWindow(QMainWindow):
     def _tab_changed(self, index: int) -> None:
         if index == 1:
             self.deadlines.reload()
+        elif index == 2:
+            self.search.show()  # built on first view
 
     def show_help(self) -> None:
         self.ctx.dialogs.info(self, HELP_TEXT)

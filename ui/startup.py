@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from counterapp.app import Counter
 from counterapp.clock import Clock
@@ -21,10 +22,12 @@ from db.store import StoreTooNew
 from ui import comfort
 from ui.context import AppContext, Session
 from ui.dialogs import Dialogs
-from ui.login_dialog import LoginDialog
 from ui.ops import STATION, Ops
 from ui.qt import QApplication, QMessageBox, QObject, QWidget, Signal
-from ui.setup_dialog import SetupAnswers, SetupDialog
+
+if TYPE_CHECKING:  # the dialogs are imported when shown: a start with --clerk needs neither
+    from ui.login_dialog import LoginDialog
+    from ui.setup_dialog import SetupAnswers
 
 WINDOW_SETTING = "window_no"
 HUB_SETTING = "hub_url"
@@ -108,6 +111,8 @@ class Startup(QObject):
                 return
             self._show_screen()
         elif self.counter.station is None:
+            from ui.setup_dialog import SetupDialog
+
             dialog = SetupDialog()
             dialog.accepted.connect(lambda: self._configure(dialog.answers))
             dialog.rejected.connect(self.quit_program)
@@ -143,6 +148,8 @@ class Startup(QObject):
                 return
             self._show_counter(chosen, window_no)
             return
+        from ui.login_dialog import LoginDialog
+
         dialog = LoginDialog(self.counter.station.name, self._clerks, window_no)
         dialog.accepted.connect(lambda: self._logged_in(dialog))
         dialog.rejected.connect(self.quit_program)
