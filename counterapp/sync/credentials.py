@@ -11,6 +11,7 @@ PYTHON_KEYRING_BACKEND variable) applies. Tests install an in-memory backend wit
 from __future__ import annotations
 
 import sys
+from functools import cache
 
 import keyring
 from keyring.backend import KeyringBackend
@@ -33,8 +34,10 @@ class CredentialsError(ValueError):
     """No usable keyring, or no token yet; str() is the set-up message for the clerk."""
 
 
+@cache
 def choose_backend() -> None:
-    """In a frozen bundle, pick the platform's own backend explicitly."""
+    """In a frozen bundle, pick the platform's own backend explicitly (once per process);
+    every read and write below goes through here first."""
     if not getattr(sys, "frozen", False):
         return
     backend: KeyringBackend | None = None
@@ -51,6 +54,7 @@ def choose_backend() -> None:
 
 
 def _get(service: str, code: str) -> str | None:
+    choose_backend()
     try:
         return keyring.get_password(service, code)
     except NoKeyringError as exc:
@@ -82,6 +86,7 @@ def has_token(code: str) -> bool:
 
 def save(code: str, token_value: str, signing_key_value: str | None) -> None:
     """Store the secrets the county issued (at set-up or after a rotation)."""
+    choose_backend()
     try:
         keyring.set_password(TOKEN_SERVICE, code, token_value.strip())
         if signing_key_value:
