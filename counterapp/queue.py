@@ -243,10 +243,10 @@ class TicketQueue:
             )
 
     def recall(self, ticket_id: int, clerk_id: int) -> Ticket:
-        ticket = self.get(ticket_id)
-        if ticket.status != TicketStatus.CALLED:
-            raise QueueError(f"{ticket.code} 号当前为「{ticket.status.label}」，不能重呼")
         with self._store.transaction():
+            ticket = self.get(ticket_id)
+            if ticket.status != TicketStatus.CALLED:
+                raise QueueError(f"{ticket.code} 号当前为「{ticket.status.label}」，不能重呼")
             return self._move(ticket, TicketStatus.CALLED, "recalled", clerk_id,
                               recalls=ticket.recalls + 1)
 
@@ -257,10 +257,10 @@ class TicketQueue:
 
     def requeue(self, ticket_id: int, clerk_id: int) -> Ticket:
         """A skipped citizen came back the same day: they join the end of their lane (过号重排)."""
-        ticket = self.get(ticket_id)
-        if ticket.day != self._clock.today():
-            raise QueueError(f"{ticket.code} 号是{ticket.day}的号，已过期，请重新取号")
         with self._store.transaction():
+            ticket = self.get(ticket_id)
+            if ticket.day != self._clock.today():
+                raise QueueError(f"{ticket.code} 号是{ticket.day}的号，已过期，请重新取号")
             return self._move(ticket, TicketStatus.WAITING, "requeued", clerk_id,
                               window_no=None, queued_at=stamp(self._clock.now()))
 
@@ -282,12 +282,12 @@ class TicketQueue:
 
     def transfer(self, ticket_id: int, to_window: int, clerk_id: int, reason: str) -> Ticket:
         """Hand the ticket to another window; it keeps its place and is called there first."""
-        ticket = self.get(ticket_id)
-        if ticket.window_no == to_window:
-            raise QueueError("不能转给本窗口")
         if not reason.strip():
             raise QueueError("转窗口须注明原因")
         with self._store.transaction():
+            ticket = self.get(ticket_id)
+            if ticket.window_no == to_window:
+                raise QueueError("不能转给本窗口")
             return self._move(ticket, TicketStatus.WAITING, "transferred", clerk_id,
                               window_no=None, target_window=to_window,
                               data={"from": ticket.window_no, "to": to_window, "reason": reason})
@@ -340,6 +340,8 @@ class TicketQueue:
         return [self.close_day(date.fromisoformat(row["day"])) for row in days]
 
     # --- the one place a ticket changes -----------------------------------------------------
+    # Every action reads its ticket inside its write transaction (BEGIN IMMEDIATE), so a
+    # queue host's own window and a request from another PC never act on a stale ticket.
     def _move(self, ticket: Ticket, target: TicketStatus, kind: str, actor: int | None,
               data: dict | None = None, **fields: object) -> Ticket:
         check_move(ALLOWED_MOVES, ticket.status, target, STATUS_LABELS, f"{ticket.code} 号")
