@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, cast
 
 from counterapp.app import Counter
 from counterapp.case_model import Case, CaseState
-from counterapp.case_search import case_for_ticket
 from counterapp.queue import Ticket, TicketStatus
 from ui import comfort
 from ui.context import AppContext
@@ -253,7 +252,7 @@ class CasePanel(QWidget):
             self.applicant.show_case(self._case)
             return
         if self._case is None and ticket.status == TicketStatus.SERVING:
-            self.ctx.ops.query(lambda c: case_for_ticket(c.store, ticket.id),
+            self.ctx.ops.query(lambda c: _case_of_ticket(c, ticket.id),
                                lambda case_id: case_id and self.open_case(case_id), parent=self)
         elif self._case is None or self._case.state not in (CaseState.RECEIVED,
                                                             CaseState.MATERIALS_INCOMPLETE):
@@ -361,3 +360,10 @@ class CasePanel(QWidget):
         if changes.case_id in (None, self._case.id):
             case_id = self._case.id
             self.ctx.ops.query(lambda c: c.cases.get(case_id), self._show, parent=self)
+
+
+def _case_of_ticket(counter: Counter, ticket_id: int) -> int | None:
+    """The case opened for a ticket being served (the search module loads when needed)."""
+    from counterapp.case_search import case_for_ticket
+
+    return case_for_ticket(counter.store, ticket_id)

@@ -29,8 +29,6 @@ from ui.qt import (
 )
 from ui.queue_model import Column, QueueView, TicketTableModel, load_queue
 from ui.table_model import row_table_view
-from ui.transfer_dialog import TransferDialog
-from ui.walkin_dialog import WalkInDialog
 
 REFRESH_MS = 15_000  # other windows call too: re-read the queue now and then
 
@@ -209,6 +207,8 @@ class QueuePanel(QWidget):
         if problem:
             self.ctx.dialogs.error(self, problem)
             return
+        from ui.transfer_dialog import TransferDialog  # dialogs load when first opened
+
         dialog = TransferDialog(ticket.code, self.ctx.window_no, self)
         clerk = self.ctx.clerk_id
 
@@ -220,6 +220,8 @@ class QueuePanel(QWidget):
         self.ctx.dialogs.open(dialog)
 
     def _walk_in(self) -> None:
+        from ui.walkin_dialog import WalkInDialog
+
         dialog = WalkInDialog(self)
 
         def done() -> None:

@@ -4,8 +4,9 @@ citizen found by case number or ID number so they do not start again."""
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
-from counterapp import case_search
+from counterapp.app import Counter
 from counterapp.case_model import OPEN_STATES, Agent, Case, Person
 from counterapp.idnumber import normalise, parse_id_number, problem_with
 from counterapp.privacy import mask_id_number
@@ -28,6 +29,9 @@ from ui.qt import (
 )
 from ui.steps.base import StepPage, VisitHost, heading, note, set_kind
 from ui.visit_flow import Step
+
+if TYPE_CHECKING:
+    from counterapp.case_search import CaseSummary
 
 PRIORITY_AGE = 70  # 绿色通道 for the elderly, as the ticket machine's "70岁以上老人"
 RELATIONS = ("子女", "配偶", "父母", "其他亲属", "村医/网格员", "其他")
@@ -216,9 +220,7 @@ class ApplicantStep(StepPage):
         number = normalise(text)
         if self.host.case is not None or problem_with(number, self.ctx.clock.today()):
             return
-        self.ctx.ops.query(
-            lambda c: case_search.search(c.store, number, states=OPEN_STATES, limit=10),
-            self._show_open, parent=self)
+        self.ctx.ops.query(lambda c: _open_cases_of(c, number), self._show_open, parent=self)
 
     def _show_found(self, cases: list[Case]) -> None:
         self._fill([(c.id, c.case_no, c.state.label, "；".join(i.title for i in c.items),
@@ -227,7 +229,7 @@ class ApplicantStep(StepPage):
         if cases:
             self.found.setFocus()
 
-    def _show_open(self, found: list[case_search.CaseSummary]) -> None:
+    def _show_open(self, found: list[CaseSummary]) -> None:
         if found:
             self._fill([(s.id, s.case_no, s.state.label, s.item_titles, s.applicant_name,
                          s.applicant_id_number, True) for s in found],
@@ -253,3 +255,10 @@ class ApplicantStep(StepPage):
             self.ctx.dialogs.error(self, "该办件已办结或归档，不能继续办理")
             return
         self.host.open_case(case_id)
+
+
+def _open_cases_of(counter: Counter, id_or_case_no: str) -> list[CaseSummary]:
+    """A returning citizen's open cases (the search module loads on the first lookup)."""
+    from counterapp.case_search import search
+
+    return search(counter.store, id_or_case_no, states=OPEN_STATES, limit=10)
