@@ -23,6 +23,20 @@ def make_id(region: str = "370883", birth: str = "19560312", sequence: str = "12
 
 
 @pytest.fixture
+def memory_keyring():
+    """The system keyring replaced by one in memory: no test reads or writes the real one."""
+    import keyring
+
+    from hub.selfcheck import MemoryKeyring
+
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture
 def clock() -> FixedClock:
     # A Wednesday, a normal working day.
     return FixedClock(datetime(2026, 11, 25, 9, 0, tzinfo=CST))

@@ -3,26 +3,21 @@ client PCs on their own stores, with one in-memory keyring for the process."""
 
 from __future__ import annotations
 
-import keyring
 import pytest
 
 from counterapp.app import Counter
 from counterapp.lan_queue.roles import QueueLink, Role
 from counterapp.lan_queue.server import QueueServer
 from counterapp.station import add_clerk
-from hub.selfcheck import MemoryKeyring
 from tests.conftest import TOWN
 
 KEY = "station-queue-key-for-tests-0123456789"
 
 
 @pytest.fixture(autouse=True)
-def memory_keyring():
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    yield backend
-    keyring.set_keyring(previous)
+def _keyring_in_memory(memory_keyring):
+    """Every test here uses the in-memory keyring (tests/conftest.py)."""
+    return memory_keyring
 
 
 @pytest.fixture

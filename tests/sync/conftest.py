@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import keyring
 import pytest
 
 from counterapp.clock import Clock, stamp
@@ -11,19 +10,16 @@ from counterapp.sync import service
 from counterapp.sync.engine import RetryPolicy
 from hub import stations as hub_stations
 from hub.db import Database
-from tests.sync.hubctl import MemoryKeyring, Postgres, ThreadHub
+from tests.sync.hubctl import Postgres, ThreadHub
 from tests.sync.stations import new_station
 
 FAST_RETRY = RetryPolicy(attempts=3, base=0.01, cap=0.05)
 
 
 @pytest.fixture(autouse=True)
-def memory_keyring():
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    yield backend
-    keyring.set_keyring(previous)
+def _keyring_in_memory(memory_keyring):
+    """Every test here uses the in-memory keyring (tests/conftest.py)."""
+    return memory_keyring
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import make_id
-from ui import comfort
+from ui import comfort, slip_service
 from ui.context import AppContext, Session
 from ui.dialogs import RecordingDialogs
 from ui.main_window import MainWindow
@@ -90,6 +90,18 @@ def window(qtbot, ctx, ops):
     settle(qtbot, ops)
     if comfort.is_large(QApplication.instance()):
         comfort.apply(QApplication.instance(), False)
+
+
+@pytest.fixture
+def window_without_printing(qtbot, counter, ops, dialogs, monkeypatch):
+    """The counter window on a PC where the printing service is not installed."""
+    monkeypatch.setattr(slip_service, "printing_available", lambda: False)
+    main = MainWindow(make_context(counter, ops, dialogs))
+    qtbot.addWidget(main)
+    main.show()
+    main.load()
+    settle(qtbot, ops)
+    return main
 
 
 @pytest.fixture

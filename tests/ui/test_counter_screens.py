@@ -173,20 +173,9 @@ def test_the_acceptance_receipt_is_printed_then_reprinted_with_a_reason(qtbot, w
     assert not window.ctx.dialogs.errors
 
 
-def test_without_the_printing_service_the_receipt_says_so(qtbot, counter, ops, dialogs,
-                                                         monkeypatch):
-    from ui import slip_service
-    from ui.main_window import MainWindow
-
-    from .conftest import make_context
-
-    monkeypatch.setattr(slip_service, "printing_available", lambda: False)
-    main = MainWindow(make_context(counter, ops, dialogs))
-    qtbot.addWidget(main)
-    main.show()
-    main.load()
+def test_without_the_printing_service_the_receipt_says_so(qtbot, window_without_printing):
+    main = window_without_printing
     clerk = Clerk(qtbot, main)
-    clerk.settle()
     start_case(clerk, "YB0202")
     clerk.tick_all_materials()
     clerk.next()
@@ -194,18 +183,6 @@ def test_without_the_printing_service_the_receipt_says_so(qtbot, counter, ops, d
     box = main.case_panel.finish.receipt
     clerk.click(box.print_button)
     assert "未安装打印服务" in box.status.text()
-
-
-@pytest.fixture
-def memory_keyring():
-    import keyring
-
-    from hub.selfcheck import MemoryKeyring
-
-    previous = keyring.get_keyring()
-    keyring.set_keyring(MemoryKeyring())
-    yield
-    keyring.set_keyring(previous)
 
 
 def test_queue_settings_switch_this_pc_and_are_kept(qtbot, window, counter, dialogs,

@@ -288,17 +288,9 @@ def test_a_failed_print_does_not_count_and_a_reprint_needs_a_reason(qtbot, windo
 
 
 def test_without_the_printing_service_the_notice_is_read_from_the_screen(
-        qtbot, counter, ops, dialogs, monkeypatch):
-    from ui import slip_service
-    from ui.main_window import MainWindow
-
-    monkeypatch.setattr(slip_service, "printing_available", lambda: False)
-    main = MainWindow(make_context(counter, ops, dialogs))
-    qtbot.addWidget(main)
-    main.show()
-    main.load()
+        qtbot, window_without_printing):
+    main = window_without_printing
     clerk = Clerk(qtbot, main)
-    clerk.settle()
     start_case(clerk, "YB0302")
     clerk.next()
     outcome = main.case_panel.outcome
