@@ -33,9 +33,6 @@ def _keyring_call(call: Callable[[ModuleType], T], failed: str) -> T:
     import keyring
     from keyring.errors import KeyringError, NoKeyringError
 
-    from counterapp.sync.credentials import choose_backend
-
-    choose_backend()
     try:
         return call(keyring)
     except NoKeyringError as exc:

@@ -2,19 +2,14 @@
 
 Two entries per station code: the hub token (service "counterapp-hub") and the Ed25519 key that
 signs USB transfer files (service "counterapp-hub-signing"). Nothing here is ever written to a
-file, a setting or a log. A frozen bundle (PyInstaller) finds only keyring's own backends, so
-the backend is chosen in code there; elsewhere keyring's normal choice (and the
-PYTHON_KEYRING_BACKEND variable) applies. Tests install an in-memory backend with
+file, a setting or a log. keyring's normal choice of backend applies (a frozen bundle names
+the platform's backend in `packaging/entry.py`). Tests install an in-memory backend with
 `keyring.set_keyring(...)`.
 """
 
 from __future__ import annotations
 
-import sys
-from functools import cache
-
 import keyring
-from keyring.backend import KeyringBackend
 from keyring.errors import KeyringError, NoKeyringError
 
 TOKEN_SERVICE = "counterapp-hub"
@@ -34,27 +29,7 @@ class CredentialsError(ValueError):
     """No usable keyring, or no token yet; str() is the set-up message for the clerk."""
 
 
-@cache
-def choose_backend() -> None:
-    """In a frozen bundle, pick the platform's own backend explicitly (once per process);
-    every read and write below goes through here first."""
-    if not getattr(sys, "frozen", False):
-        return
-    backend: KeyringBackend | None = None
-    if sys.platform == "win32":
-        from keyring.backends.Windows import WinVaultKeyring
-
-        backend = WinVaultKeyring()
-    elif sys.platform == "darwin":
-        from keyring.backends.macOS import Keyring
-
-        backend = Keyring()
-    if backend is not None:
-        keyring.set_keyring(backend)
-
-
 def _get(service: str, code: str) -> str | None:
-    choose_backend()
     try:
         return keyring.get_password(service, code)
     except NoKeyringError as exc:
@@ -86,7 +61,6 @@ def has_token(code: str) -> bool:
 
 def save(code: str, token_value: str, signing_key_value: str | None) -> None:
     """Store the secrets the county issued (at set-up or after a rotation)."""
-    choose_backend()
     try:
         keyring.set_password(TOKEN_SERVICE, code, token_value.strip())
         if signing_key_value:
