@@ -195,7 +195,8 @@ class TicketQueue:
         day = now.date().isoformat()
         with self._store.transaction():
             number = 1 + self._store.scalar(
-                "SELECT coalesce(max(number), 0) FROM tickets WHERE day = ? AND lane = ?",
+                "SELECT coalesce(max(number), 0) FROM tickets "
+                "WHERE day = ? AND lane = ? AND mirror = 0",
                 (day, lane.value),
             )
             ticket_uuid = journal.new_uuid()

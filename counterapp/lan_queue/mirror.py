@@ -1,6 +1,11 @@
 """Mirror rows: a client's local copy of the host's tickets, so cases and print records link
 to a local `tickets.id`. The returned tickets carry the mirror's id; the host is addressed by
 uuid. A mirror only moves forward (a higher version) and never touches this PC's own tickets.
+
+A mirror's `number` column is only a local placeholder, the next free negative number of its
+day and lane: the host's number is in its `code` and in every ticket returned. Negative, it
+never meets this PC's own numbers (UNIQUE (day, lane, number)); and when another PC becomes the
+host during a day, the new host's A001 never meets the old host's mirrored A001.
 """
 
 from __future__ import annotations
@@ -16,9 +21,11 @@ _UPSERT = """
 INSERT INTO tickets (uuid, day, lane, number, code, priority_reason, status, window_no,
                      target_window, issued_at, queued_at, called_at, serving_at, finished_at,
                      recalls, version, mirror)
-VALUES (:uuid, :day, :lane, :number, :code, :priority_reason, :status, :window_no,
-        :target_window, :issued_at, :issued_at, :called_at, :serving_at, :finished_at,
-        :recalls, :version, 1)
+VALUES (:uuid, :day, :lane,
+        (SELECT coalesce(min(number), 0) - 1 FROM tickets
+         WHERE day = :day AND lane = :lane AND number < 0),
+        :code, :priority_reason, :status, :window_no, :target_window, :issued_at, :issued_at,
+        :called_at, :serving_at, :finished_at, :recalls, :version, 1)
 ON CONFLICT (uuid) DO UPDATE SET
     status = excluded.status, window_no = excluded.window_no,
     target_window = excluded.target_window, called_at = excluded.called_at,
@@ -39,10 +46,9 @@ def keep(store: Store, tickets: Iterable[Ticket]) -> list[Ticket]:
         for ticket in tickets:
             store.execute(_UPSERT, {
                 "uuid": ticket.uuid, "day": ticket.day.isoformat(), "lane": ticket.lane.value,
-                # negated: never collides with this PC's own numbers (UNIQUE (day, lane, number))
-                "number": -ticket.number, "code": ticket.code,
-                "priority_reason": ticket.priority_reason, "status": ticket.status.value,
-                "window_no": ticket.window_no, "target_window": ticket.target_window,
+                "code": ticket.code, "priority_reason": ticket.priority_reason,
+                "status": ticket.status.value, "window_no": ticket.window_no,
+                "target_window": ticket.target_window,
                 "issued_at": stamp(ticket.issued_at), "called_at": _optional(ticket.called_at),
                 "serving_at": _optional(ticket.serving_at),
                 "finished_at": _optional(ticket.finished_at), "recalls": ticket.recalls,

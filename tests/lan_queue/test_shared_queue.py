@@ -16,6 +16,7 @@ from counterapp.lan_queue import keys
 from counterapp.lan_queue.client import HOST_ONLY, KEY_REFUSED, NO_ANSWER
 from counterapp.lan_queue.host_app import NO_KEY, WRONG_KEY
 from counterapp.lan_queue.roles import QueueLink, Role, host_url
+from counterapp.lan_queue.server import QueueServer
 from counterapp.queue import Lane, QueueError, TicketQueue, TicketStatus
 from counterapp.reports import daily_report
 from counterapp.station import get_clerk
@@ -238,3 +239,28 @@ def test_host_addresses_are_normalised(typed, expected):
 def test_bad_host_addresses_are_refused(typed):
     with pytest.raises(QueueError, match="排队主机地址不正确"):
         host_url(typed)
+
+
+def test_a_former_client_numbers_its_own_tickets_from_a001(host, new_client, clock):
+    window1 = new_client("window1", "1002", "李强")
+    window1.queue.issue(Lane.NORMAL)
+    window1.queue.issue(Lane.NORMAL)                   # mirrors of the host's A001, A002
+    window1.configure_queue(QueueLink(Role.STANDALONE))
+    assert window1.queue.issue(Lane.NORMAL).code == "A001"
+
+
+def test_a_new_host_during_the_day_does_not_break_a_clients_queue(host, new_client, tmp_path,
+                                                                  clock):
+    window2 = new_client("window2", "1002", "李强", window_no=2)
+    first = window2.queue.issue(Lane.NORMAL)           # the old host's A001
+    host.server.stop()
+    with Counter.open(tmp_path / "new-host.db", clock) as new_host:   # another PC takes over
+        new_host.configure_queue(QueueLink(Role.HOST, key=KEY))
+        server = QueueServer(new_host.store.path, clock, port=0, bind="127.0.0.1").start()
+        try:
+            window2.configure_queue(QueueLink(Role.CLIENT, host_url=server.url, key=KEY))
+            again = window2.queue.issue(Lane.NORMAL)   # the new host's A001
+            assert again.code == "A001" and again.id != first.id
+            assert [t.uuid for t in window2.queue.waiting(2)] == [again.uuid]
+        finally:
+            server.stop()
