@@ -315,7 +315,10 @@ def test_receipt_of_a_forwarded_case(counter, layout):
     )
     assert qr_texts(pdf) == [f"YBGZ|{case.case_no}|{code}"]
     assert "补打" not in text_of(pdf)
-    reprint = receipt_pdf(counter, case.id, layout, clerk_id=counter.clerk_a.id)
+    with pytest.raises(ReprintReasonRequired):
+        receipt_pdf(counter, case.id, layout, clerk_id=counter.clerk_a.id)
+    reprint = receipt_pdf(counter, case.id, layout, clerk_id=counter.clerk_a.id,
+                          reprint_reason="办事人遗失")
     assert_shows(reprint, "补打")
     kinds = [e["kind"] for e in events_of(counter.store, case.uuid)]
     assert kinds[-2:] == ["receipt_printed", "receipt_reprinted"]

@@ -67,7 +67,7 @@ class SlipService(QObject):
     def print_receipt(self, case_id: int, clerk_id: int, reprint_reason: str | None = None,
                       parent: QWidget | None = None) -> bool:
         """The acceptance receipt (受理回执) of an accepted, finished or forwarded case; a
-        second print is a recorded 补打 (its reason optional: the core notes 未注明)."""
+        second print is a recorded 补打 and needs its reason, as the notice's does."""
         return self._print_case_slip("receipt", case_id, clerk_id, reprint_reason, parent,
                                      "正在生成受理回执…")
 

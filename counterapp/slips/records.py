@@ -91,13 +91,13 @@ def already_printed(counter: Counter, case_id: int, kind: SlipKind) -> bool:
         (case_id, kind.value)))
 
 
-def reprint_status(counter: Counter, case_id: int, kind: SlipKind, reason: str | None,
-                   *, required: bool) -> tuple[bool, str | None]:
-    """(is it a reprint, the cleaned reason); raises if a required reason is missing."""
+def reprint_status(counter: Counter, case_id: int, kind: SlipKind, reason: str | None
+                   ) -> tuple[bool, str | None]:
+    """(is it a reprint, the cleaned reason); a reprint of a case's slip needs a reason."""
     cleaned = (reason or "").strip() or None
     if not already_printed(counter, case_id, kind):
         return False, None
-    if required and cleaned is None:
+    if cleaned is None:
         raise ReprintReasonRequired(
             f"本件的{kind.label}已打印过，补打须填写补打原因（如遗失、污损、信息更正）")
     return True, cleaned
@@ -107,8 +107,8 @@ def record_print(counter: Counter, pending: PendingPrint) -> PrintRecord:
     """Record a print the printer accepted; notices and receipts also go to the event log."""
     now = stamp(counter.clock.now())
     is_reprint, reason = pending.is_reprint, pending.reason
-    if pending.kind == SlipKind.NOTICE and is_reprint and not reason:
-        raise ReprintReasonRequired("补打告知单须填写补打原因")
+    if pending.case_id is not None and is_reprint and not reason:
+        raise ReprintReasonRequired(f"补打{pending.kind.label}须填写补打原因")
     with counter.store.transaction():
         if (not is_reprint and pending.case_id is not None
                 and already_printed(counter, pending.case_id, pending.kind)):

@@ -31,7 +31,6 @@ from counterapp.slips.records import (
 from counterapp.slips.ticket import TicketFacts, build_ticket
 
 RECEIPT_STATES = (CaseState.ACCEPTED, CaseState.COMPLETED, CaseState.FORWARDED)
-UNSTATED_REASON = "未注明"
 
 
 @dataclass(frozen=True)
@@ -59,8 +58,7 @@ def prepare_notice(counter: Counter, case_id: int, layout: Layout, *, clerk_id: 
                    reprint_reason: str | None = None) -> PreparedSlip:
     """Render the one-time notice; raises ReprintReasonRequired for a reprint with no reason."""
     case = counter.cases.get(case_id)
-    is_reprint, reason = reprint_status(counter, case_id, SlipKind.NOTICE, reprint_reason,
-                                       required=True)
+    is_reprint, reason = reprint_status(counter, case_id, SlipKind.NOTICE, reprint_reason)
     facts = case_facts(counter, case, clerk_id=clerk_id, reprint_reason=reason)
     return PreparedSlip(build_notice(facts, layout), PendingPrint(
         kind=SlipKind.NOTICE, layout=layout, case_id=case.id, case_uuid=case.uuid,
@@ -74,10 +72,7 @@ def prepare_receipt(counter: Counter, case_id: int, layout: Layout, *, clerk_id:
     case = counter.cases.get(case_id)
     if case.state not in RECEIPT_STATES and case.accepted_at is None:
         raise SlipError(f"办件当前为「{case.state.label}」，受理后才能出具受理回执")
-    is_reprint, reason = reprint_status(counter, case_id, SlipKind.RECEIPT, reprint_reason,
-                                       required=False)
-    if is_reprint and reason is None:
-        reason = UNSTATED_REASON
+    is_reprint, reason = reprint_status(counter, case_id, SlipKind.RECEIPT, reprint_reason)
     facts = case_facts(counter, case, clerk_id=clerk_id, reprint_reason=reason)
     return PreparedSlip(build_receipt(facts, layout), PendingPrint(
         kind=SlipKind.RECEIPT, layout=layout, case_id=case.id, case_uuid=case.uuid,

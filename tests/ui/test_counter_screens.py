@@ -167,6 +167,10 @@ def test_the_acceptance_receipt_is_printed_then_reprinted_with_a_reason(qtbot, w
     assert clerk.at(Step.RATING) and rating_box.isVisible()
     assert rating_box.reprint_reason.isVisible()          # it was printed: now a 补打
     assert "补打" in rating_box.print_button.text()
+    clerk.click(rating_box.print_button)                  # no reason chosen: refused
+    assert "补打原因" in rating_box.status.text()
+    assert len(prints_of_case(counter, case.id, SlipKind.RECEIPT)) == 1
+    type_text(qtbot, rating_box.reprint_reason.lineEdit(), "办事人遗失")
     clerk.click(rating_box.print_button)
     records = prints_of_case(counter, case.id, SlipKind.RECEIPT)
     assert [(r.is_reprint, r.reason) for r in records] == [(False, None), (True, "办事人遗失")]

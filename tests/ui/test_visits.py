@@ -281,10 +281,14 @@ def test_a_failed_print_does_not_count_and_a_reprint_needs_a_reason(qtbot, windo
     assert "一次性告知单" in outcome.notice.toPlainText()   # still there to read out
     printer.refuse = ""
     clerk.click(outcome.print_button)                      # the first real print
+    clerk.click(outcome.print_button)                      # a reprint: no reason given yet
+    assert "补打原因" in outcome.print_note.text()
+    assert len(prints_of_case(counter, case.id)) == 1
+    outcome.reprint_reason.setCurrentIndex(1)
     clerk.click(outcome.print_button)                      # a reprint, with its reason
     records = prints_of_case(counter, case.id)
     assert [r.is_reprint for r in records] == [False, True]
-    assert records[1].reason == outcome.reprint_reason.currentText()
+    assert records[1].reason == "告知单污损"
 
 
 def test_without_the_printing_service_the_notice_is_read_from_the_screen(

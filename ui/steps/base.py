@@ -11,7 +11,7 @@ from counterapp.queue import Ticket
 from ui import comfort
 from ui.comfort import set_kind
 from ui.context import AppContext
-from ui.qt import QLabel, QWidget
+from ui.qt import QComboBox, QLabel, QWidget
 from ui.visit_flow import Step
 
 
@@ -60,6 +60,26 @@ def heading(text: str) -> QLabel:
     label.setObjectName("stepHeading")
     comfort.style(label, 1.25, bold=True, colour="#0d47a1")
     return label
+
+
+class ReprintReason(QComboBox):
+    """Why a slip is printed again (补打): the clerk picks a usual reason or types one; none is
+    chosen in advance, so the record never names a reason nobody gave."""
+
+    def __init__(self, usual: tuple[str, ...], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setEditable(True)
+        self.addItems(usual)
+        self.setCurrentIndex(-1)
+        self.lineEdit().setPlaceholderText("选择或填写补打原因")
+        self.setMinimumContentsLength(10)
+
+    def reason(self) -> str:
+        return self.currentText().strip()
+
+    def clear_reason(self) -> None:
+        self.setCurrentIndex(-1)
+        self.setEditText("")
 
 
 def note(text: str = "", kind: str = "") -> QLabel:

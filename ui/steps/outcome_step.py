@@ -7,7 +7,6 @@ from __future__ import annotations
 from counterapp.case_model import Case, CaseState
 from ui.notice import notice_html
 from ui.qt import (
-    QComboBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -15,7 +14,14 @@ from ui.qt import (
     QVBoxLayout,
     QWidget,
 )
-from ui.steps.base import StepPage, VisitHost, heading, note, set_kind
+from ui.steps.base import (
+    ReprintReason,
+    StepPage,
+    VisitHost,
+    heading,
+    note,
+    set_kind,
+)
 from ui.visit_flow import Step
 
 REPRINT_REASONS = ("办事人遗失", "告知单污损", "办事人要求再打一份")
@@ -31,9 +37,7 @@ class OutcomeStep(StepPage):
         self.notice_button = QPushButton("出具一次性告知单(&G)")
         self.print_button = QPushButton("打印告知单(&P)")
         self.reprint_label = QLabel("补打原因")
-        self.reprint_reason = QComboBox()
-        self.reprint_reason.setEditable(True)
-        self.reprint_reason.addItems(REPRINT_REASONS)
+        self.reprint_reason = ReprintReason(REPRINT_REASONS)
         self.end_button = QPushButton("结束本次服务，等待补正(&E)")
         self.notice = QTextBrowser()
         self.notice.setMinimumHeight(120)
@@ -94,6 +98,7 @@ class OutcomeStep(StepPage):
     def reset(self) -> None:
         self.notice.clear()
         self.print_note.setText("")
+        self.reprint_reason.clear_reason()
 
     def focus_first(self) -> None:
         for button in (self.accept_button, self.notice_button, self.end_button):
@@ -123,7 +128,7 @@ class OutcomeStep(StepPage):
             self._print(case.id, after_issue=False)
 
     def _print(self, case_id: int, after_issue: bool) -> None:
-        reason = None if after_issue else self.reprint_reason.currentText()
+        reason = None if after_issue else self.reprint_reason.reason() or None
         if self.ctx.slips.print_notice(case_id, self.ctx.clerk_id, reason, self):
             self.print_note.setText("正在打印告知单…")
             set_kind(self.print_note, "")

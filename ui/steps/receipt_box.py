@@ -5,8 +5,8 @@ notice's. Without the printing service the clerk is told so and nothing happens.
 from __future__ import annotations
 
 from counterapp.case_model import Case
-from ui.qt import QComboBox, QHBoxLayout, QLabel, QPushButton, QWidget
-from ui.steps.base import VisitHost, note, set_kind
+from ui.qt import QHBoxLayout, QLabel, QPushButton, QWidget
+from ui.steps.base import ReprintReason, VisitHost, note, set_kind
 
 REPRINT_REASONS = ("办事人遗失", "回执污损", "办事人要求再打一份")
 
@@ -20,9 +20,7 @@ class ReceiptBox(QWidget):
         self.print_button = QPushButton("打印受理回执(&Y)")
         self.print_button.setMinimumHeight(36)
         self.reprint_label = QLabel("补打原因")
-        self.reprint_reason = QComboBox()
-        self.reprint_reason.setEditable(True)
-        self.reprint_reason.addItems(REPRINT_REASONS)
+        self.reprint_reason = ReprintReason(REPRINT_REASONS)
         self.status = note()
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
@@ -49,6 +47,7 @@ class ReceiptBox(QWidget):
     def reset(self) -> None:
         self.case_id = None
         self.status.setText("")
+        self.reprint_reason.clear_reason()
         self._show_reprint(False)
 
     def print_receipt(self) -> None:
@@ -56,7 +55,7 @@ class ReceiptBox(QWidget):
         if case is None:
             return
         ctx = self.host.ctx
-        reason = self.reprint_reason.currentText() if self.printed_before else None
+        reason = (self.reprint_reason.reason() or None) if self.printed_before else None
         if ctx.slips.print_receipt(case.id, ctx.clerk_id, reason, self):
             self._say("正在打印受理回执…", "")
         else:
