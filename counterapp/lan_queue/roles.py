@@ -88,11 +88,10 @@ def configure(settings: Settings, link: QueueLink) -> QueueLink:
 
 
 def open_queue(store: Store, clock: Clock, settings: Settings) -> TicketQueue | RemoteQueue:
-    """A client's queue is the host's; anyone else's is its own store's (its past days closed,
-    as they always were at start-up)."""
+    """A client's queue is the host's; anyone else's is its own store's. Either way this PC's
+    own tickets of past days are closed, as they always were at start-up (a former client's
+    or host's tickets left open would otherwise stay open for ever)."""
+    own = TicketQueue(store, clock)
+    own.close_past_days()
     url = settings.get(HOST_URL_SETTING)
-    if url:
-        return RemoteQueue(url, store)
-    queue = TicketQueue(store, clock)
-    queue.close_past_days()
-    return queue
+    return RemoteQueue(url, store) if url else own

@@ -264,3 +264,16 @@ def test_a_new_host_during_the_day_does_not_break_a_clients_queue(host, new_clie
             assert [t.uuid for t in window2.queue.waiting(2)] == [again.uuid]
         finally:
             server.stop()
+
+
+def test_a_former_client_closes_its_own_old_tickets_at_start_up(host, tmp_path, clock):
+    path = tmp_path / "was-alone.db"
+    with Counter.open(path, clock) as counter:
+        own = counter.queue.issue(Lane.NORMAL)             # left open while still standalone
+        counter.configure_queue(QueueLink(Role.CLIENT, host_url=host.server.url, key=KEY))
+    clock.advance(days=1)
+    with Counter.open(path, clock) as counter:            # a client the next morning
+        assert counter.store.scalar("SELECT status FROM tickets WHERE uuid = ?",
+                                    (own.uuid,)) == TicketStatus.CLOSED_UNSERVED.value
+        assert counter.store.scalar("SELECT unserved FROM day_closings WHERE day = ?",
+                                    (own.day.isoformat(),)) == 1
