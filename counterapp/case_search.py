@@ -22,7 +22,7 @@ _SUMMARY_COLUMNS = """
   c.id, c.case_no, c.day, c.state, c.applicant_name, c.applicant_id_number, c.opened_at,
   c.owner_clerk_id, c.handler_clerk_id, coalesce(k.name, '') AS owner_name,
   c.supply_due, c.supply_due_provisional, c.forward_due, c.forward_due_provisional,
-  c.county_status, c.close_reason,
+  c.county_status, c.close_reason, c.accepted_at IS NULL AS never_accepted,
   (SELECT json_group_array(json_array(title, mode, due_at, due_provisional, completed_at))
    FROM (SELECT * FROM case_items WHERE case_id = c.id ORDER BY id)) AS items_json
 """
@@ -56,14 +56,15 @@ class CaseSummary:
     forward_due_provisional: bool
     county_status: str | None    # the county's decision on a forwarded case, if any
     items: tuple[ItemDue, ...]
-    close_reason: str | None = None  # a withdrawn case's reason (closed before acceptance)
+    withdrawn: bool = False          # closed before it was ever accepted (撤销)
+    close_reason: str | None = None
 
     @property
     def state_text(self) -> str:
         """The state, with the county's decision once one has come down; a withdrawn case
         says so with its reason."""
-        if self.state == CaseState.CLOSED and self.close_reason:
-            return f"已撤销（{self.close_reason}）"
+        if self.withdrawn:
+            return f"已撤销（{self.close_reason}）" if self.close_reason else "已撤销"
         county = COUNTY_STATUS_LABELS.get(self.county_status or "")
         return f"{self.state.label} · {county}" if county else self.state.label
 
@@ -91,6 +92,7 @@ def _summary(row) -> CaseSummary:
         county_status=row["county_status"],
         items=tuple(ItemDue(title, mode, due, bool(provisional), done)
                     for title, mode, due, provisional, done in json.loads(row["items_json"])),
+        withdrawn=row["state"] == CaseState.CLOSED and bool(row["never_accepted"]),
         close_reason=row["close_reason"],
     )
 

@@ -220,6 +220,20 @@ def test_withdrawing_needs_a_reason(counter):
         counter.cases.close(case.id, counter.clerk_a.id, " ")
 
 
+def test_case_search_tells_a_withdrawn_case_from_an_archived_one(counter):
+    from counterapp.case_search import search
+
+    withdrawn = counter.cases.close(open_case(counter, [REFERRAL]).id, counter.clerk_a.id,
+                                    "办事人决定下月再办")
+    done = tick_all(counter, open_case(counter, [REFERRAL]))
+    done = counter.cases.complete(counter.cases.accept(done.id, counter.clerk_a.id).id,
+                                  counter.clerk_a.id)
+    archived = counter.cases.close(done.id, counter.clerk_a.id, "年底归档")
+    texts = {summary.id: summary.state_text for summary in search(counter.store, "")}
+    assert texts[withdrawn.id] == "已撤销（办事人决定下月再办）"
+    assert texts[archived.id] == "已归档"
+
+
 def test_hand_over_keeps_the_owner_and_is_logged(counter):
     case = open_case(counter, [REFERRAL])
     case = counter.cases.hand_over(case.id, counter.clerk_a.id, counter.clerk_b.id, "午休交班")
