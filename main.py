@@ -76,6 +76,7 @@ def main(argv: list[str] | None = None) -> int:
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("医保综合柜员")
+    comfort.install_chinese_qt_texts(app)
     comfort.apply(app, large=False, family=comfort.load_cjk_font())
     mode = "kiosk" if args.kiosk else "hall" if args.hall else "counter"
     options = StartOptions(paths.store_path(args.data_dir, demo=args.demo), demo=args.demo,

@@ -13,7 +13,17 @@ from __future__ import annotations
 import weakref
 from pathlib import Path
 
-from ui.qt import QApplication, QColor, QFont, QFontDatabase, QLabel, QPalette, QWidget
+from ui.qt import (
+    QApplication,
+    QColor,
+    QFont,
+    QFontDatabase,
+    QLabel,
+    QLibraryInfo,
+    QPalette,
+    QTranslator,
+    QWidget,
+)
 
 NORMAL_POINTS = 11
 LARGE_POINTS = 14
@@ -40,6 +50,16 @@ def load_cjk_font() -> str | None:
             loaded = QFontDatabase.applicationFontFamilies(font_id)
             if loaded:
                 return loaded[0]
+    return None
+
+
+def install_chinese_qt_texts(app: QApplication) -> QTranslator | None:
+    """Qt's own texts (standard buttons, a line edit's context menu) in Chinese, from Qt's
+    translations folder (the bundle keeps only the Chinese files); None if not found."""
+    translator = QTranslator(app)
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if translator.load("qtbase_zh_CN", folder) and app.installTranslator(translator):
+        return translator
     return None
 
 

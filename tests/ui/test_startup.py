@@ -5,12 +5,13 @@ import sqlite3
 from counterapp.app import Counter
 from counterapp.station import add_clerk
 from tests.conftest import TOWN
+from ui import comfort
 from ui.dialogs import RecordingDialogs
 from ui.hall_display import HallDisplay
 from ui.kiosk import KioskWindow
 from ui.login_dialog import LoginDialog
 from ui.main_window import MainWindow
-from ui.qt import QMessageBox
+from ui.qt import QCoreApplication, QMessageBox
 from ui.setup_dialog import SetupDialog
 from ui.startup import StartOptions, Startup
 
@@ -114,3 +115,13 @@ def test_demo_mode_seeds_a_station_on_first_run(qtbot, tmp_path):
     assert window.ctx.station.name == "千泉街道医保服务站"
     assert window.queue_panel.summary.text().startswith("等候")
     startup.close()
+
+
+def test_qts_own_texts_are_in_chinese(qapp):
+    translator = comfort.install_chinese_qt_texts(qapp)
+    assert translator is not None
+    try:
+        assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "取消"
+        assert QCoreApplication.translate("QLineEdit", "&Paste") == "粘贴(&P)"
+    finally:
+        qapp.removeTranslator(translator)
