@@ -8,8 +8,9 @@ changes nothing here. Closing a day happens on the host only.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from counterapp.lan_queue import keys, mirror
 from counterapp.lan_queue.wire import from_wire
@@ -20,16 +21,23 @@ from db.store import Store
 if TYPE_CHECKING:
     import httpx
 
+T = TypeVar("T")
+
 CONNECT_SECONDS = 2.0
 ANSWER_SECONDS = 5.0
-KEY_REFUSED = ("排队主机拒绝了本机的排队密钥，请向站点管理员索取排队主机上显示的密钥后"
-               "重新录入（counterapp queue-setup --client）")
+KEY_REFUSED = ("排队主机拒绝了本机的排队密钥，请向站点管理员索取排队主机上显示的密钥后，"
+               "在菜单“窗口 → 排队设置”中重新录入（或用 counterapp queue-setup --client）")
 HOST_ONLY = "日终结算只在排队主机上进行，本机是排队客户端"
 NO_ANSWER = "排队主机未及时应答，操作可能已经完成，请稍候查看排队列表后再操作"
 
 
 def unreachable(base_url: str) -> str:
     return f"无法连接排队主机 {base_url}，请检查网络或联系站点管理员"
+
+
+def unrecognised(status: int) -> str:
+    """An answer this program cannot read: an older or newer host, or not a queue host."""
+    return f"排队主机的回答无法识别（HTTP {status}），请确认各电脑的柜员程序版本一致"
 
 
 class RemoteQueue:
@@ -52,18 +60,19 @@ class RemoteQueue:
         return self._many("GET", "/v1/tickets", params={"day": day.isoformat()})
 
     def people_ahead(self, ticket: Ticket) -> int:
-        return int(self._call("GET", f"/v1/tickets/{ticket.uuid}/ahead")["ahead"])
+        return self._call("GET", f"/v1/tickets/{ticket.uuid}/ahead",
+                          read=lambda data: int(data["ahead"]))
 
     # --- actions ---------------------------------------------------------------------------
     def issue(self, lane: Lane, reason: str | None = None) -> Ticket:
         return self._one("POST", "/v1/tickets", json={"lane": lane.value, "reason": reason})
 
     def call_next(self, window_no: int, clerk_id: int) -> Ticket | None:
-        answer = self._call("POST", "/v1/call-next",
-                            json={"window": window_no, "clerk": self._clerk(clerk_id)})
-        if answer["ticket"] is None:
-            return None
-        return mirror.keep(self._store, [from_wire(answer["ticket"])])[0]
+        called = self._call("POST", "/v1/call-next",
+                            json={"window": window_no, "clerk": self._clerk(clerk_id)},
+                            read=lambda data: None if data["ticket"] is None
+                            else from_wire(data["ticket"]))
+        return None if called is None else mirror.keep(self._store, [called])[0]
 
     def recall(self, ticket_id: int, clerk_id: int) -> Ticket:
         return self._act(ticket_id, "recall", clerk_id)
@@ -115,13 +124,18 @@ class RemoteQueue:
                          json={"clerk": self._clerk(clerk_id), **fields})
 
     def _one(self, method: str, path: str, **request: Any) -> Ticket:
-        return mirror.keep(self._store, [from_wire(self._call(method, path, **request))])[0]
+        return mirror.keep(self._store, [self._call(method, path, read=from_wire,
+                                                    **request)])[0]
 
     def _many(self, method: str, path: str, **request: Any) -> list[Ticket]:
-        return mirror.keep(self._store, [from_wire(t) for t in self._call(method, path,
-                                                                           **request)])
+        return mirror.keep(self._store, self._call(
+            method, path, read=lambda data: [from_wire(t) for t in data], **request))
 
-    def _call(self, method: str, path: str, **request: Any) -> Any:
+    def _call(self, method: str, path: str, read: Callable[[Any], T] = lambda data: data,
+              **request: Any) -> T:
+        """The host's answer to one request, passed through `read`. A refusal (409) raises
+        the host's own message; whatever else this program cannot read raises `unrecognised`.
+        """
         import httpx
 
         if self._http is None:
@@ -140,9 +154,17 @@ class RemoteQueue:
         if answer.status_code == 401:
             self._key = None  # perhaps re-entered meanwhile (counterapp queue-setup)
             raise QueueError(KEY_REFUSED)
-        if answer.status_code in (404, 409):
-            raise QueueError(answer.json()["detail"])
-        if answer.status_code != 200:
+        if answer.status_code >= 500:
             raise QueueError(f"排队主机未能完成操作（HTTP {answer.status_code}），"
                              "请稍后重试或联系站点管理员")
-        return answer.json()
+        if answer.status_code in (200, 409):
+            try:
+                data = answer.json()
+                if answer.status_code == 200:
+                    return read(data)
+                refusal = data["detail"]
+            except (ValueError, KeyError, TypeError) as exc:  # not JSON, or not a queue host's
+                raise QueueError(unrecognised(answer.status_code)) from exc
+            if isinstance(refusal, str):
+                raise QueueError(refusal)
+        raise QueueError(unrecognised(answer.status_code))

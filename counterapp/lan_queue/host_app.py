@@ -2,9 +2,11 @@
 
 Every request must carry the station's queue key (`Authorization: Bearer <key>`); without it
 the answer is 401 with a message for whoever wrote the call. A queue rule that refuses an
-action answers 409 with the queue's own Chinese message, which the client raises again as
-`QueueError`. Requests run one at a time over one store connection: SQLite allows one writer
-anyway, and `call_next` must never hand one ticket to two windows.
+action, or a ticket this host does not have, answers 409 with a Chinese message, which the
+client raises again as `QueueError` (any other answer it cannot read, such as FastAPI's 404 for
+a route an older host lacks, it reports as such). Requests run one at a time over one store
+connection: SQLite allows one writer anyway, and `call_next` must never hand one ticket to two
+windows.
 
 Clerks travel as their login (工号) and name: a client's clerk ids mean nothing here, so a
 login the host does not know yet is added to its clerks, and the host's journal names the
@@ -109,7 +111,7 @@ def create_app(store: Store, clock: Clock, key: str) -> FastAPI:
     def ticket_id(uuid: str) -> int:
         found = store.scalar("SELECT id FROM tickets WHERE uuid = ? AND mirror = 0", (uuid,))
         if found is None:
-            raise HTTPException(404, "排队主机上没有这个排队号")
+            raise HTTPException(409, "排队主机上没有这个排队号")
         return found
 
     @app.get("/v1/ping")

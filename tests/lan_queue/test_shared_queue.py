@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import socket
+import threading
 from concurrent.futures import ThreadPoolExecutor
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
 import pytest
@@ -13,13 +15,13 @@ from counterapp.case_model import Person
 from counterapp.journal import events_of
 from counterapp.lan_queue import client as queue_client
 from counterapp.lan_queue import keys
-from counterapp.lan_queue.client import HOST_ONLY, KEY_REFUSED, NO_ANSWER
+from counterapp.lan_queue.client import HOST_ONLY, KEY_REFUSED, NO_ANSWER, unrecognised
 from counterapp.lan_queue.host_app import NO_KEY, WRONG_KEY
 from counterapp.lan_queue.roles import QueueLink, Role, host_url
 from counterapp.lan_queue.server import QueueServer
 from counterapp.queue import Lane, QueueError, TicketQueue, TicketStatus
 from counterapp.reports import daily_report
-from counterapp.station import get_clerk
+from counterapp.station import add_clerk, get_clerk
 from counterapp.sync import outbox
 from counterapp.sync.records import Snapshots
 from tests.conftest import make_id
@@ -277,3 +279,66 @@ def test_a_former_client_closes_its_own_old_tickets_at_start_up(host, tmp_path, 
                                     (own.uuid,)) == TicketStatus.CLOSED_UNSERVED.value
         assert counter.store.scalar("SELECT unserved FROM day_closings WHERE day = ?",
                                     (own.day.isoformat(),)) == 1
+
+
+@pytest.fixture
+def odd_host():
+    """A server on 127.0.0.1 answering every request with the (status, body) it is given:
+    an older host without a route, or something else on the host's port."""
+    answer = {"status": 200, "body": b""}
+
+    class Handler(BaseHTTPRequestHandler):
+        def _answer(self) -> None:
+            self.send_response(answer["status"])
+            self.send_header("Content-Length", str(len(answer["body"])))
+            self.end_headers()
+            self.wfile.write(answer["body"])
+
+        do_GET = do_POST = _answer
+
+        def log_message(self, *args) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    server.answer = answer
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.parametrize(("status", "body"), [
+    (404, b'{"detail": "Not Found"}'),                   # an older host without this route
+    (422, b'{"detail": [{"loc": ["body"], "msg": "Field required"}]}'),
+    (200, b"<html>router login</html>"),                 # not a queue host at all
+    (200, b'{"unexpected": true}'),
+    (409, b"conflict"),
+])
+def test_an_answer_the_client_cannot_read_is_reported_in_chinese(odd_host, tmp_path, clock,
+                                                                 status, body):
+    odd_host.answer.update(status=status, body=body)
+    keys.save(KEY)
+    with Counter.open(tmp_path / "pc.db", clock) as counter:
+        counter.configure_queue(QueueLink(Role.CLIENT, key=KEY,
+                                          host_url=f"127.0.0.1:{odd_host.server_port}"))
+        clerk = add_clerk(counter.store, "1002", "李强", clock)
+        for action in (lambda: counter.queue.issue(Lane.NORMAL),
+                       lambda: counter.queue.waiting(1),
+                       lambda: counter.queue.call_next(1, clerk.id)):
+            with pytest.raises(QueueError) as odd:
+                action()
+            assert str(odd.value) == unrecognised(status)
+        assert "排队主机的回答无法识别（HTTP" in unrecognised(status)
+        assert counter.store.scalar("SELECT count(*) FROM tickets") == 0
+
+
+def test_a_ticket_the_host_does_not_know_is_refused_in_chinese(host, new_client):
+    window1 = new_client("window1", "1002", "李强")
+    ticket = window1.queue.issue(Lane.NORMAL)
+    host.store.execute("UPDATE tickets SET uuid = 'gone' WHERE uuid = ?", (ticket.uuid,))
+    with pytest.raises(QueueError, match="排队主机上没有这个排队号"):
+        window1.queue.get(ticket.id)
+
+
+def test_a_refused_key_names_the_settings_dialog():
+    assert "窗口 → 排队设置" in KEY_REFUSED
