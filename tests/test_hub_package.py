@@ -1,15 +1,19 @@
 """The county hub's own distribution (`packaging/hub/pyproject.toml`): built as a wheel, it
 holds the hub and every station module the hub imports, and nothing of the window or Qt."""
 
+import ast
 import os
 import subprocess
 import sys
 import sysconfig
 import zipfile
 from email.parser import Parser
+from importlib import metadata
 from pathlib import Path
 
 import pytest
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name as canonical_name
 
 ROOT = Path(__file__).parent.parent
 # The station program's self-test helper: it ships inside the hub package but is only ever
@@ -68,3 +72,52 @@ def test_every_hub_module_imports_from_the_wheel_alone(wheel, tmp_path):
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert "code" in done.stdout  # the (empty) station table's header
+
+
+def _imported_top_levels(source: str) -> set[str]:
+    tree = ast.parse(source)
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def _with_dependencies(names: set[str]) -> set[str]:
+    """The distributions named and everything they require, as installed here."""
+    found: set[str] = set()
+    pending = [canonical_name(name) for name in names]
+    while pending:
+        name = pending.pop()
+        if name in found:
+            continue
+        found.add(name)
+        for text in metadata.requires(name) or []:
+            requirement = Requirement(text)  # only what this Python installs, extras aside
+            if requirement.marker is None or requirement.marker.evaluate({"extra": ""}):
+                pending.append(canonical_name(requirement.name))
+    return found
+
+
+@pytest.mark.slow
+def test_every_third_party_import_in_the_wheel_is_a_declared_dependency(wheel):
+    """The import test above runs with this checkout's packages installed, so it cannot see
+    a third-party package the hub uses but the wheel does not declare: this one does."""
+    with zipfile.ZipFile(wheel) as archive:
+        names = archive.namelist()
+        metadata_name = next(n for n in names if n.endswith(".dist-info/METADATA"))
+        declared = [Requirement(r).name for r in
+                    Parser().parsestr(archive.read(metadata_name).decode()).get_all(
+                        "Requires-Dist") or []]
+        imported = set().union(*(_imported_top_levels(archive.read(name).decode())
+                                 for name in names
+                                 if name.endswith(".py") and name != STATION_ONLY))
+    own = {name.split("/")[0] for name in names if "/" in name}
+    third_party = imported - own - set(sys.stdlib_module_names) - {"__future__"}
+    providers = metadata.packages_distributions()
+    allowed = _with_dependencies(set(declared))
+    undeclared = {module: providers.get(module) for module in third_party
+                  if not {canonical_name(d) for d in providers.get(module, [])} & allowed}
+    assert not undeclared, f"imported by the hub wheel but not declared: {undeclared}"
