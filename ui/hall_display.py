@@ -6,17 +6,20 @@ available (PySide6-Addons); otherwise it is silently skipped.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from counterapp.app import Counter
-from counterapp.queue import Lane, Ticket, TicketStatus
+from counterapp.queue import Lane, QueueError, Ticket, TicketStatus
 from ui.ops import Changes, Ops
 from ui.qt import QFrame, QGridLayout, QLabel, Qt, QTimer, QtTextToSpeech, QVBoxLayout, QWidget
 
+log = logging.getLogger(__name__)
 NEXT_SHOWN = 8
 CALLS_SHOWN = 5
 REFRESH_MS = 3000
 PRIORITY_COLOUR = "#ffab40"
+STALE = "叫号信息暂时无法更新，请留意窗口叫号"  # for the public: no address, no reason
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,8 @@ class HallDisplay(QWidget):
         self.others = _label(30, bold=False)
         self.upcoming = _label(34)
         self.waiting = _label(22, "#b0bec5", bold=False)
+        self.stale = _label(22, PRIORITY_COLOUR)
+        self.stale.hide()
         self.footer = _label(17, "#b0bec5", bold=False)
         self.footer.setText("优先号（Y）为绿色通道：老年人、残疾人、孕妇等优先办理　"
                             "过号请到服务台重新排队")
@@ -82,6 +87,7 @@ class HallDisplay(QWidget):
         layout.setContentsMargins(30, 16, 30, 12)
         layout.addWidget(title)
         layout.addLayout(grid, 1)
+        layout.addWidget(self.stale)
         layout.addWidget(self.footer)
         self.announced: list[str] = []   # every call announced (spoken when speech exists)
         self._seen: set[tuple[int, int]] = set()
@@ -108,13 +114,24 @@ class HallDisplay(QWidget):
         return box
 
     def reload(self) -> None:
-        self.ops.query(load_hall, self._show, parent=self)
+        """Re-read the calls; when the queue host cannot be reached, a neutral line says the
+        screen is not up to date (never a box, and nothing about the host, on a public screen).
+        """
+        self.ops.query(load_hall, self._show, on_failure=self._not_reloaded, parent=self)
+
+    def _not_reloaded(self, error: BaseException) -> bool:
+        if not isinstance(error, QueueError):  # a fault of this program: logged, not shown
+            log.error("the hall display could not reload: %r", error)
+        self.stale.setText(STALE)
+        self.stale.show()
+        return True
 
     def _on_changed(self, changes: Changes, origin: object) -> None:
         if changes.queue:
             self.reload()
 
     def _show(self, view: HallView) -> None:
+        self.stale.hide()
         called = [t for t in view.calling if t.status == TicketStatus.CALLED]
         if called:
             newest = called[0]

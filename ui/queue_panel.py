@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from counterapp.queue import Lane, Ticket, TicketStatus
+from counterapp.queue import Lane, QueueError, Ticket, TicketStatus
 from ui import comfort
 from ui.context import AppContext
 from ui.ops import QUEUE, Changes
@@ -31,6 +31,7 @@ from ui.queue_model import Column, QueueView, TicketTableModel, load_queue
 from ui.table_model import row_table_view
 
 REFRESH_MS = 15_000  # other windows call too: re-read the queue now and then
+STALE = "排队列表暂时无法更新，正在重试…"
 
 
 class QueuePanel(QWidget):
@@ -46,6 +47,10 @@ class QueuePanel(QWidget):
         self.current_label.setObjectName("currentTicket")
         self.current_label.setWordWrap(True)
         self.summary = QLabel()
+        self.stale = QLabel()   # why the list is not up to date (the queue host is down)
+        self.stale.setWordWrap(True)
+        self.stale.hide()
+        comfort.set_kind(self.stale, "warn")
         self.model = TicketTableModel(ctx.clock.now, self)
         self.table = row_table_view(self.model, stretch=Column.NOTE)
         self.actions_by_name: dict[str, QAction] = {}
@@ -72,6 +77,7 @@ class QueuePanel(QWidget):
         layout.addWidget(self.current_label)
         layout.addLayout(buttons)
         layout.addWidget(self.summary)
+        layout.addWidget(self.stale)
         layout.addWidget(self.table, 1)
         self._refresher = QTimer(self)
         self._refresher.setInterval(REFRESH_MS)
@@ -90,14 +96,25 @@ class QueuePanel(QWidget):
         return self.view_data.current
 
     def reload(self) -> None:
+        """Re-read the queue. Reading is never the clerk's own action, so a queue host that
+        cannot be reached is said on a line here, not in a box after every try."""
         window = self.ctx.window_no
-        self.ctx.ops.query(lambda c: load_queue(c, window), self._show, parent=self)
+        self.ctx.ops.query(lambda c: load_queue(c, window), self._show,
+                           on_failure=self._not_reloaded, parent=self)
+
+    def _not_reloaded(self, error: BaseException) -> bool:
+        if not isinstance(error, QueueError):
+            return False  # a fault of this program: the usual box
+        self.stale.setText(f"{STALE}\n{error}")
+        self.stale.show()
+        return True
 
     def _on_changed(self, changes: Changes, origin: object) -> None:
         if changes.queue:
             self.reload()
 
     def _show(self, data: QueueView) -> None:
+        self.stale.hide()
         before = self.view_data.current
         self.view_data = data
         self.model.set_rows(data.rows)

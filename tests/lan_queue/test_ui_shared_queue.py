@@ -11,17 +11,19 @@ import pytest
 from counterapp.app import Counter
 from counterapp.lan_queue import keys
 from counterapp.lan_queue.roles import QueueLink, Role
+from counterapp.lan_queue.server import QueueServer
 from counterapp.queue import Lane, TicketStatus
 from counterapp.station import add_clerk
 from tests.conftest import TOWN
 from tests.sync.hubctl import free_port
 from tests.ui.conftest import FakePrinter, make_context, settle
 from ui.dialogs import RecordingDialogs
+from ui.hall_display import STALE as HALL_STALE
 from ui.hall_display import HallDisplay
 from ui.kiosk import KioskWindow
 from ui.ops import Ops
-from ui.qt import QApplication
-from ui.queue_panel import QueuePanel
+from ui.qt import QApplication, QLabel
+from ui.queue_panel import STALE, QueuePanel
 from ui.setup_dialog import SetupDialog
 from ui.slip_service import SlipService
 from ui.startup import StartOptions, Startup
@@ -109,6 +111,62 @@ def test_the_panel_says_when_the_host_is_down(qtbot, host, new_client, ops_for):
     settle(qtbot, panel.ctx.ops)
     assert dialogs.errors == [f"无法连接排队主机 {host.server.url}，请检查网络或联系站点管理员"]
     assert panel.current is None
+
+
+def restart(host) -> QueueServer:
+    """The queue host's program started again on the same port."""
+    port = int(host.server.url.rsplit(":", 1)[1])
+    return QueueServer(host.store.path, host.clock, port=port, bind="127.0.0.1").start()
+
+
+def test_timed_reloads_while_the_host_is_down_say_so_on_a_line(qtbot, host, new_client,
+                                                             ops_for):
+    window2 = new_client("window2", "1002", "李强", window_no=2)
+    dialogs = RecordingDialogs()
+    panel = panel_for(qtbot, window2, ops_for(window2, dialogs), dialogs, 2)
+    assert panel.stale.isHidden()
+    host.server.stop()
+    for _ in range(3):
+        panel._refresher.timeout.emit()
+        settle(qtbot, panel.ctx.ops)
+    assert dialogs.errors == []                        # no pile of boxes
+    assert panel.stale.isVisible() and panel.stale.text().startswith(STALE)
+    assert host.server.url in panel.stale.text()       # the clerk may tell the administrator
+    server = restart(host)
+    try:
+        panel._refresher.timeout.emit()
+        settle(qtbot, panel.ctx.ops)
+        assert panel.stale.isHidden() and dialogs.errors == []
+    finally:
+        server.stop()
+
+
+def test_the_hall_display_says_neutrally_when_it_cannot_update(qtbot, host, new_client,
+                                                               ops_for, clock):
+    hall_pc = new_client("hall", "hall", "叫号屏")
+    host.queue.issue(Lane.NORMAL)
+    host.queue.call_next(1, host.clerk.id)
+    dialogs = RecordingDialogs()
+    ops = ops_for(hall_pc, dialogs)
+    hall = HallDisplay(ops)
+    qtbot.addWidget(hall)
+    hall.show()
+    hall.reload()
+    settle(qtbot, ops)
+    host.server.stop()
+    for _ in range(3):
+        hall._timer.timeout.emit()
+        settle(qtbot, ops)
+    assert dialogs.errors == [] and hall.stale.isVisible() and hall.stale.text() == HALL_STALE
+    shown = " ".join(label.text() for label in hall.findChildren(QLabel))
+    assert "127.0.0.1" not in shown and "http" not in shown and "A001" in shown
+    server = restart(host)
+    try:
+        hall._timer.timeout.emit()
+        settle(qtbot, ops)
+        assert hall.stale.isHidden() and dialogs.errors == []
+    finally:
+        server.stop()
 
 
 def test_the_hall_display_on_a_client_shows_every_window(qtbot, host, new_client, ops_for,
