@@ -1,6 +1,8 @@
 """From launch to a usable window: open the store (seeding demo data on first run), the
 first-run set-up when no station is configured, the clerk login, then the counter window —
-or the kiosk or the hall display, which need no login.
+or the kiosk or the hall display, which need no login. On the station's queue host the counter
+program serves the queue as soon as the store is open (and set up), before anyone logs in: the
+other PCs need it even while this PC's clerk is away. A kiosk or hall display never serves.
 
 Everything that touches the store runs on the ops thread, so even the first open of a big
 store or the demo seeding never freezes the screen. A store written by a newer program is
@@ -118,6 +120,7 @@ class Startup(QObject):
             dialog.rejected.connect(self.quit_program)
             self.dialogs.open(dialog)
         else:
+            self._serve_queue()
             self._login()
 
     def _configure(self, answers: SetupAnswers | None) -> None:
@@ -134,6 +137,7 @@ class Startup(QObject):
 
         def saved(found: list[Clerk]) -> None:
             self._clerks, self._window_no = found, answers.window_no
+            self._serve_queue()
             self._login()
 
         self.ops.change(save, STATION, on_success=saved)
@@ -206,12 +210,11 @@ class Startup(QObject):
         """`ready` after the window's first reads have come back (the ops run in order)."""
         self.window = window
         self.ops.query(lambda c: None, lambda _: self.ready.emit(window))
-        self._serve_queue()
 
     def _serve_queue(self) -> None:
-        """On the station's queue host, serve the queue to the other PCs — after the first
-        window's reads (it costs ~0.6 s of imports). A failure to listen is shown, and this
-        PC keeps working."""
+        """On the station's queue host, serve the queue to the other PCs (~0.6 s of imports on
+        the store thread, while the login dialog waits for the clerk). A failure to listen is
+        shown, and this PC keeps working."""
         def started(server: QueueServer | None) -> None:
             self.queue_server = server
 

@@ -21,6 +21,7 @@ from ui.dialogs import RecordingDialogs
 from ui.hall_display import STALE as HALL_STALE
 from ui.hall_display import HallDisplay
 from ui.kiosk import KioskWindow
+from ui.login_dialog import LoginDialog
 from ui.ops import Ops
 from ui.qt import QApplication, QLabel
 from ui.queue_panel import STALE, QueuePanel
@@ -233,6 +234,73 @@ def test_the_host_pc_serves_the_queue_while_the_program_runs(qtbot, tmp_path, cl
     startup.close()
     with pytest.raises(httpx.ConnectError):
         httpx.get(f"http://127.0.0.1:{port}/v1/ping")
+
+
+def host_pc(path, clock) -> int:
+    """A station store set up as the queue host; returns the port it serves on."""
+    with Counter.open(path, clock) as counter:
+        counter.configure_station(TOWN)
+        add_clerk(counter.store, "1001", "王丽", clock)
+        counter.configure_queue(QueueLink(Role.HOST, key=keys.new_key(), port=free_port()))
+        return counter.settings.get("queue_serve_port")
+
+
+def test_the_host_serves_the_queue_before_any_clerk_logs_in(qtbot, tmp_path, clock):
+    path = tmp_path / "station.db"
+    port = host_pc(path, clock)
+    dialogs = RecordingDialogs()
+    startup = Startup(StartOptions(path, clock=clock), dialogs, quit_program=lambda: None)
+    startup.start()
+    qtbot.waitUntil(lambda: dialogs.latest(LoginDialog) is not None, timeout=10000)
+    qtbot.waitUntil(lambda: startup.queue_server is not None, timeout=10000)
+    assert dialogs.latest(LoginDialog).isVisible() and startup.window is None
+    answer = httpx.get(f"http://127.0.0.1:{port}/v1/ping",
+                       headers={"Authorization": f"Bearer {keys.load()}"})
+    assert answer.json()["station"]["name"] == TOWN.name
+    startup.close()
+
+
+def test_a_pc_set_up_as_the_host_on_first_run_serves_before_the_login(qtbot, tmp_path,
+                                                                       clock):
+    dialogs = RecordingDialogs()
+    startup = Startup(StartOptions(tmp_path / "station.db", clock=clock), dialogs,
+                      quit_program=lambda: None)
+    startup.start()
+    qtbot.waitUntil(lambda: dialogs.latest(SetupDialog) is not None)
+    setup = dialogs.latest(SetupDialog)
+    for field, text in ((setup.code, TOWN.code), (setup.name, TOWN.name),
+                        (setup.county_code, TOWN.county_code),
+                        (setup.county_name, TOWN.county_name), (setup.clerk_login, "1001"),
+                        (setup.clerk_name, "王丽")):
+        field.setText(text)
+    box = setup.queue_box
+    box.role.setCurrentIndex(box.role.findData(Role.HOST))
+    port, key = free_port(), box.key.text()
+    box.port.setValue(port)
+    setup.try_accept()
+    qtbot.waitUntil(lambda: startup.queue_server is not None, timeout=10000)
+    assert dialogs.latest(LoginDialog).isVisible() and startup.window is None
+    answer = httpx.get(f"http://127.0.0.1:{port}/v1/ping",
+                       headers={"Authorization": f"Bearer {key}"})
+    assert answer.json()["station"]["name"] == TOWN.name
+    startup.close()
+
+
+@pytest.mark.parametrize("mode", ["kiosk", "hall"])
+def test_a_kiosk_or_hall_display_on_the_host_pc_never_serves(qtbot, tmp_path, clock, mode):
+    path = tmp_path / "station.db"
+    port = host_pc(path, clock)
+    dialogs = RecordingDialogs()
+    startup = Startup(StartOptions(path, mode=mode, clock=clock), dialogs,
+                      quit_program=lambda: None)
+    with qtbot.waitSignal(startup.ready, timeout=10000) as ready:
+        startup.start()
+    qtbot.addWidget(ready.args[0])
+    settle(qtbot, startup.ops)
+    assert startup.queue_server is None and dialogs.errors == []
+    with pytest.raises(httpx.ConnectError):
+        httpx.get(f"http://127.0.0.1:{port}/v1/ping")
+    startup.close()
 
 
 def test_a_host_that_cannot_listen_says_so_and_keeps_working(qtbot, tmp_path, clock):
