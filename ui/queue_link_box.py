@@ -1,6 +1,10 @@
 """This PC's part in the station's shared queue (排队方式): standalone (every village), this
 PC as the queue host (shows the station's key to copy to the other PCs), or a client of the
-host (its address and the key). Used by the first-run set-up and the 排队设置 dialog."""
+host (its address and the key). Used by the first-run set-up and the 排队设置 dialog.
+
+The station has one key. A PC that already has it (a client becoming the host, a host
+switched off and on again) keeps it, so no other PC has to enter it again; 新密钥 makes a new
+one only when asked, like `counterapp queue-setup --host --new-key`."""
 
 from __future__ import annotations
 
@@ -28,6 +32,7 @@ HINTS = {
 }
 KEY_FROM_ADMIN = "向站点管理员索取排队主机上显示的密钥"
 KEEP_SAVED_KEY = "留空则沿用本机已保存的密钥"
+NEW_KEY_TIP = "换用新的排队密钥：其他每台电脑都须重新录入"
 
 
 class QueueLinkBox(QGroupBox):
@@ -44,11 +49,15 @@ class QueueLinkBox(QGroupBox):
         self.port.setValue(DEFAULT_PORT)
         self.copy_key = QPushButton("复制密钥")
         self.copy_key.clicked.connect(lambda: QApplication.clipboard().setText(self.key.text()))
-        self._host_key = keys.new_key()
-        self._client_key_saved = False  # a client's key is in the keyring: blank keeps it
+        self.new_key = QPushButton("新密钥")
+        self.new_key.setToolTip(NEW_KEY_TIP)
+        self.new_key.clicked.connect(self._make_new_key)
+        self._host_key = ""            # the host's key: the saved one, else made when needed
+        self._key_saved = False        # the station's key is in the keyring: blank keeps it
         key_row = QHBoxLayout()
         key_row.addWidget(self.key, 1)
         key_row.addWidget(self.copy_key)
+        key_row.addWidget(self.new_key)
         self.hint = QLabel()
         self.hint.setWordWrap(True)
         form = QFormLayout(self)
@@ -61,10 +70,10 @@ class QueueLinkBox(QGroupBox):
         self._role_changed()
 
     def show_link(self, link: QueueLink, saved_key: str = "") -> None:
-        """Show this PC's saved role; a host keeps its saved key, a client may keep its own."""
-        if link.role == Role.HOST and saved_key:
+        """Show this PC's saved role; the saved key, whatever the role, stays the key."""
+        if saved_key:
             self._host_key = saved_key
-        self._client_key_saved = link.role == Role.CLIENT and bool(saved_key)
+        self._key_saved = bool(saved_key)
         self.host.setText(link.host_url)
         if link.role == Role.HOST:
             self.port.setValue(link.port)
@@ -78,11 +87,18 @@ class QueueLinkBox(QGroupBox):
         self.key.setEnabled(role != Role.STANDALONE)
         self.key.setReadOnly(role == Role.HOST)
         self.copy_key.setEnabled(role == Role.HOST)
+        self.new_key.setEnabled(role == Role.HOST)
+        if role == Role.HOST and not self._host_key:
+            self._host_key = keys.new_key()
         self.key.setText(self._host_key if role == Role.HOST else "")
         self.key.setPlaceholderText(
-            "" if role != Role.CLIENT else KEEP_SAVED_KEY if self._client_key_saved
+            "" if role != Role.CLIENT else KEEP_SAVED_KEY if self._key_saved
             else KEY_FROM_ADMIN)
         self.hint.setText(HINTS[role])
+
+    def _make_new_key(self) -> None:
+        self._host_key = keys.new_key()
+        self.key.setText(self._host_key)
 
     def link(self, problems: list[str]) -> QueueLink:
         """The chosen role; what is wrong is added to `problems`. A client's blank key (when
@@ -97,7 +113,7 @@ class QueueLinkBox(QGroupBox):
                 problems.append(str(exc))
                 url = ""
             key = self.key.text().strip()
-            if len(key) < 16 and not (self._client_key_saved and not key):
+            if len(key) < 16 and not (self._key_saved and not key):
                 problems.append("请录入排队主机上显示的完整排队密钥")
             return QueueLink(Role.CLIENT, host_url=url, key=key)
         return QueueLink(Role.STANDALONE)

@@ -21,10 +21,9 @@ RESTART_NOTE = "更改在重新启动柜员程序后生效（本机运行中的�
 
 
 def saved_link(counter: Counter) -> tuple[QueueLink, str]:
-    """This PC's role and its saved key ("" when none); runs on the store thread."""
+    """This PC's role and its saved key ("" when none; a standalone PC may keep the key from
+    an earlier role); runs on the store thread."""
     link = roles.current(counter.settings)
-    if link.role == Role.STANDALONE:
-        return link, ""
     try:
         return link, keys.load()
     except QueueError:

@@ -4,7 +4,7 @@ the queue host, or a client of the host. Addresses live in settings, the key in 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from urllib.parse import urlsplit
 
@@ -35,7 +35,7 @@ class Role(StrEnum):
 class QueueLink:
     role: Role
     host_url: str = ""         # client
-    key: str = ""              # client: entered; host: made by `keys.new_key`
+    key: str = field(default="", repr=False)  # client: entered; host: saved or `keys.new_key`
     port: int = DEFAULT_PORT   # host
 
 

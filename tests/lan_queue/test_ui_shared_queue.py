@@ -15,6 +15,7 @@ from counterapp.lan_queue.server import QueueServer
 from counterapp.queue import Lane, TicketStatus
 from counterapp.station import add_clerk
 from tests.conftest import TOWN
+from tests.lan_queue.conftest import KEY
 from tests.sync.hubctl import free_port
 from tests.ui.conftest import FakePrinter, make_context, settle
 from ui.dialogs import RecordingDialogs
@@ -24,7 +25,9 @@ from ui.kiosk import KioskWindow
 from ui.login_dialog import LoginDialog
 from ui.ops import Ops
 from ui.qt import QApplication, QLabel
+from ui.queue_link_box import QueueLinkBox
 from ui.queue_panel import STALE, QueuePanel
+from ui.queue_settings_dialog import saved_link
 from ui.setup_dialog import SetupDialog
 from ui.slip_service import SlipService
 from ui.startup import StartOptions, Startup
@@ -213,6 +216,39 @@ def test_the_setup_dialog_offers_host_and_client(qtbot):
     box.host.setText("192.168.1.10")
     box.key.setText(key)
     assert box.link([]) == QueueLink(Role.CLIENT, "http://192.168.1.10:8766", key)
+
+
+@pytest.mark.parametrize("was", [Role.CLIENT, Role.STANDALONE, Role.HOST])
+def test_becoming_the_host_keeps_the_stations_saved_key(qtbot, tmp_path, clock, was):
+    with Counter.open(tmp_path / "pc.db", clock) as counter:
+        counter.configure_queue(QueueLink(Role.CLIENT, host_url="192.168.1.10", key=KEY))
+        if was != Role.CLIENT:
+            counter.configure_queue(QueueLink(was, key=KEY))
+        box = QueueLinkBox()                  # as the 排队设置 dialog shows it
+        qtbot.addWidget(box)
+        box.show_link(*saved_link(counter))
+    box.role.setCurrentIndex(box.role.findData(Role.HOST))
+    assert box.key.text() == KEY and box.link([]).key == KEY   # the clients keep theirs
+    box.new_key.click()                                        # only when asked for
+    assert box.key.text() not in ("", KEY) and box.link([]).key == box.key.text()
+
+
+def test_a_new_key_is_offered_on_the_host_only(qtbot):
+    box = QueueLinkBox()
+    qtbot.addWidget(box)
+    assert not box.new_key.isEnabled()
+    box.role.setCurrentIndex(box.role.findData(Role.HOST))
+    first = box.key.text()
+    assert box.new_key.isEnabled() and len(first) >= 30
+    box.role.setCurrentIndex(box.role.findData(Role.CLIENT))
+    assert not box.new_key.isEnabled() and box.key.text() == ""
+    box.role.setCurrentIndex(box.role.findData(Role.HOST))
+    assert box.key.text() == first
+
+
+def test_the_queue_key_is_not_in_a_links_repr():
+    link = QueueLink(Role.CLIENT, host_url="http://192.168.1.10:8766", key=KEY)
+    assert KEY not in repr(link) and "192.168.1.10" in repr(link)
 
 
 def test_the_host_pc_serves_the_queue_while_the_program_runs(qtbot, tmp_path, clock):

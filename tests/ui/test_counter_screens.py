@@ -219,8 +219,10 @@ def test_queue_settings_switch_this_pc_and_are_kept(qtbot, window, counter, dial
     assert dialog.box.role.currentData() == Role.HOST and dialog.box.key.text() == key
     dialog.box.role.setCurrentIndex(dialog.box.role.findData(Role.CLIENT))
     type_text(qtbot, dialog.box.host, "192.168.1.10")
-    clerk.click(dialog.save_button)                        # no key typed: refused
+    type_text(qtbot, dialog.box.key, "short")
+    clerk.click(dialog.save_button)                        # not a whole key: refused
     assert dialog.isVisible() and "完整排队密钥" in dialog.problem.text()
+    dialog.box.key.clear()
     type_text(qtbot, dialog.box.key, "station-queue-key-0123456789")
     clerk.click(dialog.save_button)
     link = roles.current(counter.settings)
