@@ -181,6 +181,10 @@ class TicketQueue:
                                (day.isoformat(),))
         return [_ticket(row) for row in rows]
 
+    def of_today(self) -> list[Ticket]:
+        """Today's tickets, today by this queue's clock (a queue host's, for its clients)."""
+        return self.of_day(self._clock.today())
+
     def people_ahead(self, ticket: Ticket) -> int:
         """How many waiting tickets would be called before this one (for the ticket slip)."""
         order = [other.id for other in self.waiting()]

@@ -31,7 +31,7 @@ class HallView:
 
 def load_hall(counter: Counter) -> HallView:
     """Runs on the store thread."""
-    today = counter.queue.of_day(counter.clock.today())
+    today = counter.queue.of_today()
     calling = [t for t in today if t.status in (TicketStatus.CALLED, TicketStatus.SERVING)]
     calling.sort(key=lambda t: t.called_at or t.issued_at, reverse=True)
     waiting = counter.queue.waiting()

@@ -29,7 +29,7 @@ class QueueView:
 
 def load_queue(counter: Counter, window_no: int) -> QueueView:
     """Runs on the store thread."""
-    today = counter.queue.of_day(counter.clock.today())
+    today = counter.queue.of_today()
     current = next((t for t in today if t.window_no == window_no
                     and t.status in (TicketStatus.CALLED, TicketStatus.SERVING)), None)
     held = [t for t in today if t.window_no == window_no and t.status == TicketStatus.HELD]

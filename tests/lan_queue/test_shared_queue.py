@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
@@ -12,6 +13,7 @@ import pytest
 
 from counterapp.app import Counter
 from counterapp.case_model import Person
+from counterapp.clock import FixedClock
 from counterapp.journal import events_of
 from counterapp.lan_queue import client as queue_client
 from counterapp.lan_queue import keys
@@ -24,9 +26,10 @@ from counterapp.reports import daily_report
 from counterapp.station import add_clerk, get_clerk
 from counterapp.sync import outbox
 from counterapp.sync.records import Snapshots
-from tests.conftest import make_id
+from tests.conftest import TOWN, make_id
 from tests.lan_queue.conftest import KEY
 from ui.hall_display import load_hall
+from ui.queue_model import load_queue
 
 TABLES = ("tickets", "events", "outbox", "cases", "clerks", "settings")
 
@@ -97,6 +100,19 @@ def test_the_hall_display_on_a_client_shows_every_windows_calls(host, new_client
     view = load_hall(hall)
     assert [(t.code, t.window_no) for t in view.calling] == [("A002", 2), ("A001", 1)]
     assert [t.code for t in view.upcoming] == ["A003", "A004"] and view.waiting == 2
+
+
+def test_a_client_whose_clock_is_a_day_off_still_shows_the_hosts_day(host, clock, tmp_path):
+    ahead = FixedClock(clock.now() + timedelta(days=1))
+    with Counter.open(tmp_path / "skewed.db", ahead) as skewed:
+        skewed.configure_station(TOWN)
+        skewed.configure_queue(QueueLink(Role.CLIENT, host_url=host.server.url, key=KEY))
+        clerk = add_clerk(skewed.store, "1002", "李强", ahead)
+        first, second = host.queue.issue(Lane.NORMAL), host.queue.issue(Lane.NORMAL)
+        host.queue.call_next(1, host.clerk.id)
+        skewed.queue.call_next(2, clerk.id)
+        assert load_queue(skewed, 2).current.code == second.code
+        assert {t.code for t in load_hall(skewed).calling} == {first.code, second.code}
 
 
 def test_queue_rules_refuse_with_the_hosts_message(host, new_client):
