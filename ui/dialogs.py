@@ -7,7 +7,24 @@ keeps messages in a list instead of showing boxes.
 
 from __future__ import annotations
 
-from ui.qt import QDialog, QMessageBox, Qt, QWidget
+from collections.abc import Callable
+
+from ui.qt import QDialog, QDialogButtonBox, QMessageBox, QPushButton, Qt, QWidget
+
+
+def answer_buttons(dialog: QDialog, ok_text: str, on_ok: Callable[[], object],
+                   cancel_text: str = "取消") -> tuple[QDialogButtonBox, QPushButton]:
+    """A dialog's OK and cancel row, in Chinese: OK calls `on_ok` (which accepts the dialog
+    once its input is good), cancel rejects it. Returns the row and its OK button."""
+    standard = QDialogButtonBox.StandardButton
+    ok_role, cancel_role = standard.Ok, standard.Cancel
+    buttons = QDialogButtonBox(ok_role | cancel_role)
+    ok_button = buttons.button(ok_role)
+    ok_button.setText(ok_text)
+    buttons.button(cancel_role).setText(cancel_text)
+    buttons.accepted.connect(on_ok)
+    buttons.rejected.connect(dialog.reject)
+    return buttons, ok_button
 
 
 class Dialogs:

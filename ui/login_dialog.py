@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from counterapp.station import Clerk
 from ui import comfort
+from ui.dialogs import answer_buttons
 from ui.qt import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -46,12 +46,7 @@ class LoginDialog(QDialog):
             form.addRow("工号", self.new_login)
             form.addRow("姓名", self.new_name)
         form.addRow("窗口", self.window)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("登录")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("退出")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons, _ok = answer_buttons(self, "登录", self.accept, cancel_text="退出")
         title = QLabel(station_name)
         comfort.style(title, 1.25, bold=True)
         layout = QVBoxLayout(self)

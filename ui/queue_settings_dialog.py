@@ -13,8 +13,9 @@ from counterapp.lan_queue.roles import QueueLink, Role
 from counterapp.queue import QueueError
 from ui import comfort
 from ui.context import AppContext
+from ui.dialogs import answer_buttons
 from ui.ops import STATION
-from ui.qt import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
+from ui.qt import QDialog, QLabel, QVBoxLayout, QWidget
 from ui.queue_link_box import QueueLinkBox
 
 RESTART_NOTE = "更改在重新启动柜员程序后生效（本机运行中的取号、叫号不受影响）。"
@@ -51,14 +52,8 @@ class QueueSettingsDialog(QDialog):
         self.problem = QLabel()
         self.problem.setWordWrap(True)
         comfort.set_kind(self.problem, "error")
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
-        self.save_button.setText("保存")
+        buttons, self.save_button = answer_buttons(self, "保存", self.save)
         self.save_button.setEnabled(False)  # until the saved role is shown
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.current)
         layout.addWidget(self.box)

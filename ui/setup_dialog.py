@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from counterapp.lan_queue.roles import QueueLink
 from counterapp.station import LEVEL_NAMES, Station
 from ui import comfort
+from ui.dialogs import answer_buttons
 from ui.qt import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QGroupBox,
     QLabel,
@@ -82,12 +82,7 @@ class SetupDialog(QDialog):
         self.problems = QLabel()
         self.problems.setWordWrap(True)
         comfort.set_kind(self.problems, "error")
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("保存并继续")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("退出")
-        buttons.accepted.connect(self.try_accept)
-        buttons.rejected.connect(self.reject)
+        buttons, _ok = answer_buttons(self, "保存并继续", self.try_accept, cancel_text="退出")
         layout = QVBoxLayout(self)
         layout.addWidget(station_box)
         layout.addWidget(pc_box)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from ui.dialogs import answer_buttons
 from ui.qt import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QSpinBox,
@@ -32,13 +32,7 @@ class TransferDialog(QDialog):
         form.addRow("原因", self.reason)
         note = QLabel("转出后该号保留原排队顺序，在对方窗口优先叫号；转窗口会记入日志。")
         note.setWordWrap(True)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText("转出")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons, self.ok_button = answer_buttons(self, "转出", self.accept)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(note)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from counterapp.queue import Lane
+from ui.dialogs import answer_buttons
 from ui.qt import (
     QButtonGroup,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QRadioButton,
     QVBoxLayout,
@@ -37,13 +37,7 @@ class WalkInDialog(QDialog):
         form.addRow(self.normal)
         form.addRow(self.priority)
         form.addRow("优先原因", self.reason)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText("取号")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons, self.ok_button = answer_buttons(self, "取号", self.accept)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(buttons)

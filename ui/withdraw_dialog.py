@@ -8,10 +8,10 @@ or forwarded (the core's state machine has no way from 受理 to closed).
 from __future__ import annotations
 
 from ui import comfort
+from ui.dialogs import answer_buttons
 from ui.qt import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QVBoxLayout,
@@ -40,13 +40,7 @@ class WithdrawDialog(QDialog):
         self.problem = QLabel()
         self.problem.setWordWrap(True)
         comfort.set_kind(self.problem, "error")
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText("确认撤销")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.accepted.connect(self.try_accept)
-        buttons.rejected.connect(self.reject)
+        buttons, self.ok_button = answer_buttons(self, "确认撤销", self.try_accept)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(note)
