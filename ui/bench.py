@@ -132,12 +132,31 @@ def bench_search_in_widget(ctx) -> None:
     page.close()
 
 
+def _quiet_offscreen_notices() -> None:
+    """The offscreen platform says "This plugin does not support raise()" for every dialog
+    the simulated visits open; keep every other Qt message."""
+    from ui.qt import qInstallMessageHandler
+
+    previous = None
+
+    def handler(kind, context, message: str) -> None:
+        if "This plugin does not support" in message:
+            return
+        if previous is not None:
+            previous(kind, context, message)
+        else:
+            print(message, file=sys.stderr)
+
+    previous = qInstallMessageHandler(handler)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=5, help="cold starts of each kind")
     parser.add_argument("--visits", type=int, default=500)
     args = parser.parse_args(argv)
     bench_cold_start(args.runs)
+    _quiet_offscreen_notices()
     bench_search()
     from ui.visit_bench import simulate_visits
 
