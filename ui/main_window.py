@@ -134,7 +134,7 @@ class MainWindow(QMainWindow):
         not show waits for the event loop: the deadline tab's list (read again whenever the
         tab is opened), the other step pages, the pinyin index and the sync box."""
         self.queue_panel.reload()
-        QTimer.singleShot(0, self.deadlines.reload)
+        QTimer.singleShot(0, lambda: self.deadlines.reload())  # the tab is built then, too
         QTimer.singleShot(PAGES_DELAY_MS, self.case_panel.build_pages)
         QTimer.singleShot(PINYIN_DELAY_MS, self.ctx.item_index.build_async)
         QTimer.singleShot(SYNC_PANEL_DELAY_MS, self.add_sync_status)
