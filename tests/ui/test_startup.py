@@ -1,6 +1,11 @@
 """From launch to a usable window: first-run set-up, login, a too-new store, the demo."""
 
+import os
 import sqlite3
+import subprocess
+import sys
+
+import pytest
 
 from counterapp.app import Counter
 from counterapp.station import add_clerk
@@ -125,3 +130,33 @@ def test_qts_own_texts_are_in_chinese(qapp):
         assert QCoreApplication.translate("QLineEdit", "&Paste") == "粘贴(&P)"
     finally:
         qapp.removeTranslator(translator)
+
+
+PROBE_COUNT = """
+import sys
+import counterapp.app
+import ui.qt
+feature = sys.modules.get("shibokensupport.feature")
+if not isinstance(getattr(feature, "pyside_feature_dict", None), dict):
+    print("no table")
+    raise SystemExit
+probed = []
+real_probe = feature._mod_uses_pyside
+feature._mod_uses_pyside = lambda module: probed.append(module.__name__) or real_probe(module)
+import ui.main_window, ui.steps.items_step, counterapp.cases  # noqa: E401
+print(" ".join(probed) or "none")
+"""
+
+
+def test_no_module_of_the_program_has_its_source_read_by_pyside_on_import():
+    """PySide's `__feature__` probe reads each newly imported module's source (~0.2 ms
+    each); ui.qt enters this program's modules as 'ignore' first. Run in a fresh interpreter,
+    since this test session has imported everything already."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run([sys.executable, "-c", PROBE_COUNT], capture_output=True, text=True,
+                          env=env, check=True)
+    probed = done.stdout.split()
+    if probed == ["no", "table"]:
+        pytest.skip("this PySide version has no __feature__ table")
+    ours = [name for name in probed if name.split(".")[0] in ("ui", "counterapp", "db")]
+    assert ours == [], f"PySide read the source of {ours}"
