@@ -22,7 +22,6 @@ from ui.ops import STATION
 from ui.qt import (
     QAction,
     QApplication,
-    QCloseEvent,
     QGroupBox,
     QKeySequence,
     QLabel,
@@ -40,6 +39,7 @@ from ui.queue_panel import QueuePanel
 if TYPE_CHECKING:
     from ui.case_search import CaseSearch
     from ui.deadline_list import DeadlineList
+    from ui.qt import QCloseEvent  # its class alone costs ~2 ms of start-up (QEvent's enums)
 
 PAGES_DELAY_MS = 500  # the step pages not shown yet are built once the window is up
 PINYIN_DELAY_MS = 1500
@@ -134,10 +134,13 @@ class MainWindow(QMainWindow):
         not show waits for the event loop: the deadline tab's list (read again whenever the
         tab is opened), the other step pages, the pinyin index and the sync box."""
         self.queue_panel.reload()
-        QTimer.singleShot(0, lambda: self.deadlines.reload())  # the tab is built then, too
+        QTimer.singleShot(PAGES_DELAY_MS, self.reload_deadlines)  # the tab is built then
         QTimer.singleShot(PAGES_DELAY_MS, self.case_panel.build_pages)
         QTimer.singleShot(PINYIN_DELAY_MS, self.ctx.item_index.build_async)
         QTimer.singleShot(SYNC_PANEL_DELAY_MS, self.add_sync_status)
+
+    def reload_deadlines(self) -> None:
+        self.deadlines.reload()
 
     def add_sync_status(self) -> None:
         """The 县中心同步 box under the queue. It reads its status through its own store
