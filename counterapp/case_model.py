@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
+from typing import NamedTuple
 
 from counterapp.clock import parse_stamp
 from counterapp.idnumber import IdNumberError, parse_id_number
@@ -56,9 +56,8 @@ class CaseError(ValueError):
     """A case action cannot be done as asked; str() is a message for the clerk."""
 
 
-@dataclass(frozen=True)
-class Person:
-    """The applicant (申请人) or the agent applying on their behalf (代办人)."""
+class Person(NamedTuple):
+    """The applicant (申请人)."""
 
     name: str
     id_number: str
@@ -79,13 +78,18 @@ class Person:
         return found
 
 
-@dataclass(frozen=True)
-class Agent(Person):
+class Agent(NamedTuple):
+    """The agent applying on the applicant's behalf (代办人): a person, their relation to the
+    applicant and how they showed their authority."""
+
+    name: str
+    id_number: str
+    phone: str = ""
     relation: str = ""       # e.g. 子女, 配偶, 村医
     authorisation: str = ""  # how authority was shown, e.g. 授权委托书
 
     def problems(self, role: str, today: date) -> list[str]:
-        found = super().problems(role, today)
+        found = Person(self.name, self.id_number, self.phone).problems(role, today)
         if not self.relation.strip():
             found.append("须填写代办人与申请人的关系")
         if not self.authorisation.strip():
@@ -93,8 +97,7 @@ class Agent(Person):
         return found
 
 
-@dataclass(frozen=True)
-class CaseItem:
+class CaseItem(NamedTuple):
     item_code: str
     title: str
     mode: str            # LevelMode value: handle / collect / assist
@@ -110,8 +113,7 @@ class CaseItem:
         return self.mode != "handle"
 
 
-@dataclass(frozen=True)
-class CaseMaterial:
+class CaseMaterial(NamedTuple):
     key: str
     name: str
     form: str
@@ -126,8 +128,7 @@ class CaseMaterial:
         return self.applies and not self.received
 
 
-@dataclass(frozen=True)
-class Case:
+class Case(NamedTuple):
     id: int
     uuid: str
     case_no: str

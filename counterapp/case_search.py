@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date, datetime
+from typing import NamedTuple
 
 from counterapp.case_model import COUNTY_STATUS_LABELS, OPEN_STATES, CaseState
 from counterapp.clock import CST, parse_stamp
@@ -29,8 +29,7 @@ _SUMMARY_COLUMNS = """
 _FROM = " FROM cases AS c LEFT JOIN clerks AS k ON k.id = c.owner_clerk_id "
 
 
-@dataclass(frozen=True)
-class ItemDue:
+class ItemDue(NamedTuple):
     title: str
     mode: str
     due_at: str | None
@@ -38,8 +37,7 @@ class ItemDue:
     completed_at: str | None
 
 
-@dataclass(frozen=True)
-class CaseSummary:
+class CaseSummary(NamedTuple):
     id: int
     case_no: str
     day: date
@@ -150,8 +148,7 @@ class DueKind:
     NONE = "尚未受理"
 
 
-@dataclass(frozen=True)
-class DeadlineRow:
+class DeadlineRow(NamedTuple):
     case: CaseSummary
     kind: str
     due: str | None          # a stamp (minute limits) or an ISO day (working-day limits)

@@ -9,7 +9,6 @@ handling it, and is logged.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import date, datetime
 from enum import Enum
 from typing import TYPE_CHECKING, Any
@@ -196,7 +195,7 @@ class CaseService:
                 "WHERE case_id = ? AND material_key = ?",
                 (int(received), stamp(self._clock.now()) if received else None, case_id, key),
             )
-            materials = tuple(replace(m, received=received) if m.key == key else m
+            materials = tuple(m._replace(received=received) if m.key == key else m
                               for m in case.materials)
             return self._change(case, "material_received" if received else "material_unticked",
                                 clerk_id, data={"material": key}, materials=materials)
@@ -213,7 +212,7 @@ class CaseService:
                 "UPDATE case_materials SET applies = ? WHERE case_id = ? AND material_key = ?",
                 (int(applies), case_id, key),
             )
-            materials = tuple(replace(m, applies=applies) if m.key == key else m
+            materials = tuple(m._replace(applies=applies) if m.key == key else m
                               for m in case.materials)
             return self._change(case, "condition_set", clerk_id,
                                 data={"material": key, "applies": applies}, materials=materials)
@@ -256,7 +255,7 @@ class CaseService:
                     "WHERE case_id = ? AND item_code = ?",
                     (due.text, int(due.provisional), case_id, item.item_code),
                 )
-                items.append(replace(item, due_at=due.text, due_provisional=due.provisional))
+                items.append(item._replace(due_at=due.text, due_provisional=due.provisional))
             return self._change(case, "accepted", clerk_id, items=tuple(items),
                                 state=CaseState.ACCEPTED, accepted_at=now, **forward)
 
@@ -308,14 +307,14 @@ class CaseService:
         with self._store.transaction():
             changed = self._change(case, kind, clerk_id, data=data, state=target,
                                    **{moment_field: now})
-            items = tuple(replace(item, completed_at=stamp(now)) if done_here(item) else item
+            items = tuple(item._replace(completed_at=stamp(now)) if done_here(item) else item
                           for item in case.items)
             for item in items:
                 if item.completed_at is not None:
                     self._store.execute(
                         "UPDATE case_items SET completed_at = ? WHERE case_id = ? "
                         "AND item_code = ?", (item.completed_at, case.id, item.item_code))
-        return replace(changed, items=items)
+        return changed._replace(items=items)
 
     def _change(self, case: Case, kind: str, clerk_id: int, data: dict[str, Any] | None = None,
                 **fields: Any) -> Case:
@@ -334,7 +333,7 @@ class CaseService:
         self._store.update("cases", case.id, {**columns, "version": version, "updated_at": now})
         journal.record(self._store, subject="case", subject_uuid=case.uuid, kind=kind, at=now,
                        clerk_id=clerk_id, data=data, outbox_version=version)
-        return replace(case, version=version, **fields)
+        return case._replace(version=version, **fields)
 
     def _editable(self, case_id: int) -> Case:
         case = self.get(case_id)

@@ -8,17 +8,15 @@ at the first one.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 MISSING = object()
 _E = TypeVar("_E", bound=StrEnum)
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(NamedTuple):
     """One thing wrong with a catalogue: where (file or document, item or level code) and what."""
 
     source: str

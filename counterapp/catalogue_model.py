@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 LEVEL_CODES: tuple[str, ...] = ("town", "hospital", "clinic", "village")
 
@@ -57,8 +57,7 @@ class LevelMode(StrEnum):
         return {"handle": "本级办理", "collect": "收集材料转报", "assist": "帮办代办"}[self.value]
 
 
-@dataclass(frozen=True)
-class Material:
+class Material(NamedTuple):
     """One material (申请材料) an item needs.
 
     The same `key` means the same material everywhere in a catalogue (same name, form and
@@ -111,8 +110,7 @@ class TimeLimit:
         return {"working_days": self.working_days}
 
 
-@dataclass(frozen=True)
-class Item:
+class Item(NamedTuple):
     """One service item: 主项 / 子项 with everything the counter and the slip need."""
 
     code: str
@@ -148,8 +146,7 @@ class Item:
         return doc
 
 
-@dataclass(frozen=True)
-class Level:
+class Level(NamedTuple):
     """A station level and its checklist, in the published order."""
 
     code: str
@@ -163,8 +160,7 @@ class Level:
         }
 
 
-@dataclass(frozen=True)
-class Rules:
+class Rules(NamedTuple):
     """Counter rules that come with the catalogue."""
 
     forward_submit_working_days: int  # 帮办代办: submit upward within this many working days
@@ -179,8 +175,7 @@ class Rules:
         }
 
 
-@dataclass(frozen=True)
-class Catalogue:
+class Catalogue(NamedTuple):
     """A complete, validated catalogue. Build it with `counterapp.catalogue` loaders."""
 
     version: str

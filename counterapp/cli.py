@@ -49,7 +49,7 @@ def cmd_station(args: argparse.Namespace) -> None:
         if counter.station is None:
             print("no station configured yet")
             return
-        for key, value in vars(counter.station).items():
+        for key, value in counter.station._asdict().items():
             print(f"{key}: {value}")
         print(f"window_no: {counter.window_no}")
         print(f"store: {counter.store.path} (schema {counter.store.schema_version})")

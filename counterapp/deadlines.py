@@ -10,15 +10,14 @@ A working-day deadline that had to use the fallback calendar is provisional, and
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import NamedTuple
 
 from counterapp.clock import CST, parse_stamp, stamp
 from counterapp.workdays import WorkCalendar
 
 
-@dataclass(frozen=True)
-class Due:
+class Due(NamedTuple):
     text: str           # a stamp (minute limits) or an ISO day (working-day limits)
     provisional: bool
 

@@ -8,9 +8,9 @@ Error messages are in Chinese because they are shown to the clerk as the number 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from typing import NamedTuple
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK_CHARS = "10X98765432"
@@ -32,8 +32,7 @@ class IdNumberError(ValueError):
     """The text is not a valid resident ID number; str() is a message for the clerk."""
 
 
-@dataclass(frozen=True)
-class ResidentId:
+class ResidentId(NamedTuple):
     number: str
     birth_date: date
     sex: Sex

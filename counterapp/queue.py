@@ -11,9 +11,9 @@ never part of this queue.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
+from typing import NamedTuple
 
 from counterapp import journal
 from counterapp.clock import Clock, parse_stamp, stamp
@@ -74,8 +74,7 @@ class QueueError(Exception):
     """A queue action cannot be done; str() is a message for the clerk."""
 
 
-@dataclass(frozen=True)
-class Ticket:
+class Ticket(NamedTuple):
     id: int
     uuid: str
     day: date
@@ -107,8 +106,7 @@ class Ticket:
         return int((self.finished_at - self.serving_at).total_seconds())
 
 
-@dataclass(frozen=True)
-class DayClosing:
+class DayClosing(NamedTuple):
     day: date
     issued: int
     served: int

@@ -6,8 +6,8 @@ due for rectification and a call-back within 15 working days (国办发〔2019�
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import IntEnum
+from typing import NamedTuple
 
 from counterapp import deadlines, journal
 from counterapp.case_model import Case, CaseError
@@ -34,8 +34,7 @@ class RatingLevel(IntEnum):
         return self <= RatingLevel.DISSATISFIED
 
 
-@dataclass(frozen=True)
-class Rating:
+class Rating(NamedTuple):
     case_id: int
     level: RatingLevel
     reason: str | None

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
 from db.store import Store
 
 
-@dataclass(frozen=True)
-class DailyReport:
+class DailyReport(NamedTuple):
     day: date
     tickets_issued: int
     tickets_served: int
@@ -20,8 +19,8 @@ class DailyReport:
     items_total: int
     items_done_on_the_spot: int        # completed the day they were opened, at this station
     items_forwarded: int
-    items_by_code: dict[str, int] = field(default_factory=dict)
-    ratings_by_level: dict[int, int] = field(default_factory=dict)
+    items_by_code: dict[str, int]
+    ratings_by_level: dict[int, int]
 
     @property
     def on_the_spot_rate(self) -> float | None:

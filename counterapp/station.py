@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
+from typing import NamedTuple
 
 from counterapp import journal
 from counterapp.clock import Clock, stamp
@@ -21,8 +21,7 @@ class StationError(ValueError):
     """Bad station or clerk data; str() is a message for the clerk."""
 
 
-@dataclass(frozen=True)
-class Station:
+class Station(NamedTuple):
     code: str
     name: str
     level: str
@@ -44,8 +43,7 @@ class Station:
         return found
 
 
-@dataclass(frozen=True)
-class Clerk:
+class Clerk(NamedTuple):
     id: int
     uuid: str
     login: str
@@ -57,19 +55,19 @@ def load_station(store: Store) -> Station | None:
     row = store.one("SELECT * FROM station WHERE id = 1")
     if row is None:
         return None
-    return Station(**{name: row[name] for name in Station.__dataclass_fields__})
+    return Station(**{name: row[name] for name in Station._fields})
 
 
 def save_station(store: Store, station: Station, clock: Clock) -> None:
     problems = station.problems()
     if problems:
         raise StationError("；".join(problems))
-    values = {**asdict(station), "updated_at": stamp(clock.now())}
+    values = {**station._asdict(), "updated_at": stamp(clock.now())}
     with store.transaction():
         store.execute("DELETE FROM station")
         store.insert("station", {"id": 1, **values})
         journal.record(store, subject="station", subject_uuid=station.code, kind="configured",
-                       at=values["updated_at"], data=asdict(station))
+                       at=values["updated_at"], data=station._asdict())
 
 
 def add_clerk(store: Store, login: str, name: str, clock: Clock) -> Clerk:

@@ -21,7 +21,7 @@ from datetime import MAXYEAR, MINYEAR, date, datetime, timedelta
 from enum import StrEnum
 from functools import cache, lru_cache
 from types import MappingProxyType
-from typing import Any
+from typing import Any, NamedTuple
 
 _Days = Mapping[date, str]
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -114,8 +114,7 @@ class YearCalendar:
         return cls(doc["year"], maps["holidays"], maps["workdays"], doc["source"])
 
 
-@dataclass(frozen=True)
-class DayInfo:
+class DayInfo(NamedTuple):
     """``holiday_name``: the holiday for a day off, or the holiday a make-up workday belongs to."""
 
     day: date
@@ -124,14 +123,12 @@ class DayInfo:
     holiday_name: str | None
 
 
-@dataclass(frozen=True)
-class WorkdayResult:
+class WorkdayResult(NamedTuple):
     day: date
     provisional: bool  # True if any day examined came from the FALLBACK source
 
 
-@dataclass(frozen=True, slots=True)
-class _Year:
+class _Year(NamedTuple):
     year: int
     first: int  # ordinal of 1 January
     work: bytes  # one byte per day of the year: 1 = working day

@@ -10,7 +10,6 @@ Every change goes through the core on the store thread; the page shows the case 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 from importlib import import_module
 from typing import TYPE_CHECKING, cast
 
@@ -235,7 +234,7 @@ class CasePanel(QWidget):
         def confirmed() -> None:
             reason = dialog.reason_text
             self.ctx.ops.change(lambda c: c.cases.close(case.id, clerk, reason),
-                                replace(CASE, case_id=case.id), on_success=withdrawn,
+                                CASE._replace(case_id=case.id), on_success=withdrawn,
                                 origin=self, parent=self)
 
         dialog.accepted.connect(confirmed)

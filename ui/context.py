@@ -3,8 +3,8 @@ service and who is working at which window."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cached_property
+from typing import NamedTuple
 
 from counterapp.app import Counter
 from counterapp.catalogue_model import Catalogue
@@ -16,8 +16,7 @@ from ui.ops import Ops
 from ui.slip_service import SlipService
 
 
-@dataclass(frozen=True)
-class Session:
+class Session(NamedTuple):
     clerk: Clerk
     window_no: int
 

@@ -7,10 +7,9 @@ Opened from the window's 办件 menu (Ctrl+Shift+R); built on first use, never a
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from enum import IntEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 from counterapp.app import Counter
 from counterapp.privacy import mask_name
@@ -35,8 +34,7 @@ from ui.table_model import RowTableModel, row_table_view
 OVERDUE = QColor("#ffcdd2")
 
 
-@dataclass(frozen=True)
-class FollowUpRow:
+class FollowUpRow(NamedTuple):
     rating: Rating
     case_no: str
     applicant_name: str

@@ -7,7 +7,7 @@ available (PySide6-Addons); otherwise it is silently skipped.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from counterapp.app import Counter
 from counterapp.queue import Lane, QueueError, Ticket, TicketStatus
@@ -22,8 +22,7 @@ PRIORITY_COLOUR = "#ffab40"
 STALE = "叫号信息暂时无法更新，请留意窗口叫号"  # for the public: no address, no reason
 
 
-@dataclass(frozen=True)
-class HallView:
+class HallView(NamedTuple):
     calling: tuple[Ticket, ...]  # called or being served, newest call first
     upcoming: tuple[Ticket, ...]
     waiting: int

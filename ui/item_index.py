@@ -9,13 +9,12 @@ search still matches Chinese text and codes. No Qt here.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from counterapp.catalogue_model import Catalogue, Item, LevelMode
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):
     item: Item
     mode: LevelMode
     listed: bool          # on this level's own checklist

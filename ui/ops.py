@@ -17,7 +17,7 @@ import traceback
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, NamedTuple, TypeVar
 
 from counterapp.app import Counter
 from counterapp.case_model import CaseError
@@ -35,8 +35,7 @@ PROGRESS_DELAY_MS = 600
 USER_ERRORS = (CaseError, QueueError, StationError, TransitionError, IdNumberError)
 
 
-@dataclass(frozen=True)
-class Changes:
+class Changes(NamedTuple):
     """What an operation changed (Anki's OpChanges); panels redraw only what concerns them."""
 
     queue: bool = False

@@ -3,10 +3,9 @@ table model of waiting tickets (columns as an IntEnum)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from enum import IntEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 from counterapp.app import Counter
 from counterapp.queue import Lane, Ticket, TicketStatus
@@ -18,8 +17,7 @@ NO_SHOW_BACKGROUND = QColor("#eeeeee")
 NO_SHOW_FOREGROUND = QColor("#757575")
 
 
-@dataclass(frozen=True)
-class QueueView:
+class QueueView(NamedTuple):
     current: Ticket | None      # called to or being served at this window
     rows: tuple[Ticket, ...]    # waiting in the order this window calls them, held here,
                                 # then today's no-shows (过号), which may be re-queued

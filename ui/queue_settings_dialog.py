@@ -5,8 +5,6 @@ host's queue service and a client's connection are set up at start-up."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from counterapp.app import Counter
 from counterapp.lan_queue import keys, roles
 from counterapp.lan_queue.roles import QueueLink, Role
@@ -34,7 +32,7 @@ def saved_link(counter: Counter) -> tuple[QueueLink, str]:
 def save_link(counter: Counter, link: QueueLink) -> QueueLink:
     """A client's blank key keeps the saved one; runs on the store thread."""
     if link.role == Role.CLIENT and not link.key:
-        link = replace(link, key=keys.load())
+        link = link._replace(key=keys.load())
     return roles.configure(counter.settings, link)
 
 

@@ -5,7 +5,7 @@ level decides the checklist everywhere."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from counterapp.lan_queue.roles import QueueLink
 from counterapp.station import LEVEL_NAMES, Station
@@ -27,8 +27,7 @@ from ui.queue_link_box import QueueLinkBox
 LOGIN_PATTERN = re.compile(r"[0-9A-Za-z_.-]{2,32}")
 
 
-@dataclass(frozen=True)
-class SetupAnswers:
+class SetupAnswers(NamedTuple):
     station: Station
     window_no: int
     hub_url: str

@@ -12,9 +12,8 @@ refused with a clear message, and the program ends.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from counterapp.app import Counter
 from counterapp.clock import Clock
@@ -35,8 +34,7 @@ WINDOW_SETTING = "window_no"
 HUB_SETTING = "hub_url"
 
 
-@dataclass(frozen=True)
-class StartOptions:
+class StartOptions(NamedTuple):
     store_path: Path
     demo: bool = False
     mode: str = "counter"            # counter | kiosk | hall

@@ -7,9 +7,9 @@ forwarding deadline, the citizen's time to bring missing materials) count workin
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import IntEnum
+from typing import NamedTuple
 
 from counterapp.case_model import Case, CaseState
 from counterapp.clock import Clock, parse_stamp
@@ -36,8 +36,7 @@ COLOURS = {  # background, text: readable on an old screen, not only by colour (
 }
 
 
-@dataclass(frozen=True)
-class Reading:
+class Reading(NamedTuple):
     level: Level
     text: str
 

@@ -11,7 +11,6 @@ host during a day, the new host's A001 never meets the old host's mirrored A001.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import replace
 
 from counterapp.clock import stamp
 from counterapp.queue import QueueError, Ticket
@@ -55,7 +54,7 @@ def keep(store: Store, tickets: Iterable[Ticket]) -> list[Ticket]:
                 "version": ticket.version,
             })
             local_id = store.scalar("SELECT id FROM tickets WHERE uuid = ?", (ticket.uuid,))
-            kept.append(replace(ticket, id=local_id))
+            kept.append(ticket._replace(id=local_id))
     return kept
 
 

@@ -4,8 +4,8 @@ the queue host, or a client of the host. Addresses live in settings, the key in 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from counterapp.clock import Clock
@@ -31,12 +31,14 @@ class Role(StrEnum):
                 "client": "连接排队主机"}[self.value]
 
 
-@dataclass(frozen=True)
-class QueueLink:
+class QueueLink(NamedTuple):
     role: Role
     host_url: str = ""         # client
-    key: str = field(default="", repr=False)  # client: entered; host: saved or `keys.new_key`
+    key: str = ""              # client: entered; host: saved or `keys.new_key`
     port: int = DEFAULT_PORT   # host
+
+    def __repr__(self) -> str:  # the key never reaches a log or a traceback
+        return f"QueueLink(role={self.role!r}, host_url={self.host_url!r}, port={self.port})"
 
 
 def host_url(text: str) -> str:

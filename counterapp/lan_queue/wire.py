@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from datetime import date
 from typing import Any
 
@@ -12,7 +11,7 @@ from counterapp.queue import Lane, Ticket, TicketStatus
 
 def to_wire(ticket: Ticket) -> dict[str, Any]:
     return {name: value.isoformat() if isinstance(value, date) else value
-            for name, value in asdict(ticket).items()}
+            for name, value in ticket._asdict().items()}
 
 
 def from_wire(data: dict[str, Any]) -> Ticket:

@@ -8,8 +8,8 @@ slip to its owner); ID numbers are masked (3701**********123X) and phone numbers
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from counterapp import catalogue_store
 from counterapp.app import Counter
@@ -20,8 +20,7 @@ from counterapp.slips import texts, verification
 from counterapp.station import Station, get_clerk
 
 
-@dataclass(frozen=True)
-class ItemLine:
+class ItemLine(NamedTuple):
     title: str
     handling: str   # 即办件 · 本级办理
     limit: str      # 20个工作日
@@ -29,8 +28,7 @@ class ItemLine:
     handled_by: str
 
 
-@dataclass(frozen=True)
-class MaterialLine:
+class MaterialLine(NamedTuple):
     name: str
     requirement: str  # 原件 1份
     status: str       # 已收取 / 尚缺 / 不涉及
@@ -38,15 +36,13 @@ class MaterialLine:
     obtain: str
 
 
-@dataclass(frozen=True)
-class Reprint:
+class Reprint(NamedTuple):
     reason: str
     at: datetime
     clerk_name: str
 
 
-@dataclass(frozen=True)
-class CaseFacts:
+class CaseFacts(NamedTuple):
     station: Station
     case: Case
     issued_at: datetime

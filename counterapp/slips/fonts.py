@@ -22,9 +22,9 @@ from __future__ import annotations
 import os
 import sys
 import threading
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 from xml.sax.saxutils import escape
 
 from reportlab.lib.fonts import addMapping
@@ -34,8 +34,7 @@ from reportlab.pdfbase.ttfonts import TTFont, TTFontFace
 from counterapp.slips.errors import FontUnavailable
 
 
-@dataclass(frozen=True)
-class FontCandidate:
+class FontCandidate(NamedTuple):
     name: str                # the name registered with reportlab
     files: tuple[str, ...]   # file names to look for, in order
     subfont_index: int = 0   # the face inside a .ttc

@@ -8,8 +8,8 @@ long as its content.
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
 from enum import StrEnum
+from typing import NamedTuple
 
 from reportlab.lib import textsplit as _textsplit
 from reportlab.lib.enums import TA_CENTER
@@ -45,8 +45,7 @@ class Layout(StrEnum):
         return {"a4": "A4纸", "roll80": "80毫米热敏卷纸"}[self.value]
 
 
-@dataclass(frozen=True)
-class Geometry:
+class Geometry(NamedTuple):
     width: float
     height: float | None  # None: computed from the content (roll)
     left: float
@@ -66,8 +65,7 @@ GEOMETRY = {
 }
 
 
-@dataclass(frozen=True)
-class Styles:
+class Styles(NamedTuple):
     """Paragraph styles of one layout, all in the slip font with CJK wrapping."""
 
     title: ParagraphStyle

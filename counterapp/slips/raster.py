@@ -7,7 +7,7 @@ a preview and a test can never use it at the same time.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import pypdfium2 as pdfium
 from PIL import Image
@@ -16,8 +16,7 @@ _LOCK = threading.Lock()
 POINTS_PER_INCH = 72.0
 
 
-@dataclass(frozen=True)
-class PageSize:
+class PageSize(NamedTuple):
     width_pt: float
     height_pt: float
 

@@ -9,8 +9,8 @@ notice writes the event log in the same transaction: ``notice_printed`` for the 
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
 from enum import StrEnum
+from typing import NamedTuple
 
 from counterapp import journal
 from counterapp.app import Counter
@@ -33,8 +33,7 @@ class SlipKind(StrEnum):
         return {"notice": "一次性告知单", "receipt": "受理回执", "ticket": "排队号票"}[self.value]
 
 
-@dataclass(frozen=True)
-class PendingPrint:
+class PendingPrint(NamedTuple):
     """What a rendered slip will record once the printer has accepted it."""
 
     kind: SlipKind
@@ -48,8 +47,7 @@ class PendingPrint:
     verification_code: str | None
 
 
-@dataclass(frozen=True)
-class PrintRecord:
+class PrintRecord(NamedTuple):
     id: int
     kind: SlipKind
     layout: Layout

@@ -6,9 +6,9 @@ characters print.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import NamedTuple
 
 from counterapp.app import Counter
 from counterapp.case_model import Agent, Person
@@ -29,8 +29,7 @@ def sample_id(birth: str, sequence: str, region: str = "370883") -> str:
     return first17 + check_char(first17)
 
 
-@dataclass(frozen=True)
-class Sample:
+class Sample(NamedTuple):
     counter: Counter
     clerk_id: int
     notice_case_id: int    # waiting for a missing material (forwarded item, with an agent)

@@ -11,7 +11,7 @@ printer (saving a PDF for the citizen, the CLI); with record=False they only ren
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from counterapp.app import Counter
 from counterapp.case_model import CaseState
@@ -33,8 +33,7 @@ from counterapp.slips.ticket import TicketFacts, build_ticket
 RECEIPT_STATES = (CaseState.ACCEPTED, CaseState.COMPLETED, CaseState.FORWARDED)
 
 
-@dataclass(frozen=True)
-class PreparedSlip:
+class PreparedSlip(NamedTuple):
     """A rendered slip and the print record it will make once printed."""
 
     pdf: bytes

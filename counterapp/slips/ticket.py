@@ -6,8 +6,8 @@ priority lane, not the reason either: the hall may see the ticket.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, HRFlowable, Spacer
@@ -20,8 +20,7 @@ from counterapp.slips.texts import moment_text
 TITLE = "排队号票"
 
 
-@dataclass(frozen=True)
-class TicketFacts:
+class TicketFacts(NamedTuple):
     station_name: str
     code: str
     lane: Lane

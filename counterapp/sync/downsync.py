@@ -9,8 +9,7 @@ in the same transaction, so the county's copy learns that the station saw it.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from counterapp import catalogue_store, journal
 from counterapp.case_model import COUNTY_STATUS_LABELS
@@ -68,8 +67,7 @@ def decision_cursor(store: Store) -> int:
     return int(Settings(store).get(DECISION_CURSOR, 0))
 
 
-@dataclass(frozen=True)
-class ForwardedCase:
+class ForwardedCase(NamedTuple):
     """A row of the deadline view for forwarded cases (帮办代办), with the county's word."""
 
     case_no: str

@@ -9,8 +9,8 @@ back, the hub stores them once and the ack file then changes nothing.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from counterapp.clock import Clock, stamp
 from counterapp.sync import credentials, outbox, transfer
@@ -20,8 +20,7 @@ from db.settings import Settings
 from db.store import Store
 
 
-@dataclass(frozen=True)
-class ExportResult:
+class ExportResult(NamedTuple):
     batches: int
     records: int
     path: Path

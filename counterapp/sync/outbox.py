@@ -11,7 +11,7 @@ same id, with its records' state at that moment; the hub stores it once.
 from __future__ import annotations
 
 import uuid as uuid_module
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from counterapp.clock import Clock, stamp
 from counterapp.sync.records import INVENTORY_SQL, Snapshots
@@ -24,8 +24,7 @@ ROWS_SCANNED_PER_RECORD = 8     # a record has ~4 pending rows on average (open,
 DEFAULT_MAX_RECORDS = 1000
 
 
-@dataclass(frozen=True)
-class Identity:
+class Identity(NamedTuple):
     station: str
     source: str
 

@@ -10,8 +10,8 @@ scheduled task.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from typing import NamedTuple
 
 from counterapp.clock import parse_stamp
 from db.settings import Settings
@@ -24,8 +24,7 @@ DEFAULT_WINDOW = "02:00-05:00"
 MAX_BACKOFF = timedelta(hours=4)
 
 
-@dataclass(frozen=True)
-class SyncPolicy:
+class SyncPolicy(NamedTuple):
     interval: timedelta | None          # None: no daytime syncing (nightly window only)
     night_start: time
     night_end: time
@@ -57,8 +56,7 @@ def parse_window(text: str) -> tuple[time, time]:
     return first, last
 
 
-@dataclass(frozen=True)
-class History:
+class History(NamedTuple):
     last_attempt: datetime | None
     last_success: datetime | None
     failures: int                       # consecutive failed runs since the last success

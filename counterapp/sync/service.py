@@ -4,7 +4,7 @@ settings (hub address, pinned hub key), the keyring token, one run, and the stat
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from counterapp.clock import Clock, stamp
 from counterapp.sync import credentials, outbox
@@ -24,8 +24,7 @@ FULL_DAYS = 400
 NOT_CONFIGURED = "尚未设置县中心同步地址，请运行 `counterapp sync-setup` 或在设置中填写"
 
 
-@dataclass(frozen=True)
-class SyncStatus:
+class SyncStatus(NamedTuple):
     last_success: str | None
     last_attempt: str | None
     last_error: str | None

@@ -20,8 +20,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -72,15 +71,13 @@ def _public(public_b64: str) -> Ed25519PublicKey:
 
 
 # --- files ----------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Part:
+class Part(NamedTuple):
     name: str          # the batch id, or "acks"
     body: bytes        # gzip of canonical JSON
     sha256: str        # of the canonical JSON
 
 
-@dataclass(frozen=True)
-class Opened:
+class Opened(NamedTuple):
     kind: str
     station: str
     created_at: str

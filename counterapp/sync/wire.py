@@ -15,8 +15,7 @@ import hashlib
 import json
 import re
 import zlib
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 FORMAT = 1
 MEDIA_TYPE = "application/vnd.counterapp.batch+json"
@@ -35,8 +34,7 @@ class WireError(ValueError):
     """A document that is not a valid format-1 batch; str() says what is wrong."""
 
 
-@dataclass(frozen=True)
-class Record:
+class Record(NamedTuple):
     """One record's current state at send time: `version` is its version then."""
 
     type: str
@@ -50,8 +48,7 @@ class Record:
                 "data": self.data}
 
 
-@dataclass(frozen=True)
-class Batch:
+class Batch(NamedTuple):
     station: str                  # the station code
     source: str                   # the store (one PC) that wrote it: seqs are per source
     batch_id: str
@@ -67,8 +64,7 @@ class Batch:
                 "records": len(self.records)}
 
 
-@dataclass(frozen=True)
-class RawRecord:
+class RawRecord(NamedTuple):
     """A record as the hub stores it: its data still as JSON text."""
 
     type: str
@@ -78,8 +74,7 @@ class RawRecord:
     data: str
 
 
-@dataclass(frozen=True)
-class ScannedBatch:
+class ScannedBatch(NamedTuple):
     station: str
     source: str
     batch_id: str
@@ -88,11 +83,10 @@ class ScannedBatch:
     records: tuple[RawRecord, ...]
 
 
-@dataclass(frozen=True)
-class Encoded:
+class Encoded(NamedTuple):
     body: bytes                   # gzip of the canonical JSON
     sha256: str                   # of the canonical JSON (uncompressed)
-    raw_size: int = field(default=0)
+    raw_size: int = 0
 
 
 def canonical(document: Any) -> bytes:

@@ -112,13 +112,13 @@ def test_a_station_cannot_write_another_stations_records(hub, hub_db, town, vill
     with town.store.transaction():
         town.store.execute("UPDATE outbox SET acked_at = NULL, batch_id = NULL")
     batch = outbox.new_batch(town.store, ident, town.clock)
-    stolen = batch.__class__(**{**batch.__dict__, "station": village.station.code,
-                                "source": outbox.identity(village.store).source})
+    stolen = batch._replace(station=village.station.code,
+                            source=outbox.identity(village.store).source)
     fresh = outbox.new_batch(village.store, outbox.identity(village.store), village.clock)
     add_visits(village, 1)
     reused = outbox.new_batch(village.store, outbox.identity(village.store), village.clock)
     towns_batch = town.store.scalar("SELECT batch_id FROM sync_batches WHERE acked_at IS NOT NULL")
-    reused = reused.__class__(**{**reused.__dict__, "batch_id": towns_batch})
+    reused = reused._replace(batch_id=towns_batch)
     assert fresh is None
     with HubClient(hub.url, intruder.token, verify=False) as client:
         for attempt in (stolen, batch, reused):       # … or its own code, or its batch id
