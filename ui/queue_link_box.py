@@ -33,6 +33,9 @@ HINTS = {
 KEY_FROM_ADMIN = "向站点管理员索取排队主机上显示的密钥"
 KEEP_SAVED_KEY = "留空则沿用本机已保存的密钥"
 NEW_KEY_TIP = "换用新的排队密钥：其他每台电脑都须重新录入"
+KEY_KEPT = ("沿用本机已保存的本站排队密钥，已连接本机的电脑无需重新录入；"
+            "如需更换，请点“新密钥”。")
+KEY_REPLACED = "这是新的排队密钥：保存后原密钥作废，其他每台电脑都须重新录入新密钥。"
 
 
 class QueueLinkBox(QGroupBox):
@@ -53,7 +56,7 @@ class QueueLinkBox(QGroupBox):
         self.new_key.setToolTip(NEW_KEY_TIP)
         self.new_key.clicked.connect(self._make_new_key)
         self._host_key = ""            # the host's key: the saved one, else made when needed
-        self._key_saved = False        # the station's key is in the keyring: blank keeps it
+        self._saved_key = ""           # the station's key in the keyring: blank keeps it
         key_row = QHBoxLayout()
         key_row.addWidget(self.key, 1)
         key_row.addWidget(self.copy_key)
@@ -73,7 +76,7 @@ class QueueLinkBox(QGroupBox):
         """Show this PC's saved role; the saved key, whatever the role, stays the key."""
         if saved_key:
             self._host_key = saved_key
-        self._key_saved = bool(saved_key)
+        self._saved_key = saved_key
         self.host.setText(link.host_url)
         if link.role == Role.HOST:
             self.port.setValue(link.port)
@@ -92,13 +95,21 @@ class QueueLinkBox(QGroupBox):
             self._host_key = keys.new_key()
         self.key.setText(self._host_key if role == Role.HOST else "")
         self.key.setPlaceholderText(
-            "" if role != Role.CLIENT else KEEP_SAVED_KEY if self._key_saved
+            "" if role != Role.CLIENT else KEEP_SAVED_KEY if self._saved_key
             else KEY_FROM_ADMIN)
-        self.hint.setText(HINTS[role])
+        self._show_hint()
 
     def _make_new_key(self) -> None:
         self._host_key = keys.new_key()
         self.key.setText(self._host_key)
+        self._show_hint()
+
+    def _show_hint(self) -> None:
+        """The role's hint; on the host, also whether the clients' key stays or changes."""
+        role = self.role.currentData()
+        note = ("" if role != Role.HOST or not self._saved_key
+                else KEY_KEPT if self._host_key == self._saved_key else KEY_REPLACED)
+        self.hint.setText(HINTS[role] + note)
 
     def link(self, problems: list[str]) -> QueueLink:
         """The chosen role; what is wrong is added to `problems`. A client's blank key (when
@@ -113,7 +124,7 @@ class QueueLinkBox(QGroupBox):
                 problems.append(str(exc))
                 url = ""
             key = self.key.text().strip()
-            if len(key) < 16 and not (self._key_saved and not key):
+            if len(key) < 16 and not (self._saved_key and not key):
                 problems.append("请录入排队主机上显示的完整排队密钥")
             return QueueLink(Role.CLIENT, host_url=url, key=key)
         return QueueLink(Role.STANDALONE)

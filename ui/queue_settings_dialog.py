@@ -1,14 +1,14 @@
 """Queue settings after the first run (排队设置): switch this PC between standalone, queue
-host and client. Saved with `roles.configure` (the key into the system keyring, the rest into
-the settings); the running window keeps its queue until the program is restarted, because the
-host's queue service and a client's connection are set up at start-up."""
+host and client. Saved with `roles.configure` (the key into the system keyring, where a
+client's blank key keeps the saved one; the rest into the settings); the running window keeps
+its queue until the program is restarted, because the host's queue service and a client's
+connection are set up at start-up."""
 
 from __future__ import annotations
 
 from counterapp.app import Counter
 from counterapp.lan_queue import keys, roles
 from counterapp.lan_queue.roles import QueueLink, Role
-from counterapp.queue import QueueError
 from ui import comfort
 from ui.context import AppContext
 from ui.dialogs import answer_buttons
@@ -22,18 +22,7 @@ RESTART_NOTE = "更改在重新启动柜员程序后生效（本机运行中的�
 def saved_link(counter: Counter) -> tuple[QueueLink, str]:
     """This PC's role and its saved key ("" when none; a standalone PC may keep the key from
     an earlier role); runs on the store thread."""
-    link = roles.current(counter.settings)
-    try:
-        return link, keys.load()
-    except QueueError:
-        return link, ""
-
-
-def save_link(counter: Counter, link: QueueLink) -> QueueLink:
-    """A client's blank key keeps the saved one; runs on the store thread."""
-    if link.role == Role.CLIENT and not link.key:
-        link = link._replace(key=keys.load())
-    return roles.configure(counter.settings, link)
+    return roles.current(counter.settings), keys.saved()
 
 
 class QueueSettingsDialog(QDialog):
@@ -83,5 +72,5 @@ class QueueSettingsDialog(QDialog):
             self.ctx.dialogs.info(self.parentWidget(),
                                   f"排队设置已保存：{done.role.label}。{RESTART_NOTE}")
 
-        self.ctx.ops.change(lambda c: save_link(c, link), STATION, on_success=saved,
-                            parent=self)
+        self.ctx.ops.change(lambda c: roles.configure(c.settings, link), STATION,
+                            on_success=saved, parent=self)

@@ -1,13 +1,16 @@
 """First-run set-up (首次设置): the station, this PC's window number, the county hub address,
 this PC's part in the station's shared queue (排队主机) and the first clerk. The station's
-level decides the checklist everywhere."""
+level decides the checklist everywhere.
+
+The store may be new while the keyring still holds the station's queue key (the program
+reinstalled, the store recreated): that key is offered again, so the other PCs keep theirs."""
 
 from __future__ import annotations
 
 import re
 from typing import NamedTuple
 
-from counterapp.lan_queue.roles import QueueLink
+from counterapp.lan_queue.roles import QueueLink, Role
 from counterapp.station import LEVEL_NAMES, Station
 from ui import comfort
 from ui.dialogs import answer_buttons
@@ -37,7 +40,8 @@ class SetupAnswers(NamedTuple):
 
 
 class SetupDialog(QDialog):
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, saved_key: str = "", parent: QWidget | None = None) -> None:
+        """`saved_key`: the queue key this PC's keyring already holds ("" when none)."""
         super().__init__(parent)
         self.setWindowTitle("首次设置：本站信息")
         self.setMinimumWidth(600)
@@ -74,6 +78,7 @@ class SetupDialog(QDialog):
         pc_form.addRow("窗口号", self.window_no)
         pc_form.addRow("县级平台地址", self.hub_url)
         self.queue_box = QueueLinkBox()
+        self.queue_box.show_link(QueueLink(Role.STANDALONE), saved_key)
         clerk_box = QGroupBox("第一位经办人员")
         clerk_form = QFormLayout(clerk_box)
         clerk_form.addRow("工号", self.clerk_login)

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from counterapp.app import Counter
 from counterapp.clock import Clock
+from counterapp.lan_queue import keys
 from counterapp.lan_queue.server import QueueServer, serve_if_host
 from counterapp.station import Clerk, add_clerk, clerks
 from db.store import StoreTooNew
@@ -111,15 +112,19 @@ class Startup(QObject):
                 return
             self._show_screen()
         elif self.counter.station is None:
-            from ui.setup_dialog import SetupDialog
-
-            dialog = SetupDialog()
-            dialog.accepted.connect(lambda: self._configure(dialog.answers))
-            dialog.rejected.connect(self.quit_program)
-            self.dialogs.open(dialog)
+            self.ops.run(keys.saved, self._set_up)
         else:
             self._serve_queue()
             self._login()
+
+    def _set_up(self, saved_key: str) -> None:
+        """The first-run set-up, offering the queue key the keyring already holds."""
+        from ui.setup_dialog import SetupDialog
+
+        dialog = SetupDialog(saved_key)
+        dialog.accepted.connect(lambda: self._configure(dialog.answers))
+        dialog.rejected.connect(self.quit_program)
+        self.dialogs.open(dialog)
 
     def _configure(self, answers: SetupAnswers | None) -> None:
         assert answers is not None

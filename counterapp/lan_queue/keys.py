@@ -48,6 +48,14 @@ def load() -> str:
     return value
 
 
+def saved() -> str:
+    """The key this PC's keyring holds, or "" when it holds none (or there is no keyring)."""
+    try:
+        return load()
+    except QueueError:
+        return ""
+
+
 def save(key: str) -> None:
     key = key.strip()
     if len(key) < 16:

@@ -34,7 +34,7 @@ class Role(StrEnum):
 class QueueLink(NamedTuple):
     role: Role
     host_url: str = ""         # client
-    key: str = ""              # client: entered; host: saved or `keys.new_key`
+    key: str = ""              # entered, saved or `keys.new_key`; blank: keep the saved one
     port: int = DEFAULT_PORT   # host
 
     def __repr__(self) -> str:  # the key never reaches a log or a traceback
@@ -73,13 +73,17 @@ def serve_port(settings: Settings) -> int | None:
 
 
 def configure(settings: Settings, link: QueueLink) -> QueueLink:
-    """Save this PC's role: the key into the keyring first, then the settings."""
+    """Save this PC's role: the key into the keyring first (a blank key keeps the one it
+    holds), then the settings."""
     if link.role == Role.CLIENT:
         link = QueueLink(Role.CLIENT, host_url=host_url(link.host_url), key=link.key)
     if link.role == Role.HOST and not 1 <= link.port <= 65535:
         raise QueueError("排队服务端口应为1-65535")
     if link.role != Role.STANDALONE:
-        keys.save(link.key)
+        if link.key:
+            keys.save(link.key)
+        else:
+            keys.load()  # a blank key keeps the saved one; none saved is refused
     for key, value in ((HOST_URL_SETTING, link.host_url if link.role == Role.CLIENT else None),
                        (SERVE_PORT_SETTING, link.port if link.role == Role.HOST else None)):
         if value is None:

@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from counterapp.app import Counter
-from counterapp.lan_queue import keys
+from counterapp.lan_queue import keys, roles
 from counterapp.lan_queue.roles import QueueLink, Role
 from counterapp.lan_queue.server import QueueServer
 from counterapp.queue import Lane, TicketStatus
@@ -25,7 +25,7 @@ from ui.kiosk import KioskWindow
 from ui.login_dialog import LoginDialog
 from ui.ops import Ops
 from ui.qt import QApplication, QLabel
-from ui.queue_link_box import QueueLinkBox
+from ui.queue_link_box import KEEP_SAVED_KEY, KEY_KEPT, KEY_REPLACED, QueueLinkBox
 from ui.queue_panel import STALE, QueuePanel
 from ui.queue_settings_dialog import saved_link
 from ui.setup_dialog import SetupDialog
@@ -296,11 +296,9 @@ def test_the_host_serves_the_queue_before_any_clerk_logs_in(qtbot, tmp_path, clo
     startup.close()
 
 
-def test_a_pc_set_up_as_the_host_on_first_run_serves_before_the_login(qtbot, tmp_path,
-                                                                       clock):
-    dialogs = RecordingDialogs()
-    startup = Startup(StartOptions(tmp_path / "station.db", clock=clock), dialogs,
-                      quit_program=lambda: None)
+def first_run(qtbot, path, clock, dialogs: RecordingDialogs) -> tuple[Startup, SetupDialog]:
+    """A PC started on a new store: the set-up dialog, with the station filled in."""
+    startup = Startup(StartOptions(path, clock=clock), dialogs, quit_program=lambda: None)
     startup.start()
     qtbot.waitUntil(lambda: dialogs.latest(SetupDialog) is not None)
     setup = dialogs.latest(SetupDialog)
@@ -309,6 +307,18 @@ def test_a_pc_set_up_as_the_host_on_first_run_serves_before_the_login(qtbot, tmp
                         (setup.county_name, TOWN.county_name), (setup.clerk_login, "1001"),
                         (setup.clerk_name, "王丽")):
         field.setText(text)
+    return startup, setup
+
+
+def ping(port: int, key: str) -> httpx.Response:
+    return httpx.get(f"http://127.0.0.1:{port}/v1/ping",
+                     headers={"Authorization": f"Bearer {key}"})
+
+
+def test_a_pc_set_up_as_the_host_on_first_run_serves_before_the_login(qtbot, tmp_path,
+                                                                       clock):
+    dialogs = RecordingDialogs()
+    startup, setup = first_run(qtbot, tmp_path / "station.db", clock, dialogs)
     box = setup.queue_box
     box.role.setCurrentIndex(box.role.findData(Role.HOST))
     port, key = free_port(), box.key.text()
@@ -316,9 +326,53 @@ def test_a_pc_set_up_as_the_host_on_first_run_serves_before_the_login(qtbot, tmp
     setup.try_accept()
     qtbot.waitUntil(lambda: startup.queue_server is not None, timeout=10000)
     assert dialogs.latest(LoginDialog).isVisible() and startup.window is None
-    answer = httpx.get(f"http://127.0.0.1:{port}/v1/ping",
-                       headers={"Authorization": f"Bearer {key}"})
-    assert answer.json()["station"]["name"] == TOWN.name
+    assert ping(port, key).json()["station"]["name"] == TOWN.name
+    startup.close()
+
+
+def test_a_host_set_up_again_keeps_the_key_its_clients_have(qtbot, tmp_path, clock):
+    keys.save(KEY)        # the program reinstalled: the keyring still holds the station's key
+    dialogs = RecordingDialogs()
+    startup, setup = first_run(qtbot, tmp_path / "station.db", clock, dialogs)
+    box = setup.queue_box
+    box.role.setCurrentIndex(box.role.findData(Role.HOST))
+    assert box.key.text() == KEY and KEY_KEPT in box.hint.text()
+    port = free_port()
+    box.port.setValue(port)
+    setup.try_accept()
+    qtbot.waitUntil(lambda: startup.queue_server is not None, timeout=10000)
+    assert keys.load() == KEY and ping(port, KEY).json()["station"]["name"] == TOWN.name
+    startup.close()
+
+
+def test_a_host_set_up_again_makes_a_new_key_only_when_asked(qtbot, tmp_path, clock):
+    keys.save(KEY)
+    dialogs = RecordingDialogs()
+    startup, setup = first_run(qtbot, tmp_path / "station.db", clock, dialogs)
+    box = setup.queue_box
+    box.role.setCurrentIndex(box.role.findData(Role.HOST))
+    box.new_key.click()
+    new_key = box.key.text()
+    assert new_key not in ("", KEY) and KEY_REPLACED in box.hint.text()
+    box.port.setValue(free_port())
+    setup.try_accept()
+    qtbot.waitUntil(lambda: startup.queue_server is not None, timeout=10000)
+    assert keys.load() == new_key
+    startup.close()
+
+
+def test_a_client_set_up_again_may_keep_its_saved_key(qtbot, tmp_path, clock):
+    keys.save(KEY)
+    dialogs = RecordingDialogs()
+    startup, setup = first_run(qtbot, tmp_path / "station.db", clock, dialogs)
+    box = setup.queue_box
+    box.role.setCurrentIndex(box.role.findData(Role.CLIENT))
+    assert box.key.text() == "" and box.key.placeholderText() == KEEP_SAVED_KEY
+    box.host.setText("192.168.1.10")
+    setup.try_accept()
+    qtbot.waitUntil(lambda: dialogs.latest(LoginDialog) is not None, timeout=10000)
+    assert dialogs.errors == [] and keys.load() == KEY
+    assert roles.current(startup.counter.settings).host_url == "http://192.168.1.10:8766"
     startup.close()
 
 
