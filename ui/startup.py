@@ -5,20 +5,24 @@ program serves the queue as soon as the store is open (and set up), before anyon
 other PCs need it even while this PC's clerk is away. A kiosk or hall display never serves.
 
 Everything that touches the store runs on the ops thread, so even the first open of a big
-store or the demo seeding never freezes the screen. A store written by a newer program is
-refused with a clear message, and the program ends.
+store or the demo seeding never freezes the screen. The queue server starts on a thread of its
+own: its imports (~0.6 s) hold up neither the screen nor the store thread. A store written by
+a newer program is refused with a clear message, and the program ends.
 """
 
 from __future__ import annotations
 
+import logging
+import traceback
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from counterapp.app import Counter
 from counterapp.clock import Clock
-from counterapp.lan_queue import keys
-from counterapp.lan_queue.server import QueueServer, serve_if_host
+from counterapp.lan_queue import keys, roles
+from counterapp.lan_queue.server import QueueServer
+from counterapp.queue import QueueError
 from counterapp.station import Clerk, add_clerk, clerks
 from db.store import StoreTooNew
 from ui import comfort
@@ -31,8 +35,10 @@ if TYPE_CHECKING:  # the dialogs are imported when shown: a start with --clerk n
     from ui.login_dialog import LoginDialog
     from ui.setup_dialog import SetupAnswers
 
+log = logging.getLogger(__name__)
 WINDOW_SETTING = "window_no"
 HUB_SETTING = "hub_url"
+NOT_SERVING = "排队服务未能启动，其他窗口暂时无法连接本机排队，请联系站点管理员"
 
 
 class StartOptions(NamedTuple):
@@ -58,6 +64,7 @@ def open_store(options: StartOptions) -> tuple[Counter, bool, int, list[Clerk]]:
 class Startup(QObject):
     ready = Signal(QWidget)   # the first window, once shown and loaded
     failed = Signal(str)
+    _server_started = Signal(object, object)  # QueueServer, error or None: its thread → GUI
 
     def __init__(self, options: StartOptions, dialogs: Dialogs,
                  quit_program: Callable[[], object] = QApplication.quit,
@@ -72,7 +79,9 @@ class Startup(QObject):
         self.context: AppContext | None = None
         self._window_no = 1
         self._clerks: list[Clerk] = []
-        self.queue_server: QueueServer | None = None  # when this PC is the queue host
+        self.queue_server: QueueServer | None = None  # serving: this PC is the queue host
+        self._server: QueueServer | None = None       # started, serving or not yet
+        self._server_started.connect(self._serving)
 
     def start(self) -> None:
         self.ops.run(lambda: open_store(self.options), self._opened,
@@ -80,8 +89,8 @@ class Startup(QObject):
 
     def close(self) -> None:
         self.ops.shutdown()
-        if self.queue_server is not None:
-            self.queue_server.stop()
+        if self._server is not None:
+            self._server.stop()
         if self.counter is not None:
             self.counter.close()
 
@@ -215,10 +224,24 @@ class Startup(QObject):
         self.ops.query(lambda c: None, lambda _: self.ready.emit(window))
 
     def _serve_queue(self) -> None:
-        """On the station's queue host, serve the queue to the other PCs (~0.6 s of imports on
-        the store thread, while the login dialog waits for the clerk). A failure to listen is
-        shown, and this PC keeps working."""
-        def started(server: QueueServer | None) -> None:
-            self.queue_server = server
+        """On the station's queue host, serve the queue to the other PCs. Only the port is
+        read on the store thread; the server starts on its own. A failure to listen is shown,
+        and this PC keeps working."""
+        self.ops.query(lambda c: roles.serve_port(c.settings), self._start_server)
 
-        self.ops.query(lambda c: serve_if_host(c.store.path, c.clock, c.settings), started)
+    def _start_server(self, port: int | None) -> None:
+        if port is None or self.counter is None:
+            return
+        server = QueueServer(self.counter.store.path, self.counter.clock, port)
+        self._server = server
+        server.start_in_background(lambda error: self._server_started.emit(server, error))
+
+    def _serving(self, server: QueueServer, error: BaseException | None) -> None:
+        if error is None:
+            self.queue_server = server
+            return
+        if not isinstance(error, QueueError):
+            log.error("queue server failed to start:\n%s", "".join(
+                traceback.format_exception(type(error), error, error.__traceback__)))
+        self.dialogs.error(self.window, str(error) if isinstance(error, QueueError)
+                           else f"{NOT_SERVING}（{type(error).__name__}）")

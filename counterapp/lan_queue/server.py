@@ -4,6 +4,8 @@ uvicorn and FastAPI are already dependencies (the county hub) and already in the
 FastAPI gives request validation, per-route errors and the 401 answers for free; the standard
 library's `http.server` would need all of that written by hand. Both are imported only when
 this PC actually hosts the queue, inside `start`, so nobody else pays for them at start-up.
+The window starts the server with `start_in_background`: importing them takes ~0.6 s, which
+must not hold up the store thread and the window's first reads.
 """
 
 from __future__ import annotations
@@ -12,13 +14,13 @@ import contextlib
 import logging
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from counterapp.clock import Clock
-from counterapp.lan_queue import keys, roles
+from counterapp.lan_queue import keys
 from counterapp.queue import QueueError
-from db.settings import Settings
 from db.store import Store
 
 log = logging.getLogger(__name__)
@@ -36,6 +38,7 @@ class QueueServer:
         self.bind = bind
         self._server: Any = None
         self._thread: threading.Thread | None = None
+        self._starting: threading.Thread | None = None
         self._store: Store | None = None
 
     @property
@@ -58,7 +61,7 @@ class QueueServer:
         deadline = time.monotonic() + START_TIMEOUT
         while not self._server.started:
             if time.monotonic() > deadline or not self._thread.is_alive():
-                self.stop()
+                self._shut()
                 raise QueueError(f"排队服务无法在端口 {self.port} 启动（端口可能已被占用），"
                                  "其他窗口暂时无法连接本机排队，请联系站点管理员")
             time.sleep(0.01)
@@ -67,12 +70,32 @@ class QueueServer:
         log.info("queue host serving on port %d", self.port)
         return self
 
+    def start_in_background(self, done: Callable[[BaseException | None], None]) -> None:
+        """`start` on a thread of its own; `done` is called there, with None once serving or
+        with what stopped it (a `QueueError` is a message for the clerk)."""
+        def start() -> None:
+            try:
+                self.start()
+            except BaseException as exc:  # handed to `done`, never lost
+                done(exc)
+            else:
+                done(None)
+
+        self._starting = threading.Thread(target=start, name="queue-host-start", daemon=True)
+        self._starting.start()
+
     def _run(self) -> None:
         # SystemExit is uvicorn's answer to a port in use, already logged; see `start`
         with contextlib.suppress(SystemExit):
             self._server.run()
 
     def stop(self) -> None:
+        """Stop serving; a start still under way is waited for first."""
+        if self._starting is not None:
+            self._starting.join()
+        self._shut()
+
+    def _shut(self) -> None:
         if self._server is not None and self._thread is not None:
             self._server.should_exit = True
             self._thread.join(10)
@@ -80,9 +103,3 @@ class QueueServer:
         if self._store is not None:
             self._store.close()
             self._store = None
-
-
-def serve_if_host(store_path: Path, clock: Clock, settings: Settings) -> QueueServer | None:
-    """At start-up: serve the queue when this PC is the station's queue host."""
-    port = roles.serve_port(settings)
-    return None if port is None else QueueServer(store_path, clock, port).start()

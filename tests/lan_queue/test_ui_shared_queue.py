@@ -4,6 +4,7 @@ on 127.0.0.1."""
 from __future__ import annotations
 
 import socket
+import threading
 
 import httpx
 import pytest
@@ -270,6 +271,34 @@ def test_the_host_pc_serves_the_queue_while_the_program_runs(qtbot, tmp_path, cl
     startup.close()
     with pytest.raises(httpx.ConnectError):
         httpx.get(f"http://127.0.0.1:{port}/v1/ping")
+
+
+def test_starting_the_queue_server_holds_up_no_store_call(qtbot, tmp_path, clock,
+                                                          monkeypatch):
+    """The server's start (~0.6 s of imports) is held until the window's first reads are
+    back: they must not wait behind it on the store thread."""
+    path = tmp_path / "station.db"
+    port = host_pc(path, clock)
+    go_on = threading.Event()
+    start = QueueServer.start
+
+    def held_start(server: QueueServer) -> QueueServer:
+        go_on.wait()
+        return start(server)
+
+    monkeypatch.setattr(QueueServer, "start", held_start)
+    startup = Startup(StartOptions(path, clerk_login="1001", clock=clock), RecordingDialogs(),
+                      quit_program=lambda: None)
+    try:
+        with qtbot.waitSignal(startup.ready, timeout=10000) as ready:
+            startup.start()
+        qtbot.addWidget(ready.args[0])
+        assert startup.queue_server is None          # still starting
+    finally:
+        go_on.set()
+    qtbot.waitUntil(lambda: startup.queue_server is not None, timeout=10000)
+    assert ping(port, keys.load()).json()["station"]["name"] == TOWN.name
+    startup.close()
 
 
 def host_pc(path, clock) -> int:
