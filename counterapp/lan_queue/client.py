@@ -4,16 +4,25 @@ and the same `Ticket` results (ids are this PC's mirror ids, see `mirror`).
 Short timeouts: a clerk waits a few seconds at most. A refusal by the host arrives as the same
 `QueueError` with the host's Chinese message; an unreachable host gives one clear message and
 changes nothing here. Closing a day happens on the host only.
+
+A request that could not reach the host, or got no answer, is sent once more after a short
+pause (`ATTEMPTS`): a read is harmless to repeat, and a state change (issue, call next, recall,
+…) carries a request id the host acts on at most once (`once`), so a repeat whose first try did
+reach the host gets that try's answer instead of a second ticket. When the repeat fails too,
+a change that may have reached the host says so (`NO_ANSWER`: look at the queue before acting
+again); one that never left this PC says the host is unreachable.
 """
 
 from __future__ import annotations
 
+import os
+import time
 from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from counterapp.lan_queue import keys, mirror
-from counterapp.lan_queue.wire import from_wire
+from counterapp.lan_queue.wire import FIRST_SENT_AGO, REQUEST_ID, from_wire
 from counterapp.queue import DayClosing, Lane, QueueError, Ticket
 from counterapp.station import get_clerk
 from db.store import Store
@@ -25,10 +34,13 @@ T = TypeVar("T")
 
 CONNECT_SECONDS = 2.0
 ANSWER_SECONDS = 5.0
+ATTEMPTS = 2             # a request that could not reach the host or got no answer: once more
+RETRY_PAUSE = 0.3        # seconds before the repeat
 KEY_REFUSED = ("排队主机拒绝了本机的排队密钥，请向站点管理员索取排队主机上显示的密钥后，"
                "在菜单“窗口 → 排队设置”中重新录入（或用 counterapp queue-setup --client）")
 HOST_ONLY = "日终结算只在排队主机上进行，本机是排队客户端"
 NO_ANSWER = "排队主机未及时应答，操作可能已经完成，请稍候查看排队列表后再操作"
+NO_READ_ANSWER = "排队主机未及时应答，请稍后重试；如反复出现，请联系站点管理员"
 
 
 def unreachable(base_url: str) -> str:
@@ -149,12 +161,9 @@ class RemoteQueue:
         if self._key is None:
             self._key = keys.load()
         headers = {"Authorization": f"Bearer {self._key}"}
-        try:
-            answer = self._http.request(method, path, headers=headers, **request)
-        except (httpx.ReadTimeout, httpx.RemoteProtocolError) as exc:
-            raise QueueError(NO_ANSWER) from exc   # sent: the host may have done it
-        except httpx.HTTPError as exc:
-            raise QueueError(unreachable(self.base_url)) from exc
+        if method != "GET":
+            headers[REQUEST_ID] = os.urandom(16).hex()
+        answer = self._send(method, path, headers, request)
         if answer.status_code == 401:
             self._key = None  # perhaps re-entered meanwhile (counterapp queue-setup)
             raise QueueError(KEY_REFUSED)
@@ -172,3 +181,27 @@ class RemoteQueue:
             if isinstance(refusal, str):
                 raise QueueError(refusal)
         raise QueueError(unrecognised(answer.status_code))
+
+    def _send(self, method: str, path: str, headers: dict[str, str], request: dict[str, Any]
+              ) -> httpx.Response:
+        """The host's answer, trying `ATTEMPTS` times (a change keeps its request id); see the
+        module docstring for what is said when every try fails."""
+        import httpx
+
+        reached: float | None = None  # when the first try that may have reached the host left
+        for tried in range(1, ATTEMPTS + 1):
+            if reached is not None:
+                headers[FIRST_SENT_AGO] = f"{time.monotonic() - reached:.3f}"
+            leaving = time.monotonic()
+            try:
+                return self._http.request(method, path, headers=headers, **request)
+            except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
+                failure: httpx.HTTPError = exc     # never sent
+            except httpx.HTTPError as exc:         # sent: the host may have acted on it
+                failure = exc
+                reached = leaving if reached is None else reached
+            if tried < ATTEMPTS:
+                time.sleep(RETRY_PAUSE)
+        if reached is None:
+            raise QueueError(unreachable(self.base_url)) from failure
+        raise QueueError(NO_READ_ANSWER if method == "GET" else NO_ANSWER) from failure

@@ -8,6 +8,9 @@ a route an older host lacks, it reports as such). Requests run one at a time ove
 connection: SQLite allows one writer anyway, and `call_next` must never hand one ticket to two
 windows.
 
+Every state-changing request is acted on at most once: a client repeating a request that got
+no answer sends the same request id, and gets the first answer again (`once`).
+
 Clerks travel as their login (工号) and name: a client's clerk ids mean nothing here, so a
 login the host does not know yet is added to its clerks, and the host's journal names the
 clerk who acted.
@@ -26,10 +29,10 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from counterapp.clock import Clock
+from counterapp.lan_queue.once import REFUSALS, Answers, Attempt, attempt
 from counterapp.lan_queue.wire import to_wire
-from counterapp.queue import Lane, QueueError, Ticket, TicketQueue
-from counterapp.states import TransitionError
-from counterapp.station import StationError, add_clerk
+from counterapp.queue import Lane, Ticket, TicketQueue
+from counterapp.station import add_clerk
 from db.store import Store
 
 NO_KEY = ("missing queue key: send the header 'Authorization: Bearer <key>' with the "
@@ -60,6 +63,7 @@ class ActIn(BaseModel):
     to_window: int | None = Field(default=None, ge=1, le=99)  # transfer: the target window
 
 
+Sent = Annotated[Attempt, Depends(attempt)]  # a state change's request id, age, arrival
 Action = Literal["recall", "skip", "requeue", "start_serving", "hold", "resume", "transfer",
                  "finish"]
 
@@ -85,6 +89,7 @@ def _act(queue: TicketQueue, action: Action, ticket_id: int, body: ActIn, clerk:
 def create_app(store: Store, clock: Clock, key: str) -> FastAPI:
     queue = TicketQueue(store, clock)
     lock = threading.Lock()
+    answers = Answers()
     app = FastAPI(title="counterapp queue host", docs_url=None, redoc_url=None,
                   openapi_url=None)
 
@@ -97,11 +102,11 @@ def create_app(store: Store, clock: Clock, key: str) -> FastAPI:
 
     app.router.dependencies.append(Depends(authorised))
 
-    @app.exception_handler(QueueError)
-    @app.exception_handler(TransitionError)
-    @app.exception_handler(StationError)
     async def refused(_request: Any, exc: Exception) -> JSONResponse:
         return JSONResponse({"detail": str(exc)}, status_code=409)
+
+    for refusal in REFUSALS:
+        app.add_exception_handler(refusal, refused)
 
     def clerk_id(clerk: ClerkIn) -> int:
         found = store.scalar("SELECT id FROM clerks WHERE login = ?", (clerk.login,))
@@ -143,19 +148,23 @@ def create_app(store: Store, clock: Clock, key: str) -> FastAPI:
             return {"ahead": queue.people_ahead(queue.get(ticket_id(uuid)))}
 
     @app.post("/v1/tickets")
-    def issue(body: IssueIn) -> dict[str, Any]:
+    def issue(body: IssueIn, sent: Sent) -> JSONResponse:
         with lock:
-            return to_wire(queue.issue(body.lane, body.reason))
+            return answers.once(sent, lambda: to_wire(queue.issue(body.lane, body.reason)))
 
     @app.post("/v1/call-next")
-    def call_next(body: CallIn) -> dict[str, Any]:
-        with lock:
+    def call_next(body: CallIn, sent: Sent) -> JSONResponse:
+        def call() -> dict[str, Any]:
             called = queue.call_next(body.window, clerk_id(body.clerk))
             return {"ticket": None if called is None else to_wire(called)}
 
-    @app.post("/v1/tickets/{uuid}/{action}")
-    def act(uuid: str, action: Action, body: ActIn) -> dict[str, Any]:
         with lock:
-            return to_wire(_act(queue, action, ticket_id(uuid), body, clerk_id(body.clerk)))
+            return answers.once(sent, call)
+
+    @app.post("/v1/tickets/{uuid}/{action}")
+    def act(uuid: str, action: Action, body: ActIn, sent: Sent) -> JSONResponse:
+        with lock:
+            return answers.once(sent, lambda: to_wire(
+                _act(queue, action, ticket_id(uuid), body, clerk_id(body.clerk))))
 
     return app

@@ -1,4 +1,5 @@
-"""A ticket as JSON between the queue host and its clients (ISO dates, enum values)."""
+"""A ticket as JSON between the queue host and its clients (ISO dates, enum values), and the
+headers of a state change that may be repeated (`once`)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,9 @@ from typing import Any
 
 from counterapp.clock import parse_stamp
 from counterapp.queue import Lane, Ticket, TicketStatus
+
+REQUEST_ID = "Idempotency-Key"        # a state change's id, the same on its repeat
+FIRST_SENT_AGO = "Queue-Request-Age"  # a repeat: seconds since its first try left the client
 
 
 def to_wire(ticket: Ticket) -> dict[str, Any]:

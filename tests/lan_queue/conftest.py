@@ -1,7 +1,13 @@
 """A station's queue host on 127.0.0.1 (a real uvicorn server over a real SQLite store) and
-client PCs on their own stores, with one in-memory keyring for the process."""
+client PCs on their own stores, with one in-memory keyring for the process; a lossy link
+between them."""
 
 from __future__ import annotations
+
+import contextlib
+import socket
+import threading
+from typing import BinaryIO
 
 import pytest
 
@@ -38,15 +44,81 @@ def new_client(tmp_path, clock, host):
     """Make a client PC: its own store, station, one clerk, connected to the host."""
     opened: list[Counter] = []
 
-    def make(name: str, login: str, clerk_name: str, window_no: int = 1) -> Counter:
+    def make(name: str, login: str, clerk_name: str, window_no: int = 1,
+             url: str | None = None) -> Counter:
+        """`url`: the host's address as this PC sees it (by default the host's own)."""
         counter = Counter.open(tmp_path / f"{name}.db", clock)
         counter.configure_station(TOWN)
         counter.set_window_no(window_no)
         counter.clerk = add_clerk(counter.store, login, clerk_name, clock)
-        counter.configure_queue(QueueLink(Role.CLIENT, host_url=host.server.url, key=KEY))
+        counter.configure_queue(QueueLink(Role.CLIENT, host_url=url or host.server.url,
+                                          key=KEY))
         opened.append(counter)
         return counter
 
     yield make
     for counter in opened:
         counter.close()
+
+
+def read_message(reader: BinaryIO) -> bytes | None:
+    """One HTTP/1.1 request or answer with its body (Content-Length), or None at the end."""
+    head = b""
+    while not head.endswith(b"\r\n\r\n"):
+        line = reader.readline()
+        if not line:
+            return None
+        head += line
+    length = next((int(value) for name, _, value in
+                   (line.partition(b":") for line in head.split(b"\r\n")[1:])
+                   if name.strip().lower() == b"content-length"), 0)
+    return head + reader.read(length)
+
+
+class LossyLink:
+    """A relay on 127.0.0.1 between client PCs and the host that loses what it is told to:
+    each request takes the next of `fates` ("request": lost before the host sees it;
+    "answer": the host acts and its answer is lost, the connection dropped), then passes."""
+
+    def __init__(self, host_port: int) -> None:
+        self.host_port = host_port
+        self.fates: list[str] = []
+        self.requests: list[bytes] = []   # every request that came, as it came
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self._listener.getsockname()[1]}"
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                conn, _ = self._listener.accept()
+            except OSError:
+                return  # closed
+            threading.Thread(target=self._relay, args=(conn,), daemon=True).start()
+
+    def _relay(self, conn: socket.socket) -> None:
+        with conn, conn.makefile("rb") as reader:
+            while (request := read_message(reader)) is not None:
+                self.requests.append(request)
+                fate = self.fates.pop(0) if self.fates else "pass"
+                if fate == "request":
+                    break
+                with socket.create_connection(("127.0.0.1", self.host_port)) as host, \
+                        host.makefile("rb") as answers:
+                    host.sendall(request)
+                    answer = read_message(answers)
+                if fate == "answer" or answer is None:
+                    break
+                conn.sendall(answer)
+            with contextlib.suppress(OSError):  # gone already
+                conn.shutdown(socket.SHUT_RDWR)
+
+    def close(self) -> None:
+        self._listener.close()
+
+
+@pytest.fixture
+def lossy_link(host):
+    link = LossyLink(int(host.server.url.rsplit(":", 1)[1]))
+    yield link
+    link.close()

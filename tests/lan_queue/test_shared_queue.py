@@ -19,8 +19,10 @@ from counterapp.lan_queue import client as queue_client
 from counterapp.lan_queue import keys
 from counterapp.lan_queue.client import HOST_ONLY, KEY_REFUSED, NO_ANSWER, unrecognised
 from counterapp.lan_queue.host_app import NO_KEY, WRONG_KEY
+from counterapp.lan_queue.once import RESTARTED
 from counterapp.lan_queue.roles import QueueLink, Role, host_url
 from counterapp.lan_queue.server import QueueServer
+from counterapp.lan_queue.wire import FIRST_SENT_AGO, REQUEST_ID
 from counterapp.queue import Lane, QueueError, TicketQueue, TicketStatus
 from counterapp.reports import daily_report
 from counterapp.station import add_clerk, get_clerk
@@ -176,6 +178,69 @@ def test_a_host_that_does_not_answer_in_time_is_reported_as_such(tmp_path, clock
                                           host_url=f"127.0.0.1:{silent.getsockname()[1]}"))
         with pytest.raises(QueueError, match=NO_ANSWER):
             counter.queue.issue(Lane.NORMAL)
+
+
+@pytest.mark.parametrize("lost", ["request", "answer"])
+def test_a_read_that_got_no_answer_is_asked_again(host, new_client, lossy_link, lost):
+    window1 = new_client("window1", "1002", "李强", url=lossy_link.url)
+    host.queue.issue(Lane.NORMAL)
+    lossy_link.fates = [lost]
+    assert [t.code for t in window1.queue.waiting(1)] == ["A001"]
+    assert len(lossy_link.requests) == 2
+
+
+def header(request: bytes, name: str) -> str | None:
+    for line in request.split(b"\r\n\r\n")[0].split(b"\r\n")[1:]:
+        found, _, value = line.decode().partition(":")
+        if found.lower() == name.lower():
+            return value.strip()
+    return None
+
+
+def test_a_change_whose_answer_was_lost_is_sent_again_and_done_once(host, new_client,
+                                                                    lossy_link, clock):
+    window1 = new_client("window1", "1002", "李强", url=lossy_link.url)
+    lossy_link.fates = ["answer"]
+    assert window1.queue.issue(Lane.NORMAL).code == "A001"
+    first, repeat = lossy_link.requests
+    assert header(first, REQUEST_ID) == header(repeat, REQUEST_ID) is not None
+    assert header(first, FIRST_SENT_AGO) is None and float(header(repeat, FIRST_SENT_AGO)) >= 0
+    clock.advance(minutes=1)
+    assert window1.queue.issue(Lane.NORMAL).code == "A002"
+    lossy_link.fates = ["answer"]
+    assert window1.queue.call_next(1, window1.clerk.id).code == "A001"
+    assert [t.status for t in host.queue.of_day(clock.today())] == [TicketStatus.CALLED,
+                                                                    TicketStatus.WAITING]
+    called = host.store.scalar("SELECT count(*) FROM events WHERE kind = 'called'")
+    assert called == 1
+
+
+def test_a_change_lost_twice_may_be_done_and_is_done_at_most_once(host, new_client,
+                                                                   lossy_link, clock):
+    window1 = new_client("window1", "1002", "李强", url=lossy_link.url)
+    lossy_link.fates = ["answer", "answer"]
+    with pytest.raises(QueueError, match=NO_ANSWER):
+        window1.queue.issue(Lane.NORMAL)
+    assert [t.code for t in host.queue.of_day(clock.today())] == ["A001"]
+    lossy_link.fates = ["request", "request"]   # this PC cannot tell; the host did nothing
+    with pytest.raises(QueueError, match=NO_ANSWER):
+        window1.queue.issue(Lane.NORMAL)
+    assert [t.code for t in host.queue.of_day(clock.today())] == ["A001"]
+
+
+def test_the_host_answers_a_repeated_request_id_once(host):
+    def issue(**headers: str) -> httpx.Response:
+        return httpx.post(f"{host.server.url}/v1/tickets", json={"lane": "normal"},
+                          headers={"Authorization": f"Bearer {KEY}", **headers})
+
+    first = issue(**{REQUEST_ID: "a" * 32})
+    assert issue(**{REQUEST_ID: "a" * 32, FIRST_SENT_AGO: "0.5"}).json() == first.json()
+    # a repeat first sent before this host program started: it cannot tell, so does nothing
+    late = issue(**{REQUEST_ID: "b" * 32, FIRST_SENT_AGO: "3600"})
+    assert late.status_code == 409 and late.json()["detail"] == RESTARTED
+    assert issue(**{REQUEST_ID: "c" * 32}).json()["code"] == "A002"
+    assert issue().json()["code"] == "A003"                       # an older client
+    assert host.store.scalar("SELECT count(*) FROM tickets") == 3
 
 
 def test_two_windows_calling_at_once_never_get_the_same_ticket(host, new_client, clock):
