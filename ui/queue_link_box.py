@@ -3,8 +3,11 @@ PC as the queue host (shows the station's key to copy to the other PCs), or a cl
 host (its address and the key). Used by the first-run set-up and the 排队设置 dialog.
 
 The station has one key. A PC that already has it (a client becoming the host, a host
-switched off and on again) keeps it, so no other PC has to enter it again; 新密钥 makes a new
-one only when asked, like `counterapp queue-setup --host --new-key`."""
+switched off and on again, a host set up again after a reinstall) keeps it, so no other PC has
+to enter it again; 新密钥 makes a new one only when asked, like `counterapp queue-setup --host
+--new-key`. The keyring is read off the GUI thread by the box's owner: `show_link` with the
+saved role, or `show_saved_key` when the box asks (`saved_key_wanted`) the first time a role
+needs it, so a standalone PC's set-up never touches the keyring."""
 
 from __future__ import annotations
 
@@ -22,6 +25,7 @@ from ui.qt import (
     QPushButton,
     QSpinBox,
     QWidget,
+    Signal,
 )
 
 HINTS = {
@@ -36,10 +40,14 @@ NEW_KEY_TIP = "换用新的排队密钥：其他每台电脑都须重新录入"
 KEY_KEPT = ("沿用本机已保存的本站排队密钥，已连接本机的电脑无需重新录入；"
             "如需更换，请点“新密钥”。")
 KEY_REPLACED = "这是新的排队密钥：保存后原密钥作废，其他每台电脑都须重新录入新密钥。"
+READING_KEY = "正在读取本机已保存的排队密钥…"
 
 
 class QueueLinkBox(QGroupBox):
-    def __init__(self, parent: QWidget | None = None) -> None:
+    saved_key_wanted = Signal()  # a role needs the keyring's key, not read yet
+
+    def __init__(self, saved_key: str | None = "", parent: QWidget | None = None) -> None:
+        """`saved_key`: the key the keyring holds ("" none), or None: not read yet."""
         super().__init__("排队方式（多个窗口共用一个排队队列时设置）", parent)
         self.role = QComboBox()
         for role in Role:
@@ -56,7 +64,8 @@ class QueueLinkBox(QGroupBox):
         self.new_key.setToolTip(NEW_KEY_TIP)
         self.new_key.clicked.connect(self._make_new_key)
         self._host_key = ""            # the host's key: the saved one, else made when needed
-        self._saved_key = ""           # the station's key in the keyring: blank keeps it
+        self._saved_key = saved_key    # the station's key in the keyring: blank keeps it
+        self._asked = False            # saved_key_wanted emitted
         key_row = QHBoxLayout()
         key_row.addWidget(self.key, 1)
         key_row.addWidget(self.copy_key)
@@ -74,13 +83,18 @@ class QueueLinkBox(QGroupBox):
 
     def show_link(self, link: QueueLink, saved_key: str = "") -> None:
         """Show this PC's saved role; the saved key, whatever the role, stays the key."""
-        if saved_key:
-            self._host_key = saved_key
-        self._saved_key = saved_key
         self.host.setText(link.host_url)
         if link.role == Role.HOST:
             self.port.setValue(link.port)
         self.role.setCurrentIndex(self.role.findData(link.role))
+        self.show_saved_key(saved_key)
+
+    def show_saved_key(self, saved_key: str) -> None:
+        """The key the keyring holds ("" when none): the host keeps it, a client may leave
+        the key blank to keep it."""
+        if saved_key:
+            self._host_key = saved_key
+        self._saved_key = saved_key
         self._role_changed()
 
     def _role_changed(self) -> None:
@@ -89,14 +103,18 @@ class QueueLinkBox(QGroupBox):
         self.port.setEnabled(role == Role.HOST)
         self.key.setEnabled(role != Role.STANDALONE)
         self.key.setReadOnly(role == Role.HOST)
-        self.copy_key.setEnabled(role == Role.HOST)
-        self.new_key.setEnabled(role == Role.HOST)
-        if role == Role.HOST and not self._host_key:
+        reading = role != Role.STANDALONE and self._saved_key is None
+        if reading and not self._asked:
+            self._asked = True
+            self.saved_key_wanted.emit()
+        self.copy_key.setEnabled(role == Role.HOST and not reading)
+        self.new_key.setEnabled(role == Role.HOST and not reading)
+        if role == Role.HOST and not reading and not self._host_key:
             self._host_key = keys.new_key()
         self.key.setText(self._host_key if role == Role.HOST else "")
         self.key.setPlaceholderText(
-            "" if role != Role.CLIENT else KEEP_SAVED_KEY if self._saved_key
-            else KEY_FROM_ADMIN)
+            READING_KEY if reading else "" if role != Role.CLIENT
+            else KEEP_SAVED_KEY if self._saved_key else KEY_FROM_ADMIN)
         self._show_hint()
 
     def _make_new_key(self) -> None:
@@ -116,6 +134,8 @@ class QueueLinkBox(QGroupBox):
         one is saved) comes back empty: the caller keeps the saved one."""
         role = self.role.currentData()
         if role == Role.HOST:
+            if not self._host_key:
+                problems.append(READING_KEY)
             return QueueLink(Role.HOST, key=self._host_key, port=self.port.value())
         if role == Role.CLIENT:
             try:

@@ -31,7 +31,7 @@ class QueueSettingsDialog(QDialog):
         self.ctx = ctx
         self.setWindowTitle("排队设置")
         self.setMinimumWidth(560)
-        self.box = QueueLinkBox()
+        self.box = QueueLinkBox(saved_key=None)  # until `load` has read it
         self.current = QLabel("正在读取本机的排队设置…")
         note = QLabel(RESTART_NOTE)
         note.setWordWrap(True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from counterapp.lan_queue.roles import QueueLink, Role
+from counterapp.lan_queue.roles import QueueLink
 from counterapp.station import LEVEL_NAMES, Station
 from ui import comfort
 from ui.dialogs import answer_buttons
@@ -40,8 +40,9 @@ class SetupAnswers(NamedTuple):
 
 
 class SetupDialog(QDialog):
-    def __init__(self, saved_key: str = "", parent: QWidget | None = None) -> None:
-        """`saved_key`: the queue key this PC's keyring already holds ("" when none)."""
+    def __init__(self, saved_key: str | None = "", parent: QWidget | None = None) -> None:
+        """`saved_key`: the queue key this PC's keyring holds ("" when none), or None: read
+        when a role needs it (see `QueueLinkBox`)."""
         super().__init__(parent)
         self.setWindowTitle("首次设置：本站信息")
         self.setMinimumWidth(600)
@@ -77,8 +78,7 @@ class SetupDialog(QDialog):
         pc_form = QFormLayout(pc_box)
         pc_form.addRow("窗口号", self.window_no)
         pc_form.addRow("县级平台地址", self.hub_url)
-        self.queue_box = QueueLinkBox()
-        self.queue_box.show_link(QueueLink(Role.STANDALONE), saved_key)
+        self.queue_box = QueueLinkBox(saved_key)
         clerk_box = QGroupBox("第一位经办人员")
         clerk_form = QFormLayout(clerk_box)
         clerk_form.addRow("工号", self.clerk_login)

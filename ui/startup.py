@@ -33,7 +33,7 @@ from ui.qt import QApplication, QMessageBox, QObject, QWidget, Signal
 
 if TYPE_CHECKING:  # the dialogs are imported when shown: a start with --clerk needs neither
     from ui.login_dialog import LoginDialog
-    from ui.setup_dialog import SetupAnswers
+    from ui.setup_dialog import SetupAnswers, SetupDialog
 
 log = logging.getLogger(__name__)
 WINDOW_SETTING = "window_no"
@@ -121,19 +121,30 @@ class Startup(QObject):
                 return
             self._show_screen()
         elif self.counter.station is None:
-            self.ops.run(keys.saved, self._set_up)
+            self._set_up()
         else:
             self._serve_queue()
             self._login()
 
-    def _set_up(self, saved_key: str) -> None:
-        """The first-run set-up, offering the queue key the keyring already holds."""
+    def _set_up(self) -> None:
+        """The first-run set-up; it offers the queue key the keyring already holds."""
         from ui.setup_dialog import SetupDialog
 
-        dialog = SetupDialog(saved_key)
+        dialog = SetupDialog(saved_key=None)
+        dialog.queue_box.saved_key_wanted.connect(lambda: self._read_saved_key(dialog))
         dialog.accepted.connect(lambda: self._configure(dialog.answers))
         dialog.rejected.connect(self.quit_program)
         self.dialogs.open(dialog)
+
+    def _read_saved_key(self, dialog: SetupDialog) -> None:
+        box = dialog.queue_box
+
+        def unreadable(error: BaseException) -> bool:
+            log.warning("the keyring could not be read: %s", type(error).__name__)
+            box.show_saved_key("")  # as if none: a new key, and saving says what is wrong
+            return True
+
+        self.ops.run(keys.saved, box.show_saved_key, on_failure=unreadable)
 
     def _configure(self, answers: SetupAnswers | None) -> None:
         assert answers is not None

@@ -26,7 +26,13 @@ from ui.kiosk import KioskWindow
 from ui.login_dialog import LoginDialog
 from ui.ops import Ops
 from ui.qt import QApplication, QLabel
-from ui.queue_link_box import KEEP_SAVED_KEY, KEY_KEPT, KEY_REPLACED, QueueLinkBox
+from ui.queue_link_box import (
+    KEEP_SAVED_KEY,
+    KEY_KEPT,
+    KEY_REPLACED,
+    READING_KEY,
+    QueueLinkBox,
+)
 from ui.queue_panel import STALE, QueuePanel
 from ui.queue_settings_dialog import saved_link
 from ui.setup_dialog import SetupDialog
@@ -350,6 +356,7 @@ def test_a_pc_set_up_as_the_host_on_first_run_serves_before_the_login(qtbot, tmp
     startup, setup = first_run(qtbot, tmp_path / "station.db", clock, dialogs)
     box = setup.queue_box
     box.role.setCurrentIndex(box.role.findData(Role.HOST))
+    qtbot.waitUntil(lambda: bool(box.key.text()))    # none saved: a new one
     port, key = free_port(), box.key.text()
     box.port.setValue(port)
     setup.try_accept()
@@ -365,12 +372,47 @@ def test_a_host_set_up_again_keeps_the_key_its_clients_have(qtbot, tmp_path, clo
     startup, setup = first_run(qtbot, tmp_path / "station.db", clock, dialogs)
     box = setup.queue_box
     box.role.setCurrentIndex(box.role.findData(Role.HOST))
-    assert box.key.text() == KEY and KEY_KEPT in box.hint.text()
+    qtbot.waitUntil(lambda: box.key.text() == KEY)    # read from the keyring off the GUI thread
+    assert KEY_KEPT in box.hint.text()
     port = free_port()
     box.port.setValue(port)
     setup.try_accept()
     qtbot.waitUntil(lambda: startup.queue_server is not None, timeout=10000)
     assert keys.load() == KEY and ping(port, KEY).json()["station"]["name"] == TOWN.name
+    startup.close()
+
+
+def test_the_set_up_reads_the_keyring_only_when_a_role_needs_it(qtbot, tmp_path, clock,
+                                                                monkeypatch):
+    keys.save(KEY)
+    reads: list[str] = []
+    go_on = threading.Event()
+    saved = keys.saved
+
+    def held_read() -> str:
+        reads.append("read")
+        go_on.wait()
+        return saved()
+
+    monkeypatch.setattr(keys, "saved", held_read)
+    dialogs = RecordingDialogs()
+    startup, setup = first_run(qtbot, tmp_path / "station.db", clock, dialogs)
+    settle(qtbot, startup.ops)
+    assert reads == []                                 # a standalone PC's set-up
+    box = setup.queue_box
+    try:
+        box.role.setCurrentIndex(box.role.findData(Role.HOST))
+        qtbot.waitUntil(lambda: reads == ["read"])
+        assert box.key.text() == "" and box.key.placeholderText() == READING_KEY
+        assert not box.new_key.isEnabled()
+        setup.try_accept()                             # too early: no new key behind its back
+        assert READING_KEY in setup.problems.text() and setup.isVisible()
+    finally:
+        go_on.set()
+    qtbot.waitUntil(lambda: box.key.text() == KEY)
+    box.role.setCurrentIndex(box.role.findData(Role.CLIENT))
+    settle(qtbot, startup.ops)
+    assert reads == ["read"]                           # read once
     startup.close()
 
 
@@ -380,6 +422,7 @@ def test_a_host_set_up_again_makes_a_new_key_only_when_asked(qtbot, tmp_path, cl
     startup, setup = first_run(qtbot, tmp_path / "station.db", clock, dialogs)
     box = setup.queue_box
     box.role.setCurrentIndex(box.role.findData(Role.HOST))
+    qtbot.waitUntil(lambda: box.key.text() == KEY)
     box.new_key.click()
     new_key = box.key.text()
     assert new_key not in ("", KEY) and KEY_REPLACED in box.hint.text()
@@ -396,7 +439,8 @@ def test_a_client_set_up_again_may_keep_its_saved_key(qtbot, tmp_path, clock):
     startup, setup = first_run(qtbot, tmp_path / "station.db", clock, dialogs)
     box = setup.queue_box
     box.role.setCurrentIndex(box.role.findData(Role.CLIENT))
-    assert box.key.text() == "" and box.key.placeholderText() == KEEP_SAVED_KEY
+    qtbot.waitUntil(lambda: box.key.placeholderText() == KEEP_SAVED_KEY)
+    assert box.key.text() == ""
     box.host.setText("192.168.1.10")
     setup.try_accept()
     qtbot.waitUntil(lambda: dialogs.latest(LoginDialog) is not None, timeout=10000)
