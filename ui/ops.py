@@ -26,7 +26,7 @@ from counterapp.queue import QueueError
 from counterapp.states import TransitionError
 from counterapp.station import StationError
 from ui.dialogs import Dialogs
-from ui.qt import QObject, QTimer, QWidget, Signal
+from ui.qt import QObject, QTimer, QWidget, Signal, isValid
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -157,11 +157,14 @@ class Ops(QObject):
         job.finished = True
         if job not in self._pending:
             return  # delivered after shutdown
+        # The widget that asked may be gone (its window or dialog closed while the call ran):
+        # what it changed is still announced, but nothing is handed to it.
+        asker_gone = job.parent is not None and not isValid(job.parent)
         try:
             if job.error is not None:
-                self._failed(job, job.error)
+                self._failed(job, job.error, asker_gone)
             else:
-                if job.on_success is not None:
+                if job.on_success is not None and not asker_gone:
                     job.on_success(job.result)
                 if job.changes is not None:
                     self.changed.emit(job.changes, job.origin)
@@ -171,12 +174,19 @@ class Ops(QObject):
                 self._busy = False
                 self.busy_changed.emit(False, "")
 
-    def _failed(self, job: _Job[Any], error: BaseException) -> None:
+    def _failed(self, job: _Job[Any], error: BaseException, asker_gone: bool) -> None:
+        if asker_gone:
+            if not isinstance(error, USER_ERRORS):  # a fault of the program is never hidden
+                self._program_error(None, error)
+            return
         if job.on_failure is not None and job.on_failure(error):
             return
         if isinstance(error, USER_ERRORS):
             self.dialogs.error(job.parent, str(error))
             return
+        self._program_error(job.parent, error)
+
+    def _program_error(self, parent: QWidget | None, error: BaseException) -> None:
         log.error("operation failed:\n%s",
                   "".join(traceback.format_exception(type(error), error, error.__traceback__)))
-        self.dialogs.error(job.parent, f"程序内部错误，操作未完成：{error!r}")
+        self.dialogs.error(parent, f"程序内部错误，操作未完成：{error!r}")

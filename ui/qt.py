@@ -15,6 +15,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from PySide6 import QtCore, QtGui, QtWidgets
+from shiboken6 import isValid as isValid  # re-exported: is the C++ side of a Qt object alive?
 
 if TYPE_CHECKING:  # for type checkers and editors: every name, as a star import gives them
     from PySide6.QtCore import *  # noqa: F403

@@ -6,7 +6,7 @@ import time
 from counterapp.case_model import CaseError
 from counterapp.queue import Lane
 from ui.ops import QUEUE
-from ui.qt import QTimer
+from ui.qt import QLabel, QTimer, isValid
 
 from .conftest import settle
 
@@ -111,3 +111,28 @@ def test_many_calls_do_not_exhaust_none_or_true(qtbot):
     # PySide6-Essentials 6.12.0 aborted Python 3.11 here ("bool_dealloc"); it is excluded
     # in pyproject.toml, and this loop fails loudly if such a binding comes back.
     assert len(received) == 20_000
+
+
+def test_a_result_for_a_closed_widget_is_not_handed_to_it_but_its_change_is_announced(
+        qtbot, ops, dialogs):
+    """A window closed while its call ran (e.g. the deadline list of a window being closed):
+    calling back into the deleted widget would raise; the store change still counts."""
+    asker = QLabel()
+    release = threading.Event()
+    shown, failed, announced = [], [], []
+    ops.changed.connect(lambda changes, origin: announced.append(changes))
+
+    def slow_change(c):
+        release.wait(5)
+        return c.queue.issue(Lane.NORMAL).code
+
+    ops.change(slow_change, QUEUE, on_success=shown.append, parent=asker)
+    ops.query(lambda c: 1 / 0, shown.append, on_failure=failed.append, parent=asker)
+    ops.query(lambda c: c.station.code, shown.append, parent=asker)
+    asker.deleteLater()
+    qtbot.waitUntil(lambda: not isValid(asker))
+    release.set()
+    settle(qtbot, ops)
+    assert shown == [] and failed == []
+    assert announced == [QUEUE]
+    assert dialogs.errors == ["程序内部错误，操作未完成：ZeroDivisionError('division by zero')"]
