@@ -1,5 +1,6 @@
 """Snapshots of records as they leave the station: a case with its items, materials and
-events; a ticket with its events; a rating. Always the record's state *now*, read inside the
+events; a ticket with its events; a rating; the store's slip verification key
+(`counterapp.sync.slip_key`). Always the record's state *now*, read inside the
 caller's transaction so a snapshot and its version agree.
 
 Internal integer ids stay home: clerks travel as their login (工号), the ticket of a case as
@@ -14,6 +15,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
+from counterapp.sync import slip_key
+from counterapp.sync.slip_codes import RECORD_TYPE as SLIP_KEY
 from counterapp.sync.wire import Record
 from db.store import Store
 
@@ -53,6 +56,8 @@ class Snapshots:
             records += self._tickets(by_type["ticket"], events)
         if by_type.get("rating"):
             records += self._ratings(by_type["rating"], events)
+        if by_type.get(SLIP_KEY):
+            records += slip_key.snapshots(self._store, by_type[SLIP_KEY])
         return records
 
     def _login(self, clerk_id: int | None) -> str | None:

@@ -20,7 +20,7 @@ from typing import Any, NamedTuple
 FORMAT = 1
 MEDIA_TYPE = "application/vnd.counterapp.batch+json"
 HASH_HEADER = "X-Content-SHA256"
-RECORD_TYPES = ("case", "ticket", "rating")
+RECORD_TYPES = ("case", "ticket", "rating", "slip_key")
 DECISION_STATUSES = ("received", "processing", "done", "returned")
 MAX_BODY_BYTES = 16 * 1024 * 1024          # compressed
 MAX_DOCUMENT_BYTES = 128 * 1024 * 1024     # after decompression (no zip bombs)
@@ -169,7 +169,7 @@ def decode_batch(body: bytes, sha256: str | None) -> Batch:
 
 
 _TAIL = re.compile(rb',"day":"(\d{4}-\d{2}-\d{2})","id":"([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-'
-                   rb'[0-9a-f]{4}-[0-9a-f]{12})","t":"(case|ticket|rating)","v":([1-9][0-9]{0,9})\}')
+                   rb'[0-9a-f]{4}-[0-9a-f]{12})","t":"(case|ticket|rating|slip_key)","v":([1-9][0-9]{0,9})\}')
 _HEAD = b'{"data":'
 
 
