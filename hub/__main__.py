@@ -10,6 +10,7 @@ import argparse
 import logging
 
 from hub import database_url
+from hub.admin import add_sealing_key_option
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -19,6 +20,7 @@ def main(argv: list[str] | None = None) -> None:
     serve.add_argument("--db", help="sqlite:///path or postgresql://… (or COUNTERAPP_HUB_DB)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8470)
+    add_sealing_key_option(serve)
     args = parser.parse_args(argv)
 
     import uvicorn
@@ -27,7 +29,7 @@ def main(argv: list[str] | None = None) -> None:
     from hub.db import Database
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    app = create_app(Database(database_url(args.db)))
+    app = create_app(Database(database_url(args.db), sealing_key=args.sealing_key))
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning",
                 access_log=False)
 

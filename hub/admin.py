@@ -8,6 +8,12 @@
     decide CASE --status S [--note T]  a decision on a forwarded case (case number or UUID)
     import-file FILE --ack-out ACK     store a village's USB transfer file, write the ack file
     hub-key                            print the hub's public key (stations pin it)
+    staff-token NAME                   a token for county staff to check slips; printed ONCE
+    staff-revoke NAME                  that staff token stops working
+    verify-slip CASE_NO CODE | --qr T  check a slip (一次性告知单, 受理回执); exit 0 if valid
+
+--sealing-key FILE (or COUNTERAPP_HUB_SEALING_KEY) names the key that seals the stations' slip
+secrets; a SQLite hub without one uses `<database file>.sealing-key`.
 """
 
 from __future__ import annotations
@@ -21,9 +27,10 @@ from counterapp.catalogue import CatalogueInvalid
 from counterapp.catalogue_store import read_source
 from counterapp.clock import Clock, stamp
 from counterapp.sync.transfer import TransferError
-from hub import database_url, feeds, files, stations
+from hub import database_url, feeds, files, slips, staff, stations
 from hub.db import Database
 from hub.ingest import Forbidden
+from hub.sealing import SealingProblem
 
 
 def _print_credentials(creds: stations.Credentials) -> None:
@@ -36,8 +43,17 @@ def _print_credentials(creds: stations.Credentials) -> None:
           "`counterapp sync-setup`.")
 
 
-def run(args: argparse.Namespace, db: Database) -> None:
+def _verify_slip(args: argparse.Namespace, db: Database) -> int:
+    check = slips.verify(db, *slips.parse_request(args.case_no, args.code, args.qr))
+    print(f"{check.case_no}: {check.verdict} — {check.message}")
+    return 0 if check.verdict is slips.Verdict.VALID else 1
+
+
+def run(args: argparse.Namespace, db: Database) -> int:
+    """Carry out one command; returns the exit status."""
     now = stamp(Clock().now())
+    if args.command == "verify-slip":
+        return _verify_slip(args, db)
     if args.command == "register":
         _print_credentials(stations.register(db, args.code, args.name, args.level, now))
     elif args.command == "rotate":
@@ -64,12 +80,20 @@ def run(args: argparse.Namespace, db: Database) -> None:
         print(f"stored; acknowledgement written to {args.ack_out}")
     elif args.command == "hub-key":
         print(stations.hub_keys(db, now)[1])
+    elif args.command == "staff-token":
+        print(f"staff token for {args.name}: {staff.issue(db, args.name, now)}")
+        print("Shown once and not kept by the hub: give it to that person or desk only.")
+    elif args.command == "staff-revoke":
+        staff.revoke(db, args.name, now)
+        print(f"staff token of {args.name} revoked")
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m hub.admin", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--db", help="sqlite:///path or postgresql://… (or COUNTERAPP_HUB_DB)")
+    add_sealing_key_option(parser)
     commands = parser.add_subparsers(dest="command", required=True)
     register = commands.add_parser("register", help="register a station")
     register.add_argument("code")
@@ -91,24 +115,40 @@ def build_parser() -> argparse.ArgumentParser:
     import_file.add_argument("file")
     import_file.add_argument("--ack-out", required=True)
     commands.add_parser("hub-key", help="print the hub's public key")
+    commands.add_parser("staff-token", help="issue a staff token (slip checks)"
+                        ).add_argument("name", help="who or which desk holds it")
+    commands.add_parser("staff-revoke", help="revoke a staff token").add_argument("name")
+    verify = commands.add_parser("verify-slip", help="check a slip's verification code")
+    verify.add_argument("case_no", nargs="?", help="the case number (办件编号) on the slip")
+    verify.add_argument("code", nargs="?", help="the 8-character 验证码 on the slip")
+    verify.add_argument("--qr", help="or the text of the slip's QR code (YBGZ|…|…)")
     return parser
+
+
+def add_sealing_key_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--sealing-key", type=Path, metavar="FILE",
+                        help="the key file that seals slip secrets "
+                             "(or COUNTERAPP_HUB_SEALING_KEY)")
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    db = Database(database_url(args.db))
     try:
-        run(args, db)
+        db = Database(database_url(args.db), sealing_key=args.sealing_key)
+    except SealingProblem as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    try:
+        return run(args, db)
     except CatalogueInvalid as exc:
         print(f"catalogue rejected, nothing changed:\n{exc}", file=sys.stderr)
         return 2
     except (stations.StationProblem, feeds.FeedProblem, TransferError, Forbidden,
-            json.JSONDecodeError) as exc:
+            json.JSONDecodeError, SealingProblem, slips.SlipInputError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     finally:
         db.close()
-    return 0
 
 
 if __name__ == "__main__":

@@ -1,13 +1,16 @@
 """The county hub's HTTP API (FastAPI). OpenAPI at /openapi.json, docs at /docs.
 
 Stations authenticate with `Authorization: Bearer <token>`; a token proves one station and may
-write only that station's records. Personal data in batches is never logged: errors name
-batches and record ids, not their contents.
+write only that station's records. County staff call the staff endpoints (`/v1/staff/…`, slip
+checks) with a staff token of their own (`hub.staff`); neither kind of token opens the other's
+endpoints. Personal data in batches and slip secrets are never logged: errors name batches
+and record ids, not their contents.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, HTTPException, Query, Request, Response
@@ -19,9 +22,10 @@ from starlette.concurrency import run_in_threadpool
 from counterapp.clock import Clock, stamp
 from counterapp.sync import transfer
 from counterapp.sync.wire import HASH_HEADER, MAX_BODY_BYTES, WireError, scan_batch
-from hub import feeds, files, stations
+from hub import feeds, files, slips, staff, stations
 from hub.db import Database
 from hub.ingest import Forbidden, ingest
+from hub.sealing import SealingProblem
 
 log = logging.getLogger("hub")
 _bearer = HTTPBearer(auto_error=False)
@@ -44,6 +48,21 @@ class AckOut(BaseModel):
     unchanged: int
     times: int
     acked_at: str
+    accepts: list[str]
+
+
+class SlipCheckIn(BaseModel):
+    """Either `case_no` and `code` as read from the slip, or `qr`, the text of its QR code."""
+
+    case_no: str | None = None
+    code: str | None = None
+    qr: str | None = None
+
+
+class SlipCheckOut(BaseModel):
+    case_no: str
+    result: slips.Verdict
+    message: str
 
 
 class ReconcileIn(BaseModel):
@@ -74,22 +93,37 @@ class CatalogueOut(BaseModel):
     document: dict[str, Any]
 
 
+async def _holder(request: Request, credentials: HTTPAuthorizationCredentials | None,
+                  authenticate: Callable[[Database, str], str | None], kind: str) -> str:
+    """Who holds this bearer token, by `authenticate` (401 if none, unknown or revoked)."""
+    if credentials is None:
+        raise HTTPException(401, "missing bearer token", headers={"WWW-Authenticate": "Bearer"})
+    holder = await run_in_threadpool(authenticate, request.app.state.db,
+                                     credentials.credentials)
+    if holder is None:
+        raise HTTPException(401, f"unknown or revoked {kind}token",
+                            headers={"WWW-Authenticate": "Bearer"})
+    return holder
+
+
 async def station_of(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> str:
-    """The station whose bearer token this is (401 if none, unknown or revoked)."""
-    if credentials is None:
-        raise HTTPException(401, "missing bearer token", headers={"WWW-Authenticate": "Bearer"})
-    code = await run_in_threadpool(stations.authenticate, request.app.state.db,
-                                   credentials.credentials)
-    if code is None:
-        raise HTTPException(401, "unknown or revoked token",
-                            headers={"WWW-Authenticate": "Bearer"})
-    return code
+    """The station whose bearer token this is."""
+    return await _holder(request, credentials, stations.authenticate, "")
+
+
+async def staff_of(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> str:
+    """The county staff member whose staff token this is (a station's token is not one)."""
+    return await _holder(request, credentials, staff.authenticate, "staff ")
 
 
 Station = Annotated[str, Depends(station_of)]
+Staff = Annotated[str, Depends(staff_of)]
 
 
 def create_app(db: Database, clock: Clock | None = None) -> FastAPI:
@@ -131,6 +165,9 @@ def create_app(db: Database, clock: Clock | None = None) -> FastAPI:
         except Forbidden as exc:
             log.warning("station %s refused: %s", station, exc)
             raise HTTPException(403, str(exc)) from exc
+        except SealingProblem as exc:
+            log.error("station %s batch not stored: %s", station, exc)
+            raise HTTPException(503, str(exc)) from exc
         log.info("station %s batch %s: %d records, %d stored", station, batch.batch_id,
                  ack.records, ack.stored)
         return ack.to_dict()
@@ -167,7 +204,28 @@ def create_app(db: Database, clock: Clock | None = None) -> FastAPI:
             raise HTTPException(400, str(exc)) from exc
         except Forbidden as exc:
             raise HTTPException(403, str(exc)) from exc
+        except SealingProblem as exc:
+            log.error("forwarded file not stored: %s", exc)
+            raise HTTPException(503, str(exc)) from exc
         return Response(ack, media_type="application/octet-stream")
+
+    @app.post("/v1/staff/slip-checks", response_model=SlipCheckOut,
+              summary="Check a slip (一次性告知单 or 受理回执): valid, invalid or unknown",
+              responses={401: {"description": "no valid staff token"},
+                         422: {"description": "the case number, code or QR text is malformed"},
+                         503: {"description": "the hub's sealing key is missing or wrong"}})
+    def check_slip(request_body: SlipCheckIn, who: Staff) -> SlipCheckOut:
+        try:
+            case_no, code = slips.parse_request(request_body.case_no, request_body.code,
+                                                request_body.qr)
+            check = slips.verify(db, case_no, code)
+        except slips.SlipInputError as exc:
+            raise HTTPException(422, str(exc)) from exc
+        except SealingProblem as exc:
+            log.error("slip check failed: %s", exc)
+            raise HTTPException(503, str(exc)) from exc
+        log.info("slip check by %s: %s", who, check.verdict)
+        return SlipCheckOut(case_no=check.case_no, result=check.verdict, message=check.message)
 
     @app.get("/v1/hub-key", summary="The hub's public key that signs acknowledgement files")
     def hub_key() -> dict[str, str]:

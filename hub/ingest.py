@@ -4,7 +4,8 @@
 
 so the same batch twice, or the same record in two batches, is stored once, and an older
 version arriving late (out of order, or by USB after the online copy) never replaces a newer
-one. A record first written by another station is refused with the whole batch (403).
+one. A record first written by another station is refused with the whole batch (403). A store's
+slip secret (`slip_key`) is sealed into its own table in the same transaction (`hub.slips`).
 
 On PostgreSQL the usual case — records the hub has never seen — goes straight in with COPY;
 records it already holds go through a temporary table and the same guarded upsert. If another
@@ -18,7 +19,9 @@ import json
 import sqlite3
 from dataclasses import asdict, dataclass
 
-from counterapp.sync.wire import ScannedBatch, WireError, to_ranges
+from counterapp.sync.slip_codes import RECORD_TYPE as SLIP_KEY
+from counterapp.sync.wire import RECORD_TYPES, RawRecord, ScannedBatch, WireError, to_ranges
+from hub import slips
 from hub.db import Database, Tx
 
 COLUMNS = ("uuid", "type", "station", "source", "version", "day", "data", "batch_id",
@@ -58,6 +61,7 @@ class Ack:
     unchanged: int      # already held in this version or a newer one
     times: int          # how often this batch id has arrived
     acked_at: str
+    accepts: list[str]  # the record types this hub takes (a station sends no others)
 
     def to_dict(self) -> dict:
         return {"format": 1, **asdict(self)}
@@ -70,31 +74,36 @@ def ingest(db: Database, token_station: str, batch: ScannedBatch, sha256: str, v
         raise Forbidden(f"this batch is for station {batch.station}; "
                         f"the credentials are station {token_station}'s")
     newest: dict[str, tuple] = {}
+    keys = [r for r in batch.records if r.type == SLIP_KEY]
     for r in batch.records:
-        if r.uuid not in newest or r.version > newest[r.uuid][4]:
+        if r.type != SLIP_KEY and (r.uuid not in newest or r.version > newest[r.uuid][4]):
             newest[r.uuid] = (r.uuid, r.type, batch.station, batch.source, r.version, r.day,
                               r.data, batch.batch_id, now)
     rows = list(newest.values())
     try:
         try:
-            stored, times = _store(db, batch, rows, sha256, via, now, fast=True)
+            stored, times = _store(db, batch, rows, keys, sha256, via, now, fast=True)
         except _Raced:
-            stored, times = _store(db, batch, rows, sha256, via, now, fast=False)
+            stored, times = _store(db, batch, rows, keys, sha256, via, now, fast=False)
     except sqlite3.IntegrityError as exc:
         raise WireError(f"a record's data is not JSON: {exc}") from exc
+    count = len(rows) + len(keys)
     return Ack(batch=batch.batch_id, station=batch.station, sha256=sha256,
-               seqs=to_ranges(batch.seqs), records=len(rows), stored=stored,
-               unchanged=len(rows) - stored, times=times, acked_at=now)
+               seqs=to_ranges(batch.seqs), records=count, stored=stored,
+               unchanged=count - stored, times=times, acked_at=now,
+               accepts=slips.accepted_types(db, RECORD_TYPES))
 
 
-def _store(db: Database, batch: ScannedBatch, rows: list[tuple], sha256: str, via: str,
-           now: str, fast: bool) -> tuple[int, int]:
+def _store(db: Database, batch: ScannedBatch, rows: list[tuple], keys: list[RawRecord],
+           sha256: str, via: str, now: str, fast: bool) -> tuple[int, int]:
     with db.transaction() as tx:
         if tx.dialect == "postgres":
             stored = _postgres(tx, batch.station, rows, fast)
         else:
             _check_owner_sqlite(tx, batch.station, [row[0] for row in rows])
             stored = tx.executemany(SQLITE_UPSERT, rows)
+        stored += slips.store_keys(tx, db.sealer, batch.station, batch.source, batch.batch_id,
+                                   keys, now)
         times = _note_batch(tx, batch, sha256, via, now)
         _note_source(tx, batch, via, now)
     return stored, times

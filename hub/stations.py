@@ -45,8 +45,9 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def new_token() -> str:
-    return "cah_" + secrets.token_urlsafe(32)
+def new_token(prefix: str = "cah_") -> str:
+    """256 random bits; the prefix tells a station's token (cah_) from a staff one (cas_)."""
+    return prefix + secrets.token_urlsafe(32)
 
 
 def hub_keys(db: Database, now: str) -> tuple[str, str]:

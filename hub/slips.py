@@ -1,0 +1,142 @@
+"""Slips checked at the county: the stations' slip secrets in, verdicts out.
+
+A station store hands its verification secret over as a `slip_key` record (its id is the
+store's source id); the hub keeps it sealed in `slip_keys` (`hub.sealing`), never among the
+records. To check a slip the hub finds the case by its number, opens the secret of the store
+that uploaded it and compares the code in constant time. The answer is one of three, and
+`unknown` says nothing more: not whether such a case exists at another station, nor whether
+only the station's secret is missing.
+"""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from typing import NamedTuple
+
+from counterapp.sync.slip_codes import (
+    CASE_NO,
+    CODE_LENGTH,
+    RECORD_TYPE,
+    codes_match,
+    compute_code,
+    is_code,
+    is_secret_hex,
+    normalise_code,
+    parse_payload,
+)
+from counterapp.sync.wire import RawRecord, WireError
+from hub.db import CASE_NO_SQL, Database, Tx
+from hub.sealing import Sealer, SealingProblem
+
+
+class Verdict(StrEnum):
+    VALID = "valid"
+    INVALID = "invalid"
+    UNKNOWN = "unknown"
+
+
+MESSAGES = {
+    Verdict.VALID: "核验通过：此单据确由办理站点为该办件出具。",
+    Verdict.INVALID: "核验未通过：验证码与该办件不符，单据可能被涂改或并非该办件的单据。",
+    Verdict.UNKNOWN: "县中心尚无此办件的数据，暂无法核验：请待办理站点同步后再查，或联系该站点。",
+}
+
+
+class SlipInputError(ValueError):
+    """A slip check asked with a missing or malformed case number, code or QR text."""
+
+
+class Check(NamedTuple):
+    case_no: str
+    verdict: Verdict
+
+    @property
+    def message(self) -> str:
+        return MESSAGES[self.verdict]
+
+
+def context(station: str, source: str) -> str:
+    """What a sealed secret is bound to: the station store it belongs to."""
+    return f"{station}|{source}"
+
+
+# --- in: the stations' secrets ------------------------------------------------------------------
+def store_keys(tx: Tx, sealer: Sealer | None, station: str, source: str, batch_id: str,
+               keys: list[RawRecord], now: str) -> int:
+    """Seal and keep a batch's `slip_key` records (newest version wins); returns how many
+    were stored. Each must be the batch's own store's: its id is the batch's source."""
+    if keys and sealer is None:
+        raise SealingProblem("this hub has no sealing key: it cannot take slip secrets")
+    stored = 0
+    for key in keys:
+        secret = _secret_of(key, source)
+        assert sealer is not None
+        stored += tx.execute(
+            "INSERT INTO slip_keys (station, source, version, sealed, key_id, batch_id, "
+            "received_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (station, source) DO UPDATE "
+            "SET version = excluded.version, sealed = excluded.sealed, key_id = excluded.key_id, "
+            "batch_id = excluded.batch_id, received_at = excluded.received_at "
+            "WHERE excluded.version > slip_keys.version",
+            (station, source, key.version, sealer.seal(secret, context(station, source)),
+             sealer.key_id, batch_id, now))
+    return stored
+
+
+def _secret_of(key: RawRecord, source: str) -> bytes:
+    if key.uuid != source:
+        raise WireError(f"slip_key record {key.uuid}: its id must be the batch's source")
+    try:
+        data = json.loads(key.data)
+    except json.JSONDecodeError as exc:
+        raise WireError(f"slip_key record {key.uuid}: data is not JSON") from exc
+    if not isinstance(data, dict) or not is_secret_hex(data.get("secret")):
+        raise WireError(f"slip_key record {key.uuid}: data must be "
+                        '{"secret": <64 lower-case hex digits>}')
+    return bytes.fromhex(data["secret"])
+
+
+# --- out: checking a slip -----------------------------------------------------------------------
+def parse_request(case_no: str | None, code: str | None, qr: str | None) -> tuple[str, str]:
+    """(case number, normalised code) from either both fields or a slip's QR text."""
+    if qr is not None:
+        if case_no is not None or code is not None:
+            raise SlipInputError("give either qr, or case_no and code, not both")
+        parsed = parse_payload(qr)
+        if parsed is None:
+            raise SlipInputError("qr is not a slip's QR text: expected YBGZ|<case no>|<code>")
+        case_no, code = parsed
+    elif case_no is None or code is None:
+        raise SlipInputError("give case_no and code, or qr (the slip's QR text)")
+    case_no, code = case_no.strip(), normalise_code(code)
+    if not CASE_NO.fullmatch(case_no):
+        raise SlipInputError("case_no is not a case number: expected "
+                             "<station>-<YYYYMMDD>-<window>-<sequence>, "
+                             "e.g. 370883101-20261125-02-0007")
+    if not is_code(code):
+        raise SlipInputError(f"code must be {CODE_LENGTH} characters of A-Z and 2-7 "
+                             "(the slip's 验证码; spaces and dashes are ignored)")
+    return case_no, code
+
+
+def verify(db: Database, case_no: str, code: str) -> Check:
+    """The verdict on a slip of case `case_no` showing `code` (both as `parse_request` gives)."""
+    with db.transaction(write=False) as tx:
+        rows = tx.all(
+            f"SELECT r.uuid, r.station, r.source, k.sealed, k.key_id FROM records AS r "
+            f"JOIN slip_keys AS k ON k.station = r.station AND k.source = r.source "
+            f"WHERE r.type = 'case' AND {CASE_NO_SQL[db.dialect]} = ?", (case_no,))
+    if not rows:
+        return Check(case_no, Verdict.UNKNOWN)
+    if db.sealer is None:
+        raise SealingProblem("this hub has no sealing key: it cannot open slip secrets")
+    for uuid, station, source, sealed, key_id in rows:
+        secret = db.sealer.open(sealed, key_id, context(station, source))
+        if codes_match(compute_code(secret, station, case_no, uuid), code):
+            return Check(case_no, Verdict.VALID)
+    return Check(case_no, Verdict.INVALID)
+
+
+def accepted_types(db: Database, record_types: tuple[str, ...]) -> list[str]:
+    """The record types this hub takes: `slip_key` only when it can seal secrets."""
+    return [kind for kind in record_types if kind != RECORD_TYPE or db.sealer is not None]
