@@ -37,8 +37,14 @@ def hub_url(request, tmp_path) -> str:
 
 
 @pytest.fixture
-def hub_db(hub_url):
-    db = Database(hub_url)
+def sealing_key(tmp_path):
+    """The hub's sealing key file (slip secrets), outside the database, as in production."""
+    return tmp_path / "hub-sealing.key"
+
+
+@pytest.fixture
+def hub_db(hub_url, sealing_key):
+    db = Database(hub_url, sealing_key=sealing_key)
     yield db
     db.close()
 

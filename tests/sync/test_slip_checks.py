@@ -1,0 +1,169 @@
+"""Slips checked at the county: a station prints a notice, syncs to a real hub (SQLite and
+PostgreSQL) and county staff check the slip's code there (API and admin command line)."""
+
+from __future__ import annotations
+
+import logging
+
+import httpx
+import pytest
+
+from counterapp.slips import Layout, notice_pdf
+from counterapp.slips.verification import SECRET_SETTING, code_for
+from counterapp.sync import offline, outbox, service
+from hub import admin, slips, staff
+from tests.sync.conftest import FAST_RETRY, connect_station, now
+from tests.sync.stations import add_visits, later, new_station
+from tests.test_slips import qr_texts
+
+UNKNOWN = slips.MESSAGES[slips.Verdict.UNKNOWN]
+
+
+def sync(counter):
+    report = service.sync_now(counter.store, counter.clock, retry=FAST_RETRY, timeout=5)
+    assert report.ok, report.error
+    return report
+
+
+def printed_qr(counter, case_id: int) -> str:
+    """The QR text read back from the notice the station prints for a case."""
+    pdf = notice_pdf(counter, case_id, Layout.A4, clerk_id=counter.clerk_id, record=False)
+    (text,) = qr_texts(pdf)
+    return text
+
+
+def case_of(counter, case_id: int):
+    return counter.cases.get(case_id)
+
+
+class Desk:
+    """County staff at their desk: the hub's slip-check endpoint with a staff token."""
+
+    def __init__(self, hub, db) -> None:
+        self.url = f"{hub.url}/v1/staff/slip-checks"
+        self.headers = {"Authorization": f"Bearer {staff.issue(db, '县中心一号窗口', now())}"}
+
+    def post(self, **body: str) -> httpx.Response:
+        return httpx.post(self.url, json=body, headers=self.headers)
+
+    def check(self, **body: str) -> str:
+        answer = self.post(**body)
+        assert answer.status_code == 200, answer.text
+        return answer.json()["result"]
+
+
+@pytest.fixture
+def other(tmp_path):
+    counter = new_station(tmp_path / "other.db", "370883102")
+    yield counter
+    counter.close()
+
+
+def test_a_printed_slip_is_checked_at_the_county(hub, hub_db, town, other, caplog):
+    caplog.set_level(logging.DEBUG)
+    connect_station(town, hub_db, hub.url)
+    connect_station(other, hub_db, hub.url)
+    first, pending = add_visits(town, 2)
+    (elsewhere,) = add_visits(other, 1)
+    qr = printed_qr(town, first)
+    _, case_no, code = qr.split("|")
+    other_case_no = printed_qr(other, elsewhere).split("|")[1]
+    unsynced_qr = printed_qr(town, pending)
+    sync(other)
+    desk = Desk(hub, hub_db)
+    assert desk.check(qr=unsynced_qr) == "unknown"      # nothing of the town has arrived yet
+    sync(town)
+
+    assert desk.check(qr=qr) == "valid"
+    assert desk.check(case_no=case_no, code=f" {code[:4].lower()}-{code[4:]} ") == "valid"
+    tampered = code[:-1] + ("A" if code[-1] != "A" else "B")
+    assert desk.check(case_no=case_no, code=tampered) == "invalid"
+    assert desk.check(case_no=other_case_no, code=code) == "invalid"
+    never = desk.post(case_no="370883101-20261123-01-9999", code=code).json()
+    assert never == {"case_no": "370883101-20261123-01-9999", "result": "unknown",
+                     "message": UNKNOWN}
+
+    later(town)
+    (late,) = add_visits(town, 1)
+    late_qr = printed_qr(town, late)
+    assert desk.check(qr=late_qr) == "unknown"           # a case not yet synced
+    sync(town)
+    assert desk.check(qr=late_qr) == "valid"
+    assert town.store.scalar("SELECT count(*) FROM outbox WHERE record_type = 'slip_key'") == 1
+
+    secret = town.settings.get(SECRET_SETTING)
+    assert secret not in caplog.text
+    with hub_db.transaction() as tx:
+        stored = repr(tx.all("SELECT * FROM slip_keys")) + repr(tx.all("SELECT * FROM records"))
+    assert secret not in stored and "slip_key" not in stored
+    for path in ("/health", "/openapi.json", "/v1/hub-key"):
+        assert secret not in httpx.get(f"{hub.url}{path}").text
+
+
+def test_only_staff_tokens_check_slips_and_bad_input_is_named(hub, hub_db, town):
+    creds = connect_station(town, hub_db, hub.url)
+    url = f"{hub.url}/v1/staff/slip-checks"
+    body = {"qr": "YBGZ|370883101-20261123-01-0001|ABCDEFGH"}
+    assert httpx.post(url, json=body).status_code == 401
+    station_token = {"Authorization": f"Bearer {creds.token}"}
+    assert httpx.post(url, json=body, headers=station_token).status_code == 401
+    desk = Desk(hub, hub_db)
+    for bad, words in [
+        ({"case_no": "370883101-20261123-01-0001", "code": "ABC0EFGH"}, "A-Z and 2-7"),
+        ({"case_no": "370883101-20261123-01-0001", "code": "ABCDEFG"}, "8 characters"),
+        ({"case_no": "办件一号", "code": "ABCDEFGH"}, "case_no is not a case number"),
+        ({"qr": "https://example.com/x"}, "qr is not a slip's QR text"),
+        ({"qr": body["qr"], "code": "ABCDEFGH"}, "not both"),
+        ({"case_no": "370883101-20261123-01-0001"}, "give case_no and code, or qr"),
+    ]:
+        answer = desk.post(**bad)
+        assert answer.status_code == 422 and words in answer.json()["detail"], answer.text
+    name = "县中心一号窗口"
+    staff.revoke(hub_db, name, now())
+    assert desk.post(**body).status_code == 401
+
+
+def test_a_changed_secret_is_handed_over_again(hub, hub_db, town):
+    connect_station(town, hub_db, hub.url)
+    (case_id,) = add_visits(town, 1)
+    old = printed_qr(town, case_id)
+    sync(town)
+    assert sync(town).batches == 0
+    town.settings.set(SECRET_SETTING, "ab" * 32)
+    new = code_for(town, case_of(town, case_id))
+    assert sync(town).records == 1
+    desk = Desk(hub, hub_db)
+    assert desk.check(qr=old) == "invalid"
+    assert desk.check(case_no=old.split("|")[1], code=new) == "valid"
+
+
+def test_the_admin_command_line_checks_a_slip(hub, hub_db, hub_url, sealing_key, town, capsys):
+    connect_station(town, hub_db, hub.url)
+    (case_id,) = add_visits(town, 1)
+    qr = printed_qr(town, case_id)
+    _, case_no, code = qr.split("|")
+    sync(town)
+    cli = ["--db", hub_url, "--sealing-key", str(sealing_key), "verify-slip"]
+    assert admin.main([*cli, case_no, code]) == 0
+    assert "valid" in capsys.readouterr().out
+    assert admin.main([*cli, "--qr", qr.replace(code, "AAAAAAAA")]) == 1
+    assert "invalid" in capsys.readouterr().out
+    assert admin.main([*cli, case_no, "0000"]) == 2
+    assert "A-Z and 2-7" in capsys.readouterr().err
+    assert admin.main(["--db", hub_url, "staff-token", "信息科"]) == 0
+    assert "cas_" in capsys.readouterr().out
+
+
+def test_a_village_hands_its_secret_over_by_usb(hub_url, hub_db, sealing_key, village,
+                                                tmp_path):
+    connect_station(village, hub_db, "http://127.0.0.1:9", "village")   # never online
+    (case_id,) = add_visits(village, 1)
+    case_no, code = printed_qr(village, case_id).split("|")[1:]
+    stick, ack = tmp_path / "village.ctr", tmp_path / "village.ack"
+    cli = ["--db", hub_url, "--sealing-key", str(sealing_key)]
+    for _ in range(2):      # the first ack announces slip_key; the second file carries it
+        offline.export_batches(village.store, village.clock, stick)
+        assert admin.main([*cli, "import-file", str(stick), "--ack-out", str(ack)]) == 0
+        offline.import_ack(village.store, village.clock, ack)
+    assert slips.verify(hub_db, case_no, code).verdict is slips.Verdict.VALID
+    assert outbox.pending_count(village.store) == 0
