@@ -19,6 +19,7 @@ from pathlib import Path
 import httpx
 import uvicorn
 from keyring.backend import KeyringBackend
+from keyring.compat import properties
 
 from hub.app import create_app
 from hub.db import Database
@@ -33,7 +34,13 @@ class FileKeyring(KeyringBackend):
     """Tests only, for child processes (`PYTHON_KEYRING_BACKEND=tests.sync.hubctl.FileKeyring`):
     secrets in the JSON file named by TEST_KEYRING_FILE. The product never does this."""
 
-    priority = 1  # type: ignore[assignment]
+    @properties.classproperty
+    def priority(cls) -> float:
+        """Viable only where a test named its file: keyring's automatic choice of a backend
+        (in any later test of the same session) must never land here."""
+        if "TEST_KEYRING_FILE" not in os.environ:
+            raise RuntimeError("TEST_KEYRING_FILE is not set")
+        return 1
 
     def _load(self) -> dict[str, str]:
         path = Path(os.environ["TEST_KEYRING_FILE"])
