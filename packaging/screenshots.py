@@ -3,7 +3,10 @@
     xvfb-run -a -s "-screen 0 1366x768x24" .venv/bin/python packaging/screenshots.py
 
 (also works with QT_QPA_PLATFORM=offscreen). A demo station on a fixed day is created in a
-temporary folder; the real window is driven step by step and each `grab()` is saved.
+temporary folder; the real window is driven step by step and each `grab()` is saved. The
+notice is printed for real: give the machine a default printer first (e.g. CUPS with
+`printer-driver-cups-pdf`: `lpadmin -p PDF -v cups-pdf:/ -E -P <its PPD>; lpadmin -d PDF`),
+or its screenshot shows the 打印失败 message a PC without a printer gets.
 """
 
 from __future__ import annotations
