@@ -165,9 +165,6 @@ def create_app(db: Database, clock: Clock | None = None) -> FastAPI:
         except Forbidden as exc:
             log.warning("station %s refused: %s", station, exc)
             raise HTTPException(403, str(exc)) from exc
-        except SealingProblem as exc:
-            log.error("station %s batch not stored: %s", station, exc)
-            raise HTTPException(503, str(exc)) from exc
         log.info("station %s batch %s: %d records, %d stored", station, batch.batch_id,
                  ack.records, ack.stored)
         return ack.to_dict()
@@ -204,9 +201,6 @@ def create_app(db: Database, clock: Clock | None = None) -> FastAPI:
             raise HTTPException(400, str(exc)) from exc
         except Forbidden as exc:
             raise HTTPException(403, str(exc)) from exc
-        except SealingProblem as exc:
-            log.error("forwarded file not stored: %s", exc)
-            raise HTTPException(503, str(exc)) from exc
         return Response(ack, media_type="application/octet-stream")
 
     @app.post("/v1/staff/slip-checks", response_model=SlipCheckOut,

@@ -5,7 +5,8 @@
 so the same batch twice, or the same record in two batches, is stored once, and an older
 version arriving late (out of order, or by USB after the online copy) never replaces a newer
 one. A record first written by another station is refused with the whole batch (403). A store's
-slip secret (`slip_key`) is sealed into its own table in the same transaction (`hub.slips`).
+slip secret (`slip_key`) is sealed into its own table in the same transaction (`hub.slips`);
+one the hub cannot seal now is left out, never the batch, and the ack stops announcing it.
 
 On PostgreSQL the usual case — records the hub has never seen — goes straight in with COPY;
 records it already holds go through a temporary table and the same guarded upsert. If another
@@ -56,7 +57,7 @@ class Ack:
     station: str
     sha256: str
     seqs: list[list[int]]
-    records: int        # records in the batch
+    records: int        # records in the batch the hub took (all but a slip_key it could not seal)
     stored: int         # inserted or replaced by a newer version
     unchanged: int      # already held in this version or a newer one
     times: int          # how often this batch id has arrived
@@ -82,31 +83,34 @@ def ingest(db: Database, token_station: str, batch: ScannedBatch, sha256: str, v
     rows = list(newest.values())
     try:
         try:
-            stored, times = _store(db, batch, rows, keys, sha256, via, now, fast=True)
+            stored, keys_in, times = _store(db, batch, rows, keys, sha256, via, now, fast=True)
         except _Raced:
-            stored, times = _store(db, batch, rows, keys, sha256, via, now, fast=False)
+            stored, keys_in, times = _store(db, batch, rows, keys, sha256, via, now, fast=False)
     except sqlite3.IntegrityError as exc:
         raise WireError(f"a record's data is not JSON: {exc}") from exc
-    count = len(rows) + len(keys)
+    count = len(rows) + keys_in.taken
+    stored += keys_in.stored
     return Ack(batch=batch.batch_id, station=batch.station, sha256=sha256,
                seqs=to_ranges(batch.seqs), records=count, stored=stored,
                unchanged=count - stored, times=times, acked_at=now,
-               accepts=slips.accepted_types(db, RECORD_TYPES))
+               accepts=slips.accepted_types(RECORD_TYPES, keys_in.accepting))
 
 
 def _store(db: Database, batch: ScannedBatch, rows: list[tuple], keys: list[RawRecord],
-           sha256: str, via: str, now: str, fast: bool) -> tuple[int, int]:
+           sha256: str, via: str, now: str, fast: bool) -> tuple[int, slips.KeysIn, int]:
+    """Store the records and seal the keys in one transaction: (records stored, what became
+    of the keys, how often this batch id has arrived)."""
     with db.transaction() as tx:
         if tx.dialect == "postgres":
             stored = _postgres(tx, batch.station, rows, fast)
         else:
             _check_owner_sqlite(tx, batch.station, [row[0] for row in rows])
             stored = tx.executemany(SQLITE_UPSERT, rows)
-        stored += slips.store_keys(tx, db.sealer, batch.station, batch.source, batch.batch_id,
-                                   keys, now)
+        keys_in = slips.take_keys(tx, db.sealer, batch.station, batch.source, batch.batch_id,
+                                  keys, now)
         times = _note_batch(tx, batch, sha256, via, now)
         _note_source(tx, batch, via, now)
-    return stored, times
+    return stored, keys_in, times
 
 
 def _check_owner_sqlite(tx: Tx, station: str, uuids: list[str]) -> None:

@@ -11,6 +11,7 @@ only the station's secret is missing.
 from __future__ import annotations
 
 import json
+import logging
 from enum import StrEnum
 from typing import NamedTuple
 
@@ -27,7 +28,9 @@ from counterapp.sync.slip_codes import (
 )
 from counterapp.sync.wire import RawRecord, WireError
 from hub.db import CASE_NO_SQL, Database, Tx
-from hub.sealing import Sealer, SealingProblem
+from hub.sealing import KEY_ENV, Sealer, SealingProblem
+
+log = logging.getLogger("hub")
 
 
 class Verdict(StrEnum):
@@ -62,25 +65,57 @@ def context(station: str, source: str) -> str:
 
 
 # --- in: the stations' secrets ------------------------------------------------------------------
-def store_keys(tx: Tx, sealer: Sealer | None, station: str, source: str, batch_id: str,
-               keys: list[RawRecord], now: str) -> int:
-    """Seal and keep a batch's `slip_key` records (newest version wins); returns how many
-    were stored. Each must be the batch's own store's: its id is the batch's source."""
-    if keys and sealer is None:
-        raise SealingProblem("this hub has no sealing key: it cannot take slip secrets")
+class KeysIn(NamedTuple):
+    """What became of a batch's `slip_key` records."""
+
+    stored: int         # sealed and kept (new, or newer than the version held)
+    taken: int          # taken (stored, or held in that version or a newer one already)
+    accepting: bool     # whether this hub can take slip secrets now (it announces slip_key)
+
+
+def sealing_problem(tx: Tx, sealer: Sealer | None) -> str | None:
+    """Why this hub cannot take slip secrets now, saying what an administrator must fix; None
+    if it can. It cannot without a sealing key, nor with a key other than the one that sealed
+    the secrets it holds (a key file lost, replaced or left behind in a move): sealing under it
+    would leave secrets that no one key opens."""
+    if sealer is None:
+        return ("this hub has no sealing key: restart the hub with --sealing-key FILE or "
+                f"{KEY_ENV} naming its key file (the one that sealed the slip secrets it "
+                "holds, if any)")
+    other = tx.one("SELECT key_id FROM slip_keys WHERE key_id <> ? LIMIT 1", (sealer.key_id,))
+    if other is not None:
+        return (f"this hub's sealing key {sealer.key_id} is not the key {other[0]} that sealed "
+                f"the slip secrets it holds: put that key file back (--sealing-key or "
+                f"{KEY_ENV}) and restart the hub")
+    return None
+
+
+def take_keys(tx: Tx, sealer: Sealer | None, station: str, source: str, batch_id: str,
+              keys: list[RawRecord], now: str) -> KeysIn:
+    """Seal and keep a batch's `slip_key` records (newest version wins). Each must be the
+    batch's own store's: its id is the batch's source. If this hub cannot seal them now they
+    are left out and logged, never the batch: its other records are stored all the same, and
+    the ack, no longer announcing slip_key, tells the station to hand its secret over again."""
+    secrets = [(key.version, _secret_of(key, source)) for key in keys]
+    problem = sealing_problem(tx, sealer)
+    if problem is not None:
+        if keys:
+            log.error("station %s: the slip secret of store %s in batch %s was not stored (the "
+                      "batch's other records were); the station hands it over again once this "
+                      "hub announces slip_key. To fix: %s", station, source, batch_id, problem)
+        return KeysIn(stored=0, taken=0, accepting=False)
+    assert sealer is not None
     stored = 0
-    for key in keys:
-        secret = _secret_of(key, source)
-        assert sealer is not None
+    for version, secret in secrets:
         stored += tx.execute(
             "INSERT INTO slip_keys (station, source, version, sealed, key_id, batch_id, "
             "received_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (station, source) DO UPDATE "
             "SET version = excluded.version, sealed = excluded.sealed, key_id = excluded.key_id, "
             "batch_id = excluded.batch_id, received_at = excluded.received_at "
             "WHERE excluded.version > slip_keys.version",
-            (station, source, key.version, sealer.seal(secret, context(station, source)),
+            (station, source, version, sealer.seal(secret, context(station, source)),
              sealer.key_id, batch_id, now))
-    return stored
+    return KeysIn(stored=stored, taken=len(keys), accepting=True)
 
 
 def _secret_of(key: RawRecord, source: str) -> bytes:
@@ -137,6 +172,6 @@ def verify(db: Database, case_no: str, code: str) -> Check:
     return Check(case_no, Verdict.INVALID)
 
 
-def accepted_types(db: Database, record_types: tuple[str, ...]) -> list[str]:
+def accepted_types(record_types: tuple[str, ...], accepting_keys: bool) -> list[str]:
     """The record types this hub takes: `slip_key` only when it can seal secrets."""
-    return [kind for kind in record_types if kind != RECORD_TYPE or db.sealer is not None]
+    return [kind for kind in record_types if kind != RECORD_TYPE or accepting_keys]
