@@ -5,8 +5,11 @@ The secret (`slips.verification_secret`, made when the first slip is printed) tr
 whose version grows each time the secret changes. It goes through the outbox like every other
 record (the same batches, acknowledgements, retries and USB files), queued once the hub has
 announced in an acknowledgement (`accepts`) that it takes this record type, and again whenever
-the secret differs from the one last queued (compared by a fingerprint). Reconciliation leaves
-it out: the hub keeps it apart from the records. The secret is never logged.
+the secret differs from the one last queued (compared by a fingerprint). An acknowledgement
+that does not announce it means the hub took no secret in that batch (it cannot seal one now):
+the fingerprint is forgotten, so the secret is queued again once a hub announces `slip_key`
+again. Reconciliation leaves it out: the hub keeps it apart from the records. The secret is
+never logged.
 """
 
 from __future__ import annotations
@@ -16,13 +19,15 @@ from typing import Any
 
 from counterapp.clock import Clock, stamp
 from counterapp.sync.slip_codes import RECORD_TYPE
-from counterapp.sync.wire import Record
+from counterapp.sync.wire import RECORD_TYPES, Record
 from db.settings import Settings
 from db.store import Store
 
 SECRET_SETTING = "slips.verification_secret"
 QUEUED_SETTING = "sync.slip_key"       # {"version", "fingerprint", "day"} of the last queued
 ACCEPTS_SETTING = "sync.hub_accepts"   # the record types the hub announced in its last ack
+# What an ack without `accepts` (a hub older than slip keys) announces: the original types.
+ORIGINAL_TYPES = [kind for kind in RECORD_TYPES if kind != RECORD_TYPE]
 
 
 def _fingerprint(secret_hex: str) -> str:
@@ -30,11 +35,24 @@ def _fingerprint(secret_hex: str) -> str:
 
 
 def note_accepts(store: Store, ack: dict[str, Any]) -> None:
-    """Remember the record types a hub's acknowledgement announces (online or by file)."""
-    accepts = ack.get("accepts")
+    """Remember the record types a hub's acknowledgement announces (online or by file); if
+    `slip_key` is not among them, the hub did not take a secret in that batch."""
+    accepts = ack.get("accepts", ORIGINAL_TYPES)
+    if not isinstance(accepts, list):
+        return
     settings = Settings(store)
-    if isinstance(accepts, list) and settings.get(ACCEPTS_SETTING) != accepts:
-        settings.set(ACCEPTS_SETTING, accepts)
+    with store.transaction():
+        if settings.get(ACCEPTS_SETTING) != accepts:
+            settings.set(ACCEPTS_SETTING, accepts)
+        if RECORD_TYPE not in accepts:
+            _forget_fingerprint(settings)
+
+
+def _forget_fingerprint(settings: Settings) -> None:
+    """Queue the secret again when next announced; the version still only grows."""
+    queued = settings.get(QUEUED_SETTING)
+    if queued is not None and queued.get("fingerprint") is not None:
+        settings.set(QUEUED_SETTING, {**queued, "fingerprint": None})
 
 
 def queue_if_changed(store: Store, source: str, clock: Clock) -> bool:
