@@ -4,15 +4,21 @@ PostgreSQL) and county staff check the slip's code there (API and admin command 
 from __future__ import annotations
 
 import logging
+import secrets
+import shutil
+from pathlib import Path
 
 import httpx
 import pytest
 
 from counterapp.slips import Layout, notice_pdf
 from counterapp.slips.verification import SECRET_SETTING, code_for
-from counterapp.sync import offline, outbox, service
+from counterapp.sync import offline, outbox, service, slip_key
 from hub import admin, slips, staff
+from hub.db import Database
+from hub.sealing import KEY_ENV
 from tests.sync.conftest import FAST_RETRY, connect_station, now
+from tests.sync.hubctl import ThreadHub
 from tests.sync.stations import add_visits, later, new_station
 from tests.test_slips import qr_texts
 
@@ -167,3 +173,117 @@ def test_a_village_hands_its_secret_over_by_usb(hub_url, hub_db, sealing_key, vi
         offline.import_ack(village.store, village.clock, ack)
     assert slips.verify(hub_db, case_no, code).verdict is slips.Verdict.VALID
     assert outbox.pending_count(village.store) == 0
+
+
+def hub_cases(db, station: str) -> int:
+    with db.transaction(write=False) as tx:
+        return tx.one("SELECT count(*) FROM records WHERE station = ? AND type = 'case'",
+                      (station,))[0]
+
+
+def secrets_held(db, station: str) -> list:
+    with db.transaction(write=False) as tx:
+        return tx.all("SELECT version, sealed, key_id FROM slip_keys WHERE station = ?",
+                      (station,))
+
+
+def key_rows(counter) -> int:
+    return counter.store.scalar("SELECT count(*) FROM outbox WHERE record_type = 'slip_key'")
+
+
+@pytest.fixture
+def restart(hub, hub_url, monkeypatch):
+    """Restart the hub on its port over the same database, with the sealing key file given
+    (None: started without one, so a SQLite hub makes a new key beside its database)."""
+    monkeypatch.delenv(KEY_ENV, raising=False)
+    running = [hub]
+
+    def again(key_file: Path | None) -> ThreadHub:
+        running[-1].stop()
+        running.append(ThreadHub(Database(hub_url, sealing_key=key_file), hub.port).start())
+        return running[-1]
+
+    yield again
+    for server in running[1:]:
+        server.stop()
+        server.db.close()
+
+
+@pytest.mark.parametrize("fault", ["missing", "replaced"])
+def test_case_uploads_go_on_while_the_hub_cannot_seal_a_secret(
+        fault, hub, hub_db, sealing_key, restart, town, other, tmp_path, caplog):
+    connect_station(town, hub_db, hub.url)
+    connect_station(other, hub_db, hub.url)
+    (elsewhere,) = add_visits(other, 1)
+    other_qr = printed_qr(other, elsewhere)
+    sync(other)                                 # its secret is sealed under the hub's key
+    held = secrets_held(hub_db, "370883102")
+    add_visits(town, 1)
+    sync(town)                                  # the hub announces slip_key; no secret yet
+    (case_id,) = add_visits(town, 1)
+    qr = printed_qr(town, case_id)
+    assert slip_key.queue_if_changed(town.store, outbox.identity(town.store).source, town.clock)
+
+    kept = tmp_path / "kept.key"
+    shutil.copy(sealing_key, kept)
+    if fault == "replaced":
+        sealing_key.write_text(secrets.token_hex(32) + "\n")
+    broken = restart(None if fault == "missing" else sealing_key)
+    add_visits(town, 1)
+    sync(town)                                  # the cases go in, the secret stays out
+    assert outbox.pending_count(town.store) == 0
+    assert hub_cases(broken.db, "370883101") == 3 and secrets_held(broken.db, "370883101") == []
+    refusal = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR]
+    assert len(refusal) == 1 and "station 370883101" in refusal[0]
+    assert "--sealing-key" in refusal[0] and "restart the hub" in refusal[0]
+    assert town.settings.get(SECRET_SETTING) not in caplog.text
+
+    add_visits(town, 1)
+    sync(town)                                  # later cases arrive; no secret to this hub
+    assert hub_cases(broken.db, "370883101") == 4 and key_rows(town) == 1
+
+    shutil.copy(kept, sealing_key)
+    mended = restart(sealing_key)
+    add_visits(town, 1)
+    sync(town)                  # a case, whose ack announces slip_key again; then the secret
+    assert key_rows(town) == 2 and hub_cases(mended.db, "370883101") == 5
+    desk = Desk(mended, mended.db)
+    assert desk.check(qr=qr) == "valid" and desk.check(qr=other_qr) == "valid"
+    assert secrets_held(mended.db, "370883102") == held      # nothing stored was changed
+
+
+def test_a_village_secret_refused_by_file_is_handed_over_again(
+        hub_url, hub_db, sealing_key, village, tmp_path, caplog):
+    connect_station(village, hub_db, "http://127.0.0.1:9", "village")   # never online
+    (case_id,) = add_visits(village, 1)
+    case_no, old_code = printed_qr(village, case_id).split("|")[1:]
+    stick, ack = tmp_path / "village.ctr", tmp_path / "village.ack"
+
+    def carry(key_file: Path) -> None:
+        offline.export_batches(village.store, village.clock, stick)
+        cli = ["--db", hub_url, "--sealing-key", str(key_file)]
+        assert admin.main([*cli, "import-file", str(stick), "--ack-out", str(ack)]) == 0
+        offline.import_ack(village.store, village.clock, ack)
+
+    carry(sealing_key)
+    carry(sealing_key)                          # the first secret, sealed under the hub's key
+    held = secrets_held(hub_db, "370883101201")
+    village.settings.set(SECRET_SETTING, "ab" * 32)
+    new_code = code_for(village, case_of(village, case_id))
+    moved = tmp_path / "moved.key"              # the hub moved without its key file
+    add_visits(village, 1)
+    carry(moved)
+    assert hub_cases(hub_db, "370883101201") == 2 and key_rows(village) == 2
+    assert secrets_held(hub_db, "370883101201") == held
+    assert any("station 370883101201" in r.getMessage() for r in caplog.records
+               if r.levelno == logging.ERROR)
+    add_visits(village, 1)
+    carry(moved)
+    assert key_rows(village) == 2               # not sent again to a hub that cannot take it
+
+    add_visits(village, 1)
+    carry(sealing_key)                          # its ack announces slip_key again
+    carry(sealing_key)                          # so this file carries the secret
+    assert key_rows(village) == 3 and outbox.pending_count(village.store) == 0
+    assert slips.verify(hub_db, case_no, new_code).verdict is slips.Verdict.VALID
+    assert slips.verify(hub_db, case_no, old_code).verdict is slips.Verdict.INVALID
