@@ -95,6 +95,7 @@ class DeadlineModel(RowTableModel[DeadlineRow]):
 
 class DeadlineList(QWidget):
     open_requested = Signal(int)  # case id
+    overdue_counted = Signal(int)  # how many open cases are past their deadline, at each read
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -133,6 +134,7 @@ class DeadlineList(QWidget):
         self.model.set_rows(rows)
         overdue = sum(1 for row in rows if row.overdue)
         self.summary.setText(f"未办结 {len(rows)} 件，其中已超期 {overdue} 件")
+        self.overdue_counted.emit(overdue)
 
     def _open(self, index) -> None:
         row = self.model.row_at(index)

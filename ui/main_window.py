@@ -22,6 +22,7 @@ from ui.ops import STATION
 from ui.qt import (
     QAction,
     QApplication,
+    QColor,
     QGroupBox,
     QKeySequence,
     QLabel,
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
     from ui.deadline_list import DeadlineList
     from ui.qt import QCloseEvent  # its class alone costs ~2 ms of start-up (QEvent's enums)
 
+DEADLINE_TAB = "期限提醒（F9）"
 PAGES_DELAY_MS = 500  # the step pages not shown yet are built once the window is up
 PINYIN_DELAY_MS = 1500
 SYNC_PANEL_DELAY_MS = 2000  # after the first paint: sync's imports (httpx…) cost start-up time
@@ -71,7 +73,7 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.case_panel, "当前办件（F8）")
         # The deadline list and case search are not on the first screen: each is built into
         # its tab when first needed (see the properties below), after the first paint.
-        self._deadline_tab = self._empty_tab("期限提醒（F9）")
+        self._deadline_tab = self._empty_tab(DEADLINE_TAB)
         self._search_tab = self._empty_tab("办件查询（F12）")
         self._deadlines: DeadlineList | None = None
         self._search: CaseSearch | None = None
@@ -116,6 +118,7 @@ class MainWindow(QMainWindow):
 
             self._deadlines = DeadlineList(self.ctx)
             self._deadlines.open_requested.connect(self.open_case)
+            self._deadlines.overdue_counted.connect(self._show_overdue)
             self._deadline_tab.addWidget(self._deadlines)
         return self._deadlines
 
@@ -206,6 +209,15 @@ class MainWindow(QMainWindow):
             self.search.text.setFocus()
         else:
             self.deadlines.table.setFocus()
+
+    def _show_overdue(self, overdue: int) -> None:
+        """The tab says how many cases are overdue, in red, so the clerk sees it from any tab
+        (the list re-reads every minute and after every change)."""
+        index = self.tabs.indexOf(self._deadline_tab.parentWidget())
+        self.tabs.setTabText(index, f"{DEADLINE_TAB}· 超期 {overdue} 件" if overdue
+                             else DEADLINE_TAB)
+        colour = QColor(comfort.KIND_COLOURS["error"]) if overdue else QColor()
+        self.tabs.tabBar().setTabTextColor(index, colour)
 
     def _tab_changed(self, index: int) -> None:
         if index == 1:

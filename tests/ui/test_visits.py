@@ -196,6 +196,7 @@ def test_an_overdue_case_turns_red_and_leads_the_deadline_list(qtbot, window, co
     assert model.rows[1].case.id == other.id
     assert model.data(model.index(1, DeadlineColumn.URGENCY)).startswith("剩 ")
     assert "已超期 1 件" in window.deadlines.summary.text()
+    assert window.tabs.tabText(1) == "期限提醒（F9）· 超期 1 件"   # seen from every tab
     # Enter on the overdue row continues it; the timer shows red there too
     window.deadlines.table.setCurrentIndex(model.index(0, 0))
     clerk.key(window.deadlines.table, Qt.Key.Key_Return)
@@ -203,6 +204,8 @@ def test_an_overdue_case_turns_red_and_leads_the_deadline_list(qtbot, window, co
     assert clerk.at(Step.FINISH) and window.case_panel.timer.current.level == Level.RED
     clerk.click(window.case_panel.finish.complete_button)
     assert counter.cases.get(case.id).state == CaseState.COMPLETED
+    settle(qtbot, window.ctx.ops)
+    assert window.tabs.tabText(1) == "期限提醒（F9）"
 
 
 def test_a_bad_rating_needs_a_reason_and_is_flagged(qtbot, window, counter):
