@@ -28,6 +28,8 @@ try:  # PySide6-Addons only; the hall display speaks when it is there
 except ImportError:  # pragma: no cover - depends on the installed wheels
     QtTextToSpeech = None
 
+# PySide's own modules keep whatever PySide decides for them.
+PYSIDE_OWN = ("PySide6", "shiboken6", "shibokensupport", "signature_bootstrap")
 
 
 def _skip_feature_probe() -> None:
@@ -48,7 +50,7 @@ def _skip_feature_probe() -> None:
     folders: list[Path] = []
     if package.is_dir():  # not in the bundle, which has no source (and so no probe cost)
         folders = [package, *(d for d in package.iterdir() if (d / "__init__.py").is_file())]
-    names = list(sys.modules)
+    names = [name for name in sys.modules if not name.startswith(PYSIDE_OWN)]
     for folder in folders:
         prefix = ".".join(folder.relative_to(package.parent).parts)
         names.append(prefix)
