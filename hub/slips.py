@@ -155,12 +155,16 @@ def parse_request(case_no: str | None, code: str | None, qr: str | None) -> tupl
 
 
 def verify(db: Database, case_no: str, code: str) -> Check:
-    """The verdict on a slip of case `case_no` showing `code` (both as `parse_request` gives)."""
+    """The verdict on a slip of case `case_no` showing `code` (both as `parse_request` gives).
+    Only the station the case number names can vouch for it: a case of that number uploaded by
+    another station (a station writes its cases' data as it likes) is not looked at."""
+    station_of_case = case_no.rsplit("-", 3)[0]
     with db.transaction(write=False) as tx:
         rows = tx.all(
             f"SELECT r.uuid, r.station, r.source, k.sealed, k.key_id FROM records AS r "
             f"JOIN slip_keys AS k ON k.station = r.station AND k.source = r.source "
-            f"WHERE r.type = 'case' AND {CASE_NO_SQL[db.dialect]} = ?", (case_no,))
+            f"WHERE r.type = 'case' AND r.station = ? AND {CASE_NO_SQL[db.dialect]} = ?",
+            (station_of_case, case_no))
     if not rows:
         return Check(case_no, Verdict.UNKNOWN)
     if db.sealer is None:

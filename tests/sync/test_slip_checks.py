@@ -129,6 +129,22 @@ def test_only_staff_tokens_check_slips_and_bad_input_is_named(hub, hub_db, town)
     assert desk.post(**body).status_code == 401
 
 
+def test_a_station_cannot_vouch_for_another_stations_case_number(hub, hub_db, town, other):
+    connect_station(town, hub_db, hub.url)
+    connect_station(other, hub_db, hub.url)
+    (genuine,) = add_visits(town, 1)
+    case_no, code = printed_qr(town, genuine).split("|")[1:]
+    (fake,) = add_visits(other, 1)
+    other.store.execute("UPDATE cases SET case_no = ? WHERE id = ?", (case_no, fake))
+    forged = code_for(other, case_of(other, fake))   # other's secret, the town's case number
+    sync(other)
+    desk = Desk(hub, hub_db)
+    assert desk.check(case_no=case_no, code=forged) == "unknown"
+    sync(town)
+    assert desk.check(case_no=case_no, code=forged) == "invalid"
+    assert desk.check(case_no=case_no, code=code) == "valid"
+
+
 def test_a_changed_secret_is_handed_over_again(hub, hub_db, town):
     connect_station(town, hub_db, hub.url)
     (case_id,) = add_visits(town, 1)
