@@ -145,6 +145,26 @@ def test_a_station_cannot_vouch_for_another_stations_case_number(hub, hub_db, to
     assert desk.check(case_no=case_no, code=code) == "valid"
 
 
+def test_a_slip_check_body_is_read_only_for_staff_and_only_a_little(hub, hub_db):
+    url = f"{hub.url}/v1/staff/slip-checks"
+    as_json = {"Content-Type": "application/json"}
+    assert httpx.post(url, content=b"{not json", headers=as_json).status_code == 401
+    desk = Desk(hub, hub_db)
+    assert desk.post(qr="YBGZ|" + "7" * 100_000).status_code == 413
+
+    def chunked():          # no Content-Length: the limit holds while reading
+        yield b'{"qr": "'
+        for _ in range(64):
+            yield b"7" * 1024
+        yield b'"}'
+
+    assert httpx.post(url, content=chunked(), headers={**desk.headers, **as_json}
+                      ).status_code == 413
+    malformed = httpx.post(url, content=b'{"code": 12345678}', headers=desk.headers)
+    assert malformed.status_code == 422 and "12345678" not in malformed.text
+    assert desk.check(case_no="370883101-20261123-01-0001", code="ABCDEFGH") == "unknown"
+
+
 def test_a_changed_secret_is_handed_over_again(hub, hub_db, town):
     connect_station(town, hub_db, hub.url)
     (case_id,) = add_visits(town, 1)
