@@ -16,6 +16,7 @@ import base64
 import hashlib
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 from cryptography.exceptions import InvalidTag
@@ -83,9 +84,10 @@ def load(path: Path | None) -> Sealer | None:
 
 def _create(path: Path) -> None:
     """Write a new key to a private temporary file, then link it in place: a hub process
-    starting at the same moment sees either no file or a whole one, never half of one."""
-    temporary = path.with_name(f"{path.name}.{os.getpid()}.new")
-    handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    starting at the same moment sees either no file or a whole one, never half of one. The
+    temporary file is a new one (mode 0600, never an existing file or link under that name)."""
+    handle, name = tempfile.mkstemp(prefix=f"{path.name}.", suffix=".new", dir=path.parent)
+    temporary = Path(name)
     try:
         with os.fdopen(handle, "w", encoding="ascii") as out:
             out.write(secrets.token_hex(KEY_BYTES) + "\n")

@@ -4,8 +4,10 @@ PostgreSQL) and county staff check the slip's code there (API and admin command 
 from __future__ import annotations
 
 import logging
+import os
 import secrets
 import shutil
+import stat
 from pathlib import Path
 
 import httpx
@@ -14,7 +16,7 @@ import pytest
 from counterapp.slips import Layout, notice_pdf
 from counterapp.slips.verification import SECRET_SETTING, code_for
 from counterapp.sync import offline, outbox, service, slip_key
-from hub import admin, slips, staff
+from hub import admin, sealing, slips, staff
 from hub.db import Database
 from hub.sealing import KEY_ENV
 from tests.sync.conftest import FAST_RETRY, connect_station, now
@@ -163,6 +165,16 @@ def test_a_slip_check_body_is_read_only_for_staff_and_only_a_little(hub, hub_db)
     malformed = httpx.post(url, content=b'{"code": 12345678}', headers=desk.headers)
     assert malformed.status_code == 422 and "12345678" not in malformed.text
     assert desk.check(case_no="370883101-20261123-01-0001", code="ABCDEFGH") == "unknown"
+
+
+def test_the_sealing_key_file_is_private_whatever_lay_beside_it(tmp_path):
+    key_file = tmp_path / "hub-sealing.key"
+    left_over = tmp_path / f"{key_file.name}.{os.getpid()}.new"   # e.g. by a hub that died
+    left_over.write_text("")
+    left_over.chmod(0o644)
+    made = sealing.load(key_file)
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    assert sealing.load(key_file).key_id == made.key_id
 
 
 def test_a_changed_secret_is_handed_over_again(hub, hub_db, town):
