@@ -105,16 +105,19 @@ def take_keys(tx: Tx, sealer: Sealer | None, station: str, source: str, batch_id
                       "hub announces slip_key. To fix: %s", station, source, batch_id, problem)
         return KeysIn(stored=0, taken=0, accepting=False)
     assert sealer is not None
-    stored = 0
-    for version, secret in secrets:
-        stored += tx.execute(
-            "INSERT INTO slip_keys (station, source, version, sealed, key_id, batch_id, "
-            "received_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (station, source) DO UPDATE "
-            "SET version = excluded.version, sealed = excluded.sealed, key_id = excluded.key_id, "
-            "batch_id = excluded.batch_id, received_at = excluded.received_at "
-            "WHERE excluded.version > slip_keys.version",
-            (station, source, version, sealer.seal(secret, context(station, source)),
-             sealer.key_id, batch_id, now))
+    if not secrets:
+        return KeysIn(stored=0, taken=0, accepting=True)
+    # All are this one store's secret: only the newest can be kept, so only it is sealed (a
+    # batch of many copies costs one seal and one write, not one each).
+    version, secret = max(secrets, key=lambda pair: pair[0])
+    stored = tx.execute(
+        "INSERT INTO slip_keys (station, source, version, sealed, key_id, batch_id, "
+        "received_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (station, source) DO UPDATE "
+        "SET version = excluded.version, sealed = excluded.sealed, key_id = excluded.key_id, "
+        "batch_id = excluded.batch_id, received_at = excluded.received_at "
+        "WHERE excluded.version > slip_keys.version",
+        (station, source, version, sealer.seal(secret, context(station, source)),
+         sealer.key_id, batch_id, now))
     return KeysIn(stored=stored, taken=len(keys), accepting=True)
 
 

@@ -8,6 +8,7 @@ import os
 import secrets
 import shutil
 import stat
+import uuid
 from pathlib import Path
 
 import httpx
@@ -15,11 +16,11 @@ import pytest
 
 from counterapp.slips import Layout, notice_pdf
 from counterapp.slips.verification import SECRET_SETTING, code_for
-from counterapp.sync import offline, outbox, service, slip_key
+from counterapp.sync import offline, outbox, service, slip_key, wire
 from hub import admin, sealing, slips, staff
 from hub.db import Database
 from hub.sealing import KEY_ENV
-from tests.sync.conftest import FAST_RETRY, connect_station, now
+from tests.sync.conftest import FAST_RETRY, connect_station, now, register
 from tests.sync.hubctl import ThreadHub
 from tests.sync.stations import add_visits, later, new_station
 from tests.test_slips import qr_texts
@@ -175,6 +176,33 @@ def test_the_sealing_key_file_is_private_whatever_lay_beside_it(tmp_path):
     made = sealing.load(key_file)
     assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
     assert sealing.load(key_file).key_id == made.key_id
+
+
+def test_many_copies_of_a_secret_in_one_batch_cost_one_seal(hub, hub_db, monkeypatch):
+    creds = register(hub_db, "370883109")
+    source = str(uuid.uuid4())
+    copies = [wire.Record("slip_key", source, version, "2026-11-23",
+                          {"secret": secrets.token_hex(32)}) for version in range(1, 501)]
+
+    def upload(records) -> httpx.Response:
+        encoded = wire.encode_batch(wire.Batch("370883109", source, str(uuid.uuid4()),
+                                               now(), (), tuple(records)))
+        return httpx.post(f"{hub.url}/v1/batches", content=encoded.body, headers={
+            "Authorization": f"Bearer {creds.token}", "Content-Type": wire.MEDIA_TYPE,
+            wire.HASH_HEADER: encoded.sha256})
+
+    seal, seals = hub_db.sealer.seal, []
+    monkeypatch.setattr(hub_db.sealer, "seal", lambda *a: seals.append(1) or seal(*a))
+    ack = upload(copies).json()
+    assert len(seals) == 1 and (ack["records"], ack["stored"]) == (500, 1)
+    (sealed,) = secrets_held(hub_db, "370883109")
+    assert sealed[0] == 500
+    opened = hub_db.sealer.open(sealed[1], sealed[2], slips.context("370883109", source))
+    assert opened.hex() == copies[-1].data["secret"]
+    secret = copies[0].data["secret"]
+    refused = upload([copies[0]._replace(version=501, data={"secret": secret.upper()})])
+    assert refused.status_code == 400 and "64 lower-case hex" in refused.json()["detail"]
+    assert secret not in refused.text.lower()
 
 
 def test_a_changed_secret_is_handed_over_again(hub, hub_db, town):
