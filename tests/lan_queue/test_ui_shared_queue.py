@@ -345,6 +345,17 @@ def first_run(qtbot, path, clock, dialogs: RecordingDialogs) -> tuple[Startup, S
     return startup, setup
 
 
+def set_up_again(qtbot, tmp_path, clock, role: Role):
+    """First run on a PC whose keyring already holds the station's key (the program
+    reinstalled, or a new data file), with `role` chosen in the set-up."""
+    keys.save(KEY)
+    dialogs = RecordingDialogs()
+    startup, setup = first_run(qtbot, tmp_path / "station.db", clock, dialogs)
+    box = setup.queue_box
+    box.role.setCurrentIndex(box.role.findData(role))
+    return dialogs, startup, setup, box
+
+
 def ping(port: int, key: str) -> httpx.Response:
     return httpx.get(f"http://127.0.0.1:{port}/v1/ping",
                      headers={"Authorization": f"Bearer {key}"})
@@ -367,11 +378,7 @@ def test_a_pc_set_up_as_the_host_on_first_run_serves_before_the_login(qtbot, tmp
 
 
 def test_a_host_set_up_again_keeps_the_key_its_clients_have(qtbot, tmp_path, clock):
-    keys.save(KEY)        # the program reinstalled: the keyring still holds the station's key
-    dialogs = RecordingDialogs()
-    startup, setup = first_run(qtbot, tmp_path / "station.db", clock, dialogs)
-    box = setup.queue_box
-    box.role.setCurrentIndex(box.role.findData(Role.HOST))
+    _dialogs, startup, setup, box = set_up_again(qtbot, tmp_path, clock, Role.HOST)
     qtbot.waitUntil(lambda: box.key.text() == KEY)    # read from the keyring off the GUI thread
     assert KEY_KEPT in box.hint.text()
     port = free_port()
@@ -417,11 +424,7 @@ def test_the_set_up_reads_the_keyring_only_when_a_role_needs_it(qtbot, tmp_path,
 
 
 def test_a_host_set_up_again_makes_a_new_key_only_when_asked(qtbot, tmp_path, clock):
-    keys.save(KEY)
-    dialogs = RecordingDialogs()
-    startup, setup = first_run(qtbot, tmp_path / "station.db", clock, dialogs)
-    box = setup.queue_box
-    box.role.setCurrentIndex(box.role.findData(Role.HOST))
+    _dialogs, startup, setup, box = set_up_again(qtbot, tmp_path, clock, Role.HOST)
     qtbot.waitUntil(lambda: box.key.text() == KEY)
     box.new_key.click()
     new_key = box.key.text()
@@ -434,11 +437,7 @@ def test_a_host_set_up_again_makes_a_new_key_only_when_asked(qtbot, tmp_path, cl
 
 
 def test_a_client_set_up_again_may_keep_its_saved_key(qtbot, tmp_path, clock):
-    keys.save(KEY)
-    dialogs = RecordingDialogs()
-    startup, setup = first_run(qtbot, tmp_path / "station.db", clock, dialogs)
-    box = setup.queue_box
-    box.role.setCurrentIndex(box.role.findData(Role.CLIENT))
+    dialogs, startup, setup, box = set_up_again(qtbot, tmp_path, clock, Role.CLIENT)
     qtbot.waitUntil(lambda: box.key.placeholderText() == KEEP_SAVED_KEY)
     assert box.key.text() == ""
     box.host.setText("192.168.1.10")
