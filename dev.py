@@ -28,6 +28,12 @@ STAMP = VENV / ".installed-lock-hash"
 # end-to-end print test.
 APT_PACKAGES = ["fonts-wqy-zenhei", "libegl1", "libgl1", "libxkbcommon0", "libfontconfig1",
                 "fonts-hanazono", "cups", "printer-driver-cups-pdf"]
+# Qt's xcb platform plugin needs these X libraries on a desktop; a fresh Debian or Ubuntu
+# desktop lacks the first three, and the window then stops with "Could not load the Qt
+# platform plugin xcb".
+RUN_APT_PACKAGES = ["libxcb-cursor0", "libxcb-icccm4", "libxcb-keysyms1", "libxcb-image0",
+                    "libxcb-randr0", "libxcb-render-util0", "libxcb-shape0", "libxcb-xinerama0",
+                    "libxcb-xkb1", "libxkbcommon-x11-0", "libegl1", "libgl1", "fonts-wqy-zenhei"]
 # The bundle trims ICU's data with icupkg and rebuilds the library with the C compiler
 # (packaging/icu_trim.py; without them it keeps the full data and says so).
 BUNDLE_APT_PACKAGES = ["icu-devtools", "gcc"]
@@ -60,9 +66,10 @@ def ensure_venv() -> Path:
     return python
 
 
-def ensure_system_packages(packages: list[str] | None = None) -> None:
+def ensure_system_packages(packages: list[str] | None = None, *, required: bool = True) -> None:
     """Install Debian packages (by default those the tests need), when we are on Debian and
-    allowed to."""
+    allowed to (root, or password-less sudo). When not `required`, a failure only tells the
+    user the command to run and goes on."""
     if not shutil.which("apt-get") or not hasattr(os, "geteuid"):
         return
     missing = [
@@ -74,12 +81,20 @@ def ensure_system_packages(packages: list[str] | None = None) -> None:
     sudo = [] if os.geteuid() == 0 else ["sudo", "-n"]
     print(f"installing system packages: {' '.join(missing)} …", flush=True)
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    subprocess.run([*sudo, "apt-get", "update", "-qq"], check=True, env=env)
-    subprocess.run([*sudo, "apt-get", "install", "-y", "-qq", *missing], check=True, env=env)
+    try:
+        subprocess.run([*sudo, "apt-get", "update", "-qq"], check=True, env=env)
+        subprocess.run([*sudo, "apt-get", "install", "-y", "-qq", *missing], check=True, env=env)
+    except (subprocess.CalledProcessError, FileNotFoundError):
+        if required:
+            raise
+        print("could not install them; please run:\n"
+              f"    sudo apt-get install {' '.join(missing)}", file=sys.stderr, flush=True)
 
 
 def cmd_run(args: list[str]) -> None:
     python = ensure_venv()
+    if os.environ.get("QT_QPA_PLATFORM", "xcb") == "xcb":
+        ensure_system_packages(RUN_APT_PACKAGES, required=False)
     run(python, "main.py", "--demo", *args)
 
 

@@ -186,8 +186,27 @@ def fallback_holidays(year: int) -> dict[date, str]:
     return days
 
 
-@cache
+_pinned_library_years: frozenset[int] | None = None
+
+
+def pin_library_years(years: Iterable[int] | None) -> None:
+    """Take only these years from chinese_calendar (None: every year it knows).
+
+    A new release of the library adds next year's arrangement; tests pin the years they were
+    written against so that they mean the same with any release installed.
+    """
+    global _pinned_library_years
+    _pinned_library_years = None if years is None else frozenset(years)
+    _base_year.cache_clear()
+
+
 def _library_years() -> frozenset[int]:
+    years = _installed_library_years()
+    return years if _pinned_library_years is None else years & _pinned_library_years
+
+
+@cache
+def _installed_library_years() -> frozenset[int]:
     """Years chinese_calendar answers for, probed once through its public API."""
     import chinese_calendar  # imported on first use: ~10 ms that the window's start need not pay
 

@@ -6,6 +6,7 @@ from datetime import datetime
 
 import pytest
 
+from counterapp import workdays
 from counterapp.app import Counter
 from counterapp.clock import CST, FixedClock
 from counterapp.idnumber import check_char
@@ -20,6 +21,19 @@ def make_id(region: str = "370883", birth: str = "19560312", sequence: str = "12
     """A valid resident ID number (check digit computed)."""
     first17 = region + birth + sequence
     return first17 + check_char(first17)
+
+
+# The years of chinese_calendar the tests were written against (release 1.11: 2004-2026). A
+# later release that knows 2027 must not change what a test means.
+LIBRARY_YEARS = range(2004, 2027)
+
+
+@pytest.fixture(autouse=True)
+def library_calendar_years():
+    """Every test sees chinese_calendar's data of 2004-2026 only, whatever release is installed."""
+    workdays.pin_library_years(LIBRARY_YEARS)
+    yield
+    workdays.pin_library_years(None)
 
 
 @pytest.fixture

@@ -1,17 +1,23 @@
 """Demo data and the daily ledger, on a real demo store."""
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 
 from counterapp.app import Counter
-from counterapp.clock import CST
+from counterapp.clock import CST, FixedClock
 from counterapp.deadlines import is_overdue
 from counterapp.demo import seed_demo
 from counterapp.idnumber import parse_id_number
 from counterapp.reports import daily_report
 
 TODAY = date(2026, 11, 25)
+
+
+def open_on_demo_day(path):
+    """The demo store as on TODAY's afternoon: start-up closes the open tickets of any earlier
+    day, so the store must not be opened with the real clock."""
+    return Counter.open(path, FixedClock(datetime.combine(TODAY, time(16, 0), CST)))
 
 
 @pytest.fixture(scope="module")
@@ -22,7 +28,7 @@ def demo_store(tmp_path_factory):
 
 
 def test_demo_fills_a_realistic_station(demo_store):
-    with Counter.open(demo_store) as counter:
+    with open_on_demo_day(demo_store) as counter:
         assert counter.station.level == "town"
         states = {row[0] for row in counter.store.all("SELECT DISTINCT state FROM cases")}
         assert {"completed", "forwarded", "materials_incomplete"} <= states
@@ -37,15 +43,15 @@ def test_demo_fills_a_realistic_station(demo_store):
 
 
 def test_seeding_twice_adds_nothing(demo_store):
-    with Counter.open(demo_store) as counter:
+    with open_on_demo_day(demo_store) as counter:
         before = counter.store.scalar("SELECT count(*) FROM cases")
     seed_demo(demo_store, today=TODAY)
-    with Counter.open(demo_store) as counter:
+    with open_on_demo_day(demo_store) as counter:
         assert counter.store.scalar("SELECT count(*) FROM cases") == before
 
 
 def test_daily_report_counts_match_the_rows(demo_store):
-    with Counter.open(demo_store) as counter:
+    with open_on_demo_day(demo_store) as counter:
         day = date.fromisoformat(counter.store.scalar(
             "SELECT day FROM cases WHERE day < ? ORDER BY day DESC LIMIT 1", (TODAY.isoformat(),)))
         report = daily_report(counter.store, day)

@@ -1,4 +1,5 @@
-"""Tests for the working-day calendar (chinese_calendar 1.11 knows 2004-2026 only)."""
+"""Tests for the working-day calendar. The library is pinned to 2004-2026 (tests/conftest.py),
+the years of chinese_calendar 1.11, so 2027 is a fallback year whatever release is installed."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import chinese_calendar
 import pytest
 from lunardate import LunarDate
 
+from counterapp import workdays
 from counterapp.workdays import (
     DayInfo,
     DaySource,
@@ -17,6 +19,7 @@ from counterapp.workdays import (
     fallback_holidays,
     qingming,
 )
+from tests.conftest import LIBRARY_YEARS
 
 CAL = WorkCalendar()
 
@@ -39,11 +42,22 @@ def test_2026_library_facts_used_below() -> None:
     assert chinese_calendar.is_workday(date(2026, 2, 28))
 
 
-def test_library_has_no_2027_data() -> None:
-    with pytest.raises(NotImplementedError):
-        chinese_calendar.is_workday(date(2027, 1, 4))
-    assert max(chinese_calendar.holidays) == date(2026, 10, 7)
+def test_pinned_library_years_leave_2027_to_the_fallback() -> None:
+    # The tests pin the library to 2004-2026 (conftest), so 2027 comes from the fallback rule
+    # whether or not the installed chinese_calendar release already knows it.
+    assert CAL.day_info(date(2027, 1, 4)).source == DaySource.FALLBACK
+    assert CAL.day_info(date(2026, 12, 31)).source == DaySource.LIBRARY
     assert CAL.known_until() == date(2026, 12, 31)
+
+
+def test_unpinned_calendar_uses_every_year_the_library_knows() -> None:
+    workdays.pin_library_years(None)
+    try:
+        last = max(d.year for d in chinese_calendar.holidays)
+        assert CAL.known_until() >= date(last, 12, 31)
+        assert CAL.day_info(date(last, 7, 1)).source == DaySource.LIBRARY
+    finally:
+        workdays.pin_library_years(LIBRARY_YEARS)
 
 
 def test_national_day_2026() -> None:

@@ -84,6 +84,10 @@ class Startup(QObject):
         self._server_started.connect(self._serving)
 
     def start(self) -> None:
+        # Between a dialog (set-up, login) closing and the window showing, no window is
+        # visible while the store thread saves: Qt would take that for the last window closed
+        # and end the program. Quitting is explicit until the first window is up.
+        QApplication.setQuitOnLastWindowClosed(False)
         self.ops.run(lambda: open_store(self.options), self._opened,
                      on_failure=self._open_failed, label="正在打开数据…")
 
@@ -232,6 +236,7 @@ class Startup(QObject):
     def _announce(self, window: QWidget) -> None:
         """`ready` after the window's first reads have come back (the ops run in order)."""
         self.window = window
+        QApplication.setQuitOnLastWindowClosed(True)
         self.ops.query(lambda c: None, lambda _: self.ready.emit(window))
 
     def _serve_queue(self) -> None:

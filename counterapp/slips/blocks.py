@@ -20,13 +20,15 @@ class SlipParagraph(Paragraph):
     """A Paragraph that remembers its line breaking for the width it was last wrapped at.
 
     Tables wrap every cell to size the rows and again to draw it; CJK line breaking is the
-    largest cost of a slip, so the second wrap at the same width reuses the first.
+    largest cost of a slip, so the second wrap at the same width reuses the first. The cache
+    holds only while the line breaking (`blPara`) is still there: reportlab's `split` deletes
+    it when the paragraph moves on to the next page, and drawing then needs a fresh wrap.
     """
 
     _wrapped_at: float | None = None
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
-        if self._wrapped_at == availWidth:
+        if self._wrapped_at == availWidth and hasattr(self, "blPara"):
             return self.width, self.height
         size = super().wrap(availWidth, availHeight)
         self._wrapped_at = availWidth
