@@ -63,13 +63,20 @@ def normalise_phone(text: str) -> str:
     return "".join(unicodedata.normalize("NFKC", text).split())
 
 
+def name_problem(name: str) -> str | None:
+    """What is wrong with a (trimmed) name, or None."""
+    if not name:
+        return "姓名不能为空"
+    if len(name) > NAME_MAX:
+        return f"姓名过长：最多{NAME_MAX}个字，当前{len(name)}个字，请核对"
+    return None
+
+
 def _person_problems(name: str, id_number: str, phone: str, today: date) -> dict[str, str]:
     """Field name → what is wrong with it, worded to stand under the field (no role)."""
     found = {}
-    if not name:
-        found["name"] = "姓名不能为空"
-    elif len(name) > NAME_MAX:
-        found["name"] = f"姓名过长：最多{NAME_MAX}个字，当前{len(name)}个字，请核对"
+    if (problem := name_problem(name)) is not None:
+        found["name"] = problem
     try:
         parse_id_number(id_number, today)
     except IdNumberError as exc:
