@@ -112,6 +112,8 @@ class ApplicantStep(StepPage):
         scroll.setWidget(content)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.viewport().setAutoFillBackground(False)  # the tab page's own background
+        content.setAutoFillBackground(False)
         layout = QVBoxLayout(self)
         layout.addWidget(heading("① 申请人信息"))
         layout.addLayout(find_row)
