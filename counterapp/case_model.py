@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from datetime import date, datetime
 from enum import StrEnum
 from typing import NamedTuple
 
 from counterapp.clock import parse_stamp
-from counterapp.idnumber import IdNumberError, parse_id_number
+from counterapp.idnumber import IdNumberError, normalise, parse_id_number
 
 
 class CaseState(StrEnum):
@@ -49,11 +50,40 @@ COUNTY_STATUS_LABELS = {"received": "县中心已接收", "processing": "县中�
                         "done": "县中心已办结", "returned": "县中心已退回"}
 OPEN_STATES = (_C.RECEIVED, _C.MATERIALS_INCOMPLETE, _C.ACCEPTED, _C.FORWARDED)
 
-_PHONE = re.compile(r"(1[3-9]\d{9})|(0\d{2,3}-?\d{7,8})")
+_PHONE = re.compile(r"(1[3-9]\d{9})|(0\d{2,3}-?\d{7,8})", re.ASCII)
+NAME_MAX = 30  # characters; a rare character outside the BMP (𠮷) counts as one
 
 
 class CaseError(ValueError):
     """A case action cannot be done as asked; str() is a message for the clerk."""
+
+
+def normalise_phone(text: str) -> str:
+    """Full-width digits and hyphens as half-width (NFKC), spaces of any width removed."""
+    return "".join(unicodedata.normalize("NFKC", text).split())
+
+
+def name_problem(name: str) -> str | None:
+    """What is wrong with a (trimmed) name, or None."""
+    if not name:
+        return "姓名不能为空"
+    if len(name) > NAME_MAX:
+        return f"姓名过长：最多{NAME_MAX}个字，当前{len(name)}个字，请核对"
+    return None
+
+
+def _person_problems(name: str, id_number: str, phone: str, today: date) -> dict[str, str]:
+    """Field name → what is wrong with it, worded to stand under the field (no role)."""
+    found = {}
+    if (problem := name_problem(name)) is not None:
+        found["name"] = problem
+    try:
+        parse_id_number(id_number, today)
+    except IdNumberError as exc:
+        found["id_number"] = str(exc)
+    if phone and not _PHONE.fullmatch(phone):
+        found["phone"] = "联系电话格式不正确（11位手机号或带区号的固定电话）"
+    return found
 
 
 class Person(NamedTuple):
@@ -63,19 +93,17 @@ class Person(NamedTuple):
     id_number: str
     phone: str = ""
 
+    def normalised(self) -> Person:
+        """As stored: name trimmed, ID number and phone in half-width without spaces."""
+        return Person(self.name.strip(), normalise(self.id_number), normalise_phone(self.phone))
+
+    def field_problems(self, today: date) -> dict[str, str]:
+        """Field name (`name`, `id_number`, `phone`) → message, for showing under each field."""
+        person = self.normalised()
+        return _person_problems(person.name, person.id_number, person.phone, today)
+
     def problems(self, role: str, today: date) -> list[str]:
-        found = []
-        if not self.name.strip():
-            found.append(f"{role}姓名不能为空")
-        elif len(self.name.strip()) > 30:
-            found.append(f"{role}姓名过长")
-        try:
-            parse_id_number(self.id_number, today)
-        except IdNumberError as exc:
-            found.append(f"{role}{exc}")
-        if self.phone.strip() and not _PHONE.fullmatch(self.phone.strip()):
-            found.append(f"{role}联系电话格式不正确（11位手机号或带区号的固定电话）")
-        return found
+        return [f"{role}{message}" for message in self.field_problems(today).values()]
 
 
 class Agent(NamedTuple):
@@ -88,13 +116,26 @@ class Agent(NamedTuple):
     relation: str = ""       # e.g. 子女, 配偶, 村医
     authorisation: str = ""  # how authority was shown, e.g. 授权委托书
 
-    def problems(self, role: str, today: date) -> list[str]:
-        found = Person(self.name, self.id_number, self.phone).problems(role, today)
-        if not self.relation.strip():
-            found.append("须填写代办人与申请人的关系")
-        if not self.authorisation.strip():
-            found.append("须记录代办授权方式（如授权委托书）")
+    def normalised(self) -> Agent:
+        person = Person(self.name, self.id_number, self.phone).normalised()
+        return Agent(*person, self.relation.strip(), self.authorisation.strip())
+
+    def field_problems(self, today: date) -> dict[str, str]:
+        """As `Person.field_problems`, plus `relation` and `authorisation`."""
+        agent = self.normalised()
+        found = _person_problems(agent.name, agent.id_number, agent.phone, today)
+        if not agent.relation:
+            found["relation"] = "须填写代办人与申请人的关系"
+        if not agent.authorisation:
+            found["authorisation"] = "须记录代办授权方式（如授权委托书）"
         return found
+
+    def problems(self, role: str, today: date) -> list[str]:
+        return [message if field in _AGENT_ONLY else f"{role}{message}"
+                for field, message in self.field_problems(today).items()]
+
+
+_AGENT_ONLY = ("relation", "authorisation")
 
 
 class CaseItem(NamedTuple):

@@ -1,5 +1,6 @@
 """Finding cases for the window: search by name, ID, case number, date and state, the list
-of open cases by urgency (限时办结), and the case a queue ticket belongs to.
+of open cases by urgency (限时办结), the case a queue ticket belongs to, and what an ID
+number was used for before (the names and cases recorded under it).
 
 Read-only queries returning small summaries (not whole `Case` objects), so a list of a few
 hundred rows costs one query.
@@ -131,6 +132,31 @@ def search(store: Store, text: str = "", *, day_from: date | None = None,
         sql += " WHERE " + " AND ".join(where)
     sql += " ORDER BY c.id DESC LIMIT ?"
     return [_summary(row) for row in store.all(sql, (*params, limit))]
+
+
+class IdHistory(NamedTuple):
+    """What the station has recorded under one ID number as the applicant's."""
+
+    id_number: str
+    names: tuple[str, ...]             # every name used with it, most recently used first
+    cases: tuple[CaseSummary, ...]     # its most recent cases, newest first
+
+    def other_names(self, name: str) -> list[str]:
+        """Names used with this number that are not `name` (spaces ignored): a typo in the
+        number, or a person recorded under two names; either way the clerk should look."""
+        typed = "".join(name.split())
+        return [used for used in self.names if "".join(used.split()) != typed]
+
+
+def id_history(store: Store, id_number: str, limit: int = 10) -> IdHistory:
+    """The names and recent cases recorded under `id_number` (normalised first)."""
+    number = normalise(id_number)
+    names = store.all("SELECT applicant_name FROM cases WHERE applicant_id_number = ? "
+                      "GROUP BY applicant_name ORDER BY max(id) DESC", (number,))
+    rows = store.all("SELECT " + _SUMMARY_COLUMNS + _FROM + " WHERE c.applicant_id_number = ? "
+                     "ORDER BY c.id DESC LIMIT ?", (number, limit))
+    return IdHistory(number, tuple(row["applicant_name"] for row in names),
+                     tuple(_summary(row) for row in rows))
 
 
 def case_for_ticket(store: Store, ticket_id: int) -> int | None:

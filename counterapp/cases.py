@@ -116,11 +116,9 @@ class CaseService:
     def open_case(self, applicant: Person, item_codes: list[str], clerk_id: int, *,
                   ticket_id: int | None = None, agent: Agent | None = None) -> Case:
         """Open a case for a called ticket (or a walk-in) with the chosen items."""
-        applicant = Person(applicant.name.strip(), normalise(applicant.id_number),
-                           applicant.phone.strip())
+        applicant = applicant.normalised()
         if agent is not None:
-            agent = Agent(agent.name.strip(), normalise(agent.id_number), agent.phone.strip(),
-                          agent.relation.strip(), agent.authorisation.strip())
+            agent = agent.normalised()
         catalogue = catalogue_store.active_catalogue(self._store)
         if catalogue is None:
             raise CaseError("尚未载入事项目录，无法办件")

@@ -53,7 +53,8 @@ _RULE_FIELDS = ("forward_submit_working_days", "supply_missing_working_days",
                 "instant_target_minutes")
 _CONTACT_FIELDS = ("progress_query", "supervision_phone")
 _ITEM_FIELDS = ("code", "main", "sub", "applicants", "kind", "time_limit", "handled_by", "steps",
-                "progress_query", "materials")
+                "progress_query", "materials", "aliases")
+ALIAS_MAX = 20  # characters: a colloquial name, not a description
 _MATERIAL_FIELDS = ("key", "name", "form", "count", "required", "condition", "obtain")
 _TIME_FIELDS = ("minutes", "working_days")
 _LEVEL_FIELDS = ("name", "items")
@@ -83,6 +84,27 @@ def _parse_material(ctx: FieldReader, raw: object, index: int) -> Material | Non
             or (condition is None) != required):
         return None
     return Material(key, name, form, count, required, condition, obtain)
+
+
+def _parse_aliases(ctx: FieldReader, table: dict[str, Any]) -> tuple[str, ...] | None:
+    """The optional other names of an item: distinct, non-empty, short, no outer spaces."""
+    raws = ctx.array(table, "aliases", optional=True)
+    if raws is None:
+        return None
+    ok = True
+    for alias in raws:
+        if not isinstance(alias, str) or not alias.strip():
+            ctx.report(f"field 'aliases' must hold non-empty strings, got {alias!r}")
+            ok = False
+        elif alias != alias.strip() or len(alias) > ALIAS_MAX:
+            ctx.report(f"alias {alias!r} must have no outer spaces and at most {ALIAS_MAX} "
+                       "characters")
+            ok = False
+    duplicates = sorted({a for a in raws if isinstance(a, str) and raws.count(a) > 1})
+    if duplicates:
+        ctx.report(f"field 'aliases' lists {', '.join(map(repr, duplicates))} more than once")
+        ok = False
+    return tuple(raws) if ok else None
 
 
 def _parse_time_limit(ctx: FieldReader, raw: object, kind: ItemKind | None) -> TimeLimit | None:
@@ -237,12 +259,13 @@ class _Assembler:
         query_ok = progress_query is not None or table.get("progress_query") is None
         raws = ctx.array(table, "materials", optional=True)
         materials = None if raws is None else self._materials_of(ctx, raws, f"item {code}")
+        aliases = _parse_aliases(ctx, table)
         if (match is None or main is None or sub is None or applicants is None or kind is None
                 or time_limit is None or handled_by is None or steps is None or not query_ok
-                or materials is None):
+                or materials is None or aliases is None):
             return None
         return Item(match[0], main, sub, applicants, kind, time_limit, handled_by, tuple(steps),
-                    progress_query, materials)
+                    progress_query, materials, aliases)
 
     def add_levels(self, source: str, raw: object) -> None:
         ctx = self.ctx(source)

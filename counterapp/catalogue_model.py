@@ -123,6 +123,9 @@ class Item(NamedTuple):
     steps: tuple[str, ...]
     progress_query: str | None  # None: use the catalogue's default
     materials: tuple[Material, ...]
+    # Other names clerks and citizens use for it (俗称, e.g. 慢特病): found by the item search,
+    # never printed. Optional, so a catalogue without aliases keeps its document and digest.
+    aliases: tuple[str, ...] = ()
 
     @property
     def title(self) -> str:
@@ -143,6 +146,8 @@ class Item(NamedTuple):
         if self.progress_query is not None:
             doc["progress_query"] = self.progress_query
         doc["materials"] = [m.to_document() for m in self.materials]
+        if self.aliases:
+            doc["aliases"] = list(self.aliases)
         return doc
 
 

@@ -2,12 +2,16 @@
 
 18 characters: a 6-digit region code, the birth date YYYYMMDD, a 3-digit sequence whose last
 digit is odd for men and even for women, and an ISO 7064 MOD 11-2 check character (0-9 or X).
-Error messages are in Chinese because they are shown to the clerk as the number is typed.
+The old 15-digit numbers (GB 11643-1989: a 2-digit year, no check character) are still on some
+cards and papers; `upgrade_old_number` gives their 18-digit form.
+Error messages are in Chinese because they are shown to the clerk as the number is typed; each
+names the ID number, so "申请人" + message reads as the number being wrong, not the person.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date
 from enum import StrEnum
 from typing import NamedTuple
@@ -19,7 +23,8 @@ _PROVINCE_CODES = frozenset(
     {11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46,
      50, 51, 52, 53, 54, 61, 62, 63, 64, 65, 71, 81, 82}
 )
-_SHAPE = re.compile(r"\d{17}[\dX]")
+_SHAPE = re.compile(r"[0-9]{17}[0-9X]")  # ASCII only: \d would take any script's digits
+_OLD_SHAPE = re.compile(r"[0-9]{15}")
 _EARLIEST_BIRTH = date(1880, 1, 1)
 
 
@@ -54,28 +59,60 @@ def check_char(first17: str) -> str:
 
 
 def normalise(text: str) -> str:
-    """Strip spaces and accept a lower-case x, as clerks and card readers produce both."""
-    return "".join(text.split()).upper()
+    """Full-width digits and Ｘ/ｘ as half-width (NFKC), spaces of any width removed, x as X:
+    an input method in full-width mode, a pasted number and a card reader all give the same."""
+    return "".join(unicodedata.normalize("NFKC", text).split()).upper()
+
+
+def _birth_date(digits: str, today: date | None) -> date:
+    """The birth date YYYYMMDD of a number, checked to exist and to lie in a sensible range."""
+    try:
+        birth = date(int(digits[:4]), int(digits[4:6]), int(digits[6:8]))
+    except ValueError:
+        raise IdNumberError(f"身份证号码中的出生日期{digits}不存在，请核对后重新输入") from None
+    if birth > (today or date.today()):
+        raise IdNumberError(f"身份证号码中的出生日期{digits}晚于今天，请核对后重新输入")
+    if birth < _EARLIEST_BIRTH:
+        raise IdNumberError(f"身份证号码中的出生日期{digits}早于1880年，请核对后重新输入")
+    return birth
+
+
+def _check_region(number: str) -> None:
+    if int(number[:2]) not in _PROVINCE_CODES:
+        raise IdNumberError(
+            f"身份证号码的地区码（前6位）{number[:6]}不存在，请核对后重新输入")
+
+
+def is_old_number(text: str) -> bool:
+    """Whether `text` has the shape of a 15-digit old number (not whether it is valid)."""
+    return bool(_OLD_SHAPE.fullmatch(normalise(text)))
+
+
+def upgrade_old_number(text: str, today: date | None = None) -> str:
+    """The 18-digit form of a 15-digit old number (GB 11643-1999): "19" goes before the
+    2-digit birth year and the MOD 11-2 check character is appended. Raises IdNumberError."""
+    number = normalise(text)
+    if not _OLD_SHAPE.fullmatch(number):
+        raise IdNumberError("15位旧身份证号码应为15位数字")
+    _check_region(number)
+    first17 = number[:6] + "19" + number[6:]
+    _birth_date(first17[6:14], today)
+    return first17 + check_char(first17)
 
 
 def parse_id_number(text: str, today: date | None = None) -> ResidentId:
     """Validate `text` and return the parsed number, or raise IdNumberError (Chinese message)."""
     number = normalise(text)
+    if _OLD_SHAPE.fullmatch(number):
+        raise IdNumberError("身份证号码应为18位，当前为15位（旧号码，可先转为18位）")
     if len(number) != 18:
         raise IdNumberError(f"身份证号码应为18位，当前为{len(number)}位")
     if not _SHAPE.fullmatch(number):
         raise IdNumberError("身份证号码前17位应为数字，最后一位为数字或X")
-    if int(number[:2]) not in _PROVINCE_CODES:
-        raise IdNumberError(f"地区码{number[:6]}无效")
-    try:
-        birth = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
-    except ValueError:
-        raise IdNumberError(f"出生日期{number[6:14]}不存在") from None
-    if not _EARLIEST_BIRTH <= birth <= (today or date.today()):
-        raise IdNumberError(f"出生日期{number[6:14]}不在合理范围内")
-    expected = check_char(number[:17])
-    if number[17] != expected:
-        raise IdNumberError("校验位错误，请核对号码是否输错")
+    _check_region(number)
+    birth = _birth_date(number[6:14], today)
+    if number[17] != check_char(number[:17]):
+        raise IdNumberError("身份证号码校验位不符，请核对后重新输入")
     sex = Sex.MALE if int(number[16]) % 2 else Sex.FEMALE
     return ResidentId(number=number, birth_date=birth, sex=sex)
 

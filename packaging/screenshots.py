@@ -124,6 +124,7 @@ def visit(shoot: Shooter, window: MainWindow, counter: Counter, clock: FixedCloc
     shoot.settle()
     applicant.name.setText("张建国")
     applicant.id_field.edit.setText(make_id("19650203", "315"))
+    applicant.phone.setText("13805371188")
     shoot.click(panel.next_button)
     panel.items.search.setText("mzmxbbz")
     panel.items.toggle(0)
@@ -177,6 +178,40 @@ def follow_ups_and_withdraw(shoot: Shooter, window: MainWindow, counter: Counter
     withdraw.reason.setCurrentIndex(0)
     shoot.shot(withdraw, "15_withdraw_dialog")
     shoot.click(withdraw.ok_button)
+
+
+def input_checks(shoot: Shooter, window: MainWindow, counter: Counter) -> None:
+    """Step ① catching mistakes (each under its field, a number known under another name, a
+    15-digit number converted), then step ② finding an item by an alias, and finding nothing."""
+    panel = window.case_panel
+    window.show_tab(0)
+    panel.end_visit()                                          # the large-font visit above
+    shoot.settle()
+    counter.queue.issue(Lane.NORMAL)
+    window.queue_panel.call_next.trigger()
+    shoot.settle()
+    applicant = panel.applicant
+    applicant.name.setText("欧阳秀莹")                        # 欧阳秀英's number, one character off
+    applicant.id_field.edit.setText(make_id("19520714", "226"))
+    applicant.phone.setText("1390537123")
+    applicant.with_agent.setChecked(True)
+    applicant.agent_name.setText("欧阳志强")
+    applicant.agent_id.edit.setText("370883800322153")
+    applicant.agent_id.convert()
+    applicant.relation.setCurrentText("")
+    shoot.settle()
+    shoot.click(panel.next_button)
+    shoot.shot(window, "01b_applicant_checks")
+
+    applicant.phone.setText("13905371234")
+    applicant.relation.setCurrentIndex(0)
+    shoot.click(panel.next_button)
+    panel.items.search.setText("慢特病")
+    shoot.settle()
+    shoot.shot(window, "02b_items_alias_search")
+    panel.items.search.setText("医保报账")
+    shoot.settle()
+    shoot.shot(window, "02c_items_nothing_found")
 
 
 def main() -> None:
@@ -266,6 +301,7 @@ def main() -> None:
         shoot.shot(login, "13_login")
         login.close()
 
+        input_checks(shoot, window, counter)
         window.close()
         ops.shutdown()
         counter.close()

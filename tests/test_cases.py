@@ -50,7 +50,8 @@ def test_bad_applicant_reports_every_problem_and_stores_nothing(counter):
     with pytest.raises(CaseError) as error:
         counter.cases.open_case(bad, ["NOPE"], counter.clerk_a.id)
     message = str(error.value)
-    for part in ("申请人姓名不能为空", "校验位错误", "联系电话格式", "没有事项 NOPE"):
+    for part in ("申请人姓名不能为空", "申请人身份证号码校验位不符", "联系电话格式",
+                 "没有事项 NOPE"):
         assert part in message
     assert counter.store.scalar("SELECT count(*) FROM cases") == 0
     assert counter.store.scalar("SELECT count(*) FROM outbox") == 0

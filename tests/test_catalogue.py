@@ -72,7 +72,7 @@ def cat() -> Catalogue:
 
 def test_default_loads_and_is_marked_default(cat: Catalogue) -> None:
     assert cat.is_default
-    assert cat.version == "default-2026.1"
+    assert cat.version == "default-2026.2"
     assert "待县级医保经办机构下发正式目录替换" in cat.issuer
     assert cat.published == date(2026, 1, 1)
     assert (cat.rules.forward_submit_working_days, cat.rules.supply_missing_working_days,
@@ -200,6 +200,27 @@ def test_round_trip_through_json(cat: Catalogue) -> None:
     assert json.loads(text)["catalogue"]["published"] == "2026-01-01"
 
 
+def test_items_have_the_names_people_use_for_them(cat: Catalogue) -> None:
+    assert {"门诊慢特病", "慢特病", "慢性病"} <= set(cat.item("YB0501").aliases)
+    assert "异地备案" in cat.item("YB0301").aliases
+    assert "新生儿参保" in cat.item("YB0101").aliases
+    assert "生育津贴" in cat.item("YB1004").aliases
+    assert {"医保卡", "社保卡"} <= set(cat.item("YB1101").aliases)
+    for item in cat.items.values():
+        assert item.aliases, f"{item.code} has no alias"
+        assert len(set(item.aliases)) == len(item.aliases)
+
+
+def test_aliases_travel_in_the_document_and_are_left_out_when_there_are_none(
+        cat: Catalogue) -> None:
+    doc = cat.to_document()
+    assert doc["items"][0]["aliases"] == list(cat.item("YB0101").aliases)
+    bare = cat.item("YB0101")._replace(aliases=())
+    assert "aliases" not in bare.to_document()  # a catalogue without aliases keeps its digest
+    del doc["items"][0]["aliases"]
+    assert parse_document(doc, "x").item("YB0101").aliases == ()
+
+
 # --- validation ----------------------------------------------------------------------------
 
 
@@ -286,7 +307,7 @@ def test_broken_directory_reports_every_problem_at_once(broken_dir: Path) -> Non
 
 def test_broken_metadata_file(broken_dir: Path) -> None:
     meta = broken_dir / "catalogue.toml"
-    edit(meta, 'version = "default-2026.1"', 'version = "  "')
+    edit(meta, 'version = "default-2026.2"', 'version = "  "')
     edit(meta, "is_default = true", 'is_default = "yes"')
     edit(meta, "forward_submit_working_days = 3", "forward_submit_working_days = -3")
     edit(meta, 'supervision_phone = "12345"', "supervision_phone = 12345\nfax = \"1\"")
@@ -307,6 +328,25 @@ def test_broken_metadata_file(broken_dir: Path) -> None:
         (e, "YB0102", "material 'agent-id' differs from the same key in agent_materials"),
         (e, "YB0104", "material 'agent-id' differs from the same key in agent_materials"),
         (e, "YB0105", "material 'agent-id' differs from the same key in agent_materials"),
+    ])
+
+
+def test_bad_aliases_are_reported(broken_dir: Path) -> None:
+    edit(broken_dir / "items" / "05_chronic_disease.toml",
+         'aliases = ["门诊慢特病", "慢特病", "慢性病", "慢病", "特殊病", "慢病卡"]',
+         'aliases = ["慢病", "慢病", " 慢特病", "", 3, "' + "慢" * 21 + '"]')
+    edit(broken_dir / "items" / "15_e_credential.toml",
+         'aliases = ["电子医保卡", "医保码", "电子凭证", "医保电子码"]', 'aliases = "医保码"')
+    with pytest.raises(CatalogueInvalid) as caught:
+        load_directory(broken_dir)
+    c, e = "items/05_chronic_disease.toml", "items/15_e_credential.toml"
+    assert_problems(caught.value.problems, [
+        (c, "YB0501", "alias ' 慢特病' must have no outer spaces and at most 20 characters"),
+        (c, "YB0501", "field 'aliases' must hold non-empty strings, got ''"),
+        (c, "YB0501", "field 'aliases' must hold non-empty strings, got 3"),
+        (c, "YB0501", f"alias '{'慢' * 21}' must have no outer spaces"),
+        (c, "YB0501", "field 'aliases' lists '慢病' more than once"),
+        (e, "YB1501", "field 'aliases' must be an array, got string"),
     ])
 
 

@@ -84,12 +84,27 @@ def test_directory_import_and_reactivation(counter, tmp_path):
     shutil.copytree(default_catalogue_dir(), folder)
     text = (folder / "catalogue.toml").read_text(encoding="utf-8")
     (folder / "catalogue.toml").write_text(
-        text.replace('version = "default-2026.1"', 'version = "county-2027.1"'),
+        text.replace('version = "default-2026.2"', 'version = "county-2027.1"'),
         encoding="utf-8")
     counter.import_catalogue(folder)
     assert counter.catalogue.version == "county-2027.1"
     # going back to an already stored version only re-activates it
     counter.import_catalogue(default_catalogue_dir())
     active = [v["version"] for v in catalogue_store.stored_versions(counter.store) if v["active"]]
-    assert active == ["default-2026.1"]
+    assert active == ["default-2026.2"]
     assert len(catalogue_store.stored_versions(counter.store)) == 2
+
+
+def test_a_county_catalogue_brings_its_own_aliases(counter, tmp_path):
+    """Aliases are part of the catalogue (六统一): the county's replace the shipped ones, and
+    they survive the store and its export."""
+    path, document = county_catalogue(tmp_path)
+    chronic = next(item for item in document["items"] if item["code"] == "YB0501")
+    chronic["aliases"] = ["门诊慢特病", "慢病证"]
+    del next(item for item in document["items"] if item["code"] == "YB0301")["aliases"]
+    path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    counter.import_catalogue(path)
+    stored = catalogue_store.active_catalogue(counter.store)
+    assert stored.item("YB0501").aliases == ("门诊慢特病", "慢病证")
+    assert stored.item("YB0301").aliases == ()
+    assert stored.to_document() == document

@@ -102,7 +102,7 @@ def test_notice_shows_every_field(counter, layout):
         "已收取", "尚缺", "不涉及", "原件 1份", "复印件 1份",
         f"请于{day_text(case.supply_due)}前", "县医疗保障经办中心",
         "12393医保服务热线", "0537-5211234", "首问负责人：王丽（工号1001）",
-        f"验证码：{code}", "本告知单已一次性告知", "事项目录版本：default-2026.1",
+        f"验证码：{code}", "本告知单已一次性告知", "事项目录版本：default-2026.2",
     )
     for material in case.materials:
         assert_shows(pdf, material.name)
@@ -204,7 +204,7 @@ def long_case(counter, tmp_path):
     shutil.copytree(default_catalogue_dir(), source)
     meta = source / "catalogue.toml"
     meta.write_text(meta.read_text(encoding="utf-8").replace(
-        'version = "default-2026.1"', 'version = "test-2026.30"'), encoding="utf-8")
+        'version = "default-2026.2"', 'version = "test-2026.30"'), encoding="utf-8")
     forms = ("original", "copy", "original_and_copy")
     materials = "".join(MATERIAL.format(n=n, tail="以及其他需要说明的事项" * (n % 3 + 1),
                                         form=forms[n % 3], count=n % 2 + 1)

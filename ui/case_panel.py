@@ -267,9 +267,9 @@ class CasePanel(QWidget):
     def next(self) -> None:
         step, case = self.current_step, self._case
         if step == Step.APPLICANT and case is None:
-            problems = self.applicant.problems()
+            problems = self.applicant.problems()  # each is shown under its own field
             if problems:
-                self._problem("；".join(problems))
+                self._problem(f"申请人信息有 {len(problems)} 处需更正，见各栏下方的红字提示")
                 return
             self.go(Step.ITEMS)
         elif step == Step.ITEMS:

@@ -2,6 +2,9 @@
 call-back, oldest due date first, overdue ones in red. The clerk selects one, writes what was
 done (整改 and the call to the citizen) and records it; it then leaves the list.
 
+The clerk calls the citizen back, so the name and phone are shown in full: this is the clerk's
+own work list, never a public surface (those mask, see `counterapp.privacy`).
+
 Opened from the window's 办件 menu (Ctrl+Shift+R); built on first use, never at start-up.
 """
 
@@ -12,7 +15,7 @@ from enum import IntEnum
 from typing import Any, NamedTuple
 
 from counterapp.app import Counter
-from counterapp.privacy import mask_name
+from counterapp.case_model import Case
 from counterapp.ratings import Rating
 from ui import comfort
 from ui.context import AppContext
@@ -38,6 +41,7 @@ class FollowUpRow(NamedTuple):
     rating: Rating
     case_no: str
     applicant_name: str
+    phone: str        # whom to call back, e.g. "13812345678" or "代办人 李明 13987654321"
 
     @property
     def due(self) -> date:
@@ -50,8 +54,17 @@ def load_follow_ups(counter: Counter) -> list[FollowUpRow]:
     rows = []
     for rating in counter.ratings.pending_follow_ups():
         case = counter.cases.get(rating.case_id)
-        rows.append(FollowUpRow(rating, case.case_no, case.applicant.name))
+        rows.append(FollowUpRow(rating, case.case_no, case.applicant.name, call_back(case)))
     return rows
+
+
+def call_back(case: Case) -> str:
+    """The number to call: the applicant's, else the agent's (named), else say there is none."""
+    if case.applicant.phone:
+        return case.applicant.phone
+    if case.agent is not None and case.agent.phone:
+        return f"代办人 {case.agent.name} {case.agent.phone}"
+    return "未留电话"
 
 
 class Column(IntEnum):
@@ -59,13 +72,14 @@ class Column(IntEnum):
     URGENCY = 1
     CASE_NO = 2
     APPLICANT = 3
-    LEVEL = 4
-    REASON = 5
+    PHONE = 4
+    LEVEL = 5
+    REASON = 6
 
 
 class FollowUpModel(RowTableModel[FollowUpRow]):
     columns = Column
-    headers = ("回访期限", "状态", "办件号", "申请人", "评价", "差评原因")
+    headers = ("回访期限", "状态", "办件号", "申请人", "联系电话", "评价", "差评原因")
 
     def __init__(self, today: date, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -85,7 +99,9 @@ class FollowUpModel(RowTableModel[FollowUpRow]):
             case Column.CASE_NO:
                 return row.case_no
             case Column.APPLICANT:
-                return mask_name(row.applicant_name)
+                return row.applicant_name
+            case Column.PHONE:
+                return row.phone
             case Column.LEVEL:
                 return row.rating.level.label
         return row.rating.reason or ""

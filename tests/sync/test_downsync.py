@@ -32,7 +32,9 @@ def test_catalogue_push_good_then_bad(hub, hub_db, town):
     feeds.import_catalogue(hub_db, county_document(town, "county-2026.12"), "test", now())
     report = sync(town)
     assert report.ok and report.catalogue == "county-2026.12"
-    assert catalogue_store.active_catalogue(town.store).version == "county-2026.12"
+    pushed = catalogue_store.active_catalogue(town.store)
+    assert pushed.version == "county-2026.12"
+    assert "慢特病" in pushed.item("YB0501").aliases       # the aliases came down with it
     assert town.store.scalar("SELECT catalogue_version FROM cases LIMIT 1") == open_before
     assert sync(town).catalogue is None             # already current: nothing downloaded
 

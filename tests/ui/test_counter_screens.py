@@ -4,7 +4,7 @@ acceptance receipt and the queue settings."""
 
 import pytest
 
-from counterapp.case_model import CaseError, CaseState, Person
+from counterapp.case_model import Agent, CaseError, CaseState, Person
 from counterapp.queue import Lane
 from counterapp.ratings import RatingLevel
 from counterapp.slips import SlipKind, prints_of_case
@@ -67,10 +67,10 @@ def test_an_accepted_case_cannot_be_withdrawn(qtbot, window, counter, dialogs):
         counter.cases.close(case.id, counter.clerk_a.id, "办事人放弃")
 
 
-def bad_rating(counter, name: str, birth: str, reason: str):
+def bad_rating(counter, name: str, birth: str, reason: str, phone: str = "", agent=None):
     """A finished case rated 不满意 through the core, as an earlier visit left it."""
-    case = counter.cases.open_case(Person(name, make_id(birth=birth)), ["YB0202"],
-                                   counter.clerk_a.id)
+    case = counter.cases.open_case(Person(name, make_id(birth=birth), phone), ["YB0202"],
+                                   counter.clerk_a.id, agent=agent)
     for material in case.materials:
         counter.cases.mark_material(case.id, material.key, True, counter.clerk_a.id)
     counter.cases.accept(case.id, counter.clerk_a.id)
@@ -83,9 +83,11 @@ def test_a_bad_rating_follow_up_is_recorded_and_leaves_the_list(qtbot, window, c
                                                                  clock, dialogs):
     from ui.follow_up_dialog import Column, FollowUpDialog
 
-    old = bad_rating(counter, "欧阳娜娜", "19800101", "等候时间较长")
+    old = bad_rating(counter, "欧阳娜娜", "19800101", "等候时间较长", "13812345678")
     clock.advance(days=30)                                # its 15 working days have passed
-    new = bad_rating(counter, "张三丰", "19700101", "服务态度不好")
+    new = bad_rating(counter, "张三丰", "19700101", "服务态度不好",
+                     agent=Agent("张明", make_id(birth="19950101"), "13987654321", "子女",
+                                 "授权委托书"))
     clerk = Clerk(qtbot, window)
     clerk.key(QApplication.focusWidget(), Qt.Key.Key_R,
               Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
@@ -93,7 +95,10 @@ def test_a_bad_rating_follow_up_is_recorded_and_leaves_the_list(qtbot, window, c
     assert dialog is not None
     model = dialog.model
     assert [row.rating.case_id for row in model.rows] == [old.id, new.id]
-    assert model.data(model.index(0, Column.APPLICANT)) == "欧**娜"      # masked
+    # the clerk calls the citizen back: name and phone in full (only public surfaces mask)
+    assert model.data(model.index(0, Column.APPLICANT)) == "欧阳娜娜"
+    assert model.data(model.index(0, Column.PHONE)) == "13812345678"
+    assert model.data(model.index(1, Column.PHONE)) == "代办人 张明 13987654321"
     assert model.data(model.index(0, Column.CASE_NO)) == old.case_no
     assert model.data(model.index(0, Column.LEVEL)) == "不满意"
     assert model.data(model.index(0, Column.REASON)) == "等候时间较长"
@@ -245,3 +250,10 @@ def test_the_help_lists_the_new_keys(qtbot, window, dialogs):
     Clerk(qtbot, window).key(QApplication.focusWidget(), Qt.Key.Key_F1)
     for key in ("Shift+F4", "Ctrl+Shift+X", "Ctrl+Shift+R", "受理回执", "排队设置"):
         assert key in dialogs.infos[-1]
+
+
+def test_a_follow_up_without_any_phone_says_so(counter):
+    from ui.follow_up_dialog import call_back
+
+    case = counter.cases.open_case(Person("李四", make_id()), ["YB0202"], counter.clerk_a.id)
+    assert call_back(case) == "未留电话"

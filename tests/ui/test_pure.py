@@ -11,7 +11,7 @@ from counterapp.case_search import DueKind
 from counterapp.catalogue_model import LevelMode
 from tests.conftest import make_id
 from ui.item_index import ItemIndex
-from ui.steps.applicant_step import id_hint
+from ui.steps.person_fields import id_hint
 from ui.timer_widget import Level, reading
 from ui.visit_flow import Step, can_show, next_step, step_for
 
@@ -53,12 +53,19 @@ def test_item_search_works_before_the_pinyin_is_ready(counter):
 def test_id_hint_as_typed():
     today = date(2026, 11, 25)
     assert id_hint("", today) == ("", "")
-    assert id_hint("3708831956", today) == ("已输入 10 位，共 18 位", "")
-    assert id_hint(make_id()[:17] + "0", today)[1] in ("error",)
+    assert id_hint("3708831956", today) == ("已输入 10 位，共 18 位", "warn")
+    assert id_hint(make_id()[:17] + "0", today) == ("身份证号码校验位不符，请核对后重新输入",
+                                                    "error")
+    # valid: a ✓ in the neutral "ok" colour, also for a citizen of the green channel
     text, kind = id_hint(make_id(birth="19560312"), today)
-    assert kind == "warn" and "70岁" in text and "绿色通道" in text
+    assert kind == "ok" and text.startswith("✓ 号码有效") and "70岁" in text and "绿色通道" in text
     assert id_hint(make_id(birth="19900101"), today)[1] == "ok"
     assert id_hint("99" + make_id()[2:], today)[1] == "error"
+    # a 15-digit old number is offered its conversion; after it the note says so
+    text, kind = id_hint("370883560312123", today)
+    assert kind == "warn" and "转为18位" in text
+    text, kind = id_hint(make_id(), today, converted_from="370883560312123")
+    assert kind == "ok" and "已由15位旧号码 370883560312123 转换为18位" in text
 
 
 def test_the_steps_follow_the_case(counter):

@@ -1,91 +1,45 @@
 """Step 1 — the applicant (申请人), an agent (代办人) with the authorisation, or a returning
-citizen found by case number or ID number so they do not start again."""
+citizen found by case number or ID number so they do not start again.
+
+Each problem is shown under its own field (`person_fields`). A valid ID number is looked up:
+its earlier cases are listed, and a name differing from the names used with it before is
+pointed out (a typo in the number, or one person under two names) without stopping the clerk.
+"""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import TYPE_CHECKING
 
 from counterapp.app import Counter
 from counterapp.case_model import OPEN_STATES, Agent, Case, Person
-from counterapp.idnumber import normalise, parse_id_number, problem_with
+from counterapp.idnumber import normalise, problem_with
 from counterapp.privacy import mask_id_number
 from counterapp.queue import Lane
 from ui.qt import (
     QCheckBox,
     QComboBox,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPushButton,
-    QRegularExpression,
-    QRegularExpressionValidator,
+    QScrollArea,
     Qt,
     QVBoxLayout,
     QWidget,
 )
 from ui.steps.base import StepPage, VisitHost, heading, note, set_kind
+from ui.steps.person_fields import IdField, NameField, Noted
 from ui.visit_flow import Step
 
 if TYPE_CHECKING:
-    from counterapp.case_search import CaseSummary
+    from counterapp.case_search import IdHistory
 
-PRIORITY_AGE = 70  # 绿色通道 for the elderly, as the ticket machine's "70岁以上老人"
 RELATIONS = ("子女", "配偶", "父母", "其他亲属", "村医/网格员", "其他")
 AUTHORISATIONS = ("授权委托书", "监护关系证明", "其他书面授权")
-
-
-def id_hint(text: str, today: date) -> tuple[str, str]:
-    """(message, kind) shown under an ID field as it is typed."""
-    number = normalise(text)
-    if not number:
-        return "", ""
-    if len(number) < 18 and number.rstrip("X").isdigit() and "X" not in number[:-1]:
-        return f"已输入 {len(number)} 位，共 18 位", ""
-    problem = problem_with(number, today)
-    if problem:
-        return problem, "error"
-    parsed = parse_id_number(number, today)
-    age = parsed.age_on(today)
-    text = f"号码有效：{parsed.sex.value}，{parsed.birth_date:%Y年%m月%d日}生，{age}岁"
-    if age >= PRIORITY_AGE:
-        return text + "（可走绿色通道）", "warn"
-    return text, "ok"
-
-
-class IdField(QWidget):
-    """An ID number line edit with its message right under it, updated on every keystroke."""
-
-    def __init__(self, today, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._today = today
-        self.edit = QLineEdit()
-        self.edit.setMaxLength(20)
-        self.edit.setPlaceholderText("18位身份证号码")
-        self.edit.setValidator(QRegularExpressionValidator(
-            QRegularExpression(r"[0-9Xx ]{0,20}"), self.edit))
-        self.hint = note()
-        self.hint.setObjectName("idHint")
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(1)
-        layout.addWidget(self.edit)
-        layout.addWidget(self.hint)
-        self.hint.hide()
-        self.edit.textChanged.connect(self._check)
-
-    def _check(self, text: str) -> None:
-        message, kind = id_hint(text, self._today())
-        self.hint.setText(message)
-        self.hint.setVisible(bool(message))
-        set_kind(self.hint, kind)
-
-    @property
-    def text(self) -> str:
-        return normalise(self.edit.text())
 
 
 class ApplicantStep(StepPage):
@@ -101,77 +55,122 @@ class ApplicantStep(StepPage):
         self.found.setMaximumHeight(90)
         self.found.hide()
         self.found_note = note()
-        self.name = QLineEdit()
-        self.name.setMaxLength(30)
+        self.name_field = NameField()
+        self.name = self.name_field.edit
         self.id_field = IdField(today)
-        self.phone = QLineEdit()
-        self.phone.setMaxLength(20)
+        self.id_notice = note(kind="warn")  # the number was used under another name
+        self.id_notice.setObjectName("idNotice")
+        self.phone_field = Noted(QLineEdit())
+        self.phone = self.phone_field.field
         self.phone.setPlaceholderText("11位手机号或带区号的固定电话（可不填）")
         self.ticket_note = note(kind="warn")
         self.with_agent = QCheckBox("由他人代办（代办人、授权方式）(&D)")
         self.agent_box = QGroupBox("代办人")
-        self.agent_name = QLineEdit()
+        self.agent_name_field = NameField()
+        self.agent_name = self.agent_name_field.edit
         self.agent_id = IdField(today)
-        self.agent_phone = QLineEdit()
+        self.agent_phone_field = Noted(QLineEdit())
+        self.agent_phone = self.agent_phone_field.field
         self.relation = QComboBox()
         self.relation.setEditable(True)
         self.relation.addItems(RELATIONS)
         self.authorisation = QComboBox()
         self.authorisation.setEditable(True)
         self.authorisation.addItems(AUTHORISATIONS)
+        # where each field's problem is shown (keys as in Person/Agent.field_problems)
+        self.applicant_fields: dict[str, Noted] = {
+            "name": self.name_field, "id_number": self.id_field, "phone": self.phone_field}
+        self.agent_fields: dict[str, Noted] = {
+            "name": self.agent_name_field, "id_number": self.agent_id,
+            "phone": self.agent_phone_field, "relation": Noted(self.relation),
+            "authorisation": Noted(self.authorisation)}
         agent_form = QFormLayout(self.agent_box)
-        agent_form.addRow("姓名", self.agent_name)
-        agent_form.addRow("身份证号", self.agent_id)
-        agent_form.addRow("联系电话", self.agent_phone)
-        agent_form.addRow("与申请人关系", self.relation)
-        agent_form.addRow("授权方式", self.authorisation)
+        for label, key in (("姓名", "name"), ("身份证号", "id_number"), ("联系电话", "phone"),
+                           ("与申请人关系", "relation"), ("授权方式", "authorisation")):
+            agent_form.addRow(label, self.agent_fields[key])
         self.agent_box.setVisible(False)
         self.with_agent.toggled.connect(self.agent_box.setVisible)
         find_row = QHBoxLayout()
         find_row.addWidget(self.find_edit, 1)
         find_row.addWidget(self.find_button)
         form = QFormLayout()
-        form.addRow("姓名(&M)", self.name)
+        form.addRow("姓名(&M)", self.name_field)
         form.addRow("身份证号(&I)", self.id_field)
-        form.addRow("联系电话", self.phone)
+        self.id_field.layout().addWidget(self.id_notice)
+        form.addRow("联系电话", self.phone_field)
+        # The form scrolls rather than stretch the window when many messages show at once
+        # (a 768-pixel-high screen has no room to spare).
+        content = QWidget()
+        inner = QVBoxLayout(content)
+        inner.setContentsMargins(0, 0, 0, 0)
+        inner.addWidget(self.ticket_note)
+        inner.addLayout(form)
+        inner.addWidget(self.with_agent)
+        inner.addWidget(self.agent_box)
+        inner.addStretch(1)
+        self.scroll = scroll = QScrollArea()
+        scroll.setWidget(content)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.viewport().setAutoFillBackground(False)  # the tab page's own background
+        content.setAutoFillBackground(False)
         layout = QVBoxLayout(self)
         layout.addWidget(heading("① 申请人信息"))
         layout.addLayout(find_row)
         layout.addWidget(self.found_note)
         layout.addWidget(self.found)
-        layout.addWidget(self.ticket_note)
-        layout.addLayout(form)
-        layout.addWidget(self.with_agent)
-        layout.addWidget(self.agent_box)
-        layout.addStretch(1)
+        layout.addWidget(scroll, 1)
         self.find_edit.returnPressed.connect(self.find)
         self.find_button.clicked.connect(self.find)
         self.found.itemActivated.connect(self._resume)
         self.id_field.edit.textChanged.connect(self._maybe_returning)
+        self.name.textChanged.connect(self._show_other_names)
+        for field in (self.phone_field, self.agent_phone_field):
+            field.field.textChanged.connect(lambda _text, f=field: f.say(""))
+        for key in ("relation", "authorisation"):
+            field = self.agent_fields[key]
+            field.field.currentTextChanged.connect(lambda _text, f=field: f.say(""))
+        self._history: IdHistory | None = None
+        self._listing_history = False  # the found list shows the typed number's cases
         self.found_note.hide()
         self.ticket_note.hide()
+        self.id_notice.hide()
         self._inputs = [self.name, self.id_field.edit, self.phone, self.agent_name,
                         self.agent_id.edit, self.agent_phone]
 
     # --- reading what was typed ------------------------------------------------------------
     def people(self) -> tuple[Person, Agent | None]:
-        applicant = Person(self.name.text().strip(), self.id_field.text,
-                           self.phone.text().strip())
+        """What was typed, as the core will store it (trimmed, half-width)."""
+        applicant = Person(self.name.text(), self.id_field.text, self.phone.text()).normalised()
         agent = None
         if self.with_agent.isChecked():
-            agent = Agent(self.agent_name.text().strip(), self.agent_id.text,
-                          self.agent_phone.text().strip(), self.relation.currentText().strip(),
-                          self.authorisation.currentText().strip())
+            agent = Agent(self.agent_name.text(), self.agent_id.text, self.agent_phone.text(),
+                          self.relation.currentText(),
+                          self.authorisation.currentText()).normalised()
         return applicant, agent
 
     def problems(self) -> list[str]:
+        """Every problem with what was typed, each also shown under its own field; the first
+        field with a problem gets the focus."""
         applicant, agent = self.people()
         today = self.ctx.clock.today()
-        found = applicant.problems("申请人", today)
-        if agent is not None:
-            found += agent.problems("代办人", today)
-            if agent.id_number and agent.id_number == applicant.id_number:
-                found.append("代办人不能是申请人本人")
+        mine = applicant.field_problems(today)
+        theirs = {} if agent is None else agent.field_problems(today)
+        if agent is not None and agent.id_number and agent.id_number == applicant.id_number:
+            theirs.setdefault("id_number", "代办人不能是申请人本人")
+        found: list[str] = []
+        first: Noted | None = None
+        for role, fields, wrong in (("申请人", self.applicant_fields, mine),
+                                    ("代办人", self.agent_fields, theirs)):
+            for key, field in fields.items():
+                message = wrong.get(key, "")
+                field.show_problem(message)
+                if message:
+                    found.append(f"{role}：{message}")
+                    first = first or field
+        if first is not None:
+            first.field.setFocus()
+            self.scroll.ensureWidgetVisible(first)
         return found
 
     # --- the page ---------------------------------------------------------------------------
@@ -206,6 +205,10 @@ class ApplicantStep(StepPage):
         self.found.hide()
         self.found_note.setText("")
         self.found_note.hide()
+        self._history = None
+        self._show_other_names()
+        for field in (*self.applicant_fields.values(), *self.agent_fields.values()):
+            field.show_problem("")
 
     def focus_first(self) -> None:
         (self.name if self.host.case is None else self.find_edit).setFocus()
@@ -217,10 +220,15 @@ class ApplicantStep(StepPage):
             self.ctx.ops.query(lambda c: c.cases.find(text), self._show_found, parent=self)
 
     def _maybe_returning(self, text: str) -> None:
+        """A valid number: look up what the station recorded under it (names, cases)."""
+        self._history = None
+        self._show_other_names()
+        if self._listing_history:
+            self._fill([], "")
         number = normalise(text)
         if self.host.case is not None or problem_with(number, self.ctx.clock.today()):
             return
-        self.ctx.ops.query(lambda c: _open_cases_of(c, number), self._show_open, parent=self)
+        self.ctx.ops.query(lambda c: _history_of(c, number), self._show_history, parent=self)
 
     def _show_found(self, cases: list[Case]) -> None:
         self._fill([(c.id, c.case_no, c.state.label, "；".join(i.title for i in c.items),
@@ -229,13 +237,35 @@ class ApplicantStep(StepPage):
         if cases:
             self.found.setFocus()
 
-    def _show_open(self, found: list[CaseSummary]) -> None:
-        if found:
-            self._fill([(s.id, s.case_no, s.state.label, s.item_titles, s.applicant_name,
-                         s.applicant_id_number, True) for s in found],
-                       f"该身份证号有 {len(found)} 件未办结的办件，选中后回车可继续办理")
+    def _show_history(self, history: IdHistory) -> None:
+        if self.host.case is not None or history.id_number != self.id_field.text:
+            return  # the number changed while it was looked up
+        self._history = history
+        self._show_other_names()
+        if not history.cases:
+            return
+        open_ = sum(1 for s in history.cases if s.state in OPEN_STATES)
+        message = f"该身份证号码已有 {len(history.cases)} 件办件"
+        if open_:
+            message += f"，其中 {open_} 件未办结，选中后回车可继续办理"
+        self._fill([(s.id, s.case_no, s.state_text, s.item_titles, s.applicant_name,
+                     s.applicant_id_number, s.state in OPEN_STATES) for s in history.cases],
+                   message)
+        self._listing_history = True
+
+    def _show_other_names(self) -> None:
+        """Warn, without stopping the clerk, when the number was used under another name:
+        a typo in the number, or one person recorded under two names."""
+        history, name = self._history, self.name.text().strip()
+        others = [] if history is None or not name else history.other_names(name)
+        self.id_notice.setText(
+            f"⚠ 该号码曾以「{'」「'.join(others)}」的姓名办件，与所填姓名不同：请核对证件，"
+            "是号码输错，还是同一人登记了不同姓名？（可继续办理；该号码的办件见上方列表）"
+            if others else "")
+        self.id_notice.setVisible(bool(others))
 
     def _fill(self, rows: list[tuple], message: str) -> None:
+        self._listing_history = False
         self.found.clear()
         for case_id, case_no, state, items, name, number, open_ in rows:
             entry = QListWidgetItem(f"{case_no}　{state}　{name}（{mask_id_number(number)}）　"
@@ -246,7 +276,7 @@ class ApplicantStep(StepPage):
         if rows:
             self.found.setCurrentRow(0)
         self.found_note.setText(message or "选中办件后回车继续办理（补交材料等）")
-        self.found_note.show()
+        self.found_note.setVisible(bool(rows or message))
         set_kind(self.found_note, "warn" if rows else "")
 
     def _resume(self, entry: QListWidgetItem) -> None:
@@ -257,8 +287,8 @@ class ApplicantStep(StepPage):
         self.host.open_case(case_id)
 
 
-def _open_cases_of(counter: Counter, id_or_case_no: str) -> list[CaseSummary]:
-    """A returning citizen's open cases (the search module loads on the first lookup)."""
-    from counterapp.case_search import search
+def _history_of(counter: Counter, id_number: str) -> IdHistory:
+    """The names and cases under a number (the search module loads on the first lookup)."""
+    from counterapp.case_search import id_history
 
-    return search(counter.store, id_or_case_no, states=OPEN_STATES, limit=10)
+    return id_history(counter.store, id_number)

@@ -1,6 +1,7 @@
-"""Step 2 — the items (办理事项): this level's checklist first, search by Chinese text, code
-or pinyin initials (`ydjy` → 异地就医), several items per visit; items this station only
-collects and forwards (收集转报 / 帮办代办) are marked."""
+"""Step 2 — the items (办理事项): this level's checklist first, search by Chinese text, an
+alias (慢特病), code or pinyin initials (`ydjy` → 异地就医, `mzmtb` → 门诊慢特病), several items
+per visit; items this station only collects and forwards (收集转报 / 帮办代办) are marked.
+A search that finds nothing says so, with a hint."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import Any
 from counterapp.case_model import Case
 from counterapp.cases import merged_materials
 from counterapp.catalogue_model import LevelMode
-from ui.item_index import Entry
+from ui.item_index import Entry, no_match_hint
 from ui.qt import (
     QBrush,
     QColor,
@@ -76,7 +77,8 @@ class ItemTableModel(RowTableModel[Entry]):
         if role == Qt.ItemDataRole.ToolTipRole:
             forward = ("本站收集材料，3个工作日内报送上级办理" if entry.mode != LevelMode.HANDLE
                        else "本站当场受理办理")
-            return f"{entry.item.title}\n办理对象：{entry.item.applicants}\n{forward}"
+            also = f"\n又称：{'、'.join(entry.item.aliases)}" if entry.item.aliases else ""
+            return f"{entry.item.title}{also}\n办理对象：{entry.item.applicants}\n{forward}"
         return None
 
 
@@ -87,7 +89,10 @@ class ItemsStep(StepPage):
         super().__init__(host, parent)
         self.search = QLineEdit()
         self.search.setPlaceholderText(
-            "输入事项名称、编码或拼音首字母（如 ydjy＝异地就医），↓ 进入列表")
+            "输入事项名称、俗称、编码或拼音首字母（如 ydjy＝异地就医），↓ 进入列表")
+        self.empty_note = note(kind="warn")
+        self.empty_note.setObjectName("itemsEmpty")
+        self.empty_note.hide()
         self.model = ItemTableModel(self)
         self.table = row_table_view(self.model)
         self.table.setWordWrap(False)
@@ -109,6 +114,7 @@ class ItemsStep(StepPage):
         right.addWidget(self.materials_note)
         left = QVBoxLayout()
         left.addWidget(self.search)
+        left.addWidget(self.empty_note)
         left.addWidget(self.table, 1)
         columns = QHBoxLayout()
         columns.addLayout(left, 4)
@@ -131,9 +137,13 @@ class ItemsStep(StepPage):
         return list(self.model.chosen)
 
     def filter(self, text: str) -> None:
-        self.model.set_rows(self.ctx.item_index.search(text))
+        index = self.ctx.item_index
+        self.model.set_rows(index.search(text))
         if self.model.rows:
             self.table.selectRow(0)
+        nothing = bool(text.strip()) and not self.model.rows
+        self.empty_note.setText(no_match_hint(text, index.pinyin_ready) if nothing else "")
+        self.empty_note.setVisible(nothing)
 
     def toggle(self, row: int) -> None:
         if not items_editable(self.host.case) or not 0 <= row < len(self.model.rows):
