@@ -75,6 +75,9 @@ class IdField(QWidget):
         layout.addWidget(self.edit)
         layout.addWidget(self.hint)
         self.hint.hide()
+        # a form label's Alt+letter (its buddy is this field) focuses the line edit
+        self.setFocusPolicy(self.edit.focusPolicy())
+        self.setFocusProxy(self.edit)
         self.edit.textChanged.connect(self._check)
 
     def _check(self, text: str) -> None:
