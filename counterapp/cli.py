@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from counterapp import catalogue_store, paths
+from counterapp import catalogue_store, paths, windows
 from counterapp.app import Counter
 from counterapp.catalogue import CatalogueInvalid
 from counterapp.lan_queue import commands as queue_commands
@@ -46,12 +46,17 @@ def cmd_station(args: argparse.Namespace) -> None:
             counter.configure_station(station)
         if args.window:
             counter.set_window_no(args.window)
+        if args.windows is not None:
+            windows.set_window_count(counter.settings, args.windows or None)
         if counter.station is None:
             print("no station configured yet")
             return
         for key, value in counter.station._asdict().items():
             print(f"{key}: {value}")
         print(f"window_no: {counter.window_no}")
+        count = windows.window_count(counter.store, counter.settings, counter.window_no)
+        how = "set" if counter.settings.get(windows.WINDOW_COUNT) else "seen calling"
+        print(f"windows: {count} ({how})")
         print(f"store: {counter.store.path} (schema {counter.store.schema_version})")
 
 
@@ -156,6 +161,8 @@ def build_parser() -> argparse.ArgumentParser:
     station.add_argument("--address")
     station.add_argument("--supervision-phone")
     station.add_argument("--window", type=int, help="this PC's window number (1-99)")
+    station.add_argument("--windows", type=int, metavar="N",
+                         help="how many windows the station has, for transfers (0: as seen)")
     clerk = command("clerk", cmd_clerk, "list clerks, or add one")
     clerk.add_argument("--login")
     clerk.add_argument("--name")

@@ -18,6 +18,7 @@ from typing import NamedTuple
 from counterapp import journal
 from counterapp.clock import Clock, parse_stamp, stamp
 from counterapp.states import check_move
+from counterapp.windows import MAX_WINDOWS
 from db.store import Store
 
 
@@ -287,6 +288,8 @@ class TicketQueue:
         """Hand the ticket to another window; it keeps its place and is called there first."""
         if not reason.strip():
             raise QueueError("转窗口须注明原因")
+        if not 1 <= to_window <= MAX_WINDOWS:
+            raise QueueError(f"没有{to_window}号窗口：窗口号应为1-{MAX_WINDOWS}")
         with self._store.transaction():
             ticket = self.get(ticket_id)
             if ticket.window_no == to_window:

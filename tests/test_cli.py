@@ -32,6 +32,11 @@ def test_set_up_a_station_from_the_command_line(capsys, tmp_path):
                        "太平镇医保服务站", "--level", "town", "--county-code", "370883",
                        "--county-name", "邹城市")
     assert code == 0 and "太平镇医保服务站" in out
+    assert "windows: 1 (seen calling)" in out
+    code, out, _ = run(capsys, tmp_path, "station", "--windows", "4")
+    assert code == 0 and "windows: 4 (set)" in out
+    code, _, err = run(capsys, tmp_path, "station", "--windows", "100")
+    assert code == 2 and "本站窗口数应为1-99" in err
     code, out, _ = run(capsys, tmp_path, "clerk", "--login", "2001", "--name", "孙悦")
     assert code == 0 and "孙悦" in out
     code, out, _ = run(capsys, tmp_path, "catalogue")

@@ -6,6 +6,7 @@ from counterapp.app import Counter
 from counterapp.clock import CST
 from counterapp.journal import events_of
 from counterapp.queue import Lane, QueueError, TicketStatus
+from counterapp.windows import other_windows, set_window_count, window_count
 
 
 def test_numbering_is_per_day_and_lane(counter, clock):
@@ -111,6 +112,35 @@ def test_transfer_goes_first_at_the_target_window_only(counter, clock):
     assert counter.queue.call_next(3, clerk).code == "Y001"
     assert [e["kind"] for e in events_of(counter.store, ticket.uuid)] == [
         "issued", "called", "serving", "transferred", "called"]
+
+
+def test_a_ticket_is_transferred_only_to_a_window_that_can_exist(counter):
+    clerk = counter.clerk_a.id
+    counter.queue.issue(Lane.NORMAL)
+    ticket = counter.queue.call_next(1, clerk)
+    for window in (0, 100):
+        with pytest.raises(QueueError, match=f"没有{window}号窗口"):
+            counter.queue.transfer(ticket.id, window, clerk, "办事人要求")
+    assert counter.queue.get(ticket.id).status == TicketStatus.CALLED
+
+
+def test_the_station_windows_are_set_or_seen_calling_never_the_own(counter):
+    store, settings = counter.store, counter.settings
+    assert other_windows(store, settings, 1) == []          # a one-window point
+    assert other_windows(store, settings, 2) == [1]         # at least up to the own window
+    counter.queue.issue(Lane.NORMAL)
+    counter.queue.issue(Lane.NORMAL)
+    counter.queue.call_next(4, counter.clerk_b.id)          # window 4 called a ticket
+    called = counter.queue.call_next(1, counter.clerk_a.id)
+    counter.queue.transfer(called.id, 7, counter.clerk_a.id, "办事人要求")
+    assert other_windows(store, settings, 1) == [2, 3, 4]   # a transfer's target proves nothing
+    set_window_count(settings, 3)
+    assert window_count(store, settings, 1) == 3
+    assert other_windows(store, settings, 2) == [1, 3]
+    with pytest.raises(ValueError, match="1-99"):
+        set_window_count(settings, 100)
+    set_window_count(settings, None)
+    assert window_count(store, settings, 1) == 4
 
 
 def test_end_of_day_closes_and_counts_never_deletes(counter, clock):

@@ -2,8 +2,10 @@
 
 The visit: ① applicant → ② items (the case is opened here) → ③ materials → ④ accept or
 one-time notice → ⑤ finish on the spot or forward upward → ⑥ rating → the ticket is done.
-Ctrl+Enter (or Alt+N) goes to the next step, Alt+B back, Alt+1 … Alt+6 jump to a step;
-Ctrl+Shift+X withdraws a case not yet accepted (撤销办件, with a reason).
+Ctrl+Enter does the step's main action (`visit_flow.main_action`: on to the next step at
+① ② ③, then accept / notify, finish / forward, rate / end; the button it presses says
+Ctrl+回车) or says why not; Alt+N is the next-step button of ① ② ③, Alt+B back,
+Alt+1 … Alt+6 jump to a step; Ctrl+Shift+X withdraws a case not yet accepted (撤销办件).
 Every change goes through the core on the store thread; the page shows the case it returns.
 """
 
@@ -20,6 +22,7 @@ from ui import comfort
 from ui.context import AppContext
 from ui.ops import CASE, QUEUE, Changes
 from ui.qt import (
+    QApplication,
     QHBoxLayout,
     QKeySequence,
     QLabel,
@@ -33,7 +36,16 @@ from ui.qt import (
 from ui.step_bar import StepBar
 from ui.steps.base import StepPage, note, set_kind
 from ui.timer_widget import TimerWidget
-from ui.visit_flow import Step, can_show, items_editable, next_step, step_for
+from ui.visit_flow import (
+    MainAction,
+    Primary,
+    Step,
+    can_show,
+    items_editable,
+    main_action,
+    next_step,
+    step_for,
+)
 
 if TYPE_CHECKING:
     from ui.steps.applicant_step import ApplicantStep
@@ -114,6 +126,7 @@ class CasePanel(QWidget):
         if page is None:
             module, name = PAGE_CLASSES[step]
             page = getattr(import_module(module), name)(self)
+            page.primary_changed.connect(self._update_primary)
             self.built_pages[step] = page
             self.stack.addWidget(page)
         return page
@@ -156,7 +169,9 @@ class CasePanel(QWidget):
     def ticket(self) -> Ticket | None:
         return self._ticket
 
-    def go(self, step: Step) -> None:
+    def go(self, step: Step, keep_focus: bool = False) -> None:
+        """Show `step`; its page takes the focus, unless `keep_focus` and the focus is on a
+        widget of the page still shown (a tick must not move the clerk's cursor)."""
         if not can_show(step, self._case):
             return
         self.current_step = step
@@ -165,14 +180,20 @@ class CasePanel(QWidget):
         page.show_case(self._case)
         self.stack.setCurrentWidget(page)
         self.back_button.setEnabled(step > Step.APPLICANT)
-        self.next_button.setEnabled(self._next_target() is not None)
+        self._update_primary()
         self._update_bar()
-        page.focus_first()
+        focused = QApplication.focusWidget()
+        if not (keep_focus and focused is not None and focused.isVisible()
+                and page.isAncestorOf(focused)):
+            page.focus_first()
 
     def case_op(self, work: Callable[[Counter], Case], then: Step | None = None) -> None:
         def done(case: Case) -> None:
             self._show(case)
-            self.go(then if then is not None else self.current_step)
+            if then is None:
+                self.go(self.current_step, keep_focus=True)
+            else:
+                self.go(then)
 
         self.ctx.ops.change(work, Changes(case=True), on_success=done, origin=self, parent=self)
 
@@ -265,6 +286,35 @@ class CasePanel(QWidget):
 
     # --- navigation ------------------------------------------------------------------------
     def next(self) -> None:
+        """Ctrl+Enter: the step's main action, or a line saying why there is none."""
+        main = self._main_action()
+        if main.action is None:
+            self._problem(main.why_not)
+        elif main.action == Primary.NEXT:
+            self._go_on()
+        else:
+            self.page(self.current_step).primary_buttons()[main.action].click()
+
+    def focus_main_action(self) -> None:
+        main = self._main_action()
+        if main.action == Primary.NEXT:
+            self.next_button.setFocus()
+        elif main.action is not None:
+            self.page(self.current_step).primary_buttons()[main.action].setFocus()
+
+    def _main_action(self) -> MainAction:
+        rating = self.built_pages.get(Step.RATING)
+        rated = rating is not None and cast("RatingStep", rating).rating is not None
+        return main_action(self.current_step, self._case, rated)
+
+    def _update_primary(self) -> None:
+        """Ctrl+回车 is written on the button it presses: the next-step button at ① ② ③,
+        the page's own main button at ④ ⑤ ⑥."""
+        action = self._main_action().action
+        self.next_button.setVisible(action == Primary.NEXT)
+        self.page(self.current_step).mark_primary(action)
+
+    def _go_on(self) -> None:
         step, case = self.current_step, self._case
         if step == Step.APPLICANT and case is None:
             problems = self.applicant.problems()  # each is shown under its own field
@@ -321,7 +371,7 @@ class CasePanel(QWidget):
             self.header.setText(f"办件号 {case.case_no}　{case.state.label}")
         for step in {Step.APPLICANT, self.current_step}:
             self.page(step).show_case(case)
-        self.next_button.setEnabled(self._next_target() is not None)
+        self._update_primary()
         self.withdraw_button.setVisible(case is not None and case.state in WITHDRAWABLE)
         self._update_bar()
         self.case_changed.emit(case)

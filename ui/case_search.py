@@ -79,7 +79,7 @@ class CaseSearch(QWidget):
         self.state.addItem("未办结（全部）", "open")
         for state in CaseState:
             self.state.addItem(state.label, state.value)
-        self.search_button = QPushButton("查询(&Q)")
+        self.search_button = QPushButton("查询(&F)")
         self.continue_button = QPushButton("继续办理（补交材料）(&R)")
         self.model = SearchModel(self)
         self.table = row_table_view(self.model, stretch=Column.ITEMS)

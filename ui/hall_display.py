@@ -33,7 +33,8 @@ def load_hall(counter: Counter) -> HallView:
     today = counter.queue.of_today()
     calling = [t for t in today if t.status in (TicketStatus.CALLED, TicketStatus.SERVING)]
     calling.sort(key=lambda t: t.called_at or t.issued_at, reverse=True)
-    waiting = counter.queue.waiting()
+    # a ticket transferred to a window is called there first: it leads, with that window
+    waiting = sorted(counter.queue.waiting(), key=lambda t: t.target_window is None)
     return HallView(tuple(calling[:CALLS_SHOWN]), tuple(waiting[:NEXT_SHOWN]), len(waiting))
 
 
@@ -44,6 +45,13 @@ def announcement(ticket: Ticket) -> str:
 def _code(ticket: Ticket) -> str:
     colour = PRIORITY_COLOUR if ticket.lane == Lane.PRIORITY else "white"
     return f"<span style='color:{colour}'>{ticket.code}</span>"
+
+
+def upcoming_text(ticket: Ticket) -> str:
+    """A code; a transferred ticket also says its window, so the citizen knows where to go."""
+    if ticket.target_window is None:
+        return _code(ticket)
+    return f"{_code(ticket)}<span style='font-size:22pt'>　转{ticket.target_window}号窗口</span>"
 
 
 def _label(points: int, colour: str = "white", bold: bool = True) -> QLabel:
@@ -143,7 +151,7 @@ class HallDisplay(QWidget):
         self.others.setText("<br>".join(
             f"{_code(t)}　{t.window_no}号窗口　"
             f"{'请到窗口' if t.status == TicketStatus.CALLED else '办理中'}" for t in rest))
-        self.upcoming.setText("<br>".join(_code(t) for t in view.upcoming) or "—")
+        self.upcoming.setText("<br>".join(upcoming_text(t) for t in view.upcoming) or "—")
         self.waiting.setText(f"共 {view.waiting} 人等候")
         for ticket in reversed(view.calling):
             key = (ticket.id, ticket.recalls)

@@ -1,10 +1,11 @@
 """The counter window: the queue on the left, the guided case, the deadline list and the case
 search on the right, the station and clerk in the status bar.
 
-Shortcuts: F1 help, F2–F7 and Shift+F4 queue calls, F8 current case, F9 deadlines, F12 case
-search, Ctrl+Shift+R bad-rating follow-ups, Ctrl+Shift+X withdraw the case, Ctrl+Enter next
-step, Alt+B back, Alt+1…6 a step, Ctrl+Shift+L large-font mode. The follow-up list and the
-queue settings are dialogs built when first opened.
+Shortcuts: F1 help, F2–F7 and Shift+F4 queue calls, F11 the queue list, F8 current case, F9
+deadlines, F12 case search (the keys go to its search box), Ctrl+Shift+R bad-rating
+follow-ups, Ctrl+Shift+X withdraw the case, Ctrl+Enter the step's main action, Alt+B back,
+Alt+1…6 a step, Ctrl+Shift+L large-font mode; each Alt+letter once per screen. The follow-up
+list and the queue settings are dialogs built when first opened.
 """
 
 from __future__ import annotations
@@ -49,15 +50,23 @@ SYNC_PANEL_DELAY_MS = 2000  # after the first paint: sync's imports (httpx…) c
 HELP_TEXT = """<h3>键盘操作</h3><table cellpadding=3>
 <tr><td><b>F2</b></td><td>叫下一号</td><td><b>F3</b></td><td>重呼</td></tr>
 <tr><td><b>F4</b></td><td>过号</td><td><b>Shift+F4</b></td><td>过号重排（选中灰色的过号）</td></tr>
-<tr><td><b>F5</b></td><td>暂停 / 恢复</td><td><b>F6</b></td><td>转窗口</td></tr>
-<tr><td><b>F7</b></td><td>窗口代取号</td><td><b>Ctrl+Shift+X</b></td><td>撤销办件（受理前，须注明原因）</td></tr>
+<tr><td><b>F5</b></td><td>暂停 / 恢复</td><td><b>F6</b></td><td>转窗口（只列本站其他窗口）</td></tr>
+<tr><td><b>F7</b></td><td>窗口代取号：回车＝普通号；数字 1–5＝优先号及原因，再回车</td>
+<td><b>F11</b></td><td>排队列表（↑↓ 选择）</td></tr>
 <tr><td><b>F8</b></td><td>当前办件</td><td><b>F9</b></td><td>期限提醒</td></tr>
-<tr><td><b>F12</b></td><td>办件查询</td><td><b>Ctrl+Shift+R</b></td><td>差评整改回访</td></tr>
-<tr><td><b>Ctrl+回车</b></td><td>下一步</td><td><b>Alt+B</b></td><td>上一步</td></tr>
-<tr><td><b>Alt+1…6</b></td><td>跳到某一步</td><td><b>空格</b></td><td>选中事项 / 勾选材料</td></tr>
+<tr><td><b>F12</b></td><td>办件查询（回到查询框）</td><td><b>Ctrl+Shift+R</b></td><td>差评整改回访</td></tr>
+<tr><td><b>Ctrl+回车</b></td><td>本步主操作（按钮上写有“Ctrl+回车”）：下一步、受理、出具告知单、
+当场办结、转报上级、评价、完成服务；不能操作时说明原因</td>
+<td><b>Alt+B</b></td><td>上一步</td></tr>
+<tr><td><b>Alt+1…6</b></td><td>跳到某一步</td><td><b>Ctrl+Shift+X</b></td><td>撤销办件（受理前，须注明原因）</td></tr>
+<tr><td><b>回车</b></td><td>事项搜索框：选中高亮的事项</td>
+<td><b>空格</b></td><td>选中事项 / 勾选材料（并跳到下一项缺少的材料）</td></tr>
 <tr><td><b>Ctrl+Shift+L</b></td><td>适老化大字模式</td><td></td><td></td></tr></table>
-<p>按钮上带下划线的字母可用 Alt+该字母 直接按下。受理后可在“办结/转报”和“评价”两步打印受理回执；
-“窗口”菜单中的“排队设置”可改为单机、排队主机或连接排队主机（重新启动后生效）。</p>"""
+<p>按钮上带下划线的字母可用 Alt+该字母 直接按下（每个画面中不重复）：如 Alt+J 当场办结、
+Alt+Z 转报上级、Alt+S 受理、Alt+Y 受理回执；菜单为 Alt+Q 叫号、Alt+C 办件、Alt+W 窗口。
+评价由办事人选择（按 5…1，或 ← → 后回车），不预先选中任何一项。受理后可在“办结/转报”和
+“评价”两步打印受理回执；“窗口”菜单中的“排队设置”可改为单机、排队主机或连接排队主机
+（重新启动后生效），并可填写本站窗口数（转窗口时可选的窗口）。</p>"""
 
 
 class MainWindow(QMainWindow):
@@ -182,6 +191,8 @@ class MainWindow(QMainWindow):
         queue = menu.addMenu("叫号(&Q)")
         for action in self.queue_panel.actions_by_name.values():
             queue.addAction(action)
+        queue.addSeparator()
+        queue.addAction(self._action("排队列表（F11）", "F11", self.queue_panel.focus_list))
         view = menu.addMenu("办件(&C)")
         view.addAction(self._action("当前办件", "F8", lambda: self.show_tab(0)))
         view.addAction(self._action("期限提醒", "F9", lambda: self.show_tab(1)))
@@ -203,10 +214,16 @@ class MainWindow(QMainWindow):
 
     def show_tab(self, index: int) -> None:
         self.tabs.setCurrentIndex(index)
+        self._focus_tab(index)
+
+    def _focus_tab(self, index: int) -> None:
+        """Where the keys go on each tab: the step's first field, the deadline list, the
+        search box (its text selected, so a new search is simply typed)."""
         if index == 0:
             self.case_panel.page(self.case_panel.current_step).focus_first()
         elif index == 2:
             self.search.text.setFocus()
+            self.search.text.selectAll()
         else:
             self.deadlines.table.setFocus()
 
@@ -224,6 +241,7 @@ class MainWindow(QMainWindow):
             self.deadlines.reload()
         elif index == 2:
             self.search.show()  # built on first view
+        self._focus_tab(index)  # also when the tab was chosen with the mouse
 
     def show_help(self) -> None:
         self.ctx.dialogs.info(self, HELP_TEXT)

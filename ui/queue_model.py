@@ -19,23 +19,28 @@ NO_SHOW_FOREGROUND = QColor("#757575")
 
 class QueueView(NamedTuple):
     current: Ticket | None      # called to or being served at this window
-    rows: tuple[Ticket, ...]    # waiting in the order this window calls them, held here,
-                                # then today's no-shows (过号), which may be re-queued
-    waiting: int
+    rows: tuple[Ticket, ...]    # waiting in the order this window calls them, then those
+                                # transferred to other windows, held here, then today's
+                                # no-shows (过号), which may be re-queued
+    waiting: int                # every waiting row of the list (the count says what it shows)
     waiting_priority: int
+    elsewhere: int = 0          # of them, transferred to another window (called there)
 
 
 def load_queue(counter: Counter, window_no: int) -> QueueView:
-    """Runs on the store thread."""
+    """Runs on the store thread. The list and its count are the same tickets: everyone
+    waiting at the station, those this window calls first, in its call order."""
     today = counter.queue.of_today()
     current = next((t for t in today if t.window_no == window_no
                     and t.status in (TicketStatus.CALLED, TicketStatus.SERVING)), None)
     held = [t for t in today if t.window_no == window_no and t.status == TicketStatus.HELD]
     no_show = [t for t in today if t.status == TicketStatus.NO_SHOW]
-    waiting = counter.queue.waiting(window_no)
-    everyone = [t for t in today if t.status == TicketStatus.WAITING]
-    return QueueView(current, (*waiting, *held, *no_show), len(everyone),
-                     sum(1 for t in everyone if t.lane == Lane.PRIORITY))
+    here = counter.queue.waiting(window_no)
+    elsewhere = [t for t in today if t.status == TicketStatus.WAITING
+                 and t.target_window not in (None, window_no)]
+    waiting = [*here, *elsewhere]
+    return QueueView(current, (*waiting, *held, *no_show), len(waiting),
+                     sum(1 for t in waiting if t.lane == Lane.PRIORITY), len(elsewhere))
 
 
 class Column(IntEnum):

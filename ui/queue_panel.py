@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from counterapp.queue import Lane, QueueError, Ticket, TicketStatus
+from counterapp.windows import other_windows
 from ui import comfort
 from ui.context import AppContext
 from ui.ops import QUEUE, Changes
@@ -118,7 +119,9 @@ class QueuePanel(QWidget):
         before = self.view_data.current
         self.view_data = data
         self.model.set_rows(data.rows)
-        self.summary.setText(f"等候 {data.waiting} 人（其中优先 {data.waiting_priority} 人）")
+        elsewhere = f"，转其他窗口 {data.elsewhere} 人" if data.elsewhere else ""
+        self.summary.setText(f"等候 {data.waiting} 人（其中优先 {data.waiting_priority} 人"
+                             f"{elsewhere}）")
         ticket = data.current
         small = f"<br><span style='font-size:{QApplication.font().pointSize()}pt'>"
         if ticket is None:
@@ -196,6 +199,12 @@ class QueuePanel(QWidget):
                      lambda t: self.ctx.dialogs.info(self, f"{t.code} 号已重新排队"
                                                            "（排在同类号末尾）"))
 
+    def focus_list(self) -> None:
+        """F11: the keys go to the queue list (↑↓ to select, e.g. a no-show for Shift+F4)."""
+        self.table.setFocus()
+        if not self.table.currentIndex().isValid() and self.model.rowCount():
+            self.table.selectRow(0)
+
     def selected_ticket(self) -> Ticket | None:
         rows = self.table.selectionModel().selectedRows()
         return self.model.ticket(rows[0].row()) if rows else None
@@ -224,9 +233,17 @@ class QueuePanel(QWidget):
         if problem:
             self.ctx.dialogs.error(self, problem)
             return
-        from ui.transfer_dialog import TransferDialog  # dialogs load when first opened
+        window = self.ctx.window_no
+        self.ctx.ops.query(lambda c: other_windows(c.store, c.settings, window),
+                           lambda windows: self._ask_transfer(ticket, windows), parent=self)
 
-        dialog = TransferDialog(ticket.code, self.ctx.window_no, self)
+    def _ask_transfer(self, ticket: Ticket, windows: list[int]) -> None:
+        from ui.transfer_dialog import TransferDialog, no_window_to_transfer_to
+
+        if not windows:
+            self.ctx.dialogs.error(self, no_window_to_transfer_to(self.ctx.window_no))
+            return
+        dialog = TransferDialog(ticket.code, self.ctx.window_no, windows, self)
         clerk = self.ctx.clerk_id
 
         def done() -> None:

@@ -1,12 +1,16 @@
 """The citizen-facing 好差评 dialog: five big buttons on the national five-level scale.
 
 It opens on the citizen's screen when a second screen is attached (the evaluator turned to
-the citizen), otherwise over the window. A bad rating (不满意 / 非常不满意) asks for a reason
-before it can be submitted; the core then puts it on the follow-up list. Keys 5 … 1 choose
-by stars, for the clerk's keyboard.
+the citizen), otherwise over the window. Nothing is chosen in advance: no button has the focus
+or is the default, so Enter alone rates nothing and says to choose. Keys 5 … 1 choose by
+stars; ← → move over the buttons (starting in the middle, 基本满意) and Enter or Space takes
+the one shown. A bad rating (不满意 / 非常不满意) asks for a reason before it can be
+submitted, and Enter without one says so; the core then puts it on the follow-up list.
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from counterapp.ratings import RatingLevel
 from ui.qt import (
@@ -24,7 +28,13 @@ from ui.qt import (
     Signal,
 )
 
+if TYPE_CHECKING:
+    from ui.qt import QShowEvent
+
+CHOOSE = "请选择评价：按数字键 1–5（5＝非常满意，1＝非常不满意），或用 ← → 选择后按回车"
+NEED_REASON = "请至少选择或填写一条原因，我们会在15个工作日内整改并回访。"
 BAD_REASONS = ("等候时间较长", "服务态度不好", "办理流程复杂", "材料要求不清楚", "未能一次办好")
+ARROWS = {Qt.Key.Key_Left: -1, Qt.Key.Key_Up: -1, Qt.Key.Key_Right: 1, Qt.Key.Key_Down: 1}
 COLOURS = {5: "#2e7d32", 4: "#558b2f", 3: "#f9a825", 2: "#ef6c00", 1: "#c62828"}
 
 
@@ -50,6 +60,7 @@ class RatingDialog(QDialog):
                                  " font-size:20pt; font-weight:bold; border-radius:8px; }"
                                  " QPushButton:focus { border:4px solid #0d47a1; }"
                                  " QPushButton:disabled { background:#cfd8dc; color:#90a4ae; }")
+            button.setAutoDefault(False)  # Enter presses no rating the citizen did not pick
             button.clicked.connect(lambda _=False, lv=level: self.choose(lv))
             row.addWidget(button)
             self.buttons[level] = button
@@ -59,6 +70,7 @@ class RatingDialog(QDialog):
         for index, text in enumerate(BAD_REASONS):
             button = QPushButton(text)
             button.setCheckable(True)
+            button.setAutoDefault(False)
             button.setMinimumHeight(44)
             button.setStyleSheet("QPushButton { font-size:14pt; }"
                                  " QPushButton:checked { background:#ffccbc;"
@@ -67,12 +79,15 @@ class RatingDialog(QDialog):
         self.reason_edit = QLineEdit()
         self.reason_edit.setPlaceholderText("其他原因")
         self.submit_button = QPushButton("提交评价")
+        self.submit_button.setAutoDefault(False)  # Enter is handled in keyPressEvent
         self.submit_button.setMinimumHeight(48)
         self.submit_button.setStyleSheet("font-size:16pt; font-weight:bold;")
         self.reason_edit.setStyleSheet("font-size:14pt;")
         self.submit_button.clicked.connect(self.submit)
-        self.problem = QLabel()
-        self.problem.setStyleSheet("color:#c62828;")
+        self.problem = QLabel()  # why Enter did nothing
+        self.problem.setWordWrap(True)
+        self.problem.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.problem.setStyleSheet("color:#c62828; font-size:14pt;")
         layout = QVBoxLayout(self)
         layout.addWidget(title)
         layout.addWidget(sub)
@@ -80,9 +95,14 @@ class RatingDialog(QDialog):
         layout.addWidget(self.reason_label)
         layout.addLayout(self.reason_buttons)
         layout.addWidget(self.reason_edit)
-        layout.addWidget(self.problem)
         layout.addWidget(self.submit_button)
+        layout.addWidget(self.problem)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self._show_reason(False)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.setFocus()  # the dialog itself, not the first rating button
 
     def place_for_citizen(self) -> None:
         """On the second screen when there is one (the citizen's side of the window)."""
@@ -91,7 +111,7 @@ class RatingDialog(QDialog):
             self.move(screens[-1].availableGeometry().center() - self.rect().center())
 
     def _show_reason(self, shown: bool) -> None:
-        for widget in (self.reason_label, self.reason_edit, self.submit_button, self.problem):
+        for widget in (self.reason_label, self.reason_edit, self.submit_button):
             widget.setVisible(shown)
         for index in range(self.reason_buttons.count()):
             self.reason_buttons.itemAt(index).widget().setVisible(shown)
@@ -106,6 +126,7 @@ class RatingDialog(QDialog):
 
     def choose(self, level: RatingLevel) -> None:
         self.chosen = level
+        self.problem.setText("")
         if level.is_bad:
             for lv, button in self.buttons.items():
                 button.setEnabled(lv == level)
@@ -120,14 +141,43 @@ class RatingDialog(QDialog):
             return
         reason = self.reason()
         if self.chosen.is_bad and not reason:
-            self.problem.setText("请至少选择或填写一条原因，我们会在15个工作日内整改并回访。")
+            self.problem.setText(NEED_REASON)
             return
         self.rated.emit(int(self.chosen), reason)
         self.accept()
 
+    def focused_level(self) -> RatingLevel | None:
+        focused = self.focusWidget()
+        return next((lv for lv, button in self.buttons.items() if button is focused), None)
+
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        text = event.text()
-        if self.chosen is None and text in "12345" and text:
+        key, text = event.key(), event.text()
+        if self.chosen is None and text and text in "12345":
             self.choose(RatingLevel(int(text)))
+        elif self.chosen is None and key in ARROWS:
+            self._move(ARROWS[key])
+        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self._enter()
+        else:
+            super().keyPressEvent(event)
+
+    def _move(self, step: int) -> None:
+        """← → over the five buttons (left: more satisfied); the first press lands in the
+        middle, so no end of the scale is nearer than the other."""
+        levels = sorted(self.buttons, reverse=True)
+        current = self.focused_level()
+        if current is None:
+            target = levels[len(levels) // 2]
+        else:
+            target = levels[max(0, min(len(levels) - 1, levels.index(current) + step))]
+        self.buttons[target].setFocus()
+
+    def _enter(self) -> None:
+        if self.chosen is not None:
+            self.submit()  # a bad rating: says why when the reason is missing
             return
-        super().keyPressEvent(event)
+        level = self.focused_level()
+        if level is None:
+            self.problem.setText(CHOOSE)
+            return
+        self.choose(level)

@@ -1,4 +1,8 @@
-"""Transfer the current ticket to another window (转窗口): it is called there first."""
+"""Transfer the current ticket to another window (转窗口): it is called there first.
+
+Only the station's other windows are offered (`counterapp.windows`); the window number is
+chosen from them, never typed, so a ticket cannot go to a window that does not exist.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,6 @@ from ui.qt import (
     QDialog,
     QFormLayout,
     QLabel,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -16,14 +19,21 @@ from ui.qt import (
 TRANSFER_REASONS = ("该事项由其他窗口专办", "需要其他窗口协助", "办事人要求")
 
 
+def no_window_to_transfer_to(own_window: int) -> str:
+    return (f"本站目前只有本窗口（{own_window}号），无法转窗口。如本站还有其他窗口，请在菜单"
+            "“窗口 → 排队设置”中填写本站窗口数。")
+
+
 class TransferDialog(QDialog):
-    def __init__(self, code: str, own_window: int, parent: QWidget | None = None) -> None:
+    def __init__(self, code: str, own_window: int, windows: list[int],
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"转窗口：{code} 号")
-        self.window = QSpinBox()
-        self.window.setRange(1, 99)
-        self.window.setValue(own_window + 1 if own_window < 99 else 1)
-        self.window.setSuffix(" 号窗口")
+        self.window = QComboBox()
+        for number in windows:
+            self.window.addItem(f"{number}号窗口", number)
+        after = [n for n in windows if n > own_window]  # the next window up, else the first
+        self.window.setCurrentIndex(windows.index(after[0]) if after else 0)
         self.reason = QComboBox()
         self.reason.setEditable(True)
         self.reason.addItems(TRANSFER_REASONS)
@@ -40,7 +50,7 @@ class TransferDialog(QDialog):
 
     @property
     def target_window(self) -> int:
-        return self.window.value()
+        return int(self.window.currentData())
 
     @property
     def reason_text(self) -> str:

@@ -1,4 +1,5 @@
-"""The guided visit's steps: which step a case is at, and which steps may be shown.
+"""The guided visit's steps: which step a case is at, which steps may be shown, and what
+each step's main action is (what Ctrl+Enter does there, or why it does nothing).
 
 No Qt here (Electrum keeps its wizard's navigation in the core): the case panel only draws
 what these functions decide, and they are tested without a window.
@@ -6,9 +7,11 @@ what these functions decide, and they are tested without a window.
 
 from __future__ import annotations
 
-from enum import IntEnum
+from enum import IntEnum, StrEnum
+from typing import NamedTuple
 
 from counterapp.case_model import Case, CaseState
+from counterapp.catalogue_model import ItemKind
 
 
 class Step(IntEnum):
@@ -71,3 +74,45 @@ def next_step(step: Step, case: Case | None) -> Step | None:
         return None
     following = Step(step + 1)
     return following if can_show(following, case) else None
+
+
+class Primary(StrEnum):
+    """A step's main action: what Ctrl+Enter does, and the button marked with it."""
+    NEXT = "next"          # ① ② ③: on to the next step (① checks the applicant, ② saves items)
+    ACCEPT = "accept"      # ④ every material is in
+    NOTIFY = "notify"      # ④ something is missing: issue and print the one-time notice
+    AWAIT = "await"        # ④ told, still missing: the citizen leaves to fetch the materials
+    COMPLETE = "complete"  # ⑤ instant items handled here: finished on the spot
+    FORWARD = "forward"    # ⑤ an item goes upward (帮办代办)
+    RATE = "rate"          # ⑥ the citizen rates
+    END = "end"            # ⑥ rated: the visit ends
+
+
+class MainAction(NamedTuple):
+    action: Primary | None
+    why_not: str = ""      # when there is no main action: why, for the clerk
+
+
+def main_action(step: Step, case: Case | None, rated: bool = False) -> MainAction:
+    """What Ctrl+Enter does at `step` for `case` (`rated`: the rating step has a rating)."""
+    if step in (Step.APPLICANT, Step.ITEMS, Step.MATERIALS):
+        return MainAction(Primary.NEXT)
+    if case is None:
+        return MainAction(None, "尚未建立办件：请先填写申请人并选择办理事项")
+    state = case.state
+    if step == Step.OUTCOME:
+        if state not in (CaseState.RECEIVED, CaseState.MATERIALS_INCOMPLETE):
+            return MainAction(None, f"办件{state.label}，无须再受理")
+        if not case.missing_materials:
+            return MainAction(Primary.ACCEPT)
+        return MainAction(Primary.NOTIFY if state == CaseState.RECEIVED else Primary.AWAIT)
+    if step == Step.FINISH:
+        if state != CaseState.ACCEPTED:
+            return MainAction(None, f"办件{state.label}，无须再办结")
+        if case.needs_forwarding:
+            return MainAction(Primary.FORWARD)
+        if all(item.kind == ItemKind.INSTANT for item in case.items):
+            return MainAction(Primary.COMPLETE)
+        return MainAction(None, "本件含承诺件：可当场办结（Alt+J），"
+                                "或暂不办结、在时限内办理（Alt+L）")
+    return MainAction(Primary.END if rated else Primary.RATE)

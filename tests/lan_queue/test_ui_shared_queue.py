@@ -15,6 +15,7 @@ from counterapp.lan_queue.roles import QueueLink, Role
 from counterapp.lan_queue.server import QueueServer
 from counterapp.queue import Lane, TicketStatus
 from counterapp.station import add_clerk
+from counterapp.windows import set_window_count
 from tests.conftest import TOWN
 from tests.lan_queue.conftest import KEY
 from tests.sync.hubctl import free_port
@@ -98,9 +99,11 @@ def test_a_window_panel_calls_the_kiosks_tickets_and_transfers(qtbot, host, new_
     assert panel2.current.code == "Y001" and "Y001" in panel2.current_label.text()
     assert panel2.recall.isEnabled() and dialogs2.errors == []
 
+    set_window_count(window2.settings, 3)    # window 3 has not called yet: the count says so
     panel2.transfer.trigger()
+    settle(qtbot, panel2.ctx.ops)
     transfer = panel2.ctx.dialogs.latest(TransferDialog)
-    transfer.window.setValue(3)
+    transfer.window.setCurrentIndex(transfer.window.findData(3))
     transfer.accept()
     settle(qtbot, panel2.ctx.ops)
     assert panel2.current is None

@@ -13,7 +13,7 @@ from tests.conftest import make_id
 from ui.item_index import ItemIndex
 from ui.steps.person_fields import id_hint
 from ui.timer_widget import Level, reading
-from ui.visit_flow import Step, can_show, next_step, step_for
+from ui.visit_flow import Primary, Step, can_show, main_action, next_step, step_for
 
 
 @pytest.fixture
@@ -80,6 +80,36 @@ def test_the_steps_follow_the_case(counter):
     assert step_for(case) == Step.FINISH and not can_show(Step.OUTCOME, case)
     case = counter.cases.complete(case.id, counter.clerk_a.id)
     assert step_for(case) == Step.RATING and next_step(Step.RATING, case) is None
+
+
+def test_each_step_has_its_main_action_or_says_why_not(counter):
+    clerk = counter.clerk_a.id
+    assert main_action(Step.APPLICANT, None).action == Primary.NEXT
+    assert main_action(Step.OUTCOME, None).why_not.startswith("尚未建立办件")
+    case = counter.cases.open_case(Person("张三", make_id()), ["YB0202"], clerk)
+    assert main_action(Step.MATERIALS, case).action == Primary.NEXT
+    assert main_action(Step.OUTCOME, case).action == Primary.NOTIFY
+    told = counter.cases.notify_missing(case.id, clerk)
+    assert main_action(Step.OUTCOME, told).action == Primary.AWAIT
+    complete = counter.cases.mark_material(case.id, "identity", True, clerk)
+    assert main_action(Step.OUTCOME, complete).action == Primary.ACCEPT
+    accepted = counter.cases.accept(case.id, clerk)
+    assert main_action(Step.OUTCOME, accepted).action is None
+    assert main_action(Step.FINISH, accepted).action == Primary.COMPLETE
+    assert main_action(Step.RATING, accepted).action == Primary.RATE
+    assert main_action(Step.RATING, accepted, rated=True).action == Primary.END
+    done = counter.cases.complete(case.id, clerk)
+    assert "已办结" in main_action(Step.FINISH, done).why_not
+
+    def accepted_with(code: str):
+        opened = counter.cases.open_case(Person("李四", make_id()), [code], clerk)
+        for material in opened.materials:
+            counter.cases.mark_material(opened.id, material.key, True, clerk)
+        return counter.cases.accept(opened.id, clerk)
+
+    assert main_action(Step.FINISH, accepted_with("YB0501")).action == Primary.FORWARD
+    promised = main_action(Step.FINISH, accepted_with("YB0601"))  # handled here, promised
+    assert promised.action is None and "承诺件" in promised.why_not
 
 
 def test_timer_readings(counter, clock):

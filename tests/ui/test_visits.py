@@ -8,14 +8,14 @@ from counterapp.slips import prints_of_case
 from tests.conftest import make_id
 from ui.deadline_list import Column as DeadlineColumn
 from ui.kiosk import KioskWindow
-from ui.qt import QApplication, Qt
+from ui.qt import Qt
 from ui.queue_model import Column as QueueColumn
 from ui.steps.materials_step import Column as MaterialColumn
 from ui.timer_widget import Level
 from ui.transfer_dialog import TransferDialog
 from ui.visit_flow import Step
 
-from .conftest import make_context, settle
+from .conftest import settle
 from .visit import Clerk
 
 
@@ -230,34 +230,6 @@ def test_a_bad_rating_needs_a_reason_and_is_flagged(qtbot, window, counter):
     assert rating.follow_up_due is not None
     assert "整改回访" in window.case_panel.rating.status.text()
     assert [r.case_id for r in counter.ratings.pending_follow_ups()] == [case.id]
-
-
-def test_transfer_to_another_window_keeps_the_place(qtbot, window, counter, ops, dialogs):
-    from ui.main_window import MainWindow
-
-    counter.queue.issue(Lane.NORMAL)
-    counter.queue.issue(Lane.NORMAL)
-    clerk = Clerk(qtbot, window)
-    clerk.call_next()
-    first = window.queue_panel.current
-    clerk.key(window.queue_panel, Qt.Key.Key_F6)
-    dialog = dialogs.latest(TransferDialog)
-    assert dialog is not None
-    dialog.window.setValue(3)
-    clerk.click(dialog.ok_button)
-    moved = counter.queue.get(first.id)
-    assert moved.status == TicketStatus.WAITING and moved.target_window == 3
-    assert window.queue_panel.current is None
-    # window 3, another clerk: the transferred ticket comes before the one that waited
-    other = MainWindow(make_context(counter, ops, dialogs, counter.clerk_b, window_no=3))
-    qtbot.addWidget(other)
-    other.load()
-    settle(qtbot, ops)
-    other.queue_panel.call_next.trigger()
-    settle(qtbot, ops)
-    assert other.queue_panel.current.id == first.id
-    assert "转至3号窗口" not in other.queue_panel.current_label.text()
-    QApplication.processEvents()
 
 
 def test_transfer_is_refused_once_the_case_is_opened(qtbot, window, counter, dialogs):

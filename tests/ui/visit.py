@@ -84,3 +84,45 @@ class Clerk:
                 type_text(self.qtbot, dialog.reason_edit, text)
             self.click(dialog.submit_button)
         self.settle()
+
+
+class Keyboard:
+    """Presses keys on whatever has the focus, as a clerk does, and counts them: a command
+    key is one press; typed text counts its characters (Chinese: one per character, as the
+    input method commits it)."""
+
+    MNEMONIC_WAIT_MS = 250  # Alt+letter "animates" its button's click (100 ms in Qt 6)
+
+    def __init__(self, qtbot, window: MainWindow) -> None:
+        self.qtbot = qtbot
+        self.window = window
+        self.ops = window.ctx.ops
+        self.presses = 0
+        self.typed = 0
+
+    def focused(self):
+        """The focus widget. When a dialog closed, the window under it becomes active again,
+        as a window manager does (the offscreen platform activates nothing by itself)."""
+        if QApplication.activeWindow() is None:
+            self.window.activateWindow()
+        self.qtbot.waitUntil(lambda: QApplication.focusWidget() is not None, timeout=2000)
+        return QApplication.focusWidget()
+
+    def press(self, key, modifier=Qt.KeyboardModifier.NoModifier) -> None:
+        self.presses += 1
+        self.qtbot.keyClick(self.focused(), key, modifier)
+        settle(self.qtbot, self.ops)
+
+    def ctrl_enter(self) -> None:
+        self.press(Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+
+    def alt(self, letter: str) -> None:
+        """Alt+letter: a button's mnemonic clicks it a moment later, so wait for that."""
+        self.press(getattr(Qt.Key, f"Key_{letter.upper()}"), Qt.KeyboardModifier.AltModifier)
+        self.qtbot.wait(self.MNEMONIC_WAIT_MS)
+        settle(self.qtbot, self.ops)
+
+    def type(self, text: str) -> None:
+        self.typed += len(text)
+        type_text(self.qtbot, self.focused(), text)
+        settle(self.qtbot, self.ops)

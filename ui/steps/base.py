@@ -11,8 +11,10 @@ from counterapp.queue import Ticket
 from ui import comfort
 from ui.comfort import set_kind
 from ui.context import AppContext
-from ui.qt import QComboBox, QLabel, QWidget
-from ui.visit_flow import Step
+from ui.qt import QComboBox, QLabel, QPushButton, QWidget, Signal
+from ui.visit_flow import Primary, Step
+
+PRIMARY_HINT = "　Ctrl+回车"  # on the button Ctrl+Enter presses
 
 
 class VisitHost(Protocol):
@@ -33,9 +35,13 @@ class VisitHost(Protocol):
 
     def end_visit(self) -> None: ...
 
+    def focus_main_action(self) -> None:
+        """Put the focus on the button of the step's main action (what Ctrl+Enter does)."""
+
 
 class StepPage(QWidget):
     step: Step
+    primary_changed = Signal()  # the main action may differ now (e.g. a rating came in)
 
     def __init__(self, host: VisitHost, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -53,6 +59,16 @@ class StepPage(QWidget):
 
     def reset(self) -> None:
         """Forget everything typed for the previous visit."""
+
+    def primary_buttons(self) -> dict[Primary, QPushButton]:
+        """The page's buttons for the main actions it offers (see `visit_flow.main_action`)."""
+        return {}
+
+    def mark_primary(self, action: Primary | None) -> None:
+        """Name Ctrl+Enter on the button it presses now, and on no other."""
+        for kind, button in self.primary_buttons().items():
+            text = button.text().removesuffix(PRIMARY_HINT)
+            button.setText(text + PRIMARY_HINT if kind == action else text)
 
 
 def heading(text: str) -> QLabel:

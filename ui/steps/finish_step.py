@@ -10,7 +10,7 @@ from counterapp.catalogue_model import LevelMode
 from ui.qt import QHBoxLayout, QLineEdit, QListWidget, QPushButton, QVBoxLayout, QWidget
 from ui.steps.base import StepPage, VisitHost, heading, note, set_kind
 from ui.steps.receipt_box import ReceiptBox
-from ui.visit_flow import Step
+from ui.visit_flow import Primary, Step
 
 MODE_LABELS = {mode.value: mode.label for mode in LevelMode}
 DEFAULT_FORWARD_NOTE = "已按帮办代办流程报送县医保经办中心"
@@ -30,7 +30,7 @@ class FinishStep(StepPage):
         self.items = QListWidget()
         self.status = note()
         self.forward_note = QLineEdit(DEFAULT_FORWARD_NOTE)
-        self.complete_button = QPushButton("当场办结(&W)")
+        self.complete_button = QPushButton("当场办结(&J)")
         self.forward_button = QPushButton("转报上级（帮办代办）(&Z)")
         self.later_button = QPushButton("暂不办结，时限内办理(&L)")
         buttons = QHBoxLayout()
@@ -81,6 +81,9 @@ class FinishStep(StepPage):
     def reset(self) -> None:
         self.forward_note.setText(DEFAULT_FORWARD_NOTE)
         self.receipt.reset()
+
+    def primary_buttons(self) -> dict[Primary, QPushButton]:
+        return {Primary.COMPLETE: self.complete_button, Primary.FORWARD: self.forward_button}
 
     def focus_first(self) -> None:
         for button in (self.complete_button, self.forward_button):

@@ -89,7 +89,7 @@ class ItemsStep(StepPage):
         super().__init__(host, parent)
         self.search = QLineEdit()
         self.search.setPlaceholderText(
-            "输入事项名称、俗称、编码或拼音首字母（如 ydjy＝异地就医），↓ 进入列表")
+            "输入事项名称、俗称、编码或拼音首字母（如 ydjy＝异地就医），回车选中首行，↓ 进入列表")
         self.empty_note = note(kind="warn")
         self.empty_note.setObjectName("itemsEmpty")
         self.empty_note.hide()
@@ -155,6 +155,15 @@ class ItemsStep(StepPage):
             self.model.chosen.append(code)
         self._chosen_changed()
 
+    def pick_highlighted(self) -> None:
+        """Enter in the search: the highlighted row is added (never removed: that is Space or
+        Enter in the list), and the search is ready for the next item."""
+        row = self.table.currentIndex().row()
+        if 0 <= row < len(self.model.rows) and (
+                self.model.rows[row].item.code not in self.model.chosen):
+            self.toggle(row)
+        self.search.selectAll()
+
     def choose(self, codes: list[str]) -> None:
         self.model.chosen = list(codes)
         self._chosen_changed()
@@ -207,6 +216,9 @@ class ItemsStep(StepPage):
             return False  # Ctrl+Enter is "next step"
         if watched is self.search and key == Qt.Key.Key_Down:
             self.table.setFocus()
+            return True
+        if watched is self.search and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.pick_highlighted()
             return True
         if watched is self.table:
             if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space):

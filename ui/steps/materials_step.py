@@ -2,8 +2,10 @@
 keeping the largest count), each ticked as received; a conditional material is explained and
 counts only once the clerk ticks "条件适用".
 
-Keys: Space ticks the current row as received (on the 条件 column it toggles 条件适用);
-Alt+A ticks everything that applies.
+Keys: Space ticks the current row as received (on the 条件 column it toggles 条件适用) and
+moves on to the next material still missing; Alt+A ticks everything that applies. The page
+opens on the first missing material (a reopened case never starts on a ticked one), or, with
+nothing missing, on the step's main action.
 """
 
 from __future__ import annotations
@@ -110,6 +112,7 @@ class MaterialsStep(StepPage):
 
     def __init__(self, host: VisitHost, parent: QWidget | None = None) -> None:
         super().__init__(host, parent)
+        self._advance = False  # after a tick by Space: on to the next missing material
         self.model = MaterialTableModel(self)
         self.table = row_table_view(self.model)
         self.table.setWordWrap(True)
@@ -139,8 +142,11 @@ class MaterialsStep(StepPage):
         self.model.set_case(case)
         self.table.resizeRowsToContents()
         if case is not None and case.materials:
-            self.table.setCurrentIndex(
-                self.model.index(min(row, len(case.materials) - 1), column))
+            row = min(row, len(case.materials) - 1)
+            if self._advance:
+                row, column = self._missing_row(case, after=row), Column.RECEIVED
+            self.table.setCurrentIndex(self.model.index(row, column))
+        self._advance = False
         self.all_button.setEnabled(self.model.editable)
         if case is None:
             self.summary.setText("")
@@ -156,7 +162,19 @@ class MaterialsStep(StepPage):
         set_kind(self.summary, "warn" if missing else "ok")
 
     def focus_first(self) -> None:
+        case = self.host.case
+        if case is None or not case.missing_materials:
+            self.host.focus_main_action()
+            return
+        self.table.setCurrentIndex(self.model.index(self._missing_row(case), Column.RECEIVED))
         self.table.setFocus()
+
+    @staticmethod
+    def _missing_row(case: Case, after: int = -1) -> int:
+        """The first missing material after row `after` (wrapping round), else `after`."""
+        rows = case.materials
+        order = [*range(after + 1, len(rows)), *range(0, after + 1)]
+        return next((i for i in order if rows[i].missing), max(after, 0))
 
     def _toggled(self, key: str, column: int, checked: bool) -> None:
         case, clerk = self.host.case, self.ctx.clerk_id
@@ -192,6 +210,7 @@ class MaterialsStep(StepPage):
                 if index.column() == Column.CONDITION and not m.required:
                     self.model.toggled.emit(m.key, Column.CONDITION, not m.applies)
                 elif m.applies:
+                    self._advance = not m.received
                     self.model.toggled.emit(m.key, Column.RECEIVED, not m.received)
             return True
         return False

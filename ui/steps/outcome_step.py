@@ -22,7 +22,7 @@ from ui.steps.base import (
     note,
     set_kind,
 )
-from ui.visit_flow import Step
+from ui.visit_flow import Primary, Step
 
 REPRINT_REASONS = ("办事人遗失", "告知单污损", "办事人要求再打一份")
 
@@ -99,6 +99,10 @@ class OutcomeStep(StepPage):
         self.notice.clear()
         self.print_note.setText("")
         self.reprint_reason.clear_reason()
+
+    def primary_buttons(self) -> dict[Primary, QPushButton]:
+        return {Primary.ACCEPT: self.accept_button, Primary.NOTIFY: self.notice_button,
+                Primary.AWAIT: self.end_button}
 
     def focus_first(self) -> None:
         for button in (self.accept_button, self.notice_button, self.end_button):

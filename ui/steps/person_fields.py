@@ -92,6 +92,9 @@ class Noted(QWidget):
         layout.addLayout(self.row)
         layout.addWidget(self.hint)
         self.hint.hide()
+        # a form label's Alt+letter (its buddy is this widget) focuses the field itself
+        self.setFocusPolicy(field.focusPolicy())
+        self.setFocusProxy(field)
 
     def say(self, message: str, kind: str = "error") -> None:
         self.hint.setText(message)

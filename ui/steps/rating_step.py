@@ -11,7 +11,7 @@ from ui.qt import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 from ui.rating_dialog import RatingDialog
 from ui.steps.base import StepPage, VisitHost, heading, note, set_kind
 from ui.steps.receipt_box import ReceiptBox
-from ui.visit_flow import Step
+from ui.visit_flow import Primary, Step
 
 
 class RatingStep(StepPage):
@@ -53,6 +53,9 @@ class RatingStep(StepPage):
         self.status.setText("")
         self.receipt.reset()
 
+    def primary_buttons(self) -> dict[Primary, QPushButton]:
+        return {Primary.RATE: self.rate_button, Primary.END: self.end_button}
+
     def focus_first(self) -> None:
         (self.rate_button if self.rate_button.isEnabled() else self.end_button).setFocus()
 
@@ -80,6 +83,7 @@ class RatingStep(StepPage):
 
     def _show_rating(self, rating: Rating | None) -> None:
         self.rating = rating
+        self.primary_changed.emit()
         if rating is None:
             self.status.setText("尚未评价")
             set_kind(self.status, "")
