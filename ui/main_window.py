@@ -161,12 +161,14 @@ class MainWindow(QMainWindow):
         box.show()
 
     def after_sync(self, report: object) -> None:
-        """A new catalogue from the county is taken up at once; decisions refresh deadlines."""
+        """A new catalogue from the county is taken up at once; decisions and acknowledged
+        uploads (待上传 → 已转报上级) refresh the deadlines and the open case."""
         if getattr(report, "catalogue", None):
             self.ctx.ops.change(lambda counter: counter.reload_catalogue(), STATION,
                                 on_success=lambda _catalogue: self.ctx.catalogue_changed())
-        if getattr(report, "decisions", 0):
+        if getattr(report, "decisions", 0) or getattr(report, "acked_rows", 0):
             self.deadlines.reload()
+            self.case_panel.refresh_upload_state()
 
     # --- menus and actions -----------------------------------------------------------------
     def _action(self, text: str, key: str, slot: Callable[[], object]) -> QAction:
