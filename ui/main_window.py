@@ -1,8 +1,8 @@
 """The counter window: the queue on the left, the guided case, the deadline list and the case
 search on the right, the station and clerk in the status bar.
 
-Shortcuts: F1 help, F2–F7 and Shift+F4 queue calls, F8 current case, F9 deadlines, F12 case
-search, Ctrl+Shift+R bad-rating follow-ups, Ctrl+Shift+X withdraw the case, Ctrl+Enter next
+Shortcuts: F1 help, F2–F7, Shift+F2 and Shift+F4 queue calls, F8 current case, F9 deadlines,
+F12 case search, Ctrl+Shift+R bad-rating follow-ups, Ctrl+Shift+X withdraw the case, Ctrl+Enter next
 step, Alt+B back, Alt+1…6 a step, Ctrl+Shift+L large-font mode. The follow-up list and the
 queue settings are dialogs built when first opened.
 """
@@ -51,6 +51,7 @@ HELP_TEXT = """<h3>键盘操作</h3><table cellpadding=3>
 <tr><td><b>F4</b></td><td>过号</td><td><b>Shift+F4</b></td><td>过号重排（选中灰色的过号）</td></tr>
 <tr><td><b>F5</b></td><td>暂停 / 恢复</td><td><b>F6</b></td><td>转窗口</td></tr>
 <tr><td><b>F7</b></td><td>窗口代取号</td><td><b>Ctrl+Shift+X</b></td><td>撤销办件（受理前，须注明原因）</td></tr>
+<tr><td><b>Shift+F2</b></td><td>仅咨询（无需办件，注明原因后结束本号）</td><td></td><td></td></tr>
 <tr><td><b>F8</b></td><td>当前办件</td><td><b>F9</b></td><td>期限提醒</td></tr>
 <tr><td><b>F12</b></td><td>办件查询</td><td><b>Ctrl+Shift+R</b></td><td>差评整改回访</td></tr>
 <tr><td><b>Ctrl+回车</b></td><td>下一步</td><td><b>Alt+B</b></td><td>上一步</td></tr>
