@@ -166,6 +166,18 @@ _CALL_ORDER = """
 """
 
 
+# The hall display's list: tickets at (or done at) a window, by their latest call event.
+_RECENT_CALLS = """
+    SELECT * FROM (
+        SELECT t.*, (SELECT max(e.id) FROM events AS e WHERE e.subject_uuid = t.uuid
+                     AND e.kind IN ('called', 'recalled')) AS last_call
+        FROM tickets AS t
+        WHERE t.day = :day AND t.mirror = 0 AND t.window_no IS NOT NULL
+          AND t.called_at IS NOT NULL)
+    ORDER BY last_call DESC, id DESC LIMIT :limit
+"""
+
+
 class TicketQueue:
     def __init__(self, store: Store, clock: Clock) -> None:
         self._store = store
@@ -200,6 +212,24 @@ class TicketQueue:
     def of_today(self) -> list[Ticket]:
         """Today's tickets, today by this queue's clock (a queue host's, for its clients)."""
         return self.of_day(self._clock.today())
+
+    def recent_calls(self, limit: int) -> list[Ticket]:
+        """Today's tickets that were called to a window and are still there or done there,
+        the latest call (or recall) first: what the hall display lists. A ticket sent back
+        to waiting (transferred, re-queued) has no window and is not among them."""
+        rows = self._store.all(_RECENT_CALLS, {"day": self._clock.today().isoformat(),
+                                               "limit": limit})
+        return [_ticket(row) for row in rows]
+
+    def revision(self) -> str:
+        """A token that changes with every change to today's tickets (each change raises a
+        ticket's version, an issue adds one): a display polls this and re-reads only when it
+        moved. One indexed query, no ticket rows."""
+        day = self._clock.today().isoformat()
+        count, versions = self._store.one(
+            "SELECT count(*), coalesce(sum(version), 0) FROM tickets "
+            "WHERE day = ? AND mirror = 0", (day,))
+        return f"{day}:{count}:{versions}"
 
     def people_ahead(self, ticket: Ticket) -> int:
         """How many waiting tickets would be called before this one (for the ticket slip)."""

@@ -265,7 +265,7 @@ class MainWindow(QMainWindow):
         from ui.hall_display import HallDisplay
 
         self.hall = HallDisplay(self.ctx.ops)
-        self.hall.show()
+        self.hall.show_full_screen()
         self.hall.reload()
 
     # --- wiring between panels -------------------------------------------------------------

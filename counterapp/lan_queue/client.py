@@ -75,6 +75,13 @@ class RemoteQueue:
         """The host's today: a client PC's clock may be off, the host's numbering is not."""
         return self._many("GET", "/v1/tickets")
 
+    def recent_calls(self, limit: int) -> list[Ticket]:
+        return self._many("GET", "/v1/calls", params={"limit": limit})
+
+    def revision(self) -> str:
+        """The host's token for today's tickets: a poll that stores and returns nothing."""
+        return self._call("GET", "/v1/revision", read=lambda data: str(data["revision"]))
+
     def people_ahead(self, ticket: Ticket) -> int:
         return self._call("GET", f"/v1/tickets/{ticket.uuid}/ahead",
                           read=lambda data: int(data["ahead"]))

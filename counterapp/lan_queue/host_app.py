@@ -139,6 +139,16 @@ def create_app(store: Store, clock: Clock, key: str) -> FastAPI:
         with lock:
             return [to_wire(t) for t in queue.waiting(window)]
 
+    @app.get("/v1/calls")
+    def recent_calls(limit: Annotated[int, Query(ge=1, le=50)] = 8) -> list[dict[str, Any]]:
+        with lock:
+            return [to_wire(t) for t in queue.recent_calls(limit)]
+
+    @app.get("/v1/revision")
+    def revision() -> dict[str, str]:
+        with lock:
+            return {"revision": queue.revision()}
+
     @app.get("/v1/tickets/{uuid}")
     def get(uuid: str) -> dict[str, Any]:
         with lock:
