@@ -2,9 +2,10 @@
 search on the right, the station and clerk in the status bar.
 
 Shortcuts: F1 help, F2–F7, Shift+F2 and Shift+F4 queue calls, F8 current case, F9 deadlines,
-F12 case search, Ctrl+Shift+R bad-rating follow-ups, Ctrl+Shift+X withdraw the case, Ctrl+Enter next
-step, Alt+B back, Alt+1…6 a step, Ctrl+Shift+L large-font mode. The follow-up list and the
-queue settings are dialogs built when first opened.
+F12 case search, Ctrl+Shift+R bad-rating follow-ups, Ctrl+Shift+P slips that did not print,
+Ctrl+Shift+X withdraw the case, Ctrl+Enter next step, Alt+B back, Alt+1…6 a step,
+Ctrl+Shift+L large-font mode. The follow-up list, the slips that did not print (and the dialog
+offered when a print fails) and the queue settings are dialogs built when first opened.
 """
 
 from __future__ import annotations
@@ -56,7 +57,7 @@ HELP_TEXT = """<h3>键盘操作</h3><table cellpadding=3>
 <tr><td><b>F12</b></td><td>办件查询</td><td><b>Ctrl+Shift+R</b></td><td>差评整改回访</td></tr>
 <tr><td><b>Ctrl+回车</b></td><td>下一步</td><td><b>Alt+B</b></td><td>上一步</td></tr>
 <tr><td><b>Alt+1…6</b></td><td>跳到某一步</td><td><b>空格</b></td><td>选中事项 / 勾选材料</td></tr>
-<tr><td><b>Ctrl+Shift+L</b></td><td>适老化大字模式</td><td></td><td></td></tr></table>
+<tr><td><b>Ctrl+Shift+L</b></td><td>适老化大字模式</td><td><b>Ctrl+Shift+P</b></td><td>待打印单据（打印机故障时保留的告知单、回执）</td></tr></table>
 <p>按钮上带下划线的字母可用 Alt+该字母 直接按下。受理后可在“办结/转报”和“评价”两步打印受理回执；
 “窗口”菜单中的“排队设置”可改为单机、排队主机或连接排队主机（重新启动后生效）。</p>"""
 
@@ -103,6 +104,7 @@ class MainWindow(QMainWindow):
         self.queue_panel.transfer_guard = self._transfer_problem
         self.case_panel.visit_ended.connect(self.queue_panel.reload)
         ctx.ops.busy_changed.connect(self._busy)
+        ctx.slips.kept.connect(self.print_failed)
         self.tabs.currentChanged.connect(self._tab_changed)
 
     def _empty_tab(self, label: str) -> QVBoxLayout:
@@ -191,6 +193,7 @@ class MainWindow(QMainWindow):
         view.addAction(self._action("办件查询", "F12", lambda: self.show_tab(2)))
         view.addSeparator()
         view.addAction(self._action("差评整改回访", "Ctrl+Shift+R", self.open_follow_ups))
+        view.addAction(self._action("待打印单据", "Ctrl+Shift+P", self.open_unprinted))
         screens = menu.addMenu("窗口(&W)")
         screens.addAction(self._action("自助取号机（全屏）", "", self.open_kiosk))
         screens.addAction(self._action("大厅叫号显示屏", "", self.open_hall))
@@ -247,6 +250,22 @@ class MainWindow(QMainWindow):
             self.ctx.dialogs.open(dialog)
         dialog.raise_()
         dialog.reload()
+
+    def open_unprinted(self) -> None:
+        from ui.unprinted_slips import UnprintedSlipsDialog
+
+        dialog = self.ctx.dialogs.latest(UnprintedSlipsDialog)
+        if not isinstance(dialog, UnprintedSlipsDialog):
+            dialog = UnprintedSlipsDialog(self.ctx, self)
+            self.ctx.dialogs.open(dialog)
+        dialog.raise_()
+        dialog.reload()
+
+    def print_failed(self, slip: object, message: str) -> None:
+        """A notice or receipt did not print and was kept: retry, save the PDF, or later."""
+        from ui.unprinted_slips import PrintFailedDialog
+
+        self.ctx.dialogs.open(PrintFailedDialog(self.ctx, slip, message, self))
 
     def open_queue_settings(self) -> None:
         from ui.queue_settings_dialog import QueueSettingsDialog
