@@ -23,8 +23,8 @@ RECENT_DAYS = 14
 FULL_DAYS = 400
 # For the clerk, in the window too: what to do, never a command to run (the command line
 # adds the command for the technician, `counterapp.sync.commands`).
-NOT_CONFIGURED = ("本站尚未设置与县医保中心的同步：请联系县医保中心技术人员设置同步。"
-                  "没有网络的村服务点，可由技术人员定期用U盘导出待上传数据，交县医保中心导入。")
+NOT_CONFIGURED = ("尚未设置县中心同步：请联系县医保中心技术人员设置同步"
+                  "（没有网络的村服务点可用U盘交换数据）。")
 
 
 class SyncStatus(NamedTuple):
