@@ -290,15 +290,16 @@ def test_a_stopped_printer_keeps_the_notice_until_it_prints(qtbot, counter, cups
     from ui.ops import Ops
     from ui.slip_service import SlipService
 
+    case = _open_case(counter)          # before the store thread starts: one user at a time
+    clerk = counter.clerk_a.id
     ops = Ops(counter, RecordingDialogs())
     try:
         service = SlipService(ops)
         service.printer.set_printer("notice", own_queue)
-        case = _open_case(counter)
-        clerk = counter.clerk_a.id
         subprocess.run(["cupsdisable", own_queue], check=True)
         with qtbot.waitSignal(service.kept, timeout=60_000) as kept:
             assert service.print_notice(case.id, clerk)
+        qtbot.waitUntil(lambda: ops.idle)
         slip, message = kept.args
         assert "已暂停" in message and slip.case_id == case.id
         assert not notice_printed(counter, case.id) and unprinted.open_slips(counter) == [slip]
