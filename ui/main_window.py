@@ -262,9 +262,13 @@ class MainWindow(QMainWindow):
         dialog.reload()
 
     def print_failed(self, slip: object, message: str) -> None:
-        """A notice or receipt did not print and was kept: retry, save the PDF, or later."""
+        """A notice or receipt did not print and was kept: retry, save the PDF, or later
+        (one such dialog at a time: a newer failure replaces the one still open)."""
         from ui.unprinted_slips import PrintFailedDialog
 
+        earlier = self.ctx.dialogs.latest(PrintFailedDialog)
+        if earlier is not None:
+            earlier.close()
         self.ctx.dialogs.open(PrintFailedDialog(self.ctx, slip, message, self))
 
     def open_queue_settings(self) -> None:

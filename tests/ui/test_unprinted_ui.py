@@ -94,6 +94,17 @@ def test_a_failed_notice_is_kept_and_a_retry_shows_a_busy_bar(qtbot, window, cou
     assert not dialog.isVisible()
 
 
+def test_a_second_failure_replaces_the_open_dialog(qtbot, window, counter, held):
+    clerk, _case, first = notice_fails(qtbot, window, held)
+    clerk.click(window.case_panel.outcome.print_button)   # the clerk tries again: fails again
+    held.answer(NO_PRINTER)
+    clerk.settle()
+    second = window.ctx.dialogs.latest(PrintFailedDialog)
+    assert second is not first and second.isVisible()
+    assert [d for d in window.ctx.dialogs.opened if isinstance(d, PrintFailedDialog)] == [second]
+    assert len(core.open_slips(counter)) == 1
+
+
 def test_save_the_pdf_in_the_default_folder_under_the_case_number(qtbot, window, counter,
                                                                    held, folder):
     clerk, case, dialog = notice_fails(qtbot, window, held)
