@@ -244,19 +244,18 @@ class MainWindow(QMainWindow):
     def open_follow_ups(self) -> None:
         from ui.follow_up_dialog import FollowUpDialog
 
-        dialog = self.ctx.dialogs.latest(FollowUpDialog)
-        if not isinstance(dialog, FollowUpDialog):
-            dialog = FollowUpDialog(self.ctx, self)
-            self.ctx.dialogs.open(dialog)
-        dialog.raise_()
-        dialog.reload()
+        self._open_list(FollowUpDialog)
 
     def open_unprinted(self) -> None:
         from ui.unprinted_slips import UnprintedSlipsDialog
 
-        dialog = self.ctx.dialogs.latest(UnprintedSlipsDialog)
-        if not isinstance(dialog, UnprintedSlipsDialog):
-            dialog = UnprintedSlipsDialog(self.ctx, self)
+        self._open_list(UnprintedSlipsDialog)
+
+    def _open_list(self, kind: type) -> None:
+        """A list dialog (`kind(ctx, parent)` with `reload()`): the one open, or a new one."""
+        dialog = self.ctx.dialogs.latest(kind)
+        if not isinstance(dialog, kind):
+            dialog = kind(self.ctx, self)
             self.ctx.dialogs.open(dialog)
         dialog.raise_()
         dialog.reload()

@@ -4,8 +4,6 @@ panel, the deadline list (F9) and the case search until the hub acknowledged it,
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
 from counterapp.case_model import FORWARD_PENDING_LABEL
@@ -13,14 +11,6 @@ from counterapp.station import get_clerk
 from counterapp.sync import service
 from tests.sync.conftest import connect_station
 from tests.sync.test_counter_states import FORWARDED, forwarded_case
-
-
-@pytest.fixture
-def qtbot_or_skip(request):
-    if request.config.pluginmanager.get_plugin("pytest-qt") is None:
-        pytest.skip("pytest-qt is not loaded")
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")   # `-p no:qt` runs have no display
-    return request.getfixturevalue("qtbot")
 
 
 @pytest.mark.parametrize("hub_url", ["sqlite"], indirect=True)
