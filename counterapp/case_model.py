@@ -49,6 +49,18 @@ ALLOWED_MOVES = {
 COUNTY_STATUS_LABELS = {"received": "县中心已接收", "processing": "县中心办理中",
                         "done": "县中心已办结", "returned": "县中心已退回"}
 OPEN_STATES = (_C.RECEIVED, _C.MATERIALS_INCOMPLETE, _C.ACCEPTED, _C.FORWARDED)
+# A forwarded case the county hub has not acknowledged yet (no hub set, offline, not synced).
+FORWARD_PENDING_LABEL = "待上传（帮办代办）"
+
+
+def state_text(state: CaseState, *, upload_pending: bool, county_status: str | None) -> str:
+    """The state as the clerk reads it. A forwarded case says 已转报上级 only once the hub has
+    acknowledged it (nothing of it waits in the outbox) or the county has decided on it;
+    until then 待上传. The county's decision, once down, follows the state."""
+    county = COUNTY_STATUS_LABELS.get(county_status or "")
+    if state == _C.FORWARDED and upload_pending and county is None:
+        return FORWARD_PENDING_LABEL
+    return f"{state.label} · {county}" if county else state.label
 
 _PHONE = re.compile(r"(1[3-9]\d{9})|(0\d{2,3}-?\d{7,8})", re.ASCII)
 NAME_MAX = 30  # characters; a rare character outside the BMP (𠮷) counts as one

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import NamedTuple
 
-from counterapp.case_model import COUNTY_STATUS_LABELS, OPEN_STATES, CaseState
+from counterapp.case_model import OPEN_STATES, CaseState, state_text
 from counterapp.clock import CST, parse_stamp
 from counterapp.deadlines import due_moment, is_overdue
 from counterapp.idnumber import normalise
@@ -24,6 +24,8 @@ _SUMMARY_COLUMNS = """
   c.owner_clerk_id, c.handler_clerk_id, coalesce(k.name, '') AS owner_name,
   c.supply_due, c.supply_due_provisional, c.forward_due, c.forward_due_provisional,
   c.county_status, c.close_reason, c.accepted_at IS NULL AS never_accepted,
+  EXISTS (SELECT 1 FROM outbox AS o WHERE o.record_uuid = c.uuid AND o.acked_at IS NULL)
+    AS upload_pending,
   (SELECT json_group_array(json_array(title, mode, due_at, due_provisional, completed_at))
    FROM (SELECT * FROM case_items WHERE case_id = c.id ORDER BY id)) AS items_json
 """
@@ -57,15 +59,17 @@ class CaseSummary(NamedTuple):
     items: tuple[ItemDue, ...]
     withdrawn: bool = False          # closed before it was ever accepted (撤销)
     close_reason: str | None = None
+    upload_pending: bool = False     # a change of it waits in the sync outbox
 
     @property
     def state_text(self) -> str:
-        """The state, with the county's decision once one has come down; a withdrawn case
-        says so with its reason."""
+        """The state, with the county's decision once one has come down (待上传 for a
+        forwarded case the hub has not acknowledged); a withdrawn case says so with its
+        reason."""
         if self.withdrawn:
             return f"已撤销（{self.close_reason}）" if self.close_reason else "已撤销"
-        county = COUNTY_STATUS_LABELS.get(self.county_status or "")
-        return f"{self.state.label} · {county}" if county else self.state.label
+        return state_text(self.state, upload_pending=self.upload_pending,
+                          county_status=self.county_status)
 
     @property
     def item_titles(self) -> str:
@@ -93,6 +97,7 @@ def _summary(row) -> CaseSummary:
                     for title, mode, due, provisional, done in json.loads(row["items_json"])),
         withdrawn=row["state"] == CaseState.CLOSED and bool(row["never_accepted"]),
         close_reason=row["close_reason"],
+        upload_pending=bool(row["upload_pending"]),
     )
 
 
@@ -157,6 +162,16 @@ def id_history(store: Store, id_number: str, limit: int = 10) -> IdHistory:
                      "ORDER BY c.id DESC LIMIT ?", (number, limit))
     return IdHistory(number, tuple(row["applicant_name"] for row in names),
                      tuple(_summary(row) for row in rows))
+
+
+def forward_pending(store: Store, case_id: int) -> bool:
+    """Whether the county may not have a forwarded case yet: a change of it still waits in
+    the sync outbox (never sent, or its batch not acknowledged) and no decision on it has
+    come down. `state_text` then says 待上传."""
+    return bool(store.scalar(
+        "SELECT EXISTS (SELECT 1 FROM outbox AS o WHERE o.record_uuid = c.uuid "
+        "AND o.acked_at IS NULL) AND c.county_status IS NULL FROM cases AS c WHERE c.id = ?",
+        (case_id,)))
 
 
 def case_for_ticket(store: Store, ticket_id: int) -> int | None:

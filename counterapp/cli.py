@@ -109,7 +109,8 @@ def cmd_close_day(args: argparse.Namespace) -> None:
         day = date.fromisoformat(args.day) if args.day else counter.clock.today()
         closing = counter.queue.close_day(day)
         print(f"{day}: issued {closing.issued}, served {closing.served}, "
-              f"no-show {closing.no_show}, closed unserved {closing.unserved}")
+              f"no-show {closing.no_show}, consultation only {closing.consulted}, "
+              f"closed unserved {closing.unserved}")
 
 
 def cmd_report(args: argparse.Namespace) -> None:
@@ -123,6 +124,10 @@ def cmd_report(args: argparse.Namespace) -> None:
         print(f"  取号 {report.tickets_issued}，办结 {report.tickets_served}，"
               f"过号 {report.tickets_no_show}，平均等候 "
               f"{report.average_wait_minutes or 0:.1f} 分钟")
+        reasons = "，".join(f"{reason} {count}"
+                           for reason, count in report.consulted_by_reason.items())
+        print(f"  仅咨询（无需办件） {report.tickets_consulted}"
+              + (f"：{reasons}" if reasons else ""))
         print(f"  办件 {report.cases_opened}：" + "，".join(
             f"{state} {count}" for state, count in sorted(report.cases_by_state.items())))
         print(f"  事项 {report.items_total}，当场办结 {report.items_done_on_the_spot}"

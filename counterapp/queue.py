@@ -1,10 +1,12 @@
-"""Queue tickets (排队叫号): issue, call, recall, skip, hold, transfer, finish, close the day.
+"""Queue tickets (排队叫号): issue, call, recall, skip, hold, transfer, finish, end without a
+case (仅咨询), close the day.
 
 Tickets are numbered per service day and lane: A001… for the normal lane, Y001… for the
 priority lane (绿色通道: the elderly, the disabled and other special groups, always with a
 reason). `call_next` serves tickets transferred to the calling window first, then the priority
-lane, then everyone else in order of arrival. Nothing is ever deleted: at the end of the day the
-tickets still open are closed as unserved and counted.
+lane, then everyone else in order of arrival. A called citizen who needs no case (a question
+only, gone, at the wrong window) ends the ticket with a reason (`end_without_case`). Nothing is
+ever deleted: at the end of the day the tickets still open are closed as unserved and counted.
 Rows marked `mirror` are copies of the station queue host's tickets (`counterapp.lan_queue`),
 never part of this queue.
 """
@@ -42,6 +44,7 @@ class TicketStatus(StrEnum):
     HELD = "held"
     DONE = "done"
     NO_SHOW = "no_show"
+    CONSULTED = "consulted"
     CLOSED_UNSERVED = "closed_unserved"
 
     @property
@@ -56,19 +59,22 @@ STATUS_LABELS = {
     TicketStatus.HELD: "暂停",
     TicketStatus.DONE: "已办结",
     TicketStatus.NO_SHOW: "过号",
+    TicketStatus.CONSULTED: "仅咨询（无需办件）",
     TicketStatus.CLOSED_UNSERVED: "日终未办",
 }
 
 _S = TicketStatus
 ALLOWED_MOVES = {
     _S.WAITING: frozenset({_S.CALLED, _S.CLOSED_UNSERVED}),
-    _S.CALLED: frozenset({_S.CALLED, _S.SERVING, _S.NO_SHOW, _S.WAITING, _S.CLOSED_UNSERVED}),
-    _S.SERVING: frozenset({_S.HELD, _S.DONE, _S.WAITING}),
+    _S.CALLED: frozenset({_S.CALLED, _S.SERVING, _S.NO_SHOW, _S.WAITING, _S.CONSULTED,
+                          _S.CLOSED_UNSERVED}),
+    _S.SERVING: frozenset({_S.HELD, _S.DONE, _S.WAITING, _S.CONSULTED}),
     _S.HELD: frozenset({_S.SERVING, _S.CLOSED_UNSERVED}),
     _S.NO_SHOW: frozenset({_S.WAITING}),
 }
 # Closed as unserved at the end of the day; a no-show stays counted as a no-show.
 OPEN_STATUSES = (_S.WAITING, _S.CALLED, _S.SERVING, _S.HELD)
+END_REASON_MAX = 60  # characters: a reason, not a report
 
 
 class QueueError(Exception):
@@ -92,6 +98,7 @@ class Ticket(NamedTuple):
     finished_at: datetime | None
     recalls: int
     version: int
+    end_reason: str | None = None    # why it ended without a case (仅咨询)
 
     @property
     def waiting_seconds(self) -> int | None:
@@ -113,6 +120,7 @@ class DayClosing(NamedTuple):
     served: int
     no_show: int
     unserved: int
+    consulted: int = 0
 
 
 def _moment(text: str | None) -> datetime | None:
@@ -137,7 +145,17 @@ def _ticket(row) -> Ticket:
         finished_at=_moment(row["finished_at"]),
         recalls=row["recalls"],
         version=row["version"],
+        end_reason=row["end_reason"],
     )
+
+
+def refuse_if_case(store: Store, ticket_id: int, code: str) -> None:
+    """A ticket with a case in `store` ends with its case (办结 or 撤销), never as 仅咨询."""
+    case_no = store.scalar("SELECT case_no FROM cases WHERE ticket_id = ? ORDER BY id DESC "
+                           "LIMIT 1", (ticket_id,))
+    if case_no is not None:
+        raise QueueError(f"{code} 号已开办件 {case_no}：请在办件中办结或撤销，"
+                         "不能按“仅咨询”结束")
 
 
 # Call order: tickets transferred to this window, then the priority lane, then arrival.
@@ -146,6 +164,18 @@ _CALL_ORDER = """
     WHERE day = :day AND status = 'waiting' AND mirror = 0
       AND (target_window IS NULL OR target_window = :window)
     ORDER BY (target_window IS NOT NULL) DESC, (lane = 'priority') DESC, queued_at, id
+"""
+
+
+# The hall display's list: tickets at (or done at) a window, by their latest call event.
+_RECENT_CALLS = """
+    SELECT * FROM (
+        SELECT t.*, (SELECT max(e.id) FROM events AS e WHERE e.subject_uuid = t.uuid
+                     AND e.kind IN ('called', 'recalled')) AS last_call
+        FROM tickets AS t
+        WHERE t.day = :day AND t.mirror = 0 AND t.window_no IS NOT NULL
+          AND t.called_at IS NOT NULL)
+    ORDER BY last_call DESC, id DESC LIMIT :limit
 """
 
 
@@ -183,6 +213,24 @@ class TicketQueue:
     def of_today(self) -> list[Ticket]:
         """Today's tickets, today by this queue's clock (a queue host's, for its clients)."""
         return self.of_day(self._clock.today())
+
+    def recent_calls(self, limit: int) -> list[Ticket]:
+        """Today's tickets that were called to a window and are still there or done there,
+        the latest call (or recall) first: what the hall display lists. A ticket sent back
+        to waiting (transferred, re-queued) has no window and is not among them."""
+        rows = self._store.all(_RECENT_CALLS, {"day": self._clock.today().isoformat(),
+                                               "limit": limit})
+        return [_ticket(row) for row in rows]
+
+    def revision(self) -> str:
+        """A token that changes with every change to today's tickets (each change raises a
+        ticket's version, an issue adds one): a display polls this and re-reads only when it
+        moved. One indexed query, no ticket rows."""
+        day = self._clock.today().isoformat()
+        count, versions = self._store.one(
+            "SELECT count(*), coalesce(sum(version), 0) FROM tickets "
+            "WHERE day = ? AND mirror = 0", (day,))
+        return f"{day}:{count}:{versions}"
 
     def people_ahead(self, ticket: Ticket) -> int:
         """How many waiting tickets would be called before this one (for the ticket slip)."""
@@ -303,6 +351,21 @@ class TicketQueue:
             return self._move(self.get(ticket_id), TicketStatus.DONE, "finished", clerk_id,
                               finished_at=stamp(self._clock.now()))
 
+    def end_without_case(self, ticket_id: int, clerk_id: int, reason: str) -> Ticket:
+        """The called citizen needs no case (仅咨询 / 无需办件): the ticket ends with a reason
+        and counts as such in the day's figures. A ticket with a case ends with its case."""
+        reason = " ".join(reason.split())
+        if not reason:
+            raise QueueError("结束本号须注明原因（如仅咨询、办事人已离开）")
+        if len(reason) > END_REASON_MAX:
+            raise QueueError(f"原因最多 {END_REASON_MAX} 个字（现有 {len(reason)} 个），请简要填写")
+        with self._store.transaction():
+            ticket = self.get(ticket_id)
+            refuse_if_case(self._store, ticket.id, ticket.code)
+            return self._move(ticket, TicketStatus.CONSULTED, "ended_without_case", clerk_id,
+                              data={"reason": reason}, end_reason=reason,
+                              finished_at=stamp(self._clock.now()))
+
     def close_day(self, day: date) -> DayClosing:
         """End of day: close every open ticket of `day` and record the counts. Idempotent."""
         now = stamp(self._clock.now())
@@ -324,15 +387,16 @@ class TicketQueue:
                 served=counts.get("done", 0),
                 no_show=counts.get("no_show", 0),
                 unserved=counts.get("closed_unserved", 0),
+                consulted=counts.get("consulted", 0),
             )
             self._store.execute(
-                "INSERT INTO day_closings (day, closed_at, issued, served, no_show, unserved) "
-                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (day) DO UPDATE SET "
+                "INSERT INTO day_closings (day, closed_at, issued, served, no_show, unserved, "
+                "consulted) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (day) DO UPDATE SET "
                 "closed_at = excluded.closed_at, issued = excluded.issued, "
                 "served = excluded.served, no_show = excluded.no_show, "
-                "unserved = excluded.unserved",
+                "unserved = excluded.unserved, consulted = excluded.consulted",
                 (day.isoformat(), now, closing.issued, closing.served, closing.no_show,
-                 closing.unserved),
+                 closing.unserved, closing.consulted),
             )
         return closing
 

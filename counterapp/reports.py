@@ -13,6 +13,8 @@ class DailyReport(NamedTuple):
     tickets_issued: int
     tickets_served: int
     tickets_no_show: int
+    tickets_consulted: int             # ended without a case (仅咨询 / 无需办件)
+    consulted_by_reason: dict[str, int]
     average_wait_minutes: float | None
     cases_opened: int
     cases_by_state: dict[str, int]
@@ -33,8 +35,13 @@ def daily_report(store: Store, day: date) -> DailyReport:
     tickets = store.one(
         "SELECT count(*) AS issued, "
         "       sum(status = 'done') AS served, sum(status = 'no_show') AS no_show, "
+        "       sum(status = 'consulted') AS consulted, "
         "       avg((julianday(called_at) - julianday(issued_at)) * 1440) AS wait "
         "FROM tickets WHERE day = ? AND mirror = 0", (key,))
+    reasons = dict(store.all(
+        "SELECT end_reason, count(*) FROM tickets WHERE day = ? AND mirror = 0 "
+        "AND status = 'consulted' GROUP BY end_reason ORDER BY count(*) DESC, end_reason",
+        (key,)))
     by_state = dict(store.all("SELECT state, count(*) FROM cases WHERE day = ? GROUP BY state",
                               (key,)))
     items = store.one(
@@ -53,6 +60,8 @@ def daily_report(store: Store, day: date) -> DailyReport:
         tickets_issued=tickets["issued"],
         tickets_served=tickets["served"] or 0,
         tickets_no_show=tickets["no_show"] or 0,
+        tickets_consulted=tickets["consulted"] or 0,
+        consulted_by_reason=reasons,
         average_wait_minutes=tickets["wait"],
         cases_opened=sum(by_state.values()),
         cases_by_state=by_state,

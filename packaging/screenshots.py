@@ -28,6 +28,7 @@ from counterapp.queue import Lane  # noqa: E402
 from counterapp.ratings import RatingLevel  # noqa: E402
 from counterapp.station import clerks  # noqa: E402
 from ui import comfort  # noqa: E402
+from ui.consult_dialog import ConsultDialog  # noqa: E402
 from ui.context import AppContext, Session  # noqa: E402
 from ui.dialogs import RecordingDialogs  # noqa: E402
 from ui.follow_up_dialog import FollowUpDialog  # noqa: E402
@@ -40,6 +41,7 @@ from ui.qt import QApplication, QWidget  # noqa: E402
 from ui.queue_settings_dialog import QueueSettingsDialog  # noqa: E402
 from ui.rating_dialog import RatingDialog  # noqa: E402
 from ui.setup_dialog import SetupDialog  # noqa: E402
+from ui.unprinted_slips import PrintFailedDialog, UnprintedSlipsDialog  # noqa: E402
 from ui.withdraw_dialog import WithdrawDialog  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
@@ -214,6 +216,38 @@ def input_checks(shoot: Shooter, window: MainWindow, counter: Counter) -> None:
     shoot.shot(window, "02c_items_nothing_found")
 
 
+def consult_and_unprinted(shoot: Shooter, window: MainWindow, counter: Counter) -> None:
+    """仅咨询 (Shift+F2) on a called ticket; a notice that did not print and the 待打印 list."""
+    from counterapp.slips import Layout, prepare_notice, unprinted
+
+    window.queue_panel.call_next.trigger()
+    shoot.settle()
+    window.queue_panel.end_without_case.trigger()
+    consult = window.ctx.dialogs.latest(ConsultDialog)
+    assert isinstance(consult, ConsultDialog)
+    consult.reason.setCurrentText("走错窗口（建议转窗口）")
+    shoot.shot(consult, "17_consult_dialog")
+    consult.reason.setCurrentText("仅咨询政策或办事流程")
+    consult.try_accept()
+    shoot.settle()
+    told = counter.store.scalar("SELECT id FROM cases WHERE state = 'materials_incomplete' "
+                                "ORDER BY id DESC LIMIT 1")
+    slip = prepare_notice(counter, told, Layout.A4, clerk_id=window.ctx.clerk_id)
+    failure = "打印失败：打印机“柜台A4”已暂停，请在系统打印设置中恢复后重试。"
+    kept = unprinted.keep(counter, slip.pdf, slip.pending, failure)
+    window.print_failed(kept, failure)
+    failed = window.ctx.dialogs.latest(PrintFailedDialog)
+    assert isinstance(failed, PrintFailedDialog)
+    shoot.shot(failed, "18_print_failed")
+    failed.close()
+    window.open_unprinted()
+    shoot.settle()
+    listing = window.ctx.dialogs.latest(UnprintedSlipsDialog)
+    assert isinstance(listing, UnprintedSlipsDialog)
+    shoot.shot(listing, "19_unprinted_slips")
+    listing.close()
+
+
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -284,6 +318,8 @@ def main() -> None:
         hall.reload()
         shoot.shot(hall, "11_hall_display")
         hall.close()
+
+        consult_and_unprinted(shoot, window, counter)
 
         window.open_queue_settings()
         shoot.settle()

@@ -267,3 +267,51 @@ def test_a_printer_that_will_not_print_fails_clearly(qtbot, counter, cups_pdf, s
         subprocess.run([restart, QUEUE], check=True)
     assert failed.args[0] == "notice" and says in failed.args[1]
     assert not notice_printed(counter, case.id)
+
+
+@pytest.fixture
+def own_queue(cups_pdf):
+    """A cups-pdf queue of this test alone: stopping it disturbs no other test's printer."""
+    name = f"COUNTER-{uuid.uuid4().hex[:6]}"
+    added = subprocess.run(["lpadmin", "-p", name, "-v", "cups-pdf:/", "-E", "-P", PPD],
+                           capture_output=True, text=True)
+    if added.returncode != 0:
+        pytest.skip(f"could not add a cups-pdf queue: {added.stderr.strip()}")
+    yield name
+    subprocess.run(["lpadmin", "-x", name], capture_output=True)
+
+
+def test_a_stopped_printer_keeps_the_notice_until_it_prints(qtbot, counter, cups_pdf,
+                                                            own_queue):
+    """cupsdisable stands for a printer that fails: the notice is kept, not recorded; once
+    the printer is back it prints from the list, is recorded once, and comes out whole."""
+    from counterapp.slips import unprinted
+    from ui.dialogs import RecordingDialogs
+    from ui.ops import Ops
+    from ui.slip_service import SlipService
+
+    case = _open_case(counter)          # before the store thread starts: one user at a time
+    clerk = counter.clerk_a.id
+    ops = Ops(counter, RecordingDialogs())
+    try:
+        service = SlipService(ops)
+        service.printer.set_printer("notice", own_queue)
+        subprocess.run(["cupsdisable", own_queue], check=True)
+        with qtbot.waitSignal(service.kept, timeout=60_000) as kept:
+            assert service.print_notice(case.id, clerk)
+        qtbot.waitUntil(lambda: ops.idle)
+        slip, message = kept.args
+        assert "已暂停" in message and slip.case_id == case.id
+        assert not notice_printed(counter, case.id) and unprinted.open_slips(counter) == [slip]
+        subprocess.run(["cupsenable", own_queue], check=True)
+        before = _pdfs(cups_pdf)
+        done: list[str] = []
+        service.print_kept(slip, clerk, done.append)
+        qtbot.waitUntil(lambda: bool(done) and ops.idle, timeout=60_000)
+        assert done == [""] and notice_printed(counter, case.id)
+        assert len(prints_of_case(counter, case.id)) == 1 and unprinted.open_slips(counter) == []
+        printed = _wait_for_output(cups_pdf, before, f"{case.uuid[:8]}")
+        found = [b.text for b in zxingcpp.read_barcodes(render_pages(printed, 200)[0])]
+        assert found == [f"YBGZ|{case.case_no}|{slip.verification_code}"]
+    finally:
+        ops.shutdown()

@@ -16,7 +16,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING, cast
 
 from counterapp.app import Counter
-from counterapp.case_model import Case, CaseState
+from counterapp.case_model import Case, CaseState, state_text
 from counterapp.queue import Ticket, TicketStatus
 from ui import comfort
 from ui.context import AppContext
@@ -368,13 +368,33 @@ class CasePanel(QWidget):
             ticket = f"　当前号 {self._ticket.code}" if self._ticket else ""
             self.header.setText(f"新办件{ticket}")
         else:
-            self.header.setText(f"办件号 {case.case_no}　{case.state.label}")
+            self._show_state(case, forward_pending=True)
+            if case.state == CaseState.FORWARDED:
+                self.refresh_upload_state()
         for step in {Step.APPLICANT, self.current_step}:
             self.page(step).show_case(case)
         self._update_primary()
         self.withdraw_button.setVisible(case is not None and case.state in WITHDRAWABLE)
         self._update_bar()
         self.case_changed.emit(case)
+
+    def _show_state(self, case: Case, forward_pending: bool) -> None:
+        text = state_text(case.state, upload_pending=forward_pending, county_status=None)
+        self.header.setText(f"办件号 {case.case_no}　{text}")
+
+    def refresh_upload_state(self) -> None:
+        """A forwarded case reads 待上传 until the county hub has acknowledged it (asked
+        again after every sync run)."""
+        case = self._case
+        if case is None or case.state != CaseState.FORWARDED:
+            return
+
+        def show(pending: bool) -> None:
+            if self._case is not None and self._case.id == case.id:
+                self._show_state(self._case, pending)
+                self.timer.set_case(self._case, forward_pending=pending)
+
+        self.ctx.ops.query(lambda c: _forward_pending(c, case.id), show, parent=self)
 
     def _reset_pages(self) -> None:
         for page in self.built_pages.values():
@@ -409,6 +429,12 @@ class CasePanel(QWidget):
         if changes.case_id in (None, self._case.id):
             case_id = self._case.id
             self.ctx.ops.query(lambda c: c.cases.get(case_id), self._show, parent=self)
+
+
+def _forward_pending(counter: Counter, case_id: int) -> bool:
+    from counterapp.case_search import forward_pending
+
+    return forward_pending(counter.store, case_id)
 
 
 def _case_of_ticket(counter: Counter, ticket_id: int) -> int | None:

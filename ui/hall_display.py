@@ -1,7 +1,13 @@
-"""The hall display (叫号显示屏) for a second screen: the latest call in very large type, the
-other windows' calls, and who is next. Tickets carry no names, so nothing personal is shown.
+"""The hall display (叫号显示屏), full screen: the latest call in very large type, the last few
+calls (ticket code → window, newest first), and who is next — a ticket transferred to another
+window is listed with that window. Tickets carry no names, so nothing personal is shown.
 A new call or a recall is spoken — "请 A012 号到 2 号窗口办理" — when QtTextToSpeech is
 available (PySide6-Addons); otherwise it is silently skipped.
+
+A new call shows within a second: every `REFRESH_MS` the display asks the queue for its
+revision (one small query, or one small request to the queue host) and reads the calls only
+when it moved. One poll at a time; while the queue host cannot be reached, it asks less often.
+Ctrl+Shift+Q closes it (as it does the kiosk); the public has no keyboard.
 """
 
 from __future__ import annotations
@@ -12,30 +18,47 @@ from typing import NamedTuple
 from counterapp.app import Counter
 from counterapp.queue import Lane, QueueError, Ticket, TicketStatus
 from ui.ops import Changes, Ops
-from ui.qt import QFrame, QGridLayout, QLabel, Qt, QTimer, QtTextToSpeech, QVBoxLayout, QWidget
+from ui.qt import (
+    QFrame,
+    QGridLayout,
+    QKeySequence,
+    QLabel,
+    QShortcut,
+    Qt,
+    QTimer,
+    QtTextToSpeech,
+    QVBoxLayout,
+    QWidget,
+)
 
 log = logging.getLogger(__name__)
 NEXT_SHOWN = 8
-CALLS_SHOWN = 5
-REFRESH_MS = 3000
+CALLS_SHOWN = 6          # the last calls listed under the latest one
+REFRESH_MS = 500         # a call shows within a second
+STALE_RETRY_MS = 5000    # while the queue host cannot be reached
+CLOSE_KEYS = "Ctrl+Shift+Q"
 PRIORITY_COLOUR = "#ffab40"
 STALE = "叫号信息暂时无法更新，请留意窗口叫号"  # for the public: no address, no reason
+CALL_NOTES = {TicketStatus.CALLED: "请到窗口", TicketStatus.SERVING: "办理中",
+              TicketStatus.HELD: "办理中", TicketStatus.NO_SHOW: "过号"}
 
 
 class HallView(NamedTuple):
-    calling: tuple[Ticket, ...]  # called or being served, newest call first
+    revision: str                # the queue's revision these rows were read at
+    calls: tuple[Ticket, ...]    # at or done at a window, latest call first
     upcoming: tuple[Ticket, ...]
     waiting: int
 
 
-def load_hall(counter: Counter) -> HallView:
-    """Runs on the store thread."""
-    today = counter.queue.of_today()
-    calling = [t for t in today if t.status in (TicketStatus.CALLED, TicketStatus.SERVING)]
-    calling.sort(key=lambda t: t.called_at or t.issued_at, reverse=True)
+def load_hall(counter: Counter, known: str | None = None) -> HallView | None:
+    """Runs on the store thread: None when the queue has not changed since `known`."""
+    revision = counter.queue.revision()
+    if revision == known:
+        return None
+    calls = counter.queue.recent_calls(CALLS_SHOWN + 1)
     # a ticket transferred to a window is called there first: it leads, with that window
     waiting = sorted(counter.queue.waiting(), key=lambda t: t.target_window is None)
-    return HallView(tuple(calling[:CALLS_SHOWN]), tuple(waiting[:NEXT_SHOWN]), len(waiting))
+    return HallView(revision, tuple(calls), tuple(waiting[:NEXT_SHOWN]), len(waiting))
 
 
 def announcement(ticket: Ticket) -> str:
@@ -73,9 +96,9 @@ class HallDisplay(QWidget):
         station = ops.counter.station if ops.counter else None
         title = _label(28, "#ffd54f")
         title.setText(f"{station.name if station else ''}　叫号信息")
-        self.latest = _label(110)
-        self.latest_where = _label(40, "#80cbc4")
-        self.others = _label(30, bold=False)
+        self.latest = _label(96)
+        self.latest_where = _label(36, "#80cbc4")
+        self.others = _label(24, bold=False)
         self.upcoming = _label(34)
         self.waiting = _label(22, "#b0bec5", bold=False)
         self.stale = _label(22, PRIORITY_COLOUR)
@@ -83,7 +106,10 @@ class HallDisplay(QWidget):
         self.footer = _label(17, "#b0bec5", bold=False)
         self.footer.setText("优先号（Y）为绿色通道：老年人、残疾人、孕妇等优先办理　"
                             "过号请到服务台重新排队")
-        calls = self._box("正在叫号", (self.latest, self.latest_where, self.others))
+        self.others_heading = _label(20, "#ffd54f", bold=False)
+        self.others_heading.setText("最近叫号")
+        calls = self._box("正在叫号", (self.latest, self.latest_where, self.others_heading,
+                                      self.others))
         upcoming = self._box("即将叫号", (self.upcoming, self.waiting))
         grid = QGridLayout()
         grid.addWidget(calls, 0, 0)
@@ -97,15 +123,28 @@ class HallDisplay(QWidget):
         layout.addWidget(self.stale)
         layout.addWidget(self.footer)
         self.announced: list[str] = []   # every call announced (spoken when speech exists)
-        self._seen: set[tuple[int, int]] = set()
+        self._seen: set[tuple[int, int]] = set()   # (ticket, version) of each call shown
         self._first = True
+        self.revision: str | None = None   # of the rows shown
+        self._polling = False
         self.speech = QtTextToSpeech.QTextToSpeech(self) if QtTextToSpeech else None
         self._timer = QTimer(self)
         self._timer.setInterval(REFRESH_MS)
-        self._timer.timeout.connect(self.reload)
+        self._timer.timeout.connect(self.poll)
         self._timer.start()
+        QShortcut(QKeySequence(CLOSE_KEYS), self, self.close)
         ops.changed.connect(self._on_changed)
         self.resize(1366, 768)
+
+    def show_full_screen(self) -> None:
+        """Full screen on the hall's screen: the second one when the PC has two."""
+        from ui.qt import QGuiApplication
+
+        screens = QGuiApplication.screens()
+        if len(screens) > 1:
+            self.setScreen(screens[-1])
+            self.move(screens[-1].geometry().topLeft())
+        self.showFullScreen()
 
     @staticmethod
     def _box(heading: str, widgets: tuple[QLabel, ...]) -> QFrame:
@@ -121,40 +160,58 @@ class HallDisplay(QWidget):
         return box
 
     def reload(self) -> None:
-        """Re-read the calls; when the queue host cannot be reached, a neutral line says the
-        screen is not up to date (never a box, and nothing about the host, on a public screen).
-        """
-        self.ops.query(load_hall, self._show, on_failure=self._not_reloaded, parent=self)
+        """Read the calls now, whatever the revision (at start and after this PC's own
+        changes)."""
+        self.revision = None
+        self.poll()
+
+    def poll(self) -> None:
+        """Ask whether the queue moved and read it if so; when the queue host cannot be
+        reached, a neutral line says the screen is not up to date (never a box, and nothing
+        about the host, on a public screen)."""
+        if self._polling:
+            return
+        self._polling = True
+        known = self.revision
+        self.ops.query(lambda counter: load_hall(counter, known), self._show,
+                       on_failure=self._not_reloaded, parent=self)
 
     def _not_reloaded(self, error: BaseException) -> bool:
+        self._polling = False
         if not isinstance(error, QueueError):  # a fault of this program: logged, not shown
             log.error("the hall display could not reload: %r", error)
         self.stale.setText(STALE)
         self.stale.show()
+        self._timer.setInterval(STALE_RETRY_MS)
         return True
 
     def _on_changed(self, changes: Changes, origin: object) -> None:
         if changes.queue:
             self.reload()
 
-    def _show(self, view: HallView) -> None:
+    def _show(self, view: HallView | None) -> None:
+        self._polling = False
+        self._timer.setInterval(REFRESH_MS)
         self.stale.hide()
-        called = [t for t in view.calling if t.status == TicketStatus.CALLED]
-        if called:
-            newest = called[0]
+        if view is None:
+            return
+        self.revision = view.revision
+        called = [t for t in view.calls if t.status == TicketStatus.CALLED]
+        newest = called[0] if called else None
+        if newest is not None:
             self.latest.setText(_code(newest))
             self.latest_where.setText(f"请到 {newest.window_no} 号窗口办理")
         else:
             self.latest.setText("—")
             self.latest_where.setText("请留意叫号")
-        rest = [t for t in view.calling if not called or t.id != called[0].id]
+        rest = [t for t in view.calls if newest is None or t.id != newest.id][:CALLS_SHOWN]
         self.others.setText("<br>".join(
-            f"{_code(t)}　{t.window_no}号窗口　"
-            f"{'请到窗口' if t.status == TicketStatus.CALLED else '办理中'}" for t in rest))
+            f"{_code(t)} → {t.window_no}号窗口　{CALL_NOTES.get(t.status, '')}".rstrip()
+            for t in rest))
         self.upcoming.setText("<br>".join(upcoming_text(t) for t in view.upcoming) or "—")
         self.waiting.setText(f"共 {view.waiting} 人等候")
-        for ticket in reversed(view.calling):
-            key = (ticket.id, ticket.recalls)
+        for ticket in reversed(view.calls):
+            key = (ticket.id, ticket.version)   # every call and recall is a new version
             if ticket.status == TicketStatus.CALLED and key not in self._seen:
                 self._seen.add(key)
                 if not self._first:

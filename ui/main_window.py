@@ -1,11 +1,12 @@
 """The counter window: the queue on the left, the guided case, the deadline list and the case
 search on the right, the station and clerk in the status bar.
 
-Shortcuts: F1 help, F2–F7 and Shift+F4 queue calls, F11 the queue list, F8 current case, F9
-deadlines, F12 case search (the keys go to its search box), Ctrl+Shift+R bad-rating
-follow-ups, Ctrl+Shift+X withdraw the case, Ctrl+Enter the step's main action, Alt+B back,
-Alt+1…6 a step, Ctrl+Shift+L large-font mode; each Alt+letter once per screen. The follow-up
-list and the queue settings are dialogs built when first opened.
+Shortcuts: F1 help, F2–F7, Shift+F2 and Shift+F4 queue calls, F11 the queue list, F8 current
+case, F9 deadlines, F12 case search (the keys go to its search box), Ctrl+Shift+R bad-rating
+follow-ups, Ctrl+Shift+P slips that did not print, Ctrl+Shift+X withdraw the case, Ctrl+Enter
+the step's main action, Alt+B back, Alt+1…6 a step, Ctrl+Shift+L large-font mode; each
+Alt+letter once per screen. The follow-up list, the slips that did not print (and the dialog
+offered when a print fails) and the queue settings are dialogs built when first opened.
 """
 
 from __future__ import annotations
@@ -53,6 +54,8 @@ HELP_TEXT = """<h3>键盘操作</h3><table cellpadding=3>
 <tr><td><b>F5</b></td><td>暂停 / 恢复</td><td><b>F6</b></td><td>转窗口（只列本站其他窗口）</td></tr>
 <tr><td><b>F7</b></td><td>窗口代取号：回车＝普通号；数字 1–5＝优先号及原因，再回车</td>
 <td><b>F11</b></td><td>排队列表（↑↓ 选择）</td></tr>
+<tr><td><b>Shift+F2</b></td><td>仅咨询（无需办件，注明原因后结束本号）</td>
+<td><b>Ctrl+Shift+P</b></td><td>待打印单据（打印机故障时保留的告知单、回执）</td></tr>
 <tr><td><b>F8</b></td><td>当前办件</td><td><b>F9</b></td><td>期限提醒</td></tr>
 <tr><td><b>F12</b></td><td>办件查询（回到查询框）</td><td><b>Ctrl+Shift+R</b></td><td>差评整改回访</td></tr>
 <tr><td><b>Ctrl+回车</b></td><td>本步主操作（按钮上写有“Ctrl+回车”）：下一步、受理、出具告知单、
@@ -111,6 +114,7 @@ class MainWindow(QMainWindow):
         self.queue_panel.transfer_guard = self._transfer_problem
         self.case_panel.visit_ended.connect(self.queue_panel.reload)
         ctx.ops.busy_changed.connect(self._busy)
+        ctx.slips.kept.connect(self.print_failed)
         self.tabs.currentChanged.connect(self._tab_changed)
 
     def _empty_tab(self, label: str) -> QVBoxLayout:
@@ -170,12 +174,14 @@ class MainWindow(QMainWindow):
         box.show()
 
     def after_sync(self, report: object) -> None:
-        """A new catalogue from the county is taken up at once; decisions refresh deadlines."""
+        """A new catalogue from the county is taken up at once; decisions and acknowledged
+        uploads (待上传 → 已转报上级) refresh the deadlines and the open case."""
         if getattr(report, "catalogue", None):
             self.ctx.ops.change(lambda counter: counter.reload_catalogue(), STATION,
                                 on_success=lambda _catalogue: self.ctx.catalogue_changed())
-        if getattr(report, "decisions", 0):
+        if getattr(report, "decisions", 0) or getattr(report, "acked_rows", 0):
             self.deadlines.reload()
+            self.case_panel.refresh_upload_state()
 
     # --- menus and actions -----------------------------------------------------------------
     def _action(self, text: str, key: str, slot: Callable[[], object]) -> QAction:
@@ -199,6 +205,7 @@ class MainWindow(QMainWindow):
         view.addAction(self._action("办件查询", "F12", lambda: self.show_tab(2)))
         view.addSeparator()
         view.addAction(self._action("差评整改回访", "Ctrl+Shift+R", self.open_follow_ups))
+        view.addAction(self._action("待打印单据", "Ctrl+Shift+P", self.open_unprinted))
         screens = menu.addMenu("窗口(&W)")
         screens.addAction(self._action("自助取号机（全屏）", "", self.open_kiosk))
         screens.addAction(self._action("大厅叫号显示屏", "", self.open_hall))
@@ -256,12 +263,31 @@ class MainWindow(QMainWindow):
     def open_follow_ups(self) -> None:
         from ui.follow_up_dialog import FollowUpDialog
 
-        dialog = self.ctx.dialogs.latest(FollowUpDialog)
-        if not isinstance(dialog, FollowUpDialog):
-            dialog = FollowUpDialog(self.ctx, self)
+        self._open_list(FollowUpDialog)
+
+    def open_unprinted(self) -> None:
+        from ui.unprinted_slips import UnprintedSlipsDialog
+
+        self._open_list(UnprintedSlipsDialog)
+
+    def _open_list(self, kind: type) -> None:
+        """A list dialog (`kind(ctx, parent)` with `reload()`): the one open, or a new one."""
+        dialog = self.ctx.dialogs.latest(kind)
+        if not isinstance(dialog, kind):
+            dialog = kind(self.ctx, self)
             self.ctx.dialogs.open(dialog)
         dialog.raise_()
         dialog.reload()
+
+    def print_failed(self, slip: object, message: str) -> None:
+        """A notice or receipt did not print and was kept: retry, save the PDF, or later
+        (one such dialog at a time: a newer failure replaces the one still open)."""
+        from ui.unprinted_slips import PrintFailedDialog
+
+        earlier = self.ctx.dialogs.latest(PrintFailedDialog)
+        if earlier is not None:
+            earlier.close()
+        self.ctx.dialogs.open(PrintFailedDialog(self.ctx, slip, message, self))
 
     def open_queue_settings(self) -> None:
         from ui.queue_settings_dialog import QueueSettingsDialog
@@ -280,7 +306,7 @@ class MainWindow(QMainWindow):
         from ui.hall_display import HallDisplay
 
         self.hall = HallDisplay(self.ctx.ops)
-        self.hall.show()
+        self.hall.show_full_screen()
         self.hall.reload()
 
     # --- wiring between panels -------------------------------------------------------------

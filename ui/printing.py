@@ -5,7 +5,8 @@ page images are painted onto a `QPrinter`. Both happen on one worker thread (Qt 
 on a QPrinter outside the GUI thread), so the window never waits for a printer. Results come
 back on the GUI thread as `finished(kind)` or `failed(kind, message)`; the optional
 `on_success` callback runs there first, only once the printer accepted the job, which is where
-the window records the print (a failed print never counts as the one-time notice):
+the window records the print (a failed print never counts as the one-time notice). A caller
+that handles a failure itself passes `on_failure(message)`, and `failed` is not emitted:
 
     slip = slips.prepare_notice(counter, case_id, layout, clerk_id=me)
     printer.print_pdf("notice", slip.pdf, on_success=lambda: <record_print(counter, slip.pending)
@@ -135,6 +136,20 @@ def print_now(pdf: bytes, printer_name: str, job_name: str) -> None:
                          "请检查打印机后重试。")
 
 
+def write_pdf(pdf: bytes, path: Path | str) -> str | None:
+    """Write a slip to `path` atomically (a temporary file, then renamed); the clerk's message
+    when it could not be written, else None."""
+    target = Path(path)
+    try:
+        handle, temporary = tempfile.mkstemp(dir=target.parent, suffix=".part")
+        with os.fdopen(handle, "wb") as file:
+            file.write(pdf)
+        os.replace(temporary, target)
+    except OSError as exc:
+        return f"保存PDF失败：{exc.strerror or exc}（{target}）"
+    return None
+
+
 class _Job(QObject, QRunnable):
     """One print job: runs on the worker thread, reports on the GUI thread."""
 
@@ -204,9 +219,10 @@ class SlipPrinter(QObject):
     # --- actions ---------------------------------------------------------------------------
     def print_pdf(self, kind: str, pdf: bytes, printer_name: str | None = None, *,
                   on_success: Callable[[], None] | None = None,
+                  on_failure: Callable[[str], None] | None = None,
                   job_name: str | None = None) -> None:
-        """Print in the background; `finished`/`failed` follow. A printer given here is
-        remembered for the kind once it printed successfully."""
+        """Print in the background; `finished`, and `failed` or `on_failure`, follow. A printer
+        given here is remembered for the kind once it printed successfully."""
         name = printer_name if printer_name is not None else self.printer_for(kind)
         title = job_name or f"counterapp-{kind}"
         me = weakref.ref(self)
@@ -220,6 +236,8 @@ class SlipPrinter(QObject):
                     if printer_name:
                         printer.set_printer(kind, printer_name)
                     printer.finished.emit(kind)
+            elif on_failure is not None:
+                on_failure(message)
             elif printer is not None:
                 printer.failed.emit(kind, message)
 
@@ -229,16 +247,10 @@ class SlipPrinter(QObject):
 
     def save_pdf(self, pdf: bytes, path: Path | str, kind: str = "pdf") -> bool:
         """Write the slip to `path` (atomically); on failure `failed` says why."""
-        target = Path(path)
-        try:
-            handle, temporary = tempfile.mkstemp(dir=target.parent, suffix=".part")
-            with os.fdopen(handle, "wb") as file:
-                file.write(pdf)
-            os.replace(temporary, target)
-        except OSError as exc:
-            self.failed.emit(kind, f"保存PDF失败：{exc.strerror or exc}（{target}）")
-            return False
-        return True
+        problem = write_pdf(pdf, path)
+        if problem:
+            self.failed.emit(kind, problem)
+        return problem is None
 
     def preview(self, kind: str, pdf: bytes, parent: QWidget | None = None) -> SlipPreview:
         """Open a preview window (non-modal, `open()`); its 打印 button prints with `print_pdf`."""

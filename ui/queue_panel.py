@@ -2,7 +2,8 @@
 
 Every call is a QAction with an F-key, shown on a button and in the menu (one action, three
 ways in): F2 call next, F3 recall, F4 skip (过号), Shift+F4 re-queue a no-show who came back
-(过号重排), F5 hold / resume, F6 transfer, F7 take a ticket for a walk-in. Today's no-shows are
+(过号重排), F5 hold / resume, F6 transfer, F7 take a ticket for a walk-in, Shift+F2 end the
+ticket without a case (仅咨询 / 无需办件, with a reason). Today's no-shows are
 listed (grey) under the waiting and held tickets so they can be selected for re-queueing.
 """
 
@@ -62,6 +63,10 @@ class QueuePanel(QWidget):
         self.hold = self._action("hold", "暂停/恢复", "F5", self._hold_or_resume)
         self.transfer = self._action("transfer", "转窗口", "F6", self._transfer)
         self.walk_in = self._action("walk_in", "代取号", "F7", self._walk_in)
+        self.end_without_case = self._action("end_without_case", "仅咨询", "Shift+F2",
+                                             self._end_without_case)
+        self.end_without_case.setToolTip("仅咨询 / 无需办件：注明原因后结束本号（不开办件）"
+                                         "　快捷键 Shift+F2")
         buttons = QGridLayout()
         for position, action in enumerate(self.actions_by_name.values()):
             button = QToolButton()
@@ -151,6 +156,7 @@ class QueuePanel(QWidget):
         self.recall.setEnabled(ticket is not None and ticket.status == TicketStatus.CALLED)
         self.skip.setEnabled(ticket is not None and ticket.status == TicketStatus.CALLED)
         self.transfer.setEnabled(ticket is not None)
+        self.end_without_case.setEnabled(ticket is not None)
 
     # --- actions -----------------------------------------------------------------------------
     def _action(self, name: str, text: str, key: str, slot: Callable[[], None]) -> QAction:
@@ -251,6 +257,24 @@ class QueuePanel(QWidget):
             self._change(lambda c: c.queue.transfer(ticket.id, target, clerk, reason))
 
         dialog.accepted.connect(done)
+        self.ctx.dialogs.open(dialog)
+
+    def _end_without_case(self) -> None:
+        """仅咨询 / 无需办件: the ticket at this window ends with a reason, without a case."""
+        ticket = self.current
+        if ticket is None:
+            return
+        from ui.consult_dialog import ConsultDialog
+
+        dialog = ConsultDialog(ticket.code, self)
+        clerk = self.ctx.clerk_id
+
+        def done() -> None:
+            reason = dialog.reason_text
+            self._change(lambda c: c.queue.end_without_case(ticket.id, clerk, reason))
+
+        dialog.accepted.connect(done)
+        dialog.transfer_requested.connect(self._transfer)
         self.ctx.dialogs.open(dialog)
 
     def _walk_in(self) -> None:

@@ -229,7 +229,7 @@ class Startup(QObject):
             from ui.hall_display import HallDisplay
 
             hall = HallDisplay(self.ops)
-            hall.show()
+            hall.show_full_screen()
             hall.reload()
             self._announce(hall)
 

@@ -115,10 +115,15 @@ class SyncStatusWidget(QWidget):
         self._store.close()
 
     def refresh(self) -> None:
+        """The status in the clerk's words. A station without a hub is told whom to ask,
+        not what to run, before any sync was tried."""
         state = service.status(self._store)
         self.success_label.setText(f"上次同步成功：{state.last_success or '从未'}")
         self.pending_label.setText(f"待上传：{state.pending} 条")
-        self.error_label.setText(f"上次错误：{error_text(state.last_error)}")
+        if state.configured:
+            self.error_label.setText(f"上次错误：{error_text(state.last_error)}")
+        else:
+            self.error_label.setText(service.NOT_CONFIGURED)
 
     @Slot()
     def sync_if_due(self) -> None:

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from enum import IntEnum
 from typing import NamedTuple
 
-from counterapp.case_model import Case, CaseState
+from counterapp.case_model import Case, CaseState, state_text
 from counterapp.clock import Clock, parse_stamp
 from counterapp.workdays import WorkCalendar
 from ui.qt import QFrame, QHBoxLayout, QLabel, QTimer, QWidget
@@ -67,7 +67,9 @@ def _days(title: str, due_text: str, now: datetime, calendar: WorkCalendar) -> R
 
 
 def reading(case: Case | None, now: datetime, calendar: WorkCalendar,
-            instant_target_minutes: int = 10) -> Reading:
+            instant_target_minutes: int = 10, forward_pending: bool = True) -> Reading:
+    """`forward_pending`: a forwarded case the county hub has not acknowledged yet (so the
+    strip says 待上传 until the window learns otherwise)."""
     if case is None:
         return Reading(Level.IDLE, "计时：尚未开始办件")
     if case.state == CaseState.RECEIVED:
@@ -89,7 +91,8 @@ def reading(case: Case | None, now: datetime, calendar: WorkCalendar,
         if pending:
             return _days("承诺办结期限", min(item.due_at or "" for item in pending), now, calendar)
     if case.state == CaseState.FORWARDED:
-        return Reading(Level.IDLE, "已转报上级（帮办代办）")
+        return Reading(Level.IDLE, state_text(case.state, upload_pending=forward_pending,
+                                              county_status=None))
     return Reading(Level.IDLE, f"办件{case.state.label}")
 
 
@@ -103,6 +106,7 @@ class TimerWidget(QFrame):
         self.calendar = calendar
         self._target = instant_target_minutes
         self._case: Case | None = None
+        self._forward_pending = True
         self.label = QLabel(self)
         self.label.setObjectName("timerText")
         layout = QHBoxLayout(self)
@@ -115,13 +119,15 @@ class TimerWidget(QFrame):
         self._ticker.start()
         self.refresh()
 
-    def set_case(self, case: Case | None) -> None:
+    def set_case(self, case: Case | None, forward_pending: bool = True) -> None:
         self._case = case
+        self._forward_pending = forward_pending
         self.refresh()
 
     def refresh(self) -> None:
         previous = self.current.level
-        self.current = reading(self._case, self._clock.now(), self.calendar, self._target)
+        self.current = reading(self._case, self._clock.now(), self.calendar, self._target,
+                               self._forward_pending)
         if self.current.level != previous or not self.styleSheet():
             background, text = COLOURS[self.current.level]
             self.setStyleSheet(f"TimerWidget {{ background: {background}; border-radius: 4px; }}"

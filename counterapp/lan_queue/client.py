@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from counterapp.lan_queue import keys, mirror
 from counterapp.lan_queue.wire import FIRST_SENT_AGO, REQUEST_ID, from_wire
-from counterapp.queue import DayClosing, Lane, QueueError, Ticket
+from counterapp.queue import DayClosing, Lane, QueueError, Ticket, refuse_if_case
 from counterapp.station import get_clerk
 from db.store import Store
 
@@ -37,7 +37,7 @@ ANSWER_SECONDS = 5.0
 ATTEMPTS = 2             # a request that could not reach the host or got no answer: once more
 RETRY_PAUSE = 0.3        # seconds before the repeat
 KEY_REFUSED = ("排队主机拒绝了本机的排队密钥，请向站点管理员索取排队主机上显示的密钥后，"
-               "在菜单“窗口 → 排队设置”中重新录入（或用 counterapp queue-setup --client）")
+               "在菜单“窗口 → 排队设置”中重新录入")
 HOST_ONLY = "日终结算只在排队主机上进行，本机是排队客户端"
 NO_ANSWER = "排队主机未及时应答，操作可能已经完成，请稍候查看排队列表后再操作"
 NO_READ_ANSWER = "排队主机未及时应答，请稍后重试；如反复出现，请联系站点管理员"
@@ -74,6 +74,13 @@ class RemoteQueue:
     def of_today(self) -> list[Ticket]:
         """The host's today: a client PC's clock may be off, the host's numbering is not."""
         return self._many("GET", "/v1/tickets")
+
+    def recent_calls(self, limit: int) -> list[Ticket]:
+        return self._many("GET", "/v1/calls", params={"limit": limit})
+
+    def revision(self) -> str:
+        """The host's token for today's tickets: a poll that stores and returns nothing."""
+        return self._call("GET", "/v1/revision", read=lambda data: str(data["revision"]))
 
     def people_ahead(self, ticket: Ticket) -> int:
         return self._call("GET", f"/v1/tickets/{ticket.uuid}/ahead",
@@ -113,6 +120,12 @@ class RemoteQueue:
 
     def finish(self, ticket_id: int, clerk_id: int) -> Ticket:
         return self._act(ticket_id, "finish", clerk_id)
+
+    def end_without_case(self, ticket_id: int, clerk_id: int, reason: str) -> Ticket:
+        """Checked here first: this PC's cases are not on the host."""
+        code = self._store.scalar("SELECT code FROM tickets WHERE id = ?", (ticket_id,))
+        refuse_if_case(self._store, ticket_id, code or "")
+        return self._act(ticket_id, "end_without_case", clerk_id, reason=reason)
 
     def close_day(self, day: date) -> DayClosing:
         raise QueueError(HOST_ONLY)

@@ -65,7 +65,7 @@ class ActIn(BaseModel):
 
 Sent = Annotated[Attempt, Depends(attempt)]  # a state change's request id, age, arrival
 Action = Literal["recall", "skip", "requeue", "start_serving", "hold", "resume", "transfer",
-                 "finish"]
+                 "finish", "end_without_case"]
 
 
 def _act(queue: TicketQueue, action: Action, ticket_id: int, body: ActIn, clerk: int
@@ -80,6 +80,8 @@ def _act(queue: TicketQueue, action: Action, ticket_id: int, body: ActIn, clerk:
         return queue.transfer(ticket_id, body.to_window, clerk, body.reason)
     if action == "hold":
         return queue.hold(ticket_id, clerk, body.reason)
+    if action == "end_without_case":
+        return queue.end_without_case(ticket_id, clerk, body.reason)
     simple: dict[str, Callable[[int, int], Ticket]] = {
         "recall": queue.recall, "skip": queue.skip, "requeue": queue.requeue,
         "start_serving": queue.start_serving, "finish": queue.finish}
@@ -136,6 +138,16 @@ def create_app(store: Store, clock: Clock, key: str) -> FastAPI:
                 ) -> list[dict[str, Any]]:
         with lock:
             return [to_wire(t) for t in queue.waiting(window)]
+
+    @app.get("/v1/calls")
+    def recent_calls(limit: Annotated[int, Query(ge=1, le=50)] = 8) -> list[dict[str, Any]]:
+        with lock:
+            return [to_wire(t) for t in queue.recent_calls(limit)]
+
+    @app.get("/v1/revision")
+    def revision() -> dict[str, str]:
+        with lock:
+            return {"revision": queue.revision()}
 
     @app.get("/v1/tickets/{uuid}")
     def get(uuid: str) -> dict[str, Any]:

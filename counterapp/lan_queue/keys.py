@@ -18,7 +18,7 @@ ACCOUNT = "station-queue-key"
 NO_KEYRING_MESSAGE = ("本机没有可用的系统密钥库，无法保存排队密钥。Windows 电脑使用系统自带的"
                       "“凭据管理器”；Linux 电脑请安装并登录桌面密钥环（如 gnome-keyring）。")
 MISSING_MESSAGE = ("本机尚未录入排队密钥。请向站点管理员索取排队主机上显示的密钥，"
-                   "在“排队设置”或用 `counterapp queue-setup --client` 录入。")
+                   "在菜单“窗口 → 排队设置”中录入。")
 
 
 def new_key() -> str:

@@ -19,17 +19,17 @@ from db.store import Store
 _UPSERT = """
 INSERT INTO tickets (uuid, day, lane, number, code, priority_reason, status, window_no,
                      target_window, issued_at, queued_at, called_at, serving_at, finished_at,
-                     recalls, version, mirror)
+                     recalls, version, end_reason, mirror)
 VALUES (:uuid, :day, :lane,
         (SELECT coalesce(min(number), 0) - 1 FROM tickets
          WHERE day = :day AND lane = :lane AND number < 0),
         :code, :priority_reason, :status, :window_no, :target_window, :issued_at, :issued_at,
-        :called_at, :serving_at, :finished_at, :recalls, :version, 1)
+        :called_at, :serving_at, :finished_at, :recalls, :version, :end_reason, 1)
 ON CONFLICT (uuid) DO UPDATE SET
     status = excluded.status, window_no = excluded.window_no,
     target_window = excluded.target_window, called_at = excluded.called_at,
     serving_at = excluded.serving_at, finished_at = excluded.finished_at,
-    recalls = excluded.recalls, version = excluded.version
+    recalls = excluded.recalls, version = excluded.version, end_reason = excluded.end_reason
 WHERE excluded.version > tickets.version AND tickets.mirror = 1
 """
 
@@ -51,7 +51,7 @@ def keep(store: Store, tickets: Iterable[Ticket]) -> list[Ticket]:
                 "issued_at": stamp(ticket.issued_at), "called_at": _optional(ticket.called_at),
                 "serving_at": _optional(ticket.serving_at),
                 "finished_at": _optional(ticket.finished_at), "recalls": ticket.recalls,
-                "version": ticket.version,
+                "version": ticket.version, "end_reason": ticket.end_reason,
             })
             local_id = store.scalar("SELECT id FROM tickets WHERE uuid = ?", (ticket.uuid,))
             kept.append(ticket._replace(id=local_id))

@@ -30,4 +30,5 @@ def from_wire(data: dict[str, Any]) -> Ticket:
         issued_at=parse_stamp(data["issued_at"]), called_at=moment("called_at"),
         serving_at=moment("serving_at"), finished_at=moment("finished_at"),
         recalls=int(data["recalls"]), version=int(data["version"]),
+        end_reason=data.get("end_reason"),  # absent from a host older than schema 5
     )

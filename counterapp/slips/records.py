@@ -3,7 +3,8 @@
 A slip is rendered first (nothing stored), sent to the printer, and recorded only once the
 printer accepted the job, so a failed print never counts as the one-time notice. Recording a
 notice writes the event log in the same transaction: ``notice_printed`` for the first print,
-``notice_reprinted`` (with the reason) for every later one; receipts likewise.
+``notice_reprinted`` (with the reason) for every later one; receipts likewise. A slip of that
+case and kind kept after a failed print (`counterapp.slips.unprinted`) is closed by the print.
 """
 
 from __future__ import annotations
@@ -118,6 +119,11 @@ def record_print(counter: Counter, pending: PendingPrint) -> PrintRecord:
             "printed_at": now, "clerk_id": pending.clerk_id, "is_reprint": int(is_reprint),
             "reason": reason, "verification_code": pending.verification_code,
         })
+        if pending.case_id is not None:  # no longer waiting in the 待打印 list
+            counter.store.execute(
+                "UPDATE unprinted_slips SET printed_at = ?, print_id = ? WHERE case_id = ? "
+                "AND kind = ? AND printed_at IS NULL AND dropped_at IS NULL",
+                (now, record_id, pending.case_id, pending.kind.value))
         if pending.case_uuid is not None and pending.kind != SlipKind.TICKET:
             action = "reprinted" if is_reprint else "printed"
             data: dict[str, object] = {"layout": pending.layout.value, "print_id": record_id}

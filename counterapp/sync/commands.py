@@ -21,6 +21,12 @@ class SyncFailed(ValueError):
     """A run that did not finish; str() is the clerk's message (exit code 2)."""
 
 
+# The messages name no command (the window shows them too); at the terminal, the technician
+# is told which one sets the station up.
+SETUP_HINT = ("set up with: counterapp sync-setup --hub-url URL "
+              "(reads the token from the terminal into the system keyring)")
+
+
 def _open(args: argparse.Namespace) -> Counter:
     return Counter.open(paths.store_path(args.data_dir, demo=args.demo))
 
@@ -47,7 +53,8 @@ def cmd_sync(args: argparse.Namespace) -> None:
         for warning in report.warnings:
             print(warning, file=sys.stderr)
         if not report.ok:
-            raise SyncFailed(f"{report.message}（{report.error_kind}）")
+            hint = f"\n{SETUP_HINT}" if report.error_kind == "setup" else ""
+            raise SyncFailed(f"{report.message}（{report.error_kind}）{hint}")
         print(f"synced: {report.batches} batches, {report.records} records, "
               f"{report.resent} re-sent after reconciliation, {report.decisions} decisions, "
               f"catalogue {report.catalogue or 'unchanged'}; {report.pending} pending")

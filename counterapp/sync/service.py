@@ -21,7 +21,10 @@ HUB_PUBLIC_KEY = "sync.hub_public_key"    # pinned at set-up; checks acknowledge
 BATCH_RECORDS_KEY = "sync.batch_records"  # records per batch (smaller on a poor link)
 RECENT_DAYS = 14
 FULL_DAYS = 400
-NOT_CONFIGURED = "尚未设置县中心同步地址，请运行 `counterapp sync-setup` 或在设置中填写"
+# For the clerk, in the window too: what to do, never a command to run (the command line
+# adds the command for the technician, `counterapp.sync.commands`).
+NOT_CONFIGURED = ("尚未设置县中心同步：请联系县医保中心技术人员设置同步"
+                  "（没有网络的村服务点可用U盘交换数据）。")
 
 
 class SyncStatus(NamedTuple):

@@ -100,7 +100,7 @@ def test_the_hall_display_on_a_client_shows_every_windows_calls(host, new_client
     clock.advance(minutes=1)
     window2.queue.call_next(2, window2.clerk.id)
     view = load_hall(hall)
-    assert [(t.code, t.window_no) for t in view.calling] == [("A002", 2), ("A001", 1)]
+    assert [(t.code, t.window_no) for t in view.calls] == [("A002", 2), ("A001", 1)]
     assert [t.code for t in view.upcoming] == ["A003", "A004"] and view.waiting == 2
 
 
@@ -114,7 +114,7 @@ def test_a_client_whose_clock_is_a_day_off_still_shows_the_hosts_day(host, clock
         host.queue.call_next(1, host.clerk.id)
         skewed.queue.call_next(2, clerk.id)
         assert load_queue(skewed, 2).current.code == second.code
-        assert {t.code for t in load_hall(skewed).calling} == {first.code, second.code}
+        assert {t.code for t in load_hall(skewed).calls} == {first.code, second.code}
 
 
 def test_queue_rules_refuse_with_the_hosts_message(host, new_client):

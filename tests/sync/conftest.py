@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from counterapp.clock import Clock, stamp
@@ -71,6 +73,16 @@ def connect_station(counter, db: Database, url: str, level: str = "town"):
     service.setup(counter.store, url, creds.token, creds.signing_key, creds.hub_public_key,
                   insecure_loopback=True)
     return creds
+
+
+@pytest.fixture
+def qtbot_or_skip(request):
+    """pytest-qt's qtbot for the few widget tests here (skipped when it is not loaded); runs
+    offscreen when no platform is set."""
+    if request.config.pluginmanager.get_plugin("pytest-qt") is None:
+        pytest.skip("pytest-qt is not loaded")
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")   # `-p no:qt` runs have no display
+    return request.getfixturevalue("qtbot")
 
 
 @pytest.fixture

@@ -78,7 +78,8 @@ def test_token_lives_in_the_keyring_only(town, tmp_path, memory_keyring):
             assert b"cah_secret_token" not in path.read_bytes()
     memory_keyring.secrets.clear()
     report = service.sync_now(town.store, town.clock)
-    assert report.error_kind == "setup" and "sync-setup" in report.message
+    assert report.error_kind == "setup" and "联系县医保中心技术人员" in report.message
+    assert "counterapp" not in report.message  # a clerk is never told to run a command
 
 
 def test_tls_is_required_off_the_loopback():

@@ -3,20 +3,10 @@ Needs pytest-qt (skipped when it is not loaded); runs offscreen when no platform
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
 from tests.sync.conftest import connect_station
 from tests.sync.stations import add_visits, check_hub_matches
-
-
-@pytest.fixture
-def qtbot_or_skip(request):
-    if request.config.pluginmanager.get_plugin("pytest-qt") is None:
-        pytest.skip("pytest-qt is not loaded")
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")   # `-p no:qt` runs have no display
-    return request.getfixturevalue("qtbot")
 
 
 @pytest.mark.parametrize("hub_url", ["sqlite"], indirect=True)

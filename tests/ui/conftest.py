@@ -53,9 +53,12 @@ class FakePrinter:
         self.failed = None  # set by the fixture: the service's failed signal
 
     def print_pdf(self, kind: str, pdf: bytes, printer_name=None, *, on_success=None,
-                  job_name=None) -> None:
+                  on_failure=None, job_name=None) -> None:
         if self.refuse:
-            self.failed.emit(kind, self.refuse)
+            if on_failure is not None:
+                on_failure(self.refuse)
+            else:
+                self.failed.emit(kind, self.refuse)
             return
         self.jobs.append((kind, pdf))
         if on_success is not None:
