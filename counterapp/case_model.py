@@ -49,6 +49,7 @@ COUNTY_STATUS_LABELS = {"received": "县中心已接收", "processing": "县中�
                         "done": "县中心已办结", "returned": "县中心已退回"}
 OPEN_STATES = (_C.RECEIVED, _C.MATERIALS_INCOMPLETE, _C.ACCEPTED, _C.FORWARDED)
 
+NAME_MAX_LENGTH = 30  # characters of a person's name (the applicant form's limit too)
 _PHONE = re.compile(r"(1[3-9]\d{9})|(0\d{2,3}-?\d{7,8})")
 
 
@@ -67,7 +68,7 @@ class Person(NamedTuple):
         found = []
         if not self.name.strip():
             found.append(f"{role}姓名不能为空")
-        elif len(self.name.strip()) > 30:
+        elif len(self.name.strip()) > NAME_MAX_LENGTH:
             found.append(f"{role}姓名过长")
         try:
             parse_id_number(self.id_number, today)

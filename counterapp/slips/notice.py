@@ -74,9 +74,9 @@ def notice_story(facts: CaseFacts, layout: Layout) -> list[Flowable]:
     story += _items(facts, layout)
     story += _materials(facts, layout)
     story.append(section("三、办理方式及后续", layout))
-    story += blocks.bullets(facts.continuation, layout)
+    story += blocks.numbered(facts.continuation, layout)
     story.append(section("四、进度查询及监督", layout))
-    story += blocks.bullets([*facts.progress_queries, "查询时请提供本单的办件编号",
+    story += blocks.numbered([*facts.progress_queries, "查询时请提供本单的办件编号",
                              f"监督电话：{facts.supervision_phone}"], layout)
     left = blocks.clerk_lines(facts)
     if layout == Layout.A4:

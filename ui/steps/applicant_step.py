@@ -7,7 +7,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from counterapp.app import Counter
-from counterapp.case_model import OPEN_STATES, Agent, Case, Person
+from counterapp.case_model import NAME_MAX_LENGTH, OPEN_STATES, Agent, Case, Person
 from counterapp.idnumber import normalise, parse_id_number, problem_with
 from counterapp.privacy import mask_id_number
 from counterapp.queue import Lane
@@ -102,7 +102,7 @@ class ApplicantStep(StepPage):
         self.found.hide()
         self.found_note = note()
         self.name = QLineEdit()
-        self.name.setMaxLength(30)
+        self.name.setMaxLength(NAME_MAX_LENGTH)
         self.id_field = IdField(today)
         self.phone = QLineEdit()
         self.phone.setMaxLength(20)
@@ -111,6 +111,7 @@ class ApplicantStep(StepPage):
         self.with_agent = QCheckBox("由他人代办（代办人、授权方式）(&D)")
         self.agent_box = QGroupBox("代办人")
         self.agent_name = QLineEdit()
+        self.agent_name.setMaxLength(NAME_MAX_LENGTH)
         self.agent_id = IdField(today)
         self.agent_phone = QLineEdit()
         self.relation = QComboBox()
