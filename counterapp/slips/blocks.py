@@ -176,9 +176,32 @@ def numbered(lines: Sequence[str], layout: Layout) -> list[Flowable]:
     return [para(f"{index}. {line}", s.body) for index, line in enumerate(lines, start=1)]
 
 
-def closing_block(facts: CaseFacts, layout: Layout, caption: str, left: Sequence[str]
-                  ) -> list[Flowable]:
-    """Who handled it (`left`) and the QR code with the case number and verification code.
+SIGNATURE = ("申请人（代办人）签收：", "签收日期：")
+BLANK_WIDTH = 30 * mm
+
+
+def signature_lines(layout: Layout) -> list[Flowable]:
+    """Where the citizen signs for the slip: each label followed by a ruled blank, with room
+    above to write."""
+    s = styles(layout)
+    room = 4 * mm if layout == Layout.A4 else 5 * mm
+    story: list[Flowable] = []
+    for label in SIGNATURE:
+        width = slip_fonts().width(label, s.body.fontSize) + 1
+        line = Table([[para(label, s.body), ""]], colWidths=[width, BLANK_WIDTH],
+                     hAlign="LEFT")
+        line.setStyle(TableStyle([("LINEBELOW", (1, 0), (1, 0), 0.6, "black"),
+                                  ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                                  ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                                  ("BOTTOMPADDING", (0, 0), (-1, -1), 1)]))
+        story += [Spacer(1, room), line]
+    return story
+
+
+def closing_block(facts: CaseFacts, layout: Layout, caption: str, left: Sequence[str],
+                  signed: bool = False) -> list[Flowable]:
+    """Who handled it (`left`), where the citizen signs (when `signed`), and the QR code
+    with the case number and verification code.
 
     On A4 they share one row (a table row never splits, so the block stays on one page);
     on the roll they follow each other with the code centred.
@@ -189,6 +212,8 @@ def closing_block(facts: CaseFacts, layout: Layout, caption: str, left: Sequence
              para("可凭办件编号和验证码向县医保经办机构核验本单真伪。", s.small),
              para(f"事项目录版本：{facts.case.catalogue_version}", s.small)]
     people = [para(line, s.body) for line in left]
+    if signed:
+        people += signature_lines(layout)
     if layout == Layout.A4:
         size = 28 * mm
         frame = GEOMETRY[layout].frame_width

@@ -32,6 +32,7 @@ from counterapp.idnumber import check_char
 from counterapp.privacy import mask_id_number
 from counterapp.queue import Lane
 from counterapp.slips import texts, verification
+from counterapp.slips.blocks import SIGNATURE
 from counterapp.slips.layout import Layout
 from counterapp.slips.readback import problems
 from counterapp.slips.records import PendingPrint, SlipKind, record_print
@@ -148,12 +149,16 @@ def _outcome(pick: Picker, station: Station, case: Case, *, accepted: bool) -> C
     clerk = station.clerks[0]
     cases = station.counter.cases
     if case.missing_materials:
-        step = pick.choice(("open", "notified", "withdrawn"))
-        if step in ("notified", "withdrawn"):
+        step = pick.choice(("open", "notified", "withdrawn", "supplied"))
+        if step != "open":
             case = cases.notify_missing(case.id, clerk)
         if step == "withdrawn":
             case = cases.close(case.id, clerk, "申请人撤回申请")
-        return case
+        if step != "supplied":
+            return case
+        station.clock.advance(days=pick.integer(0, 10))  # the citizen brings the rest
+        for material in case.missing_materials:
+            case = cases.mark_material(case.id, material.key, True, clerk)
     if not accepted and pick.boolean():
         return case
     case = cases.accept(case.id, clerk)
@@ -233,8 +238,9 @@ def case_slip(pick: Picker, station: Station, kind: SlipKind, layout: Layout) ->
         shown.append(f"补打原因：{reason}")
     if kind == SlipKind.NOTICE:
         shown += [texts.material_name(m) for m in case.materials]
+        shown += SIGNATURE
         if not case.missing_materials:
-            hidden.append("补齐")
+            hidden += ["补齐上列", "尚缺0项"]
     else:
         shown += [f"{texts.material_name(m)}（{texts.requirement_text(m)}）" for m in case.materials
                   if m.applies and m.received]
@@ -265,13 +271,13 @@ def random_slip(pick: Picker, station: Station, kind: SlipKind, layout: Layout) 
 
 
 def decoded_qr(pdf: bytes) -> list[str]:
-    """The QR codes found on the slip's last page (zxing-cpp)."""
+    """The QR codes found on the slip's images (zxing-cpp)."""
     import zxingcpp
 
-    from counterapp.slips.raster import render_pages
+    from counterapp.slips.raster import render_images
 
-    image = render_pages(pdf, QR_DPI)[-1]
-    return [barcode.text for barcode in zxingcpp.read_barcodes(image)]
+    return [barcode.text for image in render_images(pdf, QR_DPI)
+            for barcode in zxingcpp.read_barcodes(image)]
 
 
 def slip_problems(slip: Slip) -> list[str]:

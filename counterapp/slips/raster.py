@@ -138,3 +138,24 @@ def page_contents(pdf: bytes) -> list[PageContent]:
             return pages
         finally:
             doc.close()
+
+
+def render_images(pdf: bytes, dpi: float, margin: float = 12.0) -> list[Image.Image]:
+    """The region around each image on each page (e.g. a QR code), `margin` points wider on
+    every side; much cheaper than whole pages for a long roll."""
+    with _LOCK:
+        doc = pdfium.PdfDocument(pdf)
+        try:
+            found = []
+            for index in range(len(doc)):
+                page = doc[index]
+                width, height = page.get_size()
+                for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE]):
+                    left, bottom, right, top = obj.get_bounds()
+                    crop = (max(0.0, left - margin), max(0.0, bottom - margin),
+                            max(0.0, width - right - margin), max(0.0, height - top - margin))
+                    bitmap = page.render(scale=dpi / POINTS_PER_INCH, crop=crop, grayscale=True)
+                    found.append(bitmap.to_pil().convert("L"))
+            return found
+        finally:
+            doc.close()
