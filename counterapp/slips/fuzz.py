@@ -270,6 +270,37 @@ def random_slip(pick: Picker, station: Station, kind: SlipKind, layout: Layout) 
     return case_slip(pick, station, kind, layout)
 
 
+WORST_NAME = "欧阳𠮷𡈼𤭢·买买提·艾力江诸葛𪚥春燕𠀋堃犇喆赟龑䶮丽明建国秀英桂兰淑"[:NAME_MAX_LENGTH]
+WORST_REASON = "申请人遗失原告知单（含“补正材料清单”），现场核实身份后《补打》"
+
+
+def worst_notice(counter: Counter, clerk: int, layout: Layout) -> Slip:
+    """The largest notice a case can give: every catalogue item, names of the longest with
+    characters outside the BMP, an agent, every other needed material missing, a reprint."""
+    catalogue = counter.catalogue
+    serial = _serial(counter)
+    applicant = Person(WORST_NAME, _id_number(serial, "19560312"), "13812345678")
+    agent = Agent(WORST_NAME[::-1], _id_number(serial, "19850607"), "13987654321",
+                  "其他亲属", "授权委托书")
+    case = counter.cases.open_case(applicant, sorted(catalogue.items), clerk, agent=agent)
+    for material in case.materials:
+        if not material.required:
+            case = counter.cases.set_condition_applies(case.id, material.key, True, clerk)
+    for material in case.materials[::2]:
+        case = counter.cases.mark_material(case.id, material.key, True, clerk)
+    case = counter.cases.notify_missing(case.id, clerk)
+    code = verification.code_for(counter, case)
+    record_print(counter, PendingPrint(SlipKind.NOTICE, layout, case.id, case.uuid, None, clerk,
+                                       False, None, code))
+    pdf = prepare_notice(counter, case.id, layout, clerk_id=clerk,
+                         reprint_reason=WORST_REASON).pdf
+    shown, hidden = _case_texts(case)
+    shown += [f"验证码：{code}", f"补打原因：{WORST_REASON}", *SIGNATURE,
+              *(texts.material_name(m) for m in case.materials)]
+    return Slip(SlipKind.NOTICE, layout, pdf, tuple(shown), tuple(hidden),
+                verification.qr_payload(case.case_no, code))
+
+
 def decoded_qr(pdf: bytes) -> list[str]:
     """The QR codes found on the slip's images (zxing-cpp)."""
     import zxingcpp
