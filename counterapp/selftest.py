@@ -82,6 +82,32 @@ def _notice(counter: Counter, clerk: int) -> str:
            "font embedded, text read back"
 
 
+def _worst_notice(counter: Counter, clerk: int) -> str:
+    """The largest notice (every item, longest names with rare characters, an agent, missing
+    materials, a reprint) in both layouts, read back: every character has a glyph in an
+    embedded font, every line is inside the paper and its cell, nothing is left out."""
+    from counterapp.slips import Layout
+    from counterapp.slips.fonts import slip_fonts
+    from counterapp.slips.fuzz import worst_notice
+    from counterapp.slips.raster import page_sizes
+    from counterapp.slips.readback import problems
+
+    fonts = slip_fonts()
+    sizes = []
+    for layout in Layout:
+        slip = worst_notice(counter, clerk, layout)
+        unprintable = sorted({char for text in slip.shown for char in text
+                              if not char.isspace()
+                              and not fonts.has_glyph(fonts.font_for(char), char)})
+        assert not unprintable, f"no installed font has {''.join(unprintable)}"
+        found = problems(slip.pdf, layout, slip.shown, slip.hidden)
+        assert not found, f"{layout.label}: {len(found)} problem(s), first: {found[0]}"
+        sizes.append(f"{layout.label} {len(page_sizes(slip.pdf))} page(s) "
+                     f"{len(slip.pdf):,} bytes")
+    return f"worst-case notice ({len(counter.catalogue.items)} items, rare characters, " \
+           f"agent, reprint) read back whole: {', '.join(sizes)}"
+
+
 def _sync(counter: Counter, clerk: int) -> str:
     """One sync round against a real hub started on 127.0.0.1 (SQLite), with the secrets in
     an in-memory keyring so the station's real keyring is never touched."""
@@ -140,6 +166,7 @@ CHECKS: list[tuple[str, Check]] = [
     ("visit", _visit),
     ("calendar", _calendar),
     ("notice", _notice),
+    ("worst-case notice", _worst_notice),
     ("sync", _sync),
     ("queue host", _queue_host),
 ]

@@ -24,6 +24,7 @@ from counterapp.slips import (  # noqa: E402 - after the path set-up
     prepare_ticket,
     record_print,
 )
+from counterapp.slips.fuzz import worst_notice  # noqa: E402
 from counterapp.slips.raster import render_pages  # noqa: E402
 from counterapp.slips.sample import open_sample  # noqa: E402
 
@@ -47,10 +48,12 @@ def render(out: Path) -> list[Path]:
         slips["notice-reprint-roll80"] = prepare_notice(
             counter, sample.notice_case_id, Layout.ROLL_80, clerk_id=clerk,
             reprint_reason="申请人遗失原告知单")
+        pdfs = {name: (slip.pdf, slip.pending.layout) for name, slip in slips.items()}
+        # the largest notice there is (the self-test's); its roll is 1.7 m long, so A4 only
+        pdfs["notice-worst-a4"] = (worst_notice(counter, clerk, Layout.A4).pdf, Layout.A4)
         counter.close()
-        for name, slip in slips.items():
-            layout = slip.pending.layout
-            pages = render_pages(slip.pdf, DPI[layout])
+        for name, (pdf, layout) in pdfs.items():
+            pages = render_pages(pdf, DPI[layout])
             for number, image in enumerate(pages, start=1):
                 suffix = f"-p{number}" if len(pages) > 1 else ""
                 path = out / f"{name}{suffix}.png"

@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from counterapp.case_model import NAME_MAX, Agent, CaseError, Person, normalise_phone
+from counterapp.case_model import NAME_MAX_LENGTH, Agent, CaseError, Person, normalise_phone
 from counterapp.case_search import id_history, search
 from tests.conftest import make_id
 
@@ -19,9 +19,9 @@ def full_width(text: str) -> str:
 
 def test_a_name_over_the_limit_is_refused_with_the_limit_and_the_length():
     problems = Person("张" * 500, ZHANG).field_problems(TODAY)
-    assert problems == {"name": f"姓名过长：最多{NAME_MAX}个字，当前500个字，请核对"}
+    assert problems == {"name": f"姓名过长：最多{NAME_MAX_LENGTH}个字，当前500个字，请核对"}
     # a rare character outside the BMP counts as one character, as the clerk sees it
-    assert Person("𠮷" * NAME_MAX, ZHANG).field_problems(TODAY) == {}
+    assert Person("𠮷" * NAME_MAX_LENGTH, ZHANG).field_problems(TODAY) == {}
 
 
 def test_problems_are_given_per_field_and_read_as_the_field_being_wrong():

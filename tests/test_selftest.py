@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from counterapp import selftest
 
 ROOT = Path(__file__).parent.parent
@@ -15,8 +17,8 @@ def test_self_test_passes_from_source_and_leaves_no_data(tmp_path):
     done = subprocess.run([sys.executable, "main.py", "--self-test"], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=180)
     assert done.returncode == 0, done.stdout + done.stderr
-    for check in ("store", "catalogue", "visit", "calendar", "notice", "sync", "queue host",
-                  "window"):
+    for check in ("store", "catalogue", "visit", "calendar", "notice", "worst-case notice",
+                  "sync", "queue host", "window"):
         assert f"ok    {check}:" in done.stdout
     assert "self-test passed" in done.stdout
     assert list(tmp_path.iterdir()) == []  # the station's data folder is never touched
@@ -33,3 +35,14 @@ def test_a_failing_check_is_reported_and_counted():
     assert any(line.startswith("FAIL  broken: RuntimeError('printer font missing')")
                for line in lines)
     assert lines[-1] == "self-test FAILED: 1 check(s)"
+
+
+def test_the_worst_case_notice_fails_without_a_font_for_rare_characters(counter, monkeypatch):
+    """An installation without the fallback font (𠮷 and the like) fails the self-test."""
+    from counterapp.slips import fonts
+
+    assert "worst-case notice" in selftest._worst_notice(counter, counter.clerk_a.id)
+    only_primary = fonts.SlipFonts(dirs=[fonts.slip_fonts().primary_path.parent])
+    monkeypatch.setattr(fonts, "_shared", only_primary)
+    with pytest.raises(AssertionError, match=r"no installed font has .*𠮷"):
+        selftest._worst_notice(counter, counter.clerk_a.id)

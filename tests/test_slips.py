@@ -33,12 +33,12 @@ from counterapp.slips import (
 )
 from counterapp.slips.fonts import slip_fonts
 from counterapp.slips.raster import page_sizes, page_texts, render_pages
+from counterapp.slips.readback import placement_problems, punctuation_problems, read_back
 from counterapp.slips.records import RACE_REASON
 from counterapp.slips.texts import PROVISIONAL, day_text
 from tests.conftest import make_id
 
 RARE_NAME = "𠮷春燕"  # 𠮷 is U+20BB7, outside the BMP
-NO_LINE_START = "，。、：；！？）》”"
 
 
 def flat(text: str) -> str:
@@ -103,6 +103,7 @@ def test_notice_shows_every_field(counter, layout):
         f"请于{day_text(case.supply_due)}前", "县医疗保障经办中心",
         "12393医保服务热线", "0537-5211234", "首问负责人：王丽（工号1001）",
         f"验证码：{code}", "本告知单已一次性告知", "事项目录版本：default-2026.2",
+        "申请人（代办人）签收：", "签收日期：",
     )
     for material in case.materials:
         assert_shows(pdf, material.name)
@@ -246,10 +247,24 @@ def test_thirty_materials_grow_the_roll(counter, long_case):
 
 
 @pytest.mark.parametrize("layout", list(Layout))
-def test_no_line_starts_with_closing_punctuation(counter, long_case, layout):
+def test_long_lines_break_by_the_rules_and_stay_inside(counter, long_case, layout):
     pdf = notice_pdf(counter, long_case.id, layout, clerk_id=counter.clerk_a.id, record=False)
-    starts = [line.strip()[:1] for text in page_texts(pdf) for line in text.splitlines()]
-    assert not [s for s in starts if s and s in NO_LINE_START]
+    read = read_back(pdf, layout)
+    assert len(read.lines) > 100
+    assert punctuation_problems(read) == [] and placement_problems(read) == []
+
+
+@pytest.mark.parametrize("layout", list(Layout))
+def test_notice_once_the_missing_materials_came(counter, clock, layout):
+    """Printed again after the citizen brought everything: nothing reads as still missing."""
+    case = open_notice_case(counter)
+    clock.advance(days=2)
+    for material in case.missing_materials:
+        case = counter.cases.mark_material(case.id, material.key, True, counter.clerk_a.id)
+    pdf = notice_pdf(counter, case.id, layout, clerk_id=counter.clerk_a.id, record=False)
+    assert_shows(pdf, "已全部收取", "告知的所缺材料已全部补齐，窗口将予受理")
+    text = text_of(pdf)
+    assert "尚缺0项" not in text and "补齐上列" not in text and "【尚缺】" not in text
 
 
 # --- one-time: reprints ----------------------------------------------------------------------

@@ -15,6 +15,7 @@ from counterapp import catalogue_store
 from counterapp.app import Counter
 from counterapp.catalogue_model import MaterialForm
 from counterapp.privacy import mask_id_number
+from counterapp.slips import texts
 
 
 def notice_html(counter: Counter, case_id: int) -> str:
@@ -40,7 +41,17 @@ def notice_html(counter: Counter, case_id: int) -> str:
         return f"<li>{escape(i.title)}（{how}，时限{limit}）</li>"
 
     items = "".join(map(item, case.items))
-    due = case.supply_due.strftime("%Y年%m月%d日") if case.supply_due else "—"
+    if missing:
+        still = (f"<p><b style='color:#c62828'>尚缺材料</b>（{len(missing)}项，以下为全部所缺材料，"
+                 f"不会再增加）</p><ol>{''.join(map(material, missing))}</ol>")
+    else:
+        still = "<p><b style='color:#2e7d32'>材料已齐全</b>：所需材料均已收取。</p>"
+    handled_by = {code: entry.handled_by for code, entry in catalogue.items.items()}
+    # how the case goes on, in the printed notice's words (which know a case with nothing
+    # missing any more)
+    outlook = "".join(f"<p>{escape(line)}</p>" for line in texts.continuation(
+        case, handled_by, catalogue.rules.supply_missing_working_days,
+        catalogue.rules.forward_submit_working_days))
     queries = sorted({catalogue.progress_query_for(i.item_code) for i in case.items})
     phone = station.supervision_phone or catalogue.supervision_phone
     return (
@@ -49,9 +60,7 @@ def notice_html(counter: Counter, case_id: int) -> str:
         f"（{mask_id_number(case.applicant.id_number)}）</p>"
         f"<p><b>申请事项</b></p><ol>{items}</ol>"
         f"<p><b>已收材料</b>（{len(received)}项）</p><ol>{''.join(map(material, received))}</ol>"
-        f"<p><b style='color:#c62828'>尚缺材料</b>（{len(missing)}项，以下为全部所缺材料，"
-        f"不会再增加）</p><ol>{''.join(map(material, missing))}</ol>"
-        f"<p>请于 <b>{due}</b> 前补齐上述材料到本窗口办理；材料补齐后当场受理。</p>"
+        f"{still}{outlook}"
         f"<p>进度查询：{escape('；'.join(queries))}</p>"
         f"<p>监督电话：{escape(phone)}　（目录版本 {escape(case.catalogue_version)}）</p>"
     )

@@ -10,6 +10,7 @@ from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 from counterapp.slips.facts import CaseFacts, Reprint
 from counterapp.slips.fonts import slip_fonts
 from counterapp.slips.layout import GEOMETRY, Layout, styles
+from counterapp.slips.linebreak import cjk_lines, one_font_lines
 from counterapp.slips.qr import QrCode
 from counterapp.slips.texts import moment_text
 
@@ -17,7 +18,8 @@ GRID = 0.5
 
 
 class SlipParagraph(Paragraph):
-    """A Paragraph that remembers its line breaking for the width it was last wrapped at.
+    """A Paragraph broken into lines by the Chinese rules of `linebreak`, that remembers its
+    line breaking for the width it was last wrapped at.
 
     Tables wrap every cell to size the rows and again to draw it; CJK line breaking is the
     largest cost of a slip, so the second wrap at the same width reuses the first. The cache
@@ -33,6 +35,31 @@ class SlipParagraph(Paragraph):
         size = super().wrap(availWidth, availHeight)
         self._wrapped_at = availWidth
         return size
+
+    def breakLinesCJK(self, maxWidths):
+        """reportlab's `breakLinesCJK` with `linebreak`'s rules; a paragraph in one font
+        gets simple lines (kind 0), which are faster to make and draw."""
+        frags = self.frags
+        if not any(_frag_text(frag) for frag in frags):
+            return super().breakLinesCJK(maxWidths)
+        widths = maxWidths if isinstance(maxWidths, list | tuple) else [maxWidths]
+        self.height = 0
+        split = getattr(self, "_splitpara", 0) and hasattr(self, "blPara")
+        if len(frags) == 1:
+            frag = frags[0]
+            lines = self.blPara.lines if split else one_font_lines(
+                _frag_text(frag), frag.fontName, frag.fontSize, widths)
+            return frag.clone(kind=0, lines=lines, ascent=frag.fontSize,
+                              descent=-0.2 * frag.fontSize)
+        if split:  # the part of a paragraph split over two pages keeps its lines
+            return self.blPara
+        return cjk_lines(frags, widths, getattr(self, "autoLeading", getattr(
+            self.style, "autoLeading", "")) not in ("", "off"))
+
+
+def _frag_text(frag) -> str:
+    """A fragment's text; the second part of a split paragraph has words instead."""
+    return frag.text if hasattr(frag, "text") else "".join(getattr(frag, "words", []))
 
 
 def para(text: str, style) -> Paragraph:
@@ -138,17 +165,43 @@ def info_table(rows: Sequence[tuple[str, str]], layout: Layout) -> Table:
     return table
 
 
-def bullets(lines: Sequence[str], layout: Layout, *, numbered: bool = False) -> list[Flowable]:
+def numbered(lines: Sequence[str], layout: Layout) -> list[Flowable]:
+    """One paragraph per line, numbered 1. 2. … when there are several.
+
+    Numbers, not "·" marks: "·" is the interpunct (间隔号), which never starts a line.
+    """
     s = styles(layout)
     if len(lines) == 1:
         return [para(lines[0], s.body)]
-    return [para(f"{index}. {line}" if numbered else f"· {line}", s.body)
-            for index, line in enumerate(lines, start=1)]
+    return [para(f"{index}. {line}", s.body) for index, line in enumerate(lines, start=1)]
 
 
-def closing_block(facts: CaseFacts, layout: Layout, caption: str, left: Sequence[str]
-                  ) -> list[Flowable]:
-    """Who handled it (`left`) and the QR code with the case number and verification code.
+SIGNATURE = ("申请人（代办人）签收：", "签收日期：")
+BLANK_WIDTH = 30 * mm
+
+
+def signature_lines(layout: Layout) -> list[Flowable]:
+    """Where the citizen signs for the slip: each label followed by a ruled blank, with room
+    above to write."""
+    s = styles(layout)
+    room = 4 * mm if layout == Layout.A4 else 5 * mm
+    story: list[Flowable] = []
+    for label in SIGNATURE:
+        width = slip_fonts().width(label, s.body.fontSize) + 1
+        line = Table([[para(label, s.body), ""]], colWidths=[width, BLANK_WIDTH],
+                     hAlign="LEFT")
+        line.setStyle(TableStyle([("LINEBELOW", (1, 0), (1, 0), 0.6, "black"),
+                                  ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                                  ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                                  ("BOTTOMPADDING", (0, 0), (-1, -1), 1)]))
+        story += [Spacer(1, room), line]
+    return story
+
+
+def closing_block(facts: CaseFacts, layout: Layout, caption: str, left: Sequence[str],
+                  signed: bool = False) -> list[Flowable]:
+    """Who handled it (`left`), where the citizen signs (when `signed`), and the QR code
+    with the case number and verification code.
 
     On A4 they share one row (a table row never splits, so the block stays on one page);
     on the roll they follow each other with the code centred.
@@ -159,6 +212,8 @@ def closing_block(facts: CaseFacts, layout: Layout, caption: str, left: Sequence
              para("可凭办件编号和验证码向县医保经办机构核验本单真伪。", s.small),
              para(f"事项目录版本：{facts.case.catalogue_version}", s.small)]
     people = [para(line, s.body) for line in left]
+    if signed:
+        people += signature_lines(layout)
     if layout == Layout.A4:
         size = 28 * mm
         frame = GEOMETRY[layout].frame_width

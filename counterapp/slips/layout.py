@@ -11,25 +11,15 @@ import io
 from enum import StrEnum
 from typing import NamedTuple
 
-from reportlab.lib import textsplit as _textsplit
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
-from reportlab.platypus import paragraph as _paragraph
 
 from counterapp.slips.canvas import SlipCanvas, slip_canvas
 from counterapp.slips.fonts import slip_fonts
-
-# Full-width punctuation that must not start a line; reportlab's list (textsplit) lacks these,
-# so its CJK wrapping would put e.g. "：" or "，" at the start of a line.
-# Both modules keep their own copy of the list, and both are used by CJK wrapping.
-_NO_LINE_START = "，：；！？》〉”’…—·％"
-for _module in (_textsplit, _paragraph):
-    _module.ALL_CANNOT_START += "".join(
-        char for char in _NO_LINE_START if char not in _module.ALL_CANNOT_START)
 
 ROLL_WIDTH = 80 * mm
 ROLL_PRINTABLE = 72 * mm

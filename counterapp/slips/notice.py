@@ -40,8 +40,8 @@ def _items(facts: CaseFacts, layout: Layout) -> list[Flowable]:
 def _materials(facts: CaseFacts, layout: Layout) -> list[Flowable]:
     needed = [m for m in facts.materials if m.status != "不涉及"]
     missing = sum(1 for m in facts.materials if m.missing)
-    heading = (f"二、申请材料（共{len(facts.materials)}项，需提供{len(needed)}项，"
-               f"已收取{len(needed) - missing}项，尚缺{missing}项）")
+    received = f"已收取{len(needed) - missing}项，尚缺{missing}项" if missing else "已全部收取"
+    heading = f"二、申请材料（共{len(facts.materials)}项，需提供{len(needed)}项，{received}）"
     story: list[Flowable] = [section(heading, layout)]
     if layout == Layout.A4:
         rows = [(str(n), m.name, m.requirement, m.status, m.obtain)
@@ -74,14 +74,12 @@ def notice_story(facts: CaseFacts, layout: Layout) -> list[Flowable]:
     story += _items(facts, layout)
     story += _materials(facts, layout)
     story.append(section("三、办理方式及后续", layout))
-    story += blocks.bullets(facts.continuation, layout)
+    story += blocks.numbered(facts.continuation, layout)
     story.append(section("四、进度查询及监督", layout))
-    story += blocks.bullets([*facts.progress_queries, "查询时请提供本单的办件编号",
+    story += blocks.numbered([*facts.progress_queries, "查询时请提供本单的办件编号",
                              f"监督电话：{facts.supervision_phone}"], layout)
-    left = blocks.clerk_lines(facts)
-    if layout == Layout.A4:
-        left.append("申请人（代办人）签收：＿＿＿＿＿＿")
-    story += blocks.closing_block(facts, layout, "扫描二维码核验本告知单", left)
+    story += blocks.closing_block(facts, layout, "扫描二维码核验本告知单",
+                                  blocks.clerk_lines(facts), signed=True)
     return story
 
 

@@ -45,12 +45,11 @@ def receipt_story(facts: CaseFacts, layout: Layout) -> list[Flowable]:
     story += _items(facts, layout)
     received = [m for m in facts.materials if m.status == "已收取"]
     story.append(section(f"二、已收取材料（{len(received)}项）", layout))
-    story += blocks.bullets([f"{m.name}（{m.requirement}）" for m in received] or ["无"], layout,
-                            numbered=True)
+    story += blocks.numbered([f"{m.name}（{m.requirement}）" for m in received] or ["无"], layout)
     story.append(section("三、办理进度", layout))
-    story += blocks.bullets(facts.continuation, layout)
+    story += blocks.numbered(facts.continuation, layout)
     story.append(section("四、进度查询及监督", layout))
-    story += blocks.bullets([*facts.progress_queries, "查询时请提供本单的办件编号",
+    story += blocks.numbered([*facts.progress_queries, "查询时请提供本单的办件编号",
                              f"监督电话：{facts.supervision_phone}"], layout)
     left = [*blocks.clerk_lines(facts), f"出具时间：{moment_text(facts.issued_at)}"]
     story += blocks.closing_block(facts, layout, "扫描二维码核验本回执", left)

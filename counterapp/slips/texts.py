@@ -69,15 +69,17 @@ def continuation(case: Case, handled_by: dict[str, str], supply_days: int,
     missing = case.missing_materials
     state = case.state
     if state == CaseState.RECEIVED and missing:
-        lines.append(f"您的申请材料尚缺{len(missing)}项（见上表“尚缺”），请自本告知单出具之日起"
+        lines.append(f"您的申请材料尚缺{len(missing)}项（见上列“尚缺”），请自本告知单出具之日起"
                      f"{supply_days}个工作日内补齐；材料齐全后即予受理，办理时限自受理之日起计算。")
     elif state == CaseState.RECEIVED:
         lines.append("申请材料已齐全，窗口将当场受理，办理时限自受理之日起计算。")
+    elif state == CaseState.MATERIALS_INCOMPLETE and not missing:
+        lines.append("告知的所缺材料已全部补齐，窗口将予受理，办理时限自受理之日起计算。")
     elif state == CaseState.MATERIALS_INCOMPLETE:
         due = "" if case.supply_due is None else (
             f"请于{due_day_text(case.supply_due, case.supply_due_provisional)}前"
             f"（{supply_days}个工作日内）")
-        lines.append(f"待补正：{due}补齐上表中“尚缺”的{len(missing)}项材料，可到本窗口提交；"
+        lines.append(f"待补正：{due}补齐上列“尚缺”的{len(missing)}项材料，可到本窗口提交；"
                      "材料齐全后即予受理，办理时限自受理之日起计算。")
     elif state == CaseState.ACCEPTED:
         when = moment_text(case.accepted_at) if case.accepted_at else ""

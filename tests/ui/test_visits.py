@@ -115,6 +115,10 @@ def test_missing_materials_one_time_notice_then_the_citizen_returns(qtbot, windo
     clerk.tick_all_materials()
     clerk.next()
     assert "已补齐" in outcome.status.text()
+    settle(qtbot, window.ctx.ops)
+    notice = outcome.notice.toPlainText()  # the notice as it reads now: nothing missing
+    assert "材料已齐全" in notice and "已全部补齐" in notice
+    assert "尚缺" not in notice and "前补齐" not in notice
     clerk.click(outcome.accept_button)
     clerk.click(window.case_panel.finish.complete_button)
     clerk.click(window.case_panel.rating.end_button)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from counterapp.case_model import NAME_MAX, name_problem
+from counterapp.case_model import NAME_MAX_LENGTH, name_problem
 from counterapp.idnumber import (
     IdNumberError,
     is_old_number,
@@ -112,11 +112,11 @@ class NameField(Noted):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(QLineEdit(), parent)
         self.edit: QLineEdit = self.field
-        self.edit.setPlaceholderText(f"最多{NAME_MAX}个字")
+        self.edit.setPlaceholderText(f"最多{NAME_MAX_LENGTH}个字")
         self.edit.textChanged.connect(self._check)
 
     def _check(self, text: str) -> None:
-        self.say(name_problem(text.strip()) or "" if len(text.strip()) > NAME_MAX else "")
+        self.say(name_problem(text.strip()) or "" if len(text.strip()) > NAME_MAX_LENGTH else "")
 
     def show_problem(self, message: str) -> None:
         if message:
