@@ -9,6 +9,7 @@ opened under.
 from __future__ import annotations
 
 import json
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -110,8 +111,23 @@ def stored_versions(store: Store) -> list[dict]:
     return [dict(row) for row in rows]
 
 
+# The version of the default catalogue in resources/catalogue/ (a test keeps the two equal).
+# Compared at every start, so the shipped files are read only when they are newer.
+SHIPPED_DEFAULT_VERSION = "default-2026.2"
+
+
+def _version_key(version: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in re.findall(r"\d+", version))
+
+
 def ensure_catalogue(store: Store, clock: Clock) -> Catalogue:
-    """The active catalogue; on a new store, the shipped default is imported first."""
-    return active_catalogue(store) or import_catalogue(
-        store, load_directory(default_catalogue_dir()), "shipped default", clock
-    )
+    """The active catalogue. On a new store the shipped default is imported first; a store
+    still on an older shipped default takes this program's newer one (a county catalogue,
+    once pushed, is never replaced this way)."""
+    active = active_catalogue(store)
+    if active is not None and not (
+            active.is_default
+            and _version_key(SHIPPED_DEFAULT_VERSION) > _version_key(active.version)):
+        return active
+    return import_catalogue(store, load_directory(default_catalogue_dir()), "shipped default",
+                            clock)

@@ -6,6 +6,7 @@ import shutil
 import pytest
 
 from counterapp import catalogue_store
+from counterapp.app import Counter
 from counterapp.case_model import Person
 from counterapp.catalogue import CatalogueInvalid, default_catalogue_dir
 from tests.conftest import make_id
@@ -108,3 +109,38 @@ def test_a_county_catalogue_brings_its_own_aliases(counter, tmp_path):
     assert stored.item("YB0501").aliases == ("门诊慢特病", "慢病证")
     assert stored.item("YB0301").aliases == ()
     assert stored.to_document() == document
+
+
+def test_the_shipped_default_version_constant_matches_the_files():
+    shipped = catalogue_store.read_source(default_catalogue_dir())
+    assert shipped.version == catalogue_store.SHIPPED_DEFAULT_VERSION and shipped.is_default
+
+
+def older_default(tmp_path):
+    """The shipped default as an earlier release of the program shipped it."""
+    document = json.loads(json.dumps(
+        catalogue_store.read_source(default_catalogue_dir()).to_document()))
+    document["catalogue"]["version"] = "default-2025.9"
+    for item in document["items"]:
+        item.pop("aliases", None)
+    path = tmp_path / "default-2025.9.json"
+    path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def test_a_store_on_an_older_shipped_default_takes_the_newer_one_at_start(tmp_path, clock):
+    with Counter.open(tmp_path / "station.db", clock) as counter:
+        counter.import_catalogue(older_default(tmp_path))
+        assert counter.catalogue.version == "default-2025.9"
+    with Counter.open(tmp_path / "station.db", clock) as counter:
+        assert counter.catalogue.version == catalogue_store.SHIPPED_DEFAULT_VERSION
+        assert counter.catalogue.items["YB0501"].aliases       # the program's newer default
+        versions = [v["version"] for v in catalogue_store.stored_versions(counter.store)]
+        assert "default-2025.9" in versions                   # kept: old cases name it
+
+
+def test_a_county_catalogue_is_never_replaced_by_the_shipped_default(tmp_path, clock):
+    with Counter.open(tmp_path / "station.db", clock) as counter:
+        counter.import_catalogue(county_catalogue(tmp_path, version="county-2025.1")[0])
+    with Counter.open(tmp_path / "station.db", clock) as counter:
+        assert counter.catalogue.version == "county-2025.1"
