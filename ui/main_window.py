@@ -46,7 +46,7 @@ DEADLINE_TAB = "期限提醒（F9）"
 PAGES_DELAY_MS = 500  # the step pages not shown yet are built once the window is up
 PINYIN_DELAY_MS = 1500
 SYNC_PANEL_DELAY_MS = 2000  # after the first paint: sync's imports (httpx…) cost start-up time
-HELP_TEXT = """<h3>键盘操作</h3><table cellpadding=3>
+HELP_TEXT = """<h3>键盘操作</h3><table cellpadding=3 style='white-space:nowrap'>
 <tr><td><b>F2</b></td><td>叫下一号</td><td><b>F3</b></td><td>重呼</td></tr>
 <tr><td><b>F4</b></td><td>过号</td><td><b>Shift+F4</b></td><td>过号重排（选中灰色的过号）</td></tr>
 <tr><td><b>F5</b></td><td>暂停 / 恢复</td><td><b>F6</b></td><td>转窗口</td></tr>
