@@ -90,10 +90,14 @@ class ItemsStep(StepPage):
             "输入事项名称、编码或拼音首字母（如 ydjy＝异地就医），↓ 进入列表")
         self.model = ItemTableModel(self)
         self.table = row_table_view(self.model)
-        self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(Column.TITLE, QHeaderView.ResizeMode.Stretch)
+        # A title longer than its column wraps onto a second line: cut, two sub-items of one
+        # main item (…异地住院医疗费用报销 / …门诊慢性病医疗费用报销) would read the same.
+        self.table.setWordWrap(True)
+        rows = self.table.verticalHeader()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.chosen_list = QListWidget()
         self.remove_button = QPushButton("移除所选事项(Del)")
         self.materials_note = note()
