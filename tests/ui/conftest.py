@@ -18,7 +18,6 @@ from ui.ops import Ops
 from ui.qt import QApplication, QSize
 from ui.slip_service import SlipService
 
-
 # The screen of most county PCs, and what a maximised window has of it under its title bar,
 # above the taskbar (offscreen windows have neither: tests size the window themselves).
 SCREEN = QSize(1366, 768)
