@@ -21,6 +21,8 @@ class VerticalScroll(QScrollArea):
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        for layer in (self.viewport(), page):  # see-through, like the page it replaces
+            layer.setAutoFillBackground(False)
 
     @staticmethod
     def holding(page: QWidget) -> VerticalScroll:
