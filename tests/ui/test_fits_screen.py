@@ -372,3 +372,14 @@ def test_the_deadline_list_shows_every_case_s_items_whole(qtbot, window, counter
     tip = model.index(0, DeadlineColumn.ITEMS).data(Qt.ItemDataRole.ToolTipRole)
     titles = [counter.catalogue.item(code).title for code in LONG_ITEMS]
     assert tip.splitlines() == titles
+
+
+def test_large_font_mode_reaches_widgets_with_a_style_of_their_own(qtbot, window):
+    """The step bar and the timer have a colour of their own; they grow and shrink too."""
+    panel = window.case_panel
+    shown = [panel.timer.label, *panel.step_bar.labels.values()]
+    for large, points in ((True, comfort.LARGE_POINTS), (False, comfort.NORMAL_POINTS)):
+        window.large_font.trigger()
+        settle(qtbot, window.ctx.ops)
+        assert comfort.is_large(QApplication.instance()) == large
+        assert [label.font().pointSize() for label in shown] == [points] * len(shown)
