@@ -17,7 +17,6 @@ from ui.qt import (
     QColor,
     QEvent,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QObject,
     QPushButton,
@@ -27,7 +26,7 @@ from ui.qt import (
     QWidget,
     Signal,
 )
-from ui.table_model import RowTableModel, row_table_view
+from ui.table_model import RowTableModel, row_table_view, rows_fit_text
 
 RED, AMBER = QColor("#ffcdd2"), QColor("#ffe082")
 
@@ -114,8 +113,7 @@ class DeadlineList(QWidget):
         self.table = row_table_view(self.model)
         header = self.table.horizontalHeader()
         header.moveSection(header.visualIndex(Column.ITEMS), header.visualIndex(Column.STATE))
-        self.table.verticalHeader().setSectionResizeMode(
-            QHeaderView.ResizeMode.ResizeToContents)  # rows as tall as their wrapped text
+        rows_fit_text(self.table)
         self.table.viewport().installEventFilter(self)  # its width shares out the columns
         self.summary = QLabel()
         self.open_button = QPushButton("继续办理所选办件(&R)")

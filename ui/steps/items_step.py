@@ -29,7 +29,7 @@ from ui.qt import (
     QWidget,
 )
 from ui.steps.base import StepPage, VisitHost, heading, note
-from ui.table_model import RowTableModel, row_table_view
+from ui.table_model import RowTableModel, row_table_view, rows_fit_text
 from ui.visit_flow import Step, items_editable
 
 FORWARD_BACKGROUND = QColor("#fff3e0")
@@ -95,9 +95,7 @@ class ItemsStep(StepPage):
         header.setSectionResizeMode(Column.TITLE, QHeaderView.ResizeMode.Stretch)
         # A title longer than its column wraps onto a second line: cut, two sub-items of one
         # main item (…异地住院医疗费用报销 / …门诊慢性病医疗费用报销) would read the same.
-        self.table.setWordWrap(True)
-        rows = self.table.verticalHeader()
-        rows.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        rows_fit_text(self.table)
         self.chosen_list = QListWidget()
         self.remove_button = QPushButton("移除所选事项(Del)")
         self.materials_note = note()
