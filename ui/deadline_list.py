@@ -15,10 +15,8 @@ from ui.ops import Changes
 from ui.qt import (
     QBrush,
     QColor,
-    QEvent,
     QHBoxLayout,
     QLabel,
-    QObject,
     QPushButton,
     Qt,
     QTimer,
@@ -26,7 +24,8 @@ from ui.qt import (
     QWidget,
     Signal,
 )
-from ui.table_model import RowTableModel, row_table_view, rows_fit_text
+from ui.table_fit import ShareWidth
+from ui.table_model import RowTableModel, row_table_view
 
 RED, AMBER = QColor("#ffcdd2"), QColor("#ffe082")
 
@@ -42,7 +41,7 @@ class Column(IntEnum):
     ITEMS = 7
 
 
-# Widths in characters of the columns that wrap, so 事项 has room on a 1366×768 screen:
+# Widths in characters of the columns that wrap, so 事项 (at least ITEMS_LEAST) has room:
 # 今日（即办） | 2026-11-18 / 09:46（暂定） | 上级办结 / 期限 | 已转报上级 / （帮办代办）
 WRAPPED = {Column.URGENCY: 6, Column.DUE: 7, Column.KIND: 4, Column.STATE: 6}
 ITEMS_LEAST = 12
@@ -113,8 +112,7 @@ class DeadlineList(QWidget):
         self.table = row_table_view(self.model)
         header = self.table.horizontalHeader()
         header.moveSection(header.visualIndex(Column.ITEMS), header.visualIndex(Column.STATE))
-        rows_fit_text(self.table)
-        self.table.viewport().installEventFilter(self)  # its width shares out the columns
+        self.columns = ShareWidth(self.table, Column.ITEMS, WRAPPED, ITEMS_LEAST)
         self.summary = QLabel()
         self.open_button = QPushButton("继续办理所选办件(&R)")
         self.refresh_button = QPushButton("刷新")
@@ -134,39 +132,12 @@ class DeadlineList(QWidget):
         self._timer.timeout.connect(self.reload)
         self._timer.start()
 
-    def size_columns(self) -> None:
-        """Short columns wrap at a few characters; 事项 takes the rest of the width, and at
-        least `ITEMS_LEAST` characters (in large-font mode the list then scrolls sideways, past
-        办件号 and 首问负责人, which come after it)."""
-        header, table = self.table.horizontalHeader(), self.table
-        em = table.fontMetrics().horizontalAdvance("汉")
-        for column in Column:
-            if column in WRAPPED:
-                width = WRAPPED[column] * em + em // 2
-            else:
-                width = table.sizeHintForColumn(column)
-            header.resizeSection(column, max(width, header.sectionSizeHint(column)))
-        others = sum(header.sectionSize(column) for column in Column if column != Column.ITEMS)
-        header.resizeSection(Column.ITEMS, max(ITEMS_LEAST * em,
-                                               table.viewport().width() - others))
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
-            self.size_columns()
-        return False
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.FontChange:  # large-font mode on or off
-            self.size_columns()
-        super().changeEvent(event)
-
     def reload(self) -> None:
         now = self.ctx.clock.now()
         self.ctx.ops.query(lambda c: open_deadlines(c.store, now), self._show, parent=self)
 
     def _show(self, rows: list[DeadlineRow]) -> None:
         self.model.set_rows(rows)
-        self.size_columns()
         overdue = sum(1 for row in rows if row.overdue)
         self.summary.setText(f"未办结 {len(rows)} 件，其中已超期 {overdue} 件")
         self.overdue_counted.emit(overdue)

@@ -73,10 +73,3 @@ def row_table_view(model: QAbstractItemModel, stretch: int | None = None) -> QTa
         header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
     return table
 
-
-def rows_fit_text(table: QTableView) -> None:
-    """Long texts wrap and each row grows to its text, never below the usual row height."""
-    table.setWordWrap(True)
-    rows = table.verticalHeader()
-    rows.setMinimumSectionSize(rows.defaultSectionSize())
-    rows.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)

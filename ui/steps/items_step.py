@@ -29,7 +29,8 @@ from ui.qt import (
     QWidget,
 )
 from ui.steps.base import StepPage, VisitHost, heading, note
-from ui.table_model import RowTableModel, row_table_view, rows_fit_text
+from ui.table_fit import rows_fit_text
+from ui.table_model import RowTableModel, row_table_view
 from ui.visit_flow import Step, items_editable
 
 FORWARD_BACKGROUND = QColor("#fff3e0")
