@@ -21,6 +21,7 @@ from counterapp.ratings import RatingLevel
 from counterapp.slips import Layout, prepare_notice
 from tests.conftest import make_id
 from ui import comfort
+from ui.case_search import Column as SearchColumn
 from ui.deadline_list import Column as DeadlineColumn
 from ui.dialogs import Dialogs
 from ui.follow_up_dialog import FollowUpDialog
@@ -38,6 +39,7 @@ from ui.qt import (
     QMessageBox,
     QSize,
     Qt,
+    QTableView,
     QWidget,
 )
 from ui.queue_settings_dialog import QueueSettingsDialog
@@ -346,9 +348,22 @@ def test_items_that_differ_only_at_the_end_never_look_the_same(qtbot, window, la
     assert titles[0] in tip
 
 
-def test_the_deadline_list_shows_every_case_s_items_whole(qtbot, window, counter, large):
-    """F9: 事项 is within the list's width and tall enough for its titles, wrapped; its tooltip
-    lists them one by one."""
+def _open_deadline_list(window: MainWindow) -> tuple[QTableView, int]:
+    window.show_tab(1)
+    return window.deadlines.table, DeadlineColumn.ITEMS
+
+
+def _open_case_search(window: MainWindow) -> tuple[QTableView, int]:
+    window.show_tab(2)
+    window.search.search()  # every case
+    return window.search.table, SearchColumn.ITEMS
+
+
+@pytest.mark.parametrize("open_list", [_open_deadline_list, _open_case_search],
+                         ids=["F9 deadlines", "F12 case search"])
+def test_the_case_lists_show_each_case_s_items_whole(qtbot, window, counter, large, open_list):
+    """事项 lies within the list's width, its rows tall enough for the titles wrapped, also
+    after the font mode changes; its tooltip lists them one by one."""
     clerk = counter.clerk_a.id
     forwarded = counter.cases.open_case(Person("欧阳秀英", make_id(birth="19520714")),
                                         list(LONG_ITEMS), clerk)
@@ -357,21 +372,22 @@ def test_the_deadline_list_shows_every_case_s_items_whole(qtbot, window, counter
             counter.cases.mark_material(forwarded.id, material.key, True, clerk)
     counter.cases.forward(counter.cases.accept(forwarded.id, clerk).id, clerk, "报县中心")
     counter.cases.open_case(Person("李四", make_id(birth="19800101")), ["YB0101"], clerk)
+    table, column = open_list(window)
+    settle(qtbot, window.ctx.ops)
     if large:
         window.large_font.trigger()
-    window.show_tab(1)
-    settle(qtbot, window.ctx.ops)
-    table, model = window.deadlines.table, window.deadlines.model
+        settle(qtbot, window.ctx.ops)
+    model = table.model()
     assert model.rowCount() == 2
     QApplication.processEvents()
     room = table.viewport().rect()
     for row in range(model.rowCount()):
-        cell = table.visualRect(model.index(row, DeadlineColumn.ITEMS))
+        cell = table.visualRect(model.index(row, column))
         assert room.left() <= cell.left() and cell.right() <= room.right(), "事项 is cut"
         assert table.rowHeight(row) >= table.sizeHintForRow(row), "事项 is cut"
-    tip = model.index(0, DeadlineColumn.ITEMS).data(Qt.ItemDataRole.ToolTipRole)
-    titles = [counter.catalogue.item(code).title for code in LONG_ITEMS]
-    assert tip.splitlines() == titles
+    tips = [model.index(row, column).data(Qt.ItemDataRole.ToolTipRole) for row in range(2)]
+    titles = "\n".join(counter.catalogue.item(code).title for code in LONG_ITEMS)
+    assert titles in tips
 
 
 def test_large_font_mode_reaches_widgets_with_a_style_of_their_own(qtbot, window):
