@@ -116,6 +116,7 @@ class CasePanel(QWidget):
         if page is None:
             module, name = PAGE_CLASSES[step]
             page = getattr(import_module(module), name)(self)
+            page.show_case(self._case)  # buttons of no use now hidden: they widen no window
             self.built_pages[step] = page
             self.stack.addWidget(VerticalScroll(page))  # large-font mode on 1366×768
         return page
