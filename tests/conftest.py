@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 
@@ -11,6 +13,14 @@ from counterapp.app import Counter
 from counterapp.clock import CST, FixedClock
 from counterapp.idnumber import check_char
 from counterapp.station import Station, add_clerk
+
+# Qt's offscreen platform shows an 800×800 screen unless told otherwise: the GUI tests run on
+# the screen of most county PCs, 1366×768 (windows size themselves from their screen).
+SCREEN_CONFIG = Path(__file__).parent / "data" / "screen_1366x768.json"
+if os.environ.get("QT_QPA_PLATFORM") == "offscreen":
+    # Qt splits the platform's arguments at ":", so a drive letter must not reach it
+    config = os.path.relpath(SCREEN_CONFIG) if ":" in str(SCREEN_CONFIG) else SCREEN_CONFIG
+    os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={config}"
 
 TOWN = Station(code="370883101", name="千泉街道医保服务站", level="town",
                county_code="370883", county_name="邹城市", address="千泉街道为民服务中心一楼",

@@ -20,6 +20,7 @@ from counterapp.case_model import Case, CaseState, state_text
 from counterapp.queue import Ticket, TicketStatus
 from ui import comfort
 from ui.context import AppContext
+from ui.fit import VerticalScroll
 from ui.ops import CASE, QUEUE, Changes
 from ui.qt import (
     QApplication,
@@ -81,6 +82,7 @@ class CasePanel(QWidget):
         self._ticket: Ticket | None = None
         self.current_step = Step.APPLICANT
         self.header = QLabel()
+        self.header.setWordWrap(True)  # beside the timer in large-font mode: two lines
         comfort.style(self.header, 1.25, bold=True)
         self.timer = TimerWidget(ctx.clock, ctx.counter.calendar,
                                  ctx.catalogue.rules.instant_target_minutes)
@@ -127,8 +129,9 @@ class CasePanel(QWidget):
             module, name = PAGE_CLASSES[step]
             page = getattr(import_module(module), name)(self)
             page.primary_changed.connect(self._update_primary)
+            page.show_case(self._case)  # buttons of no use now hidden: they widen no window
             self.built_pages[step] = page
-            self.stack.addWidget(page)
+            self.stack.addWidget(VerticalScroll(page))  # large-font mode on 1366×768
         return page
 
     def build_pages(self) -> None:
@@ -178,7 +181,7 @@ class CasePanel(QWidget):
         self.problem.setText("")
         page = self.page(step)
         page.show_case(self._case)
-        self.stack.setCurrentWidget(page)
+        self.stack.setCurrentWidget(VerticalScroll.holding(page))
         self.back_button.setEnabled(step > Step.APPLICANT)
         self._update_primary()
         self._update_bar()

@@ -29,6 +29,7 @@ from ui.qt import (
     QWidget,
     Signal,
 )
+from ui.table_fit import ShareWidth
 from ui.table_model import RowTableModel, row_table_view
 
 CONTINUABLE = (CaseState.RECEIVED, CaseState.MATERIALS_INCOMPLETE, CaseState.ACCEPTED)
@@ -49,6 +50,8 @@ class SearchModel(RowTableModel[CaseSummary]):
     headers = ("办件号", "日期", "申请人", "身份证号", "状态", "事项", "首问负责人")
 
     def cell(self, row: CaseSummary, column: Column, role: int) -> Any:
+        if role == Qt.ItemDataRole.ToolTipRole and column == Column.ITEMS:
+            return "\n".join(item.title for item in row.items)
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         return (row.case_no, row.day.isoformat(), row.applicant_name,
@@ -82,7 +85,10 @@ class CaseSearch(QWidget):
         self.search_button = QPushButton("查询(&F)")
         self.continue_button = QPushButton("继续办理（补交材料）(&R)")
         self.model = SearchModel(self)
-        self.table = row_table_view(self.model, stretch=Column.ITEMS)
+        self.table = row_table_view(self.model)
+        header = self.table.horizontalHeader()  # 事项 after 申请人: in sight in large-font mode
+        header.moveSection(header.visualIndex(Column.ITEMS), header.visualIndex(Column.ID_NUMBER))
+        self.columns = ShareWidth(self.table, Column.ITEMS, {Column.STATE: 6}, least=12)
         self.summary = QLabel()
         filters = QHBoxLayout()
         filters.addWidget(self.text, 2)

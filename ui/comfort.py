@@ -110,6 +110,12 @@ def apply(app: QApplication, large: bool, family: str | None = None) -> None:
             _apply_style(widget, points)
         except RuntimeError:  # its C++ side is gone
             _styled.pop(widget, None)
+    # A widget with a style sheet of its own (a colour, a background) keeps the font it was
+    # polished with, and so do its children: polish it again (the step bar, the timer).
+    for widget in app.allWidgets():
+        sheet = widget.styleSheet()
+        if sheet and widget not in _styled:
+            widget.setStyleSheet(sheet)
 
 
 def is_large(app: QApplication) -> bool:

@@ -16,7 +16,6 @@ from ui.qt import (
     QBrush,
     QColor,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     Qt,
@@ -25,6 +24,7 @@ from ui.qt import (
     QWidget,
     Signal,
 )
+from ui.table_fit import ShareWidth
 from ui.table_model import RowTableModel, row_table_view
 
 RED, AMBER = QColor("#ffcdd2"), QColor("#ffe082")
@@ -39,6 +39,12 @@ class Column(IntEnum):
     CASE_NO = 5
     OWNER = 6
     ITEMS = 7
+
+
+# Widths in characters of the columns that wrap, so 事项 (at least ITEMS_LEAST) has room:
+# 今日（即办） | 2026-11-18 / 09:46（暂定） | 上级办结 / 期限 | 已转报上级 / （帮办代办）
+WRAPPED = {Column.URGENCY: 6, Column.DUE: 7, Column.KIND: 4, Column.STATE: 6}
+ITEMS_LEAST = 12
 
 
 class DeadlineModel(RowTableModel[DeadlineRow]):
@@ -90,6 +96,8 @@ class DeadlineModel(RowTableModel[DeadlineRow]):
         if role == Qt.ItemDataRole.BackgroundRole:
             colour = self.urgency(row)[1]
             return QBrush(colour) if colour is not None else None
+        if role == Qt.ItemDataRole.ToolTipRole and column == Column.ITEMS:
+            return "\n".join(item.title for item in row.case.items)
         return None
 
 
@@ -103,10 +111,8 @@ class DeadlineList(QWidget):
         self.model = DeadlineModel(ctx)
         self.table = row_table_view(self.model)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(Column.ITEMS, QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        header.resizeSection(Column.ITEMS, 260)
+        header.moveSection(header.visualIndex(Column.ITEMS), header.visualIndex(Column.STATE))
+        self.columns = ShareWidth(self.table, Column.ITEMS, WRAPPED, ITEMS_LEAST)
         self.summary = QLabel()
         self.open_button = QPushButton("继续办理所选办件(&R)")
         self.refresh_button = QPushButton("刷新")

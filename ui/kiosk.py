@@ -26,15 +26,16 @@ from ui.slip_service import SlipService
 from ui.walkin_dialog import PRIORITY_REASONS
 
 SHOW_TICKET_MS = 8000
+REASON_HEIGHT = 100  # four rows of reasons and 返回 under the title fit a 1366×768 screen
 BUTTON_STYLE = ("QPushButton {{ background:{0}; color:white; font-size:{1}pt; font-weight:bold;"
                 " border-radius:16px; padding:20px; }} QPushButton:focus {{ border:6px solid "
                 "#0d47a1; }}")
 
 
-def _big_button(text: str, colour: str, points: int) -> QPushButton:
+def _big_button(text: str, colour: str, points: int, height: int = 140) -> QPushButton:
     button = QPushButton(text)
     button.setStyleSheet(BUTTON_STYLE.format(colour, points))
-    button.setMinimumHeight(140)
+    button.setMinimumHeight(height)
     return button
 
 
@@ -62,11 +63,11 @@ class KioskWindow(QWidget):
         reasons_layout.addWidget(hint, 0, 0, 1, 2)
         self.reason_buttons = []
         for index, reason in enumerate(PRIORITY_REASONS):
-            button = _big_button(reason, "#ef6c00", 26)
+            button = _big_button(reason, "#ef6c00", 26, REASON_HEIGHT)
             button.clicked.connect(lambda _=False, r=reason: self.issue(Lane.PRIORITY, r))
             reasons_layout.addWidget(button, 1 + index // 2, index % 2)
             self.reason_buttons.append(button)
-        back = _big_button("返回", "#607d8b", 22)
+        back = _big_button("返回", "#607d8b", 22, REASON_HEIGHT)
         back.clicked.connect(self.home)
         reasons_layout.addWidget(back, 1 + (len(PRIORITY_REASONS) + 1) // 2, 0, 1, 2)
         self.ticket_label = QLabel()

@@ -48,28 +48,7 @@ DEADLINE_TAB = "期限提醒（F9）"
 PAGES_DELAY_MS = 500  # the step pages not shown yet are built once the window is up
 PINYIN_DELAY_MS = 1500
 SYNC_PANEL_DELAY_MS = 2000  # after the first paint: sync's imports (httpx…) cost start-up time
-HELP_TEXT = """<h3>键盘操作</h3><table cellpadding=3>
-<tr><td><b>F2</b></td><td>叫下一号</td><td><b>F3</b></td><td>重呼</td></tr>
-<tr><td><b>F4</b></td><td>过号</td><td><b>Shift+F4</b></td><td>过号重排（选中灰色的过号）</td></tr>
-<tr><td><b>F5</b></td><td>暂停 / 恢复</td><td><b>F6</b></td><td>转窗口（只列本站其他窗口）</td></tr>
-<tr><td><b>F7</b></td><td>窗口代取号：回车＝普通号；数字 1–5＝优先号及原因，再回车</td>
-<td><b>F11</b></td><td>排队列表（↑↓ 选择）</td></tr>
-<tr><td><b>Shift+F2</b></td><td>仅咨询（无需办件，注明原因后结束本号）</td>
-<td><b>Ctrl+Shift+P</b></td><td>待打印单据（打印机故障时保留的告知单、回执）</td></tr>
-<tr><td><b>F8</b></td><td>当前办件</td><td><b>F9</b></td><td>期限提醒</td></tr>
-<tr><td><b>F12</b></td><td>办件查询（回到查询框）</td><td><b>Ctrl+Shift+R</b></td><td>差评整改回访</td></tr>
-<tr><td><b>Ctrl+回车</b></td><td>本步主操作（按钮上写有“Ctrl+回车”）：下一步、受理、出具告知单、
-当场办结、转报上级、评价、完成服务；不能操作时说明原因</td>
-<td><b>Alt+B</b></td><td>上一步</td></tr>
-<tr><td><b>Alt+1…6</b></td><td>跳到某一步</td><td><b>Ctrl+Shift+X</b></td><td>撤销办件（受理前，须注明原因）</td></tr>
-<tr><td><b>回车</b></td><td>事项搜索框：选中高亮的事项</td>
-<td><b>空格</b></td><td>选中事项 / 勾选材料（并跳到下一项缺少的材料）</td></tr>
-<tr><td><b>Ctrl+Shift+L</b></td><td>适老化大字模式</td><td></td><td></td></tr></table>
-<p>按钮上带下划线的字母可用 Alt+该字母 直接按下（每个画面中不重复）：如 Alt+J 当场办结、
-Alt+Z 转报上级、Alt+S 受理、Alt+Y 受理回执；菜单为 Alt+Q 叫号、Alt+C 办件、Alt+W 窗口。
-评价由办事人选择（按 5…1，或 ← → 后回车），不预先选中任何一项。受理后可在“办结/转报”和
-“评价”两步打印受理回执；“窗口”菜单中的“排队设置”可改为单机、排队主机或连接排队主机
-（重新启动后生效），并可填写本站窗口数（转窗口时可选的窗口）。</p>"""
+
 
 
 class MainWindow(QMainWindow):
@@ -251,7 +230,9 @@ class MainWindow(QMainWindow):
         self._focus_tab(index)  # also when the tab was chosen with the mouse
 
     def show_help(self) -> None:
-        self.ctx.dialogs.info(self, HELP_TEXT)
+        from ui.help_dialog import HelpDialog
+
+        self.ctx.dialogs.open(HelpDialog(self))
 
     def toggle_large_font(self) -> None:
         app = QApplication.instance()

@@ -31,6 +31,7 @@ from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
 from counterapp.slips import spooler
 from counterapp.slips.raster import page_sizes, render_pages
 from db.settings import Settings
+from ui.fit import within_screen
 from ui.qt import (
     QDialog,
     QDialogButtonBox,
@@ -45,6 +46,7 @@ from ui.qt import (
     QRectF,
     QRunnable,
     QScrollArea,
+    QSize,
     QSizeF,
     QThreadPool,
     QVBoxLayout,
@@ -266,7 +268,7 @@ class SlipPreview(QDialog):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("打印预览")
-        self.resize(720, 900)
+        self.resize(within_screen(self, QSize(720, 900)))
         self._printer, self._kind, self._pdf = printer, kind, pdf
         self.pages = QWidget()
         self._column = QVBoxLayout(self.pages)

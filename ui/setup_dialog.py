@@ -19,6 +19,7 @@ from ui.qt import (
     QDialog,
     QFormLayout,
     QGroupBox,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QSpinBox,
@@ -45,7 +46,6 @@ class SetupDialog(QDialog):
         when a role needs it (see `QueueLinkBox`)."""
         super().__init__(parent)
         self.setWindowTitle("首次设置：本站信息")
-        self.setMinimumWidth(600)
         self.answers: SetupAnswers | None = None
         self.code = QLineEdit()
         self.code.setPlaceholderText("如 370883101")
@@ -87,11 +87,18 @@ class SetupDialog(QDialog):
         self.problems.setWordWrap(True)
         comfort.set_kind(self.problems, "error")
         buttons, _ok = answer_buttons(self, "保存并继续", self.try_accept, cancel_text="退出")
+        # Two columns: one column of the four boxes is taller than a 1366×768 screen.
+        left, right = QVBoxLayout(), QVBoxLayout()
+        for column, boxes in ((left, (station_box, pc_box)), (right, (self.queue_box,
+                                                                      clerk_box))):
+            for box in boxes:
+                column.addWidget(box)
+            column.addStretch(1)
+        columns = QHBoxLayout()
+        columns.addLayout(left, 1)
+        columns.addLayout(right, 1)
         layout = QVBoxLayout(self)
-        layout.addWidget(station_box)
-        layout.addWidget(pc_box)
-        layout.addWidget(self.queue_box)
-        layout.addWidget(clerk_box)
+        layout.addLayout(columns)
         layout.addWidget(self.problems)
         layout.addWidget(buttons)
 

@@ -213,8 +213,7 @@ class Startup(QObject):
         assert self.counter is not None
         self.context = AppContext(self.counter, self.ops, self.dialogs, Session(clerk, window_no))
         window = MainWindow(self.context)
-        window.resize(1366, 768)
-        window.show()
+        window.showMaximized()  # the whole screen but the taskbar, whatever its size
         window.load()
         self._announce(window)
 

@@ -72,3 +72,4 @@ def row_table_view(model: QAbstractItemModel, stretch: int | None = None) -> QTa
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
     return table
+

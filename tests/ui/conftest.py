@@ -15,8 +15,14 @@ from ui.context import AppContext, Session
 from ui.dialogs import RecordingDialogs
 from ui.main_window import MainWindow
 from ui.ops import Ops
-from ui.qt import QApplication
+from ui.qt import QApplication, QSize
 from ui.slip_service import SlipService
+
+# The screen of most county PCs, and what a maximised window has of it under its title bar,
+# above the taskbar (offscreen windows have neither: tests size the window themselves).
+SCREEN = QSize(1366, 768)
+TASKBAR, TITLE_BAR = 40, 30
+MAXIMISED = QSize(1366, 768 - TASKBAR - TITLE_BAR)
 
 
 def settle(qtbot, ops: Ops, timeout: int = 5000) -> None:
@@ -83,7 +89,7 @@ def ctx(counter, ops, dialogs, printer) -> AppContext:
 def window(qtbot, ctx, ops):
     main = MainWindow(ctx)
     qtbot.addWidget(main)
-    main.resize(1366, 768)
+    main.resize(MAXIMISED)
     main.show()
     qtbot.waitExposed(main)
     main.activateWindow()
@@ -112,4 +118,4 @@ def person_id():
     return make_id
 
 
-__all__ = ["make_context", "settle"]
+__all__ = ["MAXIMISED", "SCREEN", "make_context", "settle"]

@@ -53,6 +53,9 @@ def test_first_run_setup_then_login_then_the_window(qtbot, tmp_path, clock):
     window = ready_signal.args[0]
     qtbot.addWidget(window)
     assert isinstance(window, MainWindow)
+    # the window takes the screen less the taskbar, never more (its status bar stays in sight)
+    assert window.isMaximized()
+    assert window.screen().availableGeometry().contains(window.frameGeometry())
     assert window.ctx.station.level == "village" and window.ctx.window_no == 2
     assert "2号窗口" in window.windowTitle() and "周敏" in window.windowTitle()
     # the village checklist comes first in the item list

@@ -15,18 +15,17 @@ from counterapp.case_model import OPEN_STATES, Agent, Case, Person
 from counterapp.idnumber import normalise, problem_with
 from counterapp.privacy import mask_id_number
 from counterapp.queue import Lane
+from ui.fit import VerticalScroll
 from ui.qt import (
     QCheckBox,
     QComboBox,
     QFormLayout,
-    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPushButton,
-    QScrollArea,
     Qt,
     QVBoxLayout,
     QWidget,
@@ -98,28 +97,18 @@ class ApplicantStep(StepPage):
         form.addRow("身份证号(&I)", self.id_field)
         self.id_field.layout().addWidget(self.id_notice)
         form.addRow("联系电话", self.phone_field)
-        # The form scrolls rather than stretch the window when many messages show at once
-        # (a 768-pixel-high screen has no room to spare).
-        content = QWidget()
-        inner = QVBoxLayout(content)
-        inner.setContentsMargins(0, 0, 0, 0)
-        inner.addWidget(self.ticket_note)
-        inner.addLayout(form)
-        inner.addWidget(self.with_agent)
-        inner.addWidget(self.agent_box)
-        inner.addStretch(1)
-        self.scroll = scroll = QScrollArea()
-        scroll.setWidget(content)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.viewport().setAutoFillBackground(False)  # the tab page's own background
-        content.setAutoFillBackground(False)
+        # The page scrolls (the case panel holds it in a VerticalScroll) rather than stretch
+        # the window when many messages show at once: a 768-pixel screen has no room to spare.
         layout = QVBoxLayout(self)
         layout.addWidget(heading("① 申请人信息"))
         layout.addLayout(find_row)
         layout.addWidget(self.found_note)
         layout.addWidget(self.found)
-        layout.addWidget(scroll, 1)
+        layout.addWidget(self.ticket_note)
+        layout.addLayout(form)
+        layout.addWidget(self.with_agent)
+        layout.addWidget(self.agent_box)
+        layout.addStretch(1)
         self.find_edit.returnPressed.connect(self.find)
         self.find_button.clicked.connect(self.find)
         self.found.itemActivated.connect(self._resume)
@@ -170,7 +159,7 @@ class ApplicantStep(StepPage):
                     first = first or field
         if first is not None:
             first.field.setFocus()
-            self.scroll.ensureWidgetVisible(first)
+            VerticalScroll.holding(self).ensureWidgetVisible(first)
         return found
 
     # --- the page ---------------------------------------------------------------------------

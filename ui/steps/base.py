@@ -74,6 +74,7 @@ class StepPage(QWidget):
 def heading(text: str) -> QLabel:
     label = QLabel(text)
     label.setObjectName("stepHeading")
+    label.setWordWrap(True)  # a second line rather than a window wider than the screen
     comfort.style(label, 1.25, bold=True, colour="#0d47a1")
     return label
 

@@ -30,6 +30,7 @@ from ui.qt import (
     QWidget,
 )
 from ui.steps.base import StepPage, VisitHost, heading, note
+from ui.table_fit import rows_fit_text
 from ui.table_model import RowTableModel, row_table_view
 from ui.visit_flow import Step, items_editable
 
@@ -95,10 +96,12 @@ class ItemsStep(StepPage):
         self.empty_note.hide()
         self.model = ItemTableModel(self)
         self.table = row_table_view(self.model)
-        self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(Column.TITLE, QHeaderView.ResizeMode.Stretch)
+        # A title longer than its column wraps onto a second line: cut, two sub-items of one
+        # main item (…异地住院医疗费用报销 / …门诊慢性病医疗费用报销) would read the same.
+        rows_fit_text(self.table)
         self.chosen_list = QListWidget()
         self.remove_button = QPushButton("移除所选事项(Del)")
         self.materials_note = note()
