@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import datetime
 
 import pytest
@@ -21,6 +22,12 @@ def make_id(region: str = "370883", birth: str = "19560312", sequence: str = "12
     """A valid resident ID number (check digit computed)."""
     first17 = region + birth + sequence
     return first17 + check_char(first17)
+
+
+def pytest_addoption(parser):
+    parser.addoption("--program", default=os.environ.get("COUNTERAPP_E2E_PROGRAM", ""),
+                     help="the counter program the walk in tests/e2e starts (default: "
+                          "python main.py), e.g. dist/counterapp/counterapp")
 
 
 # The years of chinese_calendar the tests were written against (release 1.11: 2004-2026). A
