@@ -16,11 +16,19 @@ import gc
 import re
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import main
 from ui.main_window import MainWindow
-from ui.qt import QApplication, QInputMethodEvent, QKeySequence, QTimer, QWidget
+from ui.qt import (
+    QApplication,
+    QInputMethodEvent,
+    QKeySequence,
+    QTimer,
+    QTranslator,
+    QWidget,
+)
 
 from .walk import Waiting, Walk, first_run_set_up, log_in
 
@@ -106,16 +114,36 @@ class InProcessWalk:
             self.window.close()  # the last window: Qt quits, main() returns
 
 
+@contextmanager
+def program_state_undone(qtbot) -> Iterator[None]:
+    """What `main()` leaves in this test session's QApplication is undone afterwards: its
+    windows and dialogs, its Chinese Qt texts, its name, the garbage collector it stops."""
+    app = QApplication.instance()
+    widgets, translators = set(app.topLevelWidgets()), set(app.findChildren(QTranslator))
+    name = app.applicationName()
+    try:
+        yield
+    finally:
+        gc.enable()  # main() turns the collector off until its window is up
+        for widget in set(app.topLevelWidgets()) - widgets:
+            widget.deleteLater()
+        for translator in set(app.findChildren(QTranslator)) - translators:
+            app.removeTranslator(translator)
+            translator.deleteLater()
+        app.setApplicationName(name)
+        qtbot.wait(0)
+
+
 def start_and_walk(qtbot, tmp_path: Path, argv: list[str], phases,
                    store: Path) -> tuple[int, str, Walk]:
     """Run `main.main(argv)` while the walk plays `phases`; its exit code, how it ended."""
     walk = Walk(QtDriver(qtbot, tmp_path), store)
-    runner = InProcessWalk(walk, walk.steps(phases))
-    try:
-        code = main.main(argv)
-    finally:
-        runner.timer.stop()
-        gc.enable()  # main() turns the collector off until its window is up
+    with program_state_undone(qtbot):
+        runner = InProcessWalk(walk, walk.steps(phases))
+        try:
+            code = main.main(argv)
+        finally:
+            runner.timer.stop()
     return code, runner.outcome, walk
 
 

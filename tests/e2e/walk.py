@@ -240,9 +240,9 @@ def return_visit(ticket: str) -> Phase:
         *call(ticket),
         keys("shift+Tab", "shift+Tab"),                  # from 姓名 up to 回访办事人
         Type(who.id_number), keys("Return"),
-        Pause(1.0, "the found cases are listed and focused"),
+        Pause(0.5, "the found cases are listed and focused"),
         keys("Return"),                                  # continue the case: ③ materials
-        Pause(1.0, "the case is read and shown at ③"),
+        Pause(0.5, "the case is read and shown at ③"),
         keys("ctrl+End", "space"), received(who, 2),     # the last material: medical records
         keys("ctrl+Return"),                             # ④
         keys("space"), case_is(who, "accepted"),         # 受理
