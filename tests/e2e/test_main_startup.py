@@ -44,8 +44,7 @@ class QtDriver:
         self.shots = shots
 
     def _focused(self) -> QWidget:
-        window = QApplication.activeModalWidget() or QApplication.activeWindow()
-        target = QApplication.focusWidget() or (window.focusWidget() if window else None)
+        target = QApplication.focusWidget()
         assert target is not None, "nothing has the keyboard focus"
         return target
 
@@ -89,7 +88,7 @@ class InProcessWalk:
 
     def _tick(self) -> None:
         try:
-            if self.waiting is not None and not self.waiting.done():
+            if self.waiting is not None and not self._ready():
                 if time.monotonic() > self.deadline:
                     raise AssertionError(f"waited {self.waiting.timeout:.0f} s for "
                                          f"{self.waiting.what}")
@@ -107,6 +106,12 @@ class InProcessWalk:
             self.timer.stop()
             self.outcome = str(failure)
             QApplication.exit(70)
+
+    def _ready(self) -> bool:
+        """The awaited is there, and a widget has the keyboard focus: a window just shown is
+        activated a moment later, and keys pressed before that go nowhere."""
+        assert self.waiting is not None
+        return self.waiting.done() and QApplication.focusWidget() is not None
 
     def _close(self) -> None:
         if self.window is not None and self.window.isVisible():
