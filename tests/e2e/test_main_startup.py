@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import main
-from ui.main_window import MainWindow
+from ui.main_window import SYNC_PANEL_DELAY_MS, MainWindow
 from ui.qt import (
     QApplication,
     QInputMethodEvent,
@@ -33,7 +33,9 @@ from ui.qt import (
 from .walk import Waiting, Walk, first_run_set_up, log_in
 
 TICK_MS = 20
-STAYS_MS = 500  # the window must still be up this long after it showed
+# The window must stay up after it showed, through the work it defers until after its first
+# paint (the last: the sync box), so none of it runs after main() has returned.
+STAYS_MS = SYNC_PANEL_DELAY_MS + 500
 
 
 class QtDriver:
