@@ -97,24 +97,37 @@ def _check_the_printed_notice(walk: Walk, queue: str, before: set[Path]) -> None
         "SELECT c.case_no, p.verification_code, p.layout, p.is_reprint FROM slip_prints p "
         "JOIN cases c ON c.id = p.case_id WHERE p.kind = 'notice'")
     assert (layout, reprint) == ("a4", 0)
-    jobs = subprocess.run(["lpstat", "-W", "completed", "-o", queue], capture_output=True,
-                          text=True).stdout.splitlines()
-    assert len(jobs) == 1, jobs
     wanted = f"YBGZ|{case_no}|{code}"
     deadline = time.monotonic() + PRINT_TIMEOUT_S
+    printed = None
     while time.monotonic() < deadline:
-        for path in sorted(pdfs_in(cups_pdf_dirs()) - before):
-            pdf = path.read_bytes()
-            if not pdf.rstrip().endswith(b"%%EOF"):
-                continue  # still being written
-            codes = [found.text for found in zxingcpp.read_barcodes(render_pages(pdf, 200)[0])]
-            if wanted in codes:
-                path.unlink()
-                (size,) = page_sizes(pdf)
-                assert (round(size.width_mm), round(size.height_mm)) == (210, 297)
-                return
+        printed = printed or _printed_with(wanted, before)
+        if printed is not None and _completed_jobs(queue) == 1:
+            (size,) = page_sizes(printed)
+            assert (round(size.width_mm), round(size.height_mm)) == (210, 297)
+            return
         time.sleep(0.2)
-    raise AssertionError(f"no printed notice with the QR code {wanted} in {cups_pdf_dirs()}")
+    raise AssertionError(f"no printed notice with the QR code {wanted} in {cups_pdf_dirs()}, "
+                         f"or not one job done on {queue} ({_completed_jobs(queue)})")
+
+
+def _printed_with(qr_text: str, before: set[Path]) -> bytes | None:
+    """The finished PDF, new since the walk began, whose first page's QR code says `qr_text`
+    (the file is removed: the output folder is shared)."""
+    for path in sorted(pdfs_in(cups_pdf_dirs()) - before):
+        pdf = path.read_bytes()
+        if not pdf.rstrip().endswith(b"%%EOF"):
+            continue  # still being written
+        if qr_text in [found.text for found in zxingcpp.read_barcodes(render_pages(pdf, 200)[0])]:
+            path.unlink()
+            return pdf
+    return None
+
+
+def _completed_jobs(queue: str) -> int:
+    done = subprocess.run(["lpstat", "-W", "completed", "-o", queue], capture_output=True,
+                          text=True)
+    return len(done.stdout.splitlines())
 
 
 def _tail(path: Path, lines: int = 40) -> str:

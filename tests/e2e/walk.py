@@ -192,7 +192,7 @@ def choose_item(code: str, citizen: Citizen) -> list[Step]:
 
 
 def rate(citizen: Citizen, level: int) -> list[Step]:
-    """⑥ Space asks the citizen; a digit rates; Space on 完成本次服务 ends the visit."""
+    """⑥ Space asks the citizen to rate; in the rating dialog a digit rates (5 非常满意)."""
     return [keys("space"), Window(RATING_TITLE), keys(str(level)), rated(citizen, level)]
 
 
@@ -248,7 +248,8 @@ def return_visit(ticket: str) -> Phase:
         keys("space"), case_is(who, "accepted"),         # 受理
         keys("space"), case_is(who, "forwarded"),        # ⑤ 转报上级（帮办代办）
         *rate(who, 4),
-        keys("space"), ticket_is(ticket, "done"),
+        Shot("forwarded-and-rated"),
+        keys("space"), ticket_is(ticket, "done"),        # 完成本次服务
     ])
 
 
