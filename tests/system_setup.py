@@ -49,6 +49,13 @@ def require_pdf_queue(name: str = PDF_QUEUE) -> None:
         missing(f"the cups-pdf print queue {name!r} does not exist")
 
 
+def completed_jobs(queue: str) -> list[str]:
+    """The ids of the jobs `queue` has finished."""
+    done = subprocess.run(["lpstat", "-W", "completed", "-o", queue], capture_output=True,
+                          text=True)
+    return [line.split()[0].rsplit("-", 1)[-1] for line in done.stdout.splitlines()]
+
+
 def require_tools(*names: str) -> None:
     absent = [name for name in names if shutil.which(name) is None]
     if absent:

@@ -12,7 +12,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.system_setup import CUPS_PDF_PPD, require_pdf_queue, require_tools
+from tests.system_setup import (
+    CUPS_PDF_PPD,
+    completed_jobs,
+    cups_pdf_dirs,
+    pdfs_in,
+    require_pdf_queue,
+    require_tools,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 FIGURES: list[str] = []
@@ -38,7 +45,8 @@ def program(pytestconfig) -> list[str]:
 @pytest.fixture
 def print_queue():
     """A cups-pdf queue of this test's own, so its jobs are told apart from other runs' on the
-    shared spooler; removed afterwards."""
+    shared spooler. Afterwards the queue is removed, and so are the PDFs of its jobs left in
+    the shared output folder (cups-pdf names them …job_<id>.pdf)."""
     require_tools("lpadmin", "lpstat")
     require_pdf_queue()  # the scheduler runs and cups-pdf is set up
     name = f"counterapp-e2e-{os.getpid()}-{uuid.uuid4().hex[:6]}"
@@ -46,6 +54,10 @@ def print_queue():
                            capture_output=True, text=True)
     assert added.returncode == 0, f"could not add the print queue {name}: {added.stderr}"
     yield name
+    jobs = completed_jobs(name)
+    for path in pdfs_in(cups_pdf_dirs()):
+        if any(path.stem.endswith(f"job_{job}") for job in jobs):
+            path.unlink(missing_ok=True)
     subprocess.run(["lpadmin", "-x", name], capture_output=True)
 
 

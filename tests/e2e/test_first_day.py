@@ -19,7 +19,7 @@ import pytest
 import zxingcpp
 
 from counterapp.slips.raster import page_sizes, render_pages
-from tests.system_setup import cups_pdf_dirs, pdfs_in, require_tools
+from tests.system_setup import completed_jobs, cups_pdf_dirs, pdfs_in, require_tools
 
 from .conftest import ROOT
 from .walk import (
@@ -102,32 +102,24 @@ def _check_the_printed_notice(walk: Walk, queue: str, before: set[Path]) -> None
     printed = None
     while time.monotonic() < deadline:
         printed = printed or _printed_with(wanted, before)
-        if printed is not None and _completed_jobs(queue) == 1:
+        if printed is not None and len(completed_jobs(queue)) == 1:
             (size,) = page_sizes(printed)
             assert (round(size.width_mm), round(size.height_mm)) == (210, 297)
             return
         time.sleep(0.2)
     raise AssertionError(f"no printed notice with the QR code {wanted} in {cups_pdf_dirs()}, "
-                         f"or not one job done on {queue} ({_completed_jobs(queue)})")
+                         f"or not one job done on {queue} ({completed_jobs(queue)})")
 
 
 def _printed_with(qr_text: str, before: set[Path]) -> bytes | None:
-    """The finished PDF, new since the walk began, whose first page's QR code says `qr_text`
-    (the file is removed: the output folder is shared)."""
+    """The finished PDF, new since the walk began, whose first page's QR code says `qr_text`."""
     for path in sorted(pdfs_in(cups_pdf_dirs()) - before):
         pdf = path.read_bytes()
         if not pdf.rstrip().endswith(b"%%EOF"):
             continue  # still being written
         if qr_text in [found.text for found in zxingcpp.read_barcodes(render_pages(pdf, 200)[0])]:
-            path.unlink()
             return pdf
     return None
-
-
-def _completed_jobs(queue: str) -> int:
-    done = subprocess.run(["lpstat", "-W", "completed", "-o", queue], capture_output=True,
-                          text=True)
-    return len(done.stdout.splitlines())
 
 
 def _tail(path: Path, lines: int = 40) -> str:
