@@ -17,6 +17,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
@@ -24,10 +25,13 @@ VENV = ROOT / ".venv"
 LOCK = ROOT / "requirements.lock"
 STAMP = VENV / ".installed-lock-hash"
 # Debian packages the tests need: a TrueType CJK font for slips and screenshots, a second
-# one with rare characters (𠮷, CJK Ext-B) for names, and CUPS with a PDF printer for the
-# end-to-end print test.
+# one with rare characters (𠮷, CJK Ext-B) for names, and CUPS with a PDF printer for the print
+# tests.
 APT_PACKAGES = ["fonts-wqy-zenhei", "libegl1", "libgl1", "libxkbcommon0", "libfontconfig1",
                 "fonts-hanazono", "cups", "printer-driver-cups-pdf"]
+# The walk through the real program (tests/e2e) also needs an X server, a window manager, a
+# keyboard driver, screenshots, xprop, and the X libraries of Qt's xcb plugin (below).
+E2E_APT_PACKAGES = ["xvfb", "openbox", "xdotool", "imagemagick", "x11-utils"]
 # Qt's xcb platform plugin needs these X libraries on a desktop; a fresh Debian or Ubuntu
 # desktop lacks the first three, and the window then stops with "Could not load the Qt
 # platform plugin xcb".
@@ -37,6 +41,9 @@ RUN_APT_PACKAGES = ["libxcb-cursor0", "libxcb-icccm4", "libxcb-keysyms1", "libxc
 # The bundle trims ICU's data with icupkg and rebuilds the library with the C compiler
 # (packaging/icu_trim.py; without them it keeps the full data and says so).
 BUNDLE_APT_PACKAGES = ["icu-devtools", "gcc"]
+# The print tests' queue: cups-pdf writes each job as a PDF file into ~/PDF.
+PDF_QUEUE = "PDF"
+CUPS_PDF_PPD = "/usr/share/ppd/cups-pdf/CUPS-PDF_opt.ppd"
 
 
 def venv_python() -> Path:
@@ -91,6 +98,46 @@ def ensure_system_packages(packages: list[str] | None = None, *, required: bool 
               f"    sudo apt-get install {' '.join(missing)}", file=sys.stderr, flush=True)
 
 
+def sudo_prefix() -> list[str]:
+    return [] if os.geteuid() == 0 else ["sudo", "-n"]
+
+
+def scheduler_running() -> bool:
+    done = subprocess.run(["lpstat", "-r"], capture_output=True, text=True)
+    return "is running" in done.stdout and "not" not in done.stdout
+
+
+def ensure_print_queue() -> None:
+    """Start the CUPS scheduler unless it runs, and add the cups-pdf queue `PDF` unless it
+    exists. The scheduler is left running, as on any Debian desktop: it is the machine's print
+    service, and another test run on the machine may be printing through it."""
+    if not scheduler_running():
+        print("starting the CUPS scheduler (cupsd) …", flush=True)
+        subprocess.run([*sudo_prefix(), "cupsd"], check=True)
+        for _ in range(150):
+            if scheduler_running():
+                break
+            time.sleep(0.1)
+        else:
+            sys.exit("cupsd was started but does not answer (lpstat -r)")
+    if subprocess.run(["lpstat", "-p", PDF_QUEUE], capture_output=True).returncode != 0:
+        print(f"adding the cups-pdf print queue {PDF_QUEUE} …", flush=True)
+        subprocess.run([*sudo_prefix(), "lpadmin", "-p", PDF_QUEUE, "-v", "cups-pdf:/", "-E",
+                        "-P", CUPS_PDF_PPD], check=True, capture_output=True)
+
+
+def prepare_system_tests(env: dict[str, str]) -> dict[str, str]:
+    """On Debian: the system packages the tests need, CUPS running with its PDF queue, and
+    `env` told that the tests needing them must fail, not skip, when something is missing.
+    Elsewhere (Windows, other Linux) those tests skip."""
+    if sys.platform != "linux" or not shutil.which("apt-get"):
+        return env
+    ensure_system_packages(list(dict.fromkeys(APT_PACKAGES + E2E_APT_PACKAGES
+                                              + RUN_APT_PACKAGES)))
+    ensure_print_queue()
+    return dict(env, COUNTERAPP_SYSTEM_TESTS="required")
+
+
 def cmd_run(args: list[str]) -> None:
     python = ensure_venv()
     if os.environ.get("QT_QPA_PLATFORM", "xcb") == "xcb":
@@ -100,9 +147,8 @@ def cmd_run(args: list[str]) -> None:
 
 def cmd_test(args: list[str]) -> None:
     python = ensure_venv()
-    ensure_system_packages()
+    env = prepare_system_tests(dict(os.environ, QT_QPA_PLATFORM="offscreen"))
     run(python, "-m", "ruff", "check", ".")
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     run(python, "-m", "pytest", *args, env=env)
 
 
@@ -119,8 +165,9 @@ def cmd_bench(args: list[str]) -> None:
 
 
 def cmd_bundle(args: list[str]) -> None:
-    """Build the one-folder bundle with PyInstaller, run the bundle's own self-test, then print
-    its size and its cold start next to the source program's."""
+    """Build the one-folder bundle with PyInstaller, run the bundle's own self-test, print
+    its size and its cold start next to the source program's, then (Linux) walk a clerk's
+    first day through the bundle's window program on an X server (tests/e2e)."""
     python = ensure_venv()
     ensure_system_packages(BUNDLE_APT_PACKAGES)
     run(python, "-m", "PyInstaller", "--noconfirm", "--clean", "--log-level", "WARN",
@@ -131,6 +178,10 @@ def cmd_bundle(args: list[str]) -> None:
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     run(cli, "--self-test", env=env)
     run(python, ROOT / "packaging" / "bench_bundle.py", env=env)
+    if sys.platform == "linux":
+        program = ROOT / "dist" / "counterapp" / "counterapp"
+        run(python, "-m", "pytest", "-q", "tests/e2e", "-m", "e2e", "--program", program,
+            env=prepare_system_tests(env))
 
 
 def cmd_lock(args: list[str]) -> None:

@@ -33,6 +33,12 @@ def make_id(region: str = "370883", birth: str = "19560312", sequence: str = "12
     return first17 + check_char(first17)
 
 
+def pytest_addoption(parser):
+    parser.addoption("--program", default=os.environ.get("COUNTERAPP_E2E_PROGRAM", ""),
+                     help="the counter program the walk in tests/e2e starts (default: "
+                          "python main.py), e.g. dist/counterapp/counterapp")
+
+
 # The years of chinese_calendar the tests were written against (release 1.11: 2004-2026). A
 # later release that knows 2027 must not change what a test means.
 LIBRARY_YEARS = range(2004, 2027)

@@ -1,17 +1,14 @@
 """The window's print path, end to end through a real CUPS spooler with a PDF printer.
 
-The session fixture installs (Debian, as root) and starts CUPS with a cups-pdf queue "PDF"
-unless a scheduler is already running; jobs land as PDF files in the cups-pdf output folder,
-which are read back: page size, the QR code (case number and verification code) and the
+`python3 dev.py test` starts CUPS with a cups-pdf queue "PDF" before pytest (the tests only
+check it is there, see tests/system_setup.py); jobs land as PDF files in the cups-pdf output
+folder, which are read back: page size, the QR code (case number and verification code) and the
 picture itself compared with the slip rendered directly.
 """
 
 from __future__ import annotations
 
-import os
-import pwd
 import re
-import shutil
 import subprocess
 import time
 import uuid
@@ -33,76 +30,19 @@ from counterapp.slips import (
 )
 from counterapp.slips.raster import page_sizes, render_pages
 from tests.conftest import make_id
+from tests.system_setup import PDF_QUEUE, cups_pdf_dirs, pdfs_in, require_pdf_queue
 from ui.printing import SETTING_PREFIX, SlipPrinter, available_printers
 from ui.qt import QLabel
 
-QUEUE = "PDF"
-PPD = "/usr/share/ppd/cups-pdf/CUPS-PDF_opt.ppd"
-CUPS_PDF_CONF = Path("/etc/cups/cups-pdf.conf")
-APT = ["cups", "printer-driver-cups-pdf"]
-
-
-def _scheduler_running() -> bool:
-    if not shutil.which("lpstat"):
-        return False
-    result = subprocess.run(["lpstat", "-r"], capture_output=True, text=True)
-    return "is running" in result.stdout and "not" not in result.stdout
-
-
-def _install_cups() -> None:
-    if shutil.which("cupsd") and Path(PPD).exists():
-        return
-    if not shutil.which("apt-get") or os.geteuid() != 0:
-        pytest.skip("CUPS is not installed and cannot be installed here (needs root and apt-get)")
-    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    done = subprocess.run(["apt-get", "install", "-y", "-qq", *APT], env=env,
-                          capture_output=True, text=True)
-    if done.returncode != 0:
-        pytest.skip(f"could not install {' '.join(APT)}: {done.stderr[-300:]}")
-
-
-def _output_dirs() -> list[Path]:
-    """Where cups-pdf writes: its `Out` folder (with ${HOME} of this user) and the anonymous one."""
-    home = pwd.getpwuid(os.getuid()).pw_dir
-    out, anonymous = "${HOME}/PDF", "/var/spool/cups-pdf/ANONYMOUS"
-    if CUPS_PDF_CONF.exists():
-        for line in CUPS_PDF_CONF.read_text(encoding="utf-8", errors="replace").splitlines():
-            words = line.split(None, 1)
-            if len(words) == 2 and words[0] == "Out":
-                out = words[1].strip()
-            elif len(words) == 2 and words[0] == "AnonDirName":
-                anonymous = words[1].strip()
-    return [Path(out.replace("${HOME}", home).replace("${USER}", pwd.getpwuid(os.getuid())
-                                                         .pw_name)), Path(anonymous)]
+QUEUE = PDF_QUEUE
 
 
 @pytest.fixture(scope="session")
 def cups_pdf():
-    """A running CUPS with the cups-pdf queue; yields the folders its PDFs land in."""
-    _install_cups()
-    started = None
-    if not _scheduler_running():
-        if os.geteuid() != 0:
-            pytest.skip("cupsd is not running and only root can start it here")
-        started = subprocess.Popen(["cupsd", "-f"], stdout=subprocess.DEVNULL,
-                                   stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 15
-        while not _scheduler_running():
-            if started.poll() is not None or time.monotonic() > deadline:
-                pytest.skip("cupsd could not be started")
-            time.sleep(0.2)
-    added = subprocess.run(["lpadmin", "-p", QUEUE, "-v", "cups-pdf:/", "-E", "-P", PPD],
-                           capture_output=True, text=True)
-    if added.returncode != 0:
-        pytest.skip(f"could not add the cups-pdf queue: {added.stderr.strip()}")
-    yield _output_dirs()
-    if started is not None:
-        started.terminate()
-        started.wait(timeout=15)
-
-
-def _pdfs(dirs: list[Path]) -> set[Path]:
-    return {path for folder in dirs if folder.is_dir() for path in folder.glob("*.pdf")}
+    """The running CUPS with the cups-pdf queue (dev.py starts them); the folders its PDFs
+    land in."""
+    require_pdf_queue(QUEUE)
+    return cups_pdf_dirs()
 
 
 def _wait_for_output(dirs: list[Path], before: set[Path], job_name: str,
@@ -110,7 +50,7 @@ def _wait_for_output(dirs: list[Path], before: set[Path], job_name: str,
     """The PDF cups-pdf wrote for our job, once it is complete."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        for path in sorted(_pdfs(dirs) - before):
+        for path in sorted(pdfs_in(dirs) - before):
             if job_name[:12] in path.name:
                 data = path.read_bytes()
                 if data.rstrip().endswith(b"%%EOF"):
@@ -149,7 +89,7 @@ def test_notice_prints_through_cups(qtbot, counter, cups_pdf, layout):
     slip = prepare_notice(counter, case.id, layout, clerk_id=counter.clerk_a.id)
     printer = SlipPrinter(counter.settings)
     job = f"ybnotice{uuid.uuid4().hex[:4]}"
-    before = _pdfs(cups_pdf)
+    before = pdfs_in(cups_pdf)
     recorded = []
     started = time.perf_counter()
     with qtbot.waitSignal(printer.finished, timeout=60_000) as finished:
@@ -180,7 +120,7 @@ def test_ticket_prints_on_the_remembered_printer(qtbot, counter, cups_pdf):
     printer.set_printer("ticket", QUEUE)
     assert SlipPrinter(counter.settings).printer_for("ticket") == QUEUE
     slip = prepare_ticket(counter, ticket.id)
-    before = _pdfs(cups_pdf)
+    before = pdfs_in(cups_pdf)
     job = f"ybticket{uuid.uuid4().hex[:4]}"
     with qtbot.waitSignal(printer.finished, timeout=60_000):
         printer.print_pdf("ticket", slip.pdf, job_name=job)
