@@ -30,7 +30,13 @@ from counterapp.slips import (
 )
 from counterapp.slips.raster import page_sizes, render_pages
 from tests.conftest import make_id
-from tests.system_setup import PDF_QUEUE, cups_pdf_dirs, pdfs_in, require_pdf_queue
+from tests.system_setup import (
+    CUPS_PDF_PPD,
+    PDF_QUEUE,
+    cups_pdf_dirs,
+    pdfs_in,
+    require_pdf_queue,
+)
 from ui.printing import SETTING_PREFIX, SlipPrinter, available_printers
 from ui.qt import QLabel
 
@@ -213,7 +219,7 @@ def test_a_printer_that_will_not_print_fails_clearly(qtbot, counter, cups_pdf, s
 def own_queue(cups_pdf):
     """A cups-pdf queue of this test alone: stopping it disturbs no other test's printer."""
     name = f"COUNTER-{uuid.uuid4().hex[:6]}"
-    added = subprocess.run(["lpadmin", "-p", name, "-v", "cups-pdf:/", "-E", "-P", PPD],
+    added = subprocess.run(["lpadmin", "-p", name, "-v", "cups-pdf:/", "-E", "-P", CUPS_PDF_PPD],
                            capture_output=True, text=True)
     if added.returncode != 0:
         pytest.skip(f"could not add a cups-pdf queue: {added.stderr.strip()}")
@@ -244,7 +250,7 @@ def test_a_stopped_printer_keeps_the_notice_until_it_prints(qtbot, counter, cups
         assert "已暂停" in message and slip.case_id == case.id
         assert not notice_printed(counter, case.id) and unprinted.open_slips(counter) == [slip]
         subprocess.run(["cupsenable", own_queue], check=True)
-        before = _pdfs(cups_pdf)
+        before = pdfs_in(cups_pdf)
         done: list[str] = []
         service.print_kept(slip, clerk, done.append)
         qtbot.waitUntil(lambda: bool(done) and ops.idle, timeout=60_000)

@@ -8,9 +8,10 @@ see a window by its title, wait and take a screenshot; what happened is read fro
 (read-only SQLite), never from the program's objects. Once other changes alter the keys of a
 step, only the lists below change.
 
-Today's keyboard path: after F2 the focus is in 姓名; each step puts the focus on its main
-button, so Space presses it (Ctrl+Enter only moves to the next step); 1–5 rate in the rating
-dialog.
+Today's keyboard path: after F2 the focus is in 姓名; Enter in the item search adds the
+highlighted item; Space ticks a material; Ctrl+Enter does each step's main action (next step,
+accept or issue the notice, finish or forward, ask for the rating, end the visit); a digit
+1–5 is the citizen's rating.
 """
 
 from __future__ import annotations
@@ -187,13 +188,14 @@ def applicant(citizen: Citizen) -> list[Step]:
 
 
 def choose_item(code: str, citizen: Citizen) -> list[Step]:
-    """② search, ↓ into the list, Space chooses, Ctrl+Enter opens the case (③ materials)."""
-    return [Type(code), keys("Down", "space", "ctrl+Return"), case_is(citizen, "received")]
+    """② search, Enter adds the highlighted item, Ctrl+Enter opens the case (③ materials)."""
+    return [Type(code), keys("Return", "ctrl+Return"), case_is(citizen, "received")]
 
 
 def rate(citizen: Citizen, level: int) -> list[Step]:
-    """⑥ Space asks the citizen to rate; in the rating dialog a digit rates (5 非常满意)."""
-    return [keys("space"), Window(RATING_TITLE), keys(str(level)), rated(citizen, level)]
+    """⑥ Ctrl+Enter asks the citizen to rate; in the rating dialog a digit rates (5 非常满意);
+    nothing is chosen in advance."""
+    return [keys("ctrl+Return"), Window(RATING_TITLE), keys(str(level)), rated(citizen, level)]
 
 
 def instant_visit(ticket: str) -> Phase:
@@ -206,11 +208,11 @@ def instant_visit(ticket: str) -> Phase:
         *choose_item(INSTANT_ITEM, who),
         keys("space"), received(who, 1),                 # ③ the one material, received
         keys("ctrl+Return"),                             # ④
-        keys("space"), case_is(who, "accepted"),         # 材料齐全，受理
-        keys("space"), case_is(who, "completed"),        # ⑤ 当场办结
+        keys("ctrl+Return"), case_is(who, "accepted"),   # 材料齐全，受理
+        keys("ctrl+Return"), case_is(who, "completed"),  # ⑤ 当场办结
         *rate(who, 5),
         Shot("instant-visit-rated"),
-        keys("space"), ticket_is(ticket, "done"),        # 完成本次服务
+        keys("ctrl+Return"), ticket_is(ticket, "done"),  # 完成本次服务
     ])
 
 
@@ -224,10 +226,10 @@ def notice_visit(ticket: str) -> Phase:
         *choose_item(FORWARDED_ITEM, who),
         keys("space"), received(who, 1),                 # ③ the ID card; no medical records
         keys("ctrl+Return"),                             # ④ one material missing
-        keys("space"), case_is(who, "materials_incomplete"),  # 出具一次性告知单 (prints it)
+        keys("ctrl+Return"), case_is(who, "materials_incomplete"),  # the notice (prints it)
         notice_printed(who),
         Shot("notice-printed"),
-        keys("space"), ticket_is(ticket, "done"),        # 结束本次服务，等待补正
+        keys("ctrl+Return"), ticket_is(ticket, "done"),  # 结束本次服务，等待补正
     ])
 
 
@@ -243,13 +245,13 @@ def return_visit(ticket: str) -> Phase:
         Pause(0.5, "the found cases are listed and focused"),
         keys("Return"),                                  # continue the case: ③ materials
         Pause(0.5, "the case is read and shown at ③"),
-        keys("ctrl+End", "space"), received(who, 2),     # the last material: medical records
+        keys("space"), received(who, 2),                 # the focus is on the one missing
         keys("ctrl+Return"),                             # ④
-        keys("space"), case_is(who, "accepted"),         # 受理
-        keys("space"), case_is(who, "forwarded"),        # ⑤ 转报上级（帮办代办）
+        keys("ctrl+Return"), case_is(who, "accepted"),   # 受理
+        keys("ctrl+Return"), case_is(who, "forwarded"),  # ⑤ 转报上级（帮办代办）
         *rate(who, 4),
         Shot("forwarded-and-rated"),
-        keys("space"), ticket_is(ticket, "done"),        # 完成本次服务
+        keys("ctrl+Return"), ticket_is(ticket, "done"),  # 完成本次服务
     ])
 
 
