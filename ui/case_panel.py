@@ -277,6 +277,10 @@ class CasePanel(QWidget):
         if self._case is None and ticket.status == TicketStatus.SERVING:
             self.ctx.ops.query(lambda c: _case_of_ticket(c, ticket.id),
                                lambda case_id: case_id and self.open_case(case_id), parent=self)
+        elif self._case is None and old is None:
+            # cleared when the last visit ended: what is typed now (a card reader types the
+            # moment F2 is pressed) is for this citizen, so it stays, and so does the focus
+            self.go(Step.APPLICANT, keep_focus=True)
         elif self._case is None or self._case.state not in (CaseState.RECEIVED,
                                                             CaseState.MATERIALS_INCOMPLETE):
             self.clear()

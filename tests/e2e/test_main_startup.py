@@ -15,7 +15,7 @@ from __future__ import annotations
 import gc
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -36,6 +36,7 @@ TICK_MS = 20
 # The window must stay up after it showed, through the work it defers until after its first
 # paint (the last: the sync box), so none of it runs after main() has returned.
 STAYS_MS = SYNC_PANEL_DELAY_MS + 500
+QUIT_WAIT_MS = 10_000  # after the last window closed, the program must have ended by then
 
 
 class QtDriver:
@@ -73,6 +74,14 @@ class QtDriver:
             window.grab().save(str(self.shots / f"{name}.png"))
 
 
+def _single_shot(msec: int, slot: Callable[[], None]) -> QTimer:
+    timer = QTimer()
+    timer.setSingleShot(True)
+    timer.setInterval(msec)
+    timer.timeout.connect(slot)
+    return timer
+
+
 class InProcessWalk:
     """Steps the walk from a timer in the program's event loop, then checks the counter
     window stays up and closes it as the clerk would."""
@@ -87,6 +96,13 @@ class InProcessWalk:
         self.timer.setInterval(TICK_MS)
         self.timer.timeout.connect(self._tick)
         self.timer.start()
+        self.closer = _single_shot(STAYS_MS, self._close)
+        self.quit_guard = _single_shot(QUIT_WAIT_MS, self._still_running)
+
+    def stop(self) -> None:
+        """No timer of this walk may fire in a later test of the session."""
+        for timer in (self.timer, self.closer, self.quit_guard):
+            timer.stop()
 
     def _tick(self) -> None:
         try:
@@ -103,7 +119,7 @@ class InProcessWalk:
             self.outcome = "the counter window closed before the clerk closed it"
             self.window = next(w for w in QApplication.topLevelWidgets()
                                if isinstance(w, MainWindow) and w.isVisible())
-            QTimer.singleShot(STAYS_MS, self._close)
+            self.closer.start()
         except AssertionError as failure:
             self.timer.stop()
             self.outcome = str(failure)
@@ -119,6 +135,11 @@ class InProcessWalk:
         if self.window is not None and self.window.isVisible():
             self.outcome = "closed by the clerk"
             self.window.close()  # the last window: Qt quits, main() returns
+            self.quit_guard.start()
+
+    def _still_running(self) -> None:
+        self.outcome = "the program went on after its last window closed"
+        QApplication.exit(71)
 
 
 @contextmanager
@@ -128,6 +149,8 @@ def program_state_undone(qtbot) -> Iterator[None]:
     app = QApplication.instance()
     widgets, translators = set(app.topLevelWidgets()), set(app.findChildren(QTranslator))
     name = app.applicationName()
+    for widget in widgets:  # an earlier test's window left open would keep the program from
+        widget.hide()       # ending when its own last window closes, as it does on a PC
     try:
         yield
     finally:
@@ -150,7 +173,7 @@ def start_and_walk(qtbot, tmp_path: Path, argv: list[str], phases,
         try:
             code = main.main(argv)
         finally:
-            runner.timer.stop()
+            runner.stop()
     return code, runner.outcome, walk
 
 

@@ -14,7 +14,7 @@ from ui.walkin_dialog import WalkInDialog
 
 from .conftest import settle
 from .test_main_action import open_case
-from .visit import Keyboard
+from .visit import Keyboard, type_text
 
 
 def test_enter_in_the_item_search_adds_the_highlighted_item(qtbot, window):
@@ -176,3 +176,19 @@ def test_a_bad_rating_says_why_enter_did_nothing(qtbot, window, counter, dialogs
     qtbot.waitUntil(lambda: window.case_panel.rating.rating is not None)
     rating = window.case_panel.rating.rating
     assert rating.level == 1 and rating.reason == "窗口没有座位"
+
+
+def test_what_is_typed_right_after_f2_is_kept_when_the_called_ticket_arrives(qtbot, window,
+                                                                             counter):
+    """A fast ID-card reader types the moment F2 is pressed, before the store has answered:
+    the called ticket's arrival must not clear it."""
+    counter.queue.issue(Lane.NORMAL)
+    applicant = window.case_panel.applicant
+    number = make_id(sequence="771")
+    qtbot.keyClick(window, Qt.Key.Key_F2)           # the call runs on the store thread …
+    type_text(qtbot, applicant.name, "钱七")         # … while the reader types, no wait
+    qtbot.keyClicks(applicant.id_field.edit, number)
+    assert window.queue_panel.current is None       # the answer has not come back yet
+    settle(qtbot, window.ctx.ops)                   # now the called ticket arrives
+    assert window.queue_panel.current is not None
+    assert applicant.name.text() == "钱七" and applicant.id_field.text == number
