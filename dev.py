@@ -107,15 +107,15 @@ def cmd_test(args: list[str]) -> None:
 
 
 def cmd_bench(args: list[str]) -> None:
-    """Core (arguments go to `counterapp bench`), slips, sync and window figures."""
+    """Core (arguments go to `bench.core`), slips, sync and window figures (bench/)."""
     python = ensure_venv()
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     env.pop("PYTHONDONTWRITEBYTECODE", None)  # start-up is measured with compiled bytecode
-    run(python, "-m", "counterapp.cli", "bench", *args, env=env)
-    run(python, "-m", "counterapp.slips.bench", env=env)
-    run(python, "-m", "counterapp.slips.fuzz", env=env)  # random slips read back: 0 failures
-    run(python, "-m", "counterapp.sync.bench", env=env)
-    run(python, "-m", "ui.bench", env=env)
+    run(python, "-m", "bench.core", *args, env=env)
+    run(python, "-m", "bench.slips", env=env)
+    run(python, "-m", "bench.slip_fuzz", env=env)  # random slips read back: 0 failures
+    run(python, "-m", "bench.sync", env=env)
+    run(python, "-m", "bench.window", env=env)
 
 
 def cmd_bundle(args: list[str]) -> None:

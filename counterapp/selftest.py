@@ -88,9 +88,9 @@ def _worst_notice(counter: Counter, clerk: int) -> str:
     embedded font, every line is inside the paper and its cell, nothing is left out."""
     from counterapp.slips import Layout
     from counterapp.slips.fonts import slip_fonts
-    from counterapp.slips.fuzz import worst_notice
     from counterapp.slips.raster import page_sizes
     from counterapp.slips.readback import problems
+    from counterapp.slips.worst_case import worst_notice
 
     fonts = slip_fonts()
     sizes = []
