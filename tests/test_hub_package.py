@@ -16,9 +16,6 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name as canonical_name
 
 ROOT = Path(__file__).parent.parent
-# The station program's self-test helper: it ships inside the hub package but is only ever
-# imported by the station (it needs keyring).
-STATION_ONLY = "hub/selfcheck.py"
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +52,7 @@ def test_every_hub_module_imports_from_the_wheel_alone(wheel, tmp_path):
         archive.extractall(unpacked)
         modules = [name.removesuffix(".py").replace("/", ".").removesuffix(".__init__")
                    for name in archive.namelist()
-                   if name.startswith("hub/") and name.endswith(".py") and name != STATION_ONLY]
+                   if name.startswith("hub/") and name.endswith(".py")]
     check = (
         "import importlib, sys\n"
         f"for name in {modules!r}:\n"
@@ -113,7 +110,7 @@ def test_every_third_party_import_in_the_wheel_is_a_declared_dependency(wheel):
                         "Requires-Dist") or []]
         imported = set().union(*(_imported_top_levels(archive.read(name).decode())
                                  for name in names
-                                 if name.endswith(".py") and name != STATION_ONLY))
+                                 if name.endswith(".py")))
     own = {name.split("/")[0] for name in names if "/" in name}
     third_party = imported - own - set(sys.stdlib_module_names) - {"__future__"}
     providers = metadata.packages_distributions()
