@@ -2,7 +2,7 @@
 """Developer entry point: each command sets up everything it needs, then runs.
 
     python3 dev.py run     start the counter window on a demo station (SQLite store)
-    python3 dev.py test    run the whole test suite (lint included)
+    python3 dev.py test    run the whole test suite (lint and the layer contracts included)
     python3 dev.py bench   print the benchmark figures
     python3 dev.py bundle  build the PyInstaller one-folder bundle and run its self-test
     python3 dev.py lock    re-resolve requirements.lock from pyproject.toml
@@ -39,9 +39,13 @@ RUN_APT_PACKAGES = ["libxcb-cursor0", "libxcb-icccm4", "libxcb-keysyms1", "libxc
 BUNDLE_APT_PACKAGES = ["icu-devtools", "gcc"]
 
 
-def venv_python() -> Path:
+def venv_script(name: str) -> Path:
     scripts = "Scripts" if os.name == "nt" else "bin"
-    return VENV / scripts / ("python.exe" if os.name == "nt" else "python")
+    return VENV / scripts / (f"{name}.exe" if os.name == "nt" else name)
+
+
+def venv_python() -> Path:
+    return venv_script("python")
 
 
 def run(*cmd: str | Path, env: dict[str, str] | None = None) -> None:
@@ -102,6 +106,7 @@ def cmd_test(args: list[str]) -> None:
     python = ensure_venv()
     ensure_system_packages()
     run(python, "-m", "ruff", "check", ".")
+    run(venv_script("lint-imports"), "--no-logo")  # the layers: pyproject.toml [tool.importlinter]
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     run(python, "-m", "pytest", *args, env=env)
 

@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import sysconfig
+import tomllib
 import zipfile
 from email.parser import Parser
 from importlib import metadata
@@ -16,6 +17,25 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name as canonical_name
 
 ROOT = Path(__file__).parent.parent
+
+
+def test_the_hub_reaches_only_the_station_modules_its_wheel_carries():
+    """Statically, function-level imports and imports through another module included: the
+    core and store modules the hub reaches are those `packaging/hub/pyproject.toml` puts in
+    the wheel; the rest of the core (the app, cases, queue, slips, sync client…) is the
+    station's. A new shared module is added to that list on purpose, never by accident."""
+    import grimp
+
+    config = tomllib.loads((ROOT / "packaging" / "hub" / "pyproject.toml").read_text())
+    carried = {source.removeprefix("../../").removesuffix(".py").removesuffix("/__init__")
+               .replace("/", ".")
+               for source in config["tool"]["hatch"]["build"]["targets"]["wheel"]
+               ["force-include"]}
+    graph = grimp.build_graph("hub", "counterapp", "db", cache_dir=None)
+    reached = {module for module in graph.find_upstream_modules("hub", as_package=True)
+               if module.split(".")[0] in ("counterapp", "db")}
+    assert reached, "the hub shares the wire format with the station"
+    assert not reached - carried, f"the hub reaches station-only modules: {reached - carried}"
 
 
 @pytest.fixture(scope="module")
