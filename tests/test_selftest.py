@@ -74,3 +74,15 @@ def test_the_worst_case_notice_fails_without_a_font_for_rare_characters(counter,
     monkeypatch.setattr(fonts, "_shared", only_primary)
     with pytest.raises(AssertionError, match=r"no installed font has .*𠮷"):
         selftest._worst_notice(counter, counter.clerk_a.id)
+
+
+def test_the_transfer_file_check_fails_on_a_signature_it_cannot_verify(counter, monkeypatch):
+    from counterapp.sync import transfer
+
+    make_pair = transfer.new_key_pair
+    monkeypatch.setattr(transfer, "new_key_pair", lambda: (make_pair()[0], make_pair()[1]))
+    with pytest.raises(transfer.TransferError, match="文件签名不符"):
+        selftest._transfer_file(counter, counter.clerk_a.id)
+    monkeypatch.undo()
+    assert "Ed25519 signature and hashes verified" in selftest._transfer_file(
+        counter, counter.clerk_a.id)
