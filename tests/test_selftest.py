@@ -77,8 +77,10 @@ def test_the_worst_case_notice_fails_without_a_font_for_rare_characters(counter,
 
 
 def test_the_transfer_file_check_fails_on_a_signature_it_cannot_verify(counter, monkeypatch):
+    from counterapp.queue import Lane
     from counterapp.sync import transfer
 
+    counter.queue.issue(Lane.NORMAL)  # a record to export
     make_pair = transfer.new_key_pair
     monkeypatch.setattr(transfer, "new_key_pair", lambda: (make_pair()[0], make_pair()[1]))
     with pytest.raises(transfer.TransferError, match="文件签名不符"):
