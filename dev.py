@@ -2,10 +2,10 @@
 """Developer entry point: each command sets up everything it needs, then runs.
 
     python3 dev.py run     start the counter window on a demo station (SQLite store)
-    python3 dev.py test    run the whole test suite (lint included)
+    python3 dev.py test    run the whole test suite (lint and the layer contracts included)
     python3 dev.py bench   print the benchmark figures
     python3 dev.py bundle  build the PyInstaller one-folder bundle and run its self-test
-    python3 dev.py lock    re-resolve requirements.lock from pyproject.toml
+    python3 dev.py lock    re-resolve the hashed locks (runtime, dev, hub) from pyproject.toml
 
 Only the standard library may be used here: this runs before the virtual environment exists.
 """
@@ -17,12 +17,20 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
+# Three hashed locks, all written by `dev.py lock` (uv pip compile --universal, so Windows
+# resolves too): the station's runtime packages, the same plus the dev extras (what .venv
+# holds), and the county hub's (its own distribution). The runtime and hub locks are resolved
+# within the dev lock, so what ships is what the tests ran.
 LOCK = ROOT / "requirements.lock"
+DEV_LOCK = ROOT / "requirements-dev.lock"
+HUB = ROOT / "packaging" / "hub"
+HUB_LOCK = HUB / "requirements.lock"
 STAMP = VENV / ".installed-lock-hash"
 # Debian packages the tests need: a TrueType CJK font for slips and screenshots, a second
 # one with rare characters (𠮷, CJK Ext-B) for names, and CUPS with a PDF printer for the print
@@ -46,29 +54,42 @@ PDF_QUEUE = "PDF"
 CUPS_PDF_PPD = "/usr/share/ppd/cups-pdf/CUPS-PDF_opt.ppd"
 
 
-def venv_python() -> Path:
+def venv_script(name: str) -> Path:
     scripts = "Scripts" if os.name == "nt" else "bin"
-    return VENV / scripts / ("python.exe" if os.name == "nt" else "python")
+    return VENV / scripts / (f"{name}.exe" if os.name == "nt" else name)
+
+
+def venv_python() -> Path:
+    return venv_script("python")
 
 
 def run(*cmd: str | Path, env: dict[str, str] | None = None) -> None:
     subprocess.run([str(c) for c in cmd], check=True, cwd=ROOT, env=env)
 
 
-def ensure_venv() -> Path:
-    """Create .venv and install the locked packages; reinstall only when the lock changes."""
+def create_venv() -> Path:
+    """.venv's Python, the folder created when missing (nothing installed yet)."""
     if sys.version_info < (3, 11):  # noqa: UP036 - runs before the venv exists
         sys.exit("counterapp needs Python 3.11 or newer")
     python = venv_python()
     if not python.exists():
         print("creating .venv …", flush=True)
         run(sys.executable, "-m", "venv", VENV)
-    wanted = hashlib.sha256(LOCK.read_bytes() + (ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    return python
+
+
+def ensure_venv() -> Path:
+    """Create .venv and install the dev lock (runtime and dev packages, every file checked
+    against its hash); reinstall only when the lock or pyproject.toml changes."""
+    python = create_venv()
+    wanted = hashlib.sha256(DEV_LOCK.read_bytes()
+                            + (ROOT / "pyproject.toml").read_bytes()).hexdigest()
     if not STAMP.exists() or STAMP.read_text() != wanted:
-        print("installing packages from requirements.lock …", flush=True)
+        print(f"installing packages from {DEV_LOCK.name} …", flush=True)
         run(python, "-m", "pip", "install", "-q", "--upgrade", "pip")
-        run(python, "-m", "pip", "install", "-q", "-r", LOCK)
-        run(python, "-m", "pip", "install", "-q", "--no-deps", "-e", ".")
+        run(python, "-m", "pip", "install", "-q", "--require-hashes", "-r", DEV_LOCK)
+        # the program itself, built by the locked setuptools (no download of a build backend)
+        run(python, "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation", "-e", ".")
         STAMP.write_text(wanted)
     return python
 
@@ -149,19 +170,20 @@ def cmd_test(args: list[str]) -> None:
     python = ensure_venv()
     env = prepare_system_tests(dict(os.environ, QT_QPA_PLATFORM="offscreen"))
     run(python, "-m", "ruff", "check", ".")
+    run(venv_script("lint-imports"), "--no-logo")  # the layers: pyproject.toml [tool.importlinter]
     run(python, "-m", "pytest", *args, env=env)
 
 
 def cmd_bench(args: list[str]) -> None:
-    """Core (arguments go to `counterapp bench`), slips, sync and window figures."""
+    """Core (arguments go to `bench.core`), slips, sync and window figures (bench/)."""
     python = ensure_venv()
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     env.pop("PYTHONDONTWRITEBYTECODE", None)  # start-up is measured with compiled bytecode
-    run(python, "-m", "counterapp.cli", "bench", *args, env=env)
-    run(python, "-m", "counterapp.slips.bench", env=env)
-    run(python, "-m", "counterapp.slips.fuzz", env=env)  # random slips read back: 0 failures
-    run(python, "-m", "counterapp.sync.bench", env=env)
-    run(python, "-m", "ui.bench", env=env)
+    run(python, "-m", "bench.core", *args, env=env)
+    run(python, "-m", "bench.slips", env=env)
+    run(python, "-m", "bench.slip_fuzz", env=env)  # random slips read back: 0 failures
+    run(python, "-m", "bench.sync", env=env)
+    run(python, "-m", "bench.window", env=env)
 
 
 def cmd_bundle(args: list[str]) -> None:
@@ -185,10 +207,26 @@ def cmd_bundle(args: list[str]) -> None:
 
 
 def cmd_lock(args: list[str]) -> None:
-    python = ensure_venv()
+    """Re-resolve the three locks (see LOCK above); `args` go to each `uv pip compile`, e.g.
+    `--upgrade-package fastapi`. Needs no lock to exist: it may be the one making them."""
+    python = create_venv()
     run(python, "-m", "pip", "install", "-q", "uv")
-    run(python, "-m", "uv", "pip", "compile", "pyproject.toml", "--extra", "dev",
-        "--universal", "--python-version", "3.11", "-q", "-o", LOCK, *args)
+
+    def compile_lock(out: Path, *sources: str | Path) -> None:
+        run(python, "-m", "uv", "pip", "compile", *sources, "--universal", "--python-version",
+            "3.11", "--generate-hashes", "--no-header", "-q", "-o", out, *args)
+
+    compile_lock(DEV_LOCK, "pyproject.toml", "--extra", "dev")
+    compile_lock(LOCK, "pyproject.toml", "--constraint", DEV_LOCK)
+    # The hub's runtime packages and its build backend (a server builds the wheel with pip
+    # --no-build-isolation from this lock alone), from packaging/hub/pyproject.toml.
+    import tomllib
+
+    backend = tomllib.loads((HUB / "pyproject.toml").read_text())["build-system"]["requires"]
+    with tempfile.TemporaryDirectory() as scratch:
+        build = Path(scratch) / "build-backend.in"
+        build.write_text("\n".join(backend) + "\n")
+        compile_lock(HUB_LOCK, HUB / "pyproject.toml", build, "--constraint", DEV_LOCK)
 
 
 COMMANDS = {"run": cmd_run, "test": cmd_test, "bench": cmd_bench, "bundle": cmd_bundle,

@@ -16,6 +16,7 @@ from counterapp.station import Station, load_station, save_station
 from counterapp.workdays import YearCalendar
 from db.settings import Settings
 from db.store import Store
+from db.store import StoreTooNew as StoreTooNew  # re-exported: the window names it to the clerk
 
 
 class StationNotConfigured(RuntimeError):

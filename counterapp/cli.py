@@ -1,4 +1,4 @@
-"""The command line: set up a station, manage the catalogue and calendar, report, benchmark.
+"""The command line: set up a station, manage the catalogue and calendar, report, sync.
 
 Every rule lives in the core, so everything the window does can also be done from here
 (a county IT person sets up a PC over remote desktop; a scheduled task closes the day).
@@ -137,12 +137,6 @@ def cmd_report(args: argparse.Namespace) -> None:
                                    for level, count in sorted(report.ratings_by_level.items())))
 
 
-def cmd_bench(args: argparse.Namespace) -> None:
-    from counterapp.bench import run
-
-    run(args.cases, Path(args.dir) if args.dir else None, args.repeat)
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="counterapp", description=__doc__)
     parser.add_argument("--data-dir", help="data folder (default: the per-user data folder)")
@@ -184,10 +178,6 @@ def build_parser() -> argparse.ArgumentParser:
     close_day.add_argument("--day", help="YYYY-MM-DD (default: today)")
     report = command("report", cmd_report, "print a day's ledger (台账)")
     report.add_argument("--day", help="YYYY-MM-DD (default: today)")
-    bench = command("bench", cmd_bench, "print benchmark figures next to their baselines")
-    bench.add_argument("--cases", type=int, default=1_000_000)
-    bench.add_argument("--repeat", type=int, default=300)
-    bench.add_argument("--dir", help="scratch folder (default: the system temp folder)")
     sync_commands.register(command)  # sync, sync-setup, export-batches, … (issue 4)
     queue_commands.register(command)  # queue-setup: one queue for several windows
     return parser

@@ -6,6 +6,7 @@ exactly what the counter would have written: tickets, cases in every state, even
 
 from __future__ import annotations
 
+import importlib.util
 import random
 from datetime import date, datetime, time, timedelta
 
@@ -109,9 +110,17 @@ class _DemoVisits:
         self.counter.ratings.rate(case, level, reason)
 
 
+class DemoUnavailable(ValueError):
+    """Faker is not installed (the desktop bundle leaves it out); str() says so in Chinese."""
+
+
 def seed_demo(path, days: int = 5, visits_per_day: int = 24, seed: int = 2026,
               today: date | None = None) -> None:
-    """Fill a new store at `path` with a demo station; does nothing if it has a station."""
+    """Fill a new store at `path` with a demo station; does nothing if it has a station.
+    Without Faker it refuses before creating anything, so no empty demo store is left."""
+    if importlib.util.find_spec("faker") is None:
+        raise DemoUnavailable("本安装不含生成演示数据所需的 Faker 组件（桌面安装包不带它），"
+                              "无法建立演示站点；请在源代码环境中运行 python3 dev.py run")
     today = today or Clock().today()
     start = datetime.combine(today - timedelta(days=days + 3), time(8, 0), CST)
     clock = FixedClock(start)

@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from ui.bench import _launch  # noqa: E402 - the window benchmark's launcher
+from bench.window import _launch  # noqa: E402 - the window benchmark's launcher
 
 SIZE_TARGET_MB = 150
 START_TARGET = 1.2

@@ -2,7 +2,7 @@
 
     .venv/bin/python packaging/render_slips.py [--out docs/slips]
 
-A sample station and cases are built in a temporary store (see counterapp.slips.sample), so
+A sample station and cases are built in a temporary store (see bench/slip_sample.py), so
 this never touches real data. A4 pages are rendered at 110 dpi, roll slips at the thermal
 printers' 203 dpi (576 dots of printable width).
 """
@@ -17,16 +17,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from counterapp.slips import (  # noqa: E402 - after the path set-up
+from bench.slip_sample import open_sample  # noqa: E402 - after the path set-up
+from counterapp.slips import (  # noqa: E402
     Layout,
     prepare_notice,
     prepare_receipt,
     prepare_ticket,
     record_print,
 )
-from counterapp.slips.fuzz import worst_notice  # noqa: E402
 from counterapp.slips.raster import render_pages  # noqa: E402
-from counterapp.slips.sample import open_sample  # noqa: E402
+from counterapp.slips.worst_case import worst_notice  # noqa: E402
 
 DPI = {Layout.A4: 110, Layout.ROLL_80: 203}
 

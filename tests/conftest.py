@@ -55,15 +55,10 @@ def library_calendar_years():
 @pytest.fixture
 def memory_keyring():
     """The system keyring replaced by one in memory: no test reads or writes the real one."""
-    import keyring
+    from counterapp.memory_keyring import in_memory_keyring
 
-    from hub.selfcheck import MemoryKeyring
-
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    yield backend
-    keyring.set_keyring(previous)
+    with in_memory_keyring() as backend:
+        yield backend
 
 
 @pytest.fixture

@@ -1,7 +1,6 @@
 """The county hub's own distribution (`packaging/hub/pyproject.toml`): built as a wheel, it
 holds the hub and every station module the hub imports, and nothing of the window or Qt."""
 
-import ast
 import os
 import subprocess
 import sys
@@ -15,17 +14,50 @@ import pytest
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name as canonical_name
 
+from tests.imports import third_party, undeclared
+from tests.locks import HUB_LOCK, disagreements, pins, pyproject, unsatisfied
+
 ROOT = Path(__file__).parent.parent
-# The station program's self-test helper: it ships inside the hub package but is only ever
-# imported by the station (it needs keyring).
-STATION_ONLY = "hub/selfcheck.py"
+
+
+def test_the_hub_lock_pins_its_packages_and_build_backend_at_the_tested_versions():
+    """packaging/hub/requirements.lock (hashed) installs a server and builds the wheel there
+    with nothing else downloaded; its versions are those the tests ran (the dev lock), and the
+    wheel below is built by the very hatchling it pins."""
+    config = pyproject(ROOT / "packaging" / "hub" / "pyproject.toml")
+    needed = [*config["project"]["dependencies"], *config["build-system"]["requires"]]
+    assert unsatisfied(needed, HUB_LOCK) == []
+    assert disagreements(HUB_LOCK) == {}
+    assert metadata.version("hatchling") in pins(HUB_LOCK)["hatchling"]
+
+
+def test_the_hub_reaches_only_the_station_modules_its_wheel_carries():
+    """Statically, function-level imports and imports through another module included: the
+    core and store modules the hub reaches are those `packaging/hub/pyproject.toml` puts in
+    the wheel; the rest of the core (the app, cases, queue, slips, sync client…) is the
+    station's. A new shared module is added to that list on purpose, never by accident."""
+    import grimp
+
+    config = pyproject(ROOT / "packaging" / "hub" / "pyproject.toml")
+    carried = {source.removeprefix("../../").removesuffix(".py").removesuffix("/__init__")
+               .replace("/", ".")
+               for source in config["tool"]["hatch"]["build"]["targets"]["wheel"]
+               ["force-include"]}
+    graph = grimp.build_graph("hub", "counterapp", "db", cache_dir=None)
+    reached = {module for module in graph.find_upstream_modules("hub", as_package=True)
+               if module.split(".")[0] in ("counterapp", "db")}
+    assert reached, "the hub shares the wire format with the station"
+    assert not reached - carried, f"the hub reaches station-only modules: {reached - carried}"
 
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", out,
-                    ROOT / "packaging" / "hub"], check=True, timeout=300)
+    # Built by the locked hatchling (requirements-dev.lock, as packaging/hub/requirements.lock
+    # pins it for a server): nothing is downloaded.
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
+                    "--no-index", "-q", "-w", out, ROOT / "packaging" / "hub"],
+                   check=True, timeout=300)
     (built,) = out.glob("counterapp_hub-*.whl")
     return built
 
@@ -55,7 +87,7 @@ def test_every_hub_module_imports_from_the_wheel_alone(wheel, tmp_path):
         archive.extractall(unpacked)
         modules = [name.removesuffix(".py").replace("/", ".").removesuffix(".__init__")
                    for name in archive.namelist()
-                   if name.startswith("hub/") and name.endswith(".py") and name != STATION_ONLY]
+                   if name.startswith("hub/") and name.endswith(".py")]
     check = (
         "import importlib, sys\n"
         f"for name in {modules!r}:\n"
@@ -72,17 +104,6 @@ def test_every_hub_module_imports_from_the_wheel_alone(wheel, tmp_path):
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert "code" in done.stdout  # the (empty) station table's header
-
-
-def _imported_top_levels(source: str) -> set[str]:
-    tree = ast.parse(source)
-    names: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            names.update(alias.name.split(".")[0] for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            names.add(node.module.split(".")[0])
-    return names
 
 
 def _with_dependencies(names: set[str]) -> set[str]:
@@ -111,13 +132,7 @@ def test_every_third_party_import_in_the_wheel_is_a_declared_dependency(wheel):
         declared = [Requirement(r).name for r in
                     Parser().parsestr(archive.read(metadata_name).decode()).get_all(
                         "Requires-Dist") or []]
-        imported = set().union(*(_imported_top_levels(archive.read(name).decode())
-                                 for name in names
-                                 if name.endswith(".py") and name != STATION_ONLY))
+        sources = [archive.read(name).decode() for name in names if name.endswith(".py")]
     own = {name.split("/")[0] for name in names if "/" in name}
-    third_party = imported - own - set(sys.stdlib_module_names) - {"__future__"}
-    providers = metadata.packages_distributions()
-    allowed = _with_dependencies(set(declared))
-    undeclared = {module: providers.get(module) for module in third_party
-                  if not {canonical_name(d) for d in providers.get(module, [])} & allowed}
-    assert not undeclared, f"imported by the hub wheel but not declared: {undeclared}"
+    missing = undeclared(third_party(sources, own), _with_dependencies(set(declared)))
+    assert not missing, f"imported by the hub wheel but not declared: {missing}"

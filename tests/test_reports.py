@@ -1,5 +1,6 @@
 """Demo data and the daily ledger, on a real demo store."""
 
+import importlib.util
 from datetime import date, datetime, time, timedelta
 
 import pytest
@@ -7,7 +8,7 @@ import pytest
 from counterapp.app import Counter
 from counterapp.clock import CST, FixedClock
 from counterapp.deadlines import is_overdue
-from counterapp.demo import seed_demo
+from counterapp.demo import DemoUnavailable, seed_demo
 from counterapp.idnumber import parse_id_number
 from counterapp.reports import daily_report
 
@@ -48,6 +49,16 @@ def test_seeding_twice_adds_nothing(demo_store):
     seed_demo(demo_store, today=TODAY)
     with open_on_demo_day(demo_store) as counter:
         assert counter.store.scalar("SELECT count(*) FROM cases") == before
+
+
+def test_without_faker_no_demo_store_is_made(tmp_path, monkeypatch):
+    """The desktop bundle leaves Faker out: --demo says why instead of leaving an empty store."""
+    found = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *args: None if name == "faker" else found(name, *args))
+    with pytest.raises(DemoUnavailable, match="Faker"):
+        seed_demo(tmp_path / "demo" / "station.db", today=TODAY)
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_daily_report_counts_match_the_rows(demo_store):

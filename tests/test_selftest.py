@@ -18,7 +18,7 @@ def test_self_test_passes_from_source_and_leaves_no_data(tmp_path):
                           capture_output=True, text=True, timeout=180)
     assert done.returncode == 0, done.stdout + done.stderr
     for check in ("store", "catalogue", "visit", "calendar", "notice", "worst-case notice",
-                  "sync", "queue host", "window"):
+                  "transfer file", "queue host", "sync", "window"):
         assert f"ok    {check}:" in done.stdout
     assert "self-test passed" in done.stdout
     assert list(tmp_path.iterdir()) == []  # the station's data folder is never touched
@@ -37,6 +37,34 @@ def test_a_failing_check_is_reported_and_counted():
     assert lines[-1] == "self-test FAILED: 1 check(s)"
 
 
+def test_a_skipped_check_is_reported_and_not_counted():
+    lines: list[str] = []
+
+    def needs_a_hub(counter, clerk):
+        raise selftest.Skipped("no county hub in this installation")
+
+    assert selftest.run(lines.append, extra=[("sync", needs_a_hub)]) == 0
+    assert "skip  sync: no county hub in this installation" in lines
+    assert lines[-1] == "self-test passed"
+
+
+def test_without_the_hub_the_sync_round_is_skipped(monkeypatch):
+    """The desktop bundle and `pip install .` carry no hub: main.py plugs in a skip."""
+    import importlib.util
+
+    import main
+
+    found = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *args: None if name == "hub" else found(name, *args))
+    with pytest.raises(selftest.Skipped, match="no county hub"):
+        main.hub_round()(None, 0)
+    monkeypatch.undo()
+    import selftest_hub
+
+    assert main.hub_round() is selftest_hub.check
+
+
 def test_the_worst_case_notice_fails_without_a_font_for_rare_characters(counter, monkeypatch):
     """An installation without the fallback font (𠮷 and the like) fails the self-test."""
     from counterapp.slips import fonts
@@ -46,3 +74,17 @@ def test_the_worst_case_notice_fails_without_a_font_for_rare_characters(counter,
     monkeypatch.setattr(fonts, "_shared", only_primary)
     with pytest.raises(AssertionError, match=r"no installed font has .*𠮷"):
         selftest._worst_notice(counter, counter.clerk_a.id)
+
+
+def test_the_transfer_file_check_fails_on_a_signature_it_cannot_verify(counter, monkeypatch):
+    from counterapp.queue import Lane
+    from counterapp.sync import transfer
+
+    counter.queue.issue(Lane.NORMAL)  # a record to export
+    make_pair = transfer.new_key_pair
+    monkeypatch.setattr(transfer, "new_key_pair", lambda: (make_pair()[0], make_pair()[1]))
+    with pytest.raises(transfer.TransferError, match="文件签名不符"):
+        selftest._transfer_file(counter, counter.clerk_a.id)
+    monkeypatch.undo()
+    assert "Ed25519 signature and hashes verified" in selftest._transfer_file(
+        counter, counter.clerk_a.id)

@@ -365,7 +365,7 @@ def test_ticket_slip(counter, clock, layout):
 
 
 def test_benchmark_runs(capsys):
-    from counterapp.slips.bench import bench_slips
+    from bench.slips import bench_slips
 
     figures = bench_slips(runs=2)
     assert set(figures) == {f"{what}_{layout}" for what in ("notice", "bare", "cpu")

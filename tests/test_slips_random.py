@@ -8,7 +8,7 @@ no opening one ending it, every item, material, the case number and masked IDs s
 ID, and the QR code decodes to the case number and verification code.
 
 The examples come from a fixed seed per kind and layout (the same on every run and machine);
-`python -m counterapp.slips.fuzz N` draws many more.
+`python -m bench.slip_fuzz N` draws many more.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import pytest
 from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
 
-from counterapp.slips import fuzz
+from bench import slip_fuzz as fuzz
 from counterapp.slips.layout import Layout
 from counterapp.slips.records import SlipKind
 

@@ -138,14 +138,14 @@ class MainWindow(QMainWindow):
         self.deadlines.reload()
 
     def add_sync_status(self) -> None:
-        """The 县中心同步 box under the queue. It reads its status through its own store
-        connection, used on the GUI thread only; the sync itself runs on its own thread."""
+        """The 县中心同步 box under the queue. It reads its status through `ops`; the sync
+        itself runs on a thread and a store connection of its own."""
         if self.sync_status is not None:
             return
-        from db.store import Store
         from ui.sync_status import SyncStatusWidget
 
-        self.sync_status = SyncStatusWidget(Store(self.ctx.counter.store.path), self.ctx.clock)
+        self.sync_status = SyncStatusWidget(self.ctx.ops, self.ctx.counter.store.path,
+                                            self.ctx.clock)
         self.sync_status.sync_finished.connect(self.after_sync)
         box = QGroupBox("县中心同步")
         QVBoxLayout(box).addWidget(self.sync_status)
@@ -316,5 +316,5 @@ class MainWindow(QMainWindow):
             if window is not None:
                 window.close()
         if self.sync_status is not None:
-            self.sync_status.close_store()
+            self.sync_status.stop()
         super().closeEvent(event)

@@ -26,8 +26,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
-
 from counterapp.slips import spooler
 from counterapp.slips.raster import page_sizes, render_pages
 from db.settings import Settings
@@ -43,6 +41,8 @@ from ui.qt import (
     QPageSize,
     QPainter,
     QPixmap,
+    QPrinter,
+    QPrinterInfo,
     QRectF,
     QRunnable,
     QScrollArea,

@@ -1,9 +1,11 @@
 """Every Qt import of the GUI goes through this module (Anki's `aqt.qt` pattern).
 
-Keeping Qt in one place means a binding or version change touches one file. Names are looked
-up lazily in QtWidgets, QtGui and QtCore (see `__getattr__`). Optional Qt
-modules that are not part of PySide6-Essentials (QtTextToSpeech lives in Addons) are imported
-here too, and are None when absent.
+Keeping Qt in one place means a binding or version change touches one file (a contract in
+pyproject.toml, `[tool.importlinter]`, fails the tests when another module imports PySide6).
+Names are looked up lazily in QtCore, QtGui and QtWidgets, then in QtPrintSupport, which is
+imported only when a printing name is first asked for (see `__getattr__`). Optional Qt modules
+that are not part of PySide6-Essentials (QtTextToSpeech lives in Addons) are imported here
+too, and are None when absent.
 
 """
 
@@ -20,6 +22,7 @@ from shiboken6 import isValid as isValid  # re-exported: is the C++ side of a Qt
 if TYPE_CHECKING:  # for type checkers and editors: every name, as a star import gives them
     from PySide6.QtCore import *  # noqa: F403
     from PySide6.QtGui import *  # noqa: F403
+    from PySide6.QtPrintSupport import *  # noqa: F403
     from PySide6.QtWidgets import *  # noqa: F403
 
 QtTextToSpeech: ModuleType | None
@@ -69,9 +72,18 @@ _MODULES = (QtCore, QtGui, QtWidgets)
 def __getattr__(name: str) -> Any:
     """`from ui.qt import QLabel` resolves names on first use (PEP 562). A star import would
     make PySide6 6.12 create all of its several hundred lazily-initialised classes at once,
-    which costs about half a second of start-up."""
-    for module in _MODULES:
-        value = getattr(module, name, None)
+    which costs about half a second of start-up. A Qt name found in none of the three is
+    looked for in QtPrintSupport (QPrinter…), imported then: the window's start never loads it,
+    and where it cannot load (no libcups) the import error reaches the printing code."""
+    if not name.startswith("_"):  # dunder probes (copy, inspect) never load print support
+        for module in _MODULES:
+            value = getattr(module, name, None)
+            if value is not None:
+                globals()[name] = value
+                return value
+        from PySide6 import QtPrintSupport
+
+        value = getattr(QtPrintSupport, name, None)
         if value is not None:
             globals()[name] = value
             return value

@@ -18,13 +18,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from counterapp.app import Counter
+from counterapp.app import Counter, StoreTooNew
 from counterapp.clock import Clock
 from counterapp.lan_queue import keys, roles
 from counterapp.lan_queue.server import QueueServer
 from counterapp.queue import QueueError
 from counterapp.station import Clerk, add_clerk, clerks
-from db.store import StoreTooNew
 from ui import comfort
 from ui.context import AppContext, Session
 from ui.dialogs import Dialogs

@@ -1,10 +1,12 @@
 """The sync status of the station (县中心同步): last success, pending count, last error, and a
-"立即同步" button with progress. The lead places it in the main window.
+"立即同步" button with progress. The main window places it under the queue.
 
-The sync runs off the UI thread: a worker in a QThread opens its OWN `Store` on the same file
-(sqlite connections are not shared across threads) and reports progress by signal. A QTimer
-asks the core scheduler every minute whether a sync is due (interval or nightly window).
-The progress bar shows only when a sync takes longer than 0.6 s.
+The GUI thread never touches the store: the status and "is a sync due?" are read on the
+store thread (`ui.ops`), and the sync itself runs in a QThread on a connection of its own
+(`service.sync_file`: a sync waits on the network, and the store thread must stay free for
+the clerk's work), reporting progress by signal. A QTimer asks the core scheduler every
+minute whether a sync is due (interval or nightly window). The progress bar shows only when a
+sync takes longer than 0.6 s.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from counterapp.clock import Clock
 from counterapp.sync import service
 from counterapp.sync.client import AuthError, ForbiddenError, RejectedError, TransientError
 from counterapp.sync.engine import SyncReport
-from db.store import Store
+from ui.ops import Ops
 from ui.qt import (
     QHBoxLayout,
     QLabel,
@@ -58,8 +60,7 @@ class SyncWorker(QObject):
     @Slot()
     def run(self) -> None:
         try:
-            with Store(self._path) as store:          # this thread's own connection
-                report = service.sync_now(store, self._clock, progress=self.progress.emit)
+            report = service.sync_file(self._path, self._clock, progress=self.progress.emit)
         except Exception as exc:   # never let a sync failure reach the event loop
             report = SyncReport(ok=False, error=type(exc).__name__, error_kind="error",
                                 message=f"同步出错：{type(exc).__name__}")
@@ -67,14 +68,15 @@ class SyncWorker(QObject):
 
 
 class SyncStatusWidget(QWidget):
-    """Reads the status through the window's store; syncs on a worker thread."""
+    """Reads the status through `ops` (the store thread); syncs on a thread of its own."""
 
     sync_finished = Signal(object)     # SyncReport, for the window (e.g. reload the catalogue)
 
-    def __init__(self, store: Store, clock: Clock | None = None,
+    def __init__(self, ops: Ops, store_path: Path, clock: Clock | None = None,
                  parent: QWidget | None = None, auto: bool = True) -> None:
         super().__init__(parent)
-        self._store = store
+        self._ops = ops
+        self._path = store_path
         self._clock = clock or Clock()
         self._thread: QThread | None = None
         self._worker: SyncWorker | None = None
@@ -109,25 +111,40 @@ class SyncStatusWidget(QWidget):
     def running(self) -> bool:
         return self._thread is not None
 
-    def close_store(self) -> None:
-        """When the window closes: no more scheduled syncs; the status connection is closed."""
+    def stop(self) -> None:
+        """When the window closes: no more scheduled syncs."""
         self._timer.stop()
-        self._store.close()
 
-    def refresh(self) -> None:
+    def refresh(self, report: SyncReport | None = None) -> None:
+        """Read the status on the store thread, then show it (with `report`'s outcome, after
+        a run)."""
+        self._ops.query(lambda counter: service.status(counter.store),
+                        lambda state: self._show(state, report), parent=self,
+                        label="正在读取同步状态…")
+
+    def _show(self, state: service.SyncStatus, report: SyncReport | None) -> None:
         """The status in the clerk's words. A station without a hub is told whom to ask,
         not what to run, before any sync was tried."""
-        state = service.status(self._store)
         self.success_label.setText(f"上次同步成功：{state.last_success or '从未'}")
-        self.pending_label.setText(f"待上传：{state.pending} 条")
-        if state.configured:
+        if not self.running:
+            self.pending_label.setText(f"待上传：{state.pending} 条")
+        if report is not None and not report.ok:
+            self.error_label.setText(f"上次错误：{report.message or '同步失败'}")
+        elif report is not None and report.warnings:
+            self.error_label.setText("；".join(report.warnings))
+        elif state.configured:
             self.error_label.setText(f"上次错误：{error_text(state.last_error)}")
         else:
             self.error_label.setText(service.NOT_CONFIGURED)
 
     @Slot()
     def sync_if_due(self) -> None:
-        if not self.running and service.is_due(self._store, self._clock):
+        if not self.running:
+            self._ops.query(lambda counter: service.is_due(counter.store, self._clock),
+                            self._sync_if, parent=self)
+
+    def _sync_if(self, due: bool) -> None:
+        if due:
             self.sync_now()
 
     @Slot()
@@ -139,7 +156,7 @@ class SyncStatusWidget(QWidget):
         self.progress.setRange(0, 0)
         self._reveal.start(SHOW_PROGRESS_AFTER_MS)
         thread = QThread(self)
-        worker = SyncWorker(self._store.path, self._clock)
+        worker = SyncWorker(self._path, self._clock)
         worker.moveToThread(thread)
         thread.started.connect(worker.run)
         worker.progress.connect(self._on_progress)
@@ -168,9 +185,5 @@ class SyncStatusWidget(QWidget):
         self.button.setEnabled(True)
         self.button.setText("立即同步")
         self.last_report = report
-        self.refresh()
-        if not report.ok:
-            self.error_label.setText(f"上次错误：{report.message or '同步失败'}")
-        elif report.warnings:
-            self.error_label.setText("；".join(report.warnings))
+        self.refresh(report)
         self.sync_finished.emit(report)

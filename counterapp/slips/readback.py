@@ -1,6 +1,6 @@
 """A rendered slip read back from its PDF: its text lines, and whatever is wrong with them.
 
-Used by the tests, the random-slip run (`counterapp.slips.fuzz`) and the self-test, so the three
+Used by the tests, the random-slip run (`bench/slip_fuzz.py`) and the self-test, so the three
 judge a slip alike:
 
 * every line lies inside the printable area: across, within the layout's text frame (on the

@@ -4,6 +4,7 @@ settings (hub address, pinned hub key), the keyring token, one run, and the stat
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import NamedTuple
 
 from counterapp.clock import Clock, stamp
@@ -91,6 +92,13 @@ def sync_now(store: Store, clock: Clock, *, progress: Progress | None = None,
         if report.ok and not Settings(store).get(HUB_PUBLIC_KEY):
             Settings(store).set(HUB_PUBLIC_KEY, client.hub_key())
         return report
+
+
+def sync_file(path: Path, clock: Clock, *, progress: Progress | None = None) -> SyncReport:
+    """One run on a connection of its own to the store at `path`: for the window, whose one
+    store thread must not wait minutes on the network (a connection serves one thread)."""
+    with Store(path) as store:
+        return sync_now(store, clock, progress=progress)
 
 
 def is_due(store: Store, clock: Clock) -> bool:

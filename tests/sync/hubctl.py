@@ -21,9 +21,9 @@ import uvicorn
 from keyring.backend import KeyringBackend
 from keyring.compat import properties
 
+from counterapp.memory_keyring import MemoryKeyring
 from hub.app import create_app
 from hub.db import Database
-from hub.selfcheck import MemoryKeyring
 
 __all__ = ["FileKeyring", "MemoryKeyring", "Postgres", "ProcessHub", "ThreadHub", "free_port"]
 

@@ -57,6 +57,7 @@ def test_the_window_says_pending_until_the_hub_acknowledged(qtbot_or_skip, hub, 
 
         assert deadline_state() == search_state() == FORWARD_PENDING_LABEL
         window.add_sync_status()
+        settle(qtbot, ops)
         box = window.sync_status
         assert box.error_label.text() == service.NOT_CONFIGURED
         assert "联系县医保中心技术人员" in box.error_label.text()
@@ -64,6 +65,7 @@ def test_the_window_says_pending_until_the_hub_acknowledged(qtbot_or_skip, hub, 
         assert "counterapp" not in shown and "运行" not in shown
         connect_station(town, hub_db, hub.url)
         box.refresh()
+        settle(qtbot, ops)
         assert box.error_label.text() == "上次错误：无"
         box.button.click()
         qtbot.waitUntil(lambda: not box.running, timeout=20_000)

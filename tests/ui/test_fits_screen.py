@@ -121,6 +121,7 @@ def test_the_counter_window_fits_at_every_step_and_tab(qtbot, window, counter, l
         settle(qtbot, window.ctx.ops)
     window.case_panel.build_pages()
     window.add_sync_status()
+    settle(qtbot, window.ctx.ops)
     problems: list[str] = []
 
     def check(where: str) -> None:

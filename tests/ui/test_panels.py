@@ -132,6 +132,7 @@ def test_sync_status_joins_the_window_and_a_new_catalogue_is_taken_up(qtbot, win
     from tests.ui.conftest import settle
 
     window.add_sync_status()
+    settle(qtbot, ops)
     assert window.sync_status.isVisibleTo(window)
     assert "待上传" in window.sync_status.pending_label.text()
     # the county's catalogue arrives (as a sync stores it), without the 医保电子凭证 item

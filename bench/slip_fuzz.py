@@ -1,6 +1,6 @@
 """Random slips: cases drawn from the whole catalogue, printed in every layout and read back.
 
-    .venv/bin/python -m counterapp.slips.fuzz [N] [--seed S]
+    .venv/bin/python -m bench.slip_fuzz [N] [--seed S]
 
 renders N random slips of each kind (notice, receipt, ticket) in each layout (A4, 80 mm roll)
 and prints how many rendered and how many failed. A slip fails when rendering raises, or when
@@ -25,19 +25,18 @@ from datetime import datetime
 from pathlib import Path
 from typing import NamedTuple, Protocol, TypeVar
 
+from bench.slip_sample import SAMPLE_STATION
 from counterapp.app import Counter
 from counterapp.case_model import NAME_MAX_LENGTH, Agent, Case, Person
 from counterapp.clock import CST, FixedClock
-from counterapp.idnumber import check_char
-from counterapp.privacy import mask_id_number
 from counterapp.queue import Lane
 from counterapp.slips import texts, verification
 from counterapp.slips.blocks import SIGNATURE
 from counterapp.slips.layout import Layout
 from counterapp.slips.readback import problems
 from counterapp.slips.records import PendingPrint, SlipKind, record_print
-from counterapp.slips.sample import SAMPLE_STATION
 from counterapp.slips.service import prepare_notice, prepare_receipt, prepare_ticket
+from counterapp.slips.worst_case import Slip, case_count, case_texts, id_number
 from counterapp.station import add_clerk
 
 T = TypeVar("T")
@@ -109,23 +108,14 @@ class Station(NamedTuple):
         return cls(counter, clock, clerks)
 
 
-def _id_number(serial: int, birth: str) -> str:
-    first17 = f"370883{birth}{serial % 1000:03d}"
-    return first17 + check_char(first17)
-
-
-def _serial(counter: Counter) -> int:
-    return counter.store.scalar("SELECT count(*) FROM cases")
-
-
 def _people(pick: Picker, station: Station) -> tuple[Person, Agent | None]:
-    serial = _serial(station.counter)
-    applicant = Person(text(pick, NAME_MAX_LENGTH), _id_number(serial, "19560312"),
+    serial = case_count(station.counter)
+    applicant = Person(text(pick, NAME_MAX_LENGTH), id_number(serial, "19560312"),
                        pick.choice(("", "13812345678", "0537-5688123")))
     if not pick.boolean():
         return applicant, None
     relation = pick.choice(RELATIONS) if pick.boolean() else text(pick, 10)
-    return applicant, Agent(text(pick, NAME_MAX_LENGTH), _id_number(serial, "19850607"),
+    return applicant, Agent(text(pick, NAME_MAX_LENGTH), id_number(serial, "19850607"),
                             pick.choice(("", "13987654321")), relation,
                             pick.choice(AUTHORISATIONS))
 
@@ -203,27 +193,6 @@ def reprint_reason(pick: Picker, station: Station, case: Case, kind: SlipKind,
     return pick.choice(REASONS) if pick.boolean() else text(pick, LONG_REASON)
 
 
-class Slip(NamedTuple):
-    """A rendered slip and what reading it back must find."""
-
-    kind: SlipKind
-    layout: Layout
-    pdf: bytes
-    shown: tuple[str, ...]
-    hidden: tuple[str, ...]
-    qr: str | None
-
-
-def _case_texts(case: Case) -> tuple[list[str], list[str]]:
-    shown = [case.case_no, case.applicant.name, mask_id_number(case.applicant.id_number),
-             *(item.title for item in case.items)]
-    hidden = [case.applicant.id_number, case.applicant.phone]
-    if case.agent is not None:
-        shown += [case.agent.name, mask_id_number(case.agent.id_number)]
-        hidden += [case.agent.id_number, case.agent.phone]
-    return shown, hidden
-
-
 def case_slip(pick: Picker, station: Station, kind: SlipKind, layout: Layout) -> Slip:
     """A random notice or receipt of a random case."""
     case = random_case(pick, station, accepted=kind == SlipKind.RECEIPT)
@@ -231,7 +200,7 @@ def case_slip(pick: Picker, station: Station, kind: SlipKind, layout: Layout) ->
     prepare = prepare_notice if kind == SlipKind.NOTICE else prepare_receipt
     slip = prepare(station.counter, case.id, layout, clerk_id=station.clerks[1],
                    reprint_reason=reason)
-    shown, hidden = _case_texts(case)
+    shown, hidden = case_texts(case)
     code = slip.pending.verification_code
     shown.append(f"验证码：{code}")
     if reason is not None:
@@ -268,37 +237,6 @@ def random_slip(pick: Picker, station: Station, kind: SlipKind, layout: Layout) 
     if kind == SlipKind.TICKET:
         return ticket_slip(pick, station, layout)
     return case_slip(pick, station, kind, layout)
-
-
-WORST_NAME = "欧阳𠮷𡈼𤭢·买买提·艾力江诸葛𪚥春燕𠀋堃犇喆赟龑䶮丽明建国秀英桂兰淑"[:NAME_MAX_LENGTH]
-WORST_REASON = "申请人遗失原告知单（含“补正材料清单”），现场核实身份后《补打》"
-
-
-def worst_notice(counter: Counter, clerk: int, layout: Layout) -> Slip:
-    """The largest notice a case can give: every catalogue item, names of the longest with
-    characters outside the BMP, an agent, every other needed material missing, a reprint."""
-    catalogue = counter.catalogue
-    serial = _serial(counter)
-    applicant = Person(WORST_NAME, _id_number(serial, "19560312"), "13812345678")
-    agent = Agent(WORST_NAME[::-1], _id_number(serial, "19850607"), "13987654321",
-                  "其他亲属", "授权委托书")
-    case = counter.cases.open_case(applicant, sorted(catalogue.items), clerk, agent=agent)
-    for material in case.materials:
-        if not material.required:
-            case = counter.cases.set_condition_applies(case.id, material.key, True, clerk)
-    for material in case.materials[::2]:
-        case = counter.cases.mark_material(case.id, material.key, True, clerk)
-    case = counter.cases.notify_missing(case.id, clerk)
-    code = verification.code_for(counter, case)
-    record_print(counter, PendingPrint(SlipKind.NOTICE, layout, case.id, case.uuid, None, clerk,
-                                       False, None, code))
-    pdf = prepare_notice(counter, case.id, layout, clerk_id=clerk,
-                         reprint_reason=WORST_REASON).pdf
-    shown, hidden = _case_texts(case)
-    shown += [f"验证码：{code}", f"补打原因：{WORST_REASON}", *SIGNATURE,
-              *(texts.material_name(m) for m in case.materials)]
-    return Slip(SlipKind.NOTICE, layout, pdf, tuple(shown), tuple(hidden),
-                verification.qr_payload(case.case_no, code))
 
 
 def decoded_qr(pdf: bytes) -> list[str]:

@@ -1,4 +1,4 @@
-"""Sync benchmark figures (printed, not a test): run `python -m counterapp.sync.bench`.
+"""Sync benchmark figures (printed, not a test): run `python -m bench.sync`.
 
 1. bytes per case on the wire (gzip, every record of the station divided by its cases);
 2. a backlog of N cases (default 10,000: a busy town 30 days offline) uploaded on loopback to
@@ -21,15 +21,15 @@ from pathlib import Path
 
 import httpx
 
+from bench.backlog import make_backlog
 from counterapp.clock import Clock
 from counterapp.sync import outbox
-from counterapp.sync.backlog import make_backlog
 from counterapp.sync.client import HubClient
 from counterapp.sync.engine import SyncEngine
 from counterapp.sync.wire import Encoded, canonical, encode_batch
 from db.store import Store
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @contextmanager
@@ -204,7 +204,7 @@ def run(cases: int = 10_000) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m counterapp.sync.bench")
+    parser = argparse.ArgumentParser(prog="python -m bench.sync")
     parser.add_argument("--cases", type=int, default=10_000)
     run(parser.parse_args(argv).cases)
 

@@ -1,4 +1,4 @@
-"""Simulated visits through the real window, for the memory benchmark (`ui.bench`).
+"""Simulated visits through the real window, for the memory benchmark (`bench.window`).
 
 Each visit goes the way a clerk's does: a ticket from the kiosk, F2, the applicant, an item
 found by pinyin, the materials ticked, accept, finish, a rating dialog, end of visit. Every
@@ -45,7 +45,7 @@ def _id(n: int) -> str:
 
 def simulate_visits(visits: int, with_context: Callable[[AppContext], None] | None = None,
                     after_visit: Callable[[int], None] | None = None) -> None:
-    from ui.bench import rss_mb
+    from bench.window import rss_mb
 
     app = QApplication.instance() or QApplication([])
     comfort.apply(app, False, comfort.load_cjk_font())

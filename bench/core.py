@@ -1,6 +1,6 @@
 """Benchmarks of the core, each figure printed next to its baseline from the same run.
 
-    counterapp bench [--cases 1000000] [--dir DIR]
+    .venv/bin/python -m bench.core [--cases 1000000] [--repeat 300] [--dir DIR]
 
 Not a test: it prints figures and never fails on them. Targets (issue 2): ticket issue and
 call-next ≤ 2 ms median; a durable case save ≤ 1.5× a raw durable single-row commit; catalogue
@@ -9,6 +9,7 @@ load ≤ 50 ms; the daily report on 1,000,000 cases ≤ 100 ms.
 
 from __future__ import annotations
 
+import argparse
 import json
 import random
 import statistics
@@ -180,3 +181,17 @@ def run(total_cases: int, folder: Path | None = None, repeat: int = 300) -> None
         bench_counter(work, repeat)
         bench_catalogue()
         bench_report(work, total_cases)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.core", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--cases", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=300)
+    parser.add_argument("--dir", help="scratch folder (default: the system temp folder)")
+    args = parser.parse_args(argv)
+    run(args.cases, Path(args.dir) if args.dir else None, args.repeat)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,6 +1,6 @@
 """Benchmark of slip rendering, next to a bare reportlab page made in the same run.
 
-    .venv/bin/python -m counterapp.slips.bench [--runs 40]
+    .venv/bin/python -m bench.slips [--runs 40]
 
 The figure is one whole one-time notice with its QR code as the window makes it (case read,
 facts, verification code, layout, PDF with embedded font subsets); spooling is excluded. The
@@ -23,10 +23,10 @@ from pathlib import Path
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
+from bench.slip_sample import open_sample
 from counterapp.slips.fonts import slip_fonts
 from counterapp.slips.layout import Layout
 from counterapp.slips.raster import page_texts
-from counterapp.slips.sample import open_sample
 from counterapp.slips.service import prepare_notice
 
 TARGET_MS = 50.0

@@ -1,6 +1,6 @@
 """Benchmarks of the window, printed next to their baselines (not a test; never fails).
 
-    QT_QPA_PLATFORM=offscreen .venv/bin/python -m ui.bench [--visits 500] [--runs 5]
+    QT_QPA_PLATFORM=offscreen .venv/bin/python -m bench.window [--visits 500] [--runs 5]
 
 Targets (issue 3): cold start to a usable window on demo data ≤ 2× a bare PySide6 window,
 measured in the same run as subprocesses; pinyin item search ≤ 5 ms per keystroke over the
@@ -158,7 +158,7 @@ def main(argv: list[str] | None = None) -> None:
     bench_cold_start(args.runs)
     _quiet_offscreen_notices()
     bench_search()
-    from ui.visit_bench import simulate_visits
+    from bench.visits import simulate_visits
 
     simulate_visits(args.visits, bench_search_in_widget)
 
