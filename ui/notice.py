@@ -30,7 +30,7 @@ def notice_html(counter: Counter, case_id: int) -> str:
     def material(m) -> str:
         how = obtain.get(m.key, "")
         extra = f"<br><small>获取方式：{escape(how)}</small>" if how and m.missing else ""
-        return (f"<li>{escape(m.name)}（{MaterialForm(m.form).label} {m.count}份）"
+        return (f"<li>{escape(m.name)}（{MaterialForm(m.form).label} {m.copies}份）"
                 f"{extra}</li>")
 
     received = [m for m in case.materials if m.applies and m.received]

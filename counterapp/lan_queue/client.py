@@ -165,12 +165,6 @@ class RemoteQueue:
         """The host's answer to one request, passed through `read`. A refusal (409) raises
         the host's own message; whatever else this program cannot read raises `unrecognised`.
         """
-        import httpx
-
-        if self._http is None:
-            self._http = httpx.Client(
-                base_url=self.base_url, trust_env=False,
-                timeout=httpx.Timeout(ANSWER_SECONDS, connect=CONNECT_SECONDS))
         if self._key is None:
             self._key = keys.load()
         headers = {"Authorization": f"Bearer {self._key}"}
@@ -201,6 +195,10 @@ class RemoteQueue:
         module docstring for what is said when every try fails."""
         import httpx
 
+        if self._http is None:
+            self._http = httpx.Client(
+                base_url=self.base_url, trust_env=False,
+                timeout=httpx.Timeout(ANSWER_SECONDS, connect=CONNECT_SECONDS))
         reached: float | None = None  # when the first try that may have reached the host left
         for tried in range(1, ATTEMPTS + 1):
             if reached is not None:

@@ -115,7 +115,7 @@ def _id_number(serial: int, birth: str) -> str:
 
 
 def _serial(counter: Counter) -> int:
-    return counter.store.scalar("SELECT count(*) FROM cases")
+    return int(counter.store.scalar("SELECT count(*) FROM cases"))
 
 
 def _people(pick: Picker, station: Station) -> tuple[Person, Agent | None]:
@@ -233,6 +233,7 @@ def case_slip(pick: Picker, station: Station, kind: SlipKind, layout: Layout) ->
                    reprint_reason=reason)
     shown, hidden = _case_texts(case)
     code = slip.pending.verification_code
+    assert code is not None  # every case slip has one (tickets have none)
     shown.append(f"验证码：{code}")
     if reason is not None:
         shown.append(f"补打原因：{reason}")
@@ -259,6 +260,7 @@ def ticket_slip(pick: Picker, station: Station, layout: Layout) -> Slip:
     ticket = queue.issue(lane, reason)
     ahead = queue.people_ahead(ticket)
     slip = prepare_ticket(station.counter, ticket.id, layout)
+    assert station.counter.station is not None
     shown = [station.counter.station.name, ticket.code, lane.label,
              f"您前面还有{ahead}人等候" if ahead else "您前面暂无等候"]
     return Slip(SlipKind.TICKET, layout, slip.pdf, tuple(shown), (reason or "",), None)

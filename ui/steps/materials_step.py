@@ -1,5 +1,5 @@
 """Step 3 — the materials: one merged list for all chosen items (the core merges shared ones,
-keeping the largest count), each ticked as received; a conditional material is explained and
+keeping the most copies), each ticked as received; a conditional material is explained and
 counts only once the clerk ticks "条件适用".
 
 Keys: Space ticks the current row as received (on the 条件 column it toggles 条件适用) and
@@ -83,7 +83,7 @@ class MaterialTableModel(RowTableModel[CaseMaterial]):
             if column == Column.FORM:
                 return MaterialForm(m.form).label
             if column == Column.COUNT:
-                return f"{m.count}份"
+                return f"{m.copies}份"
             return "必交" if m.required else f"条件适用：{m.condition}"
         if role == Qt.ItemDataRole.CheckStateRole:
             if column == Column.RECEIVED and m.applies:
