@@ -193,9 +193,10 @@ class _Assembler:
         if (rules := ctx.subtable(table, "rules")) is not None:
             rctx = ctx.at("rules")
             rctx.known_fields(rules, _RULE_FIELDS)
-            values = [rctx.number(rules, name) for name in _RULE_FIELDS]
-            if None not in values:
-                meta["rules"] = Rules(*values)  # type: ignore[arg-type]
+            values = [value for name in _RULE_FIELDS
+                      if (value := rctx.number(rules, name)) is not None]
+            if len(values) == len(_RULE_FIELDS):
+                meta["rules"] = Rules(*values)
         if (contact := ctx.subtable(table, "contact")) is not None:
             cctx = ctx.at("contact")
             cctx.known_fields(contact, _CONTACT_FIELDS)

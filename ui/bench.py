@@ -17,7 +17,17 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from counterapp.app import Counter
+    from counterapp.case_model import Case
+    from counterapp.queue import Ticket
+    from ui.context import AppContext
+    from ui.qt import QMessageLogContext, QtMsgType
+    from ui.visit_flow import Step
 
 ROOT = Path(__file__).resolve().parent.parent
 BARE_WINDOW = (
@@ -108,17 +118,27 @@ def bench_search() -> None:
           f"{statistics.median(samples):7.3f} ms   max {max(samples):6.3f} ms")
 
 
-def bench_search_in_widget(ctx) -> None:
+class _NoCaseHost:
+    """The case panel as the items step sees it with no case open (`steps.base.VisitHost`)."""
+
+    case: Case | None = None
+    ticket: Ticket | None = None
+
+    def __init__(self, ctx: AppContext) -> None:
+        self.ctx = ctx
+
+    def go(self, step: Step) -> None: ...
+    def case_op(self, work: Callable[[Counter], Case], then: Step | None = None) -> None: ...
+    def open_case(self, case_id: int) -> None: ...
+    def end_visit(self) -> None: ...
+    def focus_main_action(self) -> None: ...
+
+
+def bench_search_in_widget(ctx: AppContext) -> None:
     """The same keystrokes through the real items step: search + table model reset."""
     from ui.steps.items_step import ItemsStep
 
-    class Host:
-        case = None
-        ticket = None
-
-    host = Host()
-    host.ctx = ctx  # type: ignore[attr-defined]
-    page = ItemsStep(host)  # type: ignore[arg-type]
+    page = ItemsStep(_NoCaseHost(ctx))
     page.resize(1000, 600)
     page.show()
     samples = []
@@ -137,9 +157,9 @@ def _quiet_offscreen_notices() -> None:
     the simulated visits open; keep every other Qt message."""
     from ui.qt import qInstallMessageHandler
 
-    previous = None
+    previous: Callable[[QtMsgType, QMessageLogContext, str], Any] | None = None
 
-    def handler(kind, context, message: str) -> None:
+    def handler(kind: QtMsgType, context: QMessageLogContext, message: str) -> None:
         if "This plugin does not support" in message:
             return
         if previous is not None:
