@@ -2,7 +2,7 @@
 """Developer entry point: each command sets up everything it needs, then runs.
 
     python3 dev.py run     start the counter window on a demo station (SQLite store)
-    python3 dev.py test    run the whole test suite (lint included)
+    python3 dev.py test    run the whole test suite (lint and type check included)
     python3 dev.py bench   print the benchmark figures
     python3 dev.py bundle  build the PyInstaller one-folder bundle and run its self-test
     python3 dev.py lock    re-resolve requirements.lock from pyproject.toml
@@ -102,6 +102,7 @@ def cmd_test(args: list[str]) -> None:
     python = ensure_venv()
     ensure_system_packages()
     run(python, "-m", "ruff", "check", ".")
+    run(python, "-m", "mypy")  # what it checks, and how strictly: pyproject.toml [tool.mypy]
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     run(python, "-m", "pytest", *args, env=env)
 

@@ -49,12 +49,14 @@ QUERIES = ("ydjy", "mzmxbbz", "cbdj", "sgbx", "yidijiuyi", "异地就医", "YB05
 
 
 def rss_mb() -> float:
-    """Resident set size now (Linux /proc), else the peak from getrusage."""
+    """Resident set size now (Linux /proc), else the peak from getrusage (none on Windows)."""
     status = Path("/proc/self/status")
     if status.exists():
         for line in status.read_text().splitlines():
             if line.startswith("VmRSS:"):
                 return int(line.split()[1]) / 1024
+    if sys.platform == "win32":
+        return float("nan")
     import resource
 
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
