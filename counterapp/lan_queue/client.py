@@ -1,5 +1,5 @@
-"""`RemoteQueue`: the station's queue on the queue host, with `TicketQueue`'s public methods
-and the same `Ticket` results (ids are this PC's mirror ids, see `mirror`).
+"""`RemoteQueue`: the station's queue on the queue host, a `counterapp.queue.Queue` as
+`TicketQueue` is, with the same `Ticket` results (ids are this PC's mirror ids, see `mirror`).
 
 Short timeouts: a clerk waits a few seconds at most. A refusal by the host arrives as the same
 `QueueError` with the host's Chinese message; an unreachable host gives one clear message and
