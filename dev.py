@@ -2,7 +2,7 @@
 """Developer entry point: each command sets up everything it needs, then runs.
 
     python3 dev.py run     start the counter window on a demo station (SQLite store)
-    python3 dev.py test    run the whole test suite (lint and the layer contracts included)
+    python3 dev.py test    run the whole test suite (lint, layer contracts, type check, pytest)
     python3 dev.py bench   print the benchmark figures
     python3 dev.py bundle  build the PyInstaller one-folder bundle and run its self-test
     python3 dev.py lock    re-resolve the hashed locks (runtime, dev, hub) from pyproject.toml
@@ -17,7 +17,6 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -171,6 +170,7 @@ def cmd_test(args: list[str]) -> None:
     env = prepare_system_tests(dict(os.environ, QT_QPA_PLATFORM="offscreen"))
     run(python, "-m", "ruff", "check", ".")
     run(venv_script("lint-imports"), "--no-logo")  # the layers: pyproject.toml [tool.importlinter]
+    run(python, "-m", "mypy")  # what it checks, and how strictly: pyproject.toml [tool.mypy]
     run(python, "-m", "pytest", *args, env=env)
 
 
@@ -223,10 +223,12 @@ def cmd_lock(args: list[str]) -> None:
     import tomllib
 
     backend = tomllib.loads((HUB / "pyproject.toml").read_text())["build-system"]["requires"]
-    with tempfile.TemporaryDirectory() as scratch:
-        build = Path(scratch) / "build-backend.in"
-        build.write_text("\n".join(backend) + "\n")
+    build = HUB / "build-backend.in"  # a fixed name: the lock's comments name the file
+    build.write_text("\n".join(backend) + "\n")
+    try:
         compile_lock(HUB_LOCK, HUB / "pyproject.toml", build, "--constraint", DEV_LOCK)
+    finally:
+        build.unlink()
 
 
 COMMANDS = {"run": cmd_run, "test": cmd_test, "bench": cmd_bench, "bundle": cmd_bundle,

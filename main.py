@@ -96,10 +96,10 @@ def main(argv: list[str] | None = None) -> int:
     from counterapp import paths
     from ui import comfort
     from ui.dialogs import Dialogs
-    from ui.qt import QApplication, QTimer
+    from ui.qt import QTimer, application
     from ui.startup import StartOptions, Startup
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app = application(sys.argv[:1])
     app.setApplicationName("医保综合柜员")
     comfort.install_chinese_qt_texts(app)
     comfort.apply(app, large=False, family=comfort.load_cjk_font())

@@ -4,14 +4,17 @@ busy town had been offline for a month. Copying keeps making 10,000 cases to sec
 
 from __future__ import annotations
 
+import sqlite3
 import uuid
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 from counterapp.demo import seed_demo
 from db.store import Store
 
 _SUBJECTS = ("case", "ticket", "rating")
+Rows = list[sqlite3.Row]
 
 
 def _shift(day: str, days: int) -> str:
@@ -38,16 +41,16 @@ def make_backlog(path: Path, cases: int, today: date | None = None) -> int:
             for copy in range(1, copies + 1):
                 _copy(store, copy * span, base_cases, tickets, items, materials, ratings,
                       events, rows)
-        return store.scalar("SELECT count(*) FROM cases")
+        return int(store.scalar("SELECT count(*) FROM cases"))
 
 
-def _insert(store: Store, table: str, row: dict) -> int:
+def _insert(store: Store, table: str, row: dict[str, Any]) -> int:
     row.pop("id", None)
     return store.insert(table, row)
 
 
-def _copy(store: Store, shift: int, cases, tickets, items, materials, ratings, events,
-          rows) -> None:
+def _copy(store: Store, shift: int, cases: Rows, tickets: Rows, items: Rows, materials: Rows,
+          ratings: Rows, events: Rows, rows: Rows) -> None:
     uuids: dict[str, str] = {}
     ticket_ids: dict[int, int] = {}
     case_ids: dict[int, int] = {}

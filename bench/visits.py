@@ -25,7 +25,7 @@ from ui.context import AppContext, Session
 from ui.dialogs import RecordingDialogs
 from ui.main_window import SYNC_PANEL_DELAY_MS, MainWindow
 from ui.ops import Ops
-from ui.qt import QApplication
+from ui.qt import application
 from ui.rating_dialog import RatingDialog
 from ui.slip_service import SlipService
 
@@ -33,7 +33,8 @@ ITEMS = ("cbjf", "ydjy", "zwjy", "yljz", "xxcj")
 
 
 class _NoPrinter:
-    def print_pdf(self, kind: str, pdf: bytes, *args, on_success=None, **kwargs) -> None:
+    def print_pdf(self, kind: str, pdf: bytes, *args: object,
+                  on_success: Callable[[], None] | None = None, **kwargs: object) -> None:
         if on_success is not None:
             on_success()
 
@@ -47,7 +48,7 @@ def simulate_visits(visits: int, with_context: Callable[[AppContext], None] | No
                     after_visit: Callable[[int], None] | None = None) -> None:
     from bench.window import rss_mb
 
-    app = QApplication.instance() or QApplication([])
+    app = application()
     comfort.apply(app, False, comfort.load_cjk_font())
     with tempfile.TemporaryDirectory() as scratch:
         clock = FixedClock(datetime(2026, 11, 25, 8, 30, tzinfo=CST))

@@ -17,7 +17,17 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from counterapp.app import Counter
+    from counterapp.case_model import Case
+    from counterapp.queue import Ticket
+    from ui.context import AppContext
+    from ui.qt import QMessageLogContext, QtMsgType
+    from ui.visit_flow import Step
 
 ROOT = Path(__file__).resolve().parent.parent
 BARE_WINDOW = (
@@ -39,12 +49,14 @@ QUERIES = ("ydjy", "mzmxbbz", "cbdj", "sgbx", "yidijiuyi", "异地就医", "YB05
 
 
 def rss_mb() -> float:
-    """Resident set size now (Linux /proc), else the peak from getrusage."""
+    """Resident set size now (Linux /proc), else the peak from getrusage (none on Windows)."""
     status = Path("/proc/self/status")
     if status.exists():
         for line in status.read_text().splitlines():
             if line.startswith("VmRSS:"):
                 return int(line.split()[1]) / 1024
+    if sys.platform == "win32":
+        return float("nan")
     import resource
 
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -108,17 +120,27 @@ def bench_search() -> None:
           f"{statistics.median(samples):7.3f} ms   max {max(samples):6.3f} ms")
 
 
-def bench_search_in_widget(ctx) -> None:
+class _NoCaseHost:
+    """The case panel as the items step sees it with no case open (`steps.base.VisitHost`)."""
+
+    case: Case | None = None
+    ticket: Ticket | None = None
+
+    def __init__(self, ctx: AppContext) -> None:
+        self.ctx = ctx
+
+    def go(self, step: Step) -> None: ...
+    def case_op(self, work: Callable[[Counter], Case], then: Step | None = None) -> None: ...
+    def open_case(self, case_id: int) -> None: ...
+    def end_visit(self) -> None: ...
+    def focus_main_action(self) -> None: ...
+
+
+def bench_search_in_widget(ctx: AppContext) -> None:
     """The same keystrokes through the real items step: search + table model reset."""
     from ui.steps.items_step import ItemsStep
 
-    class Host:
-        case = None
-        ticket = None
-
-    host = Host()
-    host.ctx = ctx  # type: ignore[attr-defined]
-    page = ItemsStep(host)  # type: ignore[arg-type]
+    page = ItemsStep(_NoCaseHost(ctx))
     page.resize(1000, 600)
     page.show()
     samples = []
@@ -137,9 +159,9 @@ def _quiet_offscreen_notices() -> None:
     the simulated visits open; keep every other Qt message."""
     from ui.qt import qInstallMessageHandler
 
-    previous = None
+    previous: Callable[[QtMsgType, QMessageLogContext, str], Any] | None = None
 
-    def handler(kind, context, message: str) -> None:
+    def handler(kind: QtMsgType, context: QMessageLogContext, message: str) -> None:
         if "This plugin does not support" in message:
             return
         if previous is not None:

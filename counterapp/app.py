@@ -10,7 +10,7 @@ from counterapp.catalogue import Catalogue
 from counterapp.clock import Clock
 from counterapp.lan_queue import roles as queue_roles
 from counterapp.lan_queue.client import RemoteQueue
-from counterapp.queue import TicketQueue
+from counterapp.queue import Queue
 from counterapp.ratings import RatingService
 from counterapp.station import Station, load_station, save_station
 from counterapp.workdays import YearCalendar
@@ -32,7 +32,7 @@ class Counter:
         self.settings = Settings(store)
         self.catalogue: Catalogue = catalogue_store.ensure_catalogue(store, clock)
         self.calendar = calendar_store.work_calendar(store)
-        self.queue: TicketQueue | RemoteQueue = queue_roles.open_queue(store, clock,
+        self.queue: Queue = queue_roles.open_queue(store, clock,
                                                                        self.settings)
         self.station: Station | None = load_station(store)
         self._cases: CaseService | None = None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 import unicodedata
 from datetime import date, datetime
 from enum import StrEnum
@@ -171,7 +172,7 @@ class CaseMaterial(NamedTuple):
     key: str
     name: str
     form: str
-    count: int
+    copies: int          # 份数; the column case_materials.count
     required: bool
     condition: str | None
     applies: bool        # required ones always; conditional ones once the clerk says so
@@ -239,7 +240,7 @@ FROM cases AS c WHERE c.id = ?
 """
 
 
-def case_from_row(row) -> Case:
+def case_from_row(row: sqlite3.Row) -> Case:
     """A Case from one row of CASE_QUERY."""
     agent = None
     if row["agent_name"] is not None:
@@ -268,9 +269,9 @@ def case_from_row(row) -> Case:
             in json.loads(row["items_json"])
         ),
         materials=tuple(
-            CaseMaterial(key, name, form, count, bool(required), condition, bool(applies),
+            CaseMaterial(key, name, form, copies, bool(required), condition, bool(applies),
                          bool(received))
-            for key, name, form, count, required, condition, applies, received
+            for key, name, form, copies, required, condition, applies, received
             in json.loads(row["materials_json"])
         ),
     )

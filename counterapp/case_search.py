@@ -9,6 +9,7 @@ hundred rows costs one query.
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Iterable
 from datetime import date, datetime
 from typing import NamedTuple
@@ -80,7 +81,7 @@ class CaseSummary(NamedTuple):
         return any(item.mode != "handle" for item in self.items)
 
 
-def _summary(row) -> CaseSummary:
+def _summary(row: sqlite3.Row) -> CaseSummary:
     return CaseSummary(
         id=row["id"], case_no=row["case_no"], day=date.fromisoformat(row["day"]),
         state=CaseState(row["state"]), applicant_name=row["applicant_name"],
@@ -176,8 +177,9 @@ def forward_pending(store: Store, case_id: int) -> bool:
 
 def case_for_ticket(store: Store, ticket_id: int) -> int | None:
     """The newest case opened for a queue ticket, if any."""
-    return store.scalar("SELECT id FROM cases WHERE ticket_id = ? ORDER BY id DESC LIMIT 1",
-                        (ticket_id,))
+    case_id: int | None = store.scalar(
+        "SELECT id FROM cases WHERE ticket_id = ? ORDER BY id DESC LIMIT 1", (ticket_id,))
+    return case_id
 
 
 # --- open cases by urgency -------------------------------------------------------------------

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime
 from enum import Enum
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from counterapp import catalogue_store, deadlines, journal
 from counterapp.case_model import (
@@ -22,6 +22,7 @@ from counterapp.case_model import (
     Case,
     CaseError,
     CaseItem,
+    CaseMaterial,
     CaseState,
     Person,
     case_from_row,
@@ -29,13 +30,10 @@ from counterapp.case_model import (
 from counterapp.catalogue import Catalogue, Material
 from counterapp.clock import Clock, stamp
 from counterapp.idnumber import normalise
-from counterapp.queue import TicketQueue, TicketStatus
+from counterapp.queue import Queue, TicketStatus
 from counterapp.states import check_move
 from counterapp.workdays import WorkCalendar
 from db.store import Store
-
-if TYPE_CHECKING:
-    from counterapp.lan_queue.client import RemoteQueue
 
 
 def case_number(station_code: str, day: date, window_no: int, sequence: int) -> str:
@@ -46,7 +44,7 @@ def case_number(station_code: str, day: date, window_no: int, sequence: int) -> 
 def merged_materials(catalogue: Catalogue, item_codes: list[str], with_agent: bool
                      ) -> list[Material]:
     """One list for all chosen items: a material shared by several items appears once, with
-    the largest count, and is required if any item requires it."""
+    the most copies, and is required if any item requires it."""
     merged: dict[str, Material] = {}
     sources = [material for code in item_codes for material in catalogue.item(code).materials]
     if with_agent:
@@ -58,7 +56,7 @@ def merged_materials(catalogue: Catalogue, item_codes: list[str], with_agent: bo
         else:
             merged[material.key] = Material(
                 key=seen.key, name=seen.name, form=seen.form,
-                count=max(seen.count, material.count),
+                copies=max(seen.copies, material.copies),
                 required=seen.required or material.required,
                 condition=None if (seen.required or material.required) else seen.condition,
                 obtain=seen.obtain,
@@ -81,7 +79,7 @@ def _column(value: Any) -> Any:
 
 class CaseService:
     def __init__(self, store: Store, clock: Clock, station_code: str, window_no: int,
-                 level: str, calendar: WorkCalendar, queue: TicketQueue | RemoteQueue
+                 level: str, calendar: WorkCalendar, queue: Queue
                  ) -> None:
         self._store = store
         self._clock = clock
@@ -241,19 +239,22 @@ class CaseService:
         rules = self._catalogue_of(case).rules
         forward: dict[str, Any] = {}
         if case.needs_forwarding:
-            due = self._calendar.add_working_days(now.date(), rules.forward_submit_working_days)
-            forward = {"forward_due": due.day, "forward_due_provisional": due.provisional}
+            forward_due = self._calendar.add_working_days(now.date(),
+                                                          rules.forward_submit_working_days)
+            forward = {"forward_due": forward_due.day,
+                       "forward_due_provisional": forward_due.provisional}
         items = []
         with self._store.transaction():
             for item in case.items:
-                due = deadlines.item_due(self._calendar, now, item.limit_minutes,
-                                         item.limit_working_days)
+                item_due = deadlines.item_due(self._calendar, now, item.limit_minutes,
+                                              item.limit_working_days)
                 self._store.execute(
                     "UPDATE case_items SET due_at = ?, due_provisional = ? "
                     "WHERE case_id = ? AND item_code = ?",
-                    (due.text, int(due.provisional), case_id, item.item_code),
+                    (item_due.text, int(item_due.provisional), case_id, item.item_code),
                 )
-                items.append(item._replace(due_at=due.text, due_provisional=due.provisional))
+                items.append(item._replace(due_at=item_due.text,
+                                           due_provisional=item_due.provisional))
             return self._change(case, "accepted", clerk_id, items=tuple(items),
                                 state=CaseState.ACCEPTED, accepted_at=now, **forward)
 
@@ -340,7 +341,7 @@ class CaseService:
         return case
 
     @staticmethod
-    def _material(case: Case, key: str):
+    def _material(case: Case, key: str) -> CaseMaterial:
         for material in case.materials:
             if material.key == key:
                 return material
@@ -381,7 +382,7 @@ class CaseService:
             got = material.key in received
             self._store.insert("case_materials", {
                 "case_id": case_id, "material_key": material.key, "name": material.name,
-                "form": material.form.value, "count": material.count,
+                "form": material.form.value, "count": material.copies,
                 "required": int(material.required), "condition": material.condition,
                 "applies": int(material.required), "received": int(got),
                 "received_at": now if got else None,

@@ -73,17 +73,17 @@ def _parse_material(ctx: FieldReader, raw: object, index: int) -> Material | Non
     ctx.known_fields(table, _MATERIAL_FIELDS)
     name, obtain = ctx.text(table, "name"), ctx.text(table, "obtain")
     form = ctx.choice(table, "form", MaterialForm)
-    count, required = ctx.number(table, "count"), ctx.flag(table, "required")
+    copies, required = ctx.number(table, "count"), ctx.flag(table, "required")
     condition = ctx.text(table, "condition", optional=True)
     if required is False and table.get("condition") is None:
         ctx.report("a conditional material (required = false) needs a 'condition'")
     if required is True and table.get("condition") is not None:
         ctx.report("'condition' is only allowed when required = false")
     if (key is None or not _MATERIAL_KEY.match(key) or name is None or obtain is None
-            or form is None or count is None or required is None
+            or form is None or copies is None or required is None
             or (condition is None) != required):
         return None
-    return Material(key, name, form, count, required, condition, obtain)
+    return Material(key, name, form, copies, required, condition, obtain)
 
 
 def _parse_aliases(ctx: FieldReader, table: dict[str, Any]) -> tuple[str, ...] | None:
@@ -118,10 +118,11 @@ def _parse_time_limit(ctx: FieldReader, raw: object, kind: ItemKind | None) -> T
         ctx.report("needs exactly one of 'minutes' or 'working_days'")
         return None
     value = ctx.number(table, present[0])
-    expected = {ItemKind.INSTANT: "minutes", ItemKind.PROMISED: "working_days"}.get(kind)
-    if expected is not None and present[0] != expected:
-        ctx.report(f"an item of kind {kind.value!r} needs {expected!r}, not {present[0]!r}")
-        return None
+    if kind is not None:
+        expected = {ItemKind.INSTANT: "minutes", ItemKind.PROMISED: "working_days"}[kind]
+        if present[0] != expected:
+            ctx.report(f"an item of kind {kind.value!r} needs {expected!r}, not {present[0]!r}")
+            return None
     return None if value is None else TimeLimit(**{present[0]: value})
 
 
@@ -192,9 +193,10 @@ class _Assembler:
         if (rules := ctx.subtable(table, "rules")) is not None:
             rctx = ctx.at("rules")
             rctx.known_fields(rules, _RULE_FIELDS)
-            values = [rctx.number(rules, name) for name in _RULE_FIELDS]
-            if None not in values:
-                meta["rules"] = Rules(*values)  # type: ignore[arg-type]
+            values = [value for name in _RULE_FIELDS
+                      if (value := rctx.number(rules, name)) is not None]
+            if len(values) == len(_RULE_FIELDS):
+                meta["rules"] = Rules(*values)
         if (contact := ctx.subtable(table, "contact")) is not None:
             cctx = ctx.at("contact")
             cctx.known_fields(contact, _CONTACT_FIELDS)

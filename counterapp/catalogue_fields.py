@@ -10,10 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, NamedTuple, TypeGuard, TypeVar
 
 MISSING = object()
 _E = TypeVar("_E", bound=StrEnum)
+_T = TypeVar("_T")
 
 
 class Problem(NamedTuple):
@@ -82,7 +83,7 @@ class FieldReader:
             self.report(f"missing field {name!r}")
         return MISSING
 
-    def _is(self, value: object, kind: type, label: str, name: str) -> bool:
+    def _is(self, value: object, kind: type[_T], label: str, name: str) -> TypeGuard[_T]:
         if isinstance(value, kind) and not (kind is int and isinstance(value, bool)):
             return True
         self.report(f"field {name!r} must be {label}, got {type_name(value)}")

@@ -67,7 +67,7 @@ class Material(NamedTuple):
     key: str
     name: str
     form: MaterialForm
-    count: int
+    copies: int  # 份数; "count" in catalogue documents (a NamedTuple's `count` is tuple.count)
     required: bool
     condition: str | None  # set exactly when required is False: when the material is needed
     obtain: str
@@ -77,7 +77,7 @@ class Material(NamedTuple):
             "key": self.key,
             "name": self.name,
             "form": self.form.value,
-            "count": self.count,
+            "count": self.copies,
             "required": self.required,
         }
         if self.condition is not None:

@@ -12,6 +12,7 @@ import json
 import re
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from counterapp import journal
 from counterapp.catalogue import (
@@ -103,7 +104,7 @@ def catalogue_version(store: Store, version: str) -> Catalogue:
     return _parse_stored(row["document"], version)
 
 
-def stored_versions(store: Store) -> list[dict]:
+def stored_versions(store: Store) -> list[dict[str, Any]]:
     rows = store.all(
         "SELECT version, issuer, is_default, published, source, imported_at, active "
         "FROM catalogue_versions ORDER BY id"

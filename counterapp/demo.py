@@ -9,14 +9,19 @@ from __future__ import annotations
 import importlib.util
 import random
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from counterapp.app import Counter
-from counterapp.case_model import Agent, CaseError, Person
+from counterapp.case_model import Agent, Case, CaseError, Person
 from counterapp.clock import CST, Clock, FixedClock
 from counterapp.queue import Lane
 from counterapp.ratings import RatingLevel
 from counterapp.station import Station, add_clerk, clerks
 from db.store import Store
+
+if TYPE_CHECKING:
+    from faker import Faker
 
 DEMO_STATION = Station(
     code="370883101", name="千泉街道医保服务站", level="town", county_code="370883",
@@ -28,8 +33,10 @@ RATING_WEIGHTS = {RatingLevel.VERY_SATISFIED: 70, RatingLevel.SATISFIED: 22,
                   RatingLevel.BASICALLY_SATISFIED: 6, RatingLevel.DISSATISFIED: 2}
 
 
-def _person(fake) -> Person:
-    return Person(fake.name(), fake.ssn(min_age=1, max_age=92), fake.phone_number())
+def _person(fake: Faker) -> Person:
+    # Faker's stubs describe the en_US providers; zh_CN's `ssn` takes the ages
+    return Person(fake.name(), fake.ssn(min_age=1, max_age=92),  # type: ignore[call-arg]
+                  fake.phone_number())
 
 
 class _DemoVisits:
@@ -86,7 +93,7 @@ class _DemoVisits:
         self.work_on(case, clerk)
         self.counter.queue.finish(ticket.id, clerk)
 
-    def work_on(self, case, clerk: int) -> None:
+    def work_on(self, case: Case, clerk: int) -> None:
         cases = self.counter.cases
         missing_one = self.rng.random() < 0.12
         needed = [m for m in case.materials if m.applies]
@@ -114,7 +121,7 @@ class DemoUnavailable(ValueError):
     """Faker is not installed (the desktop bundle leaves it out); str() says so in Chinese."""
 
 
-def seed_demo(path, days: int = 5, visits_per_day: int = 24, seed: int = 2026,
+def seed_demo(path: Path | str, days: int = 5, visits_per_day: int = 24, seed: int = 2026,
               today: date | None = None) -> None:
     """Fill a new store at `path` with a demo station; does nothing if it has a station.
     Without Faker it refuses before creating anything, so no empty demo store is left."""

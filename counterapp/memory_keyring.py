@@ -13,10 +13,10 @@ from keyring.backend import KeyringBackend
 class MemoryKeyring(KeyringBackend):
     """A keyring backend that keeps its secrets in a dict."""
 
-    priority = 1  # type: ignore[assignment]
+    priority = 1
 
     def __init__(self) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]  # keyring leaves it unannotated
         self.secrets: dict[tuple[str, str], str] = {}
 
     def get_password(self, service: str, username: str) -> str | None:

@@ -13,9 +13,10 @@ never part of this queue.
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import date, datetime
 from enum import StrEnum
-from typing import NamedTuple
+from typing import Any, NamedTuple, Protocol
 
 from counterapp import journal
 from counterapp.clock import Clock, parse_stamp, stamp
@@ -127,7 +128,33 @@ def _moment(text: str | None) -> datetime | None:
     return None if text is None else parse_stamp(text)
 
 
-def _ticket(row) -> Ticket:
+class Queue(Protocol):
+    """What the counter asks of a queue: this store's own (`TicketQueue`) or, on a queue
+    client, the station's queue host's (`counterapp.lan_queue.client.RemoteQueue`)."""
+
+    def get(self, ticket_id: int) -> Ticket: ...
+    def waiting(self, window_no: int | None = None) -> list[Ticket]: ...
+    def of_day(self, day: date) -> list[Ticket]: ...
+    def of_today(self) -> list[Ticket]: ...
+    def recent_calls(self, limit: int) -> list[Ticket]: ...
+    def revision(self) -> str: ...
+    def people_ahead(self, ticket: Ticket) -> int: ...
+    def issue(self, lane: Lane, reason: str | None = None) -> Ticket: ...
+    def call_next(self, window_no: int, clerk_id: int) -> Ticket | None: ...
+    def recall(self, ticket_id: int, clerk_id: int) -> Ticket: ...
+    def skip(self, ticket_id: int, clerk_id: int) -> Ticket: ...
+    def requeue(self, ticket_id: int, clerk_id: int) -> Ticket: ...
+    def start_serving(self, ticket_id: int, clerk_id: int) -> Ticket: ...
+    def hold(self, ticket_id: int, clerk_id: int, reason: str = "") -> Ticket: ...
+    def resume(self, ticket_id: int, window_no: int, clerk_id: int) -> Ticket: ...
+    def transfer(self, ticket_id: int, to_window: int, clerk_id: int, reason: str) -> Ticket: ...
+    def finish(self, ticket_id: int, clerk_id: int) -> Ticket: ...
+    def end_without_case(self, ticket_id: int, clerk_id: int, reason: str) -> Ticket: ...
+    def close_day(self, day: date) -> DayClosing: ...
+    def close_past_days(self) -> list[DayClosing]: ...
+
+
+def _ticket(row: sqlite3.Row) -> Ticket:
     return Ticket(
         id=row["id"],
         uuid=row["uuid"],
@@ -227,7 +254,7 @@ class TicketQueue:
         ticket's version, an issue adds one): a display polls this and re-reads only when it
         moved. One indexed query, no ticket rows."""
         day = self._clock.today().isoformat()
-        count, versions = self._store.one(
+        count, versions = self._store.row(
             "SELECT count(*), coalesce(sum(version), 0) FROM tickets "
             "WHERE day = ? AND mirror = 0", (day,))
         return f"{day}:{count}:{versions}"
@@ -376,11 +403,11 @@ class TicketQueue:
                                finished_at=now)
                 elif ticket.status in OPEN_STATUSES:
                     self._move(ticket, TicketStatus.CLOSED_UNSERVED, "closed_unserved", None)
-            counts = dict(self._store.all(
+            counts: dict[str, int] = self._store.mapping(
                 "SELECT status, count(*) FROM tickets WHERE day = ? AND mirror = 0 "
                 "GROUP BY status",
                 (day.isoformat(),),
-            ))
+            )
             closing = DayClosing(
                 day=day,
                 issued=sum(counts.values()),
@@ -413,7 +440,7 @@ class TicketQueue:
     # Every action reads its ticket inside its write transaction (BEGIN IMMEDIATE), so a
     # queue host's own window and a request from another PC never act on a stale ticket.
     def _move(self, ticket: Ticket, target: TicketStatus, kind: str, actor: int | None,
-              data: dict | None = None, **fields: object) -> Ticket:
+              data: dict[str, Any] | None = None, **fields: object) -> Ticket:
         check_move(ALLOWED_MOVES, ticket.status, target, STATUS_LABELS, f"{ticket.code} 号")
         version = ticket.version + 1
         self._store.update("tickets", ticket.id,

@@ -81,7 +81,7 @@ class RatingService:
             raise CaseError("请填写整改回访情况")
         now = stamp(self._clock.now())
         with self._store.transaction():
-            row = self._store.one("SELECT id, uuid, version FROM ratings WHERE case_id = ?",
+            row = self._store.row("SELECT id, uuid, version FROM ratings WHERE case_id = ?",
                                   (case_id,))
             self._store.update("ratings", row["id"],
                                {"followed_up_at": now, "version": row["version"] + 1})

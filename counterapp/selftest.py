@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import tempfile
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from pathlib import Path
 
@@ -172,7 +172,7 @@ CHECKS: list[tuple[str, Check]] = [
 SELF_TEST_CLERK = "9001"
 
 
-def run(print_line: Callable[[str], object] = print, extra: list[tuple[str, Check]] = ()
+def run(print_line: Callable[[str], object] = print, extra: Sequence[tuple[str, Check]] = ()
         ) -> int:
     """Run every check (then `extra`: those that need more than the core, e.g. the window, a
     sync round with a hub); return the number of failures. A skipped check is no failure."""

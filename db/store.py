@@ -18,7 +18,7 @@ from typing import Any
 from db import migrations
 from db.migrations import StoreTooNew
 
-__all__ = ["PRAGMAS", "Store", "StoreTooNew", "connect"]
+__all__ = ["PRAGMAS", "MissingRow", "Store", "StoreTooNew", "connect"]
 
 PRAGMAS = (
     "PRAGMA journal_mode = WAL",
@@ -26,6 +26,10 @@ PRAGMAS = (
     "PRAGMA foreign_keys = ON",
     "PRAGMA busy_timeout = 5000",
 )
+
+
+class MissingRow(LookupError):
+    """A query that always finds its row (an aggregate, a row read just before) found none."""
 
 
 def connect(path: Path | str) -> sqlite3.Connection:
@@ -105,7 +109,20 @@ class Store:
         return self.conn.execute(sql, params)
 
     def one(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> sqlite3.Row | None:
-        return self.conn.execute(sql, params).fetchone()
+        row: sqlite3.Row | None = self.conn.execute(sql, params).fetchone()
+        return row
+
+    def row(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> sqlite3.Row:
+        """The row a query always returns; none is a bug, raised as `MissingRow`."""
+        row = self.one(sql, params)
+        if row is None:
+            raise MissingRow(f"no row for {' '.join(sql.split())} {params!r}")
+        return row
+
+    def mapping(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()
+                ) -> dict[Any, Any]:
+        """A two-column query as a dict: first column to second."""
+        return {key: value for key, value in self.conn.execute(sql, params)}
 
     def all(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> list[sqlite3.Row]:
         return self.conn.execute(sql, params).fetchall()

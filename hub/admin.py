@@ -27,6 +27,7 @@ from counterapp.catalogue import CatalogueInvalid
 from counterapp.catalogue_store import read_source
 from counterapp.clock import Clock, stamp
 from counterapp.sync.transfer import TransferError
+from counterapp.sync.wire import DECISION_STATUSES
 from hub import database_url, feeds, files, slips, staff, stations
 from hub.db import Database
 from hub.ingest import Forbidden
@@ -108,7 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
                         ).add_argument("path")
     decide = commands.add_parser("decide", help="post a decision on a forwarded case")
     decide.add_argument("case", help="case number (办件编号) or UUID")
-    decide.add_argument("--status", required=True, choices=feeds.DECISION_STATUSES)
+    decide.add_argument("--status", required=True, choices=DECISION_STATUSES)
     decide.add_argument("--note", help="the reason (required for returned)")
     decide.add_argument("--by", default="county", help="who decided")
     import_file = commands.add_parser("import-file", help="import a station's transfer file")

@@ -166,14 +166,14 @@ class Tx:
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
         cursor = self.conn.execute(self._sql(sql), tuple(params))
-        return cursor.rowcount
+        return int(cursor.rowcount)
 
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> int:
         if not rows:
             return 0
         cursor = self.conn.cursor()
         cursor.executemany(self._sql(sql), rows)
-        return cursor.rowcount
+        return int(cursor.rowcount)
 
     def all(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         return [tuple(row) for row in self.conn.execute(self._sql(sql), tuple(params)).fetchall()]

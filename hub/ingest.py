@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import asdict, dataclass
+from typing import Any
 
 from counterapp.sync.slip_codes import RECORD_TYPE as SLIP_KEY
 from counterapp.sync.wire import RECORD_TYPES, RawRecord, ScannedBatch, WireError, to_ranges
@@ -28,6 +29,8 @@ from hub.db import Database, Tx
 COLUMNS = ("uuid", "type", "station", "source", "version", "day", "data", "batch_id",
            "received_at")
 _COLUMN_LIST = ", ".join(COLUMNS)
+# one row of `records` in the order of COLUMNS
+Row = tuple[str, str, str, str, int, str, str, str, str]
 _UPSERT_TAIL = (
     " ON CONFLICT (uuid) DO UPDATE SET version = excluded.version, day = excluded.day, "
     "data = excluded.data, source = excluded.source, batch_id = excluded.batch_id, "
@@ -64,7 +67,7 @@ class Ack:
     acked_at: str
     accepts: list[str]  # the record types this hub takes (a station sends no others)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"format": 1, **asdict(self)}
 
 
@@ -74,7 +77,7 @@ def ingest(db: Database, token_station: str, batch: ScannedBatch, sha256: str, v
     if batch.station != token_station:
         raise Forbidden(f"this batch is for station {batch.station}; "
                         f"the credentials are station {token_station}'s")
-    newest: dict[str, tuple] = {}
+    newest: dict[str, Row] = {}
     keys = [r for r in batch.records if r.type == SLIP_KEY]
     for r in batch.records:
         if r.type != SLIP_KEY and (r.uuid not in newest or r.version > newest[r.uuid][4]):
@@ -96,7 +99,7 @@ def ingest(db: Database, token_station: str, batch: ScannedBatch, sha256: str, v
                accepts=slips.accepted_types(RECORD_TYPES, keys_in.accepting))
 
 
-def _store(db: Database, batch: ScannedBatch, rows: list[tuple], keys: list[RawRecord],
+def _store(db: Database, batch: ScannedBatch, rows: list[Row], keys: list[RawRecord],
            sha256: str, via: str, now: str, fast: bool) -> tuple[int, slips.KeysIn, int]:
     """Store the records and seal the keys in one transaction: (records stored, what became
     of the keys, how often this batch id has arrived)."""
@@ -123,7 +126,7 @@ def _check_owner_sqlite(tx: Tx, station: str, uuids: list[str]) -> None:
             raise Forbidden(f"record {other[0]} belongs to station {other[1]}")
 
 
-def _postgres(tx: Tx, station: str, rows: list[tuple], fast: bool) -> int:
+def _postgres(tx: Tx, station: str, rows: list[Row], fast: bool) -> int:
     import psycopg
 
     conn = tx.conn

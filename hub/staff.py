@@ -35,5 +35,6 @@ def revoke(db: Database, name: str, now: str) -> None:
 def authenticate(db: Database, token: str) -> str | None:
     """The name of the staff member holding this token, or None (unknown or revoked)."""
     with db.transaction(write=False) as tx:
-        return tx.scalar("SELECT name FROM staff_tokens WHERE token_hash = ? "
-                         "AND revoked_at IS NULL", (token_hash(token),))
+        name: str | None = tx.scalar("SELECT name FROM staff_tokens WHERE token_hash = ? "
+                                     "AND revoked_at IS NULL", (token_hash(token),))
+    return name

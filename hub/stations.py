@@ -107,15 +107,18 @@ def _require(tx: Tx, code: str) -> None:
 def authenticate(db: Database, token: str) -> str | None:
     """The code of the station holding this token, or None (unknown or revoked)."""
     with db.transaction(write=False) as tx:
-        return tx.scalar("SELECT code FROM stations WHERE token_hash = ? AND revoked_at IS NULL",
-                         (token_hash(token),))
+        code: str | None = tx.scalar(
+            "SELECT code FROM stations WHERE token_hash = ? AND revoked_at IS NULL",
+            (token_hash(token),))
+    return code
 
 
 def public_key(db: Database, code: str) -> str | None:
     """A station's signing key, to check its transfer files (revoked stations have none)."""
     with db.transaction(write=False) as tx:
-        return tx.scalar("SELECT public_key FROM stations WHERE code = ? AND revoked_at IS NULL",
-                         (code,))
+        key: str | None = tx.scalar(
+            "SELECT public_key FROM stations WHERE code = ? AND revoked_at IS NULL", (code,))
+    return key
 
 
 def status(db: Database) -> list[StationStatus]:

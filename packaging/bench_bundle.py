@@ -32,7 +32,10 @@ def size_mb(folder: Path) -> float:
     for path in folder.rglob("*"):
         if path.is_file() and not path.is_symlink():
             stat = path.lstat()
-            total += stat.st_blocks * 512 if hasattr(stat, "st_blocks") else stat.st_size
+            if sys.platform == "win32":
+                total += stat.st_size
+            else:
+                total += stat.st_blocks * 512
     return total / 2**20
 
 

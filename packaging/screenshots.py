@@ -37,7 +37,7 @@ from ui.kiosk import KioskWindow  # noqa: E402
 from ui.login_dialog import LoginDialog  # noqa: E402
 from ui.main_window import MainWindow  # noqa: E402
 from ui.ops import Ops  # noqa: E402
-from ui.qt import QApplication, QWidget  # noqa: E402
+from ui.qt import QAbstractButton, QApplication, QWidget, application  # noqa: E402
 from ui.queue_settings_dialog import QueueSettingsDialog  # noqa: E402
 from ui.rating_dialog import RatingDialog  # noqa: E402
 from ui.setup_dialog import SetupDialog  # noqa: E402
@@ -77,7 +77,7 @@ class Shooter:
         self.saved.append(path)
         print(f"saved {path.relative_to(ROOT)} ({widget.width()}×{widget.height()})")
 
-    def click(self, button) -> None:
+    def click(self, button: QAbstractButton) -> None:
         button.click()
         self.settle()
 
@@ -105,7 +105,9 @@ def visit(shoot: Shooter, window: MainWindow, counter: Counter, clock: FixedCloc
 
     shoot.click(panel.next_button)
     materials = panel.materials
-    keys = [m.key for m in panel.case.materials]
+    case = panel.case
+    assert case is not None  # the items step opened it
+    keys = [m.key for m in case.materials]
     for key in ("identity", "agent-id", "principal-id", "power-of-attorney"):
         if key in keys:
             materials.model.toggled.emit(key, 0, True)
@@ -146,7 +148,7 @@ def visit(shoot: Shooter, window: MainWindow, counter: Counter, clock: FixedCloc
     assert dialog is not None
     shoot.shot(dialog, "06b_rating_dialog")
     dialog.choose(RatingLevel.DISSATISFIED)
-    dialog.reason_buttons.itemAt(0).widget().setChecked(True)
+    dialog.reason_choices[0].setChecked(True)
     shoot.shot(dialog, "06c_rating_dialog_bad_reason")
     dialog.submit()
     shoot.shot(window, "06d_rating_done")
@@ -250,7 +252,7 @@ def consult_and_unprinted(shoot: Shooter, window: MainWindow, counter: Counter) 
 
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app = application(sys.argv[:1])
     family = comfort.load_cjk_font()
     comfort.apply(app, large=False, family=family)
     with tempfile.TemporaryDirectory() as scratch:
@@ -332,6 +334,7 @@ def main() -> None:
         setup.show()
         shoot.shot(setup, "12_first_run_setup")
         setup.close()
+        assert counter.station is not None  # a demo station
         login = LoginDialog(counter.station.name, staff, 2)
         login.show()
         shoot.shot(login, "13_login")

@@ -162,7 +162,7 @@ def test_materials_have_forms_counts_and_conditions(cat: Catalogue) -> None:
     seen: dict[str, tuple[str, MaterialForm, str]] = {}
     for item in cat.items.values():
         for m in item.materials:
-            assert m.count >= 1
+            assert m.copies >= 1
             assert (m.condition is None) == m.required
             assert seen.setdefault(m.key, (m.name, m.form, m.obtain)) == (m.name, m.form, m.obtain)
     reimbursement = next(i for i in cat.items.values() if i.sub == "住院费用手工（零星）报销")

@@ -7,7 +7,7 @@ import pytest
 from counterapp.app import Counter
 from db import migrations
 from db.settings import Settings
-from db.store import Store, StoreTooNew, connect
+from db.store import MissingRow, Store, StoreTooNew, connect
 
 STORES = Path(__file__).parent / "data" / "stores"
 
@@ -114,6 +114,15 @@ def test_settings_are_durable(tmp_path):
     with Store(tmp_path / "s.db") as store:
         assert Settings(store).get("window") == {"number": 2, "名称": "综合窗口"}
         assert Settings(store).get("missing", 7) == 7
+
+
+def test_a_row_that_must_exist_says_which_query_found_none(tmp_path):
+    with Store(tmp_path / "s.db") as store:
+        store.execute("INSERT INTO settings (key, value) VALUES ('a', '1'), ('b', '2')")
+        assert store.row("SELECT count(*) AS n FROM settings")["n"] == 2
+        assert store.mapping("SELECT key, value FROM settings") == {"a": "1", "b": "2"}
+        with pytest.raises(MissingRow, match=r"FROM settings WHERE key = \? \('c',\)"):
+            store.row("SELECT value FROM settings\n WHERE key = ?", ("c",))
 
 
 def test_transaction_rolls_back_everything(tmp_path):

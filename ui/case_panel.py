@@ -19,6 +19,7 @@ from counterapp.app import Counter
 from counterapp.case_model import Case, CaseState, state_text
 from counterapp.queue import Ticket, TicketStatus
 from ui import comfort
+from ui.comfort import set_kind
 from ui.context import AppContext
 from ui.fit import VerticalScroll
 from ui.ops import CASE, QUEUE, Changes
@@ -35,7 +36,7 @@ from ui.qt import (
     Signal,
 )
 from ui.step_bar import StepBar
-from ui.steps.base import StepPage, note, set_kind
+from ui.steps.base import StepPage, note
 from ui.timer_widget import TimerWidget
 from ui.visit_flow import (
     MainAction,
@@ -275,8 +276,11 @@ class CasePanel(QWidget):
             self.applicant.show_case(self._case)
             return
         if self._case is None and ticket.status == TicketStatus.SERVING:
-            self.ctx.ops.query(lambda c: _case_of_ticket(c, ticket.id),
-                               lambda case_id: case_id and self.open_case(case_id), parent=self)
+            def resume(case_id: int | None) -> None:
+                if case_id:
+                    self.open_case(case_id)
+
+            self.ctx.ops.query(lambda c: _case_of_ticket(c, ticket.id), resume, parent=self)
         elif self._case is None and old is None:
             # cleared when the last visit ended: what is typed now (a card reader types the
             # moment F2 is pressed) is for this citizen, so it stays, and so does the focus
@@ -357,11 +361,15 @@ class CasePanel(QWidget):
             ticket = self._ticket
             ticket_id = ticket.id if ticket is not None and ticket.status in (
                 TicketStatus.CALLED, TicketStatus.SERVING) else None
+
+            def opened(new: Case) -> None:
+                self._show(new)
+                self.go(Step.MATERIALS)
+
             self.ctx.ops.change(
                 lambda c: c.cases.open_case(applicant, codes, clerk, ticket_id=ticket_id,
                                             agent=agent),
-                CASE | QUEUE, on_success=lambda new: (self._show(new), self.go(Step.MATERIALS)),
-                origin=self, parent=self)
+                CASE | QUEUE, on_success=opened, origin=self, parent=self)
         elif items_editable(case) and codes != [item.item_code for item in case.items]:
             self.case_op(lambda c: c.cases.change_items(case.id, codes, clerk), Step.MATERIALS)
         else:

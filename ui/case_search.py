@@ -68,7 +68,8 @@ class CaseSearch(QWidget):
         self.text = QLineEdit()
         self.text.setPlaceholderText("姓名、身份证号（或后4位以上）、办件号")
         self.by_date = QCheckBox("按日期")
-        today = QDate(ctx.clock.today())
+        day = ctx.clock.today()
+        today = QDate(day.year, day.month, day.day)
         self.day_from = QDateEdit(today.addDays(-30))
         self.day_to = QDateEdit(today)
         for edit in (self.day_from, self.day_to):
@@ -115,8 +116,7 @@ class CaseSearch(QWidget):
         day_from: date | None = None
         day_to: date | None = None
         if self.by_date.isChecked():
-            day_from = self.day_from.date().toPython()
-            day_to = self.day_to.date().toPython()
+            day_from, day_to = _day(self.day_from.date()), _day(self.day_to.date())
         chosen = self.state.currentData()
         states = OPEN_STATES if chosen == "open" else (
             (CaseState(chosen),) if chosen else ())
@@ -141,3 +141,7 @@ class CaseSearch(QWidget):
             self.ctx.dialogs.error(self, f"该办件{row.state.label}，不能继续办理")
             return
         self.open_requested.emit(row.id)
+
+
+def _day(day: QDate) -> date:
+    return date(day.year(), day.month(), day.day())

@@ -65,7 +65,7 @@ def install_chinese_qt_texts(app: QApplication) -> QTranslator | None:
 
 def base_points() -> int:
     app = QApplication.instance()
-    return LARGE_POINTS if app is not None and is_large(app) else NORMAL_POINTS
+    return LARGE_POINTS if isinstance(app, QApplication) and is_large(app) else NORMAL_POINTS
 
 
 def style(widget: QWidget, scale: float = 1.0, bold: bool = False, colour: str = "",
@@ -91,7 +91,8 @@ def set_kind(label: QLabel, kind: str) -> None:
     label.setProperty("kind", kind)
     palette = label.palette()
     app = QApplication.instance()
-    default = app.palette().color(QPalette.ColorRole.WindowText) if app else QColor("black")
+    default = (app.palette().color(QPalette.ColorRole.WindowText)
+               if isinstance(app, QApplication) else QColor("black"))
     palette.setColor(QPalette.ColorRole.WindowText, QColor(KIND_COLOURS.get(kind, default)))
     label.setPalette(palette)
 

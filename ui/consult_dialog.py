@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from counterapp.queue import END_REASON_MAX
 from ui import comfort
-from ui.dialogs import answer_buttons
+from ui.dialogs import answer_buttons, offer_reasons
 from ui.qt import (
     QComboBox,
     QDialog,
@@ -36,10 +36,7 @@ class ConsultDialog(QDialog):
         self.setWindowTitle(f"结束本号：{code}（仅咨询 / 无需办件）")
         self.setMinimumWidth(460)
         self.reason = QComboBox()
-        self.reason.setEditable(True)
-        self.reason.addItems(CONSULT_REASONS)
-        self.reason.setCurrentIndex(-1)
-        self.reason.lineEdit().setPlaceholderText("请选择或填写原因（必填）")
+        offer_reasons(self.reason, CONSULT_REASONS, "请选择或填写原因（必填）")
         form = QFormLayout()
         form.addRow("排队号", QLabel(code))
         form.addRow("原因(&Y)", self.reason)

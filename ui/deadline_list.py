@@ -17,6 +17,7 @@ from ui.qt import (
     QColor,
     QHBoxLayout,
     QLabel,
+    QModelIndex,
     QPushButton,
     Qt,
     QTimer,
@@ -43,7 +44,7 @@ class Column(IntEnum):
 
 # Widths in characters of the columns that wrap, so 事项 (at least ITEMS_LEAST) has room:
 # 今日（即办） | 2026-11-18 / 09:46（暂定） | 上级办结 / 期限 | 已转报上级 / （帮办代办）
-WRAPPED = {Column.URGENCY: 6, Column.DUE: 7, Column.KIND: 4, Column.STATE: 6}
+WRAPPED: dict[int, int] = {Column.URGENCY: 6, Column.DUE: 7, Column.KIND: 4, Column.STATE: 6}
 ITEMS_LEAST = 12
 
 
@@ -142,7 +143,7 @@ class DeadlineList(QWidget):
         self.summary.setText(f"未办结 {len(rows)} 件，其中已超期 {overdue} 件")
         self.overdue_counted.emit(overdue)
 
-    def _open(self, index) -> None:
+    def _open(self, index: QModelIndex) -> None:
         row = self.model.row_at(index)
         if row is not None:
             self.open_requested.emit(row.case.id)

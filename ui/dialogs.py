@@ -7,9 +7,12 @@ keeps messages in a list instead of showing boxes.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import TypeVar
 
-from ui.qt import QDialog, QDialogButtonBox, QMessageBox, QPushButton, Qt, QWidget
+from ui.qt import QComboBox, QDialog, QDialogButtonBox, QMessageBox, QPushButton, Qt, QWidget
+
+D = TypeVar("D", bound=QDialog)
 
 
 def answer_buttons(dialog: QDialog, ok_text: str, on_ok: Callable[[], object],
@@ -27,6 +30,17 @@ def answer_buttons(dialog: QDialog, ok_text: str, on_ok: Callable[[], object],
     return buttons, ok_button
 
 
+def offer_reasons(box: QComboBox, reasons: Sequence[str], placeholder: str) -> None:
+    """Make `box` a list of the usual reasons that also takes a typed one; none is chosen in
+    advance, so a record never names a reason nobody gave."""
+    box.setEditable(True)
+    box.addItems(list(reasons))
+    box.setCurrentIndex(-1)
+    edit = box.lineEdit()
+    assert edit is not None  # an editable combo box has one
+    edit.setPlaceholderText(placeholder)
+
+
 class Dialogs:
     def __init__(self) -> None:
         self.opened: list[QDialog] = []
@@ -37,7 +51,7 @@ class Dialogs:
     def info(self, parent: QWidget | None, text: str) -> None:
         self._box(parent, QMessageBox.Icon.Information, "提示", text)
 
-    def open(self, dialog: QDialog) -> QDialog:
+    def open(self, dialog: D) -> D:
         """Show a dialog window-modally without blocking; keep a reference until it closes."""
         self.opened.append(dialog)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # no dialog piles up all day
@@ -47,7 +61,7 @@ class Dialogs:
         dialog.activateWindow()
         return dialog
 
-    def latest(self, kind: type[QDialog]) -> QDialog | None:
+    def latest(self, kind: type[D]) -> D | None:
         """The most recently opened dialog of a kind that is still open (for tests, too)."""
         for dialog in reversed(self.opened):
             if isinstance(dialog, kind):

@@ -16,6 +16,7 @@ class VerticalScroll(QScrollArea):
 
     def __init__(self, page: QWidget, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.page = page
         self.setWidget(page)
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
@@ -33,8 +34,7 @@ class VerticalScroll(QScrollArea):
         return scroll
 
     def minimumSizeHint(self) -> QSize:
-        page = self.widget()
-        least = page.minimumSizeHint().expandedTo(page.minimumSize())
+        least = self.page.minimumSizeHint().expandedTo(self.page.minimumSize())
         bar = self.verticalScrollBar().sizeHint().width()
         return QSize(least.width() + bar, super().minimumSizeHint().height())
 

@@ -32,10 +32,10 @@ class LoginDialog(QDialog):
         self.clerk_box = QComboBox()
         for clerk in self.clerks:
             self.clerk_box.addItem(f"{clerk.name}（工号 {clerk.login}）", clerk.id)
-        self.window = QSpinBox()
-        self.window.setRange(1, 99)
-        self.window.setValue(window_no)
-        self.window.setSuffix(" 号窗口")
+        self.window_box = QSpinBox()
+        self.window_box.setRange(1, 99)
+        self.window_box.setValue(window_no)
+        self.window_box.setSuffix(" 号窗口")
         self.new_login = QLineEdit()
         self.new_name = QLineEdit()
         form = QFormLayout()
@@ -45,7 +45,7 @@ class LoginDialog(QDialog):
             form.addRow(QLabel("本站尚无经办人员，请先添加："))
             form.addRow("工号", self.new_login)
             form.addRow("姓名", self.new_name)
-        form.addRow("窗口", self.window)
+        form.addRow("窗口", self.window_box)
         buttons, _ok = answer_buttons(self, "登录", self.accept, cancel_text="退出")
         title = QLabel(station_name)
         comfort.style(title, 1.25, bold=True)
@@ -61,7 +61,7 @@ class LoginDialog(QDialog):
 
     @property
     def window_no(self) -> int:
-        return self.window.value()
+        return self.window_box.value()
 
     @property
     def new_clerk(self) -> tuple[str, str]:

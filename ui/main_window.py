@@ -23,7 +23,6 @@ from ui.context import AppContext
 from ui.ops import STATION
 from ui.qt import (
     QAction,
-    QApplication,
     QColor,
     QGroupBox,
     QKeySequence,
@@ -36,13 +35,21 @@ from ui.qt import (
     QTimer,
     QVBoxLayout,
     QWidget,
+    application,
 )
 from ui.queue_panel import QueuePanel
 
 if TYPE_CHECKING:
+    from counterapp.slips.unprinted import UnprintedSlip
+    from counterapp.sync.engine import SyncReport
     from ui.case_search import CaseSearch
     from ui.deadline_list import DeadlineList
+    from ui.follow_up_dialog import FollowUpDialog
+    from ui.hall_display import HallDisplay
+    from ui.kiosk import KioskWindow
     from ui.qt import QCloseEvent  # its class alone costs ~2 ms of start-up (QEvent's enums)
+    from ui.sync_status import SyncStatusWidget
+    from ui.unprinted_slips import UnprintedSlipsDialog
 
 DEADLINE_TAB = "期限提醒（F9）"
 PAGES_DELAY_MS = 500  # the step pages not shown yet are built once the window is up
@@ -64,8 +71,8 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.case_panel, "当前办件（F8）")
         # The deadline list and case search are not on the first screen: each is built into
         # its tab when first needed (see the properties below), after the first paint.
-        self._deadline_tab = self._empty_tab(DEADLINE_TAB)
-        self._search_tab = self._empty_tab("办件查询（F12）")
+        self._deadline_page, self._deadline_tab = self._empty_tab(DEADLINE_TAB)
+        _, self._search_tab = self._empty_tab("办件查询（F12）")
         self._deadlines: DeadlineList | None = None
         self._search: CaseSearch | None = None
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -85,9 +92,9 @@ class MainWindow(QMainWindow):
                                 f"{ctx.window_no}号窗口　经办人：{ctx.session.clerk.name}"), 1)
         status.addPermanentWidget(self.busy_label)
         status.addPermanentWidget(self.busy_bar)
-        self.kiosk = None
-        self.hall = None
-        self.sync_status = None
+        self.kiosk: KioskWindow | None = None
+        self.hall: HallDisplay | None = None
+        self.sync_status: SyncStatusWidget | None = None
         self._build_menus()
         self.queue_panel.current_changed.connect(self.case_panel.set_ticket)
         self.queue_panel.transfer_guard = self._transfer_problem
@@ -96,12 +103,13 @@ class MainWindow(QMainWindow):
         ctx.slips.kept.connect(self.print_failed)
         self.tabs.currentChanged.connect(self._tab_changed)
 
-    def _empty_tab(self, label: str) -> QVBoxLayout:
-        holder = QWidget()
-        layout = QVBoxLayout(holder)
+    def _empty_tab(self, label: str) -> tuple[QWidget, QVBoxLayout]:
+        """A tab's page and its layout, to build its content into later."""
+        page = QWidget()
+        layout = QVBoxLayout(page)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.tabs.addTab(holder, label)
-        return layout
+        self.tabs.addTab(page, label)
+        return page, layout
 
     @property
     def deadlines(self) -> DeadlineList:
@@ -149,16 +157,16 @@ class MainWindow(QMainWindow):
         self.sync_status.sync_finished.connect(self.after_sync)
         box = QGroupBox("县中心同步")
         QVBoxLayout(box).addWidget(self.sync_status)
-        self.queue_panel.layout().addWidget(box)
+        self.queue_panel.add_below(box)
         box.show()
 
-    def after_sync(self, report: object) -> None:
+    def after_sync(self, report: SyncReport) -> None:
         """A new catalogue from the county is taken up at once; decisions and acknowledged
         uploads (待上传 → 已转报上级) refresh the deadlines and the open case."""
-        if getattr(report, "catalogue", None):
+        if report.catalogue:
             self.ctx.ops.change(lambda counter: counter.reload_catalogue(), STATION,
                                 on_success=lambda _catalogue: self.ctx.catalogue_changed())
-        if getattr(report, "decisions", 0) or getattr(report, "acked_rows", 0):
+        if report.decisions or report.acked_rows:
             self.deadlines.reload()
             self.case_panel.refresh_upload_state()
 
@@ -193,7 +201,7 @@ class MainWindow(QMainWindow):
         comfort_menu = menu.addMenu("显示(&V)")
         self.large_font = self._action("适老化大字模式", "Ctrl+Shift+L", self.toggle_large_font)
         self.large_font.setCheckable(True)
-        self.large_font.setChecked(comfort.is_large(QApplication.instance()))
+        self.large_font.setChecked(comfort.is_large(application()))
         comfort_menu.addAction(self.large_font)
         help_menu = menu.addMenu("帮助(&H)")
         help_menu.addAction(self._action("键盘操作", "F1", self.show_help))
@@ -216,7 +224,7 @@ class MainWindow(QMainWindow):
     def _show_overdue(self, overdue: int) -> None:
         """The tab says how many cases are overdue, in red, so the clerk sees it from any tab
         (the list re-reads every minute and after every change)."""
-        index = self.tabs.indexOf(self._deadline_tab.parentWidget())
+        index = self.tabs.indexOf(self._deadline_page)
         self.tabs.setTabText(index, f"{DEADLINE_TAB}· 超期 {overdue} 件" if overdue
                              else DEADLINE_TAB)
         colour = QColor(comfort.KIND_COLOURS["error"]) if overdue else QColor()
@@ -235,7 +243,7 @@ class MainWindow(QMainWindow):
         self.ctx.dialogs.open(HelpDialog(self))
 
     def toggle_large_font(self) -> None:
-        app = QApplication.instance()
+        app = application()
         large = not comfort.is_large(app)
         comfort.apply(app, large)
         self.large_font.setChecked(large)
@@ -251,16 +259,15 @@ class MainWindow(QMainWindow):
 
         self._open_list(UnprintedSlipsDialog)
 
-    def _open_list(self, kind: type) -> None:
+    def _open_list(self, kind: type[FollowUpDialog | UnprintedSlipsDialog]) -> None:
         """A list dialog (`kind(ctx, parent)` with `reload()`): the one open, or a new one."""
         dialog = self.ctx.dialogs.latest(kind)
-        if not isinstance(dialog, kind):
-            dialog = kind(self.ctx, self)
-            self.ctx.dialogs.open(dialog)
+        if dialog is None:
+            dialog = self.ctx.dialogs.open(kind(self.ctx, self))
         dialog.raise_()
         dialog.reload()
 
-    def print_failed(self, slip: object, message: str) -> None:
+    def print_failed(self, slip: UnprintedSlip, message: str) -> None:
         """A notice or receipt did not print and was kept: retry, save the PDF, or later
         (one such dialog at a time: a newer failure replaces the one still open)."""
         from ui.unprinted_slips import PrintFailedDialog

@@ -13,6 +13,7 @@ from html import escape
 
 from counterapp import catalogue_store
 from counterapp.app import Counter
+from counterapp.case_model import CaseItem, CaseMaterial
 from counterapp.catalogue_model import MaterialForm
 from counterapp.privacy import mask_id_number
 from counterapp.slips import texts
@@ -27,15 +28,15 @@ def notice_html(counter: Counter, case_id: int) -> str:
     obtain = {m.key: m.obtain for code in catalogue.items for m in catalogue.item(code).materials}
     obtain.update({m.key: m.obtain for m in catalogue.agent_materials})
 
-    def material(m) -> str:
+    def material(m: CaseMaterial) -> str:
         how = obtain.get(m.key, "")
         extra = f"<br><small>获取方式：{escape(how)}</small>" if how and m.missing else ""
-        return (f"<li>{escape(m.name)}（{MaterialForm(m.form).label} {m.count}份）"
+        return (f"<li>{escape(m.name)}（{MaterialForm(m.form).label} {m.copies}份）"
                 f"{extra}</li>")
 
     received = [m for m in case.materials if m.applies and m.received]
     missing = case.missing_materials
-    def item(i) -> str:
+    def item(i: CaseItem) -> str:
         how = "本站办理" if i.mode == "handle" else "本站收件，报送上级办理"
         limit = f"{i.limit_minutes}分钟" if i.limit_minutes else f"{i.limit_working_days}个工作日"
         return f"<li>{escape(i.title)}（{how}，时限{limit}）</li>"

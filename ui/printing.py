@@ -24,7 +24,7 @@ import tempfile
 import weakref
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from counterapp.slips import spooler
 from counterapp.slips.raster import page_sizes, render_pages
@@ -55,6 +55,9 @@ from ui.qt import (
     Slot,
 )
 
+if TYPE_CHECKING:
+    from PIL import Image
+
 SETTING_PREFIX = "printer."
 MAX_PRINT_DPI = 300    # rasterising finer only makes the job bigger: slips are text and a QR
 PREVIEW_DPI = 96
@@ -83,7 +86,7 @@ def default_printer() -> str:
     return QPrinterInfo.defaultPrinterName()
 
 
-def _qimage(image) -> QImage:
+def _qimage(image: Image.Image) -> QImage:
     """A PIL grayscale image as a QImage that owns its pixels."""
     data = image.tobytes()
     return QImage(data, image.width, image.height, image.width,
@@ -295,8 +298,9 @@ class SlipPreview(QDialog):
     def _show(self, message: str) -> None:
         while self._column.count():
             item = self._column.takeAt(0)
-            if item.widget() is not None:
-                item.widget().deleteLater()
+            widget = None if item is None else item.widget()
+            if widget is not None:
+                widget.deleteLater()
         if message:
             self._column.addWidget(QLabel(message))
             return

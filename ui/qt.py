@@ -19,11 +19,14 @@ from typing import TYPE_CHECKING, Any
 from PySide6 import QtCore, QtGui, QtWidgets
 from shiboken6 import isValid as isValid  # re-exported: is the C++ side of a Qt object alive?
 
-if TYPE_CHECKING:  # for type checkers and editors: every name, as a star import gives them
+# For type checkers and editors: every name, as a star import gives them. A few names
+# (QIntList, qFuzzyCompare…) are in several modules: mypy keeps the first, QtCore's, which is
+# also the one `__getattr__` gives.
+if TYPE_CHECKING:
     from PySide6.QtCore import *  # noqa: F403
-    from PySide6.QtGui import *  # noqa: F403
-    from PySide6.QtPrintSupport import *  # noqa: F403
-    from PySide6.QtWidgets import *  # noqa: F403
+    from PySide6.QtGui import *  # type: ignore[assignment]  # noqa: F403
+    from PySide6.QtPrintSupport import *  # type: ignore[assignment]  # noqa: F403
+    from PySide6.QtWidgets import *  # type: ignore[assignment]  # noqa: F403
 
 QtTextToSpeech: ModuleType | None
 try:  # PySide6-Addons only; the hall display speaks when it is there
@@ -67,6 +70,17 @@ _skip_feature_probe()
 
 # QtCore first: asking QtGui for `Qt` builds QtGui's own copy of the Qt namespace (~25 ms).
 _MODULES = (QtCore, QtGui, QtWidgets)
+
+
+def application(argv: list[str] | None = None) -> QtWidgets.QApplication:
+    """The running QApplication, or a new one made with `argv`. (`QApplication.instance()` is
+    typed as a QCoreApplication: this program makes only QApplications.)"""
+    app = QtWidgets.QApplication.instance()
+    if app is None:
+        return QtWidgets.QApplication(argv or [])
+    if not isinstance(app, QtWidgets.QApplication):
+        raise TypeError(f"a {type(app).__name__} runs, not a QApplication")
+    return app
 
 
 def __getattr__(name: str) -> Any:

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import IntEnum
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from counterapp.app import Counter
 from counterapp.queue import Lane, Ticket, TicketStatus
 from ui.qt import QAbstractTableModel, QBrush, QColor, QFont, QModelIndex, QObject, Qt
+
+if TYPE_CHECKING:
+    from ui.table_model import AnyIndex
 
 PRIORITY_BACKGROUND = QColor("#ffe0b2")
 HELD_BACKGROUND = QColor("#e3f2fd")
@@ -93,10 +96,10 @@ class TicketTableModel(QAbstractTableModel):
             self.dataChanged.emit(self.index(0, Column.WAITED),
                                   self.index(len(self._rows) - 1, Column.WAITED))
 
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
 
-    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(Column)
 
     def headerData(self, section: int, orientation: Qt.Orientation,
@@ -105,7 +108,7 @@ class TicketTableModel(QAbstractTableModel):
             return HEADERS[Column(section)]
         return None
 
-    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
         ticket = self._rows[index.row()]

@@ -10,7 +10,9 @@ listed (grey) under the waiting and held tickets so they can be selected for re-
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TypeVar
 
+from counterapp.app import Counter
 from counterapp.queue import Lane, QueueError, Ticket, TicketStatus
 from counterapp.windows import other_windows
 from ui import comfort
@@ -34,6 +36,7 @@ from ui.table_model import row_table_view
 
 REFRESH_MS = 15_000  # other windows call too: re-read the queue now and then
 STALE = "排队列表暂时无法更新，正在重试…"
+T = TypeVar("T")
 
 
 class QueuePanel(QWidget):
@@ -77,14 +80,14 @@ class QueuePanel(QWidget):
             buttons.addWidget(button, position // 2, position % 2)
         title = QLabel(f"排队叫号 · {ctx.window_no}号窗口")
         comfort.style(title, 1.25, bold=True)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(6, 4, 4, 0)
-        layout.addWidget(title)
-        layout.addWidget(self.current_label)
-        layout.addLayout(buttons)
-        layout.addWidget(self.summary)
-        layout.addWidget(self.stale)
-        layout.addWidget(self.table, 1)
+        self._column = QVBoxLayout(self)
+        self._column.setContentsMargins(6, 4, 4, 0)
+        self._column.addWidget(title)
+        self._column.addWidget(self.current_label)
+        self._column.addLayout(buttons)
+        self._column.addWidget(self.summary)
+        self._column.addWidget(self.stale)
+        self._column.addWidget(self.table, 1)
         self._refresher = QTimer(self)
         self._refresher.setInterval(REFRESH_MS)
         self._refresher.timeout.connect(self.reload)
@@ -169,7 +172,12 @@ class QueuePanel(QWidget):
         self.actions_by_name[name] = action
         return action
 
-    def _change(self, work: Callable, on_success: Callable | None = None) -> None:
+    def add_below(self, widget: QWidget) -> None:
+        """A box under the list (the window's sync status)."""
+        self._column.addWidget(widget)
+
+    def _change(self, work: Callable[[Counter], T], on_success: Callable[[T], None] | None = None
+                ) -> None:
         self.ctx.ops.change(work, QUEUE, on_success=on_success, origin=self, parent=self)
 
     def _call_next(self) -> None:

@@ -34,7 +34,8 @@ if TYPE_CHECKING:
 CHOOSE = "请选择评价：按数字键 1–5（5＝非常满意，1＝非常不满意），或用 ← → 选择后按回车"
 NEED_REASON = "请至少选择或填写一条原因，我们会在15个工作日内整改并回访。"
 BAD_REASONS = ("等候时间较长", "服务态度不好", "办理流程复杂", "材料要求不清楚", "未能一次办好")
-ARROWS = {Qt.Key.Key_Left: -1, Qt.Key.Key_Up: -1, Qt.Key.Key_Right: 1, Qt.Key.Key_Down: 1}
+ARROWS: dict[int, int] = {Qt.Key.Key_Left: -1, Qt.Key.Key_Up: -1,
+                          Qt.Key.Key_Right: 1, Qt.Key.Key_Down: 1}
 COLOURS = {5: "#2e7d32", 4: "#558b2f", 3: "#f9a825", 2: "#ef6c00", 1: "#c62828"}
 
 
@@ -67,6 +68,7 @@ class RatingDialog(QDialog):
         self.reason_label = QLabel("很抱歉！请告诉我们不满意的原因（可选下列原因或自己填写）：")
         self.reason_label.setStyleSheet("font-size:14pt;")
         self.reason_buttons = QGridLayout()
+        self.reason_choices: list[QPushButton] = []  # the buttons of reason_buttons
         for index, text in enumerate(BAD_REASONS):
             button = QPushButton(text)
             button.setCheckable(True)
@@ -76,6 +78,7 @@ class RatingDialog(QDialog):
                                  " QPushButton:checked { background:#ffccbc;"
                                  " border:3px solid #e65100; font-weight:bold; }")
             self.reason_buttons.addWidget(button, index // 3, index % 3)
+            self.reason_choices.append(button)
         self.reason_edit = QLineEdit()
         self.reason_edit.setPlaceholderText("其他原因")
         self.submit_button = QPushButton("提交评价")
@@ -113,14 +116,12 @@ class RatingDialog(QDialog):
     def _show_reason(self, shown: bool) -> None:
         for widget in (self.reason_label, self.reason_edit, self.submit_button):
             widget.setVisible(shown)
-        for index in range(self.reason_buttons.count()):
-            self.reason_buttons.itemAt(index).widget().setVisible(shown)
+        for choice in self.reason_choices:
+            choice.setVisible(shown)
         self.adjustSize()
 
     def reason(self) -> str:
-        picked = [self.reason_buttons.itemAt(i).widget().text()
-                  for i in range(self.reason_buttons.count())
-                  if self.reason_buttons.itemAt(i).widget().isChecked()]
+        picked = [choice.text() for choice in self.reason_choices if choice.isChecked()]
         typed = self.reason_edit.text().strip()
         return "；".join([*picked, typed] if typed else picked)
 

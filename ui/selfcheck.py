@@ -7,7 +7,7 @@ from pathlib import Path
 from counterapp.app import Counter
 from counterapp.selftest import SELF_TEST_CLERK
 from ui.dialogs import Dialogs
-from ui.qt import QApplication, QTimer, QWidget
+from ui.qt import QTimer, QWidget, application
 from ui.startup import StartOptions, Startup
 
 TIMEOUT_MS = 30_000
@@ -15,7 +15,7 @@ TIMEOUT_MS = 30_000
 
 def window_opens(store_path: Path) -> str:
     """Start the window as a clerk would (store opened off the GUI thread) and wait for it."""
-    app = QApplication.instance() or QApplication([])
+    app = application()
     startup = Startup(StartOptions(store_path, clerk_login=SELF_TEST_CLERK), Dialogs(),
                       quit_program=lambda: None)
     outcome: dict[str, object] = {}

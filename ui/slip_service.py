@@ -23,12 +23,13 @@ import importlib.util
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from ui.ops import CASE, QUEUE, Ops
+from ui.ops import CASE, QUEUE, Changes, Ops
 from ui.qt import QObject, QWidget, Signal
 
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from counterapp.app import Counter
     from counterapp.slips.unprinted import UnprintedSlip
 
 NOTICE_LAYOUT_SETTING = "notice_layout"   # "a4" or "roll80" (counterapp.slips.Layout)
@@ -89,7 +90,7 @@ class SlipService(QObject):
         if not self.available:
             return
 
-        def printed(counter) -> bool:
+        def printed(counter: Counter) -> bool:
             from counterapp.slips import SlipKind
             from counterapp.slips.records import already_printed
 
@@ -107,7 +108,7 @@ class SlipService(QObject):
 
         prepare = slips.prepare_notice if kind == "notice" else slips.prepare_receipt
 
-        def render(counter) -> Any:
+        def render(counter: Counter) -> Any:
             layout = slips.Layout(counter.settings.get(NOTICE_LAYOUT_SETTING,
                                                        DEFAULT_NOTICE_LAYOUT))
             return prepare(counter, case_id, layout, clerk_id=clerk_id,
@@ -127,7 +128,7 @@ class SlipService(QObject):
                        on_failure=self._slip_error("ticket"))
         return True
 
-    def _print(self, kind: str, slip: Any, changes) -> None:
+    def _print(self, kind: str, slip: Any, changes: Changes) -> None:
         from counterapp import slips
 
         def record() -> None:

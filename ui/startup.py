@@ -28,7 +28,7 @@ from ui import comfort
 from ui.context import AppContext, Session
 from ui.dialogs import Dialogs
 from ui.ops import STATION, Ops
-from ui.qt import QApplication, QMessageBox, QObject, QWidget, Signal
+from ui.qt import QApplication, QMessageBox, QObject, QWidget, Signal, application
 
 if TYPE_CHECKING:  # the dialogs are imported when shown: a start with --clerk needs neither
     from ui.login_dialog import LoginDialog
@@ -117,7 +117,7 @@ class Startup(QObject):
     def _opened(self, opened: tuple[Counter, bool, int, list[Clerk]]) -> None:
         self.counter, large, self._window_no, self._clerks = opened
         self.ops.counter = self.counter
-        comfort.apply(QApplication.instance(), large, QApplication.font().family())
+        comfort.apply(application(), large, QApplication.font().family())
         if self.options.mode != "counter":
             if self.counter.station is None:
                 self._fatal("本机尚未设置站点，请先在柜员程序中完成首次设置。")

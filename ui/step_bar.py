@@ -6,8 +6,13 @@ are greyed. Alt+1 … Alt+6 jump to a step that may be shown.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ui.qt import QHBoxLayout, QLabel, QWidget, Signal
 from ui.visit_flow import Step
+
+if TYPE_CHECKING:
+    from ui.qt import QMouseEvent
 
 NUMBERS = "①②③④⑤⑥"
 STYLES = {
@@ -16,6 +21,17 @@ STYLES = {
     "open": "color:#263238;",
     "closed": "color:#9e9e9e;",
 }
+
+
+class _StepLabel(QLabel):
+    """A step's label; a click on it chooses the step."""
+
+    def __init__(self, step: Step, bar: StepBar) -> None:
+        super().__init__()
+        self.step, self.bar = step, bar
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        self.bar.chosen.emit(int(self.step))
 
 
 class StepBar(QWidget):
@@ -32,10 +48,9 @@ class StepBar(QWidget):
                 arrow = QLabel("›")
                 arrow.setStyleSheet("color:#9e9e9e;")
                 layout.addWidget(arrow)
-            label = QLabel()
+            label = _StepLabel(step, self)
             label.setObjectName(f"step_{step.name.lower()}")
             label.setContentsMargins(6, 2, 6, 2)
-            label.mousePressEvent = lambda _event, s=step: self.chosen.emit(int(s))  # type: ignore[method-assign]
             layout.addWidget(label)
             self.labels[step] = label
         layout.addStretch(1)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from enum import IntEnum
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from ui.qt import (
     QAbstractItemModel,
@@ -17,6 +17,14 @@ from ui.qt import (
     Qt,
     QTableView,
 )
+
+if TYPE_CHECKING:
+    from typing import TypeAlias
+
+    from ui.qt import QPersistentModelIndex
+
+    # what Qt passes a model's overrides: an index, or a persistent one
+    AnyIndex: TypeAlias = QModelIndex | QPersistentModelIndex
 
 Row = TypeVar("Row")
 
@@ -40,10 +48,10 @@ class RowTableModel(QAbstractTableModel, Generic[Row]):
     def cell(self, row: Row, column: Any, role: int) -> Any:  # pragma: no cover - abstract
         raise NotImplementedError
 
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.rows)
 
-    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.columns)
 
     def headerData(self, section: int, orientation: Qt.Orientation,
@@ -52,7 +60,7 @@ class RowTableModel(QAbstractTableModel, Generic[Row]):
             return self.headers[section]
         return None
 
-    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
         return self.cell(self.rows[index.row()], self.columns(index.column()), role)

@@ -29,16 +29,16 @@ class TransferDialog(QDialog):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"转窗口：{code} 号")
-        self.window = QComboBox()
+        self.to_window = QComboBox()
         for number in windows:
-            self.window.addItem(f"{number}号窗口", number)
+            self.to_window.addItem(f"{number}号窗口", number)
         after = [n for n in windows if n > own_window]  # the next window up, else the first
-        self.window.setCurrentIndex(windows.index(after[0]) if after else 0)
+        self.to_window.setCurrentIndex(windows.index(after[0]) if after else 0)
         self.reason = QComboBox()
         self.reason.setEditable(True)
         self.reason.addItems(TRANSFER_REASONS)
         form = QFormLayout()
-        form.addRow("转至", self.window)
+        form.addRow("转至", self.to_window)
         form.addRow("原因", self.reason)
         note = QLabel("转出后该号保留原排队顺序，在对方窗口优先叫号；转窗口会记入日志。")
         note.setWordWrap(True)
@@ -50,7 +50,7 @@ class TransferDialog(QDialog):
 
     @property
     def target_window(self) -> int:
-        return int(self.window.currentData())
+        return int(self.to_window.currentData())
 
     @property
     def reason_text(self) -> str:

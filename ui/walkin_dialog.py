@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from counterapp.queue import Lane
 from ui import comfort
-from ui.dialogs import answer_buttons
+from ui.dialogs import answer_buttons, offer_reasons
 from ui.qt import (
     QButtonGroup,
     QComboBox,
@@ -40,10 +40,7 @@ class WalkInDialog(QDialog):
         group.addButton(self.normal)
         group.addButton(self.priority)
         self.reason = QComboBox()
-        self.reason.setEditable(True)
-        self.reason.addItems(PRIORITY_REASONS)
-        self.reason.setCurrentIndex(-1)
-        self.reason.lineEdit().setPlaceholderText("按数字键选择，或填写其他原因")
+        offer_reasons(self.reason, PRIORITY_REASONS, "按数字键选择，或填写其他原因")
         self.reason.setEnabled(False)
         self.priority.toggled.connect(self.reason.setEnabled)
         keys = QLabel("优先原因（按数字键）：" + "　".join(

@@ -8,7 +8,7 @@ or forwarded (the core's state machine has no way from 受理 to closed).
 from __future__ import annotations
 
 from ui import comfort
-from ui.dialogs import answer_buttons
+from ui.dialogs import answer_buttons, offer_reasons
 from ui.qt import (
     QComboBox,
     QDialog,
@@ -27,10 +27,7 @@ class WithdrawDialog(QDialog):
         self.setWindowTitle(f"撤销办件：{case_no}")
         self.setMinimumWidth(460)
         self.reason = QComboBox()
-        self.reason.setEditable(True)
-        self.reason.addItems(WITHDRAW_REASONS)
-        self.reason.setCurrentIndex(-1)
-        self.reason.lineEdit().setPlaceholderText("请选择或填写撤销原因（必填）")
+        offer_reasons(self.reason, WITHDRAW_REASONS, "请选择或填写撤销原因（必填）")
         form = QFormLayout()
         form.addRow("办件", QLabel(f"{case_no}　{applicant}"))
         form.addRow("撤销原因", self.reason)

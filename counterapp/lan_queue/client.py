@@ -1,5 +1,5 @@
-"""`RemoteQueue`: the station's queue on the queue host, with `TicketQueue`'s public methods
-and the same `Ticket` results (ids are this PC's mirror ids, see `mirror`).
+"""`RemoteQueue`: the station's queue on the queue host, a `counterapp.queue.Queue` as
+`TicketQueue` is, with the same `Ticket` results (ids are this PC's mirror ids, see `mirror`).
 
 Short timeouts: a clerk waits a few seconds at most. A refusal by the host arrives as the same
 `QueueError` with the host's Chinese message; an unreachable host gives one clear message and
@@ -165,12 +165,6 @@ class RemoteQueue:
         """The host's answer to one request, passed through `read`. A refusal (409) raises
         the host's own message; whatever else this program cannot read raises `unrecognised`.
         """
-        import httpx
-
-        if self._http is None:
-            self._http = httpx.Client(
-                base_url=self.base_url, trust_env=False,
-                timeout=httpx.Timeout(ANSWER_SECONDS, connect=CONNECT_SECONDS))
         if self._key is None:
             self._key = keys.load()
         headers = {"Authorization": f"Bearer {self._key}"}
@@ -201,6 +195,10 @@ class RemoteQueue:
         module docstring for what is said when every try fails."""
         import httpx
 
+        if self._http is None:
+            self._http = httpx.Client(
+                base_url=self.base_url, trust_env=False,
+                timeout=httpx.Timeout(ANSWER_SECONDS, connect=CONNECT_SECONDS))
         reached: float | None = None  # when the first try that may have reached the host left
         for tried in range(1, ATTEMPTS + 1):
             if reached is not None:

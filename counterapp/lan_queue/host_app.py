@@ -116,7 +116,8 @@ def create_app(store: Store, clock: Clock, key: str) -> FastAPI:
                                                          clock).id
 
     def ticket_id(uuid: str) -> int:
-        found = store.scalar("SELECT id FROM tickets WHERE uuid = ? AND mirror = 0", (uuid,))
+        found: int | None = store.scalar("SELECT id FROM tickets WHERE uuid = ? AND mirror = 0",
+                                         (uuid,))
         if found is None:
             raise HTTPException(409, "排队主机上没有这个排队号")
         return found

@@ -42,7 +42,8 @@ def _keyring_call(call: Callable[[ModuleType], T], failed: str) -> T:
 
 
 def load() -> str:
-    value = _keyring_call(lambda k: k.get_password(SERVICE, ACCOUNT), "读取系统密钥库失败")
+    value: str | None = _keyring_call(lambda k: k.get_password(SERVICE, ACCOUNT),
+                                      "读取系统密钥库失败")
     if not value:
         raise QueueError(MISSING_MESSAGE)
     return value

@@ -11,6 +11,7 @@ host during a day, the new host's A001 never meets the old host's mirrored A001.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 
 from counterapp.clock import stamp
 from counterapp.queue import QueueError, Ticket
@@ -34,7 +35,7 @@ WHERE excluded.version > tickets.version AND tickets.mirror = 1
 """
 
 
-def _optional(moment) -> str | None:
+def _optional(moment: datetime | None) -> str | None:
     return None if moment is None else stamp(moment)
 
 
@@ -60,7 +61,8 @@ def keep(store: Store, tickets: Iterable[Ticket]) -> list[Ticket]:
 
 def uuid_of(store: Store, local_id: int) -> str:
     """The uuid of the host's ticket behind a local id (only mirrors are the host's)."""
-    found = store.scalar("SELECT uuid FROM tickets WHERE id = ? AND mirror = 1", (local_id,))
+    found: str | None = store.scalar("SELECT uuid FROM tickets WHERE id = ? AND mirror = 1",
+                                     (local_id,))
     if found is None:
         raise QueueError(f"没有编号为 {local_id} 的排队号")
     return found

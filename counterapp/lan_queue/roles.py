@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 from counterapp.clock import Clock
 from counterapp.lan_queue import keys
 from counterapp.lan_queue.client import RemoteQueue
-from counterapp.queue import QueueError, TicketQueue
+from counterapp.queue import Queue, QueueError, TicketQueue
 from db.settings import Settings
 from db.store import Store
 
@@ -93,7 +93,7 @@ def configure(settings: Settings, link: QueueLink) -> QueueLink:
     return link
 
 
-def open_queue(store: Store, clock: Clock, settings: Settings) -> TicketQueue | RemoteQueue:
+def open_queue(store: Store, clock: Clock, settings: Settings) -> Queue:
     """A client's queue is the host's; anyone else's is its own store's. Either way this PC's
     own tickets of past days are closed, as they always were at start-up (a former client's
     or host's tickets left open would otherwise stay open for ever)."""

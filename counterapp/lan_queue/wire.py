@@ -3,7 +3,7 @@ headers of a state change that may be repeated (`once`)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from counterapp.clock import parse_stamp
@@ -19,7 +19,7 @@ def to_wire(ticket: Ticket) -> dict[str, Any]:
 
 
 def from_wire(data: dict[str, Any]) -> Ticket:
-    def moment(name: str):
+    def moment(name: str) -> datetime | None:
         return None if data[name] is None else parse_stamp(data[name])
 
     return Ticket(

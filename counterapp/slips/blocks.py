@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus.paragraph import ParaLines
+from reportlab.platypus.paraparser import ParaFrag
 
 from counterapp.slips.facts import CaseFacts, Reprint
 from counterapp.slips.fonts import slip_fonts
@@ -28,6 +32,7 @@ class SlipParagraph(Paragraph):
     """
 
     _wrapped_at: float | None = None
+    blPara: ParaLines | ParaFrag  # set by reportlab's wrap (private, so not in its stubs)
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         if self._wrapped_at == availWidth and hasattr(self, "blPara"):
@@ -36,7 +41,8 @@ class SlipParagraph(Paragraph):
         self._wrapped_at = availWidth
         return size
 
-    def breakLinesCJK(self, maxWidths):
+    def breakLinesCJK(self, maxWidths: float | list[float] | tuple[float, ...]
+                      ) -> ParaLines | ParaFrag:
         """reportlab's `breakLinesCJK` with `linebreak`'s rules; a paragraph in one font
         gets simple lines (kind 0), which are faster to make and draw."""
         frags = self.frags
@@ -57,17 +63,17 @@ class SlipParagraph(Paragraph):
             self.style, "autoLeading", "")) not in ("", "off"))
 
 
-def _frag_text(frag) -> str:
+def _frag_text(frag: ParaFrag) -> str:
     """A fragment's text; the second part of a split paragraph has words instead."""
     return frag.text if hasattr(frag, "text") else "".join(getattr(frag, "words", []))
 
 
-def para(text: str, style) -> Paragraph:
+def para(text: str, style: ParagraphStyle) -> Paragraph:
     """A paragraph of plain text (escaped; rare characters get their fallback font)."""
     return SlipParagraph(slip_fonts().markup(text), style)
 
 
-def rich(parts: Sequence[tuple[str, bool]], style) -> Paragraph:
+def rich(parts: Sequence[tuple[str, bool]], style: ParagraphStyle) -> Paragraph:
     """A paragraph of plain-text parts, the flagged ones underlined for emphasis."""
     fonts = slip_fonts()
     return SlipParagraph("".join(f"<u>{fonts.markup(text)}</u>" if strong else fonts.markup(text)
@@ -106,7 +112,7 @@ def section(title: str, layout: Layout) -> Paragraph:
 
 
 def _table_style(header: bool, padding: float) -> TableStyle:
-    commands = [
+    commands: list[tuple[str, tuple[int, int], tuple[int, int], *tuple[Any, ...]]] = [
         ("GRID", (0, 0), (-1, -1), GRID, "black"),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("LEFTPADDING", (0, 0), (-1, -1), padding),
@@ -142,8 +148,8 @@ def grid_table(head: Sequence[str] | None, rows: Sequence[Sequence[str]],
     style = _table_style(bool(head), 3 if layout == Layout.A4 else 2)
     for index, flagged in enumerate(emphasise):
         if flagged:
-            row = index + (1 if head else 0)
-            style.add("BACKGROUND", (0, row), (-1, row), "#d9d9d9")
+            at = index + (1 if head else 0)
+            style.add("BACKGROUND", (0, at), (-1, at), "#d9d9d9")
     table.setStyle(style)
     return table
 
@@ -211,7 +217,7 @@ def closing_block(facts: CaseFacts, layout: Layout, caption: str, left: Sequence
              para(f"验证码：{facts.code}", s.body),
              para("可凭办件编号和验证码向县医保经办机构核验本单真伪。", s.small),
              para(f"事项目录版本：{facts.case.catalogue_version}", s.small)]
-    people = [para(line, s.body) for line in left]
+    people: list[Flowable] = [para(line, s.body) for line in left]
     if signed:
         people += signature_lines(layout)
     if layout == Layout.A4:

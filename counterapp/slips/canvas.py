@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from reportlab.lib.rl_accel import fp_str
@@ -22,6 +23,10 @@ class SlipCanvas(Canvas):
     footer = ""
     footer_size = 8.0
     left = right = footer_y = 0.0
+    # reportlab's own private attributes this class works with (so not in types-reportlab)
+    _pagesize: tuple[float, float]
+    _code: list[str]
+    _startPage: Callable[[], None]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

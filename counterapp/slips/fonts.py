@@ -22,6 +22,7 @@ from __future__ import annotations
 import os
 import sys
 import threading
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import NamedTuple
@@ -133,10 +134,10 @@ def _cache_tables(face: TTFontFace) -> None:
     reportlab's `get_table` slices the table out of the font file each time; for the glyph
     table of a CJK font that is a copy of 10–20 MB per subset (~8 ms per slip).
     """
-    if getattr(face, "_slip_tables", None) is not None:
+    if "get_table" in vars(face):  # cached already
         return
     tables: dict[str, bytes] = {}
-    read = face.get_table
+    read: Callable[[str], bytes] = face.get_table
 
     def get_table(tag: str) -> bytes:
         data = tables.get(tag)
@@ -144,8 +145,8 @@ def _cache_tables(face: TTFontFace) -> None:
             data = tables[tag] = read(tag)
         return data
 
-    face._slip_tables = tables
-    face.get_table = get_table
+    # this one face's reader, on purpose: reportlab calls `face.get_table`
+    face.get_table = get_table  # type: ignore[method-assign]
 
 
 class SlipFonts:
@@ -172,7 +173,10 @@ class SlipFonts:
             for bold in (0, 1):
                 for italic in (0, 1):
                     addMapping(candidate.name, bold, italic, candidate.name)
-        face = pdfmetrics.getFont(candidate.name).face
+        registered = pdfmetrics.getFont(candidate.name)
+        if not isinstance(registered, TTFont):  # the name taken by a Type 1 font
+            raise FontUnavailable(f"字体名 {candidate.name} 已被占用，无法嵌入打印单据")
+        face = registered.face
         _cache_tables(face)
         self._faces[candidate.name] = face
         return face

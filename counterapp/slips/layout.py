@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 from enum import StrEnum
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
@@ -83,7 +83,7 @@ def styles(layout: Layout) -> Styles:
     font = slip_fonts().primary
     size = 10.0 if layout == Layout.A4 else 9.0
 
-    def style(name: str, font_size: float, **extra) -> ParagraphStyle:
+    def style(name: str, font_size: float, **extra: Any) -> ParagraphStyle:
         return ParagraphStyle(name, fontName=font, fontSize=font_size,
                               leading=round(font_size * 1.4, 1), wordWrap="CJK", **extra)
 
@@ -112,7 +112,8 @@ def _fit_roll_page(canvas: Canvas, doc: BaseDocTemplate) -> None:
     """At the end of a roll page: cut the page just below the last flowable."""
     geometry = GEOMETRY[Layout.ROLL_80]
     assert isinstance(canvas, SlipCanvas)
-    canvas.cut_below(doc.frame._y - geometry.bottom)
+    # the frame's current height: private to reportlab, so not in types-reportlab
+    canvas.cut_below(doc.frame._y - geometry.bottom)  # type: ignore[attr-defined]
 
 
 def build_pdf(story: list[Flowable], layout: Layout, *, title: str, footer: str = "") -> bytes:
@@ -132,10 +133,9 @@ def build_pdf(story: list[Flowable], layout: Layout, *, title: str, footer: str 
     frame = Frame(geometry.left, geometry.bottom, geometry.frame_width,
                   height - geometry.top - geometry.bottom, leftPadding=0, rightPadding=0,
                   topPadding=0, bottomPadding=0, id="body")
-    on_page_end = _fit_roll_page if geometry.height is None else None
     template = PageTemplate(id="slip", frames=[frame])
-    if on_page_end is not None:
-        template.afterDrawPage = on_page_end
+    if geometry.height is None:
+        template.onPageEnd = _fit_roll_page
     doc.addPageTemplates([template])
     footer_size = styles(layout).base_size * 0.8
     doc.build(story, canvasmaker=slip_canvas(footer, footer_size, geometry.left,

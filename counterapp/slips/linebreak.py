@@ -19,7 +19,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus.paragraph import ParaLines, cjkU, makeCJKParaLine
+from reportlab.platypus.paragraph import (  # type: ignore[attr-defined]  # cjkU, makeCJK…: not in types-reportlab
+    ParaLines,
+    cjkU,
+    makeCJKParaLine,
+)
+from reportlab.platypus.paraparser import ParaFrag
 from reportlab.rl_config import _FUZZ
 
 # GB/T 15834 and W3C clreq: closing marks, sentence-ending and pause marks, ellipsis, dash,
@@ -94,7 +99,7 @@ def one_font_lines(text: str, font_name: str, font_size: float, max_widths: Sequ
     return lines
 
 
-def cjk_lines(frags: list, max_widths: Sequence[float], calc_bounds: bool) -> ParaLines:
+def cjk_lines(frags: list[ParaFrag], max_widths: Sequence[float], calc_bounds: bool) -> ParaLines:
     """The lines of a paragraph of several fragments (fonts, underlines), as reportlab's
     `cjkFragSplit` returns them."""
     glyphs: list[cjkU] = []

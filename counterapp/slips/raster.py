@@ -133,7 +133,8 @@ def page_contents(pdf: bytes) -> list[PageContent]:
                     elif obj.type == pdfium_c.FPDF_PAGEOBJ_IMAGE:
                         images.append(Box(*obj.get_bounds()))
                 textpage = page.get_textpage()
-                pages.append(PageContent(*page.get_size(), _glyphs(textpage), rules, images))
+                width, height = page.get_size()
+                pages.append(PageContent(width, height, _glyphs(textpage), rules, images))
                 textpage.close()
             return pages
         finally:

@@ -65,15 +65,15 @@ def _lines(pages: list[PageContent]) -> list[TextLine]:
         box: Box | None = None
         baseline = 0.0
         for glyph in page.glyphs:
-            joins = (box is not None and abs(glyph.baseline - baseline) <= JOIN
-                     and abs(glyph.box.left - box.right) <= JOIN)
-            if not joins:
+            if (box is not None and abs(glyph.baseline - baseline) <= JOIN
+                    and abs(glyph.box.left - box.right) <= JOIN):
+                box = Box(min(box.left, glyph.box.left), min(box.bottom, glyph.box.bottom),
+                          max(box.right, glyph.box.right), max(box.top, glyph.box.top))
+            else:
                 if box is not None:
                     lines.append(TextLine(number, "".join(chars), box, baseline))
                 chars, box, baseline = [], glyph.box, glyph.baseline
             chars.append(glyph.char)
-            box = Box(min(box.left, glyph.box.left), min(box.bottom, glyph.box.bottom),
-                      max(box.right, glyph.box.right), max(box.top, glyph.box.top))
         if box is not None:
             lines.append(TextLine(number, "".join(chars), box, baseline))
     return lines

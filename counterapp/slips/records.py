@@ -132,6 +132,5 @@ def record_print(counter: Counter, pending: PendingPrint) -> PrintRecord:
             journal.record(counter.store, subject="case", subject_uuid=pending.case_uuid,
                            kind=f"{pending.kind.value}_{action}", at=now,
                            clerk_id=pending.clerk_id, data=data)
-        row = counter.store.one("SELECT * FROM slip_prints WHERE id = ?", (record_id,))
-    assert row is not None
+        row = counter.store.row("SELECT * FROM slip_prints WHERE id = ?", (record_id,))
     return _record(row)

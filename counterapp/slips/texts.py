@@ -47,7 +47,7 @@ def due_day_text(day: date, provisional: bool) -> str:
 
 
 def requirement_text(material: CaseMaterial) -> str:
-    return f"{MaterialForm(material.form).label} {material.count}份"
+    return f"{MaterialForm(material.form).label} {material.copies}份"
 
 
 def status_text(material: CaseMaterial) -> str:

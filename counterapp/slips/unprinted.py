@@ -17,6 +17,7 @@ station's own, like `slip_prints`).
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 from typing import NamedTuple
 
@@ -69,7 +70,7 @@ _SELECT = (
     "u.saved_to FROM unprinted_slips AS u JOIN cases AS c ON c.id = u.case_id ")
 
 
-def _slip(row) -> UnprintedSlip:
+def _slip(row: sqlite3.Row) -> UnprintedSlip:
     return UnprintedSlip(
         id=row["id"], kind=SlipKind(row["kind"]), case_id=row["case_id"],
         case_uuid=row["case_uuid"], case_no=row["case_no"],

@@ -41,7 +41,7 @@ def id_number(serial: int, birth: str) -> str:
 
 
 def case_count(counter: Counter) -> int:
-    return counter.store.scalar("SELECT count(*) FROM cases")
+    return int(counter.store.scalar("SELECT count(*) FROM cases"))
 
 
 def case_texts(case: Case) -> tuple[list[str], list[str]]:

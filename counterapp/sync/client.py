@@ -99,11 +99,15 @@ class HubClient:
             raise TransientError(f"{method} {path}: {status}")
         raise RejectedError(f"{method} {path}: {status} {detail}")
 
-    def _json(self, response: httpx.Response) -> Any:
+    def _json(self, response: httpx.Response) -> dict[str, Any]:
+        """The hub's answer: always a JSON object."""
         try:
-            return response.json()
+            answer = response.json()
         except ValueError as exc:   # a proxy's error page, or a cut body
             raise TransientError(f"unreadable answer: {type(exc).__name__}") from exc
+        if not isinstance(answer, dict):
+            raise TransientError(f"unreadable answer: {type(answer).__name__}")
+        return answer
 
     # --- the API ----------------------------------------------------------------------------
     def upload(self, encoded: Encoded) -> dict[str, Any]:
@@ -126,18 +130,18 @@ class HubClient:
         return None if response.status_code == 204 else self._json(response)
 
     def decisions(self, after: int) -> list[dict[str, Any]]:
-        return self._json(self._send("GET", "/v1/decisions",
-                                     params={"after": after}))["decisions"]
+        return list(self._json(self._send("GET", "/v1/decisions",
+                                          params={"after": after}))["decisions"])
 
     def forward_file(self, data: bytes) -> bytes:
         return self._send("POST", "/v1/transfer", content=data,
                           headers={"Content-Type": "application/octet-stream"}).content
 
     def hub_key(self) -> str:
-        return self._json(self._send("GET", "/v1/hub-key"))["public_key"]
+        return str(self._json(self._send("GET", "/v1/hub-key"))["public_key"])
 
     def whoami(self) -> str:
-        return self._json(self._send("GET", "/v1/whoami"))["station"]
+        return str(self._json(self._send("GET", "/v1/whoami"))["station"])
 
 
 def _detail(response: httpx.Response) -> str:

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import partial
 from typing import Any, TypeVar
 
 from counterapp.catalogue import CatalogueInvalid
@@ -193,7 +194,7 @@ class SyncEngine:
                 log.warning("catalogue %s from the hub rejected", offered.get("version"))
         while True:
             after = downsync.decision_cursor(self.store)
-            decisions = self._call(lambda after=after: self.client.decisions(after))
+            decisions = self._call(partial(self.client.decisions, after))
             if not decisions:
                 break
             for decision in decisions:

@@ -43,7 +43,7 @@ def identity(store: Store) -> Identity:
 
 
 def pending_count(store: Store) -> int:
-    return store.scalar("SELECT count(*) FROM outbox WHERE acked_at IS NULL")
+    return int(store.scalar("SELECT count(*) FROM outbox WHERE acked_at IS NULL"))
 
 
 def unacked_batches(store: Store) -> list[str]:

@@ -41,8 +41,7 @@ class Snapshots:
 
     def __init__(self, store: Store) -> None:
         self._store = store
-        self._logins = {row["id"]: row["login"]
-                        for row in store.all("SELECT id, login FROM clerks")}
+        self._logins: dict[int, str] = store.mapping("SELECT id, login FROM clerks")
 
     def read(self, keys: Iterable[tuple[str, str]]) -> list[Record]:
         by_type: dict[str, list[str]] = defaultdict(list)
@@ -143,7 +142,8 @@ def record_day(store: Store, record_type: str, uuid: str) -> str | None:
     sql = {"case": "SELECT day FROM cases WHERE uuid = ?",
            "ticket": "SELECT day FROM tickets WHERE uuid = ?",
            "rating": "SELECT substr(rated_at, 1, 10) FROM ratings WHERE uuid = ?"}[record_type]
-    return store.scalar(sql, (uuid,))
+    day: str | None = store.scalar(sql, (uuid,))
+    return day
 
 
 # Every record of the station with its day and version: what reconciliation compares.

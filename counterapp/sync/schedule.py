@@ -89,7 +89,7 @@ class SyncScheduler:
         jittered (stations that failed together do not retry together). The jitter is drawn
         from `after`, so asking again every minute gives the same answer."""
         base = self.policy.interval or timedelta(minutes=DEFAULT_INTERVAL)
-        ceiling = min(MAX_BACKOFF, base * 2 ** min(failures, 10))
+        ceiling: timedelta = min(MAX_BACKOFF, base * 2 ** min(failures, 10))
         return ceiling * random.Random(after.isoformat()).uniform(0.5, 1.0)
 
     def is_due(self, now: datetime, past: History) -> bool:

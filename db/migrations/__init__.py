@@ -82,7 +82,8 @@ def steps() -> sqlite_utils.Migrations:
 
 
 def schema_version(conn: sqlite3.Connection) -> int:
-    return conn.execute("PRAGMA user_version").fetchone()[0]
+    version: int = conn.execute("PRAGMA user_version").fetchone()[0]
+    return version
 
 
 def upgrade(conn: sqlite3.Connection, before: Callable[[int], object] = lambda _: None

@@ -103,7 +103,7 @@ def test_a_window_panel_calls_the_kiosks_tickets_and_transfers(qtbot, host, new_
     panel2.transfer.trigger()
     settle(qtbot, panel2.ctx.ops)
     transfer = panel2.ctx.dialogs.latest(TransferDialog)
-    transfer.window.setCurrentIndex(transfer.window.findData(3))
+    transfer.to_window.setCurrentIndex(transfer.to_window.findData(3))
     transfer.accept()
     settle(qtbot, panel2.ctx.ops)
     assert panel2.current is None

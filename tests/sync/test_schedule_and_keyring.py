@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
+import httpx
 import keyring
 import pytest
 from keyring.backends import fail
 
 from counterapp.clock import CST
 from counterapp.sync import credentials, service
-from counterapp.sync.client import HubClient
+from counterapp.sync.client import HubClient, TransientError
 from counterapp.sync.schedule import History, SyncPolicy, SyncScheduler, parse_window
 
 T0 = datetime(2026, 11, 25, 10, 0, tzinfo=CST)
@@ -89,3 +90,12 @@ def test_tls_is_required_off_the_loopback():
         HubClient("https://hub.example.cn", "t", verify=False)
     HubClient("https://hub.example.cn", "t").close()
     HubClient("http://127.0.0.1:8470", "t", verify=False).close()
+
+
+@pytest.mark.parametrize("body", [b"[]", b'"ok"', b"<html>bad gateway</html>"])
+def test_an_answer_that_is_not_a_json_object_is_transient(body):
+    """A proxy's page or a cut body is retried later, never read as the hub's answer."""
+    transport = httpx.MockTransport(lambda request: httpx.Response(200, content=body))
+    with (HubClient("http://127.0.0.1:8470", "t", verify=False, transport=transport) as client,
+          pytest.raises(TransientError, match="unreadable answer")):
+        client.whoami()

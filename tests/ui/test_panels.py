@@ -154,6 +154,7 @@ def test_county_decisions_show_in_the_deadline_list(qtbot, window, counter, ctx,
                                                      person_id):
     from counterapp.case_model import Person
     from counterapp.sync import downsync
+    from counterapp.sync.engine import SyncReport
     from tests.ui.conftest import settle
 
     clerk = counter.clerk_a.id
@@ -164,7 +165,7 @@ def test_county_decisions_show_in_the_deadline_list(qtbot, window, counter, ctx,
     counter.cases.forward(counter.cases.accept(case.id, clerk).id, clerk, "报县中心")
     downsync.apply_decision(counter.store, {"id": 7, "case": case.uuid, "status": "processing",
                                             "note": ""}, ctx.clock)
-    window.after_sync(type("Report", (), {"catalogue": None, "decisions": 1})())
+    window.after_sync(SyncReport(ok=True, decisions=1))
     settle(qtbot, ops)
     model = window.deadlines.model
     states = [model.text(row, type(model).columns.STATE) for row in model.rows

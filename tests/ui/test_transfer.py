@@ -37,9 +37,9 @@ def test_f6_offers_the_other_windows_and_count_list_and_hall_agree(qtbot, window
     dialog = dialogs.latest(TransferDialog)
     assert dialog is not None
     qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
-    offered = [dialog.window.itemText(i) for i in range(dialog.window.count())]
+    offered = [dialog.to_window.itemText(i) for i in range(dialog.to_window.count())]
     assert offered == ["2号窗口", "3号窗口"]        # never the own window, nor window 99
-    assert keys.focused() is dialog.window
+    assert keys.focused() is dialog.to_window
     keys.press(Qt.Key.Key_Down)                     # 3号窗口
     keys.press(Qt.Key.Key_Return)
     moved = counter.queue.get(first.id)

@@ -15,6 +15,7 @@ from counterapp.case_model import OPEN_STATES, Agent, Case, Person
 from counterapp.idnumber import normalise, problem_with
 from counterapp.privacy import mask_id_number
 from counterapp.queue import Lane
+from ui.comfort import set_kind
 from ui.fit import VerticalScroll
 from ui.qt import (
     QCheckBox,
@@ -30,7 +31,7 @@ from ui.qt import (
     QVBoxLayout,
     QWidget,
 )
-from ui.steps.base import StepPage, VisitHost, heading, note, set_kind
+from ui.steps.base import StepPage, VisitHost, heading, note
 from ui.steps.person_fields import IdField, NameField, Noted
 from ui.visit_flow import Step
 
@@ -39,6 +40,8 @@ if TYPE_CHECKING:
 
 RELATIONS = ("子女", "配偶", "父母", "其他亲属", "村医/网格员", "其他")
 AUTHORISATIONS = ("授权委托书", "监护关系证明", "其他书面授权")
+# a case in the found list: id, case number, state, items, name, ID number, still open
+FoundRow = tuple[int, str, str, str, str, str, bool]
 
 
 class ApplicantStep(StepPage):
@@ -77,12 +80,14 @@ class ApplicantStep(StepPage):
         self.authorisation.setEditable(True)
         self.authorisation.addItems(AUTHORISATIONS)
         # where each field's problem is shown (keys as in Person/Agent.field_problems)
-        self.applicant_fields: dict[str, Noted] = {
+        self.relation_field = Noted(self.relation)
+        self.authorisation_field = Noted(self.authorisation)
+        self.applicant_fields: dict[str, Noted[QWidget]] = {
             "name": self.name_field, "id_number": self.id_field, "phone": self.phone_field}
-        self.agent_fields: dict[str, Noted] = {
+        self.agent_fields: dict[str, Noted[QWidget]] = {
             "name": self.agent_name_field, "id_number": self.agent_id,
-            "phone": self.agent_phone_field, "relation": Noted(self.relation),
-            "authorisation": Noted(self.authorisation)}
+            "phone": self.agent_phone_field, "relation": self.relation_field,
+            "authorisation": self.authorisation_field}
         agent_form = QFormLayout(self.agent_box)
         for label, key in (("姓名", "name"), ("身份证号", "id_number"), ("联系电话", "phone"),
                            ("与申请人关系", "relation"), ("授权方式", "authorisation")):
@@ -95,7 +100,7 @@ class ApplicantStep(StepPage):
         form = QFormLayout()
         form.addRow("姓名(&M)", self.name_field)
         form.addRow("身份证号(&I)", self.id_field)
-        self.id_field.layout().addWidget(self.id_notice)
+        self.id_field.add_below(self.id_notice)
         form.addRow("联系电话", self.phone_field)
         # The page scrolls (the case panel holds it in a VerticalScroll) rather than stretch
         # the window when many messages show at once: a 768-pixel screen has no room to spare.
@@ -109,16 +114,15 @@ class ApplicantStep(StepPage):
         layout.addWidget(self.with_agent)
         layout.addWidget(self.agent_box)
         layout.addStretch(1)
-        self.find_edit.returnPressed.connect(self.find)
-        self.find_button.clicked.connect(self.find)
+        self.find_edit.returnPressed.connect(self.find_cases)
+        self.find_button.clicked.connect(self.find_cases)
         self.found.itemActivated.connect(self._resume)
         self.id_field.edit.textChanged.connect(self._maybe_returning)
         self.name.textChanged.connect(self._show_other_names)
         for field in (self.phone_field, self.agent_phone_field):
             field.field.textChanged.connect(lambda _text, f=field: f.say(""))
-        for key in ("relation", "authorisation"):
-            field = self.agent_fields[key]
-            field.field.currentTextChanged.connect(lambda _text, f=field: f.say(""))
+        for choice in (self.relation_field, self.authorisation_field):
+            choice.field.currentTextChanged.connect(lambda _text, f=choice: f.say(""))
         self._history: IdHistory | None = None
         self._listing_history = False  # the found list shows the typed number's cases
         self.found_note.hide()
@@ -148,7 +152,7 @@ class ApplicantStep(StepPage):
         if agent is not None and agent.id_number and agent.id_number == applicant.id_number:
             theirs.setdefault("id_number", "代办人不能是申请人本人")
         found: list[str] = []
-        first: Noted | None = None
+        first: Noted[QWidget] | None = None
         for role, fields, wrong in (("申请人", self.applicant_fields, mine),
                                     ("代办人", self.agent_fields, theirs)):
             for key, field in fields.items():
@@ -203,7 +207,7 @@ class ApplicantStep(StepPage):
         (self.name if self.host.case is None else self.find_edit).setFocus()
 
     # --- a returning citizen ---------------------------------------------------------------
-    def find(self) -> None:
+    def find_cases(self) -> None:
         text = self.find_edit.text().strip()
         if text:
             self.ctx.ops.query(lambda c: c.cases.find(text), self._show_found, parent=self)
@@ -253,7 +257,7 @@ class ApplicantStep(StepPage):
             if others else "")
         self.id_notice.setVisible(bool(others))
 
-    def _fill(self, rows: list[tuple], message: str) -> None:
+    def _fill(self, rows: list[FoundRow], message: str) -> None:
         self._listing_history = False
         self.found.clear()
         for case_id, case_no, state, items, name, number, open_ in rows:

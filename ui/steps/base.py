@@ -11,6 +11,7 @@ from counterapp.queue import Ticket
 from ui import comfort
 from ui.comfort import set_kind
 from ui.context import AppContext
+from ui.dialogs import offer_reasons
 from ui.qt import QComboBox, QLabel, QPushButton, QWidget, Signal
 from ui.visit_flow import Primary, Step
 
@@ -85,10 +86,7 @@ class ReprintReason(QComboBox):
 
     def __init__(self, usual: tuple[str, ...], parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setEditable(True)
-        self.addItems(usual)
-        self.setCurrentIndex(-1)
-        self.lineEdit().setPlaceholderText("选择或填写补打原因")
+        offer_reasons(self, usual, "选择或填写补打原因")
         self.setMinimumContentsLength(10)
 
     def reason(self) -> str:

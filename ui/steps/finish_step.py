@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from counterapp.case_model import Case, CaseState
 from counterapp.catalogue_model import LevelMode
+from ui.comfort import set_kind
 from ui.qt import QHBoxLayout, QLineEdit, QListWidget, QPushButton, QVBoxLayout, QWidget
-from ui.steps.base import StepPage, VisitHost, heading, note, set_kind
+from ui.steps.base import StepPage, VisitHost, heading, note
 from ui.steps.receipt_box import ReceiptBox
 from ui.visit_flow import Primary, Step
 

@@ -1,5 +1,5 @@
 """Step 3 — the materials: one merged list for all chosen items (the core merges shared ones,
-keeping the largest count), each ticked as received; a conditional material is explained and
+keeping the most copies), each ticked as received; a conditional material is explained and
 counts only once the clerk ticks "条件适用".
 
 Keys: Space ticks the current row as received (on the 条件 column it toggles 条件适用) and
@@ -11,10 +11,11 @@ nothing missing, on the step's main action.
 from __future__ import annotations
 
 from enum import IntEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from counterapp.case_model import Case, CaseMaterial, CaseState
 from counterapp.catalogue_model import MaterialForm
+from ui.comfort import set_kind
 from ui.qt import (
     QBrush,
     QColor,
@@ -22,7 +23,6 @@ from ui.qt import (
     QHBoxLayout,
     QHeaderView,
     QKeyEvent,
-    QModelIndex,
     QObject,
     QPushButton,
     Qt,
@@ -30,9 +30,13 @@ from ui.qt import (
     QWidget,
     Signal,
 )
-from ui.steps.base import StepPage, VisitHost, heading, note, set_kind
+from ui.steps.base import StepPage, VisitHost, heading, note
 from ui.table_model import RowTableModel, row_table_view
 from ui.visit_flow import Step
+
+if TYPE_CHECKING:
+    from counterapp.app import Counter
+    from ui.table_model import AnyIndex
 
 MISSING_BACKGROUND = QColor("#ffebee")
 NOT_APPLYING = QColor("#9e9e9e")
@@ -65,7 +69,7 @@ class MaterialTableModel(RowTableModel[CaseMaterial]):
                                                              CaseState.MATERIALS_INCOMPLETE)
         self.set_rows(() if case is None else case.materials)
 
-    def flags(self, index: QModelIndex) -> Qt.ItemFlag:
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
         base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
         material = self.rows[index.row()]
         if self.editable and (
@@ -83,7 +87,7 @@ class MaterialTableModel(RowTableModel[CaseMaterial]):
             if column == Column.FORM:
                 return MaterialForm(m.form).label
             if column == Column.COUNT:
-                return f"{m.count}份"
+                return f"{m.copies}份"
             return "必交" if m.required else f"条件适用：{m.condition}"
         if role == Qt.ItemDataRole.CheckStateRole:
             if column == Column.RECEIVED and m.applies:
@@ -98,7 +102,7 @@ class MaterialTableModel(RowTableModel[CaseMaterial]):
             return f"仅在「{m.condition}」时需要；适用时勾选“条件适用”"
         return None
 
-    def setData(self, index: QModelIndex, value: Any,
+    def setData(self, index: AnyIndex, value: Any,
                 role: int = Qt.ItemDataRole.EditRole) -> bool:
         if role != Qt.ItemDataRole.CheckStateRole or not self.editable:
             return False
@@ -192,7 +196,7 @@ class MaterialsStep(StepPage):
             return
         keys = [m.key for m in case.missing_materials]
 
-        def work(c):
+        def work(c: Counter) -> Case:
             current = c.cases.get(case.id)
             for key in keys:
                 current = c.cases.mark_material(case.id, key, True, clerk)

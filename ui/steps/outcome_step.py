@@ -5,6 +5,7 @@ A case gets one notice only (the core refuses a second)."""
 from __future__ import annotations
 
 from counterapp.case_model import Case, CaseState
+from ui.comfort import set_kind
 from ui.notice import notice_html
 from ui.qt import (
     QHBoxLayout,
@@ -20,7 +21,6 @@ from ui.steps.base import (
     VisitHost,
     heading,
     note,
-    set_kind,
 )
 from ui.visit_flow import Primary, Step
 

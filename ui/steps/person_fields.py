@@ -8,7 +8,9 @@ is valid, and offers the standard conversion of a 15-digit old number (Enter or 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from typing import Generic, TypeVar
 
 from counterapp.case_model import NAME_MAX_LENGTH, name_problem
 from counterapp.idnumber import (
@@ -19,6 +21,7 @@ from counterapp.idnumber import (
     problem_with,
     upgrade_old_number,
 )
+from ui.comfort import set_kind
 from ui.qt import (
     QHBoxLayout,
     QKeySequence,
@@ -30,8 +33,10 @@ from ui.qt import (
     QVBoxLayout,
     QWidget,
 )
-from ui.steps.base import note, set_kind
+from ui.steps.base import note
 
+# the field under the message; covariant: a Noted[QLineEdit] is a Noted[QWidget]
+W = TypeVar("W", bound=QWidget, covariant=True)
 PRIORITY_AGE = 70  # 绿色通道 for the elderly, as the ticket machine's "70岁以上老人"
 
 
@@ -77,20 +82,20 @@ class IdValidator(QValidator):
         return QValidator.State.Acceptable, fixed, len(normalise(text[:pos]))
 
 
-class Noted(QWidget):
+class Noted(QWidget, Generic[W]):
     """A field with a message line under it (hidden while there is nothing to say)."""
 
-    def __init__(self, field: QWidget, parent: QWidget | None = None) -> None:
+    def __init__(self, field: W, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.field = field
         self.hint = note()
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(1)
+        self._column = QVBoxLayout(self)
+        self._column.setContentsMargins(0, 0, 0, 0)
+        self._column.setSpacing(1)
         self.row = QHBoxLayout()
         self.row.addWidget(field, 1)
-        layout.addLayout(self.row)
-        layout.addWidget(self.hint)
+        self._column.addLayout(self.row)
+        self._column.addWidget(self.hint)
         self.hint.hide()
         # a form label's Alt+letter (its buddy is this widget) focuses the field itself
         self.setFocusPolicy(field.focusPolicy())
@@ -105,13 +110,17 @@ class Noted(QWidget):
         """A problem found when the clerk went on; "" puts back what the field says itself."""
         self.say(message)
 
+    def add_below(self, widget: QWidget) -> None:
+        """Another line under the field's message."""
+        self._column.addWidget(widget)
 
-class NameField(Noted):
+
+class NameField(Noted[QLineEdit]):
     """A name line edit with no length cut: past the limit it says so as it is typed."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(QLineEdit(), parent)
-        self.edit: QLineEdit = self.field
+        self.edit = self.field
         self.edit.setPlaceholderText(f"最多{NAME_MAX_LENGTH}个字")
         self.edit.textChanged.connect(self._check)
 
@@ -125,15 +134,15 @@ class NameField(Noted):
             self._check(self.edit.text())
 
 
-class IdField(Noted):
+class IdField(Noted[QLineEdit]):
     """An ID number line edit with its message right under it, updated on every keystroke."""
 
-    def __init__(self, today, parent: QWidget | None = None) -> None:
+    def __init__(self, today: Callable[[], date], parent: QWidget | None = None) -> None:
         super().__init__(QLineEdit(), parent)
         self._today = today
         self.converted_from = ""  # the old number while the field holds its 18-digit form
         self._converted_to = ""
-        self.edit: QLineEdit = self.field
+        self.edit = self.field
         self.edit.setPlaceholderText("18位身份证号码（15位旧号码可转换）")
         self.edit.setValidator(IdValidator(self.edit))
         self.hint.setObjectName("idHint")

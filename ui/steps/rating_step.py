@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from counterapp.case_model import Case
 from counterapp.ratings import Rating, RatingLevel
+from ui.comfort import set_kind
 from ui.ops import RATING
 from ui.qt import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 from ui.rating_dialog import RatingDialog
-from ui.steps.base import StepPage, VisitHost, heading, note, set_kind
+from ui.steps.base import StepPage, VisitHost, heading, note
 from ui.steps.receipt_box import ReceiptBox
 from ui.visit_flow import Primary, Step
 

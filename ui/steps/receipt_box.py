@@ -5,8 +5,9 @@ notice's. Without the printing service the clerk is told so and nothing happens.
 from __future__ import annotations
 
 from counterapp.case_model import Case
+from ui.comfort import set_kind
 from ui.qt import QHBoxLayout, QLabel, QPushButton, QWidget
-from ui.steps.base import ReprintReason, VisitHost, note, set_kind
+from ui.steps.base import ReprintReason, VisitHost, note
 
 REPRINT_REASONS = ("办事人遗失", "回执污损", "办事人要求再打一份")
 
