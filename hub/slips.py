@@ -13,12 +13,13 @@ from __future__ import annotations
 import json
 import logging
 from enum import StrEnum
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from counterapp.sync.slip_codes import (
     CASE_NO,
     CODE_LENGTH,
     RECORD_TYPE,
+    case_station,
     codes_match,
     compute_code,
     is_code,
@@ -53,6 +54,7 @@ class SlipInputError(ValueError):
 class Check(NamedTuple):
     case_no: str
     verdict: Verdict
+    content: dict[str, Any] | None = None     # what the checked print says (valid only)
 
     @property
     def message(self) -> str:
@@ -82,10 +84,11 @@ def sealing_problem(tx: Tx, sealer: Sealer | None) -> str | None:
         return ("this hub has no sealing key: restart the hub with --sealing-key FILE or "
                 f"{KEY_ENV} naming its key file (the one that sealed the slip secrets it "
                 "holds, if any)")
-    other = tx.one("SELECT key_id FROM slip_keys WHERE key_id <> ? LIMIT 1", (sealer.key_id,))
+    other = tx.one("SELECT key_id FROM slip_keys WHERE key_id <> ? UNION ALL SELECT key_id "
+                   "FROM hub_identity WHERE key_id <> ? LIMIT 1", (sealer.key_id,) * 2)
     if other is not None:
         return (f"this hub's sealing key {sealer.key_id} is not the key {other[0]} that sealed "
-                f"the slip secrets it holds: put that key file back (--sealing-key or "
+                f"the secrets it holds: put that key file back (--sealing-key or "
                 f"{KEY_ENV}) and restart the hub")
     return None
 
@@ -161,7 +164,7 @@ def verify(db: Database, case_no: str, code: str) -> Check:
     """The verdict on a slip of case `case_no` showing `code` (both as `parse_request` gives).
     Only the station the case number names can vouch for it: a case of that number uploaded by
     another station (a station writes its cases' data as it likes) is not looked at."""
-    station_of_case = case_no.rsplit("-", 3)[0]
+    station_of_case = case_station(case_no)
     with db.transaction(write=False) as tx:
         rows = tx.all(
             f"SELECT r.uuid, r.station, r.source, k.sealed, k.key_id FROM records AS r "

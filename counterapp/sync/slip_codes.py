@@ -23,6 +23,11 @@ _CODE = re.compile(f"[A-Z2-7]{{{CODE_LENGTH}}}")
 _SECRET_HEX = re.compile(f"[0-9a-f]{{{SECRET_BYTES * 2}}}")
 
 
+def case_station(case_no: str) -> str:
+    """The station a case number names: `370883101-20261125-02-0007` → `370883101`."""
+    return case_no.rsplit("-", 3)[0]
+
+
 def compute_code(secret: bytes, station_code: str, case_no: str, case_uuid: str) -> str:
     message = f"{station_code}|{case_no}|{case_uuid}".encode()
     digest = hmac.new(secret, message, hashlib.sha256).digest()
