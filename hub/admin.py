@@ -47,6 +47,8 @@ def _print_credentials(creds: stations.Credentials) -> None:
 def _verify_slip(args: argparse.Namespace, db: Database) -> int:
     check = slips.verify(db, *slips.parse_request(args.case_no, args.code, args.qr))
     print(f"{check.case_no}: {check.verdict} — {check.message}")
+    for label, value in slips.content_lines(check.content):
+        print(f"  {label}: {value}")
     return 0 if check.verdict is slips.Verdict.VALID else 1
 
 

@@ -14,8 +14,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from counterapp.slips import Layout, notice_pdf
-from counterapp.slips.verification import SECRET_SETTING, code_for
+from counterapp.slips import Layout, notice_printed, prepare_notice, record_print
+from counterapp.slips.verification import SECRET_SETTING
 from counterapp.sync import offline, outbox, service, slip_key, wire
 from hub import admin, sealing, slips, staff
 from hub.db import Database
@@ -35,9 +35,13 @@ def sync(counter):
 
 
 def printed_qr(counter, case_id: int) -> str:
-    """The QR text read back from the notice the station prints for a case."""
-    pdf = notice_pdf(counter, case_id, Layout.A4, clerk_id=counter.clerk_id, record=False)
-    (text,) = qr_texts(pdf)
+    """The QR text read back from the notice the station prints for a case (a 补打 if it was
+    printed before); the print is recorded, so its content goes up with the case."""
+    reason = "遗失" if notice_printed(counter, case_id) else None
+    slip = prepare_notice(counter, case_id, Layout.A4, clerk_id=counter.clerk_id,
+                          reprint_reason=reason)
+    record_print(counter, slip.pending)
+    (text,) = qr_texts(slip.pdf)
     return text
 
 
@@ -139,7 +143,7 @@ def test_a_station_cannot_vouch_for_another_stations_case_number(hub, hub_db, to
     case_no, code = printed_qr(town, genuine).split("|")[1:]
     (fake,) = add_visits(other, 1)
     other.store.execute("UPDATE cases SET case_no = ? WHERE id = ?", (case_no, fake))
-    forged = code_for(other, case_of(other, fake))   # other's secret, the town's case number
+    forged = printed_qr(other, fake).split("|")[2]   # other's secret, the town's case number
     sync(other)
     desk = Desk(hub, hub_db)
     assert desk.check(case_no=case_no, code=forged) == "unknown"
@@ -212,8 +216,8 @@ def test_a_changed_secret_is_handed_over_again(hub, hub_db, town):
     sync(town)
     assert sync(town).batches == 0
     town.settings.set(SECRET_SETTING, "ab" * 32)
-    new = code_for(town, case_of(town, case_id))
-    assert sync(town).records == 1
+    new = printed_qr(town, case_id).split("|")[2]       # a 补打 under the new secret
+    assert sync(town).records == 2                      # the case (its print) and the secret
     desk = Desk(hub, hub_db)
     assert desk.check(qr=old) == "invalid"
     assert desk.check(case_no=old.split("|")[1], code=new) == "valid"
@@ -350,7 +354,7 @@ def test_a_hub_without_its_key_refuses_village_files_whole(
     assert carry(sealing_key) == 0              # the first secret, sealed under the hub's key
     held = secrets_held(hub_db, "370883101201")
     village.settings.set(SECRET_SETTING, "ab" * 32)
-    new_code = code_for(village, case_of(village, case_id))
+    new_code = printed_qr(village, case_id).split("|")[2]
     moved = tmp_path / "moved.key"              # the hub moved without its key file
     add_visits(village, 1)
     capsys.readouterr()
