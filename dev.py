@@ -183,6 +183,7 @@ def cmd_bench(args: list[str]) -> None:
     run(python, "-m", "bench.slips", env=env)
     run(python, "-m", "bench.slip_fuzz", env=env)  # random slips read back: 0 failures
     run(python, "-m", "bench.sync", env=env)
+    run(python, "-m", "bench.hub_abuse", "--mib", "100", env=env)  # the hub's peak memory
     run(python, "-m", "bench.window", env=env)
 
 

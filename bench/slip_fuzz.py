@@ -187,7 +187,7 @@ def reprint_reason(pick: Picker, station: Station, case: Case, kind: SlipKind,
     """None for a first print; else a first print is recorded and a reason drawn."""
     if pick.boolean():
         return None
-    code = verification.code_for(station.counter, case)
+    code = verification.legacy_code_for(station.counter, case)   # as printed before issue 13
     record_print(station.counter, PendingPrint(kind, layout, case.id, case.uuid, None,
                                                station.clerks[0], False, None, code))
     return pick.choice(REASONS) if pick.boolean() else text(pick, LONG_REASON)

@@ -28,7 +28,7 @@ from counterapp.catalogue_store import read_source
 from counterapp.clock import Clock, stamp
 from counterapp.sync.transfer import TransferError
 from counterapp.sync.wire import DECISION_STATUSES
-from hub import database_url, feeds, files, slips, staff, stations
+from hub import database_url, feeds, files, identity, slips, staff, stations
 from hub.db import Database
 from hub.ingest import Forbidden
 from hub.sealing import SealingProblem
@@ -47,6 +47,8 @@ def _print_credentials(creds: stations.Credentials) -> None:
 def _verify_slip(args: argparse.Namespace, db: Database) -> int:
     check = slips.verify(db, *slips.parse_request(args.case_no, args.code, args.qr))
     print(f"{check.case_no}: {check.verdict} — {check.message}")
+    for label, value in slips.content_lines(check.content):
+        print(f"  {label}: {value}")
     return 0 if check.verdict is slips.Verdict.VALID else 1
 
 
@@ -80,7 +82,7 @@ def run(args: argparse.Namespace, db: Database) -> int:
         Path(args.ack_out).write_bytes(ack)
         print(f"stored; acknowledgement written to {args.ack_out}")
     elif args.command == "hub-key":
-        print(stations.hub_keys(db, now)[1])
+        print(identity.public_key(db, now))
     elif args.command == "staff-token":
         print(f"staff token for {args.name}: {staff.issue(db, args.name, now)}")
         print("Shown once and not kept by the hub: give it to that person or desk only.")

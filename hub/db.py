@@ -20,7 +20,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from hub import sealing
+from hub import identity, sealing
 
 PLACEHOLDERS = {
     "sqlite": {"{id}": "INTEGER PRIMARY KEY AUTOINCREMENT",
@@ -47,6 +47,7 @@ class Database:
         self._pool_size = pool_size
         with self.connection() as conn:
             self._migrate(conn)
+        identity.seal_plaintext(self)
 
     # --- connections ----------------------------------------------------------------------
     def _connect(self) -> Any:
@@ -59,6 +60,7 @@ class Database:
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA busy_timeout = 30000")
+        conn.execute("PRAGMA secure_delete = ON")   # a replaced secret's bytes are zeroed
         return conn
 
     @contextmanager

@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections import defaultdict
 from typing import Any
 
 from counterapp.catalogue import CatalogueInvalid, Problem, parse_document
+from counterapp.sync.slip_codes import CASE_NO, case_station
 from counterapp.sync.wire import DECISION_STATUSES, canonical, day_digest
-from hub.db import Database
+from hub.db import CASE_NO_SQL, Database
+
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
 class FeedProblem(ValueError):
@@ -79,18 +83,36 @@ def active_catalogue(db: Database) -> dict[str, Any] | None:
 
 # --- decisions --------------------------------------------------------------------------------
 def decide(db: Database, case: str, status: str, note: str, by: str, now: str) -> int:
-    """Record the county's decision on a forwarded case (by case UUID or case number)."""
+    """Record the county's decision on a forwarded case, by its UUID or its case number.
+
+    The decision goes down to the station that holds the case. A case number names its own
+    station (`<station>-<YYYYMMDD>-<window>-<sequence>`), so it is looked up only among that
+    station's cases: a number another station uploaded (a station writes its records' data as
+    it likes) is never the one decided on."""
     if status not in DECISION_STATUSES:
         raise FeedProblem(f"status must be one of {', '.join(DECISION_STATUSES)}")
     if status == "returned" and not note.strip():
         raise FeedProblem("a returned case needs a reason (退回须注明原因)")
-    field = {"sqlite": "json_extract(data, '$.{}')", "postgres": "data->>'{}'"}[db.dialect]
+    forwarded = {"sqlite": "json_extract(data, '$.forwarded_at')",
+                 "postgres": "(data->>'forwarded_at')"}[db.dialect]
+    select = f"SELECT uuid, station, {forwarded} FROM records WHERE type = 'case' AND "
     with db.transaction() as tx:
-        row = tx.one(f"SELECT uuid, station, {field.format('forwarded_at')} FROM records "
-                     f"WHERE type = 'case' AND (uuid = ? OR {field.format('case_no')} = ?)",
-                     (case, case))
-        if row is None:
-            raise FeedProblem(f"no case {case} has reached the hub")
+        if _UUID.fullmatch(case):
+            rows = tx.all(select + "uuid = ?", (case,))
+        elif CASE_NO.fullmatch(case):
+            rows = tx.all(select + f"station = ? AND {CASE_NO_SQL[db.dialect]} = ?",
+                          (case_station(case), case))
+        else:
+            raise FeedProblem(f"{case!r} is neither a case UUID nor a case number "
+                              "(<station>-<YYYYMMDD>-<window>-<sequence>)")
+        if not rows:
+            raise FeedProblem(f"no case {case} of station {case_station(case)} has reached "
+                              "the hub" if CASE_NO.fullmatch(case)
+                              else f"no case {case} has reached the hub")
+        if len(rows) > 1:
+            raise FeedProblem(f"station {rows[0][1]} uploaded {len(rows)} cases numbered {case}: "
+                              "decide by the case's UUID")
+        row = rows[0]
         if not row[2]:
             raise FeedProblem(f"case {case} was not forwarded to the county")
         tx.execute("INSERT INTO decisions (case_uuid, station, status, note, decided_at, "

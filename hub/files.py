@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from counterapp.sync import transfer
 from counterapp.sync.wire import WireError, scan_batch
-from hub import stations
+from hub import identity, stations
 from hub.db import Database
 from hub.ingest import ingest
 
@@ -26,6 +26,7 @@ def import_file(db: Database, data: bytes, via: str, now: str) -> bytes:
     if public is None:
         raise transfer.TransferError(f"站点 {station} 未在县中心登记或已停用")
     opened = transfer.open_sealed(data, public)
+    private = identity.private_key(db, now)    # before anything is stored: no ack, no import
     acks = []
     for part in opened.parts:
         try:
@@ -35,5 +36,4 @@ def import_file(db: Database, data: bytes, via: str, now: str) -> bytes:
         if batch.batch_id != part.name:
             raise transfer.TransferError("文件中的批次编号与文件头不符")
         acks.append(ingest(db, station, batch, part.sha256, via, now).to_dict())
-    private, _ = stations.hub_keys(db, now)
     return transfer.seal("acks", station, now, [transfer.acks_part(acks)], private)

@@ -22,7 +22,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from counterapp.sync.slip_codes import RECORD_TYPE as SLIP_KEY
-from counterapp.sync.wire import RECORD_TYPES, RawRecord, ScannedBatch, WireError, to_ranges
+from counterapp.sync.wire import RECORD_TYPES, RawRecord, ScannedBatch, WireError, top_seq
 from hub import slips
 from hub.db import Database, Tx
 
@@ -94,7 +94,7 @@ def ingest(db: Database, token_station: str, batch: ScannedBatch, sha256: str, v
     count = len(rows) + keys_in.taken
     stored += keys_in.stored
     return Ack(batch=batch.batch_id, station=batch.station, sha256=sha256,
-               seqs=to_ranges(batch.seqs), records=count, stored=stored,
+               seqs=[list(pair) for pair in batch.seq_ranges], records=count, stored=stored,
                unchanged=count - stored, times=times, acked_at=now,
                accepts=slips.accepted_types(RECORD_TYPES, keys_in.accepting))
 
@@ -158,8 +158,10 @@ def _postgres(tx: Tx, station: str, rows: list[Row], fast: bool) -> int:
                 cursor.execute("DELETE FROM staging_records")
     except psycopg.errors.UniqueViolation as exc:
         raise _Raced() from exc
-    except psycopg.DataError as exc:
-        raise WireError(f"a record's data is not JSON: {exc.diag.message_primary}") from exc
+    except (psycopg.errors.DataError, psycopg.errors.ProgramLimitExceeded,
+            psycopg.errors.StatementTooComplex) as exc:      # e.g. JSON nested too deeply
+        raise WireError(f"a record's data is not JSON this hub takes: "
+                        f"{exc.diag.message_primary}") from exc
     return stored
 
 
@@ -170,7 +172,7 @@ def _note_batch(tx: Tx, batch: ScannedBatch, sha256: str, via: str, now: str) ->
         "ON CONFLICT (batch_id) DO UPDATE SET sha256 = excluded.sha256, "
         "records = excluded.records, last_received_at = excluded.last_received_at, "
         "times = batches.times + 1 WHERE batches.station = excluded.station",
-        (batch.batch_id, batch.station, batch.source, sha256, json.dumps(to_ranges(batch.seqs)),
+        (batch.batch_id, batch.station, batch.source, sha256, json.dumps(batch.seq_ranges),
          len(batch.records), now, now, via))
     owner, times = tx.one("SELECT station, times FROM batches WHERE batch_id = ?",
                           (batch.batch_id,)) or ("", 0)
@@ -180,7 +182,7 @@ def _note_batch(tx: Tx, batch: ScannedBatch, sha256: str, via: str, now: str) ->
 
 
 def _note_source(tx: Tx, batch: ScannedBatch, via: str, now: str) -> None:
-    top = max(batch.seqs, default=0)
+    top = top_seq(batch.seq_ranges)
     tx.execute(
         "INSERT INTO sources (station, source, max_seq, pending, last_sync_at) "
         "VALUES (?, ?, ?, ?, ?) ON CONFLICT (station, source) DO UPDATE SET "

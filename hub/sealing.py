@@ -46,13 +46,14 @@ class Sealer:
 
     def open(self, sealed: str, key_id: str, context: str) -> bytes:
         if key_id != self.key_id:
-            raise SealingProblem(f"a slip secret was sealed under sealing key {key_id}; this "
-                                 f"hub's sealing key is {self.key_id} (wrong key file?)")
+            raise SealingProblem(f"the secret of {context} was sealed under sealing key "
+                                 f"{key_id}; this hub's sealing key is {self.key_id} "
+                                 "(wrong key file?)")
         raw = base64.b64decode(sealed)
         try:
             return self._aead.decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], context.encode())
         except InvalidTag as exc:
-            raise SealingProblem(f"the sealed slip secret of {context} does not open") from exc
+            raise SealingProblem(f"the sealed secret of {context} does not open") from exc
 
 
 def key_path(given: Path | None, sqlite_file: str | None) -> Path | None:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from counterapp.station import LEVEL_NAMES
 from counterapp.sync.transfer import new_key_pair
+from hub import identity
 from hub.db import Database, Tx
 
 LEVELS = tuple(LEVEL_NAMES)
@@ -50,18 +51,6 @@ def new_token(prefix: str = "cah_") -> str:
     return prefix + secrets.token_urlsafe(32)
 
 
-def hub_keys(db: Database, now: str) -> tuple[str, str]:
-    """The hub's own (private, public) signing key, made on first use."""
-    with db.transaction() as tx:
-        row = tx.one("SELECT private_key, public_key FROM hub_identity WHERE id = 1")
-        if row is not None:
-            return row[0], row[1]
-        private, public = new_key_pair()
-        tx.execute("INSERT INTO hub_identity (id, private_key, public_key, created_at) "
-                   "VALUES (1, ?, ?, ?)", (private, public, now))
-        return private, public
-
-
 def register(db: Database, code: str, name: str, level: str, now: str) -> Credentials:
     if level not in LEVELS:
         raise StationProblem(f"level must be one of {', '.join(LEVELS)}")
@@ -69,7 +58,7 @@ def register(db: Database, code: str, name: str, level: str, now: str) -> Creden
         raise StationProblem("code and name are required")
     token = new_token()
     private, public = new_key_pair()
-    _, hub_public = hub_keys(db, now)
+    hub_public = identity.public_key(db, now)
     with db.transaction() as tx:
         if tx.scalar("SELECT 1 FROM stations WHERE code = ?", (code,)):
             raise StationProblem(f"station {code} is already registered (rotate its token)")
@@ -83,7 +72,7 @@ def rotate(db: Database, code: str, now: str, signing_key: bool = False) -> Cred
     Rotating a revoked station brings it back."""
     token = new_token()
     private, public = new_key_pair() if signing_key else (None, None)
-    _, hub_public = hub_keys(db, now)
+    hub_public = identity.public_key(db, now)
     with db.transaction() as tx:
         _require(tx, code)
         tx.execute("UPDATE stations SET token_hash = ?, rotated_at = ?, revoked_at = NULL "

@@ -90,8 +90,8 @@ def accepted_case(counter, codes=("YB0403", "YB1001")):
 @pytest.mark.parametrize("layout", list(Layout))
 def test_notice_shows_every_field(counter, layout):
     case = open_notice_case(counter)
-    pdf = notice_pdf(counter, case.id, layout, clerk_id=counter.clerk_a.id, record=False)
-    code = verification.code_for(counter, case)
+    slip = prepare_notice(counter, case.id, layout, clerk_id=counter.clerk_a.id)
+    pdf, code = slip.pdf, slip.pending.verification_code
     assert_shows(
         pdf, "医疗保障经办服务一次性告知单", "千泉街道医保服务站", "千泉街道为民服务中心一楼",
         case.case_no, "2026年11月25日 09:00",
@@ -141,25 +141,59 @@ def test_provisional_deadline_is_marked(counter, clock):
 @pytest.mark.parametrize("layout", list(Layout))
 def test_qr_code_decodes_to_case_and_verification_code(counter, layout):
     case = open_notice_case(counter)
-    pdf = notice_pdf(counter, case.id, layout, clerk_id=counter.clerk_a.id, record=False)
-    code = verification.code_for(counter, case)
-    assert qr_texts(pdf) == [f"YBGZ|{case.case_no}|{code}"]
+    slip = prepare_notice(counter, case.id, layout, clerk_id=counter.clerk_a.id)
+    code = slip.pending.verification_code
+    assert qr_texts(slip.pdf) == [f"YBGZ2|{case.case_no}|{code}"]
+    assert not verify(counter, case.case_no, code)      # rendered, never printed
+    record_print(counter, slip.pending)
     assert verify(counter, case.case_no, code)
-    assert verify_payload(counter, f"YBGZ|{case.case_no}|{code}")
+    assert verify_payload(counter, f"YBGZ2|{case.case_no}|{code}")
     assert verify(counter, case.case_no, code.lower())
     assert not verify(counter, case.case_no, "AAAAAAAA")
     assert not verify(counter, "370883101-20991231-0001", code)
     assert not verify_payload(counter, "hello")
+    # a version-1 code checks only for a case printed before issue 13
+    assert not verify(counter, case.case_no, verification.legacy_code_for(counter, case))
 
 
-def test_verification_code_is_stable_and_secret_bound(counter):
+def test_the_code_binds_what_the_slip_says_and_each_reprint_has_its_own(counter, clock):
     case = open_notice_case(counter)
-    first = verification.code_for(counter, case)
-    assert first == verification.code_for(counter, case)
-    assert re.fullmatch(r"[A-Z2-7]{8}", first)
-    other = verification.compute_code(b"another station secret", counter.station.code,
-                                      case.case_no, case.uuid)
-    assert other != first
+    clerk = counter.clerk_a.id
+    first = prepare_notice(counter, case.id, Layout.A4, clerk_id=clerk)
+    content = first.pending.content
+    assert content is not None and content["print_no"] == 0
+    assert content["id_number"] == mask_id_number(case.applicant.id_number)
+    assert case.applicant.id_number not in str(content)
+    code = first.pending.verification_code
+    assert code == verification.code_for(counter, case, content)
+    assert re.fullmatch(r"[A-Z2-7]{8}", code)
+    for field, value in [("materials", content["materials"][1:]), ("issued_at", "改过的日期"),
+                         ("items", [{"name": "别的事项", "value": "2026年12月1日前"}])]:
+        assert verification.code_for(counter, case, {**content, field: value}) != code
+    other = verification.compute_code_v2(b"another station secret", counter.station.code,
+                                         case.case_no, case.uuid, content)
+    assert other != code
+    record_print(counter, first.pending)
+    clock.advance(minutes=5)
+    again = prepare_notice(counter, case.id, Layout.A4, clerk_id=clerk, reprint_reason="遗失")
+    assert again.pending.content["print_no"] == 1
+    assert again.pending.verification_code != code
+    record_print(counter, again.pending)
+    assert verify(counter, case.case_no, code)                            # both checkable
+    assert verify(counter, case.case_no, again.pending.verification_code)
+
+
+def test_a_slip_printed_before_issue_13_still_checks(counter):
+    """Slips with a version-1 code are in citizens' hands: a print recorded without content
+    (as the older program recorded every print) keeps its code checkable."""
+    case = open_notice_case(counter)
+    legacy = verification.legacy_code_for(counter, case)
+    counter.store.insert("slip_prints", {
+        "kind": "notice", "case_id": case.id, "layout": "a4",
+        "printed_at": "2026-11-25T09:00:00+08:00", "clerk_id": counter.clerk_a.id,
+        "is_reprint": 0, "verification_code": legacy})
+    assert verify(counter, case.case_no, legacy)
+    assert verify_payload(counter, f"YBGZ|{case.case_no}|{legacy}")
 
 
 def test_font_is_embedded_as_subset_and_rare_character_prints(counter):
@@ -241,9 +275,8 @@ def test_thirty_materials_grow_the_roll(counter, long_case):
     for material in long_case.materials:
         assert_shows(pdf, material.name)
     assert "第1页" not in text_of(pdf)  # one long page, no page numbers
-    assert_shows(pdf, f"验证码：{verification.code_for(counter, long_case)}")
-    assert qr_texts(pdf) == [
-        f"YBGZ|{long_case.case_no}|{verification.code_for(counter, long_case)}"]
+    (code,) = re.findall(r"验证码：([A-Z2-7]{8})", text_of(pdf))[:1]
+    assert qr_texts(pdf) == [f"YBGZ2|{long_case.case_no}|{code}"]
 
 
 @pytest.mark.parametrize("layout", list(Layout))
@@ -289,7 +322,8 @@ def test_first_print_is_recorded_and_a_reprint_needs_a_reason(counter, clock):
     prints = prints_of_case(counter, case.id, SlipKind.NOTICE)
     assert [(p.is_reprint, p.reason, p.layout) for p in prints] == [
         (False, None, Layout.A4), (True, "申请人遗失原告知单", Layout.ROLL_80)]
-    assert prints[0].verification_code == verification.code_for(counter, case)
+    assert prints[0].verification_code in text_of(first)
+    assert prints[1].verification_code in text_of(again)
     events = [e for e in events_of(counter.store, case.uuid) if e["kind"].startswith("notice_")]
     assert [e["kind"] for e in events] == ["notice_issued", "notice_printed", "notice_reprinted"]
     assert events[-1]["data"]["reason"] == "申请人遗失原告知单"
@@ -319,7 +353,8 @@ def test_print_records_are_append_only(counter):
 def test_receipt_of_a_forwarded_case(counter, layout):
     case = accepted_case(counter)
     pdf = receipt_pdf(counter, case.id, layout, clerk_id=counter.clerk_a.id)
-    code = verification.code_for(counter, case)
+    (printed,) = prints_of_case(counter, case.id, SlipKind.RECEIPT)
+    code = printed.verification_code
     assert_shows(
         pdf, "医疗保障经办服务受理回执", case.case_no, "受理时间", "2026年11月25日 09:00",
         "欧阳娜娜", mask_id_number(case.applicant.id_number), "已受理",
@@ -328,7 +363,7 @@ def test_receipt_of_a_forwarded_case(counter, layout):
         "2026年12月9日前", f"于{day_text(case.forward_due)}前将材料报送县医疗保障经办中心",
         "监督电话", "首问负责人：王丽（工号1001）", f"验证码：{code}",
     )
-    assert qr_texts(pdf) == [f"YBGZ|{case.case_no}|{code}"]
+    assert qr_texts(pdf) == [f"YBGZ2|{case.case_no}|{code}"]
     assert "补打" not in text_of(pdf)
     with pytest.raises(ReprintReasonRequired):
         receipt_pdf(counter, case.id, layout, clerk_id=counter.clerk_a.id)

@@ -9,7 +9,7 @@ slip to its owner); ID numbers are masked (3701**********123X) and phone numbers
 from __future__ import annotations
 
 from datetime import datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from counterapp import catalogue_store
 from counterapp.app import Counter
@@ -17,6 +17,7 @@ from counterapp.case_model import Case
 from counterapp.catalogue_model import Material
 from counterapp.privacy import mask_id_number, mask_phone
 from counterapp.slips import texts, verification
+from counterapp.slips.records import SlipKind, prints_of_case
 from counterapp.station import Station, get_clerk
 
 
@@ -57,6 +58,7 @@ class CaseFacts(NamedTuple):
     code: str
     qr_text: str
     reprint: Reprint | None
+    content: dict[str, Any]    # what the code covers (`slip_content`)
 
     @property
     def case_no(self) -> str:
@@ -81,9 +83,27 @@ def _people(case: Case) -> tuple[tuple[str, str], ...]:
     return tuple(rows)
 
 
-def case_facts(counter: Counter, case: Case, *, clerk_id: int,
+def slip_content(kind: SlipKind, print_no: int, issued_at: datetime, case: Case,
+                 items: tuple[ItemLine, ...], materials: tuple[MaterialLine, ...]
+                 ) -> dict[str, Any]:
+    """What one print of a slip says, as its verification code covers it and the county shows
+    it to compare with the paper: texts as printed, the ID number masked as on the slip."""
+    content: dict[str, Any] = {
+        "kind": kind.value, "print_no": print_no, "issued_at": texts.moment_text(issued_at),
+        "applicant": case.applicant.name,
+        "id_number": mask_id_number(case.applicant.id_number), "state": case.state.label,
+        "items": [{"name": item.title, "value": item.deadline} for item in items],
+        "materials": [{"name": m.name, "value": m.status} for m in materials],
+    }
+    if case.accepted_at is not None:
+        content["accepted_at"] = texts.moment_text(case.accepted_at)
+    return content
+
+
+def case_facts(counter: Counter, case: Case, kind: SlipKind, *, clerk_id: int,
                reprint_reason: str | None = None) -> CaseFacts:
-    """The facts of `case` as printed now by `clerk_id` (a reprint when a reason is given)."""
+    """The facts of `case`'s slip of `kind` as printed now by `clerk_id` (a reprint when a
+    reason is given)."""
     station = counter.station
     assert station is not None
     catalogue = catalogue_store.catalogue_version(counter.store, case.catalogue_version)
@@ -111,8 +131,10 @@ def case_facts(counter: Counter, case: Case, *, clerk_id: int,
     phone = station.supervision_phone or catalogue.supervision_phone
     if station.supervision_phone and catalogue.supervision_phone not in phone:
         phone = f"{station.supervision_phone}（本站）；{catalogue.supervision_phone}"
-    code = verification.code_for(counter, case)
     now = counter.clock.now()
+    content = slip_content(kind, len(prints_of_case(counter, case.id, kind)), now, case,
+                           items, materials)
+    code = verification.code_for(counter, case, content)
     return CaseFacts(
         station=station, case=case, issued_at=now, applicant=_people(case), items=items,
         materials=materials,
@@ -126,4 +148,5 @@ def case_facts(counter: Counter, case: Case, *, clerk_id: int,
         code=code, qr_text=verification.qr_payload(case.case_no, code),
         reprint=None if reprint_reason is None else Reprint(
             reprint_reason, now, _clerk_label(counter, clerk_id)),
+        content=content,
     )

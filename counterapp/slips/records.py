@@ -3,21 +3,25 @@
 A slip is rendered first (nothing stored), sent to the printer, and recorded only once the
 printer accepted the job, so a failed print never counts as the one-time notice. Recording a
 notice writes the event log in the same transaction: ``notice_printed`` for the first print,
-``notice_reprinted`` (with the reason) for every later one; receipts likewise. A slip of that
+``notice_reprinted`` (with the reason) for every later one; receipts likewise. The event
+carries what the slip says (`slip`, the content its verification code covers) and the case is
+queued for upload with a new version, so the county can check that very print. A slip of that
 case and kind kept after a failed print (`counterapp.slips.unprinted`) is closed by the print.
 """
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from enum import StrEnum
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from counterapp import journal
 from counterapp.app import Counter
 from counterapp.clock import stamp
 from counterapp.slips.errors import ReprintReasonRequired, SlipError
 from counterapp.slips.layout import Layout
+from counterapp.sync.slip_codes import SLIP_FIELD
 
 RACE_REASON = "与另一份首次打印同时出具（系统自动记为补打）"
 __all__ = ["RACE_REASON", "PendingPrint", "PrintRecord", "ReprintReasonRequired", "SlipError",
@@ -46,6 +50,7 @@ class PendingPrint(NamedTuple):
     is_reprint: bool
     reason: str | None
     verification_code: str | None
+    content: dict[str, Any] | None = None     # what the code covers (None: tickets)
 
 
 class PrintRecord(NamedTuple):
@@ -102,6 +107,12 @@ def reprint_status(counter: Counter, case_id: int, kind: SlipKind, reason: str |
     return True, cleaned
 
 
+def _next_version(counter: Counter, case_uuid: str) -> int:
+    """A new version of the case, so that the print (its event) goes up to the county."""
+    counter.store.execute("UPDATE cases SET version = version + 1 WHERE uuid = ?", (case_uuid,))
+    return int(counter.store.scalar("SELECT version FROM cases WHERE uuid = ?", (case_uuid,)))
+
+
 def record_print(counter: Counter, pending: PendingPrint) -> PrintRecord:
     """Record a print the printer accepted; notices and receipts also go to the event log."""
     now = stamp(counter.clock.now())
@@ -118,6 +129,8 @@ def record_print(counter: Counter, pending: PendingPrint) -> PrintRecord:
             "ticket_id": pending.ticket_id, "layout": pending.layout.value,
             "printed_at": now, "clerk_id": pending.clerk_id, "is_reprint": int(is_reprint),
             "reason": reason, "verification_code": pending.verification_code,
+            "slip_content": None if pending.content is None else json.dumps(
+                pending.content, ensure_ascii=False, sort_keys=True),
         })
         if pending.case_id is not None:  # no longer waiting in the 待打印 list
             counter.store.execute(
@@ -129,8 +142,11 @@ def record_print(counter: Counter, pending: PendingPrint) -> PrintRecord:
             data: dict[str, object] = {"layout": pending.layout.value, "print_id": record_id}
             if is_reprint:
                 data["reason"] = reason
+            if pending.content is not None:
+                data[SLIP_FIELD] = pending.content
             journal.record(counter.store, subject="case", subject_uuid=pending.case_uuid,
                            kind=f"{pending.kind.value}_{action}", at=now,
-                           clerk_id=pending.clerk_id, data=data)
+                           clerk_id=pending.clerk_id, data=data,
+                           outbox_version=_next_version(counter, pending.case_uuid))
         row = counter.store.row("SELECT * FROM slip_prints WHERE id = ?", (record_id,))
     return _record(row)

@@ -58,11 +58,11 @@ def prepare_notice(counter: Counter, case_id: int, layout: Layout, *, clerk_id: 
     """Render the one-time notice; raises ReprintReasonRequired for a reprint with no reason."""
     case = counter.cases.get(case_id)
     is_reprint, reason = reprint_status(counter, case_id, SlipKind.NOTICE, reprint_reason)
-    facts = case_facts(counter, case, clerk_id=clerk_id, reprint_reason=reason)
+    facts = case_facts(counter, case, SlipKind.NOTICE, clerk_id=clerk_id, reprint_reason=reason)
     return PreparedSlip(build_notice(facts, layout), PendingPrint(
         kind=SlipKind.NOTICE, layout=layout, case_id=case.id, case_uuid=case.uuid,
         ticket_id=None, clerk_id=clerk_id, is_reprint=is_reprint, reason=reason,
-        verification_code=facts.code))
+        verification_code=facts.code, content=facts.content))
 
 
 def prepare_receipt(counter: Counter, case_id: int, layout: Layout, *, clerk_id: int,
@@ -72,11 +72,12 @@ def prepare_receipt(counter: Counter, case_id: int, layout: Layout, *, clerk_id:
     if case.state not in RECEIPT_STATES and case.accepted_at is None:
         raise SlipError(f"办件当前为「{case.state.label}」，受理后才能出具受理回执")
     is_reprint, reason = reprint_status(counter, case_id, SlipKind.RECEIPT, reprint_reason)
-    facts = case_facts(counter, case, clerk_id=clerk_id, reprint_reason=reason)
+    facts = case_facts(counter, case, SlipKind.RECEIPT, clerk_id=clerk_id,
+                       reprint_reason=reason)
     return PreparedSlip(build_receipt(facts, layout), PendingPrint(
         kind=SlipKind.RECEIPT, layout=layout, case_id=case.id, case_uuid=case.uuid,
         ticket_id=None, clerk_id=clerk_id, is_reprint=is_reprint, reason=reason,
-        verification_code=facts.code))
+        verification_code=facts.code, content=facts.content))
 
 
 def prepare_ticket(counter: Counter, ticket_id: int, layout: Layout = Layout.ROLL_80

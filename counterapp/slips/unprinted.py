@@ -11,15 +11,16 @@ the list, or drop it with a reason. What counts:
   the citizen must receive, so the slip stays in the list until printed;
 - dropping needs a reason (e.g. 办事人已取得电子版) and is logged with the case.
 
-Every step is logged in the case's events (not queued for upload: the print records are the
-station's own, like `slip_prints`).
+Every step is logged in the case's events; keeping, saving and dropping are not queued for
+upload on their own, a print is (`record_print`: the county checks the slip by its content).
 """
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from counterapp import journal
 from counterapp.app import Counter
@@ -50,6 +51,7 @@ class UnprintedSlip(NamedTuple):
     failure: str
     kept_at: str
     saved_to: str | None
+    content: dict[str, Any] | None = None
 
     @property
     def file_name(self) -> str:
@@ -61,13 +63,13 @@ class UnprintedSlip(NamedTuple):
         return PendingPrint(kind=self.kind, layout=self.layout, case_id=self.case_id,
                             case_uuid=self.case_uuid, ticket_id=None, clerk_id=clerk_id,
                             is_reprint=self.is_reprint, reason=self.reason,
-                            verification_code=self.verification_code)
+                            verification_code=self.verification_code, content=self.content)
 
 
 _SELECT = (
     "SELECT u.id, u.kind, u.case_id, c.uuid AS case_uuid, c.case_no, c.applicant_name, "
     "u.layout, u.clerk_id, u.is_reprint, u.reason, u.verification_code, u.failure, u.kept_at, "
-    "u.saved_to FROM unprinted_slips AS u JOIN cases AS c ON c.id = u.case_id ")
+    "u.saved_to, u.slip_content FROM unprinted_slips AS u JOIN cases AS c ON c.id = u.case_id ")
 
 
 def _slip(row: sqlite3.Row) -> UnprintedSlip:
@@ -77,7 +79,8 @@ def _slip(row: sqlite3.Row) -> UnprintedSlip:
         applicant_name=row["applicant_name"], layout=Layout(row["layout"]),
         clerk_id=row["clerk_id"], is_reprint=bool(row["is_reprint"]), reason=row["reason"],
         verification_code=row["verification_code"], failure=row["failure"],
-        kept_at=row["kept_at"], saved_to=row["saved_to"])
+        kept_at=row["kept_at"], saved_to=row["saved_to"],
+        content=None if row["slip_content"] is None else json.loads(row["slip_content"]))
 
 
 def _log(counter: Counter, slip: UnprintedSlip, action: str, clerk_id: int | None,
@@ -95,7 +98,9 @@ def keep(counter: Counter, pdf: bytes, pending: PendingPrint, failure: str) -> U
     values = {"layout": pending.layout.value, "clerk_id": pending.clerk_id,
               "is_reprint": int(pending.is_reprint), "reason": pending.reason,
               "verification_code": pending.verification_code, "pdf": pdf,
-              "failure": failure, "kept_at": stamp(counter.clock.now())}
+              "failure": failure, "kept_at": stamp(counter.clock.now()),
+              "slip_content": None if pending.content is None else json.dumps(
+                  pending.content, ensure_ascii=False, sort_keys=True)}
     with counter.store.transaction():
         found = counter.store.scalar(
             f"SELECT u.id FROM unprinted_slips AS u WHERE u.case_id = ? AND u.kind = ? "

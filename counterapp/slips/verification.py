@@ -1,20 +1,25 @@
-"""Verification codes: proof that a slip was issued by this station for this case.
+"""Verification codes: proof that a slip was issued by this station for this case, as it says.
 
-code = the first 8 characters of base32(HMAC-SHA256(station secret, "<station>|<case no>|<uuid>")).
+A slip printed now carries a version-2 code, bound to the content of that print (kind, print
+number, issue time, applicant, masked ID number, state, items and deadlines, materials and
+their states; `counterapp.sync.slip_codes`), so an altered slip no longer checks; each 补打 has
+its own. Slips printed before issue 13 carry a version-1 code (station, case number and case
+UUID only); it still checks for a case that has such a print, and for no other.
 
 The secret is 32 random bytes made on first use and kept in the store's settings
 (`slips.verification_secret`). The sync hands it to the county hub (a `slip_key` record,
-`counterapp.sync.slip_key`), which checks the slips of this station's cases (`hub.slips`).
+`counterapp.sync.slip_key`), and each print's content travels with its case, so the county
+checks the slips of this station's cases (`hub.slips`) and shows what each print said.
 8 base32 characters are 40 bits: guessing a valid code for a given case number succeeds once
 in about 10^12 tries. Base32 (A–Z, 2–7) has no 0, 1, 8 or 9, so a letter O or I read from the
-slip cannot be mistaken for a digit. The code itself is computed in
-`counterapp.sync.slip_codes`, shared with the hub.
-The QR code carries ``YBGZ|<case no>|<code>`` (YBGZ: 医保告知).
+slip cannot be mistaken for a digit. The QR code carries ``YBGZ2|<case no>|<code>``.
 """
 
 from __future__ import annotations
 
+import json
 import secrets
+from typing import Any
 
 from counterapp.app import Counter
 from counterapp.case_model import Case
@@ -22,14 +27,15 @@ from counterapp.sync.slip_codes import (
     SECRET_BYTES,
     codes_match,
     compute_code,
+    compute_code_v2,
     normalise_code,
     parse_payload,
     qr_payload,
 )
 from counterapp.sync.slip_key import SECRET_SETTING
 
-__all__ = ["code_for", "compute_code", "qr_payload", "station_secret", "verify",
-           "verify_payload"]
+__all__ = ["code_for", "compute_code", "legacy_code_for", "qr_payload", "station_secret",
+           "verify", "verify_payload"]
 
 
 def station_secret(counter: Counter) -> bytes:
@@ -41,25 +47,40 @@ def station_secret(counter: Counter) -> bytes:
     return bytes.fromhex(stored)
 
 
-def code_for(counter: Counter, case: Case) -> str:
-    """The verification code printed on the slips of `case`."""
+def code_for(counter: Counter, case: Case, content: dict[str, Any]) -> str:
+    """The version-2 code printed on the slip of `case` that says `content`."""
+    assert counter.station is not None
+    return compute_code_v2(station_secret(counter), counter.station.code, case.case_no,
+                           case.uuid, content)
+
+
+def legacy_code_for(counter: Counter, case: Case) -> str:
+    """The version-1 code the slips of `case` carried before issue 13 (content not covered)."""
     assert counter.station is not None
     return compute_code(station_secret(counter), counter.station.code, case.case_no, case.uuid)
 
 
 def verify(counter: Counter, case_no: str, code: str) -> bool:
-    """Whether `code` is the verification code of case `case_no` of this station."""
+    """Whether `code` is the code of a slip of case `case_no` this station printed."""
     if counter.station is None:
         return False
-    row = counter.store.one("SELECT uuid FROM cases WHERE case_no = ?", (case_no.strip(),))
+    row = counter.store.one("SELECT id, uuid FROM cases WHERE case_no = ?", (case_no.strip(),))
     if row is None:
         return False
-    wanted = compute_code(station_secret(counter), counter.station.code, case_no.strip(),
-                          row["uuid"])
-    return codes_match(wanted, normalise_code(code))
+    secret, station, given = station_secret(counter), counter.station.code, normalise_code(code)
+    prints = counter.store.all("SELECT slip_content FROM slip_prints WHERE case_id = ? "
+                               "AND kind IN ('notice', 'receipt')", (row["id"],))
+    for printed in prints:
+        content = printed["slip_content"]
+        wanted = (compute_code(secret, station, case_no.strip(), row["uuid"]) if content is None
+                  else compute_code_v2(secret, station, case_no.strip(), row["uuid"],
+                                       json.loads(content)))
+        if codes_match(wanted, given):
+            return True
+    return False
 
 
 def verify_payload(counter: Counter, text: str) -> bool:
     """Check a scanned slip QR code."""
     parsed = parse_payload(text)
-    return parsed is not None and verify(counter, *parsed)
+    return parsed is not None and verify(counter, parsed[0], parsed[1])

@@ -16,7 +16,7 @@ from counterapp.privacy import mask_id_number
 from counterapp.slips import texts, verification
 from counterapp.slips.blocks import SIGNATURE
 from counterapp.slips.layout import Layout
-from counterapp.slips.records import PendingPrint, SlipKind, record_print
+from counterapp.slips.records import SlipKind, record_print
 from counterapp.slips.service import prepare_notice
 
 WORST_NAME = "欧阳𠮷𡈼𤭢·买买提·艾力江诸葛𪚥春燕𠀋堃犇喆赟龑䶮丽明建国秀英桂兰淑"[:NAME_MAX_LENGTH]
@@ -69,11 +69,11 @@ def worst_notice(counter: Counter, clerk: int, layout: Layout) -> Slip:
     for material in case.materials[::2]:
         case = counter.cases.mark_material(case.id, material.key, True, clerk)
     case = counter.cases.notify_missing(case.id, clerk)
-    code = verification.code_for(counter, case)
-    record_print(counter, PendingPrint(SlipKind.NOTICE, layout, case.id, case.uuid, None, clerk,
-                                       False, None, code))
-    pdf = prepare_notice(counter, case.id, layout, clerk_id=clerk,
-                         reprint_reason=WORST_REASON).pdf
+    first = prepare_notice(counter, case.id, layout, clerk_id=clerk)
+    record_print(counter, first.pending)
+    slip = prepare_notice(counter, case.id, layout, clerk_id=clerk, reprint_reason=WORST_REASON)
+    pdf, code = slip.pdf, slip.pending.verification_code
+    assert code is not None
     shown, hidden = case_texts(case)
     shown += [f"验证码：{code}", f"补打原因：{WORST_REASON}", *SIGNATURE,
               *(texts.material_name(m) for m in case.materials)]

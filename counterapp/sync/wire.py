@@ -15,6 +15,7 @@ import hashlib
 import json
 import re
 import zlib
+from datetime import date
 from typing import Any, NamedTuple
 
 FORMAT = 1
@@ -24,9 +25,17 @@ RECORD_TYPES = ("case", "ticket", "rating", "slip_key")
 DECISION_STATUSES = ("received", "processing", "done", "returned")
 MAX_BODY_BYTES = 16 * 1024 * 1024          # compressed
 MAX_DOCUMENT_BYTES = 128 * 1024 * 1024     # after decompression (no zip bombs)
+# Bounds on the integers a batch carries, so that a hostile or broken document is refused
+# (400) instead of reaching the database: a record changes a few dozen times in its life
+# (each change is one version), and a station's outbox sequence never comes near 2**53.
+MAX_VERSION = 1_000_000
+MAX_SEQ = 2**53
+MAX_SEQ_RANGES = 100_000                   # [first, last] ranges in one batch header
+MAX_SEQS = 1_000_000                       # outbox rows one batch acknowledges
+MAX_PENDING = 100_000_000
 
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
-_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _CODE = re.compile(r"[0-9A-Za-z-]{4,32}")
 
 
@@ -74,11 +83,14 @@ class RawRecord(NamedTuple):
     data: str
 
 
+Ranges = tuple[tuple[int, int], ...]
+
+
 class ScannedBatch(NamedTuple):
     station: str
     source: str
     batch_id: str
-    seqs: tuple[int, ...]
+    seq_ranges: Ranges            # checked, never expanded: [first, last] each
     pending_after: int
     records: tuple[RawRecord, ...]
 
@@ -123,6 +135,9 @@ def decompress(body: bytes) -> bytes:
         raise WireError("document is over the size limit after decompression")
     if not inflater.eof:
         raise WireError("gzip data is truncated")
+    if inflater.unused_data:
+        raise WireError(f"{len(inflater.unused_data)} bytes after the end of the gzip data "
+                        "(one gzip member, nothing after it)")
     return raw
 
 
@@ -138,6 +153,8 @@ def _json(line: bytes) -> Any:
         return json.loads(line)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise WireError(f"not JSON: {exc}") from exc
+    except RecursionError as exc:
+        raise WireError("not JSON this hub takes: nested too deeply") from exc
 
 
 def decode_document(body: bytes, sha256: str | None) -> dict[str, Any]:
@@ -169,7 +186,7 @@ def decode_batch(body: bytes, sha256: str | None) -> Batch:
 
 
 _TAIL = re.compile(rb',"day":"(\d{4}-\d{2}-\d{2})","id":"([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-'
-                   rb'[0-9a-f]{4}-[0-9a-f]{12})","t":"(case|ticket|rating|slip_key)","v":([1-9][0-9]{0,9})\}')
+                   rb'[0-9a-f]{4}-[0-9a-f]{12})","t":"(case|ticket|rating|slip_key)","v":([1-9][0-9]{0,6})\}')
 _HEAD = b'{"data":'
 
 
@@ -179,7 +196,7 @@ def scan_batch(body: bytes, sha256: str | None) -> ScannedBatch:
     Canonical record lines are split at their fixed tail without parsing the data; any other
     line is parsed in full. The database then checks that each data text is JSON."""
     header, lines = _lines(_checked(body, sha256))
-    batch = parse_batch({**header, "records": []})
+    batch_id, station, source, seq_ranges, pending = _parse_header(header)
     records = []
     for index, line in enumerate(lines):
         tail = _TAIL.search(line, max(0, len(line) - 140))
@@ -188,17 +205,34 @@ def scan_batch(body: bytes, sha256: str | None) -> ScannedBatch:
             if not (data.startswith(b"{") and data.endswith(b"}")):
                 raise WireError(f"records[{index}]: data must be an object")
             kind, uuid, version, day = (tail.group(n).decode() for n in (3, 2, 4, 1))
-            records.append(RawRecord(kind, uuid, int(version), day, data.decode("utf-8")))
+            where = f"records[{index}]"
+            try:
+                text = data.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise WireError(f"{where}: data is not UTF-8 (byte {exc.start})") from exc
+            records.append(RawRecord(kind, uuid, _version(where, int(version)),
+                                     _day(where, day), text))
         else:
             record = _parse_record(index, _json(line))
             records.append(RawRecord(record.type, record.uuid, record.version, record.day,
                                      json.dumps(record.data, ensure_ascii=False,
                                                 separators=(",", ":"))))
-    return ScannedBatch(batch.station, batch.source, batch.batch_id, batch.seqs,
-                        batch.pending_after, tuple(records))
+    return ScannedBatch(station, source, batch_id, seq_ranges, pending, tuple(records))
 
 
 def parse_batch(doc: dict[str, Any]) -> Batch:
+    batch_id, station, source, seq_ranges, pending = _parse_header(doc)
+    records_in = doc.get("records")
+    if not isinstance(records_in, list):
+        raise WireError("records must be a list")
+    records = tuple(_parse_record(index, item) for index, item in enumerate(records_in))
+    return Batch(station=station, source=source, batch_id=batch_id,
+                 created_at=str(doc.get("created_at", "")), seqs=expand(seq_ranges),
+                 records=records, pending_after=pending)
+
+
+def _parse_header(doc: dict[str, Any]) -> tuple[str, str, str, Ranges, int]:
+    """(batch id, station, source, seq ranges, pending_after) of a batch header."""
     if doc.get("format") != FORMAT:
         raise WireError(f"unsupported format {doc.get('format')!r}; this side knows {FORMAT}")
     station, source, batch_id = doc.get("station"), doc.get("source"), doc.get("batch")
@@ -208,16 +242,31 @@ def parse_batch(doc: dict[str, Any]) -> Batch:
         raise WireError("source must be a UUID")
     if not isinstance(batch_id, str) or not _UUID.fullmatch(batch_id):
         raise WireError("batch must be a UUID")
-    records_in = doc.get("records")
-    if not isinstance(records_in, list):
-        raise WireError("records must be a list")
-    records = tuple(_parse_record(index, item) for index, item in enumerate(records_in))
     pending = doc.get("pending_after", 0)
-    if not isinstance(pending, int) or pending < 0:
-        raise WireError("pending_after must be a count")
-    return Batch(station=station, source=source, batch_id=batch_id,
-                 created_at=str(doc.get("created_at", "")), seqs=from_ranges(doc.get("seqs")),
-                 records=records, pending_after=pending)
+    if not _is_int(pending) or not 0 <= pending <= MAX_PENDING:
+        raise WireError(f"pending_after must be a count from 0 to {MAX_PENDING}")
+    return batch_id, station, source, parse_ranges(doc.get("seqs")), pending
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _version(where: str, version: Any) -> int:
+    if not _is_int(version) or not 1 <= version <= MAX_VERSION:
+        raise WireError(f"{where}: version must be an integer from 1 to {MAX_VERSION}")
+    return int(version)
+
+
+def _day(where: str, day: Any) -> str:
+    """A service day: YYYY-MM-DD naming a real date."""
+    if not isinstance(day, str) or not _DAY.fullmatch(day):
+        raise WireError(f"{where}: day must be YYYY-MM-DD")
+    try:
+        date.fromisoformat(day)
+    except ValueError as exc:
+        raise WireError(f"{where}: day {day} is not a date ({exc})") from exc
+    return day
 
 
 def _parse_record(index: int, item: Any) -> Record:
@@ -229,13 +278,9 @@ def _parse_record(index: int, item: Any) -> Record:
         raise WireError(f"{where}: type {kind!r} is not one of {', '.join(RECORD_TYPES)}")
     if not isinstance(uuid, str) or not _UUID.fullmatch(uuid):
         raise WireError(f"{where}: id must be a lower-case UUID")
-    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-        raise WireError(f"{where}: version must be a positive integer")
-    if not isinstance(day, str) or not _DAY.fullmatch(day):
-        raise WireError(f"{where}: day must be YYYY-MM-DD")
     if not isinstance(data, dict):
         raise WireError(f"{where}: data must be an object")
-    return Record(kind, uuid, version, day, data)
+    return Record(kind, uuid, _version(where, version), _day(where, day), data)
 
 
 def to_ranges(seqs: tuple[int, ...] | list[int]) -> list[list[int]]:
@@ -249,18 +294,44 @@ def to_ranges(seqs: tuple[int, ...] | list[int]) -> list[list[int]]:
     return ranges
 
 
-def from_ranges(ranges: Any) -> tuple[int, ...]:
+def parse_ranges(ranges: Any) -> Ranges:
+    """Checked `seqs` ranges, not expanded: at most MAX_SEQ_RANGES of them, ascending and
+    apart (as `to_ranges` writes them), each number from 1 to MAX_SEQ, MAX_SEQS in all."""
+    shape = "seqs must be a list of [first, last] ranges, ascending, of integers ≥ 1"
     if not isinstance(ranges, list):
-        raise WireError("seqs must be a list of [first, last] ranges")
-    seqs: list[int] = []
-    for pair in ranges:
-        if (not isinstance(pair, list) or len(pair) != 2
-                or not all(isinstance(n, int) and n > 0 for n in pair) or pair[0] > pair[1]):
-            raise WireError("seqs must be a list of [first, last] ranges")
-        if pair[1] - pair[0] > 1_000_000:
-            raise WireError("a seqs range is too long")
-        seqs.extend(range(pair[0], pair[1] + 1))
-    return tuple(seqs)
+        raise WireError(shape)
+    if len(ranges) > MAX_SEQ_RANGES:
+        raise WireError(f"seqs has {len(ranges)} ranges; at most {MAX_SEQ_RANGES}")
+    checked: list[tuple[int, int]] = []
+    covered = 0
+    for index, pair in enumerate(ranges):
+        if (not isinstance(pair, list) or len(pair) != 2 or not all(map(_is_int, pair))
+                or not 1 <= pair[0] <= pair[1]):
+            raise WireError(f"{shape} (seqs[{index}])")
+        if pair[1] > MAX_SEQ:
+            raise WireError(f"seqs[{index}]: a sequence number is over {MAX_SEQ}")
+        if checked and pair[0] <= checked[-1][1]:
+            raise WireError(f"seqs[{index}] overlaps or precedes the range before it")
+        covered += pair[1] - pair[0] + 1
+        if covered > MAX_SEQS:
+            raise WireError(f"seqs cover more than {MAX_SEQS} sequence numbers")
+        checked.append((pair[0], pair[1]))
+    return tuple(checked)
+
+
+def expand(ranges: Ranges) -> tuple[int, ...]:
+    """Every sequence number of checked ranges (at most MAX_SEQS): the station's side."""
+    return tuple(seq for first, last in ranges for seq in range(first, last + 1))
+
+
+def from_ranges(ranges: Any) -> tuple[int, ...]:
+    """Checked and expanded `seqs` (a station reading an ack)."""
+    return expand(parse_ranges(ranges))
+
+
+def top_seq(ranges: Ranges) -> int:
+    """The highest sequence number of checked ranges (0 for none)."""
+    return ranges[-1][1] if ranges else 0
 
 
 def day_digest(pairs: list[tuple[str, int]] | list[tuple[str, str, int]]) -> str:

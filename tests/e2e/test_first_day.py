@@ -97,7 +97,7 @@ def _check_the_printed_notice(walk: Walk, queue: str, before: set[Path]) -> None
         "SELECT c.case_no, p.verification_code, p.layout, p.is_reprint FROM slip_prints p "
         "JOIN cases c ON c.id = p.case_id WHERE p.kind = 'notice'")
     assert (layout, reprint) == ("a4", 0)
-    wanted = f"YBGZ|{case_no}|{code}"
+    wanted = f"YBGZ2|{case_no}|{code}"
     deadline = time.monotonic() + PRINT_TIMEOUT_S
     printed = None
     while time.monotonic() < deadline:

@@ -12,6 +12,7 @@ from counterapp.sync import service
 from counterapp.sync.engine import RetryPolicy
 from hub import stations as hub_stations
 from hub.db import Database
+from hub.sealing import KEY_ENV
 from tests.sync.hubctl import Postgres, ThreadHub
 from tests.sync.stations import new_station
 
@@ -40,8 +41,16 @@ def hub_url(request, tmp_path) -> str:
 
 @pytest.fixture
 def sealing_key(tmp_path):
-    """The hub's sealing key file (slip secrets), outside the database, as in production."""
+    """The hub's sealing key file (slip secrets, the hub's signing key), outside the
+    database, as in production."""
     return tmp_path / "hub-sealing.key"
+
+
+@pytest.fixture(autouse=True)
+def _sealing_key_in_environment(sealing_key, monkeypatch):
+    """Admin commands and hub processes started by a test find the same key (as a county
+    sets COUNTERAPP_HUB_SEALING_KEY once for the hub's service and its admin shell)."""
+    monkeypatch.setenv(KEY_ENV, str(sealing_key))
 
 
 @pytest.fixture

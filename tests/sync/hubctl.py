@@ -24,6 +24,7 @@ from keyring.compat import properties
 from counterapp.memory_keyring import MemoryKeyring
 from hub.app import create_app
 from hub.db import Database
+from hub.limits import Limits
 
 __all__ = ["FileKeyring", "MemoryKeyring", "Postgres", "ProcessHub", "ThreadHub", "free_port"]
 
@@ -69,9 +70,11 @@ def free_port() -> int:
 class ThreadHub:
     """The hub's real ASGI app under uvicorn, on 127.0.0.1, in this process."""
 
-    def __init__(self, db: Database, port: int | None = None) -> None:
+    def __init__(self, db: Database, port: int | None = None, limits: Limits | None = None
+                 ) -> None:
         self.db = db
         self.port = port or free_port()
+        self.limits = limits
         self.server: uvicorn.Server | None = None
         self.thread: threading.Thread | None = None
 
@@ -80,8 +83,9 @@ class ThreadHub:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> ThreadHub:
-        config = uvicorn.Config(create_app(self.db), host="127.0.0.1", port=self.port,
-                                log_level="warning", access_log=False, lifespan="off")
+        config = uvicorn.Config(create_app(self.db, limits=self.limits), host="127.0.0.1",
+                                port=self.port, log_level="warning", access_log=False,
+                                lifespan="off")
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
         self.thread.start()
