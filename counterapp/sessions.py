@@ -11,10 +11,19 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, NamedTuple
 
 from counterapp import journal
-from counterapp.accounts import LOGGED_IN, SCREEN_UNLOCKED, SWITCHED, Login, authenticate
+from counterapp.accounts import (
+    LOGGED_IN,
+    SCREEN_UNLOCKED,
+    SWITCHED,
+    AccountError,
+    Login,
+    authenticate,
+    require_admin,
+)
 from counterapp.case_model import Case, CaseState
 from counterapp.clock import Clock, stamp
 from counterapp.station import Clerk
+from db.settings import Settings
 from db.store import Store
 
 if TYPE_CHECKING:
@@ -67,3 +76,24 @@ def _record(store: Store, clerk: Clerk, kind: str, clock: Clock, data: dict[str,
     with store.transaction():
         journal.record(store, subject="clerk", subject_uuid=clerk.uuid, kind=kind,
                        at=stamp(clock.now()), clerk_id=clerk.id, data=data)
+
+
+# --- the idle lock ---------------------------------------------------------------------------
+IDLE_LOCK_SETTING = "idle_lock_minutes"
+IDLE_LOCK_DEFAULT = 10
+IDLE_LOCK_RANGE = range(1, 61)
+
+
+def idle_lock_minutes(settings: Settings) -> int:
+    """After how many minutes without a key or the mouse the counter window locks."""
+    return int(settings.get(IDLE_LOCK_SETTING, IDLE_LOCK_DEFAULT))
+
+
+def set_idle_lock(counter: Counter, admin: Login, minutes: int) -> None:
+    """The station admin's choice, 1 to 60 minutes; journalled."""
+    by = require_admin(counter.store, admin, counter.clock)
+    if minutes not in IDLE_LOCK_RANGE:
+        raise AccountError(f"锁屏时间应为{IDLE_LOCK_RANGE[0]}-{IDLE_LOCK_RANGE[-1]}分钟")
+    with counter.store.transaction():
+        counter.settings.set(IDLE_LOCK_SETTING, minutes)
+        _record(counter.store, by, "idle_lock_set", counter.clock, {"minutes": minutes})
