@@ -16,8 +16,6 @@ Names and case numbers are kept as typed.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import re
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -52,6 +50,9 @@ def lookup_key(counter: Counter) -> bytes:
 
 def id_key(key: bytes, id_number: str) -> str:
     """The journal's keyed hash of an ID number (normalised first)."""
+    import hashlib  # here: it loads OpenSSL, and the window's first screen imports this module
+    import hmac
+
     return hmac.new(key, normalise(id_number).encode(), hashlib.sha256).hexdigest()[:16]
 
 
