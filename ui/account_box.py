@@ -10,7 +10,7 @@ from counterapp import pins
 from counterapp.station import clerk_problems
 from ui.qt import QFormLayout, QGroupBox, QLabel, QLineEdit, QWidget
 
-PIN_HINT = "至少6位数字或字母；不能全相同、不能是123456这样的连续数、不能与工号相同"
+PIN_HINT = "至少6位数字或字母；\n不能全相同、不能是123456这样的连续数，\n不能与工号相同"
 
 
 def pin_edit(placeholder: str = "") -> QLineEdit:
@@ -25,8 +25,8 @@ class PinFields:
     """PIN and its confirmation, added to a form."""
 
     def __init__(self, form: QFormLayout, label: str = "PIN") -> None:
-        self.pin = pin_edit(PIN_HINT[:8] + "…")
-        self.pin.setToolTip(PIN_HINT)
+        self.pin = pin_edit("至少6位数字或字母")
+        self.pin.setToolTip(PIN_HINT.replace("\n", ""))
         self.again = pin_edit("再输入一次")
         form.addRow(label, self.pin)
         form.addRow("确认" + label, self.again)
@@ -58,9 +58,7 @@ class AccountBox(QGroupBox):
         form.addRow("工号", self.login)
         form.addRow("姓名", self.name)
         self.pins = PinFields(form)
-        hint = QLabel(PIN_HINT)
-        hint.setWordWrap(True)
-        form.addRow(hint)
+        form.addRow(QLabel(PIN_HINT))  # lines of its own: a wrapped label in a form gets cut
 
     def problems(self) -> list[str]:
         login = self.login.text().strip()

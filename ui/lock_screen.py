@@ -35,8 +35,8 @@ from ui.qt import (
     application,
 )
 
-SWITCH_HINT = ("其他人员选择本人并输入PIN即为换人接班：当前办件交由接班人员继续办理，"
-               "首问负责人不变，交接记录在案。")
+SWITCH_HINT = ("其他人员选择本人并输入PIN即为换人接班：\n"
+               "当前办件交由接班人员继续办理，首问负责人不变，交接记录在案。")
 CHECK_MS = 5_000  # how often the idle time is looked at
 
 
@@ -48,7 +48,6 @@ class LockScreen(QWidget):
         title = QLabel("屏幕已锁定")
         comfort.style(title, 1.6, bold=True)
         self.who = QLabel()
-        self.who.setWordWrap(True)
         self.clerk_box = QComboBox()
         self.pin = pin_edit("请输入PIN")
         self.unlock_button = QPushButton("解锁(&U)")
@@ -56,14 +55,14 @@ class LockScreen(QWidget):
         self.message = QLabel()
         self.message.setWordWrap(True)
         comfort.set_kind(self.message, "error")
-        hint = QLabel(SWITCH_HINT)
-        hint.setWordWrap(True)
+        self.message.hide()
+        hint = QLabel(SWITCH_HINT)  # lines of its own: no wrapping, so no height guessed
         form = QFormLayout()
         form.addRow("经办人员", self.clerk_box)
         form.addRow("PIN", self.pin)
         panel = QFrame()
         panel.setFrameShape(QFrame.Shape.StyledPanel)
-        panel.setMaximumWidth(560)
+        panel.setMinimumWidth(540)
         inner = QVBoxLayout(panel)
         for widget in (title, self.who):
             inner.addWidget(widget)
@@ -83,13 +82,14 @@ class LockScreen(QWidget):
         self.who.setText(f"{window_no}号窗口　当前经办人：{current.label}")
         fill_clerks(self.clerk_box, clerks, current.login)
         self.pin.clear()
-        self.message.clear()
+        self.message.hide()
         self.unlock_button.setEnabled(True)
         self.pin.setFocus()
 
     def refused(self, message: str) -> None:
         self.pin.clear()
         self.message.setText(message)
+        self.message.show()
         self.unlock_button.setEnabled(True)
         self.pin.setFocus()
 
@@ -98,7 +98,7 @@ class LockScreen(QWidget):
         if not login or not self.pin.text() or not self.unlock_button.isEnabled():
             return
         self.unlock_button.setEnabled(False)
-        self.message.clear()
+        self.message.hide()
         self.unlock_requested.emit(login, self.pin.text())
 
 
