@@ -258,3 +258,22 @@ def _person():
     from tests.conftest import make_id
 
     return Person("孙秀英", make_id(), "13812345678")
+
+
+# --- the demo --------------------------------------------------------------------------------
+def test_a_demo_store_from_before_accounts_gets_the_demo_pin_and_no_real_store_does(
+        tmp_path, clock):
+    from counterapp.demo import DEMO_CLERKS, DEMO_PIN, DEMO_STATION, ensure_demo_accounts
+
+    with Counter.open(tmp_path / "demo.db", clock) as demo, \
+            Counter.open(tmp_path / "real.db", clock) as real:
+        for counter, station in ((demo, DEMO_STATION), (real, TOWN._replace(code="370883999"))):
+            counter.configure_station(station)
+            for login, name in DEMO_CLERKS:   # as an older program made them: no PIN
+                add_clerk(counter.store, login, name, clock)
+            ensure_demo_accounts(counter)
+        assert accounts.authenticate(demo.store, "1001", DEMO_PIN, clock).clerk.is_admin
+        assert accounts.authenticate(demo.store, "1003", DEMO_PIN, clock).clerk.name == "赵敏"
+        assert not accounts.has_admin(real.store)
+        with pytest.raises(LoginRefused, match="尚未设置PIN"):
+            accounts.authenticate(real.store, "1001", DEMO_PIN, clock)
