@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from counterapp import calendar_store, catalogue_store
+# lookups and sessions are not used here: the window calls them, and importing this module
+# loads the core before Qt (docs/architecture.md, "Start-up")
+from counterapp import calendar_store, catalogue_store, lookups, sessions  # noqa: F401
 from counterapp.cases import CaseService
 from counterapp.catalogue import Catalogue
 from counterapp.clock import Clock

@@ -13,12 +13,12 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from counterapp import catalogue_store, paths, windows
+from counterapp import catalogue_store, clerk_commands, paths, windows
 from counterapp.app import Counter
 from counterapp.catalogue import CatalogueInvalid
 from counterapp.lan_queue import commands as queue_commands
 from counterapp.queue import QueueError
-from counterapp.station import LEVEL_NAMES, Station, StationError, add_clerk, clerks
+from counterapp.station import LEVEL_NAMES, Station, StationError
 from counterapp.sync import commands as sync_commands
 from counterapp.workdays import YearCalendar
 from db.store import StoreTooNew
@@ -58,14 +58,6 @@ def cmd_station(args: argparse.Namespace) -> None:
         how = "set" if counter.settings.get(windows.WINDOW_COUNT) else "seen calling"
         print(f"windows: {count} ({how})")
         print(f"store: {counter.store.path} (schema {counter.store.schema_version})")
-
-
-def cmd_clerk(args: argparse.Namespace) -> None:
-    with _open(args) as counter:
-        if args.login:
-            add_clerk(counter.store, args.login, args.name or "", counter.clock)
-        for clerk in clerks(counter.store):
-            print(f"{clerk.id}\t{clerk.login}\t{clerk.name}\t{'在岗' if clerk.active else '停用'}")
 
 
 def cmd_catalogue(args: argparse.Namespace) -> None:
@@ -162,9 +154,7 @@ def build_parser() -> argparse.ArgumentParser:
     station.add_argument("--window", type=int, help="this PC's window number (1-99)")
     station.add_argument("--windows", type=int, metavar="N",
                          help="how many windows the station has, for transfers (0: as seen)")
-    clerk = command("clerk", cmd_clerk, "list clerks, or add one")
-    clerk.add_argument("--login")
-    clerk.add_argument("--name")
+    clerk_commands.register(command)  # clerk, clerk-log: the station admin manages clerks
     catalogue = command("catalogue", cmd_catalogue,
                         "list catalogue versions and this level's checklist; check, import "
                         "or export a catalogue")
@@ -192,6 +182,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except (QueueError, StationError, StoreTooNew, ValueError) as exc:
         print(f"错误：{exc}", file=sys.stderr)
+        return 2
+    except EOFError:  # a PIN asked for with nothing to read it from
+        print("错误：没有可输入PIN的终端，未作更改", file=sys.stderr)
         return 2
     return 0
 

@@ -12,12 +12,13 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from counterapp import pins
 from counterapp.app import Counter
 from counterapp.case_model import Agent, Case, CaseError, Person
 from counterapp.clock import CST, Clock, FixedClock
 from counterapp.queue import Lane
 from counterapp.ratings import RatingLevel
-from counterapp.station import Station, add_clerk, clerks
+from counterapp.station import ADMIN, CLERK, Station, add_clerk, clerk_by_login, clerks
 from db.store import Store
 
 if TYPE_CHECKING:
@@ -27,7 +28,11 @@ DEMO_STATION = Station(
     code="370883101", name="千泉街道医保服务站", level="town", county_code="370883",
     county_name="邹城市", address="千泉街道为民服务中心一楼", supervision_phone="0537-5211234",
 )
-DEMO_CLERKS = (("1001", "王丽"), ("1002", "李强"), ("1003", "赵敏"))
+DEMO_CLERKS = (("1001", "王丽"), ("1002", "李强"), ("1003", "赵敏"))  # 王丽 is the admin
+# The demo's PIN for every demo clerk, shown on the demo's login screen only (never a real
+# store's): `python3 dev.py run`, then this PIN, opens the window.
+DEMO_PIN = "246810"
+DEMO_HINT = f"演示站点：王丽（站长）、李强、赵敏的PIN均为 {DEMO_PIN}"
 PRIORITY_REASONS = ("70岁以上老人", "残疾人", "孕妇", "现役军人")
 RATING_WEIGHTS = {RatingLevel.VERY_SATISFIED: 70, RatingLevel.SATISFIED: 22,
                   RatingLevel.BASICALLY_SATISFIED: 6, RatingLevel.DISSATISFIED: 2}
@@ -135,8 +140,7 @@ def seed_demo(path: Path | str, days: int = 5, visits_per_day: int = 24, seed: i
         if counter.station is not None:
             return
         counter.configure_station(DEMO_STATION)
-        for login, name in DEMO_CLERKS:
-            add_clerk(counter.store, login, name, clock)
+        ensure_demo_accounts(counter)
         visits = _DemoVisits(counter, clock, seed)
         service_days = [today - timedelta(days=n) for n in range(days * 2, 0, -1)]
         service_days = [d for d in service_days if counter.calendar.is_workday(d)][-days:]
@@ -144,3 +148,21 @@ def seed_demo(path: Path | str, days: int = 5, visits_per_day: int = 24, seed: i
             visits.day(day, visits_per_day, finish_all=True)
             counter.queue.close_day(day)
         visits.day(today, visits_per_day // 2, finish_all=False)
+
+
+def ensure_demo_accounts(counter: Counter) -> None:
+    """The demo clerks with `DEMO_PIN`, 王丽 the admin: made with a new demo store, and given
+    to a demo store made before clerk accounts (whose clerks have no PIN)."""
+    if counter.station != DEMO_STATION or counter.store.scalar(
+            "SELECT 1 FROM clerks WHERE role = ?", (ADMIN,)):
+        return
+    hashed = pins.hash_pin(DEMO_PIN)  # one hash for all: it is the demo
+    with counter.store.transaction():
+        for index, (login, name) in enumerate(DEMO_CLERKS):
+            role = ADMIN if index == 0 else CLERK
+            if clerk_by_login(counter.store, login) is None:
+                add_clerk(counter.store, login, name, counter.clock, role=role,
+                          pin_hash=hashed)
+            else:
+                counter.store.execute("UPDATE clerks SET role = ?, pin_hash = ? "
+                                      "WHERE login = ?", (role, hashed, login))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sqlite3
 from typing import NamedTuple
 
 from counterapp import journal
@@ -43,12 +44,28 @@ class Station(NamedTuple):
         return found
 
 
+ADMIN = "admin"   # 站长: manages the clerks, and serves at the counter too
+CLERK = "clerk"   # 经办人员
+ROLE_NAMES = {ADMIN: "站长", CLERK: "经办人员"}
+LOGIN_PATTERN = re.compile(r"[0-9A-Za-z_.-]{2,32}")
+
+
 class Clerk(NamedTuple):
     id: int
     uuid: str
     login: str
     name: str
     active: bool
+    role: str = CLERK
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == ADMIN
+
+    @property
+    def label(self) -> str:
+        """王丽（工号 1001）"""
+        return f"{self.name}（工号 {self.login}）"
 
 
 def load_station(store: Store) -> Station | None:
@@ -70,29 +87,67 @@ def save_station(store: Store, station: Station, clock: Clock) -> None:
                        at=values["updated_at"], data=station._asdict())
 
 
-def add_clerk(store: Store, login: str, name: str, clock: Clock) -> Clerk:
+def clerk_problems(login: str, name: str) -> list[str]:
+    found = []
+    if not LOGIN_PATTERN.fullmatch(login.strip()):
+        found.append("工号应为2-32位数字或字母")
+    if not name.strip():
+        found.append("姓名不能为空")
+    elif len(name.strip()) > 30:
+        found.append(f"姓名最多30个字（现有{len(name.strip())}个）")
+    return found
+
+
+def add_clerk(store: Store, login: str, name: str, clock: Clock, *, role: str = CLERK,
+              pin_hash: str | None = None, by: int | None = None) -> Clerk:
+    """Store a new clerk and journal it. This is the primitive: the window and the command
+    line add clerks only through `accounts`, which requires the station admin's PIN; seeding
+    (demo, self-test) and tests call it directly. Without a PIN the clerk cannot log in."""
     login, name = login.strip(), name.strip()
-    if not re.fullmatch(r"[0-9A-Za-z_.-]{2,32}", login):
-        raise StationError("工号应为2-32位数字或字母")
-    if not name:
-        raise StationError("姓名不能为空")
+    problems = clerk_problems(login, name)
+    if problems:
+        raise StationError("；".join(problems))
+    if role not in ROLE_NAMES:
+        raise StationError(f"角色须为：{'、'.join(ROLE_NAMES.values())}")
     if store.scalar("SELECT 1 FROM clerks WHERE login = ?", (login,)):
         raise StationError(f"工号 {login} 已存在")
+    now = stamp(clock.now())
+    uuid = journal.new_uuid()
     with store.transaction():
         clerk_id = store.insert("clerks", {
-            "uuid": journal.new_uuid(), "login": login, "name": name,
-            "created_at": stamp(clock.now()),
+            "uuid": uuid, "login": login, "name": name, "created_at": now, "role": role,
+            "pin_hash": pin_hash, "pin_set_at": now if pin_hash else None,
         })
+        journal.record(store, subject="clerk", subject_uuid=uuid, kind="created", at=now,
+                       clerk_id=by, data={"login": login, "name": name, "role": role,
+                                          "pin_set": pin_hash is not None})
     return get_clerk(store, clerk_id)
+
+
+def _clerk(row: sqlite3.Row) -> Clerk:
+    return Clerk(id=row["id"], uuid=row["uuid"], login=row["login"], name=row["name"],
+                 active=bool(row["active"]), role=row["role"])
 
 
 def get_clerk(store: Store, clerk_id: int) -> Clerk:
     row = store.one("SELECT * FROM clerks WHERE id = ?", (clerk_id,))
     if row is None:
         raise StationError(f"没有编号为 {clerk_id} 的经办人员")
-    return Clerk(id=row["id"], uuid=row["uuid"], login=row["login"], name=row["name"],
-                 active=bool(row["active"]))
+    return _clerk(row)
+
+
+def clerk_by_login(store: Store, login: str) -> Clerk | None:
+    row = store.one("SELECT * FROM clerks WHERE login = ?", (login.strip(),))
+    return None if row is None else _clerk(row)
+
+
+def active_clerk(store: Store, login: str) -> Clerk | None:
+    """The clerk with this login if they may act at this station now (not deactivated);
+    None for an unknown or deactivated login. For the queue host, which acts only for the
+    station's own active clerks."""
+    found = clerk_by_login(store, login)
+    return found if found is not None and found.active else None
 
 
 def clerks(store: Store) -> list[Clerk]:
-    return [get_clerk(store, row["id"]) for row in store.all("SELECT id FROM clerks ORDER BY id")]
+    return [_clerk(row) for row in store.all("SELECT * FROM clerks ORDER BY id")]

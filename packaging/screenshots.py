@@ -20,9 +20,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from counterapp import accounts  # noqa: E402
 from counterapp.app import Counter  # noqa: E402
 from counterapp.clock import CST, FixedClock  # noqa: E402
-from counterapp.demo import seed_demo  # noqa: E402
+from counterapp.demo import DEMO_HINT, DEMO_PIN, seed_demo  # noqa: E402
 from counterapp.idnumber import check_char  # noqa: E402
 from counterapp.queue import Lane  # noqa: E402
 from counterapp.ratings import RatingLevel  # noqa: E402
@@ -41,6 +42,7 @@ from ui.qt import QAbstractButton, QApplication, QWidget, application  # noqa: E
 from ui.queue_settings_dialog import QueueSettingsDialog  # noqa: E402
 from ui.rating_dialog import RatingDialog  # noqa: E402
 from ui.setup_dialog import SetupDialog  # noqa: E402
+from ui.staff_dialog import StaffDialog  # noqa: E402
 from ui.unprinted_slips import PrintFailedDialog, UnprintedSlipsDialog  # noqa: E402
 from ui.withdraw_dialog import WithdrawDialog  # noqa: E402
 
@@ -250,6 +252,22 @@ def consult_and_unprinted(shoot: Shooter, window: MainWindow, counter: Counter) 
     listing.close()
 
 
+def lock_and_staff(shoot: Shooter, window: MainWindow, counter: Counter) -> None:
+    """The lock screen, then 人员管理 as the demo's admin opens it."""
+    window.lock("by_hand")
+    shoot.settle()
+    shoot.shot(window, "20_lock_screen")
+    window.unlock("1002", DEMO_PIN)
+    shoot.settle()
+    admin = accounts.authenticate(counter.store, "1001", DEMO_PIN, counter.clock)
+    window._open_staff_as(admin)
+    shoot.settle()
+    staff = window.ctx.dialogs.latest(StaffDialog)
+    assert staff is not None
+    shoot.shot(staff, "21_staff")
+    staff.close()
+
+
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     app = application(sys.argv[:1])
@@ -335,10 +353,11 @@ def main() -> None:
         shoot.shot(setup, "12_first_run_setup")
         setup.close()
         assert counter.station is not None  # a demo station
-        login = LoginDialog(counter.station.name, staff, 2)
+        login = LoginDialog(counter.station.name, staff, 2, "1002", DEMO_HINT)
         login.show()
         shoot.shot(login, "13_login")
         login.close()
+        lock_and_staff(shoot, window, counter)
 
         input_checks(shoot, window, counter)
         window.close()

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from counterapp import workdays
+from counterapp import pins, workdays
 from counterapp.app import Counter
 from counterapp.clock import CST, FixedClock
 from counterapp.idnumber import check_char
-from counterapp.station import Station, add_clerk
+from counterapp.station import ADMIN, Station, add_clerk
 
 # Qt's offscreen platform shows an 800×800 screen unless told otherwise: the GUI tests run on
 # the screen of most county PCs, 1366×768 (windows size themselves from their screen).
@@ -52,6 +52,23 @@ def library_calendar_years():
     workdays.pin_library_years(None)
 
 
+# Every test hashes PINs with argon2id at the lowest cost (the same kind and code, not its
+# 0.2 s and 64 MiB a hash); tests/test_accounts.py checks the real parameters once.
+CHEAP_ARGON2 = {"time_cost": 1, "memory_cost": 8, "parallelism": 1}
+PIN = "205817"  # the PIN of the clerks the tests make with a PIN
+
+
+@pytest.fixture(autouse=True)
+def cheap_pin_hashing():
+    from argon2 import PasswordHasher
+
+    from counterapp import pins
+
+    pins.use_hasher(PasswordHasher(**CHEAP_ARGON2))
+    yield
+    pins.use_hasher(None)
+
+
 @pytest.fixture
 def memory_keyring():
     """The system keyring replaced by one in memory: no test reads or writes the real one."""
@@ -69,9 +86,12 @@ def clock() -> FixedClock:
 
 @pytest.fixture
 def counter(tmp_path, clock):
-    """A configured town station with two clerks, on a real SQLite file."""
+    """A configured town station with two clerks, on a real SQLite file: 王丽 (1001) the
+    station admin and 李强 (1002), both with the PIN `PIN`."""
     with Counter.open(tmp_path / "station.db", clock) as opened:
         opened.configure_station(TOWN)
-        opened.clerk_a = add_clerk(opened.store, "1001", "王丽", clock)
-        opened.clerk_b = add_clerk(opened.store, "1002", "李强", clock)
+        opened.clerk_a = add_clerk(opened.store, "1001", "王丽", clock, role=ADMIN,
+                                   pin_hash=pins.hash_pin(PIN))
+        opened.clerk_b = add_clerk(opened.store, "1002", "李强", clock,
+                                   pin_hash=pins.hash_pin(PIN))
         yield opened

@@ -37,8 +37,6 @@ def test_set_up_a_station_from_the_command_line(capsys, tmp_path):
     assert code == 0 and "windows: 4 (set)" in out
     code, _, err = run(capsys, tmp_path, "station", "--windows", "100")
     assert code == 2 and "本站窗口数应为1-99" in err
-    code, out, _ = run(capsys, tmp_path, "clerk", "--login", "2001", "--name", "孙悦")
-    assert code == 0 and "孙悦" in out
     code, out, _ = run(capsys, tmp_path, "catalogue")
     assert code == 0
     assert len(re.findall(r"^\s+\d+ YB\d{4}", out, flags=re.M)) == 16

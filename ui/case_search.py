@@ -10,7 +10,7 @@ from datetime import date
 from enum import IntEnum
 from typing import Any
 
-from counterapp import case_search
+from counterapp import lookups
 from counterapp.case_model import OPEN_STATES, CaseState
 from counterapp.case_search import CaseSummary
 from counterapp.privacy import mask_id_number
@@ -120,9 +120,10 @@ class CaseSearch(QWidget):
         chosen = self.state.currentData()
         states = OPEN_STATES if chosen == "open" else (
             (CaseState(chosen),) if chosen else ())
-        self.ctx.ops.query(
-            lambda c: case_search.search(c.store, text, day_from=day_from, day_to=day_to,
-                                         states=states),
+        clerk = self.ctx.clerk_id
+        self.ctx.ops.query(  # a look-up of personal data: journalled with what was searched
+            lambda c: lookups.search_cases(c, clerk, text, day_from=day_from, day_to=day_to,
+                                           states=states),
             self._show, parent=self)
 
     def _show(self, rows: list[CaseSummary]) -> None:

@@ -7,6 +7,12 @@ follow-ups, Ctrl+Shift+P slips that did not print, Ctrl+Shift+X withdraw the cas
 the step's main action, Alt+B back, Alt+1…6 a step, Ctrl+Shift+L large-font mode; each
 Alt+letter once per screen. The follow-up list, the slips that did not print (and the dialog
 offered when a print fails) and the queue settings are dialogs built when first opened.
+
+Ctrl+Alt+L (or menu 窗口 → 锁屏) and the station's idle time lock the window: its content
+gives way to the lock screen, its menus go and the dialogs it had open are hidden (人员管理
+closed), so nothing personal stays on the screen; the work's shortcuts belong to the content
+and stop with it. The same clerk's PIN brings it all back as it was; another clerk's PIN takes
+over the window and the case on it (a recorded hand-over).
 """
 
 from __future__ import annotations
@@ -14,32 +20,40 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from counterapp import accounts, lookups, sessions
 from counterapp.case_model import CaseState
 from counterapp.queue import Ticket
-from counterapp.station import LEVEL_NAMES
+from counterapp.station import LEVEL_NAMES, Clerk, StationError
 from ui import comfort
 from ui.case_panel import CasePanel
-from ui.context import AppContext
-from ui.ops import STATION
+from ui.context import AppContext, Session
+from ui.lock_screen import IdleWatcher, LockScreen
+from ui.ops import CASE, STATION, Changes
 from ui.qt import (
     QAction,
     QColor,
+    QDialog,
     QGroupBox,
     QKeySequence,
     QLabel,
     QMainWindow,
     QProgressBar,
     QSplitter,
+    QStackedWidget,
     Qt,
     QTabWidget,
     QTimer,
     QVBoxLayout,
     QWidget,
     application,
+    isValid,
 )
 from ui.queue_panel import QueuePanel
 
 if TYPE_CHECKING:
+    from counterapp.accounts import Login
+    from counterapp.app import Counter
+    from counterapp.sessions import Unlocked
     from counterapp.slips.unprinted import UnprintedSlip
     from counterapp.sync.engine import SyncReport
     from ui.case_search import CaseSearch
@@ -62,9 +76,6 @@ class MainWindow(QMainWindow):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        station = ctx.station
-        self.setWindowTitle(f"医保综合柜员 — {station.name} · {ctx.window_no}号窗口 · "
-                            f"{ctx.session.clerk.name}")
         self.queue_panel = QueuePanel(ctx)
         self.case_panel = CasePanel(ctx)
         self.tabs = QTabWidget()
@@ -81,15 +92,25 @@ class MainWindow(QMainWindow):
         splitter.setStretchFactor(0, 0)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([330, 1036])
-        self.setCentralWidget(splitter)
+        self.work = splitter             # the work's shortcuts are its actions (see _action)
+        self.lock_page = LockScreen()
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.work)
+        self.pages.addWidget(self.lock_page)
+        self.setCentralWidget(self.pages)
+        self.locked = False
+        self._hidden_while_locked: list[QDialog] = []
+        self._focus_before_lock: QWidget | None = None
+        self.idle_watch: IdleWatcher | None = None
         self.busy_bar = QProgressBar()
         self.busy_bar.setRange(0, 0)
         self.busy_bar.setMaximumWidth(120)
         self.busy_label = QLabel()
         self.busy_bar.hide()
         status = self.statusBar()
-        status.addWidget(QLabel(f"{station.name}（{LEVEL_NAMES[station.level]}）　"
-                                f"{ctx.window_no}号窗口　经办人：{ctx.session.clerk.name}"), 1)
+        self.who = QLabel()
+        status.addWidget(self.who, 1)
+        self._show_session()
         status.addPermanentWidget(self.busy_label)
         status.addPermanentWidget(self.busy_bar)
         self.kiosk: KioskWindow | None = None
@@ -102,6 +123,7 @@ class MainWindow(QMainWindow):
         ctx.ops.busy_changed.connect(self._busy)
         ctx.slips.kept.connect(self.print_failed)
         self.tabs.currentChanged.connect(self._tab_changed)
+        self.lock_page.unlock_requested.connect(self.unlock)
 
     def _empty_tab(self, label: str) -> tuple[QWidget, QVBoxLayout]:
         """A tab's page and its layout, to build its content into later."""
@@ -141,6 +163,12 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(PAGES_DELAY_MS, self.case_panel.build_pages)
         QTimer.singleShot(PINYIN_DELAY_MS, self.ctx.item_index.build_async)
         QTimer.singleShot(SYNC_PANEL_DELAY_MS, self.add_sync_status)
+        self.ctx.ops.query(lambda c: sessions.idle_lock_minutes(c.settings), self.watch_idle)
+
+    def watch_idle(self, minutes: int) -> None:
+        """Lock the window after the station's idle time."""
+        self.idle_watch = IdleWatcher(minutes, parent=self)
+        self.idle_watch.idle.connect(lambda: self.lock(sessions.IDLE))
 
     def reload_deadlines(self) -> None:
         self.deadlines.reload()
@@ -172,11 +200,12 @@ class MainWindow(QMainWindow):
 
     # --- menus and actions -----------------------------------------------------------------
     def _action(self, text: str, key: str, slot: Callable[[], object]) -> QAction:
+        """A menu entry whose key works while the work is shown (not behind the lock)."""
         action = QAction(text, self)
         if key:
             action.setShortcut(QKeySequence(key))
         action.triggered.connect(slot)
-        self.addAction(action)
+        self.work.addAction(action)
         return action
 
     def _build_menus(self) -> None:
@@ -196,6 +225,13 @@ class MainWindow(QMainWindow):
         screens = menu.addMenu("窗口(&W)")
         screens.addAction(self._action("自助取号机（全屏）", "", self.open_kiosk))
         screens.addAction(self._action("大厅叫号显示屏", "", self.open_hall))
+        screens.addSeparator()
+        self.lock_action = QAction("锁屏", self)  # the window's own: it works when locked too
+        self.lock_action.setShortcut(QKeySequence("Ctrl+Alt+L"))
+        self.lock_action.triggered.connect(lambda: self.lock(sessions.BY_HAND))
+        self.addAction(self.lock_action)
+        screens.addAction(self.lock_action)
+        screens.addAction(self._action("人员管理…", "", self.open_staff))
         screens.addSeparator()
         screens.addAction(self._action("排队设置…", "", self.open_queue_settings))
         comfort_menu = menu.addMenu("显示(&V)")
@@ -250,8 +286,15 @@ class MainWindow(QMainWindow):
         self.ctx.ops.change(lambda c: c.settings.set(comfort.LARGE_FONT_SETTING, large), STATION)
 
     def open_follow_ups(self) -> None:
-        from ui.follow_up_dialog import FollowUpDialog
+        """The list shows citizens' names and phones: its opening is a journalled look-up."""
+        from ui.follow_up_dialog import FollowUpDialog, load_follow_ups
 
+        clerk = self.ctx.clerk_id
+
+        def journalled(counter: Counter) -> None:
+            lookups.follow_ups_opened(counter, clerk, len(load_follow_ups(counter)))
+
+        self.ctx.ops.change(journalled, Changes())
         self._open_list(FollowUpDialog)
 
     def open_unprinted(self) -> None:
@@ -297,6 +340,100 @@ class MainWindow(QMainWindow):
         self.hall.show_full_screen()
         self.hall.reload()
 
+    def open_staff(self) -> None:
+        """人员管理, after the station admin's PIN."""
+        from ui.admin_check_dialog import AdminCheckDialog
+
+        check = self.ctx.dialogs.open(AdminCheckDialog(self.ctx, self))
+        check.verified.connect(self._open_staff_as)
+        check.load()
+
+    def _open_staff_as(self, admin: Login) -> None:
+        from ui.staff_dialog import StaffDialog
+
+        dialog = self.ctx.dialogs.open(StaffDialog(self.ctx, admin, self))
+        dialog.idle_lock_changed.connect(self._idle_minutes_changed)
+        dialog.reload()
+
+    def _idle_minutes_changed(self, minutes: int) -> None:
+        if self.idle_watch is not None:
+            self.idle_watch.set_minutes(minutes)
+
+    # --- who is working here: the lock, and another clerk taking over ------------------------
+    def _show_session(self) -> None:
+        station, ctx = self.ctx.station, self.ctx
+        self.setWindowTitle(f"医保综合柜员 — {station.name} · {ctx.window_no}号窗口 · "
+                            f"{ctx.session.clerk.name}")
+        self.who.setText(f"{station.name}（{LEVEL_NAMES[station.level]}）　"
+                         f"{ctx.window_no}号窗口　经办人：{ctx.session.clerk.name}")
+
+    def lock(self, why: str) -> None:
+        """Hide everything personal behind the lock screen; the work stays as it was."""
+        if self.locked:
+            return
+        from ui.admin_check_dialog import AdminCheckDialog
+        from ui.staff_dialog import StaffDialog
+
+        self.locked = True
+        self._focus_before_lock = application().focusWidget()
+        self._hidden_while_locked = []
+        for dialog in list(self.ctx.dialogs.opened):
+            if isinstance(dialog, StaffDialog | AdminCheckDialog):
+                dialog.close()  # the admin's rights are not kept for whoever unlocks
+            elif dialog.isVisible():
+                dialog.hide()
+                self._hidden_while_locked.append(dialog)
+        self.menuBar().hide()
+        self.pages.setCurrentWidget(self.lock_page)
+        self.work.setEnabled(False)
+        clerk, window = self.ctx.session.clerk, self.ctx.window_no
+        self.lock_page.show_for(clerk, window, [clerk])
+        self.ctx.ops.change(lambda c: sessions.lock(c.store, clerk, c.clock, window, why),
+                            Changes())
+        self.ctx.ops.query(lambda c: accounts.can_log_in(c.store), self._offer_clerks)
+
+    def _offer_clerks(self, clerks: list[Clerk]) -> None:
+        if self.locked:
+            self.lock_page.show_for(self.ctx.session.clerk, self.ctx.window_no, clerks)
+
+    def unlock(self, login: str, pin: str) -> None:
+        """The same clerk's PIN unlocks; another's takes over the window and its case."""
+        current, window = self.ctx.session.clerk, self.ctx.window_no
+        case = self.case_panel.case
+        case_id = None if case is None else case.id
+
+        def unlocked(done: Unlocked) -> None:
+            if done.switched:
+                self.ctx.session = Session(done.login.clerk, window)
+                self._show_session()
+            self._unlock_view()
+
+        def refused(error: BaseException) -> bool:
+            if isinstance(error, StationError):
+                self.lock_page.refused(str(error))
+                return True
+            return False
+
+        changes = STATION if case_id is None else CASE._replace(case_id=case_id)
+        self.ctx.ops.change(lambda c: sessions.unlock(c, current, login, pin, window, case_id),
+                            changes, on_success=unlocked, on_failure=refused,
+                            label="正在核对PIN…")
+
+    def _unlock_view(self) -> None:
+        self.locked = False
+        self.work.setEnabled(True)
+        self.pages.setCurrentWidget(self.work)
+        self.menuBar().show()
+        for dialog in self._hidden_while_locked:
+            if isValid(dialog):
+                dialog.show()
+        self._hidden_while_locked = []
+        focus = self._focus_before_lock
+        if focus is not None and isValid(focus) and focus.isVisible():
+            focus.setFocus()
+        else:
+            self._focus_tab(self.tabs.currentIndex())
+
     # --- wiring between panels -------------------------------------------------------------
     def open_case(self, case_id: int) -> None:
         current = self.case_panel.case
@@ -319,6 +456,8 @@ class MainWindow(QMainWindow):
         self.busy_label.setText(label if busy else "")
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.idle_watch is not None:
+            self.idle_watch.stop()
         for window in (self.kiosk, self.hall):
             if window is not None:
                 window.close()

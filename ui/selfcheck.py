@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from counterapp.app import Counter
-from counterapp.selftest import SELF_TEST_CLERK
+from counterapp.selftest import SELF_TEST_CLERK, SELF_TEST_PIN
 from ui.dialogs import Dialogs
 from ui.qt import QTimer, QWidget, application
 from ui.startup import StartOptions, Startup
@@ -16,8 +16,8 @@ TIMEOUT_MS = 30_000
 def window_opens(store_path: Path) -> str:
     """Start the window as a clerk would (store opened off the GUI thread) and wait for it."""
     app = application()
-    startup = Startup(StartOptions(store_path, clerk_login=SELF_TEST_CLERK), Dialogs(),
-                      quit_program=lambda: None)
+    startup = Startup(StartOptions(store_path, clerk_login=SELF_TEST_CLERK,
+                                   clerk_pin=SELF_TEST_PIN), Dialogs(), quit_program=lambda: None)
     outcome: dict[str, object] = {}
 
     def finish(key: str, value: object) -> None:

@@ -1,18 +1,19 @@
 """First-run set-up (首次设置): the station, this PC's window number, the county hub address,
-this PC's part in the station's shared queue (排队主机) and the first clerk. The station's
-level decides the checklist everywhere.
+this PC's part in the station's shared queue (排队主机) and the station admin (站长: 工号,
+姓名 and a PIN typed twice), who then logs in and adds the other clerks. The station's level
+decides the checklist everywhere.
 
 The store may be new while the keyring still holds the station's queue key (the program
 reinstalled, the store recreated): that key is offered again, so the other PCs keep theirs."""
 
 from __future__ import annotations
 
-import re
 from typing import NamedTuple
 
 from counterapp.lan_queue.roles import QueueLink
 from counterapp.station import LEVEL_NAMES, Station
 from ui import comfort
+from ui.account_box import AccountBox
 from ui.dialogs import answer_buttons
 from ui.qt import (
     QComboBox,
@@ -28,16 +29,18 @@ from ui.qt import (
 )
 from ui.queue_link_box import QueueLinkBox
 
-LOGIN_PATTERN = re.compile(r"[0-9A-Za-z_.-]{2,32}")
-
 
 class SetupAnswers(NamedTuple):
     station: Station
     window_no: int
     hub_url: str
-    clerk_login: str
-    clerk_name: str
+    admin_login: str
+    admin_name: str
+    admin_pin: str
     queue: QueueLink
+
+    def __repr__(self) -> str:  # never a PIN in a log or a traceback
+        return f"SetupAnswers(station={self.station.code}, admin={self.admin_login})"
 
 
 class SetupDialog(QDialog):
@@ -63,8 +66,6 @@ class SetupDialog(QDialog):
         self.window_no.setRange(1, 99)
         self.hub_url = QLineEdit()
         self.hub_url.setPlaceholderText("县医保经办中心同步地址（可稍后设置）")
-        self.clerk_login = QLineEdit()
-        self.clerk_name = QLineEdit()
         station_box = QGroupBox("服务站（点）")
         form = QFormLayout(station_box)
         form.addRow("站点编码", self.code)
@@ -79,10 +80,7 @@ class SetupDialog(QDialog):
         pc_form.addRow("窗口号", self.window_no)
         pc_form.addRow("县级平台地址", self.hub_url)
         self.queue_box = QueueLinkBox(saved_key)
-        clerk_box = QGroupBox("第一位经办人员")
-        clerk_form = QFormLayout(clerk_box)
-        clerk_form.addRow("工号", self.clerk_login)
-        clerk_form.addRow("姓名", self.clerk_name)
+        self.admin_box = AccountBox("站长（本站管理员，也可在窗口办件）")
         self.problems = QLabel()
         self.problems.setWordWrap(True)
         comfort.set_kind(self.problems, "error")
@@ -90,7 +88,7 @@ class SetupDialog(QDialog):
         # Two columns: one column of the four boxes is taller than a 1366×768 screen.
         left, right = QVBoxLayout(), QVBoxLayout()
         for column, boxes in ((left, (station_box, pc_box)), (right, (self.queue_box,
-                                                                      clerk_box))):
+                                                                      self.admin_box))):
             for box in boxes:
                 column.addWidget(box)
             column.addStretch(1)
@@ -112,15 +110,11 @@ class SetupDialog(QDialog):
     def try_accept(self) -> None:
         station = self.station()
         problems = station.problems()
-        if not LOGIN_PATTERN.fullmatch(self.clerk_login.text().strip()):
-            problems.append("工号应为2-32位数字或字母")
-        if not self.clerk_name.text().strip():
-            problems.append("经办人员姓名不能为空")
+        problems += self.admin_box.problems()
         queue = self.queue_box.link(problems)
         if problems:
             self.problems.setText("；".join(problems))
             return
         self.answers = SetupAnswers(station, self.window_no.value(), self.hub_url.text().strip(),
-                                    self.clerk_login.text().strip(),
-                                    self.clerk_name.text().strip(), queue)
+                                    *self.admin_box.values(), queue)
         self.accept()

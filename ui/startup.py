@@ -1,8 +1,10 @@
 """From launch to a usable window: open the store (seeding demo data on first run), the
-first-run set-up when no station is configured, the clerk login, then the counter window —
-or the kiosk or the hall display, which need no login. On the station's queue host the counter
-program serves the queue as soon as the store is open (and set up), before anyone logs in: the
-other PCs need it even while this PC's clerk is away. A kiosk or hall display never serves.
+first-run set-up when no station is configured (it creates the station admin), the admin's
+set-up on a store from before clerk accounts, the clerk login with their PIN, then the
+counter window — or the kiosk or the hall display, which need no login. On the station's
+queue host the counter program serves the queue as soon as the store is open (and set up),
+before anyone logs in: the other PCs need it even while this PC's clerk is away. A kiosk or
+hall display never serves.
 
 Everything that touches the store runs on the ops thread, so even the first open of a big
 store or the demo seeding never freezes the screen. The queue server starts on a thread of its
@@ -18,25 +20,26 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
+from counterapp import accounts, sessions
 from counterapp.app import Counter, StoreTooNew
 from counterapp.clock import Clock
 from counterapp.lan_queue import keys, roles
 from counterapp.lan_queue.server import QueueServer
 from counterapp.queue import QueueError
-from counterapp.station import Clerk, add_clerk, clerks
+from counterapp.station import Clerk, StationError
 from ui import comfort
 from ui.context import AppContext, Session
 from ui.dialogs import Dialogs
 from ui.ops import STATION, Ops
 from ui.qt import QApplication, QMessageBox, QObject, QWidget, Signal, application
 
-if TYPE_CHECKING:  # the dialogs are imported when shown: a start with --clerk needs neither
-    from ui.login_dialog import LoginDialog
+if TYPE_CHECKING:  # the dialogs are imported when shown: a scripted login needs neither
     from ui.setup_dialog import SetupAnswers, SetupDialog
 
 log = logging.getLogger(__name__)
 WINDOW_SETTING = "window_no"
 HUB_SETTING = "hub_url"
+LAST_LOGIN_SETTING = "last_login"  # chosen in advance at this PC's next login
 NOT_SERVING = "排队服务未能启动，其他窗口暂时无法连接本机排队，请联系站点管理员"
 
 
@@ -44,20 +47,41 @@ class StartOptions(NamedTuple):
     store_path: Path
     demo: bool = False
     mode: str = "counter"            # counter | kiosk | hall
-    clerk_login: str | None = None   # skip the login dialog (a kiosk PC, tests, benchmarks)
+    # A scripted login instead of the dialog (the self-test, benchmarks, tests): the PIN is
+    # checked, counted and journalled like a typed one; never a way round it.
+    clerk_login: str | None = None
+    clerk_pin: str | None = None
     window_no: int | None = None
     clock: Clock | None = None
 
+    def __repr__(self) -> str:  # never a PIN in a log or a traceback
+        return f"StartOptions({self.store_path}, mode={self.mode}, clerk={self.clerk_login})"
 
-def open_store(options: StartOptions) -> tuple[Counter, bool, int, list[Clerk]]:
-    """Runs on the store thread: the counter, the large-font choice, the window, the clerks."""
+
+class Opened(NamedTuple):
+    counter: Counter
+    large_font: bool
+    window_no: int
+    clerks: list[Clerk]     # who may log in: the active clerks
+    has_admin: bool         # False on a store from before clerk accounts
+    last_login: str
+
+
+def open_store(options: StartOptions) -> Opened:
+    """Runs on the store thread: the store, and what the first dialogs need from it."""
     if options.demo and not options.store_path.exists():
         from counterapp.demo import seed_demo  # Faker is imported only for a new demo store
 
         seed_demo(options.store_path)
     counter = Counter.open(options.store_path, options.clock)
-    return (counter, bool(counter.settings.get(comfort.LARGE_FONT_SETTING, False)),
-            int(counter.settings.get(WINDOW_SETTING, 1)), clerks(counter.store))
+    if options.demo:
+        from counterapp.demo import ensure_demo_accounts
+
+        ensure_demo_accounts(counter)  # a demo store made before clerk accounts
+    return Opened(counter, bool(counter.settings.get(comfort.LARGE_FONT_SETTING, False)),
+                  int(counter.settings.get(WINDOW_SETTING, 1)),
+                  accounts.can_log_in(counter.store), accounts.has_admin(counter.store),
+                  str(counter.settings.get(LAST_LOGIN_SETTING, "")))
 
 
 class Startup(QObject):
@@ -78,6 +102,8 @@ class Startup(QObject):
         self.context: AppContext | None = None
         self._window_no = 1
         self._clerks: list[Clerk] = []
+        self._has_admin = True
+        self._last_login = ""
         self.queue_server: QueueServer | None = None  # serving: this PC is the queue host
         self._server: QueueServer | None = None       # started, serving or not yet
         self._server_started.connect(self._serving)
@@ -95,6 +121,13 @@ class Startup(QObject):
         if self._server is not None:
             self._server.stop()
         if self.counter is not None:
+            if self.context is not None:  # the store thread has ended: this thread may write
+                session = self.context.session
+                try:
+                    sessions.log_out(self.counter.store, session.clerk, self.counter.clock,
+                                     session.window_no)
+                except Exception:  # the program ends anyway; the log says why
+                    log.exception("the logout could not be journalled")
             self.counter.close()
 
     # --- steps ---------------------------------------------------------------------------
@@ -114,10 +147,12 @@ class Startup(QObject):
         box.finished.connect(lambda _result: self.quit_program())
         self.dialogs.open(box)
 
-    def _opened(self, opened: tuple[Counter, bool, int, list[Clerk]]) -> None:
-        self.counter, large, self._window_no, self._clerks = opened
+    def _opened(self, opened: Opened) -> None:
+        self.counter, self._window_no, self._clerks = (opened.counter, opened.window_no,
+                                                       opened.clerks)
+        self._has_admin, self._last_login = opened.has_admin, opened.last_login
         self.ops.counter = self.counter
-        comfort.apply(application(), large, QApplication.font().family())
+        comfort.apply(application(), opened.large_font, QApplication.font().family())
         if self.options.mode != "counter":
             if self.counter.station is None:
                 self._fatal("本机尚未设置站点，请先在柜员程序中完成首次设置。")
@@ -127,7 +162,10 @@ class Startup(QObject):
             self._set_up()
         else:
             self._serve_queue()
-            self._login()
+            if self._has_admin:
+                self._login()
+            else:
+                self._set_up_admin()
 
     def _set_up(self) -> None:
         """The first-run set-up; it offers the queue key the keyring already holds."""
@@ -157,54 +195,95 @@ class Startup(QObject):
                 counter.configure_station(answers.station)
                 counter.settings.set(WINDOW_SETTING, answers.window_no)
                 counter.settings.set(HUB_SETTING, answers.hub_url)
-                add_clerk(counter.store, answers.clerk_login, answers.clerk_name, counter.clock)
+                accounts.set_up_admin(counter.store, answers.admin_login, answers.admin_name,
+                                      answers.admin_pin, counter.clock)
                 counter.configure_queue(answers.queue)
-            return clerks(counter.store)
+            return accounts.can_log_in(counter.store)
 
         def saved(found: list[Clerk]) -> None:
             self._clerks, self._window_no = found, answers.window_no
+            self._last_login = answers.admin_login
             self._serve_queue()
             self._login()
 
         self.ops.change(save, STATION, on_success=saved)
 
+    def _set_up_admin(self, problem: str = "") -> None:
+        """A store from before clerk accounts: someone becomes the station admin first."""
+        from ui.admin_setup_dialog import AdminSetupDialog
+
+        assert self.counter is not None and self.counter.station is not None
+        dialog = AdminSetupDialog(self.counter.station.name, self._clerks, problem)
+
+        def chosen() -> None:
+            assert dialog.answers is not None
+            login, name, pin = dialog.answers
+
+            def save(counter: Counter) -> list[Clerk]:
+                accounts.set_up_admin(counter.store, login, name, pin, counter.clock)
+                return accounts.can_log_in(counter.store)
+
+            def saved(found: list[Clerk]) -> None:
+                self._clerks, self._last_login = found, login
+                self._login()
+
+            def refused(error: BaseException) -> bool:
+                if isinstance(error, StationError):
+                    self._set_up_admin(str(error))
+                    return True
+                return False
+
+            self.ops.change(save, STATION, on_success=saved, on_failure=refused)
+
+        dialog.accepted.connect(chosen)
+        dialog.rejected.connect(self.quit_program)
+        self.dialogs.open(dialog)
+
     def _login(self) -> None:
         assert self.counter is not None and self.counter.station is not None
         window_no = self.options.window_no or self._window_no
         if self.options.clerk_login is not None:
-            chosen = next((c for c in self._clerks if c.login == self.options.clerk_login), None)
-            if chosen is None:
-                self._fatal(f"没有工号为 {self.options.clerk_login} 的经办人员")
-                return
-            self._show_counter(chosen, window_no)
+            self._authenticate(self.options.clerk_login, self.options.clerk_pin or "",
+                               window_no, lambda message: self._fatal(f"登录失败：{message}"))
             return
         from ui.login_dialog import LoginDialog
 
-        dialog = LoginDialog(self.counter.station.name, self._clerks, window_no)
-        dialog.accepted.connect(lambda: self._logged_in(dialog))
+        hint = ""
+        if self.options.demo:
+            from counterapp.demo import DEMO_HINT
+
+            hint = DEMO_HINT
+        dialog = LoginDialog(self.counter.station.name, self._clerks, window_no,
+                             self._last_login, hint)
+        dialog.login_requested.connect(
+            lambda login, pin, window: self._authenticate(login, pin, window, dialog.refused,
+                                                          dialog.logged_in))
         dialog.rejected.connect(self.quit_program)
         self.dialogs.open(dialog)
 
-    def _logged_in(self, dialog: LoginDialog) -> None:
-        window_no = dialog.window_no
-        chosen = dialog.clerk
-        if chosen is not None:
-            self.ops.change(lambda c: c.settings.set(WINDOW_SETTING, window_no), STATION,
-                            on_success=lambda _: self._show_counter(chosen, window_no))
-            return
-        login, name = dialog.new_clerk
-
-        def create(counter: Counter) -> Clerk:
+    def _authenticate(self, login: str, pin: str, window_no: int,
+                      refused: Callable[[str], None],
+                      then: Callable[[], None] | None = None) -> None:
+        """Check the PIN on the store thread (~0.2 s); the counter window, or `refused`."""
+        def check(counter: Counter) -> Clerk:
+            done = sessions.log_in(counter.store, login, pin, counter.clock, window_no)
             counter.settings.set(WINDOW_SETTING, window_no)
-            return add_clerk(counter.store, login, name, counter.clock)
+            counter.settings.set(LAST_LOGIN_SETTING, done.clerk.login)
+            return done.clerk
 
-        def refused(error: BaseException) -> bool:
-            self.dialogs.error(None, str(error))
-            self._login()
-            return True
+        def succeeded(clerk: Clerk) -> None:
+            if then is not None:
+                then()
+            self._show_counter(clerk, window_no)
 
-        self.ops.change(create, STATION, on_success=lambda c: self._show_counter(c, window_no),
-                        on_failure=refused)
+        def failed(error: BaseException) -> bool:
+            if isinstance(error, StationError):
+                refused(str(error))
+                return True
+            return False
+
+        self.ops.change(check, STATION, on_success=succeeded, on_failure=failed,
+                        label="正在核对PIN…")
 
     def _show_counter(self, clerk: Clerk, window_no: int) -> None:
         from ui.main_window import MainWindow

@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import main
+from counterapp.demo import DEMO_PIN
 from ui.main_window import SYNC_PANEL_DELAY_MS, MainWindow
 from ui.qt import (
     QApplication,
@@ -177,10 +178,10 @@ def start_and_walk(qtbot, tmp_path: Path, argv: list[str], phases,
     return code, runner.outcome, walk
 
 
-def test_enter_at_the_demo_login_opens_the_counter_window(qtbot, tmp_path):
+def test_the_demo_pin_at_the_demo_login_opens_the_counter_window(qtbot, tmp_path):
     data = tmp_path / "data"
     code, outcome, _walk = start_and_walk(qtbot, tmp_path, ["--demo", "--data-dir", str(data)],
-                                          [log_in()], data / "demo" / "station.db")
+                                          [log_in(DEMO_PIN)], data / "demo" / "station.db")
     assert outcome == "closed by the clerk", outcome
     assert code == 0
 
@@ -192,3 +193,6 @@ def test_a_new_store_set_up_by_keys_then_login_opens_the_counter_window(qtbot, t
     assert outcome == "closed by the clerk", outcome
     assert code == 0
     assert walk.query("SELECT code, level FROM station") == [("370883215", "village")]
+    assert walk.query("SELECT login, role FROM clerks") == [("2001", "admin")]
+    assert walk.query("SELECT kind FROM events WHERE subject = 'clerk' ORDER BY id") == [
+        ("created",), ("logged_in",), ("logged_out",)]

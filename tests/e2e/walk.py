@@ -37,7 +37,8 @@ STATION = Station(code="370883215", name="唐村镇大律村医保服务点", le
                   county_code="370883", county_name="邹城市", address="大律村党群服务中心",
                   supervision_phone="0537-5211234")
 WINDOW_NO = 2
-CLERK = ("2001", "周敏")
+CLERK = ("2001", "周敏")   # the station admin the set-up creates, who then logs in
+PIN = "270415"
 
 
 @dataclass(frozen=True)
@@ -157,15 +158,18 @@ def first_run_set_up() -> Phase:
         Type(STATION.supervision_phone), keys("Tab"),
         keys("ctrl+a"), Type(str(WINDOW_NO)), keys("Tab"),   # 窗口号
         keys("Tab", "Tab"),                              # hub address later; queue standalone
-        Type(CLERK[0]), keys("Tab"), Type(CLERK[1]),
+        Type(CLERK[0]), keys("Tab"), Type(CLERK[1]), keys("Tab"),   # 站长: 工号, 姓名
+        Type(PIN), keys("Tab"), Type(PIN),               # PIN, 确认PIN
         Shot("first-run-set-up"),
         keys("Return"),                                  # 保存并继续
     ])
 
 
-def log_in() -> Phase:
-    return Phase("login", [Window(LOGIN_TITLE), keys("Return"), Window(COUNTER_TITLE),
-                           Shot("counter-window")])
+def log_in(pin: str = PIN) -> Phase:
+    """The clerk who set up the station (or last logged in here) is chosen: the keys go to
+    the PIN."""
+    return Phase("login", [Window(LOGIN_TITLE), Shot("login"), Type(pin), keys("Return"),
+                           Window(COUNTER_TITLE), Shot("counter-window")])
 
 
 def walk_in_ticket(code: str) -> list[Step]:

@@ -9,14 +9,15 @@ import threading
 import httpx
 import pytest
 
+from counterapp import pins
 from counterapp.app import Counter
 from counterapp.lan_queue import keys, roles
 from counterapp.lan_queue.roles import QueueLink, Role
 from counterapp.lan_queue.server import QueueServer
 from counterapp.queue import Lane, TicketStatus
-from counterapp.station import add_clerk
+from counterapp.station import ADMIN, add_clerk
 from counterapp.windows import set_window_count
-from tests.conftest import TOWN
+from tests.conftest import PIN, TOWN
 from tests.lan_queue.conftest import KEY
 from tests.sync.hubctl import free_port
 from tests.ui.conftest import FakePrinter, make_context, settle
@@ -265,11 +266,12 @@ def test_the_host_pc_serves_the_queue_while_the_program_runs(qtbot, tmp_path, cl
     path = tmp_path / "station.db"
     with Counter.open(path, clock) as counter:
         counter.configure_station(TOWN)
-        add_clerk(counter.store, "1001", "王丽", clock)
+        add_clerk(counter.store, "1001", "王丽", clock, role=ADMIN,
+                  pin_hash=pins.hash_pin(PIN))
         counter.configure_queue(QueueLink(Role.HOST, key=keys.new_key(), port=free_port()))
         port = counter.settings.get("queue_serve_port")
-    startup = Startup(StartOptions(path, clerk_login="1001", clock=clock), RecordingDialogs(),
-                      quit_program=lambda: None)
+    startup = Startup(StartOptions(path, clerk_login="1001", clerk_pin=PIN, clock=clock),
+                      RecordingDialogs(), quit_program=lambda: None)
     with qtbot.waitSignal(startup.ready, timeout=10000) as ready:
         startup.start()
     qtbot.addWidget(ready.args[0])
@@ -296,8 +298,8 @@ def test_starting_the_queue_server_holds_up_no_store_call(qtbot, tmp_path, clock
         return start(server)
 
     monkeypatch.setattr(QueueServer, "start", held_start)
-    startup = Startup(StartOptions(path, clerk_login="1001", clock=clock), RecordingDialogs(),
-                      quit_program=lambda: None)
+    startup = Startup(StartOptions(path, clerk_login="1001", clerk_pin=PIN, clock=clock),
+                      RecordingDialogs(), quit_program=lambda: None)
     try:
         with qtbot.waitSignal(startup.ready, timeout=10000) as ready:
             startup.start()
@@ -314,7 +316,8 @@ def host_pc(path, clock) -> int:
     """A station store set up as the queue host; returns the port it serves on."""
     with Counter.open(path, clock) as counter:
         counter.configure_station(TOWN)
-        add_clerk(counter.store, "1001", "王丽", clock)
+        add_clerk(counter.store, "1001", "王丽", clock, role=ADMIN,
+                  pin_hash=pins.hash_pin(PIN))
         counter.configure_queue(QueueLink(Role.HOST, key=keys.new_key(), port=free_port()))
         return counter.settings.get("queue_serve_port")
 
@@ -342,8 +345,9 @@ def first_run(qtbot, path, clock, dialogs: RecordingDialogs) -> tuple[Startup, S
     setup = dialogs.latest(SetupDialog)
     for field, text in ((setup.code, TOWN.code), (setup.name, TOWN.name),
                         (setup.county_code, TOWN.county_code),
-                        (setup.county_name, TOWN.county_name), (setup.clerk_login, "1001"),
-                        (setup.clerk_name, "王丽")):
+                        (setup.county_name, TOWN.county_name),
+                        (setup.admin_box.login, "1001"), (setup.admin_box.name, "王丽"),
+                        (setup.admin_box.pins.pin, PIN), (setup.admin_box.pins.again, PIN)):
         field.setText(text)
     return startup, setup
 
@@ -474,10 +478,11 @@ def test_a_host_that_cannot_listen_says_so_and_keeps_working(qtbot, tmp_path, cl
     path = tmp_path / "station.db"
     with Counter.open(path, clock) as counter:
         counter.configure_station(TOWN)
-        add_clerk(counter.store, "1001", "王丽", clock)
+        add_clerk(counter.store, "1001", "王丽", clock, role=ADMIN,
+                  pin_hash=pins.hash_pin(PIN))
         counter.configure_queue(QueueLink(Role.HOST, key=keys.new_key(), port=port))
     dialogs = RecordingDialogs()
-    startup = Startup(StartOptions(path, clerk_login="1001", clock=clock), dialogs,
+    startup = Startup(StartOptions(path, clerk_login="1001", clerk_pin=PIN, clock=clock), dialogs,
                       quit_program=lambda: None)
     with taken, qtbot.waitSignal(startup.ready, timeout=10000) as ready:
         startup.start()

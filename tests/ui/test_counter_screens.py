@@ -203,7 +203,7 @@ def test_queue_settings_switch_this_pc_and_are_kept(qtbot, window, counter, dial
     clerk = Clerk(qtbot, window)
 
     def open_dialog() -> QueueSettingsDialog:
-        action = next(a for a in window.actions() if a.text().startswith("排队设置"))
+        action = next(a for a in window.work.actions() if a.text().startswith("排队设置"))
         action.trigger()
         clerk.settle()
         dialog = dialogs.latest(QueueSettingsDialog)

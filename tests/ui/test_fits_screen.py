@@ -14,13 +14,17 @@ from pathlib import Path
 
 import pytest
 
+from counterapp import accounts
 from counterapp.case_model import Person
+from counterapp.demo import DEMO_HINT
 from counterapp.lan_queue.roles import Role
 from counterapp.queue import Lane
 from counterapp.ratings import RatingLevel
 from counterapp.slips import Layout, prepare_notice, unprinted
-from tests.conftest import make_id
+from tests.conftest import PIN, make_id
 from ui import comfort
+from ui.admin_check_dialog import AdminCheckDialog
+from ui.admin_setup_dialog import AdminSetupDialog
 from ui.case_search import Column as SearchColumn
 from ui.consult_dialog import WRONG_WINDOW, ConsultDialog
 from ui.deadline_list import Column as DeadlineColumn
@@ -45,6 +49,7 @@ from ui.qt import (
 from ui.queue_settings_dialog import QueueSettingsDialog
 from ui.rating_dialog import RatingDialog
 from ui.setup_dialog import SetupDialog
+from ui.staff_dialog import StaffDialog
 from ui.steps.items_step import Column as ItemColumn
 from ui.transfer_dialog import TransferDialog
 from ui.unprinted_slips import PrintFailedDialog, UnprintedSlipsDialog
@@ -162,6 +167,11 @@ def test_the_counter_window_fits_at_every_step_and_tab(qtbot, window, counter, l
         window.show_tab(tab)
         settle(qtbot, window.ctx.ops)
         check(f"tab {window.tabs.tabText(tab)}")
+    window.lock("by_hand")
+    settle(qtbot, window.ctx.ops)
+    window.lock_page.refused("PIN连续错误5次，王丽已锁定1分钟（至 09:01），"
+                             "站长可在「人员管理」中解锁")
+    check("locked")
     if large:
         window.show_tab(0)
         window.large_font.trigger()
@@ -194,10 +204,45 @@ def setup_dialog(qtbot, window) -> Shown:
 
 def login_dialog(qtbot, window) -> Shown:
     station, clerk = window.ctx.station.name, window.ctx.session.clerk
-    for clerks, state in (([clerk], "clerks"), ([], "first clerk")):
-        dialog = LoginDialog(station, clerks, 1)
-        dialog.show()
-        yield state, dialog
+    dialog = LoginDialog(station, [clerk], 1, hint=DEMO_HINT)
+    dialog.show()
+    yield "demo", dialog
+    dialog.refused("王丽因PIN连续错误已锁定，请于 09:01 后再试，或请站长解锁")
+    yield "locked", dialog
+    dialog = LoginDialog(station, [], 1)
+    dialog.show()
+    yield "no clerk", dialog
+
+
+def admin_setup_dialog(qtbot, window) -> Shown:
+    counter = window.ctx.counter
+    dialog = AdminSetupDialog(window.ctx.station.name, [counter.clerk_a, counter.clerk_b],
+                              "工号 1001 已属于王丽，请核对")
+    dialog.show()
+    dialog.try_accept()
+    yield "problems", dialog
+
+
+def admin_check_dialog(qtbot, window) -> Shown:
+    window.open_staff()
+    settle(qtbot, window.ctx.ops)
+    dialog = window.ctx.dialogs.latest(AdminCheckDialog)
+    dialog.message.setText("PIN连续错误5次，王丽已锁定1分钟（至 09:01），"
+                           "站长可在「人员管理」中解锁")
+    yield "locked", dialog
+
+
+def staff_dialog(qtbot, window) -> Shown:
+    counter = window.ctx.counter
+    admin = accounts.authenticate(counter.store, "1001", PIN, counter.clock)
+    for number in range(3, 9):
+        accounts.add(counter.store, admin, f"10{number:02d}", "欧阳𠮷娜娜", "390721",
+                     counter.clock)
+    window._open_staff_as(admin)
+    settle(qtbot, window.ctx.ops)
+    dialog = window.ctx.dialogs.latest(StaffDialog)
+    dialog.add()  # nothing filled in: says why
+    yield "eight clerks", dialog
 
 
 def rating_dialog(qtbot, window) -> Shown:
@@ -292,6 +337,9 @@ def help_dialog(qtbot, window) -> Shown:
 DIALOGS: dict[str, Callable[..., Shown]] = {
     "SetupDialog": setup_dialog,
     "LoginDialog": login_dialog,
+    "AdminSetupDialog": admin_setup_dialog,
+    "AdminCheckDialog": admin_check_dialog,
+    "StaffDialog": staff_dialog,
     "RatingDialog": rating_dialog,
     "WithdrawDialog": withdraw_dialog,
     "WalkInDialog": walk_in_dialog,

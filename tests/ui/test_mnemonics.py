@@ -7,7 +7,9 @@ from collections import defaultdict
 from counterapp.case_model import CaseState
 from counterapp.queue import Lane
 from counterapp.windows import set_window_count
-from tests.conftest import make_id
+from tests.conftest import PIN, make_id
+from ui.admin_check_dialog import AdminCheckDialog
+from ui.admin_setup_dialog import AdminSetupDialog
 from ui.follow_up_dialog import FollowUpDialog
 from ui.kiosk import KioskWindow
 from ui.login_dialog import LoginDialog
@@ -28,6 +30,7 @@ from ui.qt import (
 from ui.queue_settings_dialog import QueueSettingsDialog
 from ui.rating_dialog import RatingDialog
 from ui.setup_dialog import SetupDialog
+from ui.staff_dialog import StaffDialog
 from ui.transfer_dialog import TransferDialog
 from ui.visit_flow import Step
 from ui.walkin_dialog import WalkInDialog
@@ -222,6 +225,20 @@ def test_every_screen_has_each_mnemonic_once(qtbot, window, counter, dialogs, pr
     keys.presses += 2
     walk.check_dialog(keys, QueueSettingsDialog, "排队设置", dialogs)
     keys.press(Qt.Key.Key_Escape)
+    keys.press(Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier  # 锁屏
+               | Qt.KeyboardModifier.AltModifier)
+    assert window.locked
+    walk.check(window, "锁屏")
+    keys.type(PIN)
+    keys.press(Qt.Key.Key_Return)
+    assert not window.locked
+    window.open_staff()                                 # 人员管理: the admin's PIN first
+    check = walk.check_dialog(keys, AdminCheckDialog, "站长验证", dialogs)
+    keys.type(PIN)
+    keys.press(Qt.Key.Key_Return)
+    assert dialogs.latest(AdminCheckDialog) is None and check is not None
+    walk.check_dialog(keys, StaffDialog, "人员管理", dialogs)
+    keys.press(Qt.Key.Key_Escape)
 
     for title in window.menuBar().actions():            # inside each menu
         found: Mnemonics = defaultdict(list)
@@ -238,7 +255,7 @@ def test_every_screen_has_each_mnemonic_once(qtbot, window, counter, dialogs, pr
     preview.show()
     walk.check(preview, "打印预览")
     for other in (SetupDialog(), LoginDialog("站", [counter.clerk_a], 1),
-                  KioskWindow(window.ctx.ops)):
+                  AdminSetupDialog("站", [counter.clerk_a]), KioskWindow(window.ctx.ops)):
         qtbot.addWidget(other)
         other.show()
         walk.check(other, type(other).__name__)

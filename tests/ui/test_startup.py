@@ -7,10 +7,14 @@ import sys
 
 import pytest
 
+from counterapp import pins
 from counterapp.app import Counter
-from counterapp.station import add_clerk
-from tests.conftest import TOWN
+from counterapp.demo import DEMO_PIN
+from counterapp.station import ADMIN, add_clerk
+from tests.conftest import PIN, TOWN
+from tests.test_accounts import clerk_events
 from ui import comfort
+from ui.admin_setup_dialog import AdminSetupDialog
 from ui.dialogs import RecordingDialogs
 from ui.hall_display import HallDisplay
 from ui.kiosk import KioskWindow
@@ -42,14 +46,26 @@ def test_first_run_setup_then_login_then_the_window(qtbot, tmp_path, clock):
     qtbot.keyClicks(setup.county_code, TOWN.county_code)
     setup.county_name.setText(TOWN.county_name)
     setup.window_no.setValue(2)
-    qtbot.keyClicks(setup.clerk_login, "2001")
-    setup.clerk_name.setText("周敏")
+    fill_account(qtbot, setup.admin_box, "2001", "周敏", "123456", "123456")
+    setup.try_accept()                         # a guessable PIN: said in place
+    assert "连续" in setup.problems.text() and setup.isVisible()
+    fill_account(qtbot, setup.admin_box, "2001", "周敏", PIN, PIN + "0")
+    setup.try_accept()
+    assert "两次输入的PIN不一致" in setup.problems.text() and setup.isVisible()
+    setup.admin_box.pins.again.setText(PIN)
     with qtbot.waitSignal(startup.ready, timeout=5000) as ready_signal:
         setup.try_accept()
         qtbot.waitUntil(lambda: dialogs.latest(LoginDialog) is not None)
         login = dialogs.latest(LoginDialog)
-        assert login.clerk.name == "周敏" and login.window_no == 2
-        login.accept()
+        assert login.login == "2001" and login.window_no == 2
+        assert login.clerk_box.currentText() == "周敏（工号 2001） · 站长"
+        qtbot.keyClicks(login.pin, "999888")
+        login.try_login()
+        qtbot.waitUntil(lambda: login.message.isVisible())
+        assert "PIN不正确" in login.message.text() and login.pin.text() == ""
+        assert login.isVisible() and startup.window is None
+        qtbot.keyClicks(login.pin, PIN)
+        login.try_login()
     window = ready_signal.args[0]
     qtbot.addWidget(window)
     assert isinstance(window, MainWindow)
@@ -62,6 +78,7 @@ def test_first_run_setup_then_login_then_the_window(qtbot, tmp_path, clock):
     first = window.case_panel.items.model.rows[0]
     assert first.listed
     assert startup.counter.settings.get("window_no") == 2
+    assert startup.counter.store.scalar("SELECT pin_hash FROM clerks").startswith("$argon2id$")
     startup.close()
 
 
@@ -84,18 +101,80 @@ def test_a_store_from_a_newer_program_is_refused_in_chinese(qtbot, tmp_path):
     startup.close()
 
 
-def test_the_login_can_be_skipped_for_a_named_clerk(qtbot, tmp_path, clock):
-    path = tmp_path / "station.db"
+def station_with_admin(path, clock) -> None:
     with Counter.open(path, clock) as counter:
         counter.configure_station(TOWN)
-        add_clerk(counter.store, "1001", "王丽", clock)
-    startup = started(qtbot, StartOptions(path, clerk_login="1001", window_no=4, clock=clock))
+        add_clerk(counter.store, "1001", "王丽", clock, role=ADMIN, pin_hash=pins.hash_pin(PIN))
+
+
+def test_a_scripted_login_checks_the_pin_and_the_logout_is_journalled(qtbot, tmp_path, clock):
+    path = tmp_path / "station.db"
+    station_with_admin(path, clock)
+    startup = started(qtbot, StartOptions(path, clerk_login="1001", clerk_pin=PIN, window_no=4,
+                                          clock=clock))
     with qtbot.waitSignal(startup.ready, timeout=5000) as ready_signal:
         pass
     window = ready_signal.args[0]
     qtbot.addWidget(window)
     assert window.ctx.session.clerk.login == "1001" and window.ctx.window_no == 4
+    counter = startup.counter
     startup.close()
+    with Counter.open(path, clock) as again:
+        again.clerk_a = counter  # clerk_events reads the store only
+        kinds = [(e["kind"], e["data"]) for e in clerk_events(again)][1:]
+    assert kinds == [("logged_in", {"window": 4}), ("logged_out", {"window": 4})]
+
+
+def test_a_scripted_login_with_a_wrong_pin_ends_the_program(qtbot, tmp_path, clock):
+    path = tmp_path / "station.db"
+    station_with_admin(path, clock)
+    dialogs = RecordingDialogs()
+    startup = started(qtbot, StartOptions(path, clerk_login="1001", clerk_pin="999888",
+                                          clock=clock), dialogs)
+    with qtbot.waitSignal(startup.failed, timeout=5000) as failure:
+        pass
+    assert failure.args[0].startswith("登录失败：PIN不正确") and startup.window is None
+    dialogs.latest(QMessageBox).accept()
+    assert startup.quits == [1]
+    startup.close()
+
+
+def test_a_store_from_before_accounts_asks_for_its_admin_first(qtbot, tmp_path, clock):
+    path = tmp_path / "station.db"
+    with Counter.open(path, clock) as counter:
+        counter.configure_station(TOWN)
+        add_clerk(counter.store, "1001", "王丽", clock)   # no PIN, no admin
+        add_clerk(counter.store, "1002", "李强", clock)
+    dialogs = RecordingDialogs()
+    startup = started(qtbot, StartOptions(path, clock=clock), dialogs)
+    qtbot.waitUntil(lambda: dialogs.latest(AdminSetupDialog) is not None)
+    admin_setup = dialogs.latest(AdminSetupDialog)
+    fill_account(qtbot, admin_setup.account, "1001", "李强", PIN, PIN)
+    admin_setup.try_accept()                    # 1001 is 王丽's: refused, asked again
+    qtbot.waitUntil(lambda: dialogs.latest(AdminSetupDialog) not in (None, admin_setup))
+    admin_setup = dialogs.latest(AdminSetupDialog)
+    assert "已属于王丽" in admin_setup.problems.text()
+    fill_account(qtbot, admin_setup.account, "1001", "王丽", PIN, PIN)
+    admin_setup.try_accept()
+    qtbot.waitUntil(lambda: dialogs.latest(LoginDialog) is not None)
+    login = dialogs.latest(LoginDialog)
+    assert login.login == "1001"
+    login.clerk_box.setCurrentIndex(login.clerk_box.findData("1002"))
+    qtbot.keyClicks(login.pin, PIN)
+    login.try_login()                           # 李强 has no PIN yet: the admin must set it
+    qtbot.waitUntil(lambda: login.message.isVisible())
+    assert "李强尚未设置PIN" in login.message.text()
+    startup.close()
+
+
+def fill_account(qtbot, box, login, name, pin, again) -> None:
+    for edit, text in ((box.login, login), (box.name, name), (box.pins.pin, pin),
+                       (box.pins.again, again)):
+        edit.clear()
+        if text.isascii():
+            qtbot.keyClicks(edit, text)
+        else:  # QTest types ASCII only; Chinese comes from an input method
+            edit.setText(text)
 
 
 def test_kiosk_and_hall_modes_need_no_login(qtbot, tmp_path, clock):
@@ -113,9 +192,24 @@ def test_kiosk_and_hall_modes_need_no_login(qtbot, tmp_path, clock):
         startup.close()
 
 
+def test_the_demo_login_shows_the_demo_pin_and_a_real_store_never(qtbot, tmp_path, clock):
+    for demo in (True, False):
+        path = tmp_path / str(demo) / "station.db"
+        if not demo:
+            station_with_admin(path, clock)
+        dialogs = RecordingDialogs()
+        startup = started(qtbot, StartOptions(path, demo=demo, clock=clock), dialogs)
+        qtbot.waitUntil(lambda d=dialogs: d.latest(LoginDialog) is not None, timeout=30000)
+        texts = " ".join(label.text() for label in dialogs.latest(LoginDialog).findChildren(
+            type(dialogs.latest(LoginDialog).message)))
+        assert (DEMO_PIN in texts) is demo
+        startup.close()
+
+
 def test_demo_mode_seeds_a_station_on_first_run(qtbot, tmp_path):
     path = tmp_path / "demo" / "station.db"
-    startup = started(qtbot, StartOptions(path, demo=True, clerk_login="1001"))
+    startup = started(qtbot, StartOptions(path, demo=True, clerk_login="1001",
+                                          clerk_pin=DEMO_PIN))
     with qtbot.waitSignal(startup.ready, timeout=30000) as ready_signal:
         pass
     window = ready_signal.args[0]

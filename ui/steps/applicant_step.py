@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from counterapp.app import Counter
+from counterapp import lookups
 from counterapp.case_model import OPEN_STATES, Agent, Case, Person
 from counterapp.idnumber import normalise, problem_with
 from counterapp.privacy import mask_id_number
@@ -208,9 +208,10 @@ class ApplicantStep(StepPage):
 
     # --- a returning citizen ---------------------------------------------------------------
     def find_cases(self) -> None:
-        text = self.find_edit.text().strip()
+        text, clerk = self.find_edit.text().strip(), self.ctx.clerk_id
         if text:
-            self.ctx.ops.query(lambda c: c.cases.find(text), self._show_found, parent=self)
+            self.ctx.ops.query(lambda c: lookups.find_cases(c, clerk, text), self._show_found,
+                               parent=self)
 
     def _maybe_returning(self, text: str) -> None:
         """A valid number: look up what the station recorded under it (names, cases)."""
@@ -221,7 +222,9 @@ class ApplicantStep(StepPage):
         number = normalise(text)
         if self.host.case is not None or problem_with(number, self.ctx.clock.today()):
             return
-        self.ctx.ops.query(lambda c: _history_of(c, number), self._show_history, parent=self)
+        clerk = self.ctx.clerk_id
+        self.ctx.ops.query(lambda c: lookups.id_history(c, clerk, number), self._show_history,
+                           parent=self)
 
     def _show_found(self, cases: list[Case]) -> None:
         self._fill([(c.id, c.case_no, c.state.label, "；".join(i.title for i in c.items),
@@ -279,9 +282,3 @@ class ApplicantStep(StepPage):
             return
         self.host.open_case(case_id)
 
-
-def _history_of(counter: Counter, id_number: str) -> IdHistory:
-    """The names and cases under a number (the search module loads on the first lookup)."""
-    from counterapp.case_search import id_history
-
-    return id_history(counter.store, id_number)
