@@ -21,6 +21,7 @@ import uvicorn
 from keyring.backend import KeyringBackend
 from keyring.compat import properties
 
+from counterapp.clock import Clock
 from counterapp.memory_keyring import MemoryKeyring
 from hub.app import create_app
 from hub.db import Database
@@ -69,9 +70,11 @@ def free_port() -> int:
 class ThreadHub:
     """The hub's real ASGI app under uvicorn, on 127.0.0.1, in this process."""
 
-    def __init__(self, db: Database, port: int | None = None) -> None:
+    def __init__(self, db: Database, port: int | None = None, clock: Clock | None = None
+                 ) -> None:
         self.db = db
         self.port = port or free_port()
+        self.clock = clock
         self.server: uvicorn.Server | None = None
         self.thread: threading.Thread | None = None
 
@@ -80,7 +83,7 @@ class ThreadHub:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> ThreadHub:
-        config = uvicorn.Config(create_app(self.db), host="127.0.0.1", port=self.port,
+        config = uvicorn.Config(create_app(self.db, self.clock), host="127.0.0.1", port=self.port,
                                 log_level="warning", access_log=False, lifespan="off")
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
