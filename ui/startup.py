@@ -54,7 +54,8 @@ def open_store(options: StartOptions) -> tuple[Counter, bool, int, list[Clerk]]:
     if options.demo and not options.store_path.exists():
         from counterapp.demo import seed_demo  # Faker is imported only for a new demo store
 
-        seed_demo(options.store_path)
+        seed_demo(options.store_path,
+                  today=options.clock.today() if options.clock is not None else None)
     counter = Counter.open(options.store_path, options.clock)
     return (counter, bool(counter.settings.get(comfort.LARGE_FONT_SETTING, False)),
             int(counter.settings.get(WINDOW_SETTING, 1)), clerks(counter.store))

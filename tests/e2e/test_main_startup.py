@@ -177,7 +177,7 @@ def start_and_walk(qtbot, tmp_path: Path, argv: list[str], phases,
     return code, runner.outcome, walk
 
 
-def test_enter_at_the_demo_login_opens_the_counter_window(qtbot, tmp_path):
+def test_enter_at_the_demo_login_opens_the_counter_window(qtbot, tmp_path, frozen_clock):
     data = tmp_path / "data"
     code, outcome, _walk = start_and_walk(qtbot, tmp_path, ["--demo", "--data-dir", str(data)],
                                           [log_in()], data / "demo" / "station.db")
@@ -185,7 +185,8 @@ def test_enter_at_the_demo_login_opens_the_counter_window(qtbot, tmp_path):
     assert code == 0
 
 
-def test_a_new_store_set_up_by_keys_then_login_opens_the_counter_window(qtbot, tmp_path):
+def test_a_new_store_set_up_by_keys_then_login_opens_the_counter_window(qtbot, tmp_path,
+                                                                        frozen_clock):
     data = tmp_path / "data"
     code, outcome, walk = start_and_walk(qtbot, tmp_path, ["--data-dir", str(data)],
                                          [first_run_set_up(), log_in()], data / "station.db")
