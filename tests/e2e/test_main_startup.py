@@ -19,6 +19,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
+
 import main
 from ui.main_window import SYNC_PANEL_DELAY_MS, MainWindow
 from ui.qt import (
@@ -31,6 +33,8 @@ from ui.qt import (
 )
 
 from .walk import Waiting, Walk, first_run_set_up, log_in
+
+pytestmark = pytest.mark.slow   # the whole program started in this process: ~3 s each
 
 TICK_MS = 20
 # The window must stay up after it showed, through the work it defers until after its first
