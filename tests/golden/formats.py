@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from counterapp.app import Counter
 from counterapp.case_model import Agent, Person
@@ -32,6 +32,10 @@ from counterapp.sync import credentials, offline, outbox, slip_key, wire
 from counterapp.sync.service import HUB_PUBLIC_KEY
 from counterapp.sync.slip_codes import compute_code, qr_payload
 from db.settings import Settings
+from hub import stations
+from hub.db import Database
+from hub.files import import_file
+from hub.ingest import ingest
 
 GOLDEN = Path(__file__).resolve().parent.parent / "data" / "golden"
 KEYS: dict[str, str] = json.loads((GOLDEN / "keys.json").read_text(encoding="utf-8"))
@@ -161,11 +165,8 @@ class Artefacts(NamedTuple):
     slip_codes: bytes
 
 
-def hub_at(folder: Path) -> Any:
+def hub_at(folder: Path) -> Database:
     """A county hub on SQLite with the golden station registered under the golden keys."""
-    from hub import stations
-    from hub.db import Database
-
     db = Database(f"sqlite:///{folder / 'golden-hub.db'}",
                   sealing_key=folder / "golden-hub.sealing-key")
     stations.register(db, STATION.code, STATION.name, STATION.level, HUB_NOW)
@@ -179,8 +180,6 @@ def hub_at(folder: Path) -> Any:
 
 def hub_ack(folder: Path, body: bytes, sha256: str) -> bytes:
     """What the hub's ingest answers to the batch (its first arrival)."""
-    from hub.ingest import ingest
-
     db = hub_at(folder)
     try:
         ack = ingest(db, STATION.code, wire.scan_batch(body, sha256), sha256, "online", HUB_NOW)
@@ -191,8 +190,6 @@ def hub_ack(folder: Path, body: bytes, sha256: str) -> bytes:
 
 def hub_ack_file(folder: Path, transfer_file: bytes) -> bytes:
     """What the hub answers to the station's USB file."""
-    from hub.files import import_file
-
     db = hub_at(folder)
     try:
         return import_file(db, transfer_file, "file", HUB_NOW)
