@@ -3,6 +3,7 @@
 
     python3 dev.py run     start the counter window on a demo station (SQLite store)
     python3 dev.py test    run the whole test suite (lint, layer contracts, type check, pytest)
+                           (--fast: the same without the slow tests and the X walk)
     python3 dev.py bench   print the benchmark figures
     python3 dev.py bundle  build the PyInstaller one-folder bundle and run its self-test
     python3 dev.py lock    re-resolve the hashed locks (runtime, dev, hub) from pyproject.toml
@@ -165,7 +166,14 @@ def cmd_run(args: list[str]) -> None:
     run(python, "main.py", "--demo", *args)
 
 
+# `dev.py test --fast`: the daily loop, without the tests marked slow (over ~2 s each) and the
+# walk through the real program on an X server (e2e); CI runs everything.
+FAST_MARKERS = "not slow and not e2e"
+
+
 def cmd_test(args: list[str]) -> None:
+    if "--fast" in args:
+        args = ["-m", FAST_MARKERS, *(arg for arg in args if arg != "--fast")]
     python = ensure_venv()
     env = prepare_system_tests(dict(os.environ, QT_QPA_PLATFORM="offscreen"))
     run(python, "-m", "ruff", "check", ".")

@@ -10,7 +10,7 @@ import pytest
 
 from counterapp import pins, workdays
 from counterapp.app import Counter
-from counterapp.clock import CST, FixedClock
+from counterapp.clock import CST, Clock, FixedClock
 from counterapp.idnumber import check_char
 from counterapp.station import ADMIN, Station, add_clerk
 
@@ -78,10 +78,24 @@ def memory_keyring():
         yield backend
 
 
+# The tests' "now": a Wednesday morning, a normal working day in a year chinese_calendar knows.
+MORNING = datetime(2026, 11, 25, 9, 0, tzinfo=CST)
+
+
 @pytest.fixture
 def clock() -> FixedClock:
-    # A Wednesday, a normal working day.
-    return FixedClock(datetime(2026, 11, 25, 9, 0, tzinfo=CST))
+    return FixedClock(MORNING)
+
+
+@pytest.fixture
+def frozen_clock(monkeypatch) -> datetime:
+    """The program's own clock (`Clock`) stopped at MORNING, for code a test cannot hand a
+    FixedClock: the command line, `main.main()`, demo data seeded for "today", a hub's
+    admin command. FixedClocks are not affected. (A program started as a process runs on the
+    machine's clock: such tests must hold on any date, which a run under libfaketime shows;
+    see README, Tests.)"""
+    monkeypatch.setattr(Clock, "now", lambda self: MORNING)
+    return MORNING
 
 
 @pytest.fixture

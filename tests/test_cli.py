@@ -4,8 +4,13 @@ import json
 import re
 from pathlib import Path
 
+import pytest
+
 from counterapp import cli
 from counterapp.catalogue import default_catalogue_dir
+
+# The command line opens the store on the program's own clock: stopped at the tests' morning.
+pytestmark = pytest.mark.usefixtures("frozen_clock")
 
 README = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
 

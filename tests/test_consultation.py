@@ -108,7 +108,7 @@ def test_the_day_counts_consultations_on_their_own(counter):
     assert row["consulted"] == 3
 
 
-def test_the_cli_report_has_a_consultation_line(capsys, tmp_path, clock):
+def test_the_cli_report_has_a_consultation_line(capsys, tmp_path, clock, frozen_clock):
     with Counter.open(paths.store_path(tmp_path), clock) as counter:
         counter.configure_station(TOWN)
         from counterapp.station import add_clerk

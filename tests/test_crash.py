@@ -15,11 +15,13 @@ SCRIPT = textwrap.dedent("""
     import os, signal, sys
     from counterapp.app import Counter
     from counterapp.case_model import Person
+    from counterapp.clock import FixedClock
     from counterapp.station import Station, add_clerk
-    from counterapp import journal
-    from tests.conftest import TOWN, make_id
+    from counterapp import journal, workdays
+    from tests.conftest import LIBRARY_YEARS, MORNING, TOWN, make_id
 
-    counter = Counter.open(sys.argv[1])
+    workdays.pin_library_years(LIBRARY_YEARS)
+    counter = Counter.open(sys.argv[1], FixedClock(MORNING))
     counter.configure_station(TOWN)
     clerk = add_clerk(counter.store, "1001", "王丽", counter.clock).id
     case = counter.cases.open_case(Person("张三", make_id()), ["YB0302"], clerk)
@@ -41,10 +43,10 @@ def run_and_kill(path: Path, when: str) -> subprocess.CompletedProcess:
                           env={**os.environ, "PYTHONPATH": str(ROOT)})
 
 
-def test_a_committed_change_survives_a_kill(tmp_path):
+def test_a_committed_change_survives_a_kill(tmp_path, clock):
     result = run_and_kill(tmp_path / "s.db", "after")
     assert result.returncode == -signal.SIGKILL and "committed" in result.stdout
-    with Counter.open(tmp_path / "s.db") as counter:
+    with Counter.open(tmp_path / "s.db", clock) as counter:
         case = counter.cases.get(1)
         assert [m.received for m in case.materials if m.key == "identity"] == [True]
         assert case.version == 2
@@ -52,10 +54,10 @@ def test_a_committed_change_survives_a_kill(tmp_path):
                                     (case.uuid,)) == 2
 
 
-def test_a_kill_inside_a_transaction_leaves_no_part_of_it(tmp_path):
+def test_a_kill_inside_a_transaction_leaves_no_part_of_it(tmp_path, clock):
     result = run_and_kill(tmp_path / "s.db", "during")
     assert result.returncode == -signal.SIGKILL and "committed" not in result.stdout
-    with Counter.open(tmp_path / "s.db") as counter:
+    with Counter.open(tmp_path / "s.db", clock) as counter:
         case = counter.cases.get(1)
         assert case.version == 1 and not any(m.received for m in case.materials)
         assert counter.store.scalar("SELECT count(*) FROM events WHERE kind = "

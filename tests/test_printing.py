@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+import threading
 import time
 import uuid
 from pathlib import Path
@@ -36,6 +37,7 @@ from tests.system_setup import (
     pdfs_in,
     require_pdf_queue,
 )
+from ui import printing
 from ui.printing import SETTING_PREFIX, SlipPrinter, available_printers
 from ui.qt import QLabel
 
@@ -87,22 +89,38 @@ def _difference(printed: bytes, original: bytes) -> float:
     return ImageStat.Stat(ImageChops.difference(a, b.resize(a.size))).mean[0]
 
 
+def _held_until(gate: threading.Event, ran_on: list[str], monkeypatch) -> None:
+    """Printing waits for `gate` (on whatever thread it runs) before it talks to the printer."""
+    real = printing.print_now
+
+    def held(pdf: bytes, printer_name: str, job_name: str) -> None:
+        ran_on.append(threading.current_thread().name)
+        if not gate.wait(30):
+            raise printing.PrintError("the print was not released: the caller waited for it")
+        real(pdf, printer_name, job_name)
+
+    monkeypatch.setattr(printing, "print_now", held)
+
+
 @pytest.mark.parametrize("layout", list(Layout))
-def test_notice_prints_through_cups(qtbot, counter, cups_pdf, layout):
+def test_notice_prints_through_cups(qtbot, counter, cups_pdf, layout, monkeypatch):
     assert QUEUE in available_printers()
     case = _open_case(counter)
     slip = prepare_notice(counter, case.id, layout, clerk_id=counter.clerk_a.id)
     printer = SlipPrinter(counter.settings)
     job = f"ybnotice{uuid.uuid4().hex[:4]}"
     before = pdfs_in(cups_pdf)
-    recorded = []
-    started = time.perf_counter()
+    recorded: list[object] = []
+    gate, ran_on = threading.Event(), []
+    _held_until(gate, ran_on, monkeypatch)
     with qtbot.waitSignal(printer.finished, timeout=60_000) as finished:
         printer.print_pdf("notice", slip.pdf, QUEUE, job_name=job,
                           on_success=lambda: recorded.append(record_print(counter,
                                                                           slip.pending)))
-        assert time.perf_counter() - started < 0.2  # the window never waits for the printer
+        # the window never waits for the printer: the call is back while the print is held
         assert not recorded
+        gate.set()
+    assert ran_on and ran_on[0] != threading.main_thread().name
     assert finished.args == ["notice"]
     assert len(recorded) == 1 and notice_printed(counter, case.id)
     assert counter.settings.get(SETTING_PREFIX + "notice") == QUEUE
@@ -198,18 +216,20 @@ def test_preview_opens_without_blocking_and_shows_every_page(qtbot, counter):
     ("cupsreject", "cupsaccept", "拒绝接收打印任务"),
     ("cupsdisable", "cupsenable", "已暂停"),
 ])
-def test_a_printer_that_will_not_print_fails_clearly(qtbot, counter, cups_pdf, stop, restart,
+def test_a_printer_that_will_not_print_fails_clearly(qtbot, counter, own_queue, stop, restart,
                                                      says):
+    """On a queue of its own: stopping the shared `PDF` queue would fail another test run's
+    print on this machine."""
     case = _open_case(counter)
     slip = prepare_notice(counter, case.id, Layout.A4, clerk_id=counter.clerk_a.id)
     printer = SlipPrinter(counter.settings)
-    subprocess.run([stop, QUEUE], check=True)
+    subprocess.run([stop, own_queue], check=True)
     try:
         with qtbot.waitSignal(printer.failed, timeout=60_000) as failed:
-            printer.print_pdf("notice", slip.pdf, QUEUE, on_success=lambda: record_print(
+            printer.print_pdf("notice", slip.pdf, own_queue, on_success=lambda: record_print(
                 counter, slip.pending))
     finally:
-        subprocess.run([restart, QUEUE], check=True)
+        subprocess.run([restart, own_queue], check=True)
     assert failed.args[0] == "notice" and says in failed.args[1]
     assert not notice_printed(counter, case.id)
 

@@ -12,6 +12,8 @@ from counterapp import selftest
 ROOT = Path(__file__).parent.parent
 
 
+@pytest.mark.slow   # the whole self-test in a process of its own, 3-4 s
+@pytest.mark.timeout(300)   # its process may take up to 180 s (below) before it is stopped
 def test_self_test_passes_from_source_and_leaves_no_data(tmp_path):
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "COUNTERAPP_DATA_DIR": str(tmp_path)}
     done = subprocess.run([sys.executable, "main.py", "--self-test"], cwd=ROOT, env=env,

@@ -25,6 +25,8 @@ from bench import slip_fuzz as fuzz
 from counterapp.slips.layout import Layout
 from counterapp.slips.records import SlipKind
 
+pytestmark = pytest.mark.slow   # many random slips rendered and read back: 2-3 s each
+
 T = TypeVar("T")
 EXAMPLES = {SlipKind.NOTICE: 30, SlipKind.RECEIPT: 30, SlipKind.TICKET: 15}
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from counterapp.app import Counter
+from counterapp.clock import Clock
 from counterapp.selftest import SELF_TEST_CLERK, SELF_TEST_PIN
 from ui.dialogs import Dialogs
 from ui.qt import QTimer, QWidget, application
@@ -13,11 +14,12 @@ from ui.startup import StartOptions, Startup
 TIMEOUT_MS = 30_000
 
 
-def window_opens(store_path: Path) -> str:
+def window_opens(store_path: Path, clock: Clock | None = None) -> str:
     """Start the window as a clerk would (store opened off the GUI thread) and wait for it."""
     app = application()
     startup = Startup(StartOptions(store_path, clerk_login=SELF_TEST_CLERK,
-                                   clerk_pin=SELF_TEST_PIN), Dialogs(), quit_program=lambda: None)
+                                   clerk_pin=SELF_TEST_PIN, clock=clock),
+                      Dialogs(), quit_program=lambda: None)
     outcome: dict[str, object] = {}
 
     def finish(key: str, value: object) -> None:
@@ -37,4 +39,4 @@ def window_opens(store_path: Path) -> str:
 
 
 def check(counter: Counter, clerk: int) -> str:
-    return window_opens(counter.store.path)
+    return window_opens(counter.store.path, counter.clock)  # the self-test's own day

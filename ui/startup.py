@@ -72,7 +72,8 @@ def open_store(options: StartOptions) -> Opened:
     if options.demo and not options.store_path.exists():
         from counterapp.demo import seed_demo  # Faker is imported only for a new demo store
 
-        seed_demo(options.store_path)
+        seed_demo(options.store_path,
+                  today=options.clock.today() if options.clock is not None else None)
     counter = Counter.open(options.store_path, options.clock)
     if options.demo:
         from counterapp.demo import ensure_demo_accounts

@@ -16,7 +16,7 @@ from pathlib import Path
 from counterapp.clock import Clock
 from counterapp.sync import service
 from counterapp.sync.client import AuthError, ForbiddenError, RejectedError, TransientError
-from counterapp.sync.engine import SyncReport
+from counterapp.sync.engine import RetryPolicy, SyncReport
 from ui.ops import Ops
 from ui.qt import (
     QHBoxLayout,
@@ -52,15 +52,17 @@ class SyncWorker(QObject):
     progress = Signal(str, int, int)
     finished = Signal(object)          # SyncReport
 
-    def __init__(self, store_path: Path, clock: Clock) -> None:
+    def __init__(self, store_path: Path, clock: Clock, retry: RetryPolicy | None) -> None:
         super().__init__()
         self._path = store_path
         self._clock = clock
+        self._retry = retry
 
     @Slot()
     def run(self) -> None:
         try:
-            report = service.sync_file(self._path, self._clock, progress=self.progress.emit)
+            report = service.sync_file(self._path, self._clock, progress=self.progress.emit,
+                                       retry=self._retry)
         except Exception as exc:   # never let a sync failure reach the event loop
             report = SyncReport(ok=False, error=type(exc).__name__, error_kind="error",
                                 message=f"同步出错：{type(exc).__name__}")
@@ -73,11 +75,13 @@ class SyncStatusWidget(QWidget):
     sync_finished = Signal(object)     # SyncReport, for the window (e.g. reload the catalogue)
 
     def __init__(self, ops: Ops, store_path: Path, clock: Clock | None = None,
-                 parent: QWidget | None = None, auto: bool = True) -> None:
+                 parent: QWidget | None = None, auto: bool = True,
+                 retry: RetryPolicy | None = None) -> None:
         super().__init__(parent)
         self._ops = ops
         self._path = store_path
         self._clock = clock or Clock()
+        self._retry = retry   # how a run retries a hub that does not answer (engine default)
         self._thread: QThread | None = None
         self._worker: SyncWorker | None = None
         self.last_report: SyncReport | None = None
@@ -156,7 +160,7 @@ class SyncStatusWidget(QWidget):
         self.progress.setRange(0, 0)
         self._reveal.start(SHOW_PROGRESS_AFTER_MS)
         thread = QThread(self)
-        worker = SyncWorker(self._path, self._clock)
+        worker = SyncWorker(self._path, self._clock, self._retry)
         worker.moveToThread(thread)
         thread.started.connect(worker.run)
         worker.progress.connect(self._on_progress)

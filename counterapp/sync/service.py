@@ -94,11 +94,12 @@ def sync_now(store: Store, clock: Clock, *, progress: Progress | None = None,
         return report
 
 
-def sync_file(path: Path, clock: Clock, *, progress: Progress | None = None) -> SyncReport:
+def sync_file(path: Path, clock: Clock, *, progress: Progress | None = None,
+              retry: RetryPolicy | None = None) -> SyncReport:
     """One run on a connection of its own to the store at `path`: for the window, whose one
     store thread must not wait minutes on the network (a connection serves one thread)."""
     with Store(path) as store:
-        return sync_now(store, clock, progress=progress)
+        return sync_now(store, clock, progress=progress, retry=retry)
 
 
 def is_due(store: Store, clock: Clock) -> bool:

@@ -34,7 +34,8 @@ from .walk import (
 )
 from .xwalk import XDriver, x_server
 
-pytestmark = pytest.mark.e2e
+# ~11 s here; against a freshly built bundle on a slow machine, allow far more
+pytestmark = [pytest.mark.e2e, pytest.mark.timeout(600)]
 PRINT_TIMEOUT_S = 60
 
 

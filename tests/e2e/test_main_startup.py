@@ -19,6 +19,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
+
 import main
 from counterapp.demo import DEMO_PIN
 from ui.main_window import SYNC_PANEL_DELAY_MS, MainWindow
@@ -32,6 +34,8 @@ from ui.qt import (
 )
 
 from .walk import Waiting, Walk, first_run_set_up, log_in
+
+pytestmark = pytest.mark.slow   # the whole program started in this process: ~3 s each
 
 TICK_MS = 20
 # The window must stay up after it showed, through the work it defers until after its first
@@ -178,7 +182,7 @@ def start_and_walk(qtbot, tmp_path: Path, argv: list[str], phases,
     return code, runner.outcome, walk
 
 
-def test_the_demo_pin_at_the_demo_login_opens_the_counter_window(qtbot, tmp_path):
+def test_the_demo_pin_at_the_demo_login_opens_the_counter_window(qtbot, tmp_path, frozen_clock):
     data = tmp_path / "data"
     code, outcome, _walk = start_and_walk(qtbot, tmp_path, ["--demo", "--data-dir", str(data)],
                                           [log_in(DEMO_PIN)], data / "demo" / "station.db")
@@ -186,7 +190,8 @@ def test_the_demo_pin_at_the_demo_login_opens_the_counter_window(qtbot, tmp_path
     assert code == 0
 
 
-def test_a_new_store_set_up_by_keys_then_login_opens_the_counter_window(qtbot, tmp_path):
+def test_a_new_store_set_up_by_keys_then_login_opens_the_counter_window(qtbot, tmp_path,
+                                                                        frozen_clock):
     data = tmp_path / "data"
     code, outcome, walk = start_and_walk(qtbot, tmp_path, ["--data-dir", str(data)],
                                          [first_run_set_up(), log_in()], data / "station.db")

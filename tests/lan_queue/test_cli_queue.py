@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import io
 
+import pytest
+
 from counterapp import cli
 from counterapp.app import Counter
 from counterapp.lan_queue import keys
 from counterapp.lan_queue.roles import SERVE_PORT_SETTING, current
 from counterapp.queue import Lane
+
+# The command line opens the store on the program's own clock: stopped at the tests' morning.
+pytestmark = pytest.mark.usefixtures("frozen_clock")
 
 
 def run(capsys, data_dir, *args):

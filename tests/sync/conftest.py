@@ -7,12 +7,13 @@ import os
 
 import pytest
 
-from counterapp.clock import Clock, stamp
+from counterapp.clock import stamp
 from counterapp.sync import service
 from counterapp.sync.engine import RetryPolicy
 from hub import stations as hub_stations
 from hub.db import Database
 from hub.sealing import KEY_ENV
+from tests.conftest import MORNING
 from tests.sync.hubctl import Postgres, ThreadHub
 from tests.sync.stations import new_station
 
@@ -68,7 +69,8 @@ def hub(hub_db):
 
 
 def now() -> str:
-    return stamp(Clock().now())
+    """When the county registers a station in a test: the tests' morning."""
+    return stamp(MORNING)
 
 
 def register(db: Database, code: str, level: str = "town") -> hub_stations.Credentials:

@@ -21,6 +21,7 @@ import uvicorn
 from keyring.backend import KeyringBackend
 from keyring.compat import properties
 
+from counterapp.clock import Clock
 from counterapp.memory_keyring import MemoryKeyring
 from hub.app import create_app
 from hub.db import Database
@@ -70,11 +71,12 @@ def free_port() -> int:
 class ThreadHub:
     """The hub's real ASGI app under uvicorn, on 127.0.0.1, in this process."""
 
-    def __init__(self, db: Database, port: int | None = None, limits: Limits | None = None
-                 ) -> None:
+    def __init__(self, db: Database, port: int | None = None, limits: Limits | None = None,
+                 clock: Clock | None = None) -> None:
         self.db = db
         self.port = port or free_port()
         self.limits = limits
+        self.clock = clock
         self.server: uvicorn.Server | None = None
         self.thread: threading.Thread | None = None
 
@@ -83,9 +85,9 @@ class ThreadHub:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> ThreadHub:
-        config = uvicorn.Config(create_app(self.db, limits=self.limits), host="127.0.0.1",
-                                port=self.port, log_level="warning", access_log=False,
-                                lifespan="off")
+        config = uvicorn.Config(create_app(self.db, self.clock, limits=self.limits),
+                                host="127.0.0.1", port=self.port, log_level="warning",
+                                access_log=False, lifespan="off")
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
         self.thread.start()

@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import io
 
+import pytest
+
 from counterapp import cli
 from counterapp.app import Counter
 from counterapp.sync import credentials, offline, outbox
 from hub import admin
 from tests.sync.conftest import register
 from tests.sync.stations import add_visits, check_hub_matches, new_station
+
+# The command line opens the store on the program's own clock: stopped at the tests' morning
+# (the schedule's "due" depends on the time of day).
+pytestmark = pytest.mark.usefixtures("frozen_clock")
 
 
 def run(capsys, data_dir, *args):

@@ -9,12 +9,16 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from counterapp.sync import outbox, service
 from counterapp.sync.service import BATCH_RECORDS_KEY
 from tests.sync.conftest import FAST_RETRY, connect_station
 from tests.sync.hubctl import ROOT, ProcessHub
 from tests.sync.proxy import FaultProxy
 from tests.sync.stations import add_visits, check_hub_matches, new_station
+
+pytestmark = pytest.mark.slow   # processes started and killed: 3-4 s each
 
 
 def sync(counter):

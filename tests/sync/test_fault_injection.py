@@ -1,5 +1,6 @@
-"""A seeded, time-bounded fault-injection run: ≥ 1,000 sync rounds with random faults on both
-sides, ending with zero lost and zero duplicated records. Prints its summary."""
+"""A seeded fault-injection run: ≥ 1,000 sync rounds with random faults on both sides, ending
+with zero lost and zero duplicated records. Prints its summary (its time included). A run that
+gets stuck fails by pytest-timeout (the marks below), not by a clock read here."""
 
 from __future__ import annotations
 
@@ -29,7 +30,6 @@ from tests.sync.stations import (
 )
 
 SEED = 20261125
-DEADLINE_SECONDS = 600
 
 
 class Crash(Exception):
@@ -67,8 +67,7 @@ def run_rounds(tmp_path, db: Database, rounds: int, seed: int) -> dict[str, Any]
     started = time.monotonic()
     retry = RetryPolicy(attempts=2, base=0.001, cap=0.005, rng=rng)
     try:
-        for number in range(rounds):
-            assert time.monotonic() - started < DEADLINE_SECONDS, f"stuck at round {number}"
+        for _ in range(rounds):
             name = rng.choice(("town", "town", "village"))
             counter = stations[name]
             later(counter, minutes=rng.randint(1, 30))
@@ -181,6 +180,7 @@ def usb_round(tmp_path, db: Database, counter, tamper: bool, rng: random.Random,
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(600)   # ~45 s here; a slow CI machine may take several times that
 def test_a_thousand_rounds_of_faults_lose_and_duplicate_nothing(tmp_path, capsys):
     db = Database(f"sqlite:///{tmp_path / 'hub.db'}")
     summary = run_rounds(tmp_path, db, 1000, SEED)
@@ -191,6 +191,8 @@ def test_a_thousand_rounds_of_faults_lose_and_duplicate_nothing(tmp_path, capsys
     assert summary["outcomes"].get("tampered_accepted", 0) == 0
 
 
+@pytest.mark.slow
+@pytest.mark.timeout(300)
 def test_fault_rounds_on_postgres(tmp_path, postgres, capsys):
     db = Database(postgres.new_database())
     summary = run_rounds(tmp_path, db, 300, SEED + 1)

@@ -8,7 +8,7 @@ import threading
 
 import pytest
 
-from tests.sync.conftest import connect_station
+from tests.sync.conftest import FAST_RETRY, connect_station
 from tests.sync.stations import add_visits, check_hub_matches
 
 
@@ -34,7 +34,8 @@ def test_sync_now_runs_off_the_ui_thread_and_shows_the_result(qtbot_or_skip, hub
     qtbot = qtbot_or_skip
     connect_station(town, hub_db, hub.url)
     add_visits(town, 5)
-    widget = SyncStatusWidget(town_ops, town.store.path, town.clock, auto=False)
+    widget = SyncStatusWidget(town_ops, town.store.path, town.clock, auto=False,
+                              retry=FAST_RETRY)
     qtbot.addWidget(widget)
     settled(qtbot, town_ops)
     assert "待上传" in widget.pending_label.text() and "从未" in widget.success_label.text()

@@ -4,6 +4,8 @@ what the menu bar, the buttons and the labels' buddies offer there, and fails on
 
 from collections import defaultdict
 
+import pytest
+
 from counterapp.case_model import CaseState
 from counterapp.queue import Lane
 from counterapp.windows import set_window_count
@@ -116,6 +118,7 @@ def test_the_collector_sees_what_qt_fires_and_nothing_else(qtbot):
     assert reachable_mnemonics(holder) == {"Alt+S": ["QPushButton '受理(&S)'"]}
 
 
+@pytest.mark.slow   # every screen of the window, 3-4 s
 def test_every_screen_has_each_mnemonic_once(qtbot, window, counter, dialogs, printer):
     set_window_count(counter.settings, 3)
     for _ in range(3):

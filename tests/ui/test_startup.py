@@ -82,14 +82,14 @@ def test_first_run_setup_then_login_then_the_window(qtbot, tmp_path, clock):
     startup.close()
 
 
-def test_a_store_from_a_newer_program_is_refused_in_chinese(qtbot, tmp_path):
+def test_a_store_from_a_newer_program_is_refused_in_chinese(qtbot, tmp_path, clock):
     path = tmp_path / "station.db"
-    Counter.open(path).close()
+    Counter.open(path, clock).close()
     conn = sqlite3.connect(path)
     conn.execute("PRAGMA user_version = 99")
     conn.close()
     dialogs = RecordingDialogs()
-    startup = started(qtbot, StartOptions(path), dialogs)
+    startup = started(qtbot, StartOptions(path, clock=clock), dialogs)
     with qtbot.waitSignal(startup.failed, timeout=5000) as failure:
         pass
     text = failure.args[0]
@@ -206,10 +206,10 @@ def test_the_demo_login_shows_the_demo_pin_and_a_real_store_never(qtbot, tmp_pat
         startup.close()
 
 
-def test_demo_mode_seeds_a_station_on_first_run(qtbot, tmp_path):
+def test_demo_mode_seeds_a_station_on_first_run(qtbot, tmp_path, clock):
     path = tmp_path / "demo" / "station.db"
     startup = started(qtbot, StartOptions(path, demo=True, clerk_login="1001",
-                                          clerk_pin=DEMO_PIN))
+                                          clerk_pin=DEMO_PIN, clock=clock))
     with qtbot.waitSignal(startup.ready, timeout=30000) as ready_signal:
         pass
     window = ready_signal.args[0]
