@@ -46,7 +46,6 @@ if TYPE_CHECKING:
     from ui.deadline_list import DeadlineList
     from ui.follow_up_dialog import FollowUpDialog
     from ui.hall_display import HallDisplay
-    from ui.kiosk import KioskWindow
     from ui.qt import QCloseEvent  # its class alone costs ~2 ms of start-up (QEvent's enums)
     from ui.sync_status import SyncStatusWidget
     from ui.unprinted_slips import UnprintedSlipsDialog
@@ -55,6 +54,8 @@ DEADLINE_TAB = "期限提醒（F9）"
 PAGES_DELAY_MS = 500  # the step pages not shown yet are built once the window is up
 PINYIN_DELAY_MS = 1500
 SYNC_PANEL_DELAY_MS = 2000  # after the first paint: sync's imports (httpx…) cost start-up time
+HALL_NEEDS_SCREEN = ("大厅叫号显示屏要接在本机的第二台显示器上（本机只有一台显示器）。"
+                     "单独的叫号屏电脑请用 --hall 启动柜员程序")
 
 
 
@@ -92,7 +93,6 @@ class MainWindow(QMainWindow):
                                 f"{ctx.window_no}号窗口　经办人：{ctx.session.clerk.name}"), 1)
         status.addPermanentWidget(self.busy_label)
         status.addPermanentWidget(self.busy_bar)
-        self.kiosk: KioskWindow | None = None
         self.hall: HallDisplay | None = None
         self.sync_status: SyncStatusWidget | None = None
         self._build_menus()
@@ -194,8 +194,7 @@ class MainWindow(QMainWindow):
         view.addAction(self._action("差评整改回访", "Ctrl+Shift+R", self.open_follow_ups))
         view.addAction(self._action("待打印单据", "Ctrl+Shift+P", self.open_unprinted))
         screens = menu.addMenu("窗口(&W)")
-        screens.addAction(self._action("自助取号机（全屏）", "", self.open_kiosk))
-        screens.addAction(self._action("大厅叫号显示屏", "", self.open_hall))
+        screens.addAction(self._action("大厅叫号显示屏（第二台显示器）", "", self.toggle_hall))
         screens.addSeparator()
         screens.addAction(self._action("排队设置…", "", self.open_queue_settings))
         comfort_menu = menu.addMenu("显示(&V)")
@@ -284,17 +283,24 @@ class MainWindow(QMainWindow):
         self.ctx.dialogs.open(dialog)
         dialog.load()
 
-    def open_kiosk(self) -> None:
-        from ui.kiosk import KioskWindow
+    def toggle_hall(self) -> None:
+        """The hall display on this PC's second screen, or closed again. Not on its only
+        screen: there, on top and closed only by the administrator's code, it would cover
+        this window. (No kiosk here: it runs on a PC of its own, `ui.kiosk`.)"""
+        from ui.qt import QGuiApplication, isValid
 
-        self.kiosk = KioskWindow(self.ctx.ops)
-        self.kiosk.showFullScreen()
-
-    def open_hall(self) -> None:
+        if self.hall is not None and isValid(self.hall) and self.hall.isVisible():
+            self.hall.release()
+            self.hall = None
+            return
+        screens = QGuiApplication.screens()
+        if len(screens) < 2:
+            self.ctx.dialogs.error(self, HALL_NEEDS_SCREEN)
+            return
         from ui.hall_display import HallDisplay
 
         self.hall = HallDisplay(self.ctx.ops)
-        self.hall.show_full_screen()
+        self.hall.show_full_screen(next(s for s in screens if s != self.screen()))
         self.hall.reload()
 
     # --- wiring between panels -------------------------------------------------------------
@@ -319,9 +325,8 @@ class MainWindow(QMainWindow):
         self.busy_label.setText(label if busy else "")
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        for window in (self.kiosk, self.hall):
-            if window is not None:
-                window.close()
+        if self.hall is not None:
+            self.hall.release()
         if self.sync_status is not None:
             self.sync_status.stop()
         super().closeEvent(event)

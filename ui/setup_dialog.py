@@ -1,9 +1,6 @@
 """First-run set-up (首次设置): the station, this PC's window number, the county hub address,
 this PC's part in the station's shared queue (排队主机) and the first clerk. The station's
-level decides the checklist everywhere.
-
-The store may be new while the keyring still holds the station's queue key (the program
-reinstalled, the store recreated): that key is offered again, so the other PCs keep theirs."""
+level decides the checklist everywhere."""
 
 from __future__ import annotations
 
@@ -41,9 +38,7 @@ class SetupAnswers(NamedTuple):
 
 
 class SetupDialog(QDialog):
-    def __init__(self, saved_key: str | None = "", parent: QWidget | None = None) -> None:
-        """`saved_key`: the queue key this PC's keyring holds ("" when none), or None: read
-        when a role needs it (see `QueueLinkBox`)."""
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("首次设置：本站信息")
         self.answers: SetupAnswers | None = None
@@ -78,7 +73,7 @@ class SetupDialog(QDialog):
         pc_form = QFormLayout(pc_box)
         pc_form.addRow("窗口号", self.window_no)
         pc_form.addRow("县级平台地址", self.hub_url)
-        self.queue_box = QueueLinkBox(saved_key)
+        self.queue_box = QueueLinkBox()
         clerk_box = QGroupBox("第一位经办人员")
         clerk_form = QFormLayout(clerk_box)
         clerk_form.addRow("工号", self.clerk_login)

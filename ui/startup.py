@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from counterapp.app import Counter, StoreTooNew
 from counterapp.clock import Clock
-from counterapp.lan_queue import keys, roles
+from counterapp.lan_queue import roles
+from counterapp.lan_queue.client import RemoteQueue
 from counterapp.lan_queue.server import QueueServer
 from counterapp.queue import QueueError
 from counterapp.station import Clerk, add_clerk, clerks
@@ -32,7 +33,7 @@ from ui.qt import QApplication, QMessageBox, QObject, QWidget, Signal, applicati
 
 if TYPE_CHECKING:  # the dialogs are imported when shown: a start with --clerk needs neither
     from ui.login_dialog import LoginDialog
-    from ui.setup_dialog import SetupAnswers, SetupDialog
+    from ui.setup_dialog import SetupAnswers
 
 log = logging.getLogger(__name__)
 WINDOW_SETTING = "window_no"
@@ -56,6 +57,11 @@ def open_store(options: StartOptions) -> tuple[Counter, bool, int, list[Clerk]]:
 
         seed_demo(options.store_path)
     counter = Counter.open(options.store_path, options.clock)
+    if options.mode == "counter" and isinstance(counter.queue, RemoteQueue):
+        try:  # the station's clerks are the queue host's: its login lists them
+            counter.queue.take_station_clerks(counter.clock)
+        except QueueError as exc:  # the last list stays; acting waits for the host anyway
+            log.warning("the station's clerks could not be read from the queue host: %s", exc)
     return (counter, bool(counter.settings.get(comfort.LARGE_FONT_SETTING, False)),
             int(counter.settings.get(WINDOW_SETTING, 1)), clerks(counter.store))
 
@@ -130,24 +136,13 @@ class Startup(QObject):
             self._login()
 
     def _set_up(self) -> None:
-        """The first-run set-up; it offers the queue key the keyring already holds."""
+        """The first-run set-up."""
         from ui.setup_dialog import SetupDialog
 
-        dialog = SetupDialog(saved_key=None)
-        dialog.queue_box.saved_key_wanted.connect(lambda: self._read_saved_key(dialog))
+        dialog = SetupDialog()
         dialog.accepted.connect(lambda: self._configure(dialog.answers))
         dialog.rejected.connect(self.quit_program)
         self.dialogs.open(dialog)
-
-    def _read_saved_key(self, dialog: SetupDialog) -> None:
-        box = dialog.queue_box
-
-        def unreadable(error: BaseException) -> bool:
-            log.warning("the keyring could not be read: %s", type(error).__name__)
-            box.show_saved_key("")  # as if none: a new key, and saving says what is wrong
-            return True
-
-        self.ops.run(keys.saved, box.show_saved_key, on_failure=unreadable)
 
     def _configure(self, answers: SetupAnswers | None) -> None:
         assert answers is not None
@@ -217,11 +212,16 @@ class Startup(QObject):
         self._announce(window)
 
     def _show_screen(self) -> None:
+        """The kiosk or the hall display: a public screen, whose operations show staff's
+        messages to nobody (`PublicDialogs`: they go to the log)."""
+        from ui.public_screen import PublicDialogs
+
+        self.ops.dialogs = PublicDialogs()
         if self.options.mode == "kiosk":
             from ui.kiosk import KioskWindow
 
             kiosk = KioskWindow(self.ops)
-            kiosk.showFullScreen()
+            kiosk.show_full_screen()
             self._announce(kiosk)
         else:
             from ui.hall_display import HallDisplay
