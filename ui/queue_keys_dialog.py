@@ -114,7 +114,7 @@ class QueueKeysDialog(QDialog):
         self.model.set_rows(grants)
 
     def issue(self) -> None:
-        kind: Access = self.access.currentData()
+        kind = Access(self.access.currentData())
         name = self.name.text()
 
         def issued(result: tuple[Grant, str]) -> None:

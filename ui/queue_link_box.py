@@ -102,5 +102,5 @@ class QueueLinkBox(QGroupBox):
         key = self.key.text().strip()
         if len(key) < 16 and not (self._has_saved_key and not key):
             problems.append("请录入排队主机为本机发放的完整排队密钥")
-        return QueueLink(Role.CLIENT, host_url=url, key=key, access=self.access.currentData(),
-                         pin=pin)
+        return QueueLink(Role.CLIENT, host_url=url, key=key,
+                         access=Access(self.access.currentData()), pin=pin)

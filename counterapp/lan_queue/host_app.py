@@ -84,8 +84,10 @@ def problem(errors: Sequence[Any]) -> str:
         return f"排队主机不认识字段 {field}，请确认各电脑的柜员程序版本一致"
     if kind == "missing":
         return f"缺少{name}"
-    if kind in ("greater_than_equal", "less_than_equal"):
-        return f"{name}应在 {bounds.get('ge', 1)}-{bounds.get('le', '')} 之间，收到 {given!r:.20}"
+    if kind == "greater_than_equal":
+        return f"{name}至少为 {bounds['ge']}，收到 {given!r:.20}"
+    if kind == "less_than_equal":
+        return f"{name}最多为 {bounds['le']}，收到 {given!r:.20}"
     return f"{name}不正确（{error.get('msg', kind)}）"
 
 
