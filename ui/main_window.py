@@ -46,7 +46,10 @@ if TYPE_CHECKING:
     from ui.deadline_list import DeadlineList
     from ui.follow_up_dialog import FollowUpDialog
     from ui.hall_display import HallDisplay
-    from ui.qt import QCloseEvent  # its class alone costs ~2 ms of start-up (QEvent's enums)
+    from ui.qt import (
+        QCloseEvent,  # its class alone costs ~2 ms of start-up (QEvent's enums)
+        QScreen,
+    )
     from ui.sync_status import SyncStatusWidget
     from ui.unprinted_slips import UnprintedSlipsDialog
 
@@ -54,6 +57,13 @@ DEADLINE_TAB = "期限提醒（F9）"
 PAGES_DELAY_MS = 500  # the step pages not shown yet are built once the window is up
 PINYIN_DELAY_MS = 1500
 SYNC_PANEL_DELAY_MS = 2000  # after the first paint: sync's imports (httpx…) cost start-up time
+def hall_screen(window: QWidget) -> QScreen | None:
+    """A screen of this PC other than the counter window's, for the hall display."""
+    from ui.qt import QGuiApplication
+
+    return next((s for s in QGuiApplication.screens() if s != window.screen()), None)
+
+
 HALL_NEEDS_SCREEN = ("大厅叫号显示屏要接在本机的第二台显示器上（本机只有一台显示器）。"
                      "单独的叫号屏电脑请用 --hall 启动柜员程序")
 
@@ -287,20 +297,20 @@ class MainWindow(QMainWindow):
         """The hall display on this PC's second screen, or closed again. Not on its only
         screen: there, on top and closed only by the administrator's code, it would cover
         this window. (No kiosk here: it runs on a PC of its own, `ui.kiosk`.)"""
-        from ui.qt import QGuiApplication, isValid
+        from ui.qt import isValid
 
         if self.hall is not None and isValid(self.hall) and self.hall.isVisible():
             self.hall.release()
             self.hall = None
             return
-        screens = QGuiApplication.screens()
-        if len(screens) < 2:
+        screen = hall_screen(self)
+        if screen is None:
             self.ctx.dialogs.error(self, HALL_NEEDS_SCREEN)
             return
         from ui.hall_display import HallDisplay
 
         self.hall = HallDisplay(self.ctx.ops)
-        self.hall.show_full_screen(next(s for s in screens if s != self.screen()))
+        self.hall.show_full_screen(screen)
         self.hall.reload()
 
     # --- wiring between panels -------------------------------------------------------------

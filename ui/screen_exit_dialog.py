@@ -28,13 +28,14 @@ class ExitTries(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.failures = 0
+        self.locked = False
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
-        self._timer.timeout.connect(self.unlocked)
+        self._timer.timeout.connect(self._unlock)
 
-    @property
-    def locked(self) -> bool:
-        return self._timer.isActive()
+    def _unlock(self) -> None:
+        self.locked = False
+        self.unlocked.emit()
 
     def failed(self) -> int:
         """Count a wrong code; the seconds the next try waits (0: none)."""
@@ -42,6 +43,7 @@ class ExitTries(QObject):
         if self.failures < FREE_TRIES:
             return 0
         wait = LOCK_SECONDS << (self.failures - FREE_TRIES)
+        self.locked = True
         self._timer.start(wait * 1000)
         return wait
 
