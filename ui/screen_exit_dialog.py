@@ -55,6 +55,7 @@ class ScreenExitDialog(QDialog):
         self.ops = ops
         self.tries = tries
         self.setWindowTitle(f"工作人员关闭{screen_name}")
+        self.setMinimumWidth(460)
         self.code = QLineEdit()
         self.code.setEchoMode(QLineEdit.EchoMode.Password)
         self.code.setMaxLength(12)
@@ -91,12 +92,16 @@ class ScreenExitDialog(QDialog):
             return
         self.code.clear()
         if not has_code:
-            self.problem.setText(NO_CODE)
+            self._say(NO_CODE)
             self.ok.setEnabled(True)
             return
         wait = self.tries.failed()
-        self.problem.setText(f"{WRONG}，请 {wait} 秒后再试" if wait else WRONG)
+        self._say(f"{WRONG}，请 {wait} 秒后再试" if wait else WRONG)
         self.ok.setEnabled(not wait)
+
+    def _say(self, problem: str) -> None:
+        self.problem.setText(problem)
+        self.adjustSize()   # a longer message wraps onto more lines: room for them
 
     def _unlocked(self) -> None:
         self.ok.setEnabled(True)

@@ -25,7 +25,7 @@ from tests.ui.conftest import FakePrinter, make_context, settle
 from ui.dialogs import RecordingDialogs
 from ui.hall_display import STALE as HALL_STALE
 from ui.hall_display import HallDisplay
-from ui.kiosk import KioskWindow
+from ui.kiosk import NOT_ISSUED, KioskWindow
 from ui.login_dialog import LoginDialog
 from ui.ops import Ops
 from ui.qt import QLabel
@@ -110,6 +110,24 @@ def test_a_window_panel_calls_the_kiosks_tickets_and_transfers(qtbot, host, new_
     settle(qtbot, panel3.ctx.ops)
     assert panel3.current.code == "Y001" and panel3.current.window_no == 3
     assert host.queue.of_day(clock.today())[1].status == TicketStatus.CALLED
+
+
+def test_the_kiosk_tells_the_public_plainly_when_the_host_is_down(qtbot, host, new_client,
+                                                                  ops_for, caplog):
+    kiosk_pc = new_client("kiosk", kind=Access.KIOSK)
+    dialogs = RecordingDialogs()
+    ops = ops_for(kiosk_pc, dialogs)
+    kiosk = KioskWindow(ops)
+    qtbot.addWidget(kiosk)
+    kiosk.show()
+    host.server.stop()
+    kiosk.issue(Lane.NORMAL, None)
+    settle(qtbot, ops)
+    shown = " ".join(label.text() for label in kiosk.findChildren(QLabel))
+    assert NOT_ISSUED in kiosk.ticket_label.text() and kiosk.pages.currentIndex() == 2
+    assert "127.0.0.1" not in shown and "http" not in shown
+    assert dialogs.errors == []                          # was: a box with the host's address
+    assert host.server.url in caplog.text               # for staff, in the log
 
 
 def test_the_panel_says_when_the_host_is_down(qtbot, host, new_client, ops_for):
