@@ -452,3 +452,15 @@ def test_a_ticket_the_host_does_not_know_is_refused_in_chinese(host, new_client)
 
 def test_a_refused_key_names_the_settings_dialog():
     assert "窗口 → 排队设置" in KEY_REFUSED
+
+
+def test_a_client_set_up_before_tls_is_told_to_set_up_again(tmp_path, clock):
+    """A client of the plain-HTTP version (its address only, no fingerprint, the old shared
+    key) reaches nothing, and says what to enter."""
+    with Counter.open(tmp_path / "old-client.db", clock) as counter:
+        counter.settings.set("queue_host", "http://192.168.1.10:8766")
+    with Counter.open(tmp_path / "old-client.db", clock) as counter:
+        with pytest.raises(QueueError) as refused:
+            counter.queue.issue(Lane.NORMAL)
+        assert str(refused.value) == queue_client.SET_UP_AGAIN
+        assert "证书指纹" in str(refused.value)
