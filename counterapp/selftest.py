@@ -153,27 +153,32 @@ def _transfer_file(counter: Counter, clerk: int) -> str:
 
 
 def _queue_host(counter: Counter, clerk: int) -> str:
-    """This store serves its queue on 127.0.0.1 and a second store calls a ticket through it
-    (the key in an in-memory keyring)."""
-    from counterapp.lan_queue import keys
+    """This store serves its queue on 127.0.0.1 over TLS and a second store, with a window key
+    issued here and the host key's fingerprint, calls a ticket through it as this store's clerk
+    (the secrets in an in-memory keyring)."""
+    from counterapp.lan_queue import access, tls
     from counterapp.lan_queue.roles import QueueLink, Role
     from counterapp.lan_queue.server import QueueServer
+    from counterapp.station import get_clerk
 
+    host_clerk = get_clerk(counter.store, clerk)
     with in_memory_keyring():
-        keys.save(keys.new_key())
+        _grant, secret = access.issue(counter.store, access.Access.WINDOW, "自检窗口",
+                                      counter.clock)
         server = QueueServer(counter.store.path, counter.clock, port=0, bind="127.0.0.1").start()
         try:
             with Counter.open(counter.store.path.parent / "window2.db", counter.clock
                               ) as window2:
-                window2.configure_queue(QueueLink(Role.CLIENT, host_url=server.url,
-                                                  key=keys.load()))
+                window2.configure_queue(QueueLink(Role.CLIENT, host_url=server.url, key=secret,
+                                                  pin=tls.key_pin(tls.host_key())))
                 issued = window2.queue.issue(Lane.NORMAL)
-                called = window2.queue.call_next(2, add_clerk(window2.store, "9002", "自检二",
-                                                              window2.clock).id)
+                called = window2.queue.call_next(2, add_clerk(
+                    window2.store, host_clerk.login, host_clerk.name, window2.clock).id)
         finally:
             server.stop()
     assert called is not None and called.uuid == issued.uuid and called.window_no == 2, called
-    return f"queue host on {server.url}: {called.code} issued and called from window 2"
+    return (f"queue host on {server.url} (TLS, pinned key): {called.code} issued and called "
+            f"from window 2 as clerk {host_clerk.login}")
 
 
 CHECKS: list[tuple[str, Check]] = [

@@ -41,6 +41,7 @@ from ui.ops import Ops  # noqa: E402
 from ui.qt import QAbstractButton, QApplication, QWidget, application  # noqa: E402
 from ui.queue_settings_dialog import QueueSettingsDialog  # noqa: E402
 from ui.rating_dialog import RatingDialog  # noqa: E402
+from ui.screen_exit_dialog import ScreenExitDialog  # noqa: E402
 from ui.setup_dialog import SetupDialog  # noqa: E402
 from ui.staff_dialog import StaffDialog  # noqa: E402
 from ui.unprinted_slips import PrintFailedDialog, UnprintedSlipsDialog  # noqa: E402
@@ -268,6 +269,32 @@ def lock_and_staff(shoot: Shooter, window: MainWindow, counter: Counter) -> None
     staff.close()
 
 
+def queue_keys(shoot: Shooter, window: MainWindow, counter: Counter) -> None:
+    """The demo PC as the queue host (secrets in memory), with the keys of a town station's
+    PCs, one revoked, and one just issued."""
+    from counterapp.lan_queue import access
+    from counterapp.lan_queue.roles import QueueLink, Role
+    from counterapp.memory_keyring import in_memory_keyring
+    from ui.queue_keys_dialog import QueueKeysDialog
+
+    with in_memory_keyring():
+        counter.configure_queue(QueueLink(Role.HOST))
+        for name, kind in (("2号窗口", access.Access.WINDOW), ("3号窗口", access.Access.WINDOW),
+                           ("旧取号机", access.Access.KIOSK), ("大厅叫号屏", access.Access.HALL)):
+            access.issue(counter.store, kind, name, counter.clock)
+        access.revoke(counter.store, 3, counter.clock)
+        dialog = QueueKeysDialog(window.ctx, window)
+        window.ctx.dialogs.open(dialog)
+        dialog.load()
+        shoot.settle()
+        dialog.access.setCurrentIndex(dialog.access.findData(access.Access.KIOSK))
+        dialog.name.setText("大厅取号机")
+        dialog.issue()
+        shoot.shot(dialog, "16b_queue_keys")
+        dialog.close()
+        counter.configure_queue(QueueLink(Role.STANDALONE))
+
+
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     app = application(sys.argv[:1])
@@ -325,7 +352,14 @@ def main() -> None:
         shoot.shot(kiosk, "10b_kiosk_priority_reason")
         kiosk.reason_buttons[0].click()
         shoot.shot(kiosk, "10c_kiosk_ticket")
-        kiosk.close()
+        kiosk.ask_to_close()
+        leaving = dialogs.latest(ScreenExitDialog)
+        assert leaving is not None
+        leaving.code.setText("000000")
+        leaving.try_accept()
+        shoot.settle()
+        shoot.shot(leaving, "10d_kiosk_staff_exit")
+        kiosk.release()
 
         shoot.settle()
         for _ in range(4):
@@ -337,7 +371,7 @@ def main() -> None:
         hall.show()
         hall.reload()
         shoot.shot(hall, "11_hall_display")
-        hall.close()
+        hall.release()
 
         consult_and_unprinted(shoot, window, counter)
 
@@ -347,6 +381,7 @@ def main() -> None:
         assert isinstance(settings, QueueSettingsDialog)
         shoot.shot(settings, "16_queue_settings")
         settings.close()
+        queue_keys(shoot, window, counter)
 
         setup = SetupDialog()
         setup.show()

@@ -60,8 +60,10 @@ if TYPE_CHECKING:
     from ui.deadline_list import DeadlineList
     from ui.follow_up_dialog import FollowUpDialog
     from ui.hall_display import HallDisplay
-    from ui.kiosk import KioskWindow
-    from ui.qt import QCloseEvent  # its class alone costs ~2 ms of start-up (QEvent's enums)
+    from ui.qt import (
+        QCloseEvent,  # its class alone costs ~2 ms of start-up (QEvent's enums)
+        QScreen,
+    )
     from ui.sync_status import SyncStatusWidget
     from ui.unprinted_slips import UnprintedSlipsDialog
 
@@ -69,6 +71,15 @@ DEADLINE_TAB = "期限提醒（F9）"
 PAGES_DELAY_MS = 500  # the step pages not shown yet are built once the window is up
 PINYIN_DELAY_MS = 1500
 SYNC_PANEL_DELAY_MS = 2000  # after the first paint: sync's imports (httpx…) cost start-up time
+def hall_screen(window: QWidget) -> QScreen | None:
+    """A screen of this PC other than the counter window's, for the hall display."""
+    from ui.qt import QGuiApplication
+
+    return next((s for s in QGuiApplication.screens() if s != window.screen()), None)
+
+
+HALL_NEEDS_SCREEN = ("大厅叫号显示屏要接在本机的第二台显示器上（本机只有一台显示器）。"
+                     "单独的叫号屏电脑请用 --hall 启动柜员程序")
 
 
 
@@ -113,7 +124,6 @@ class MainWindow(QMainWindow):
         self._show_session()
         status.addPermanentWidget(self.busy_label)
         status.addPermanentWidget(self.busy_bar)
-        self.kiosk: KioskWindow | None = None
         self.hall: HallDisplay | None = None
         self.sync_status: SyncStatusWidget | None = None
         self._build_menus()
@@ -223,8 +233,7 @@ class MainWindow(QMainWindow):
         view.addAction(self._action("差评整改回访", "Ctrl+Shift+R", self.open_follow_ups))
         view.addAction(self._action("待打印单据", "Ctrl+Shift+P", self.open_unprinted))
         screens = menu.addMenu("窗口(&W)")
-        screens.addAction(self._action("自助取号机（全屏）", "", self.open_kiosk))
-        screens.addAction(self._action("大厅叫号显示屏", "", self.open_hall))
+        screens.addAction(self._action("大厅叫号显示屏（第二台显示器）", "", self.toggle_hall))
         screens.addSeparator()
         self.lock_action = QAction("锁屏", self)  # the window's own: it works when locked too
         self.lock_action.setShortcut(QKeySequence("Ctrl+Alt+L"))
@@ -327,17 +336,24 @@ class MainWindow(QMainWindow):
         self.ctx.dialogs.open(dialog)
         dialog.load()
 
-    def open_kiosk(self) -> None:
-        from ui.kiosk import KioskWindow
+    def toggle_hall(self) -> None:
+        """The hall display on this PC's second screen, or closed again. Not on its only
+        screen: there, on top and closed only by the administrator's code, it would cover
+        this window. (No kiosk here: it runs on a PC of its own, `ui.kiosk`.)"""
+        from ui.qt import isValid
 
-        self.kiosk = KioskWindow(self.ctx.ops)
-        self.kiosk.showFullScreen()
-
-    def open_hall(self) -> None:
+        if self.hall is not None and isValid(self.hall) and self.hall.isVisible():
+            self.hall.release()
+            self.hall = None
+            return
+        screen = hall_screen(self)
+        if screen is None:
+            self.ctx.dialogs.error(self, HALL_NEEDS_SCREEN)
+            return
         from ui.hall_display import HallDisplay
 
         self.hall = HallDisplay(self.ctx.ops)
-        self.hall.show_full_screen()
+        self.hall.show_full_screen(screen)
         self.hall.reload()
 
     def open_staff(self) -> None:
@@ -458,9 +474,8 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.idle_watch is not None:
             self.idle_watch.stop()
-        for window in (self.kiosk, self.hall):
-            if window is not None:
-                window.close()
+        if self.hall is not None:
+            self.hall.release()
         if self.sync_status is not None:
             self.sync_status.stop()
         super().closeEvent(event)

@@ -1,10 +1,7 @@
 """First-run set-up (首次设置): the station, this PC's window number, the county hub address,
 this PC's part in the station's shared queue (排队主机) and the station admin (站长: 工号,
 姓名 and a PIN typed twice), who then logs in and adds the other clerks. The station's level
-decides the checklist everywhere.
-
-The store may be new while the keyring still holds the station's queue key (the program
-reinstalled, the store recreated): that key is offered again, so the other PCs keep theirs."""
+decides the checklist everywhere."""
 
 from __future__ import annotations
 
@@ -44,9 +41,7 @@ class SetupAnswers(NamedTuple):
 
 
 class SetupDialog(QDialog):
-    def __init__(self, saved_key: str | None = "", parent: QWidget | None = None) -> None:
-        """`saved_key`: the queue key this PC's keyring holds ("" when none), or None: read
-        when a role needs it (see `QueueLinkBox`)."""
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("首次设置：本站信息")
         self.answers: SetupAnswers | None = None
@@ -79,7 +74,7 @@ class SetupDialog(QDialog):
         pc_form = QFormLayout(pc_box)
         pc_form.addRow("窗口号", self.window_no)
         pc_form.addRow("县级平台地址", self.hub_url)
-        self.queue_box = QueueLinkBox(saved_key)
+        self.queue_box = QueueLinkBox()
         self.admin_box = AccountBox("站长（本站管理员，也可在窗口办件）")
         self.problems = QLabel()
         self.problems.setWordWrap(True)

@@ -23,7 +23,8 @@ from typing import TYPE_CHECKING, NamedTuple
 from counterapp import accounts, sessions
 from counterapp.app import Counter, StoreTooNew
 from counterapp.clock import Clock
-from counterapp.lan_queue import keys, roles
+from counterapp.lan_queue import roles
+from counterapp.lan_queue.client import RemoteQueue
 from counterapp.lan_queue.server import QueueServer
 from counterapp.queue import QueueError
 from counterapp.station import Clerk, StationError
@@ -34,7 +35,7 @@ from ui.ops import STATION, Ops
 from ui.qt import QApplication, QMessageBox, QObject, QWidget, Signal, application
 
 if TYPE_CHECKING:  # the dialogs are imported when shown: a scripted login needs neither
-    from ui.setup_dialog import SetupAnswers, SetupDialog
+    from ui.setup_dialog import SetupAnswers
 
 log = logging.getLogger(__name__)
 WINDOW_SETTING = "window_no"
@@ -78,6 +79,11 @@ def open_store(options: StartOptions) -> Opened:
         from counterapp.demo import ensure_demo_accounts
 
         ensure_demo_accounts(counter)  # a demo store made before clerk accounts
+    if options.mode == "counter" and isinstance(counter.queue, RemoteQueue):
+        try:  # the station's clerks are the queue host's: its login lists them
+            counter.queue.take_station_clerks(counter.clock)
+        except QueueError as exc:  # the last list stays; acting waits for the host anyway
+            log.warning("the station's clerks could not be read from the queue host: %s", exc)
     return Opened(counter, bool(counter.settings.get(comfort.LARGE_FONT_SETTING, False)),
                   int(counter.settings.get(WINDOW_SETTING, 1)),
                   accounts.can_log_in(counter.store), accounts.has_admin(counter.store),
@@ -168,24 +174,13 @@ class Startup(QObject):
                 self._set_up_admin()
 
     def _set_up(self) -> None:
-        """The first-run set-up; it offers the queue key the keyring already holds."""
+        """The first-run set-up."""
         from ui.setup_dialog import SetupDialog
 
-        dialog = SetupDialog(saved_key=None)
-        dialog.queue_box.saved_key_wanted.connect(lambda: self._read_saved_key(dialog))
+        dialog = SetupDialog()
         dialog.accepted.connect(lambda: self._configure(dialog.answers))
         dialog.rejected.connect(self.quit_program)
         self.dialogs.open(dialog)
-
-    def _read_saved_key(self, dialog: SetupDialog) -> None:
-        box = dialog.queue_box
-
-        def unreadable(error: BaseException) -> bool:
-            log.warning("the keyring could not be read: %s", type(error).__name__)
-            box.show_saved_key("")  # as if none: a new key, and saving says what is wrong
-            return True
-
-        self.ops.run(keys.saved, box.show_saved_key, on_failure=unreadable)
 
     def _configure(self, answers: SetupAnswers | None) -> None:
         assert answers is not None
@@ -296,11 +291,16 @@ class Startup(QObject):
         self._announce(window)
 
     def _show_screen(self) -> None:
+        """The kiosk or the hall display: a public screen, whose operations show staff's
+        messages to nobody (`PublicDialogs`: they go to the log)."""
+        from ui.public_screen import PublicDialogs
+
+        self.ops.dialogs = PublicDialogs()
         if self.options.mode == "kiosk":
             from ui.kiosk import KioskWindow
 
             kiosk = KioskWindow(self.ops)
-            kiosk.showFullScreen()
+            kiosk.show_full_screen()
             self._announce(kiosk)
         else:
             from ui.hall_display import HallDisplay

@@ -1,6 +1,8 @@
 """Mirror rows: a client's local copy of the host's tickets, so cases and print records link
-to a local `tickets.id`. The returned tickets carry the mirror's id; the host is addressed by
-uuid. A mirror only moves forward (a higher version) and never touches this PC's own tickets.
+to a local `tickets.id`; and of the host's clerks, so a window PC's login lists the station's
+clerks (the host acts only as clerks it knows, `sessions`). The returned tickets carry the
+mirror's id; the host is addressed by uuid. A mirror only moves forward (a higher version) and
+never touches this PC's own tickets.
 
 A mirror's `number` column is only a local placeholder, the next free negative number of its
 day and lane: the host's number is in its `code` and in every ticket returned. Negative, it
@@ -13,9 +15,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from counterapp.clock import stamp
+from counterapp.clock import Clock, stamp
 from counterapp.queue import QueueError, Ticket
 from db.store import Store
+
+_CLERK_UPSERT = """
+INSERT INTO clerks (uuid, login, name, created_at) VALUES (:uuid, :login, :name, :now)
+ON CONFLICT (login) DO UPDATE SET name = excluded.name, active = 1
+"""
 
 _UPSERT = """
 INSERT INTO tickets (uuid, day, lane, number, code, priority_reason, status, window_no,
@@ -66,3 +73,13 @@ def uuid_of(store: Store, local_id: int) -> str:
     if found is None:
         raise QueueError(f"没有编号为 {local_id} 的排队号")
     return found
+
+
+def keep_clerks(store: Store, clerks: Iterable[dict[str, str]], clock: Clock) -> None:
+    """Add the host's clerks this PC does not have (with the host's uuid), and take the host's
+    name and active state for those it has by login. A clerk only this PC knows stays: the
+    host refuses to act as them."""
+    now = stamp(clock.now())
+    with store.transaction():
+        for clerk in clerks:
+            store.execute(_CLERK_UPSERT, {**clerk, "now": now})
