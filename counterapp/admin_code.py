@@ -31,6 +31,13 @@ def _digest(code: str, salt: bytes) -> bytes:
     return hashlib.scrypt(code.encode(), salt=salt, dklen=32, **SCRYPT)
 
 
+def new_code_problems(code: str, again: str) -> list[str]:
+    """What is wrong with a new code typed twice (empty: it may be set)."""
+    if not PATTERN.fullmatch(code.strip()):
+        return [BAD_CODE]
+    return [] if code.strip() == again.strip() else ["两次输入的站点管理码不一致"]
+
+
 def set_admin_code(settings: Settings, code: str) -> None:
     code = code.strip()
     if not PATTERN.fullmatch(code):

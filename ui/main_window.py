@@ -12,7 +12,10 @@ Ctrl+Alt+L (or menu 窗口 → 锁屏) and the station's idle time lock the wind
 gives way to the lock screen, its menus go and the dialogs it had open are hidden (人员管理
 closed), so nothing personal stays on the screen; the work's shortcuts belong to the content
 and stop with it. The same clerk's PIN brings it all back as it was; another clerk's PIN takes
-over the window and the case on it (a recorded hand-over).
+over the window and the case on it (a recorded hand-over). On a window PC of a queue host the
+window also locks when the host asks for the clerk's PIN again (`Ops.signed_out`: a new day,
+or the clerk logged in while the host could not be reached); the PIN at the lock screen signs
+the clerk in there. 人员管理 is the host's there: the menu says where.
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ from typing import TYPE_CHECKING
 
 from counterapp import accounts, lookups, sessions
 from counterapp.case_model import CaseState
+from counterapp.lan_queue.client import RemoteQueue
+from counterapp.lan_queue.roles import clerks_on_host
 from counterapp.queue import Ticket
 from counterapp.station import LEVEL_NAMES, Clerk, StationError
 from ui import comfort
@@ -134,6 +139,7 @@ class MainWindow(QMainWindow):
         ctx.slips.kept.connect(self.print_failed)
         self.tabs.currentChanged.connect(self._tab_changed)
         self.lock_page.unlock_requested.connect(self.unlock)
+        ctx.ops.signed_out.connect(self.host_signed_out)
 
     def _empty_tab(self, label: str) -> tuple[QWidget, QVBoxLayout]:
         """A tab's page and its layout, to build its content into later."""
@@ -173,7 +179,7 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(PAGES_DELAY_MS, self.case_panel.build_pages)
         QTimer.singleShot(PINYIN_DELAY_MS, self.ctx.item_index.build_async)
         QTimer.singleShot(SYNC_PANEL_DELAY_MS, self.add_sync_status)
-        self.ctx.ops.query(lambda c: sessions.idle_lock_minutes(c.settings), self.watch_idle)
+        self.ctx.ops.query(lambda c: accounts.idle_lock_minutes(c.settings), self.watch_idle)
 
     def watch_idle(self, minutes: int) -> None:
         """Lock the window after the station's idle time."""
@@ -357,7 +363,12 @@ class MainWindow(QMainWindow):
         self.hall.reload()
 
     def open_staff(self) -> None:
-        """人员管理, after the station admin's PIN."""
+        """人员管理, after the station admin's PIN; on a window PC of a queue host, where the
+        station's clerks are managed instead."""
+        queue = self.ctx.counter.queue
+        if isinstance(queue, RemoteQueue):
+            self.ctx.dialogs.info(self, clerks_on_host(queue.base_url))
+            return
         from ui.admin_check_dialog import AdminCheckDialog
 
         check = self.ctx.dialogs.open(AdminCheckDialog(self.ctx, self))
@@ -383,10 +394,16 @@ class MainWindow(QMainWindow):
         self.who.setText(f"{station.name}（{LEVEL_NAMES[station.level]}）　"
                          f"{ctx.window_no}号窗口　经办人：{ctx.session.clerk.name}")
 
+    def host_signed_out(self, why: str) -> None:
+        """The queue host asks for the clerk's PIN again: lock, saying why."""
+        self.lock(sessions.HOST_SIGNED_OUT)
+        self.lock_page.say_why(why)
+
     def lock(self, why: str) -> None:
         """Hide everything personal behind the lock screen; the work stays as it was."""
         if self.locked:
             return
+        self.lock_page.say_why("")
         from ui.admin_check_dialog import AdminCheckDialog
         from ui.staff_dialog import StaffDialog
 

@@ -124,10 +124,8 @@ class QueueSettingsDialog(QDialog):
         problems: list[str] = []
         link = self.box.link(problems)
         code = self.code.text().strip()
-        if code and not admin_code.PATTERN.fullmatch(code):
-            problems.append(admin_code.BAD_CODE)
-        elif code != self.code_again.text().strip():
-            problems.append("两次输入的站点管理码不一致")
+        if code or self.code_again.text().strip():
+            problems += admin_code.new_code_problems(code, self.code_again.text())
         if problems:
             self.problem.setText("；".join(problems))
             return

@@ -16,9 +16,13 @@ The connection is TLS, pinned to the host key's fingerprint entered at set-up (`
 that shows another key gets nothing, not even this PC's access key. One connection is kept
 alive between requests (`KEEP_ALIVE`), so the handshake is paid once, not per request.
 
-Actions are done as the clerk signed in at this PC (`sessions` on the host): the first action
-of a clerk signs them in (`sign_in`), and every action carries that session; a session the
-host has ended (another day, the host's clerk deactivated) is opened again once.
+Actions are done as the clerk signed in at this PC (`sessions` on the host): the PIN typed at
+this PC's login or lock screen signs the clerk in (`sign_in`, which first reads the station's
+clerks again: `take_station_clerks`), and every action carries that session. The PIN is sent
+once and kept nowhere, so a session the host has ended (another day, the clerk deactivated,
+another clerk signed in with this PC's key) or never opened (the clerk logged in while the host
+could not be reached) cannot be opened again here: the action raises `SignedOut`, and the
+window locks until the clerk's PIN signs them in again.
 """
 
 from __future__ import annotations
@@ -33,7 +37,7 @@ from counterapp.clock import Clock
 from counterapp.lan_queue import keys, mirror, tls
 from counterapp.lan_queue.wire import CLERK_SESSION, FIRST_SENT_AGO, REQUEST_ID, from_wire
 from counterapp.queue import DayClosing, Lane, QueueError, Ticket, refuse_if_case
-from counterapp.station import get_clerk
+from counterapp.station import clerk_by_login
 from db.store import Store
 
 if TYPE_CHECKING:
@@ -53,7 +57,8 @@ KEY_REVOKED = ("本机的排队密钥已被站点管理员在排队主机上吊�
                "为本机发放新密钥，在菜单“窗口 → 排队设置”中录入")
 SET_UP_AGAIN = ("排队连接已改为加密连接，本机须重新设置：请在菜单“窗口 → 排队设置”中录入排队"
                 "主机地址、站点管理员为本机发放的密钥和排队主机的证书指纹")
-SIGNED_OUT = "排队主机未接受本机经办人员的登录，请重新登录柜员程序"
+SIGNED_OUT = ("排队主机上的登录已结束（新的一天、人员已停用，或登录时未能连接排队主机）："
+              "请输入PIN，在排队主机上重新登录")
 HOST_ONLY = "日终结算只在排队主机上进行，本机是排队客户端"
 NO_ANSWER = "排队主机未及时应答，操作可能已经完成，请稍候查看排队列表后再操作"
 NO_READ_ANSWER = "排队主机未及时应答，请稍后重试；如反复出现，请联系站点管理员"
@@ -68,8 +73,14 @@ def unrecognised(status: int) -> str:
     return f"排队主机的回答无法识别（HTTP {status}），请确认各电脑的柜员程序版本一致"
 
 
-class _SignedOut(QueueError):
-    """The host has no valid session for this PC's clerk: sign in again."""
+class SignedOut(QueueError):
+    """The host has no session for this PC's clerk: the clerk's PIN must sign them in again
+    (the window locks)."""
+
+
+class HostRefused(QueueError):
+    """The host answered and refused, saying why (e.g. a wrong PIN at a sign-in); anything
+    else (unreachable, no answer, a key or pin problem) is a plain `QueueError`."""
 
 
 class RemoteQueue:
@@ -160,25 +171,27 @@ class RemoteQueue:
     def ping(self) -> dict[str, Any]:
         """The host's station and day, and this PC's key as the host knows it (its name and
         access): checks the address, the fingerprint and the key (set-up)."""
-        return self._call("GET", "/v1/ping")
+        return self._call("GET", "/v1/ping", read=lambda data: {
+            "station": data["station"], "today": data["today"], "key": data["key"]})
 
     def take_station_clerks(self, clock: Clock) -> None:
-        """The station's clerks are the host's: mirror them, so this PC's login lists them."""
-        mirror.keep_clerks(self._store, self._call(
-            "GET", "/v1/clerks", read=lambda data: [
-                {name: str(clerk[name]) for name in ("uuid", "login", "name")}
-                for clerk in data]), clock)
+        """The station's clerks are the host's: mirror its accounts (`mirror.keep_clerks`)."""
+        mirror.keep_clerks(self._store, *self._call("GET", "/v1/clerks", read=_accounts),
+                           clock)
 
-    def sign_in(self, clerk_id: int, proof: str | None = None) -> None:
-        """Sign this PC's clerk in on the host: later actions are done as them. `proof` (a PIN,
-        once clerks have them) shows the host the person is that clerk."""
-        login = get_clerk(self._store, clerk_id).login
+    def sign_in(self, login: str, pin: str, clock: Clock) -> None:
+        """Sign the clerk `login` in on the host with the PIN just typed at this PC (kept
+        nowhere): later actions are done as them. The station's clerks are read again first,
+        so a PIN set, or a clerk deactivated, on the host is known here from now on. Raises
+        `HostRefused` with the host's message when it judges the PIN wrong (or the clerk
+        locked, deactivated, unknown), and `QueueError` when the host cannot judge it."""
         self._session = None
-        token = self._call("POST", "/v1/clerk-sessions",
-                           json={"login": login} if proof is None
-                           else {"login": login, "proof": proof},
+        self.take_station_clerks(clock)
+        token = self._call("POST", "/v1/clerk-sessions", json={"login": login, "proof": pin},
                            read=lambda data: str(data["session"]))
-        self._session = (clerk_id, token)
+        clerk = clerk_by_login(self._store, login)
+        assert clerk is not None, "the host's clerks were mirrored just before"
+        self._session = (clerk.id, token)
 
     def close(self) -> None:
         if self._http is not None:
@@ -188,19 +201,16 @@ class RemoteQueue:
     # --- the wire --------------------------------------------------------------------------
     def _as_clerk(self, clerk_id: int, path: str, read: Callable[[Any], T], **request: Any
                   ) -> T:
-        """POST `path` as the clerk `clerk_id`, signed in first when not yet; once more after
-        signing in again when the host has ended the session."""
-        try:
-            return self._call("POST", path, read, session=self._token(clerk_id), **request)
-        except _SignedOut:
-            self._session = None
-            return self._call("POST", path, read, session=self._token(clerk_id), **request)
-
-    def _token(self, clerk_id: int) -> str:
+        """POST `path` as the clerk `clerk_id`, in the session their PIN opened on the host;
+        `SignedOut` when there is none (any more)."""
         if self._session is None or self._session[0] != clerk_id:
-            self.sign_in(clerk_id)
-        assert self._session is not None
-        return self._session[1]
+            self.ping()  # a host that cannot be reached says so: no PIN would help
+            raise SignedOut(SIGNED_OUT)
+        try:
+            return self._call("POST", path, read, session=self._session[1], **request)
+        except SignedOut:
+            self._session = None
+            raise
 
     def _act(self, ticket_id: int, action: str, clerk_id: int, **fields: object) -> Ticket:
         uuid = mirror.uuid_of(self._store, ticket_id)
@@ -244,11 +254,11 @@ class RemoteQueue:
             raise QueueError(unrecognised(status)) from exc
         if status == 401:
             if error == "clerk_session":
-                raise _SignedOut(SIGNED_OUT)
+                raise SignedOut(SIGNED_OUT)
             self._key = None  # perhaps re-entered meanwhile (counterapp queue-setup)
             raise QueueError(KEY_REVOKED if error == "key_revoked" else KEY_REFUSED)
         if status in READ_REFUSALS and isinstance(refusal, str):
-            raise QueueError(refusal)
+            raise HostRefused(refusal)
         raise QueueError(unrecognised(status))
 
     def _send(self, method: str, path: str, headers: dict[str, str], request: dict[str, Any]
@@ -281,6 +291,15 @@ class RemoteQueue:
         if reached is None:
             raise QueueError(unreachable(self.base_url)) from failure
         raise QueueError(NO_READ_ANSWER if method == "GET" else NO_ANSWER) from failure
+
+
+def _accounts(data: dict[str, Any]) -> tuple[list[dict[str, str | None]], int]:
+    """The host's accounts as `mirror.keep_clerks` takes them (KeyError, TypeError or
+    ValueError when the answer is not a queue host's)."""
+    return ([{"uuid": str(clerk["uuid"]), "login": str(clerk["login"]),
+              "name": str(clerk["name"]), "role": str(clerk["role"]),
+              "pin_hash": None if clerk["pin_hash"] is None else str(clerk["pin_hash"])}
+             for clerk in data["clerks"]], int(data["idle_lock_minutes"]))
 
 
 def _caused_by(error: BaseException, kind: type[BaseException]) -> bool:

@@ -13,8 +13,12 @@ Every state-changing request is acted on at most once: a client repeating a requ
 no answer sends the same request id, and gets the first answer again (`once`).
 
 An action is done as the clerk signed in at the PC that sends it (`sessions`): the window PC
-signs its logged-in clerk in (`POST /v1/clerk-sessions`, the host's own clerks only, none ever
-added) and sends the session with each action; the host's journal names that clerk.
+signs its clerk in with the PIN typed there (`POST /v1/clerk-sessions`, the host's own clerks
+only, none ever added, the PIN checked and counted here) and sends the session with each
+action; the host's journal names that clerk. A window PC reads the station's accounts from
+here (`GET /v1/clerks`: login, name, role and PIN hash of each active clerk — never a lockout
+count), so its login lists them and can check a PIN while the host is away; a kiosk's or hall
+display's key is refused that list (`gate`).
 """
 
 # No `from __future__ import annotations`: the routes' dependencies are made inside
@@ -30,6 +34,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
+from counterapp import accounts, pins
 from counterapp.clock import Clock
 from counterapp.lan_queue import sessions
 from counterapp.lan_queue.access import Grant
@@ -37,6 +42,7 @@ from counterapp.lan_queue.once import REFUSALS, Answers, Attempt, attempt
 from counterapp.lan_queue.wire import CLERK_SESSION, to_wire
 from counterapp.queue import REASON_MAX, Lane, Ticket, TicketQueue
 from counterapp.windows import MAX_WINDOWS
+from db.settings import Settings
 from db.store import Store
 
 LOGIN_PATTERN = r"^[0-9A-Za-z_.-]{2,32}$"
@@ -67,7 +73,7 @@ class ActIn(Strict):
 
 class SignIn(Strict):
     login: str = Field(pattern=LOGIN_PATTERN)
-    proof: str | None = Field(default=None, max_length=sessions.PROOF_MAX)
+    proof: str = Field(min_length=1, max_length=pins.MAX_LENGTH)  # the PIN typed at the PC
 
 
 def problem(errors: Sequence[Any]) -> str:
@@ -80,6 +86,8 @@ def problem(errors: Sequence[Any]) -> str:
     kind = error.get("type", "")
     if kind == "string_too_long":
         return f"{name}最多 {bounds['max_length']} 个字，收到 {len(given)} 个"
+    if kind == "string_too_short":  # min_length=1 is the only lower bound on a text
+        return f"{name}不能为空"
     if kind == "extra_forbidden":
         return f"排队主机不认识字段 {field}，请确认各电脑的柜员程序版本一致"
     if kind == "missing":
@@ -174,11 +182,14 @@ def create_app(store: Store, clock: Clock) -> FastAPI:
                 "key": {"name": grant.name, "access": grant.access.value}}
 
     @app.get("/v1/clerks")
-    def station_clerks() -> list[dict[str, str]]:
-        """The station's active clerks, for a window PC's login list."""
+    def station_clerks() -> dict[str, Any]:
+        """The station's accounts as a window PC mirrors them (`mirror.keep_clerks`): its
+        active clerks and the idle time after which the counter windows lock."""
         with lock:
-            return [dict(row) for row in store.all(
-                "SELECT uuid, login, name FROM clerks WHERE active = 1 ORDER BY login")]
+            return {"clerks": [dict(row) for row in store.all(
+                        "SELECT uuid, login, name, role, pin_hash FROM clerks WHERE active = 1 "
+                        "ORDER BY login")],
+                    "idle_lock_minutes": accounts.idle_lock_minutes(Settings(store))}
 
     @app.post("/v1/clerk-sessions")
     def sign_in(body: SignIn, grant: Granted, sent: Sent) -> JSONResponse:

@@ -67,6 +67,14 @@ def host_url(text: str) -> str:
     return f"https://{parts.hostname}:{port}"
 
 
+def clerks_on_host(url: str) -> str:
+    """What a client PC says where the station's clerks are managed (人员管理, counterapp
+    clerk): on the queue host, whose clerks every window PC reads at start and at sign-in."""
+    return (f"本站的站长和经办人员由排队主机（{url}）统一管理，本机不能更改：请在排队主机上用"
+            "菜单“窗口 → 人员管理”或命令 counterapp clerk 添加人员、重设PIN、停用或解除锁定。"
+            "本机在每次启动和每次输入PIN登录时从排队主机读取人员名单。")
+
+
 def current(settings: Settings) -> QueueLink:
     """This PC's role and addresses (never a key)."""
     url = settings.get(HOST_URL_SETTING)

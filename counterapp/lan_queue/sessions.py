@@ -1,19 +1,18 @@
 """Clerk sessions on the queue host: an action from a window PC is done as the clerk signed in
 on that PC, one of the host's own clerks, never as whoever the request names.
 
-A window PC signs its logged-in clerk in (`sign_in`: the clerk's login, and later the proof
-that the person at the PC is that clerk) and gets a session token; every action it sends
-carries the token, and the host takes the clerk from the session (`clerk_of`). The host's
-clerks are the station's clerks: a login the host does not know is refused, never added. A
-session belongs to the key it was opened with and ends when another clerk signs in with that
-key (one clerk at a PC at a time), when the key is revoked, when the clerk is deactivated, and
-with the host's service day. Sessions are kept in the host's store (a hash of the token only),
-so a restart of the host program signs nobody out.
-
-Until clerks have PINs, `station_clerk` accepts a known, active login as it is: a holder of a
-window key can still sign in as any of the station's clerks, but no longer as anyone else, and
-every action is bound to one signed-in clerk. Clerk accounts with PINs make `station_clerk`
-check the proof the window PC sends with the login (`SignIn.proof`).
+A window PC signs its clerk in (`sign_in`) with the clerk's login and, as proof, the PIN the
+clerk has just typed at its login or lock screen; the host checks it with the same accounts
+code as its own login (`accounts.authenticate`: the one place a PIN is judged), so a wrong PIN
+typed at any window counts towards that clerk's one lockout, here, and every success or failure
+is journalled here with the PC's name. The host's clerks are the station's clerks: a login the
+host does not know is refused, never added. The PC gets a session token; every action it sends
+carries the token, and the host takes the clerk from the session (`clerk_of`). A session
+belongs to the key it was opened with and ends when another clerk signs in with that key (one
+clerk at a PC at a time), when the key is revoked, when the clerk is deactivated, and with the
+host's service day; the PC then locks its window, and the clerk's PIN signs them in again.
+Sessions are kept in the host's store (a hash of the token only), so a restart of the host
+program signs nobody out.
 """
 
 from __future__ import annotations
@@ -21,15 +20,11 @@ from __future__ import annotations
 import hashlib
 import secrets
 
+from counterapp import accounts
 from counterapp.clock import Clock, stamp
 from counterapp.lan_queue.access import Grant
-from counterapp.station import Clerk, StationError, get_clerk
+from counterapp.station import Clerk
 from db.store import Store
-
-PROOF_MAX = 64  # characters: room for a PIN or password, never a document
-UNKNOWN_CLERK = ("排队主机上没有工号为 {login} 的经办人员。经办人员由排队主机统一管理：请在排队"
-                 "主机上添加（counterapp clerk），再重新登录本机")
-INACTIVE_CLERK = "工号 {login} 的经办人员已在排队主机上停用"
 
 
 class SessionEnded(Exception):
@@ -40,24 +35,18 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def station_clerk(store: Store, login: str, proof: str | None) -> Clerk:
-    """The host's clerk `login`, when `proof` shows the person at the PC is that clerk.
-
-    The one place a sign-in is judged. Today a known, active login is enough (`proof` is not
-    asked for yet); clerk accounts point this at their PIN check."""
-    clerk_id = store.scalar("SELECT id FROM clerks WHERE login = ?", (login,))
-    if clerk_id is None:
-        raise StationError(UNKNOWN_CLERK.format(login=login))
-    clerk = get_clerk(store, clerk_id)
-    if not clerk.active:
-        raise StationError(INACTIVE_CLERK.format(login=login))
-    return clerk
+def station_clerk(store: Store, clock: Clock, grant: Grant, login: str, proof: str) -> Clerk:
+    """The host's clerk `login`, when `proof` is their PIN: the one place a sign-in is judged.
+    A refusal (`accounts.LoginRefused`: a wrong PIN, counted; a locked, deactivated or unknown
+    clerk) carries the clerk's message."""
+    return accounts.authenticate(store, login, proof, clock, kind=accounts.QUEUE_SIGNED_IN,
+                                 data={"pc": grant.name}).clerk
 
 
-def sign_in(store: Store, clock: Clock, grant: Grant, login: str, proof: str | None
+def sign_in(store: Store, clock: Clock, grant: Grant, login: str, proof: str
             ) -> tuple[str, Clerk]:
     """A new session for `login` at the PC holding `grant`, ending that PC's earlier one."""
-    clerk = station_clerk(store, login, proof)
+    clerk = station_clerk(store, clock, grant, login, proof)
     token = secrets.token_urlsafe(32)
     now = clock.now()
     with store.transaction():

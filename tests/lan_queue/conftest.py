@@ -1,6 +1,8 @@
 """A station's queue host on 127.0.0.1 (a real uvicorn server over TLS and a real SQLite
 store) and client PCs on their own stores, each with a key the host issued for it (kept under
-its store's account in one in-memory keyring for the process); a lossy link between them."""
+its store's account in one in-memory keyring for the process); a lossy link between them. The
+station's clerks are the host's, each with the PIN `PIN`; a window PC's clerk logs in as at
+its login screen (the host checks the PIN and signs them in)."""
 
 from __future__ import annotations
 
@@ -11,13 +13,14 @@ from typing import BinaryIO
 
 import pytest
 
+from counterapp import pins, sessions
 from counterapp.app import Counter
 from counterapp.lan_queue import access, tls
 from counterapp.lan_queue.access import Access
 from counterapp.lan_queue.roles import QueueLink, Role
 from counterapp.lan_queue.server import QueueServer
-from counterapp.station import add_clerk
-from tests.conftest import TOWN
+from counterapp.station import ADMIN, add_clerk
+from tests.conftest import PIN, TOWN
 
 
 @pytest.fixture(autouse=True)
@@ -29,10 +32,11 @@ def _keyring_in_memory(memory_keyring):
 @pytest.fixture
 def host(tmp_path, clock):
     """The queue host PC (window 1) with its server on a free port; `pin` is the fingerprint
-    of its key."""
+    of its key. 王丽 (1001) is the station admin."""
     with Counter.open(tmp_path / "host.db", clock) as counter:
         counter.configure_station(TOWN)
-        counter.clerk = add_clerk(counter.store, "1001", "王丽", clock)
+        counter.clerk = add_clerk(counter.store, "1001", "王丽", clock, role=ADMIN,
+                                  pin_hash=pins.hash_pin(PIN))
         counter.configure_queue(QueueLink(Role.HOST))
         server = QueueServer(counter.store.path, clock, port=0, bind="127.0.0.1").start()
         counter.server = server
@@ -49,7 +53,7 @@ def issue_key(host: Counter, kind: Access = Access.WINDOW, name: str = "2号窗�
 @pytest.fixture
 def new_client(tmp_path, clock, host):
     """Make a client PC: its own store and station, with a key of its kind issued by the host;
-    a window PC also has a clerk, one of the host's (the station's) clerks."""
+    a window PC also has a clerk, one of the host's (the station's) clerks, logged in there."""
     opened: list[Counter] = []
 
     def make(name: str, login: str | None = None, clerk_name: str = "", window_no: int = 1,
@@ -58,13 +62,13 @@ def new_client(tmp_path, clock, host):
         counter = Counter.open(tmp_path / f"{name}.db", clock)
         counter.configure_station(TOWN)
         counter.set_window_no(window_no)
-        if login is not None:
-            if not host.store.scalar("SELECT 1 FROM clerks WHERE login = ?", (login,)):
-                add_clerk(host.store, login, clerk_name, clock)
-            counter.clerk = add_clerk(counter.store, login, clerk_name, clock)
         counter.configure_queue(QueueLink(Role.CLIENT, host_url=url or host.server.url,
                                           key=issue_key(host, kind, name), access=kind,
                                           pin=host.pin))
+        if login is not None:
+            if not host.store.scalar("SELECT 1 FROM clerks WHERE login = ?", (login,)):
+                add_clerk(host.store, login, clerk_name, clock, pin_hash=pins.hash_pin(PIN))
+            counter.clerk = sessions.log_in(counter, login, PIN, window_no).login.clerk
         opened.append(counter)
         return counter
 

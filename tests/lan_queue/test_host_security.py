@@ -15,15 +15,17 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
 
+from counterapp import pins, sessions
+from counterapp.accounts import LoginRefused
 from counterapp.journal import events_of
 from counterapp.lan_queue import access, tls
 from counterapp.lan_queue.access import Access
-from counterapp.lan_queue.client import KEY_REVOKED
+from counterapp.lan_queue.client import KEY_REVOKED, SIGNED_OUT, SignedOut
 from counterapp.lan_queue.gate import MAX_BODY, REVOKED_KEY, TOO_LARGE
-from counterapp.lan_queue.sessions import INACTIVE_CLERK, UNKNOWN_CLERK
 from counterapp.lan_queue.wire import CLERK_SESSION, REQUEST_ID
 from counterapp.queue import REASON_MAX, Lane, QueueError, TicketQueue
 from counterapp.station import add_clerk
+from tests.conftest import PIN
 from tests.lan_queue.conftest import issue_key
 
 HUGE = 256 * 1024 * 1024
@@ -42,7 +44,7 @@ def send(host, key: str | None, method: str, path: str, *, json=None, content=No
 
 
 def sign_in(host, key: str, login: str) -> str:
-    answer = send(host, key, "POST", "/v1/clerk-sessions", json={"login": login},
+    answer = send(host, key, "POST", "/v1/clerk-sessions", json={"login": login, "proof": PIN},
                   request_id=f"sign-in-{login}-{key}"[:64])
     assert answer.status_code == 200, answer.text
     return answer.json()["session"]
@@ -123,10 +125,13 @@ def test_a_client_sends_nothing_to_a_host_with_another_key(host, new_client):
 
     threading.Thread(target=pose, daemon=True).start()
     with impostor:
-        window2 = new_client("window2", "1002", "李强", url=f"127.0.0.1:"
-                             f"{impostor.getsockname()[1]}")
+        window2 = new_client("window2", url=f"127.0.0.1:{impostor.getsockname()[1]}")
         with pytest.raises(QueueError, match="证书指纹与本机录入的不符"):
             window2.queue.issue(Lane.NORMAL)
+        # a PIN typed at the login never reaches it either (nor is it taken here: this PC
+        # has never read the station's clerks from its host)
+        with pytest.raises(LoginRefused, match="工号或PIN不正确"):
+            sessions.log_in(window2, "1001", PIN, 2)
         time.sleep(0.2)   # the impostor's thread has seen whatever came
     assert not any(received)
 
@@ -137,16 +142,19 @@ def test_a_kiosk_key_only_issues_and_a_hall_key_only_reads(host, new_client):
     hall = new_client("hall", kind=Access.HALL)
     ticket = kiosk.queue.issue(Lane.NORMAL)
     assert kiosk.queue.people_ahead(ticket) == 0
-    add_clerk(kiosk.store, "1001", "王丽", kiosk.clock)
-    with pytest.raises(QueueError, match=r"此排队密钥只用于取号机（只能取号）"):
-        kiosk.queue.call_next(1, 1)
+    kiosk_key = issue_key(host, Access.KIOSK)
+    for path, body in (("/v1/call-next", {"window": 1}),
+                       ("/v1/clerk-sessions", {"login": "1001", "proof": PIN})):
+        refused = send(host, kiosk_key, "POST", path, json=body)
+        assert refused.status_code == 403
+        assert refused.json()["detail"].startswith("此排队密钥只用于取号机（只能取号）")
     with pytest.raises(QueueError, match="只用于取号机"):
         kiosk.queue.waiting()
     assert hall.queue.revision() and [t.code for t in hall.queue.waiting()] == ["A001"]
     with pytest.raises(QueueError, match=r"此排队密钥只用于叫号屏（只能读取叫号信息）"):
         hall.queue.issue(Lane.NORMAL)
-    forbidden = send(host, issue_key(host, Access.KIOSK), "GET", "/v1/clerks")
-    assert forbidden.status_code == 403      # a kiosk learns no clerk's name or login
+    for key in (kiosk_key, issue_key(host, Access.HALL)):  # no clerk's name, login or PIN hash
+        assert send(host, key, "GET", "/v1/clerks").status_code == 403
     assert host.store.scalar("SELECT count(*) FROM tickets") == 1
 
 
@@ -198,14 +206,21 @@ def test_an_action_is_done_as_the_clerk_signed_in_at_that_pc(host, new_client, c
 
 def test_a_clerk_the_host_does_not_know_is_refused_never_added(host, new_client):
     window2 = new_client("window2", window_no=2)
-    stranger = add_clerk(window2.store, "7777", "路人", window2.clock)   # only on this PC
+    stranger = add_clerk(window2.store, "7777", "路人", window2.clock,  # only on this PC
+                         pin_hash=pins.hash_pin(PIN))
     host.queue.issue(Lane.NORMAL)
     clerks_before = host.store.scalar("SELECT count(*) FROM clerks")
-    with pytest.raises(QueueError) as refused:
+    with pytest.raises(SignedOut):       # never signed in on the host: no action as them
         window2.queue.call_next(2, stranger.id)
-    assert str(refused.value) == UNKNOWN_CLERK.format(login="7777")
+    with pytest.raises(LoginRefused, match="工号或PIN不正确"):
+        sessions.log_in(window2, "7777", PIN, 2)
+    answer = send(host, issue_key(host), "POST", "/v1/clerk-sessions",
+                  json={"login": "7777", "proof": PIN})
+    assert answer.status_code == 409 and answer.json()["detail"] == "工号或PIN不正确"
     assert host.store.scalar("SELECT count(*) FROM clerks") == clerks_before
     assert host.store.scalar("SELECT count(*) FROM events WHERE kind = 'called'") == 0
+    # the host's clerks are the station's: the one known only here can log in here no more
+    assert not window2.store.scalar("SELECT active FROM clerks WHERE login = '7777'")
 
 
 def test_a_clerk_deactivated_on_the_host_can_act_no_more(host, new_client):
@@ -214,9 +229,12 @@ def test_a_clerk_deactivated_on_the_host_can_act_no_more(host, new_client):
     host.queue.issue(Lane.NORMAL)
     called = window2.queue.call_next(2, window2.clerk.id)
     host.store.execute("UPDATE clerks SET active = 0 WHERE login = '1002'")
-    with pytest.raises(QueueError) as refused:
+    with pytest.raises(SignedOut) as ended:
         window2.queue.skip(called.id, window2.clerk.id)
-    assert str(refused.value) == INACTIVE_CLERK.format(login="1002")
+    assert str(ended.value) == SIGNED_OUT
+    with pytest.raises(LoginRefused, match="李强已停用，不能登录"):
+        sessions.log_in(window2, "1002", PIN, 2)
+    assert not window2.store.scalar("SELECT active FROM clerks WHERE login = '1002'")
 
 
 # --- bounded text, precise 4xx --------------------------------------------------------------

@@ -13,6 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import httpx
 import pytest
 
+from counterapp import sessions
 from counterapp.app import Counter
 from counterapp.case_model import Person
 from counterapp.clock import FixedClock
@@ -31,7 +32,7 @@ from counterapp.reports import daily_report
 from counterapp.station import add_clerk, get_clerk
 from counterapp.sync import outbox
 from counterapp.sync.records import Snapshots
-from tests.conftest import TOWN, make_id
+from tests.conftest import PIN, TOWN, make_id
 from tests.lan_queue.conftest import issue_key
 from ui.hall_display import load_hall
 from ui.queue_model import load_queue
@@ -113,8 +114,7 @@ def test_a_client_whose_clock_is_a_day_off_still_shows_the_hosts_day(host, clock
         skewed.configure_station(TOWN)
         skewed.configure_queue(QueueLink(Role.CLIENT, host_url=host.server.url,
                                          key=issue_key(host), pin=host.pin))
-        add_clerk(host.store, "1002", "李强", clock)
-        clerk = add_clerk(skewed.store, "1002", "李强", ahead)
+        clerk = sessions.log_in(skewed, "1001", PIN, 2).login.clerk
         first, second = host.queue.issue(Lane.NORMAL), host.queue.issue(Lane.NORMAL)
         host.queue.call_next(1, host.clerk.id)
         skewed.queue.call_next(2, clerk.id)
@@ -143,7 +143,7 @@ def retype_key(counter: Counter, key: str) -> None:
 
 
 def test_a_missing_or_wrong_key_is_refused(host, new_client):
-    window1 = new_client("window1", "1002", "李强")
+    window1 = new_client("window1")
     url = host.server.url
     missing = httpx.get(f"{url}/v1/waiting", verify=False)
     assert missing.status_code == 401 and missing.json()["detail"] == NO_KEY
@@ -204,6 +204,7 @@ def test_a_host_that_does_not_answer_in_time_is_reported_as_such(tmp_path, clock
 @pytest.mark.parametrize("lost", ["request", "answer"])
 def test_a_read_that_got_no_answer_is_asked_again(host, new_client, lossy_link, lost):
     window1 = new_client("window1", "1002", "李强", url=lossy_link.url)
+    lossy_link.requests.clear()   # the login's
     host.queue.issue(Lane.NORMAL)
     lossy_link.fates = [lost]
     assert [t.code for t in window1.queue.waiting(1)] == ["A001"]
@@ -221,6 +222,7 @@ def header(request: bytes, name: str) -> str | None:
 def test_a_change_whose_answer_was_lost_is_sent_again_and_done_once(host, new_client,
                                                                     lossy_link, clock):
     window1 = new_client("window1", "1002", "李强", url=lossy_link.url)
+    lossy_link.requests.clear()   # the login's
     lossy_link.fates = ["answer"]
     assert window1.queue.issue(Lane.NORMAL).code == "A001"
     first, repeat = lossy_link.requests
