@@ -1,13 +1,19 @@
 """The station administrator's code (站点管理码): what staff type to close a public screen — the
 ticket kiosk or the hall display — which no key closes on its own.
 
-The code is 6–12 digits, set on each PC that runs a public screen (`counterapp admin-code`,
-`counterapp queue-setup --role kiosk|hall`, or menu 窗口 → 排队设置), and kept as a salted
-scrypt hash in the PC's settings. A PC without one cannot close its public screen by keys at
-all; the screen says how to set one.
+The code is 6–12 digits, set on each PC that runs a public screen (the first-run set-up of a
+kiosk or hall display PC, `counterapp admin-code`, `counterapp queue-setup --role kiosk|hall`,
+or menu 窗口 → 排队设置), and kept as a salted scrypt hash in the PC's settings. A PC without
+one cannot close its public screen by keys at all; the screen says how to set one.
 
-This is the interim until clerk accounts exist: `may_close_public_screen` is the one check the
-screens call, and clerk accounts point it at the station administrator's PIN.
+Why a code of its own and not the station admin's PIN, now that clerks have PINs: a public
+screen stands in the hall, so what is typed there may be watched, and the admin's PIN opens
+人员管理 and every counter window; the kiosk's and hall display's PCs get no PIN hashes from
+the queue host (their keys are refused the clerks' list), and asking the host to check an
+admin's PIN would need the host reachable — staff close a public screen most often when
+something is wrong, the network included — and would let whoever takes a kiosk's key (the
+most exposed PC of the station) guess at the admin's PIN, or lock the admin out. The code
+opens nothing but the screen it is typed at.
 """
 
 from __future__ import annotations
@@ -61,5 +67,5 @@ def check_admin_code(settings: Settings, typed: str) -> bool:
 
 def may_close_public_screen(settings: Settings, typed: str) -> bool:
     """Whether `typed` lets staff close the kiosk or the hall display on this PC: the one
-    check both screens make (clerk accounts point it at the administrator's PIN)."""
+    check both screens make (this PC's code, not a clerk's PIN: see the module docstring)."""
     return check_admin_code(settings, typed)

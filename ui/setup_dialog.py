@@ -90,14 +90,15 @@ class SetupDialog(QDialog):
         self.host_note = QLabel(CLERKS_ON_HOST)
         self.host_note.setWordWrap(True)
         self.code_box = QGroupBox("站点管理码（关闭取号机、叫号屏时输入）")
-        self.code = QLineEdit()
-        self.code_again = QLineEdit()
+        self.screen_code = QLineEdit()
+        self.screen_code_again = QLineEdit()
         code_form = QFormLayout(self.code_box)
-        for label, field in (("站点管理码", self.code), ("再次输入", self.code_again)):
+        for label, field in (("站点管理码", self.screen_code),
+                             ("再次输入", self.screen_code_again)):
             field.setEchoMode(QLineEdit.EchoMode.Password)
             field.setMaxLength(12)
             code_form.addRow(label, field)
-        self.code.setPlaceholderText("6-12位数字")
+        self.screen_code.setPlaceholderText("6-12位数字")
         self.problems = QLabel()
         self.problems.setWordWrap(True)
         comfort.set_kind(self.problems, "error")
@@ -147,9 +148,9 @@ class SetupDialog(QDialog):
         client = self.client()
         if client is None:
             problems += self.admin_box.problems()
-        code = self.code.text().strip()
+        code = self.screen_code.text().strip()
         if client in (Access.KIOSK, Access.HALL):
-            problems += admin_code.new_code_problems(code, self.code_again.text())
+            problems += admin_code.new_code_problems(code, self.screen_code_again.text())
         queue = self.queue_box.link(problems)
         if problems:
             self.problems.setText("；".join(problems))

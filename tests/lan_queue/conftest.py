@@ -45,6 +45,12 @@ def host(tmp_path, clock):
         server.stop()
 
 
+def restart(host: Counter) -> QueueServer:
+    """The queue host's program started again on the same port (stop it when done)."""
+    port = int(host.server.url.rsplit(":", 1)[1])
+    return QueueServer(host.store.path, host.clock, port=port, bind="127.0.0.1").start()
+
+
 def issue_key(host: Counter, kind: Access = Access.WINDOW, name: str = "2号窗口") -> str:
     """A key the host issues for one PC."""
     return access.issue(host.store, kind, name, host.clock)[1]

@@ -20,7 +20,7 @@ from counterapp.station import ADMIN, add_clerk
 from counterapp.windows import set_window_count
 from db.store import Store
 from tests.conftest import PIN, TOWN
-from tests.lan_queue.conftest import issue_key
+from tests.lan_queue.conftest import issue_key, restart
 from tests.sync.hubctl import free_port
 from tests.ui.conftest import FakePrinter, make_context, settle
 from ui.dialogs import RecordingDialogs
@@ -140,12 +140,6 @@ def test_the_panel_says_when_the_host_is_down(qtbot, host, new_client, ops_for):
     settle(qtbot, panel.ctx.ops)
     assert dialogs.errors == [f"无法连接排队主机 {host.server.url}，请检查网络或联系站点管理员"]
     assert panel.current is None
-
-
-def restart(host) -> QueueServer:
-    """The queue host's program started again on the same port."""
-    port = int(host.server.url.rsplit(":", 1)[1])
-    return QueueServer(host.store.path, host.clock, port=port, bind="127.0.0.1").start()
 
 
 def test_timed_reloads_while_the_host_is_down_say_so_on_a_line(qtbot, host, new_client,
