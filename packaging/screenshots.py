@@ -25,6 +25,8 @@ from counterapp.app import Counter  # noqa: E402
 from counterapp.clock import CST, FixedClock  # noqa: E402
 from counterapp.demo import DEMO_HINT, DEMO_PIN, seed_demo  # noqa: E402
 from counterapp.idnumber import check_char  # noqa: E402
+from counterapp.lan_queue.client import SIGNED_OUT, unreachable  # noqa: E402
+from counterapp.lan_queue.roles import Role  # noqa: E402
 from counterapp.queue import Lane  # noqa: E402
 from counterapp.ratings import RatingLevel  # noqa: E402
 from counterapp.station import clerks  # noqa: E402
@@ -258,6 +260,9 @@ def lock_and_staff(shoot: Shooter, window: MainWindow, counter: Counter) -> None
     window.lock("by_hand")
     shoot.settle()
     shoot.shot(window, "20_lock_screen")
+    window.lock_page.say_why(SIGNED_OUT)  # as on a window PC whose host wants the PIN again
+    shoot.shot(window, "20b_lock_screen_host_signed_out")
+    window.lock_page.say_why("")
     window.unlock("1002", DEMO_PIN)
     shoot.settle()
     admin = accounts.authenticate(counter.store, "1001", DEMO_PIN, counter.clock)
@@ -386,11 +391,18 @@ def main() -> None:
         setup = SetupDialog()
         setup.show()
         shoot.shot(setup, "12_first_run_setup")
+        setup.queue_box.role.setCurrentIndex(setup.queue_box.role.findData(Role.CLIENT))
+        shoot.shot(setup, "12b_first_run_setup_window_of_host")
         setup.close()
         assert counter.station is not None  # a demo station
         login = LoginDialog(counter.station.name, staff, 2, "1002", DEMO_HINT)
         login.show()
         shoot.shot(login, "13_login")
+        login.close()
+        login = LoginDialog(counter.station.name, [], 2, from_host=True,
+                            host_problem=unreachable("https://192.168.1.10:8766"))
+        login.show()
+        shoot.shot(login, "13b_login_host_unreachable")
         login.close()
         lock_and_staff(shoot, window, counter)
 

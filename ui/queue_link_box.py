@@ -14,7 +14,16 @@ from counterapp.lan_queue import tls
 from counterapp.lan_queue.access import Access
 from counterapp.lan_queue.roles import DEFAULT_PORT, QueueLink, Role, host_url
 from counterapp.queue import QueueError
-from ui.qt import QComboBox, QFormLayout, QGroupBox, QLabel, QLineEdit, QSpinBox, QWidget
+from ui.qt import (
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
 
 HINTS = {
     Role.STANDALONE: "本机自行取号叫号（村服务点等只有一台电脑时选此项）。",
@@ -50,14 +59,16 @@ class QueueLinkBox(QGroupBox):
         self._has_saved_key = has_saved_key
         self.hint = QLabel()
         self.hint.setWordWrap(True)
-        form = QFormLayout(self)
+        form = QFormLayout()
         form.addRow("本机排队", self.role)
         form.addRow("本机用途", self.access)
         form.addRow("排队主机地址", self.host)
         form.addRow("证书指纹", self.pin)
         form.addRow("排队密钥", self.key)
         form.addRow("排队服务端口", self.port)
-        form.addRow(self.hint)
+        layout = QVBoxLayout(self)  # the hint under the form: a wrapped row of a form is cut
+        layout.addLayout(form)
+        layout.addWidget(self.hint)
         self.role.currentIndexChanged.connect(self._role_changed)
         self._role_changed()
 

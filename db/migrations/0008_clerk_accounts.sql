@@ -1,4 +1,4 @@
--- 0007: clerk accounts (issue 13). Roles: the station admin (站长) manages the clerks; a clerk
+-- 0008: clerk accounts (issue 13). Roles: the station admin (站长) manages the clerks; a clerk
 -- serves at the counter (so does the admin). A PIN is stored only as its argon2id hash; a
 -- clerk without one cannot log in until the admin sets it (clerks of a store from before this
 -- step). Failed logins since the last success count towards a lockout with back-off, kept

@@ -1,4 +1,4 @@
--- 0007: who may use the station's queue host (issue 13). The host issues one access key per
+-- 0009: who may use the station's queue host (issue 13). The host issues one access key per
 -- client PC, scoped to what that PC does (window: everything; kiosk: issue tickets; hall:
 -- read), and may revoke each one. Only a SHA-256 of each key is kept: the key itself is shown
 -- once, when issued, and lives in the client's keyring. A revoked key stays listed.
