@@ -145,21 +145,22 @@ def authenticate(store: Store, login: str, pin: str, clock: Clock, *, kind: str 
     row = store.one("SELECT id, pin_hash, failed_logins, locked_until FROM clerks "
                     "WHERE login = ?", (login.strip(),))
     now = clock.now()
+    where = {**(data or {}), "for": kind}   # what was tried where, for a failure's record
     if row is None:
         pins.spend_a_verification()
-        _refuse(store, None, now, "unknown_login", kind, "工号或PIN不正确")
+        _refuse(store, None, now, "unknown_login", where, "工号或PIN不正确")
     clerk = get_clerk(store, row["id"])
     if not clerk.active:
-        _refuse(store, clerk, now, "deactivated", kind, f"{clerk.name}已停用，不能登录")
+        _refuse(store, clerk, now, "deactivated", where, f"{clerk.name}已停用，不能登录")
     if row["pin_hash"] is None:
-        _refuse(store, clerk, now, "no_pin", kind,
+        _refuse(store, clerk, now, "no_pin", where,
                 f"{clerk.name}尚未设置PIN，请站长在「人员管理」中设置")
     locked = parse_stamp(row["locked_until"]) if row["locked_until"] else None
     if locked is not None and now < locked:
-        _refuse(store, clerk, now, "locked", kind,
+        _refuse(store, clerk, now, "locked", where,
                 f"{clerk.name}因PIN连续错误已锁定，请于 {locked:%H:%M} 后再试，或请站长解锁")
     if not pins.verify(row["pin_hash"], pin):
-        _wrong_pin(store, clerk, row["failed_logins"] + 1, now, kind)
+        _wrong_pin(store, clerk, row["failed_logins"] + 1, now, where)
     renewed = pins.hash_pin(pin) if pins.needs_rehash(row["pin_hash"]) else None
     with store.transaction():
         store.execute("UPDATE clerks SET pin_hash = coalesce(?, pin_hash) WHERE id = ?",
@@ -187,7 +188,8 @@ def _succeeded(store: Store, clerk: Clerk, now: datetime, kind: str,
     return Login(clerk, now)
 
 
-def _wrong_pin(store: Store, clerk: Clerk, failures: int, now: datetime, kind: str) -> None:
+def _wrong_pin(store: Store, clerk: Clerk, failures: int, now: datetime,
+               where: dict[str, Any]) -> None:
     minutes = lock_minutes(failures)
     until = now + timedelta(minutes=minutes) if minutes else None
     at = stamp(now)
@@ -195,7 +197,7 @@ def _wrong_pin(store: Store, clerk: Clerk, failures: int, now: datetime, kind: s
         store.execute("UPDATE clerks SET failed_logins = ?, locked_until = ? WHERE id = ?",
                       (failures, stamp(until) if until else None, clerk.id))
         _record(store, clerk, "login_failed", at, None,
-                {"reason": "wrong_pin", "failures": failures, "for": kind})
+                {"reason": "wrong_pin", "failures": failures, **where})
         if until is not None:
             _record(store, clerk, "locked_out", at, None,
                     {"failures": failures, "until": stamp(until)})
@@ -206,13 +208,12 @@ def _wrong_pin(store: Store, clerk: Clerk, failures: int, now: datetime, kind: s
                        f"（至 {until:%H:%M}），站长可在「人员管理」中解锁")
 
 
-def _refuse(store: Store, clerk: Clerk | None, now: datetime, reason: str, kind: str,
-            message: str) -> NoReturn:
+def _refuse(store: Store, clerk: Clerk | None, now: datetime, reason: str,
+            where: dict[str, Any], message: str) -> NoReturn:
     """Journal a refused check that counts no failure, then refuse it."""
     with store.transaction():
         journal.record(store, subject="clerk", subject_uuid=clerk.uuid if clerk else "unknown",
-                       kind="login_failed", at=stamp(now),
-                       data={"reason": reason, "for": kind})
+                       kind="login_failed", at=stamp(now), data={"reason": reason, **where})
     raise LoginRefused(message)
 
 

@@ -9,7 +9,7 @@ import getpass
 import sys
 from collections.abc import Callable
 
-from counterapp import admin_code, paths
+from counterapp import accounts, admin_code, paths
 from counterapp.app import Counter
 from counterapp.lan_queue import access, tls
 from counterapp.lan_queue.access import Access
@@ -73,6 +73,10 @@ def _check_client(counter: Counter, link: QueueLink) -> None:
     station = answer["station"] or {}
     print(f"已连接排队主机：{station.get('name', '（主机尚未设置站点）')}，"
           f"本机密钥“{answer['key']['name']}”（{issued.label}）")
+    if issued == Access.WINDOW:  # the station's clerks are the host's
+        counter.queue.take_station_clerks(counter.clock)
+        print(f"已从排队主机读取本站人员名单：{len(accounts.can_log_in(counter.store))} 人"
+              "（人员由排队主机统一管理）")
 
 
 def cmd_queue_setup(args: argparse.Namespace) -> None:

@@ -8,6 +8,7 @@ import io
 import re
 
 from counterapp import admin_code, cli
+from counterapp.accounts import can_log_in
 from counterapp.app import Counter
 from counterapp.lan_queue import tls
 from counterapp.lan_queue.roles import SERVE_PORT_SETTING, current
@@ -52,8 +53,10 @@ def test_a_client_enters_the_key_and_reaches_the_host(capsys, tmp_path, monkeypa
                          "--fingerprint", tls.shown(host.pin))
     assert code == 0, err
     assert "已连接排队主机：千泉街道医保服务站，本机密钥“2号窗口”（窗口）" in out
+    assert "已从排队主机读取本站人员名单：1 人" in out
     with Counter.open(tmp_path / "pc2" / "station.db", host.clock) as counter:
         assert current(counter.settings).host_url == host.server.url
+        assert [c.login for c in can_log_in(counter.store)] == ["1001"]
         assert counter.queue.issue(Lane.NORMAL).code == "A001"
 
 

@@ -89,7 +89,7 @@ def test_the_host_judges_a_pin_typed_at_a_window_and_counts_the_failures(host, n
     assert clerk_row(host, "1002")["failed_logins"] == 5            # counted on the host
     assert clerk_row(window2, "1002")["failed_logins"] == 0         # not here
     failed = host_events(host, "1002", "login_failed")
-    assert [e.get("for") for e in failed] == [accounts.QUEUE_SIGNED_IN] * 6
+    assert [(e["for"], e["pc"]) for e in failed] == [(accounts.QUEUE_SIGNED_IN, "window2")] * 6
     assert host_events(host, "1002", "locked_out")[0]["failures"] == 5
     accounts.unlock(host.store, admin(host), li.id, host.clock)     # the host's admin
     done = sessions.log_in(window2, "1002", PIN, 2)
