@@ -83,6 +83,8 @@ def hall_screen(window: QWidget) -> QScreen | None:
     return next((s for s in QGuiApplication.screens() if s != window.screen()), None)
 
 
+HOST_AWAY = "排队主机暂时无法核对PIN，已在本机核对（{problem}）；排队操作须等主机恢复"
+HOST_AWAY_MS = 15_000
 HALL_NEEDS_SCREEN = ("大厅叫号显示屏要接在本机的第二台显示器上（本机只有一台显示器）。"
                      "单独的叫号屏电脑请用 --hall 启动柜员程序")
 
@@ -440,6 +442,9 @@ class MainWindow(QMainWindow):
                 self.ctx.session = Session(done.login.clerk, window)
                 self._show_session()
             self._unlock_view()
+            if done.host_problem:  # checked here: the queue waits for the host
+                self.statusBar().showMessage(HOST_AWAY.format(problem=done.host_problem),
+                                             HOST_AWAY_MS)
 
         def refused(error: BaseException) -> bool:
             if isinstance(error, StationError):

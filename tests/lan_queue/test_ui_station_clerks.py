@@ -22,7 +22,7 @@ from tests.ui.visit import Keyboard
 from ui.admin_setup_dialog import AdminSetupDialog
 from ui.dialogs import RecordingDialogs
 from ui.login_dialog import LAST_HOST_LIST, LoginDialog
-from ui.main_window import MainWindow
+from ui.main_window import HOST_AWAY, MainWindow
 from ui.ops import Ops
 from ui.qt import QMessageBox, Qt
 from ui.startup import OFFLINE_LOGIN, StartOptions, Startup, public_pc
@@ -185,3 +185,22 @@ def test_a_kiosk_pc_set_up_on_first_run_keeps_a_code_and_opens_no_counter(qtbot,
         again.start()
     assert failed.args == [public_pc(Access.KIOSK)]
     again.close()
+
+
+def test_an_unlock_while_the_host_is_away_is_checked_here_and_says_so(qtbot, host,
+                                                                     new_client):
+    window2 = new_client("window2", "1001", "王丽", window_no=2)
+    window = window_of(qtbot, window2)
+    keys = Keyboard(qtbot, window)
+    try:
+        host.server.stop()
+        window.lock(sessions.BY_HAND)
+        settle(qtbot, window.ctx.ops)
+        window.lock_page.pin.setFocus()
+        keys.type(PIN)
+        keys.press(Qt.Key.Key_Return)
+        assert not window.locked, window.lock_page.message.text()
+        problem = f"无法连接排队主机 {host.server.url}，请检查网络或联系站点管理员"
+        assert window.statusBar().currentMessage() == HOST_AWAY.format(problem=problem)
+    finally:
+        window.ctx.ops.shutdown()
