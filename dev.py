@@ -183,7 +183,8 @@ def cmd_test(args: list[str]) -> None:
 
 
 def cmd_bench(args: list[str]) -> None:
-    """Core (arguments go to `bench.core`), slips, sync and window figures (bench/)."""
+    """Core (arguments go to `bench.core`), slips, sync, queue host and window figures
+    (bench/)."""
     python = ensure_venv()
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     env.pop("PYTHONDONTWRITEBYTECODE", None)  # start-up is measured with compiled bytecode
@@ -192,6 +193,7 @@ def cmd_bench(args: list[str]) -> None:
     run(python, "-m", "bench.slip_fuzz", env=env)  # random slips read back: 0 failures
     run(python, "-m", "bench.sync", env=env)
     run(python, "-m", "bench.hub_abuse", "--mib", "100", env=env)  # the hub's peak memory
+    run(python, "-m", "bench.queue_host", env=env)  # TLS per request, a body nobody may send
     run(python, "-m", "bench.window", env=env)
 
 

@@ -31,6 +31,7 @@ from counterapp.station import (
     clerks,
     get_clerk,
 )
+from db.settings import Settings
 from db.store import Store
 
 FREE_FAILURES = 5
@@ -38,11 +39,13 @@ LONGEST_LOCK_MINUTES = 30
 ADMIN_PROOF_MINUTES = 15
 
 # What a successful check is journalled as: the window's login, the lock screen's unlock by
-# the same clerk, another clerk taking over at the lock screen, the admin opening 人员管理.
+# the same clerk, another clerk taking over at the lock screen, the admin opening 人员管理;
+# on the queue host, a clerk of a window PC signed in there (`lan_queue.sessions`).
 LOGGED_IN = "logged_in"
 SCREEN_UNLOCKED = "screen_unlocked"
 SWITCHED = "switched"
 ADMIN_VERIFIED = "admin_verified"
+QUEUE_SIGNED_IN = "queue_signed_in"
 
 
 class AccountError(StationError):
@@ -142,30 +145,51 @@ def authenticate(store: Store, login: str, pin: str, clock: Clock, *, kind: str 
     row = store.one("SELECT id, pin_hash, failed_logins, locked_until FROM clerks "
                     "WHERE login = ?", (login.strip(),))
     now = clock.now()
+    where = {**(data or {}), "for": kind}   # what was tried where, for a failure's record
     if row is None:
         pins.spend_a_verification()
-        _refuse(store, None, now, "unknown_login", kind, "工号或PIN不正确")
+        _refuse(store, None, now, "unknown_login", where, "工号或PIN不正确")
     clerk = get_clerk(store, row["id"])
     if not clerk.active:
-        _refuse(store, clerk, now, "deactivated", kind, f"{clerk.name}已停用，不能登录")
+        _refuse(store, clerk, now, "deactivated", where, f"{clerk.name}已停用，不能登录")
     if row["pin_hash"] is None:
-        _refuse(store, clerk, now, "no_pin", kind,
+        _refuse(store, clerk, now, "no_pin", where,
                 f"{clerk.name}尚未设置PIN，请站长在「人员管理」中设置")
     locked = parse_stamp(row["locked_until"]) if row["locked_until"] else None
     if locked is not None and now < locked:
-        _refuse(store, clerk, now, "locked", kind,
+        _refuse(store, clerk, now, "locked", where,
                 f"{clerk.name}因PIN连续错误已锁定，请于 {locked:%H:%M} 后再试，或请站长解锁")
     if not pins.verify(row["pin_hash"], pin):
-        _wrong_pin(store, clerk, row["failed_logins"] + 1, now, kind)
+        _wrong_pin(store, clerk, row["failed_logins"] + 1, now, where)
     renewed = pins.hash_pin(pin) if pins.needs_rehash(row["pin_hash"]) else None
     with store.transaction():
-        store.execute("UPDATE clerks SET failed_logins = 0, locked_until = NULL, "
-                      "pin_hash = coalesce(?, pin_hash) WHERE id = ?", (renewed, clerk.id))
-        _record(store, clerk, kind, stamp(now), clerk.id, data)
+        store.execute("UPDATE clerks SET pin_hash = coalesce(?, pin_hash) WHERE id = ?",
+                      (renewed, clerk.id))
+        return _succeeded(store, clerk, now, kind, data)
+
+
+def judged_by_host(store: Store, login: str, clock: Clock, *, kind: str,
+                   data: dict[str, Any]) -> Login:
+    """A PIN the station's queue host has just accepted for `login` (this PC is a window of
+    the host, which judges, counts and journals every PIN typed here while it can be reached:
+    `sessions`): journal the success here too, and end this PC's own count of wrong PINs."""
+    clerk = clerk_by_login(store, login)
+    if clerk is None:  # the host's clerks are read just before the host is asked
+        raise LoginRefused("工号或PIN不正确")
+    with store.transaction():
+        return _succeeded(store, clerk, clock.now(), kind, {**data, "checked_by": "queue_host"})
+
+
+def _succeeded(store: Store, clerk: Clerk, now: datetime, kind: str,
+               data: dict[str, Any] | None) -> Login:
+    store.execute("UPDATE clerks SET failed_logins = 0, locked_until = NULL WHERE id = ?",
+                  (clerk.id,))
+    _record(store, clerk, kind, stamp(now), clerk.id, data)
     return Login(clerk, now)
 
 
-def _wrong_pin(store: Store, clerk: Clerk, failures: int, now: datetime, kind: str) -> None:
+def _wrong_pin(store: Store, clerk: Clerk, failures: int, now: datetime,
+               where: dict[str, Any]) -> None:
     minutes = lock_minutes(failures)
     until = now + timedelta(minutes=minutes) if minutes else None
     at = stamp(now)
@@ -173,7 +197,7 @@ def _wrong_pin(store: Store, clerk: Clerk, failures: int, now: datetime, kind: s
         store.execute("UPDATE clerks SET failed_logins = ?, locked_until = ? WHERE id = ?",
                       (failures, stamp(until) if until else None, clerk.id))
         _record(store, clerk, "login_failed", at, None,
-                {"reason": "wrong_pin", "failures": failures, "for": kind})
+                {"reason": "wrong_pin", "failures": failures, **where})
         if until is not None:
             _record(store, clerk, "locked_out", at, None,
                     {"failures": failures, "until": stamp(until)})
@@ -184,13 +208,12 @@ def _wrong_pin(store: Store, clerk: Clerk, failures: int, now: datetime, kind: s
                        f"（至 {until:%H:%M}），站长可在「人员管理」中解锁")
 
 
-def _refuse(store: Store, clerk: Clerk | None, now: datetime, reason: str, kind: str,
-            message: str) -> NoReturn:
+def _refuse(store: Store, clerk: Clerk | None, now: datetime, reason: str,
+            where: dict[str, Any], message: str) -> NoReturn:
     """Journal a refused check that counts no failure, then refuse it."""
     with store.transaction():
         journal.record(store, subject="clerk", subject_uuid=clerk.uuid if clerk else "unknown",
-                       kind="login_failed", at=stamp(now),
-                       data={"reason": reason, "for": kind})
+                       kind="login_failed", at=stamp(now), data={"reason": reason, **where})
     raise LoginRefused(message)
 
 
@@ -266,6 +289,27 @@ def _set_active(store: Store, clerk: Clerk, active: bool, by: Clerk, clock: Cloc
                       (int(active), None if active else now, clerk.id))
         _record(store, clerk, "reactivated" if active else "deactivated", now, by.id, None)
     return get_clerk(store, clerk.id)
+
+
+# --- the idle lock: a station's setting, kept with its accounts ------------------------------
+IDLE_LOCK_SETTING = "idle_lock_minutes"
+IDLE_LOCK_DEFAULT = 10
+IDLE_LOCK_RANGE = range(1, 61)
+
+
+def idle_lock_minutes(settings: Settings) -> int:
+    """After how many minutes without a key or the mouse the counter window locks."""
+    return int(settings.get(IDLE_LOCK_SETTING, IDLE_LOCK_DEFAULT))
+
+
+def set_idle_lock(store: Store, admin: Login, minutes: int, clock: Clock) -> None:
+    """The station admin's choice, 1 to 60 minutes; journalled."""
+    by = require_admin(store, admin, clock)
+    if minutes not in IDLE_LOCK_RANGE:
+        raise AccountError(f"锁屏时间应为{IDLE_LOCK_RANGE[0]}-{IDLE_LOCK_RANGE[-1]}分钟")
+    with store.transaction():
+        Settings(store).set(IDLE_LOCK_SETTING, minutes)
+        _record(store, by, "idle_lock_set", stamp(clock.now()), by.id, {"minutes": minutes})
 
 
 def _check_pin(pin: str, login: str) -> None:

@@ -22,7 +22,7 @@ KIND_LABELS = {
     "locked_out": "PIN错误锁定", "unlocked": "解除锁定", "logged_in": "登录",
     "logged_out": "退出", "screen_locked": "锁屏", "screen_unlocked": "解锁屏幕",
     "switched": "换人接班", "admin_verified": "站长验证", "idle_lock_set": "设置锁屏时间",
-    "looked_up": "查询个人信息",
+    "looked_up": "查询个人信息", "queue_signed_in": "在排队主机登录",
 }
 
 

@@ -4,6 +4,9 @@ command line (a county technician over remote desktop, with the admin beside the
 Every change asks for the admin's login and PIN at the terminal, and a new PIN twice, never
 on the command line (it would stay in the shell's history and the process list). The only
 change made without the admin is the station's first admin, while it has none.
+
+On a client of the station's queue host the clerks are the host's (`lan_queue.mirror`): the
+list shows them as last read from the host, and every change is refused with where to make it.
 """
 
 from __future__ import annotations
@@ -13,9 +16,10 @@ import getpass
 from collections.abc import Callable
 from datetime import date
 
-from counterapp import accounts, audit, paths, sessions
+from counterapp import accounts, audit, paths
 from counterapp.accounts import AccountError, Login
 from counterapp.app import Counter
+from counterapp.lan_queue.roles import Role, clerks_on_host, current
 from counterapp.station import ADMIN, CLERK, ROLE_NAMES, clerk_by_login
 
 Command = Callable[[str, Callable[[argparse.Namespace], None], str], argparse.ArgumentParser]
@@ -58,7 +62,14 @@ def _target(counter: Counter, login: str) -> int:
 def cmd_clerk(args: argparse.Namespace) -> None:
     with _open(args) as counter:
         store, clock = counter.store, counter.clock
-        if args.set_up_admin:
+        link = current(counter.settings)
+        changing = (args.set_up_admin or args.add or args.reset_pin or args.deactivate
+                    or args.reactivate or args.unlock or args.idle_lock is not None)
+        if link.role == Role.CLIENT:
+            if changing:
+                raise AccountError(clerks_on_host(link.host_url))
+            print(clerks_on_host(link.host_url))
+        elif args.set_up_admin:
             accounts.set_up_admin(store, args.set_up_admin, args.name or "",
                                   new_pin(args.name or args.set_up_admin), clock)
         elif args.add:
@@ -76,13 +87,14 @@ def cmd_clerk(args: argparse.Namespace) -> None:
             change(store, admin, _target(counter, args.deactivate or args.reactivate
                                          or args.unlock), clock)
         elif args.idle_lock is not None:
-            sessions.set_idle_lock(counter, admin_login(counter, args.admin), args.idle_lock)
+            accounts.set_idle_lock(store, admin_login(counter, args.admin), args.idle_lock,
+                                   clock)
         now = clock.now()
         for account in accounts.accounts(store):
             clerk = account.clerk
             print(f"{clerk.login}\t{clerk.name}\t{ROLE_NAMES[clerk.role]}\t"
                   f"{account.state_text(now)}")
-        print(f"锁屏时间：{sessions.idle_lock_minutes(counter.settings)} 分钟无操作")
+        print(f"锁屏时间：{accounts.idle_lock_minutes(counter.settings)} 分钟无操作")
 
 
 def cmd_clerk_log(args: argparse.Namespace) -> None:

@@ -24,7 +24,6 @@ from counterapp.idnumber import check_char
 from counterapp.memory_keyring import in_memory_keyring
 from counterapp.queue import Lane
 from counterapp.ratings import RatingLevel
-from counterapp.station import add_clerk
 from db import migrations
 
 Check = Callable[[Counter, int], str]
@@ -153,27 +152,36 @@ def _transfer_file(counter: Counter, clerk: int) -> str:
 
 
 def _queue_host(counter: Counter, clerk: int) -> str:
-    """This store serves its queue on 127.0.0.1 and a second store calls a ticket through it
-    (the key in an in-memory keyring)."""
-    from counterapp.lan_queue import keys
+    """This store serves its queue on 127.0.0.1 over TLS and a second store, with a window key
+    issued here and the host key's fingerprint, reads this station's clerks from it, logs its
+    clerk in with the PIN (checked by the host) and calls a ticket through it as that clerk
+    (the secrets in an in-memory keyring)."""
+    from counterapp import sessions
+    from counterapp.lan_queue import access, tls
     from counterapp.lan_queue.roles import QueueLink, Role
     from counterapp.lan_queue.server import QueueServer
 
     with in_memory_keyring():
-        keys.save(keys.new_key())
+        _grant, secret = access.issue(counter.store, access.Access.WINDOW, "自检窗口",
+                                      counter.clock)
         server = QueueServer(counter.store.path, counter.clock, port=0, bind="127.0.0.1").start()
         try:
             with Counter.open(counter.store.path.parent / "window2.db", counter.clock
                               ) as window2:
-                window2.configure_queue(QueueLink(Role.CLIENT, host_url=server.url,
-                                                  key=keys.load()))
+                window2.configure_queue(QueueLink(Role.CLIENT, host_url=server.url, key=secret,
+                                                  pin=tls.key_pin(tls.host_key())))
+                started = time.perf_counter()
+                login = sessions.log_in(window2, SELF_TEST_CLERK, SELF_TEST_PIN, 2)
+                login_seconds = time.perf_counter() - started
+                assert not login.host_problem, login.host_problem
                 issued = window2.queue.issue(Lane.NORMAL)
-                called = window2.queue.call_next(2, add_clerk(window2.store, "9002", "自检二",
-                                                              window2.clock).id)
+                called = window2.queue.call_next(2, login.login.clerk.id)
         finally:
             server.stop()
     assert called is not None and called.uuid == issued.uuid and called.window_no == 2, called
-    return f"queue host on {server.url}: {called.code} issued and called from window 2"
+    return (f"queue host on {server.url} (TLS, pinned key): clerk {SELF_TEST_CLERK} logged in "
+            f"at window 2 with the PIN checked by the host in {login_seconds:.2f} s; "
+            f"{called.code} issued and called there")
 
 
 CHECKS: list[tuple[str, Check]] = [

@@ -141,13 +141,5 @@ def clerk_by_login(store: Store, login: str) -> Clerk | None:
     return None if row is None else _clerk(row)
 
 
-def active_clerk(store: Store, login: str) -> Clerk | None:
-    """The clerk with this login if they may act at this station now (not deactivated);
-    None for an unknown or deactivated login. For the queue host, which acts only for the
-    station's own active clerks."""
-    found = clerk_by_login(store, login)
-    return found if found is not None and found.active else None
-
-
 def clerks(store: Store) -> list[Clerk]:
     return [_clerk(row) for row in store.all("SELECT * FROM clerks ORDER BY id")]

@@ -25,6 +25,8 @@ from counterapp.app import Counter  # noqa: E402
 from counterapp.clock import CST, FixedClock  # noqa: E402
 from counterapp.demo import DEMO_HINT, DEMO_PIN, seed_demo  # noqa: E402
 from counterapp.idnumber import check_char  # noqa: E402
+from counterapp.lan_queue.client import SIGNED_OUT, unreachable  # noqa: E402
+from counterapp.lan_queue.roles import Role  # noqa: E402
 from counterapp.queue import Lane  # noqa: E402
 from counterapp.ratings import RatingLevel  # noqa: E402
 from counterapp.station import clerks  # noqa: E402
@@ -41,6 +43,7 @@ from ui.ops import Ops  # noqa: E402
 from ui.qt import QAbstractButton, QApplication, QWidget, application  # noqa: E402
 from ui.queue_settings_dialog import QueueSettingsDialog  # noqa: E402
 from ui.rating_dialog import RatingDialog  # noqa: E402
+from ui.screen_exit_dialog import ScreenExitDialog  # noqa: E402
 from ui.setup_dialog import SetupDialog  # noqa: E402
 from ui.staff_dialog import StaffDialog  # noqa: E402
 from ui.unprinted_slips import PrintFailedDialog, UnprintedSlipsDialog  # noqa: E402
@@ -257,6 +260,9 @@ def lock_and_staff(shoot: Shooter, window: MainWindow, counter: Counter) -> None
     window.lock("by_hand")
     shoot.settle()
     shoot.shot(window, "20_lock_screen")
+    window.lock_page.say_why(SIGNED_OUT)  # as on a window PC whose host wants the PIN again
+    shoot.shot(window, "20b_lock_screen_host_signed_out")
+    window.lock_page.say_why("")
     window.unlock("1002", DEMO_PIN)
     shoot.settle()
     admin = accounts.authenticate(counter.store, "1001", DEMO_PIN, counter.clock)
@@ -266,6 +272,32 @@ def lock_and_staff(shoot: Shooter, window: MainWindow, counter: Counter) -> None
     assert staff is not None
     shoot.shot(staff, "21_staff")
     staff.close()
+
+
+def queue_keys(shoot: Shooter, window: MainWindow, counter: Counter) -> None:
+    """The demo PC as the queue host (secrets in memory), with the keys of a town station's
+    PCs, one revoked, and one just issued."""
+    from counterapp.lan_queue import access
+    from counterapp.lan_queue.roles import QueueLink, Role
+    from counterapp.memory_keyring import in_memory_keyring
+    from ui.queue_keys_dialog import QueueKeysDialog
+
+    with in_memory_keyring():
+        counter.configure_queue(QueueLink(Role.HOST))
+        for name, kind in (("2号窗口", access.Access.WINDOW), ("3号窗口", access.Access.WINDOW),
+                           ("旧取号机", access.Access.KIOSK), ("大厅叫号屏", access.Access.HALL)):
+            access.issue(counter.store, kind, name, counter.clock)
+        access.revoke(counter.store, 3, counter.clock)
+        dialog = QueueKeysDialog(window.ctx, window)
+        window.ctx.dialogs.open(dialog)
+        dialog.load()
+        shoot.settle()
+        dialog.access.setCurrentIndex(dialog.access.findData(access.Access.KIOSK))
+        dialog.name.setText("大厅取号机")
+        dialog.issue()
+        shoot.shot(dialog, "16b_queue_keys")
+        dialog.close()
+        counter.configure_queue(QueueLink(Role.STANDALONE))
 
 
 def main() -> None:
@@ -325,7 +357,14 @@ def main() -> None:
         shoot.shot(kiosk, "10b_kiosk_priority_reason")
         kiosk.reason_buttons[0].click()
         shoot.shot(kiosk, "10c_kiosk_ticket")
-        kiosk.close()
+        kiosk.ask_to_close()
+        leaving = dialogs.latest(ScreenExitDialog)
+        assert leaving is not None
+        leaving.code.setText("000000")
+        leaving.try_accept()
+        shoot.settle()
+        shoot.shot(leaving, "10d_kiosk_staff_exit")
+        kiosk.release()
 
         shoot.settle()
         for _ in range(4):
@@ -337,7 +376,7 @@ def main() -> None:
         hall.show()
         hall.reload()
         shoot.shot(hall, "11_hall_display")
-        hall.close()
+        hall.release()
 
         consult_and_unprinted(shoot, window, counter)
 
@@ -347,15 +386,23 @@ def main() -> None:
         assert isinstance(settings, QueueSettingsDialog)
         shoot.shot(settings, "16_queue_settings")
         settings.close()
+        queue_keys(shoot, window, counter)
 
         setup = SetupDialog()
         setup.show()
         shoot.shot(setup, "12_first_run_setup")
+        setup.queue_box.role.setCurrentIndex(setup.queue_box.role.findData(Role.CLIENT))
+        shoot.shot(setup, "12b_first_run_setup_window_of_host")
         setup.close()
         assert counter.station is not None  # a demo station
         login = LoginDialog(counter.station.name, staff, 2, "1002", DEMO_HINT)
         login.show()
         shoot.shot(login, "13_login")
+        login.close()
+        login = LoginDialog(counter.station.name, [], 2, from_host=True,
+                            host_problem=unreachable("https://192.168.1.10:8766"))
+        login.show()
+        shoot.shot(login, "13b_login_host_unreachable")
         login.close()
         lock_and_staff(shoot, window, counter)
 

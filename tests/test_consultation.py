@@ -11,7 +11,7 @@ from counterapp import cli, paths
 from counterapp.app import Counter
 from counterapp.case_model import Person
 from counterapp.journal import events_of
-from counterapp.queue import END_REASON_MAX, Lane, QueueError, TicketStatus
+from counterapp.queue import REASON_MAX, Lane, QueueError, TicketStatus
 from counterapp.reports import daily_report
 from counterapp.states import TransitionError
 from tests.conftest import TOWN, make_id
@@ -49,7 +49,7 @@ def test_a_ticket_being_served_may_end_too(counter):
     assert ended.status == TicketStatus.CONSULTED
 
 
-@pytest.mark.parametrize("reason", ["", "   ", "咨".ljust(END_REASON_MAX + 1, "询")])
+@pytest.mark.parametrize("reason", ["", "   ", "咨".ljust(REASON_MAX + 1, "询")])
 def test_a_reason_is_required_and_bounded(counter, reason):
     ticket = _called(counter)
     with pytest.raises(QueueError, match="原因"):
@@ -59,7 +59,7 @@ def test_a_reason_is_required_and_bounded(counter, reason):
 
 def test_the_longest_reason_is_kept_whole(counter):
     ticket = _called(counter)
-    reason = "询" * END_REASON_MAX
+    reason = "询" * REASON_MAX
     assert counter.queue.end_without_case(ticket.id, counter.clerk_a.id,
                                           reason).end_reason == reason
 

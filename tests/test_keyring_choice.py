@@ -20,12 +20,12 @@ def test_a_frozen_windows_program_keeps_the_keyring_it_was_given(memory_keyring,
     monkeypatch.setattr(sys, "frozen", True, raising=False)
     monkeypatch.setattr(sys, "platform", "win32")
     credentials.save("370883101", "cah_token", "signing-key")
-    keys.save("queue-key-0123456789")
+    keys.save("client-key-0", "queue-key-0123456789")
     assert keyring.get_keyring() is memory_keyring
     assert memory_keyring.secrets == {
         ("counterapp-hub", "370883101"): "cah_token",
         ("counterapp-hub-signing", "370883101"): "signing-key",
-        (keys.SERVICE, keys.ACCOUNT): "queue-key-0123456789",
+        (keys.SERVICE, "client-key-0"): "queue-key-0123456789",
     }
 
 

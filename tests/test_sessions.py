@@ -7,8 +7,8 @@ import pytest
 from counterapp import sessions
 from counterapp.accounts import LoginRefused
 from counterapp.case_model import Person
-from counterapp.slips import SlipKind
 from counterapp.slips.facts import case_facts
+from counterapp.slips.records import SlipKind
 from tests.conftest import PIN, make_id
 from tests.test_accounts import clerk_events
 
@@ -20,7 +20,7 @@ def open_case(counter, clerk):
 
 def test_login_lock_unlock_logout_are_journalled_with_the_window(counter):
     a = counter.clerk_a
-    sessions.log_in(counter.store, "1001", PIN, counter.clock, 2)
+    sessions.log_in(counter, "1001", PIN, 2)
     sessions.lock(counter.store, a, counter.clock, 2, sessions.IDLE)
     unlocked = sessions.unlock(counter, a, "1001", PIN, 2, None)
     assert not unlocked.switched and unlocked.login.clerk == a

@@ -1,5 +1,5 @@
 """End the called ticket without a case (仅咨询 / 无需办件): the citizen only asked, left, or came
-to the wrong window. A reason is required (at most `END_REASON_MAX` characters, never cut
+to the wrong window. A reason is required (at most `REASON_MAX` characters, never cut
 silently); it is logged with the ticket and counted in the day's report.
 
 A citizen at the wrong window is better served by a transfer (F6), which keeps their place in
@@ -8,7 +8,7 @@ line: choosing that reason says so and offers the transfer instead.
 
 from __future__ import annotations
 
-from counterapp.queue import END_REASON_MAX
+from counterapp.queue import REASON_MAX
 from ui import comfort
 from ui.dialogs import answer_buttons, offer_reasons
 from ui.qt import (
@@ -81,8 +81,8 @@ class ConsultDialog(QDialog):
         reason = self.reason_text
         if not reason:
             self.problem.setText("请选择或填写结束本号的原因")
-        elif len(reason) > END_REASON_MAX:
-            self.problem.setText(f"原因最多 {END_REASON_MAX} 个字，现有 {len(reason)} 个，"
+        elif len(reason) > REASON_MAX:
+            self.problem.setText(f"原因最多 {REASON_MAX} 个字，现有 {len(reason)} 个，"
                                  "请简要填写")
         else:
             self.accept()

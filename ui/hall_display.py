@@ -7,23 +7,23 @@ available (PySide6-Addons); otherwise it is silently skipped.
 A new call shows within a second: every `REFRESH_MS` the display asks the queue for its
 revision (one small query, or one small request to the queue host) and reads the calls only
 when it moved. One poll at a time; while the queue host cannot be reached, it asks less often.
-Ctrl+Shift+Q closes it (as it does the kiosk); the public has no keyboard.
+A public screen, as the kiosk is (`ui.public_screen`): only the station administrator's code
+closes it; the clerk's menu closes one it opened.
 """
 
 from __future__ import annotations
 
 import logging
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from counterapp.app import Counter
 from counterapp.queue import Lane, QueueError, Ticket, TicketStatus
 from ui.ops import Changes, Ops
+from ui.public_screen import PublicScreen
 from ui.qt import (
     QFrame,
     QGridLayout,
-    QKeySequence,
     QLabel,
-    QShortcut,
     Qt,
     QTimer,
     QtTextToSpeech,
@@ -31,12 +31,14 @@ from ui.qt import (
     QWidget,
 )
 
+if TYPE_CHECKING:
+    from ui.qt import QScreen
+
 log = logging.getLogger(__name__)
 NEXT_SHOWN = 8
 CALLS_SHOWN = 6          # the last calls listed under the latest one
 REFRESH_MS = 500         # a call shows within a second
 STALE_RETRY_MS = 5000    # while the queue host cannot be reached
-CLOSE_KEYS = "Ctrl+Shift+Q"
 PRIORITY_COLOUR = "#ffab40"
 STALE = "叫号信息暂时无法更新，请留意窗口叫号"  # for the public: no address, no reason
 CALL_NOTES = {TicketStatus.CALLED: "请到窗口", TicketStatus.SERVING: "办理中",
@@ -86,10 +88,11 @@ def _label(points: int, colour: str = "white", bold: bool = True) -> QLabel:
     return label
 
 
-class HallDisplay(QWidget):
+class HallDisplay(PublicScreen):
+    screen_name = "叫号显示屏"
+
     def __init__(self, ops: Ops, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ops = ops
+        super().__init__(ops, parent)
         self.setWindowTitle("叫号显示屏")
         self.setStyleSheet("HallDisplay { background:#0d1b2a; }"
                            " QFrame#box { background:#1b263b; border-radius:16px; }")
@@ -132,19 +135,15 @@ class HallDisplay(QWidget):
         self._timer.setInterval(REFRESH_MS)
         self._timer.timeout.connect(self.poll)
         self._timer.start()
-        QShortcut(QKeySequence(CLOSE_KEYS), self, self.close)
         ops.changed.connect(self._on_changed)
         self.resize(1366, 768)
 
-    def show_full_screen(self) -> None:
+    def show_full_screen(self, screen: QScreen | None = None) -> None:
         """Full screen on the hall's screen: the second one when the PC has two."""
         from ui.qt import QGuiApplication
 
         screens = QGuiApplication.screens()
-        if len(screens) > 1:
-            self.setScreen(screens[-1])
-            self.move(screens[-1].geometry().topLeft())
-        self.showFullScreen()
+        super().show_full_screen(screen or (screens[-1] if len(screens) > 1 else None))
 
     @staticmethod
     def _box(heading: str, widgets: tuple[QLabel, ...]) -> QFrame:
@@ -180,6 +179,8 @@ class HallDisplay(QWidget):
         self._polling = False
         if not isinstance(error, QueueError):  # a fault of this program: logged, not shown
             log.error("the hall display could not reload: %r", error)
+        elif self.stale.isHidden():            # the host's address, for staff: once per outage
+            log.warning("the hall display could not reload: %s", error)
         self.stale.setText(STALE)
         self.stale.show()
         self._timer.setInterval(STALE_RETRY_MS)

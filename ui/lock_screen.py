@@ -7,7 +7,7 @@ clerk's PIN unlocks; another clerk's PIN takes over the window (a clerk switch, 
 hand-over). The window decides what the PIN is checked against (`MainWindow.unlock`).
 
 `IdleWatcher` sees every key and mouse event of the program (an application event filter) and
-says `idle` once none came for the station's idle-lock time (`sessions.idle_lock_minutes`).
+says `idle` once none came for the station's idle-lock time (`accounts.idle_lock_minutes`).
 """
 
 from __future__ import annotations
@@ -56,6 +56,10 @@ class LockScreen(QWidget):
         self.message.setWordWrap(True)
         comfort.set_kind(self.message, "error")
         self.message.hide()
+        self.note = QLabel()  # why the lock came, when the queue host asked for the PIN
+        self.note.setWordWrap(True)
+        comfort.set_kind(self.note, "warn")
+        self.note.hide()
         hint = QLabel(SWITCH_HINT)  # lines of its own: no wrapping, so no height guessed
         form = QFormLayout()
         form.addRow("经办人员", self.clerk_box)
@@ -64,7 +68,7 @@ class LockScreen(QWidget):
         panel.setFrameShape(QFrame.Shape.StyledPanel)
         panel.setMinimumWidth(540)
         inner = QVBoxLayout(panel)
-        for widget in (title, self.who):
+        for widget in (title, self.who, self.note):
             inner.addWidget(widget)
         inner.addLayout(form)
         inner.addWidget(self.unlock_button)
@@ -93,13 +97,19 @@ class LockScreen(QWidget):
         self.unlock_button.setEnabled(True)
         self.pin.setFocus()
 
+    def say_why(self, note: str) -> None:
+        """Why the window is locked, until it is unlocked ("": by the clerk or idle time)."""
+        self.note.setText(note)
+        self.note.setVisible(bool(note))
+
     def _unlock(self) -> None:
-        login = str(self.clerk_box.currentData() or "")
-        if not login or not self.pin.text() or not self.unlock_button.isEnabled():
+        login, pin = str(self.clerk_box.currentData() or ""), self.pin.text()
+        if not login or not pin or not self.unlock_button.isEnabled():
             return
+        self.pin.clear()  # the PIN is kept nowhere once it is on its way
         self.unlock_button.setEnabled(False)
         self.message.hide()
-        self.unlock_requested.emit(login, self.pin.text())
+        self.unlock_requested.emit(login, pin)
 
 
 class IdleWatcher(QObject):

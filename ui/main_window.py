@@ -12,7 +12,10 @@ Ctrl+Alt+L (or menu 窗口 → 锁屏) and the station's idle time lock the wind
 gives way to the lock screen, its menus go and the dialogs it had open are hidden (人员管理
 closed), so nothing personal stays on the screen; the work's shortcuts belong to the content
 and stop with it. The same clerk's PIN brings it all back as it was; another clerk's PIN takes
-over the window and the case on it (a recorded hand-over).
+over the window and the case on it (a recorded hand-over). On a window PC of a queue host the
+window also locks when the host asks for the clerk's PIN again (`Ops.signed_out`: a new day,
+or the clerk logged in while the host could not be reached); the PIN at the lock screen signs
+the clerk in there. 人员管理 is the host's there: the menu says where.
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ from typing import TYPE_CHECKING
 
 from counterapp import accounts, lookups, sessions
 from counterapp.case_model import CaseState
+from counterapp.lan_queue.client import RemoteQueue
+from counterapp.lan_queue.roles import clerks_on_host
 from counterapp.queue import Ticket
 from counterapp.station import LEVEL_NAMES, Clerk, StationError
 from ui import comfort
@@ -60,8 +65,10 @@ if TYPE_CHECKING:
     from ui.deadline_list import DeadlineList
     from ui.follow_up_dialog import FollowUpDialog
     from ui.hall_display import HallDisplay
-    from ui.kiosk import KioskWindow
-    from ui.qt import QCloseEvent  # its class alone costs ~2 ms of start-up (QEvent's enums)
+    from ui.qt import (
+        QCloseEvent,  # its class alone costs ~2 ms of start-up (QEvent's enums)
+        QScreen,
+    )
     from ui.sync_status import SyncStatusWidget
     from ui.unprinted_slips import UnprintedSlipsDialog
 
@@ -69,6 +76,17 @@ DEADLINE_TAB = "期限提醒（F9）"
 PAGES_DELAY_MS = 500  # the step pages not shown yet are built once the window is up
 PINYIN_DELAY_MS = 1500
 SYNC_PANEL_DELAY_MS = 2000  # after the first paint: sync's imports (httpx…) cost start-up time
+def hall_screen(window: QWidget) -> QScreen | None:
+    """A screen of this PC other than the counter window's, for the hall display."""
+    from ui.qt import QGuiApplication
+
+    return next((s for s in QGuiApplication.screens() if s != window.screen()), None)
+
+
+HOST_AWAY = "排队主机暂时无法核对PIN，已在本机核对（{problem}）；排队操作须等主机恢复"
+HOST_AWAY_MS = 15_000
+HALL_NEEDS_SCREEN = ("大厅叫号显示屏要接在本机的第二台显示器上（本机只有一台显示器）。"
+                     "单独的叫号屏电脑请用 --hall 启动柜员程序")
 
 
 
@@ -113,7 +131,6 @@ class MainWindow(QMainWindow):
         self._show_session()
         status.addPermanentWidget(self.busy_label)
         status.addPermanentWidget(self.busy_bar)
-        self.kiosk: KioskWindow | None = None
         self.hall: HallDisplay | None = None
         self.sync_status: SyncStatusWidget | None = None
         self._build_menus()
@@ -124,6 +141,7 @@ class MainWindow(QMainWindow):
         ctx.slips.kept.connect(self.print_failed)
         self.tabs.currentChanged.connect(self._tab_changed)
         self.lock_page.unlock_requested.connect(self.unlock)
+        ctx.ops.signed_out.connect(self.host_signed_out)
 
     def _empty_tab(self, label: str) -> tuple[QWidget, QVBoxLayout]:
         """A tab's page and its layout, to build its content into later."""
@@ -163,7 +181,7 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(PAGES_DELAY_MS, self.case_panel.build_pages)
         QTimer.singleShot(PINYIN_DELAY_MS, self.ctx.item_index.build_async)
         QTimer.singleShot(SYNC_PANEL_DELAY_MS, self.add_sync_status)
-        self.ctx.ops.query(lambda c: sessions.idle_lock_minutes(c.settings), self.watch_idle)
+        self.ctx.ops.query(lambda c: accounts.idle_lock_minutes(c.settings), self.watch_idle)
 
     def watch_idle(self, minutes: int) -> None:
         """Lock the window after the station's idle time."""
@@ -223,8 +241,7 @@ class MainWindow(QMainWindow):
         view.addAction(self._action("差评整改回访", "Ctrl+Shift+R", self.open_follow_ups))
         view.addAction(self._action("待打印单据", "Ctrl+Shift+P", self.open_unprinted))
         screens = menu.addMenu("窗口(&W)")
-        screens.addAction(self._action("自助取号机（全屏）", "", self.open_kiosk))
-        screens.addAction(self._action("大厅叫号显示屏", "", self.open_hall))
+        screens.addAction(self._action("大厅叫号显示屏（第二台显示器）", "", self.toggle_hall))
         screens.addSeparator()
         self.lock_action = QAction("锁屏", self)  # the window's own: it works when locked too
         self.lock_action.setShortcut(QKeySequence("Ctrl+Alt+L"))
@@ -327,21 +344,33 @@ class MainWindow(QMainWindow):
         self.ctx.dialogs.open(dialog)
         dialog.load()
 
-    def open_kiosk(self) -> None:
-        from ui.kiosk import KioskWindow
+    def toggle_hall(self) -> None:
+        """The hall display on this PC's second screen, or closed again. Not on its only
+        screen: there, on top and closed only by the administrator's code, it would cover
+        this window. (No kiosk here: it runs on a PC of its own, `ui.kiosk`.)"""
+        from ui.qt import isValid
 
-        self.kiosk = KioskWindow(self.ctx.ops)
-        self.kiosk.showFullScreen()
-
-    def open_hall(self) -> None:
+        if self.hall is not None and isValid(self.hall) and self.hall.isVisible():
+            self.hall.release()
+            self.hall = None
+            return
+        screen = hall_screen(self)
+        if screen is None:
+            self.ctx.dialogs.error(self, HALL_NEEDS_SCREEN)
+            return
         from ui.hall_display import HallDisplay
 
         self.hall = HallDisplay(self.ctx.ops)
-        self.hall.show_full_screen()
+        self.hall.show_full_screen(screen)
         self.hall.reload()
 
     def open_staff(self) -> None:
-        """人员管理, after the station admin's PIN."""
+        """人员管理, after the station admin's PIN; on a window PC of a queue host, where the
+        station's clerks are managed instead."""
+        queue = self.ctx.counter.queue
+        if isinstance(queue, RemoteQueue):
+            self.ctx.dialogs.info(self, clerks_on_host(queue.base_url))
+            return
         from ui.admin_check_dialog import AdminCheckDialog
 
         check = self.ctx.dialogs.open(AdminCheckDialog(self.ctx, self))
@@ -367,10 +396,16 @@ class MainWindow(QMainWindow):
         self.who.setText(f"{station.name}（{LEVEL_NAMES[station.level]}）　"
                          f"{ctx.window_no}号窗口　经办人：{ctx.session.clerk.name}")
 
+    def host_signed_out(self, why: str) -> None:
+        """The queue host asks for the clerk's PIN again: lock, saying why."""
+        self.lock(sessions.HOST_SIGNED_OUT)
+        self.lock_page.say_why(why)
+
     def lock(self, why: str) -> None:
         """Hide everything personal behind the lock screen; the work stays as it was."""
         if self.locked:
             return
+        self.lock_page.say_why("")
         from ui.admin_check_dialog import AdminCheckDialog
         from ui.staff_dialog import StaffDialog
 
@@ -407,6 +442,9 @@ class MainWindow(QMainWindow):
                 self.ctx.session = Session(done.login.clerk, window)
                 self._show_session()
             self._unlock_view()
+            if done.host_problem:  # checked here: the queue waits for the host
+                self.statusBar().showMessage(HOST_AWAY.format(problem=done.host_problem),
+                                             HOST_AWAY_MS)
 
         def refused(error: BaseException) -> bool:
             if isinstance(error, StationError):
@@ -458,9 +496,8 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.idle_watch is not None:
             self.idle_watch.stop()
-        for window in (self.kiosk, self.hall):
-            if window is not None:
-                window.close()
+        if self.hall is not None:
+            self.hall.release()
         if self.sync_status is not None:
             self.sync_status.stop()
         super().closeEvent(event)

@@ -8,6 +8,10 @@ on the GUI thread by a queued signal, where the caller's callback runs. A change
 
 A busy indicator is announced only when a call takes longer than 0.6 s, so fast work never
 flashes one (Anki `progress.py`).
+
+A queue action refused because the queue host has no session for this PC's clerk
+(`client.SignedOut`) is announced as `signed_out` instead of a message box, whoever asked: the
+counter window locks, and the clerk's PIN signs them in again.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from typing import Any, Generic, NamedTuple, TypeVar
 from counterapp.app import Counter
 from counterapp.case_model import CaseError
 from counterapp.idnumber import IdNumberError
+from counterapp.lan_queue.client import SignedOut
 from counterapp.queue import QueueError
 from counterapp.states import TransitionError
 from counterapp.station import StationError
@@ -75,6 +80,7 @@ class Ops(QObject):
 
     changed = Signal(object, object)   # Changes, origin (the panel that asked, or None)
     busy_changed = Signal(bool, str)   # shown after PROGRESS_DELAY_MS, hidden when idle
+    signed_out = Signal(str)           # the queue host wants the clerk's PIN again (why)
     _delivered = Signal(object)        # worker → GUI thread (queued connection)
 
     def __init__(self, counter: Counter | None, dialogs: Dialogs,
@@ -175,6 +181,9 @@ class Ops(QObject):
                 self.busy_changed.emit(False, "")
 
     def _failed(self, job: _Job[Any], error: BaseException, asker_gone: bool) -> None:
+        if isinstance(error, SignedOut):
+            self.signed_out.emit(str(error))
+            return
         if asker_gone:
             if not isinstance(error, USER_ERRORS):  # a fault of the program is never hidden
                 self._program_error(None, error)

@@ -3,14 +3,17 @@ this PC's part in the station's shared queue (排队主机) and the station admi
 姓名 and a PIN typed twice), who then logs in and adds the other clerks. The station's level
 decides the checklist everywhere.
 
-The store may be new while the keyring still holds the station's queue key (the program
-reinstalled, the store recreated): that key is offered again, so the other PCs keep theirs."""
+A client of the station's queue host has no admin of its own — the station's clerks are the
+host's — so the admin's box gives way to a note for a window PC, and to the 站点管理码 (typed
+twice) that closes the screen of a kiosk or hall display PC."""
 
 from __future__ import annotations
 
 from typing import NamedTuple
 
-from counterapp.lan_queue.roles import QueueLink
+from counterapp import admin_code
+from counterapp.lan_queue.access import Access
+from counterapp.lan_queue.roles import QueueLink, Role
 from counterapp.station import LEVEL_NAMES, Station
 from ui import comfort
 from ui.account_box import AccountBox
@@ -38,15 +41,18 @@ class SetupAnswers(NamedTuple):
     admin_name: str
     admin_pin: str
     queue: QueueLink
+    admin_code: str = ""   # a kiosk or hall display PC: the code that closes its screen
 
-    def __repr__(self) -> str:  # never a PIN in a log or a traceback
+    def __repr__(self) -> str:  # never a PIN or code in a log or a traceback
         return f"SetupAnswers(station={self.station.code}, admin={self.admin_login})"
 
 
+CLERKS_ON_HOST = ("本机连接排队主机：站长和经办人员由排队主机统一管理，本机不设站长。"
+                  "保存后从排队主机读取本站人员名单，登录时由排队主机核对PIN。")
+
+
 class SetupDialog(QDialog):
-    def __init__(self, saved_key: str | None = "", parent: QWidget | None = None) -> None:
-        """`saved_key`: the queue key this PC's keyring holds ("" when none), or None: read
-        when a role needs it (see `QueueLinkBox`)."""
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("首次设置：本站信息")
         self.answers: SetupAnswers | None = None
@@ -79,16 +85,29 @@ class SetupDialog(QDialog):
         pc_form = QFormLayout(pc_box)
         pc_form.addRow("窗口号", self.window_no)
         pc_form.addRow("县级平台地址", self.hub_url)
-        self.queue_box = QueueLinkBox(saved_key)
+        self.queue_box = QueueLinkBox()
         self.admin_box = AccountBox("站长（本站管理员，也可在窗口办件）")
+        self.host_note = QLabel(CLERKS_ON_HOST)
+        self.host_note.setWordWrap(True)
+        self.code_box = QGroupBox("站点管理码（关闭取号机、叫号屏时输入）")
+        self.screen_code = QLineEdit()
+        self.screen_code_again = QLineEdit()
+        code_form = QFormLayout(self.code_box)
+        for label, field in (("站点管理码", self.screen_code),
+                             ("再次输入", self.screen_code_again)):
+            field.setEchoMode(QLineEdit.EchoMode.Password)
+            field.setMaxLength(12)
+            code_form.addRow(label, field)
+        self.screen_code.setPlaceholderText("6-12位数字")
         self.problems = QLabel()
         self.problems.setWordWrap(True)
         comfort.set_kind(self.problems, "error")
         buttons, _ok = answer_buttons(self, "保存并继续", self.try_accept, cancel_text="退出")
         # Two columns: one column of the four boxes is taller than a 1366×768 screen.
         left, right = QVBoxLayout(), QVBoxLayout()
-        for column, boxes in ((left, (station_box, pc_box)), (right, (self.queue_box,
-                                                                      self.admin_box))):
+        for column, boxes in ((left, (station_box, pc_box)),
+                              (right, (self.queue_box, self.admin_box, self.host_note,
+                                       self.code_box))):
             for box in boxes:
                 column.addWidget(box)
             column.addStretch(1)
@@ -99,6 +118,22 @@ class SetupDialog(QDialog):
         layout.addLayout(columns)
         layout.addWidget(self.problems)
         layout.addWidget(buttons)
+        self.queue_box.role.currentIndexChanged.connect(self._part_changed)
+        self.queue_box.access.currentIndexChanged.connect(self._part_changed)
+        self._part_changed()
+
+    def client(self) -> Access | None:
+        """What this PC is to be as a client of the queue host; None when it is not one."""
+        if self.queue_box.role.currentData() != Role.CLIENT:
+            return None
+        return Access(self.queue_box.access.currentData())
+
+    def _part_changed(self) -> None:
+        """The admin's box, the note that the host keeps the clerks, or the code."""
+        client = self.client()
+        self.admin_box.setVisible(client is None)
+        self.host_note.setVisible(client == Access.WINDOW)
+        self.code_box.setVisible(client in (Access.KIOSK, Access.HALL))
 
     def station(self) -> Station:
         return Station(code=self.code.text().strip(), name=self.name.text().strip(),
@@ -110,11 +145,17 @@ class SetupDialog(QDialog):
     def try_accept(self) -> None:
         station = self.station()
         problems = station.problems()
-        problems += self.admin_box.problems()
+        client = self.client()
+        if client is None:
+            problems += self.admin_box.problems()
+        code = self.screen_code.text().strip()
+        if client in (Access.KIOSK, Access.HALL):
+            problems += admin_code.new_code_problems(code, self.screen_code_again.text())
         queue = self.queue_box.link(problems)
         if problems:
             self.problems.setText("；".join(problems))
             return
+        admin = self.admin_box.values() if client is None else ("", "", "")
         self.answers = SetupAnswers(station, self.window_no.value(), self.hub_url.text().strip(),
-                                    *self.admin_box.values(), queue)
+                                    *admin, queue, code if client is not None else "")
         self.accept()

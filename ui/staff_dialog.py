@@ -10,7 +10,7 @@ from datetime import datetime
 from enum import IntEnum
 from typing import Any
 
-from counterapp import accounts, sessions
+from counterapp import accounts
 from counterapp.accounts import Account, Login
 from counterapp.app import Counter
 from counterapp.station import ADMIN, CLERK, ROLE_NAMES, StationError
@@ -90,7 +90,7 @@ class StaffDialog(QDialog):
         self.add_button = QPushButton("添加(&A)")
         add_form.addRow(self.add_button)
         self.idle_minutes = QSpinBox()
-        self.idle_minutes.setRange(sessions.IDLE_LOCK_RANGE[0], sessions.IDLE_LOCK_RANGE[-1])
+        self.idle_minutes.setRange(accounts.IDLE_LOCK_RANGE[0], accounts.IDLE_LOCK_RANGE[-1])
         self.idle_minutes.setSuffix(" 分钟无操作自动锁屏")
         self.idle_button = QPushButton("保存锁屏时间(&S)")
         idle_row = QHBoxLayout()
@@ -136,7 +136,7 @@ class StaffDialog(QDialog):
             self._enable()
 
         self.ctx.ops.query(lambda c: (accounts.accounts(c.store),
-                                      sessions.idle_lock_minutes(c.settings)), show, parent=self)
+                                      accounts.idle_lock_minutes(c.settings)), show, parent=self)
 
     def selected(self) -> Account | None:
         return self.model.row_at(self.table.currentIndex())
@@ -184,7 +184,7 @@ class StaffDialog(QDialog):
 
     def save_idle_lock(self) -> None:
         minutes, admin = self.idle_minutes.value(), self.admin
-        self._change(lambda c: sessions.set_idle_lock(c, admin, minutes),
+        self._change(lambda c: accounts.set_idle_lock(c.store, admin, minutes, c.clock),
                      f"锁屏时间已设为{minutes}分钟",
                      lambda: self.idle_lock_changed.emit(minutes))
 

@@ -6,6 +6,12 @@ queue host the counter program serves the queue as soon as the store is open (an
 before anyone logs in: the other PCs need it even while this PC's clerk is away. A kiosk or
 hall display never serves.
 
+A window PC of a queue host has no accounts of its own: it never sets up an admin, it reads the
+station's clerks from the host at every start (and at every sign-in, `sessions`), and its
+login lists them; the host checks the PIN. When the host cannot be reached, the login offers
+the clerks last read from it, or, on a PC that has never read them, says so and lets the clerk
+try again. A PC set up as the kiosk or the hall display opens no counter window.
+
 Everything that touches the store runs on the ops thread, so even the first open of a big
 store or the demo seeding never freezes the screen. The queue server starts on a thread of its
 own: its imports (~0.6 s) hold up neither the screen nor the store thread. A store written by
@@ -20,10 +26,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from counterapp import accounts, sessions
+from counterapp import accounts, admin_code, sessions
 from counterapp.app import Counter, StoreTooNew
 from counterapp.clock import Clock
-from counterapp.lan_queue import keys, roles
+from counterapp.lan_queue import roles
+from counterapp.lan_queue.access import Access
+from counterapp.lan_queue.client import RemoteQueue
 from counterapp.lan_queue.server import QueueServer
 from counterapp.queue import QueueError
 from counterapp.station import Clerk, StationError
@@ -34,13 +42,17 @@ from ui.ops import STATION, Ops
 from ui.qt import QApplication, QMessageBox, QObject, QWidget, Signal, application
 
 if TYPE_CHECKING:  # the dialogs are imported when shown: a scripted login needs neither
-    from ui.setup_dialog import SetupAnswers, SetupDialog
+    from ui.setup_dialog import SetupAnswers
 
 log = logging.getLogger(__name__)
 WINDOW_SETTING = "window_no"
 HUB_SETTING = "hub_url"
 LAST_LOGIN_SETTING = "last_login"  # chosen in advance at this PC's next login
 NOT_SERVING = "排队服务未能启动，其他窗口暂时无法连接本机排队，请联系站点管理员"
+PUBLIC_PC = ("本机设为{label}（{duty}），不能作为柜员窗口使用：请用 counterapp {flag} 启动"
+             "（开机自动启动的设置见使用说明）。更改本机用途：counterapp queue-setup")
+OFFLINE_LOGIN = ("排队主机暂时无法核对PIN（{problem}），已按本机保存的排队主机人员名单登录。"
+                 "本机的办件照常办理；叫号等排队操作须等排队主机恢复，届时按提示输入PIN在主机上登录。")
 
 
 class StartOptions(NamedTuple):
@@ -65,6 +77,8 @@ class Opened(NamedTuple):
     clerks: list[Clerk]     # who may log in: the active clerks
     has_admin: bool         # False on a store from before clerk accounts
     last_login: str
+    client: Access | None   # what this PC is as a client of a queue host (None: it is not)
+    host_problem: str       # a window PC: why the host's clerks could not be read ("": read)
 
 
 def open_store(options: StartOptions) -> Opened:
@@ -79,10 +93,36 @@ def open_store(options: StartOptions) -> Opened:
         from counterapp.demo import ensure_demo_accounts
 
         ensure_demo_accounts(counter)  # a demo store made before clerk accounts
+    client = client_role(counter)
+    problem = ""
+    if options.mode == "counter" and client == Access.WINDOW:
+        problem = read_host_clerks(counter)
     return Opened(counter, bool(counter.settings.get(comfort.LARGE_FONT_SETTING, False)),
                   int(counter.settings.get(WINDOW_SETTING, 1)),
                   accounts.can_log_in(counter.store), accounts.has_admin(counter.store),
-                  str(counter.settings.get(LAST_LOGIN_SETTING, "")))
+                  str(counter.settings.get(LAST_LOGIN_SETTING, "")), client, problem)
+
+
+def public_pc(access: Access) -> str:
+    return PUBLIC_PC.format(label=access.label, duty=access.duty, flag=f"--{access.value}")
+
+
+def client_role(counter: Counter) -> Access | None:
+    """What this PC is as a client of the station's queue host; None when it is not one."""
+    link = roles.current(counter.settings)
+    return link.access if link.role == roles.Role.CLIENT else None
+
+
+def read_host_clerks(counter: Counter) -> str:
+    """A window PC: the station's clerks read from the queue host ("") or why they could not
+    be (the list last read stays)."""
+    assert isinstance(counter.queue, RemoteQueue)
+    try:
+        counter.queue.take_station_clerks(counter.clock)
+    except QueueError as exc:
+        log.warning("the station's clerks could not be read from the queue host: %s", exc)
+        return str(exc)
+    return ""
 
 
 class Startup(QObject):
@@ -105,6 +145,8 @@ class Startup(QObject):
         self._clerks: list[Clerk] = []
         self._has_admin = True
         self._last_login = ""
+        self._client: Access | None = None
+        self._host_problem = ""
         self.queue_server: QueueServer | None = None  # serving: this PC is the queue host
         self._server: QueueServer | None = None       # started, serving or not yet
         self._server_started.connect(self._serving)
@@ -143,8 +185,11 @@ class Startup(QObject):
 
     def _fatal(self, text: str) -> None:
         self.failed.emit(text)
-        box = QMessageBox(QMessageBox.Icon.Critical, "无法启动", text,
-                          QMessageBox.StandardButton.Ok)
+        self._stop(text, QMessageBox.Icon.Critical, "无法启动")
+
+    def _stop(self, text: str, icon: QMessageBox.Icon, title: str) -> None:
+        """Say `text`; the program ends when it is read."""
+        box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok)
         box.finished.connect(lambda _result: self.quit_program())
         self.dialogs.open(box)
 
@@ -152,6 +197,7 @@ class Startup(QObject):
         self.counter, self._window_no, self._clerks = (opened.counter, opened.window_no,
                                                        opened.clerks)
         self._has_admin, self._last_login = opened.has_admin, opened.last_login
+        self._client, self._host_problem = opened.client, opened.host_problem
         self.ops.counter = self.counter
         comfort.apply(application(), opened.large_font, QApplication.font().family())
         if self.options.mode != "counter":
@@ -161,48 +207,52 @@ class Startup(QObject):
             self._show_screen()
         elif self.counter.station is None:
             self._set_up()
+        elif self._client in (Access.KIOSK, Access.HALL):
+            self._fatal(public_pc(self._client))
         else:
             self._serve_queue()
-            if self._has_admin:
+            if self._has_admin or self._client == Access.WINDOW:  # a client's are the host's
                 self._login()
             else:
                 self._set_up_admin()
 
     def _set_up(self) -> None:
-        """The first-run set-up; it offers the queue key the keyring already holds."""
+        """The first-run set-up."""
         from ui.setup_dialog import SetupDialog
 
-        dialog = SetupDialog(saved_key=None)
-        dialog.queue_box.saved_key_wanted.connect(lambda: self._read_saved_key(dialog))
+        dialog = SetupDialog()
         dialog.accepted.connect(lambda: self._configure(dialog.answers))
         dialog.rejected.connect(self.quit_program)
         self.dialogs.open(dialog)
 
-    def _read_saved_key(self, dialog: SetupDialog) -> None:
-        box = dialog.queue_box
-
-        def unreadable(error: BaseException) -> bool:
-            log.warning("the keyring could not be read: %s", type(error).__name__)
-            box.show_saved_key("")  # as if none: a new key, and saving says what is wrong
-            return True
-
-        self.ops.run(keys.saved, box.show_saved_key, on_failure=unreadable)
-
     def _configure(self, answers: SetupAnswers | None) -> None:
+        """Save the set-up. A client of a queue host gets no admin of its own: a window PC
+        reads the host's clerks instead, a kiosk or hall display keeps the code that closes
+        it and opens no counter window."""
         assert answers is not None
+        client = answers.queue.access if answers.queue.role == roles.Role.CLIENT else None
 
-        def save(counter: Counter) -> list[Clerk]:
+        def save(counter: Counter) -> tuple[list[Clerk], str]:
             with counter.store.transaction():
                 counter.configure_station(answers.station)
                 counter.settings.set(WINDOW_SETTING, answers.window_no)
                 counter.settings.set(HUB_SETTING, answers.hub_url)
-                accounts.set_up_admin(counter.store, answers.admin_login, answers.admin_name,
-                                      answers.admin_pin, counter.clock)
+                if client is None:
+                    accounts.set_up_admin(counter.store, answers.admin_login,
+                                          answers.admin_name, answers.admin_pin, counter.clock)
+                elif client != Access.WINDOW:
+                    admin_code.set_admin_code(counter.settings, answers.admin_code)
                 counter.configure_queue(answers.queue)
-            return accounts.can_log_in(counter.store)
+            problem = read_host_clerks(counter) if client == Access.WINDOW else ""
+            return accounts.can_log_in(counter.store), problem
 
-        def saved(found: list[Clerk]) -> None:
-            self._clerks, self._window_no = found, answers.window_no
+        def saved(found: tuple[list[Clerk], str]) -> None:
+            if client in (Access.KIOSK, Access.HALL):
+                self._stop(f"设置已保存。{public_pc(client)}", QMessageBox.Icon.Information,
+                           "首次设置完成")
+                return
+            (self._clerks, self._host_problem), self._window_no = found, answers.window_no
+            self._client = client
             self._last_login = answers.admin_login
             self._serve_queue()
             self._login()
@@ -255,27 +305,34 @@ class Startup(QObject):
 
             hint = DEMO_HINT
         dialog = LoginDialog(self.counter.station.name, self._clerks, window_no,
-                             self._last_login, hint)
+                             self._last_login, hint, from_host=self._client == Access.WINDOW,
+                             host_problem=self._host_problem)
         dialog.login_requested.connect(
             lambda login, pin, window: self._authenticate(login, pin, window, dialog.refused,
                                                           dialog.logged_in))
+        dialog.retry_requested.connect(lambda: self.ops.query(
+            lambda c: (read_host_clerks(c), accounts.can_log_in(c.store)),
+            lambda found: dialog.show_clerks(found[1], found[0]), label="正在连接排队主机…"))
         dialog.rejected.connect(self.quit_program)
         self.dialogs.open(dialog)
 
     def _authenticate(self, login: str, pin: str, window_no: int,
                       refused: Callable[[str], None],
                       then: Callable[[], None] | None = None) -> None:
-        """Check the PIN on the store thread (~0.2 s); the counter window, or `refused`."""
-        def check(counter: Counter) -> Clerk:
-            done = sessions.log_in(counter.store, login, pin, counter.clock, window_no)
+        """Check the PIN on the store thread (~0.2 s; on a window PC of a queue host, the
+        host checks it and signs the clerk in there); the counter window, or `refused`."""
+        def check(counter: Counter) -> sessions.Checked:
+            done = sessions.log_in(counter, login, pin, window_no)
             counter.settings.set(WINDOW_SETTING, window_no)
-            counter.settings.set(LAST_LOGIN_SETTING, done.clerk.login)
-            return done.clerk
+            counter.settings.set(LAST_LOGIN_SETTING, done.login.clerk.login)
+            return done
 
-        def succeeded(clerk: Clerk) -> None:
+        def succeeded(done: sessions.Checked) -> None:
             if then is not None:
                 then()
-            self._show_counter(clerk, window_no)
+            self._show_counter(done.login.clerk, window_no)
+            if done.host_problem:
+                self.dialogs.info(self.window, OFFLINE_LOGIN.format(problem=done.host_problem))
 
         def failed(error: BaseException) -> bool:
             if isinstance(error, StationError):
@@ -297,11 +354,16 @@ class Startup(QObject):
         self._announce(window)
 
     def _show_screen(self) -> None:
+        """The kiosk or the hall display: a public screen, whose operations show staff's
+        messages to nobody (`PublicDialogs`: they go to the log)."""
+        from ui.public_screen import PublicDialogs
+
+        self.ops.dialogs = PublicDialogs()
         if self.options.mode == "kiosk":
             from ui.kiosk import KioskWindow
 
             kiosk = KioskWindow(self.ops)
-            kiosk.showFullScreen()
+            kiosk.show_full_screen()
             self._announce(kiosk)
         else:
             from ui.hall_display import HallDisplay

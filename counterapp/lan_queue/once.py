@@ -11,6 +11,9 @@ could be the repeat of a request the previous run acted on. So a repeat says how
 first attempt was sent (`Queue-Request-Age`, seconds on the client's own monotonic clock); a
 host whose program started after that (with `TRANSIT_MARGIN` for the repeat's own way here) has
 no way to know, acts on nothing, and asks the clerk to look at the queue first.
+
+A change without a request id is refused before it is read (`gate`): it could not be repeated
+safely. Ids are kept per access key, so one PC never receives another's answer.
 """
 
 from __future__ import annotations
@@ -20,9 +23,10 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import Annotated, Any, NamedTuple
 
-from fastapi import Header
+from fastapi import Header, Request
 from fastapi.responses import JSONResponse
 
+from counterapp.lan_queue.access import Grant
 from counterapp.lan_queue.wire import FIRST_SENT_AGO, REQUEST_ID
 from counterapp.queue import QueueError
 from counterapp.states import TransitionError
@@ -36,38 +40,42 @@ RESTARTED = ("排队主机的柜员程序刚刚重新启动，无法确认刚才
 
 
 class Attempt(NamedTuple):
-    request_id: str | None   # None: an older client, acted on as it comes
+    key_id: int              # the access key it came with: ids are kept per key
+    request_id: str
     first_sent_ago: float | None  # only on a repeat whose first try may have reached a host
     arrived: float           # time.monotonic() when the request got here
 
 
-def attempt(request_id: Annotated[str | None, Header(alias=REQUEST_ID, min_length=16,
-                                                     max_length=64)] = None,
-            first_sent_ago: Annotated[float | None, Header(alias=FIRST_SENT_AGO, ge=0)] = None,
+def attempt(request: Request,
+            request_id: Annotated[str, Header(alias=REQUEST_ID, min_length=16,
+                                              max_length=64)],
+            first_sent_ago: Annotated[float | None, Header(alias=FIRST_SENT_AGO, ge=0,
+                                                           le=86400)] = None,
             ) -> Attempt:
-    """FastAPI dependency: the request's id and age, and when it arrived (before its turn)."""
-    return Attempt(request_id, first_sent_ago, time.monotonic())
+    """FastAPI dependency: the request's id and age, and when it arrived (before its turn).
+    A change without an id never gets here (`gate`)."""
+    grant: Grant = request.state.queue_grant
+    return Attempt(grant.id, request_id, first_sent_ago, time.monotonic())
 
 
 class Answers:
-    """The answers of the last `keep` state-changing requests, by request id."""
+    """The answers of the last `keep` state-changing requests, by key and request id."""
 
     def __init__(self, keep: int = KEEP) -> None:
-        self._answers: OrderedDict[str, tuple[Any, int]] = OrderedDict()
+        self._answers: OrderedDict[tuple[int, str], tuple[Any, int]] = OrderedDict()
         self._keep = keep
         self._since = time.monotonic()
 
     def once(self, attempt: Attempt, act: Callable[[], Any]) -> JSONResponse:
         """`act()`'s answer (a queue rule's refusal as 409), or the recorded one for a repeat.
         Call under the host's lock."""
-        if attempt.request_id is None:
-            return JSONResponse(*_answer(act))
-        recorded = self._answers.get(attempt.request_id)
+        request = (attempt.key_id, attempt.request_id)
+        recorded = self._answers.get(request)
         if recorded is None:
             if (attempt.first_sent_ago is not None
                     and attempt.arrived - self._since < attempt.first_sent_ago + TRANSIT_MARGIN):
                 raise QueueError(RESTARTED)
-            recorded = self._answers[attempt.request_id] = _answer(act)
+            recorded = self._answers[request] = _answer(act)
             while len(self._answers) > self._keep:
                 self._answers.popitem(last=False)
         return JSONResponse(*recorded)

@@ -1,5 +1,5 @@
 """A ticket as JSON between the queue host and its clients (ISO dates, enum values), and the
-headers of a state change that may be repeated (`once`)."""
+headers of a state change that may be repeated (`once`) and of a clerk's action (`sessions`)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from counterapp.queue import Lane, Ticket, TicketStatus
 
 REQUEST_ID = "Idempotency-Key"        # a state change's id, the same on its repeat
 FIRST_SENT_AGO = "Queue-Request-Age"  # a repeat: seconds since its first try left the client
+CLERK_SESSION = "Queue-Clerk-Session"  # an action: the session of the clerk signed in at the PC
 
 
 def to_wire(ticket: Ticket) -> dict[str, Any]:

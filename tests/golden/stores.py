@@ -2,7 +2,7 @@
 
 `schema-0001`, `0003` and `0004` were written by the program of their time (demo stations).
 No released program ever wrote schema 2 (0002 and 0003 arrived in one commit), and 0005 to
-0008 came after the last fixture; those are made here from the fixture one version
+0009 came after the last fixture; those are made here from the fixture one version
 below: a copy, then migration N applied exactly as sqlite-utils applies it in the program
 (the migration set cut at N, so the `_sqlite_migrations` row and `user_version` are the
 real ones), then a few rows in what migration N added, written as the program of schema N
@@ -12,9 +12,10 @@ writes them (the columns and values of that version, which never change once rel
 - 5: a ticket ended without a case (`consulted`, with its reason, events and outbox rows);
 - 6: slips that did not print — one still kept, one printed later, one dropped with a reason;
 - 7: a notice printed with the content its version-2 code covers (and its kept slip);
-- 8: clerk accounts — an admin with a PIN hash, a clerk locked out, one deactivated.
+- 8: clerk accounts — an admin with a PIN hash, a clerk locked out, one deactivated;
+- 9: the queue host's access keys (one revoked) and clerk sessions (one ended, one open).
 
-`python -m tests.golden store 2 5 6 7 8` rebuilds them (a deliberate act; the file changes).
+`python -m tests.golden store 2 5 6 7 8 9` rebuilds them (a deliberate act; the file changes).
 """
 
 from __future__ import annotations
@@ -190,8 +191,28 @@ def _fill_8(conn: sqlite3.Connection) -> None:
                      (f"{day}T18:30:00+08:00", ids[2]))
 
 
+def _fill_9(conn: sqlite3.Connection) -> None:
+    """The queue host's access keys (a window's, a kiosk's revoked) and clerk sessions (one
+    open, one ended); only hashes of keys and tokens are stored."""
+    day = conn.execute("SELECT max(day) FROM tickets").fetchone()[0]
+    clerk = conn.execute("SELECT min(id) FROM clerks").fetchone()[0]
+    window = conn.execute(
+        "INSERT INTO queue_keys (name, access, secret_hash, issued_at) VALUES "
+        "('2号窗口', 'window', ?, ?)", ("a" * 64, f"{day}T07:50:00+08:00")).lastrowid
+    conn.execute("INSERT INTO queue_keys (name, access, secret_hash, issued_at, revoked_at) "
+                 "VALUES ('旧取号机', 'kiosk', ?, ?, ?)",
+                 ("b" * 64, f"{day}T07:51:00+08:00", f"{day}T12:00:00+08:00"))
+    conn.execute("INSERT INTO queue_sessions (key_id, clerk_id, token_hash, day, opened_at, "
+                 "ended_at) VALUES (?, ?, ?, ?, ?, ?)", (window, clerk, "c" * 64, day,
+                                                          f"{day}T08:00:00+08:00",
+                                                          f"{day}T12:30:00+08:00"))
+    conn.execute("INSERT INTO queue_sessions (key_id, clerk_id, token_hash, day, opened_at) "
+                 "VALUES (?, ?, ?, ?, ?)", (window, clerk, "d" * 64, day,
+                                            f"{day}T12:31:00+08:00"))
+
+
 FILLS: dict[int, Callable[[sqlite3.Connection], None]] = {
-    2: _fill_2, 5: _fill_5, 6: _fill_6, 7: _fill_7, 8: _fill_8}
+    2: _fill_2, 5: _fill_5, 6: _fill_6, 7: _fill_7, 8: _fill_8, 9: _fill_9}
 
 
 def make_store(version: int) -> Path:

@@ -1,7 +1,9 @@
-"""One station queue over real HTTP: a host on 127.0.0.1, a kiosk and windows as clients."""
+"""One station queue over real HTTPS: a host on 127.0.0.1, a kiosk, windows and a hall display
+as clients, each with its own key."""
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -11,16 +13,18 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import httpx
 import pytest
 
+from counterapp import sessions
 from counterapp.app import Counter
 from counterapp.case_model import Person
 from counterapp.clock import FixedClock
 from counterapp.journal import events_of
 from counterapp.lan_queue import client as queue_client
-from counterapp.lan_queue import keys
+from counterapp.lan_queue import keys, tls
+from counterapp.lan_queue.access import Access
 from counterapp.lan_queue.client import HOST_ONLY, KEY_REFUSED, NO_ANSWER, unrecognised
-from counterapp.lan_queue.host_app import NO_KEY, WRONG_KEY
+from counterapp.lan_queue.gate import NO_KEY, WRONG_KEY
 from counterapp.lan_queue.once import RESTARTED
-from counterapp.lan_queue.roles import QueueLink, Role, host_url
+from counterapp.lan_queue.roles import KEY_ACCOUNT_SETTING, QueueLink, Role, host_url
 from counterapp.lan_queue.server import QueueServer
 from counterapp.lan_queue.wire import FIRST_SENT_AGO, REQUEST_ID
 from counterapp.queue import Lane, QueueError, TicketQueue, TicketStatus
@@ -28,8 +32,8 @@ from counterapp.reports import daily_report
 from counterapp.station import add_clerk, get_clerk
 from counterapp.sync import outbox
 from counterapp.sync.records import Snapshots
-from tests.conftest import TOWN, make_id
-from tests.lan_queue.conftest import KEY
+from tests.conftest import PIN, TOWN, make_id
+from tests.lan_queue.conftest import issue_key
 from ui.hall_display import load_hall
 from ui.queue_model import load_queue
 
@@ -42,7 +46,7 @@ def snapshot(counter: Counter) -> dict[str, list[tuple]]:
 
 
 def test_a_ticket_from_the_kiosk_is_called_by_window_2(host, new_client, clock):
-    kiosk = new_client("kiosk", "kiosk", "自助取号机")
+    kiosk = new_client("kiosk", kind=Access.KIOSK)
     window2 = new_client("window2", "1002", "李强", window_no=2)
     issued = kiosk.queue.issue(Lane.NORMAL)
     assert issued.code == "A001" and kiosk.queue.people_ahead(issued) == 0
@@ -62,7 +66,7 @@ def test_a_ticket_from_the_kiosk_is_called_by_window_2(host, new_client, clock):
 
 
 def test_priority_is_called_first_across_pcs(host, new_client, clock):
-    kiosk = new_client("kiosk", "kiosk", "自助取号机")
+    kiosk = new_client("kiosk", kind=Access.KIOSK)
     window1 = new_client("window1", "1002", "李强", window_no=1)
     kiosk.queue.issue(Lane.NORMAL)
     clock.advance(minutes=1)
@@ -72,7 +76,7 @@ def test_priority_is_called_first_across_pcs(host, new_client, clock):
 
 
 def test_a_transfer_from_window_1_is_served_by_window_3_first(host, new_client, clock):
-    kiosk = new_client("kiosk", "kiosk", "自助取号机")
+    kiosk = new_client("kiosk", kind=Access.KIOSK)
     window1 = new_client("window1", "1002", "李强", window_no=1)
     window2 = new_client("window2", "1003", "赵敏", window_no=2)
     window3 = new_client("window3", "1004", "孙伟", window_no=3)
@@ -90,9 +94,9 @@ def test_a_transfer_from_window_1_is_served_by_window_3_first(host, new_client, 
 
 
 def test_the_hall_display_on_a_client_shows_every_windows_calls(host, new_client, clock):
-    kiosk = new_client("kiosk", "kiosk", "自助取号机")
+    kiosk = new_client("kiosk", kind=Access.KIOSK)
     window2 = new_client("window2", "1002", "李强", window_no=2)
-    hall = new_client("hall", "hall", "叫号屏")
+    hall = new_client("hall", kind=Access.HALL)
     for _ in range(4):
         kiosk.queue.issue(Lane.NORMAL)
         clock.advance(minutes=1)
@@ -108,8 +112,9 @@ def test_a_client_whose_clock_is_a_day_off_still_shows_the_hosts_day(host, clock
     ahead = FixedClock(clock.now() + timedelta(days=1))
     with Counter.open(tmp_path / "skewed.db", ahead) as skewed:
         skewed.configure_station(TOWN)
-        skewed.configure_queue(QueueLink(Role.CLIENT, host_url=host.server.url, key=KEY))
-        clerk = add_clerk(skewed.store, "1002", "李强", ahead)
+        skewed.configure_queue(QueueLink(Role.CLIENT, host_url=host.server.url,
+                                         key=issue_key(host), pin=host.pin))
+        clerk = sessions.log_in(skewed, "1001", PIN, 2).login.clerk
         first, second = host.queue.issue(Lane.NORMAL), host.queue.issue(Lane.NORMAL)
         host.queue.call_next(1, host.clerk.id)
         skewed.queue.call_next(2, clerk.id)
@@ -132,24 +137,30 @@ def test_queue_rules_refuse_with_the_hosts_message(host, new_client):
         window1.queue.transfer(ticket.id, 1, window1.clerk.id, "原因")
 
 
+def retype_key(counter: Counter, key: str) -> None:
+    """Someone enters `key` on this PC (its store's keyring account)."""
+    keys.save(counter.settings.get(KEY_ACCOUNT_SETTING), key)
+
+
 def test_a_missing_or_wrong_key_is_refused(host, new_client):
-    window1 = new_client("window1", "1002", "李强")
+    window1 = new_client("window1")
     url = host.server.url
-    missing = httpx.get(f"{url}/v1/waiting")
+    missing = httpx.get(f"{url}/v1/waiting", verify=False)
     assert missing.status_code == 401 and missing.json()["detail"] == NO_KEY
     assert missing.headers["www-authenticate"] == "Bearer"
-    wrong = httpx.post(f"{url}/v1/tickets", json={"lane": "normal"},
-                       headers={"Authorization": "Bearer not-the-station-key"})
+    wrong = httpx.post(f"{url}/v1/tickets", json={"lane": "normal"}, verify=False,
+                       headers={"Authorization": "Bearer not-a-key-of-this-host"})
     assert wrong.status_code == 401 and wrong.json()["detail"] == WRONG_KEY
-    keys.save("a-key-typed-wrongly-on-this-pc")   # this PC's keyring: the host keeps its own
+    key = keys.load(window1.settings.get(KEY_ACCOUNT_SETTING))
+    retype_key(window1, "ABCD-EFGH-IJKL-MNOP-QRST-UVWX-YZ")   # typed wrongly on this PC
     before = snapshot(window1)
     with pytest.raises(QueueError, match="拒绝了本机的排队密钥") as refused:
         window1.queue.issue(Lane.NORMAL)
     assert str(refused.value) == KEY_REFUSED
     assert snapshot(window1) == before
     assert host.store.scalar("SELECT count(*) FROM tickets") == 0
-    keys.save(KEY)                               # entered again: taken up without a restart
-    assert window1.queue.issue(Lane.NORMAL).code == "A001"
+    retype_key(window1, key.lower().replace("-", " "))   # entered again, in any case: taken
+    assert window1.queue.issue(Lane.NORMAL).code == "A001"    # up without a restart
 
 
 def test_host_down_gives_a_clear_message_and_changes_nothing_here(host, new_client):
@@ -170,11 +181,21 @@ def test_host_down_gives_a_clear_message_and_changes_nothing_here(host, new_clie
 
 def test_a_host_that_does_not_answer_in_time_is_reported_as_such(tmp_path, clock,
                                                                   monkeypatch):
-    silent = socket.create_server(("127.0.0.1", 0))   # accepts connections, never answers
+    silent = socket.create_server(("127.0.0.1", 0))   # TLS, then never an answer
+    context = tls.server_context(tls.host_key(create=True))
+
+    def accept() -> None:
+        with contextlib.suppress(OSError):
+            while True:
+                conn, _ = silent.accept()
+                with contextlib.suppress(OSError):
+                    held.append(context.wrap_socket(conn, server_side=True))
+
+    held: list[socket.socket] = []
+    threading.Thread(target=accept, daemon=True).start()
     monkeypatch.setattr(queue_client, "ANSWER_SECONDS", 0.3)
-    keys.save(KEY)
     with silent, Counter.open(tmp_path / "pc.db", clock) as counter:
-        counter.configure_queue(QueueLink(Role.CLIENT, key=KEY,
+        counter.configure_queue(QueueLink(Role.CLIENT, key="K" * 26, pin=tls.host_pin(),
                                           host_url=f"127.0.0.1:{silent.getsockname()[1]}"))
         with pytest.raises(QueueError, match=NO_ANSWER):
             counter.queue.issue(Lane.NORMAL)
@@ -183,6 +204,7 @@ def test_a_host_that_does_not_answer_in_time_is_reported_as_such(tmp_path, clock
 @pytest.mark.parametrize("lost", ["request", "answer"])
 def test_a_read_that_got_no_answer_is_asked_again(host, new_client, lossy_link, lost):
     window1 = new_client("window1", "1002", "李强", url=lossy_link.url)
+    lossy_link.requests.clear()   # the login's
     host.queue.issue(Lane.NORMAL)
     lossy_link.fates = [lost]
     assert [t.code for t in window1.queue.waiting(1)] == ["A001"]
@@ -200,6 +222,7 @@ def header(request: bytes, name: str) -> str | None:
 def test_a_change_whose_answer_was_lost_is_sent_again_and_done_once(host, new_client,
                                                                     lossy_link, clock):
     window1 = new_client("window1", "1002", "李强", url=lossy_link.url)
+    lossy_link.requests.clear()   # the login's
     lossy_link.fates = ["answer"]
     assert window1.queue.issue(Lane.NORMAL).code == "A001"
     first, repeat = lossy_link.requests
@@ -229,9 +252,12 @@ def test_a_change_lost_twice_may_be_done_and_is_done_at_most_once(host, new_clie
 
 
 def test_the_host_answers_a_repeated_request_id_once(host):
-    def issue(**headers: str) -> httpx.Response:
+    key, other = issue_key(host), issue_key(host, name="3号窗口")
+
+    def issue(with_key: str = key, **headers: str) -> httpx.Response:
         return httpx.post(f"{host.server.url}/v1/tickets", json={"lane": "normal"},
-                          headers={"Authorization": f"Bearer {KEY}", **headers})
+                          verify=False,
+                          headers={"Authorization": f"Bearer {with_key}", **headers})
 
     first = issue(**{REQUEST_ID: "a" * 32})
     assert issue(**{REQUEST_ID: "a" * 32, FIRST_SENT_AGO: "0.5"}).json() == first.json()
@@ -239,12 +265,13 @@ def test_the_host_answers_a_repeated_request_id_once(host):
     late = issue(**{REQUEST_ID: "b" * 32, FIRST_SENT_AGO: "3600"})
     assert late.status_code == 409 and late.json()["detail"] == RESTARTED
     assert issue(**{REQUEST_ID: "c" * 32}).json()["code"] == "A002"
-    assert issue().json()["code"] == "A003"                       # an older client
+    # ids are kept per key: another PC's id is its own, never answered with this one's
+    assert issue(other, **{REQUEST_ID: "a" * 32}).json()["code"] == "A003"
     assert host.store.scalar("SELECT count(*) FROM tickets") == 3
 
 
 def test_two_windows_calling_at_once_never_get_the_same_ticket(host, new_client, clock):
-    kiosk = new_client("kiosk", "kiosk", "自助取号机")
+    kiosk = new_client("kiosk", kind=Access.KIOSK)
     windows = [new_client(f"window{n}", f"10{n:02d}", f"经办{n}", window_no=n) for n in (2, 3)]
     issued = {kiosk.queue.issue(Lane.NORMAL).code for _ in range(30)}
 
@@ -290,7 +317,7 @@ def test_a_mirror_never_collides_with_this_pcs_own_tickets(host, tmp_path, clock
     with Counter.open(tmp_path / "was-alone.db", clock) as counter:
         own = counter.queue.issue(Lane.NORMAL)             # A001 while still standalone
         counter.configure_queue(QueueLink(Role.CLIENT, host_url=host.server.url,
-                                          key=keys.load()))
+                                          key=issue_key(host), pin=host.pin))
         remote = counter.queue.issue(Lane.NORMAL)          # the host's A001
         assert (remote.code, own.code) == ("A001", "A001") and remote.id != own.id
         counter.configure_queue(QueueLink(Role.STANDALONE))
@@ -309,15 +336,15 @@ def test_a_pc_is_standalone_unless_configured(tmp_path, clock):
 
 
 @pytest.mark.parametrize(("typed", "expected"), [
-    ("192.168.1.10", "http://192.168.1.10:8766"),
-    ("http://192.168.1.10:9000/", "http://192.168.1.10:9000"),
-    (" host-pc ", "http://host-pc:8766"),
+    ("192.168.1.10", "https://192.168.1.10:8766"),
+    ("https://192.168.1.10:9000/", "https://192.168.1.10:9000"),
+    (" host-pc ", "https://host-pc:8766"),
 ])
 def test_host_addresses_are_normalised(typed, expected):
     assert host_url(typed) == expected
 
 
-@pytest.mark.parametrize("typed", ["https://192.168.1.10", "http://:8766", "pc:99999",
+@pytest.mark.parametrize("typed", ["http://192.168.1.10", "https://:8766", "pc:99999",
                                    "192.168.1.10/queue"])
 def test_bad_host_addresses_are_refused(typed):
     with pytest.raises(QueueError, match="排队主机地址不正确"):
@@ -338,10 +365,12 @@ def test_a_new_host_during_the_day_does_not_break_a_clients_queue(host, new_clie
     first = window2.queue.issue(Lane.NORMAL)           # the old host's A001
     host.server.stop()
     with Counter.open(tmp_path / "new-host.db", clock) as new_host:   # another PC takes over
-        new_host.configure_queue(QueueLink(Role.HOST, key=KEY))
+        new_host.configure_queue(QueueLink(Role.HOST))
+        add_clerk(new_host.store, "1002", "李强", clock)
         server = QueueServer(new_host.store.path, clock, port=0, bind="127.0.0.1").start()
         try:
-            window2.configure_queue(QueueLink(Role.CLIENT, host_url=server.url, key=KEY))
+            window2.configure_queue(QueueLink(Role.CLIENT, host_url=server.url,
+                                              key=issue_key(new_host), pin=host.pin))
             again = window2.queue.issue(Lane.NORMAL)   # the new host's A001
             assert again.code == "A001" and again.id != first.id
             assert [t.uuid for t in window2.queue.waiting(2)] == [again.uuid]
@@ -353,7 +382,8 @@ def test_a_former_client_closes_its_own_old_tickets_at_start_up(host, tmp_path, 
     path = tmp_path / "was-alone.db"
     with Counter.open(path, clock) as counter:
         own = counter.queue.issue(Lane.NORMAL)             # left open while still standalone
-        counter.configure_queue(QueueLink(Role.CLIENT, host_url=host.server.url, key=KEY))
+        counter.configure_queue(QueueLink(Role.CLIENT, host_url=host.server.url,
+                                          key=issue_key(host), pin=host.pin))
     clock.advance(days=1)
     with Counter.open(path, clock) as counter:            # a client the next morning
         assert counter.store.scalar("SELECT status FROM tickets WHERE uuid = ?",
@@ -381,6 +411,8 @@ def odd_host():
             pass
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.socket = tls.server_context(tls.host_key(create=True)).wrap_socket(
+        server.socket, server_side=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     server.answer = answer
     yield server
@@ -398,9 +430,8 @@ def odd_host():
 def test_an_answer_the_client_cannot_read_is_reported_in_chinese(odd_host, tmp_path, clock,
                                                                  status, body):
     odd_host.answer.update(status=status, body=body)
-    keys.save(KEY)
     with Counter.open(tmp_path / "pc.db", clock) as counter:
-        counter.configure_queue(QueueLink(Role.CLIENT, key=KEY,
+        counter.configure_queue(QueueLink(Role.CLIENT, key="K" * 26, pin=tls.host_pin(),
                                           host_url=f"127.0.0.1:{odd_host.server_port}"))
         clerk = add_clerk(counter.store, "1002", "李强", clock)
         for action in (lambda: counter.queue.issue(Lane.NORMAL),
@@ -423,3 +454,15 @@ def test_a_ticket_the_host_does_not_know_is_refused_in_chinese(host, new_client)
 
 def test_a_refused_key_names_the_settings_dialog():
     assert "窗口 → 排队设置" in KEY_REFUSED
+
+
+def test_a_client_set_up_before_tls_is_told_to_set_up_again(tmp_path, clock):
+    """A client of the plain-HTTP version (its address only, no fingerprint, the old shared
+    key) reaches nothing, and says what to enter."""
+    with Counter.open(tmp_path / "old-client.db", clock) as counter:
+        counter.settings.set("queue_host", "http://192.168.1.10:8766")
+    with Counter.open(tmp_path / "old-client.db", clock) as counter:
+        with pytest.raises(QueueError) as refused:
+            counter.queue.issue(Lane.NORMAL)
+        assert str(refused.value) == queue_client.SET_UP_AGAIN
+        assert "证书指纹" in str(refused.value)

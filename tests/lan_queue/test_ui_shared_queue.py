@@ -1,5 +1,5 @@
-"""The real queue panel, kiosk, hall display, set-up dialog and start-up against a queue host
-on 127.0.0.1."""
+"""The real queue panel, kiosk, hall display, set-up and settings dialogs and start-up against
+a queue host on 127.0.0.1."""
 
 from __future__ import annotations
 
@@ -11,32 +11,28 @@ import pytest
 
 from counterapp import pins
 from counterapp.app import Counter
-from counterapp.lan_queue import keys, roles
+from counterapp.lan_queue import access, tls
+from counterapp.lan_queue.access import Access
 from counterapp.lan_queue.roles import QueueLink, Role
 from counterapp.lan_queue.server import QueueServer
 from counterapp.queue import Lane, TicketStatus
 from counterapp.station import ADMIN, add_clerk
 from counterapp.windows import set_window_count
+from db.store import Store
 from tests.conftest import PIN, TOWN
-from tests.lan_queue.conftest import KEY
+from tests.lan_queue.conftest import issue_key, restart
 from tests.sync.hubctl import free_port
 from tests.ui.conftest import FakePrinter, make_context, settle
 from ui.dialogs import RecordingDialogs
 from ui.hall_display import STALE as HALL_STALE
 from ui.hall_display import HallDisplay
-from ui.kiosk import KioskWindow
+from ui.kiosk import NOT_ISSUED, KioskWindow
 from ui.login_dialog import LoginDialog
 from ui.ops import Ops
-from ui.qt import QApplication, QLabel
-from ui.queue_link_box import (
-    KEEP_SAVED_KEY,
-    KEY_KEPT,
-    KEY_REPLACED,
-    READING_KEY,
-    QueueLinkBox,
-)
+from ui.qt import QLabel
+from ui.queue_link_box import KEEP_SAVED_KEY
 from ui.queue_panel import STALE, QueuePanel
-from ui.queue_settings_dialog import saved_link
+from ui.queue_settings_dialog import QueueSettingsDialog
 from ui.setup_dialog import SetupDialog
 from ui.slip_service import SlipService
 from ui.startup import StartOptions, Startup
@@ -68,7 +64,7 @@ def panel_for(qtbot, counter: Counter, ops: Ops, dialogs, window_no: int) -> Que
 
 def test_a_window_panel_calls_the_kiosks_tickets_and_transfers(qtbot, host, new_client,
                                                                ops_for, clock):
-    kiosk_pc = new_client("kiosk", "kiosk", "自助取号机")
+    kiosk_pc = new_client("kiosk", kind=Access.KIOSK)
     window2 = new_client("window2", "1002", "李强", window_no=2)
     window3 = new_client("window3", "1003", "赵敏", window_no=3)
     kiosk_dialogs, dialogs2, dialogs3 = RecordingDialogs(), RecordingDialogs(), RecordingDialogs()
@@ -117,6 +113,24 @@ def test_a_window_panel_calls_the_kiosks_tickets_and_transfers(qtbot, host, new_
     assert host.queue.of_day(clock.today())[1].status == TicketStatus.CALLED
 
 
+def test_the_kiosk_tells_the_public_plainly_when_the_host_is_down(qtbot, host, new_client,
+                                                                  ops_for, caplog):
+    kiosk_pc = new_client("kiosk", kind=Access.KIOSK)
+    dialogs = RecordingDialogs()
+    ops = ops_for(kiosk_pc, dialogs)
+    kiosk = KioskWindow(ops)
+    qtbot.addWidget(kiosk)
+    kiosk.show()
+    host.server.stop()
+    kiosk.issue(Lane.NORMAL, None)
+    settle(qtbot, ops)
+    shown = " ".join(label.text() for label in kiosk.findChildren(QLabel))
+    assert NOT_ISSUED in kiosk.ticket_label.text() and kiosk.pages.currentIndex() == 2
+    assert "127.0.0.1" not in shown and "http" not in shown
+    assert dialogs.errors == []                          # was: a box with the host's address
+    assert host.server.url in caplog.text               # for staff, in the log
+
+
 def test_the_panel_says_when_the_host_is_down(qtbot, host, new_client, ops_for):
     window2 = new_client("window2", "1002", "李强", window_no=2)
     dialogs = RecordingDialogs()
@@ -126,12 +140,6 @@ def test_the_panel_says_when_the_host_is_down(qtbot, host, new_client, ops_for):
     settle(qtbot, panel.ctx.ops)
     assert dialogs.errors == [f"无法连接排队主机 {host.server.url}，请检查网络或联系站点管理员"]
     assert panel.current is None
-
-
-def restart(host) -> QueueServer:
-    """The queue host's program started again on the same port."""
-    port = int(host.server.url.rsplit(":", 1)[1])
-    return QueueServer(host.store.path, host.clock, port=port, bind="127.0.0.1").start()
 
 
 def test_timed_reloads_while_the_host_is_down_say_so_on_a_line(qtbot, host, new_client,
@@ -157,8 +165,8 @@ def test_timed_reloads_while_the_host_is_down_say_so_on_a_line(qtbot, host, new_
 
 
 def test_the_hall_display_says_neutrally_when_it_cannot_update(qtbot, host, new_client,
-                                                               ops_for, clock):
-    hall_pc = new_client("hall", "hall", "叫号屏")
+                                                               ops_for, clock, caplog):
+    hall_pc = new_client("hall", kind=Access.HALL)
     host.queue.issue(Lane.NORMAL)
     host.queue.call_next(1, host.clerk.id)
     dialogs = RecordingDialogs()
@@ -175,6 +183,7 @@ def test_the_hall_display_says_neutrally_when_it_cannot_update(qtbot, host, new_
     assert dialogs.errors == [] and hall.stale.isVisible() and hall.stale.text() == HALL_STALE
     shown = " ".join(label.text() for label in hall.findChildren(QLabel))
     assert "127.0.0.1" not in shown and "http" not in shown and "A001" in shown
+    assert host.server.url in caplog.text                # for staff, in the log
     server = restart(host)
     try:
         hall._timer.timeout.emit()
@@ -187,7 +196,7 @@ def test_the_hall_display_says_neutrally_when_it_cannot_update(qtbot, host, new_
 def test_the_hall_display_on_a_client_shows_every_window(qtbot, host, new_client, ops_for,
                                                          clock):
     window2 = new_client("window2", "1002", "李强", window_no=2)
-    hall_pc = new_client("hall", "hall", "叫号屏")
+    hall_pc = new_client("hall", kind=Access.HALL)
     for _ in range(3):
         host.queue.issue(Lane.NORMAL)
         clock.advance(minutes=1)
@@ -207,81 +216,88 @@ def test_the_hall_display_on_a_client_shows_every_window(qtbot, host, new_client
     assert hall.announced == ["请 A002 号到 2 号窗口办理"]
 
 
+TLS_PIN = "ab12" * 16
+
+
 def test_the_setup_dialog_offers_host_and_client(qtbot):
     dialog = SetupDialog()
     qtbot.addWidget(dialog)
     box = dialog.queue_box
-    assert box.role.currentData() == Role.STANDALONE and not box.key.isEnabled()
+    assert box.role.currentData() == Role.STANDALONE
+    assert not any(f.isEnabled() for f in (box.key, box.pin, box.host, box.access, box.port))
     box.role.setCurrentIndex(box.role.findData(Role.HOST))
-    key = box.key.text()
-    assert len(key) >= 30 and box.key.isReadOnly()
-    box.copy_key.click()
-    assert QApplication.clipboard().text() == key
-    assert box.link([]) == QueueLink(Role.HOST, key=key, port=8766)
+    assert box.port.isEnabled() and not box.key.isEnabled()
+    assert box.link([]) == QueueLink(Role.HOST, port=8766)
     box.role.setCurrentIndex(box.role.findData(Role.CLIENT))
-    assert box.key.text() == "" and not box.key.isReadOnly()
+    assert box.key.isEnabled() and box.pin.isEnabled() and not box.port.isEnabled()
     problems: list[str] = []
-    box.host.setText("https://192.168.1.10")
+    box.host.setText("http://192.168.1.10")
+    box.pin.setText("AB12 CD34")
     box.link(problems)
-    assert problems[0].startswith("排队主机地址不正确") and "完整排队密钥" in problems[1]
+    assert problems[0].startswith("排队主机地址不正确") and "证书指纹应为" in problems[1]
+    assert "完整排队密钥" in problems[2]
     box.host.setText("192.168.1.10")
-    box.key.setText(key)
-    assert box.link([]) == QueueLink(Role.CLIENT, "http://192.168.1.10:8766", key)
+    box.pin.setText(tls.shown(TLS_PIN))
+    box.key.setText("ABCD-EFGH-IJKL-MNOP-QRST-UVWX-YZ")
+    box.access.setCurrentIndex(box.access.findData(Access.KIOSK))
+    assert box.link([]) == QueueLink(Role.CLIENT, "https://192.168.1.10:8766",
+                                     "ABCD-EFGH-IJKL-MNOP-QRST-UVWX-YZ", access=Access.KIOSK,
+                                     pin=TLS_PIN)
 
 
-@pytest.mark.parametrize("was", [Role.CLIENT, Role.STANDALONE, Role.HOST])
-def test_becoming_the_host_keeps_the_stations_saved_key(qtbot, tmp_path, clock, was):
-    with Counter.open(tmp_path / "pc.db", clock) as counter:
-        counter.configure_queue(QueueLink(Role.CLIENT, host_url="192.168.1.10", key=KEY))
-        if was != Role.CLIENT:
-            counter.configure_queue(QueueLink(was, key=KEY))
-        box = QueueLinkBox()                  # as the 排队设置 dialog shows it
-        qtbot.addWidget(box)
-        box.show_link(*saved_link(counter))
-    box.role.setCurrentIndex(box.role.findData(Role.HOST))
-    assert box.key.text() == KEY and box.link([]).key == KEY   # the clients keep theirs
-    box.new_key.click()                                        # only when asked for
-    assert box.key.text() not in ("", KEY) and box.link([]).key == box.key.text()
-
-
-def test_a_new_key_is_offered_on_the_host_only(qtbot):
-    box = QueueLinkBox()
-    qtbot.addWidget(box)
-    assert not box.new_key.isEnabled()
-    box.role.setCurrentIndex(box.role.findData(Role.HOST))
-    first = box.key.text()
-    assert box.new_key.isEnabled() and len(first) >= 30
-    box.role.setCurrentIndex(box.role.findData(Role.CLIENT))
-    assert not box.new_key.isEnabled() and box.key.text() == ""
-    box.role.setCurrentIndex(box.role.findData(Role.HOST))
-    assert box.key.text() == first
+def test_a_client_set_up_again_in_the_settings_may_keep_its_key(qtbot, host, new_client,
+                                                              ops_for):
+    window2 = new_client("window2", "1002", "李强", window_no=2)
+    dialogs = RecordingDialogs()
+    ctx = make_context(window2, ops_for(window2, dialogs), dialogs, window2.clerk, 2)
+    dialog = QueueSettingsDialog(ctx)
+    qtbot.addWidget(dialog)
+    dialog.load()
+    settle(qtbot, ctx.ops)
+    box = dialog.box
+    assert box.role.currentData() == Role.CLIENT and box.access.currentData() == Access.WINDOW
+    assert box.pin.text() == tls.shown(host.pin) and box.key.text() == ""
+    assert box.key.placeholderText() == KEEP_SAVED_KEY
+    assert not dialog.keys_button.isEnabled()             # keys are issued on the host
+    dialog.save()
+    settle(qtbot, ctx.ops)
+    assert dialogs.errors == [] and window2.queue.issue(Lane.NORMAL).code == "A001"
 
 
 def test_the_queue_key_is_not_in_a_links_repr():
-    link = QueueLink(Role.CLIENT, host_url="http://192.168.1.10:8766", key=KEY)
-    assert KEY not in repr(link) and "192.168.1.10" in repr(link)
+    key = "ABCD-EFGH-IJKL-MNOP-QRST-UVWX-YZ"
+    link = QueueLink(Role.CLIENT, host_url="https://192.168.1.10:8766", key=key, pin=TLS_PIN)
+    assert key not in repr(link) and "192.168.1.10" in repr(link)
 
 
-def test_the_host_pc_serves_the_queue_while_the_program_runs(qtbot, tmp_path, clock):
-    path = tmp_path / "station.db"
+def ping(port: int, key: str | None) -> httpx.Response:
+    headers = {} if key is None else {"Authorization": f"Bearer {key}"}
+    return httpx.get(f"https://127.0.0.1:{port}/v1/ping", headers=headers, verify=False)
+
+
+def host_pc(path, clock, port: int | None = None) -> tuple[int, str]:
+    """A station store set up as the queue host; the port it serves on and a window key."""
     with Counter.open(path, clock) as counter:
         counter.configure_station(TOWN)
         add_clerk(counter.store, "1001", "王丽", clock, role=ADMIN,
                   pin_hash=pins.hash_pin(PIN))
-        counter.configure_queue(QueueLink(Role.HOST, key=keys.new_key(), port=free_port()))
-        port = counter.settings.get("queue_serve_port")
+        counter.configure_queue(QueueLink(Role.HOST, port=port or free_port()))
+        return counter.settings.get("queue_serve_port"), issue_key(counter)
+
+
+def test_the_host_pc_serves_the_queue_while_the_program_runs(qtbot, tmp_path, clock):
+    path = tmp_path / "station.db"
+    port, key = host_pc(path, clock)
     startup = Startup(StartOptions(path, clerk_login="1001", clerk_pin=PIN, clock=clock),
                       RecordingDialogs(), quit_program=lambda: None)
     with qtbot.waitSignal(startup.ready, timeout=10000) as ready:
         startup.start()
     qtbot.addWidget(ready.args[0])
     qtbot.waitUntil(lambda: startup.queue_server is not None, timeout=10000)
-    answer = httpx.get(f"http://127.0.0.1:{port}/v1/ping",
-                       headers={"Authorization": f"Bearer {keys.load()}"})
-    assert answer.json()["station"]["name"] == TOWN.name
+    assert ping(port, key).json()["station"]["name"] == TOWN.name
     startup.close()
     with pytest.raises(httpx.ConnectError):
-        httpx.get(f"http://127.0.0.1:{port}/v1/ping")
+        ping(port, key)
 
 
 def test_starting_the_queue_server_holds_up_no_store_call(qtbot, tmp_path, clock,
@@ -289,7 +305,7 @@ def test_starting_the_queue_server_holds_up_no_store_call(qtbot, tmp_path, clock
     """The server's start (~0.6 s of imports) is held until the window's first reads are
     back: they must not wait behind it on the store thread."""
     path = tmp_path / "station.db"
-    port = host_pc(path, clock)
+    port, key = host_pc(path, clock)
     go_on = threading.Event()
     start = QueueServer.start
 
@@ -308,32 +324,20 @@ def test_starting_the_queue_server_holds_up_no_store_call(qtbot, tmp_path, clock
     finally:
         go_on.set()
     qtbot.waitUntil(lambda: startup.queue_server is not None, timeout=10000)
-    assert ping(port, keys.load()).json()["station"]["name"] == TOWN.name
+    assert ping(port, key).json()["station"]["name"] == TOWN.name
     startup.close()
-
-
-def host_pc(path, clock) -> int:
-    """A station store set up as the queue host; returns the port it serves on."""
-    with Counter.open(path, clock) as counter:
-        counter.configure_station(TOWN)
-        add_clerk(counter.store, "1001", "王丽", clock, role=ADMIN,
-                  pin_hash=pins.hash_pin(PIN))
-        counter.configure_queue(QueueLink(Role.HOST, key=keys.new_key(), port=free_port()))
-        return counter.settings.get("queue_serve_port")
 
 
 def test_the_host_serves_the_queue_before_any_clerk_logs_in(qtbot, tmp_path, clock):
     path = tmp_path / "station.db"
-    port = host_pc(path, clock)
+    port, key = host_pc(path, clock)
     dialogs = RecordingDialogs()
     startup = Startup(StartOptions(path, clock=clock), dialogs, quit_program=lambda: None)
     startup.start()
     qtbot.waitUntil(lambda: dialogs.latest(LoginDialog) is not None, timeout=10000)
     qtbot.waitUntil(lambda: startup.queue_server is not None, timeout=10000)
     assert dialogs.latest(LoginDialog).isVisible() and startup.window is None
-    answer = httpx.get(f"http://127.0.0.1:{port}/v1/ping",
-                       headers={"Authorization": f"Bearer {keys.load()}"})
-    assert answer.json()["station"]["name"] == TOWN.name
+    assert ping(port, key).json()["station"]["name"] == TOWN.name
     startup.close()
 
 
@@ -352,113 +356,46 @@ def first_run(qtbot, path, clock, dialogs: RecordingDialogs) -> tuple[Startup, S
     return startup, setup
 
 
-def set_up_again(qtbot, tmp_path, clock, role: Role):
-    """First run on a PC whose keyring already holds the station's key (the program
-    reinstalled, or a new data file), with `role` chosen in the set-up."""
-    keys.save(KEY)
-    dialogs = RecordingDialogs()
-    startup, setup = first_run(qtbot, tmp_path / "station.db", clock, dialogs)
-    box = setup.queue_box
-    box.role.setCurrentIndex(box.role.findData(role))
-    return dialogs, startup, setup, box
-
-
-def ping(port: int, key: str) -> httpx.Response:
-    return httpx.get(f"http://127.0.0.1:{port}/v1/ping",
-                     headers={"Authorization": f"Bearer {key}"})
-
-
 def test_a_pc_set_up_as_the_host_on_first_run_serves_before_the_login(qtbot, tmp_path,
                                                                        clock):
     dialogs = RecordingDialogs()
-    startup, setup = first_run(qtbot, tmp_path / "station.db", clock, dialogs)
+    path = tmp_path / "station.db"
+    startup, setup = first_run(qtbot, path, clock, dialogs)
     box = setup.queue_box
     box.role.setCurrentIndex(box.role.findData(Role.HOST))
-    qtbot.waitUntil(lambda: bool(box.key.text()))    # none saved: a new one
-    port, key = free_port(), box.key.text()
-    box.port.setValue(port)
-    setup.try_accept()
-    qtbot.waitUntil(lambda: startup.queue_server is not None, timeout=10000)
-    assert dialogs.latest(LoginDialog).isVisible() and startup.window is None
-    assert ping(port, key).json()["station"]["name"] == TOWN.name
-    startup.close()
-
-
-def test_a_host_set_up_again_keeps_the_key_its_clients_have(qtbot, tmp_path, clock):
-    _dialogs, startup, setup, box = set_up_again(qtbot, tmp_path, clock, Role.HOST)
-    qtbot.waitUntil(lambda: box.key.text() == KEY)    # read from the keyring off the GUI thread
-    assert KEY_KEPT in box.hint.text()
     port = free_port()
     box.port.setValue(port)
     setup.try_accept()
     qtbot.waitUntil(lambda: startup.queue_server is not None, timeout=10000)
-    assert keys.load() == KEY and ping(port, KEY).json()["station"]["name"] == TOWN.name
+    assert dialogs.latest(LoginDialog).isVisible() and startup.window is None
+    assert ping(port, None).status_code == 401          # TLS, and no way in without a key
+    with Store(path) as store:                          # 排队密钥管理 issues one
+        _grant, key = access.issue(store, Access.WINDOW, "2号窗口", clock)
+    assert ping(port, key).json()["station"]["name"] == TOWN.name
     startup.close()
 
 
-def test_the_set_up_reads_the_keyring_only_when_a_role_needs_it(qtbot, tmp_path, clock,
-                                                                monkeypatch):
-    keys.save(KEY)
-    reads: list[str] = []
-    go_on = threading.Event()
-    saved = keys.saved
-
-    def held_read() -> str:
-        reads.append("read")
-        go_on.wait()
-        return saved()
-
-    monkeypatch.setattr(keys, "saved", held_read)
+def test_a_client_window_lists_the_stations_clerks_from_the_host(qtbot, host, new_client,
+                                                                 tmp_path, clock):
+    add_clerk(host.store, "1003", "赵敏", clock)
+    window2 = new_client("window2")                   # no clerk of its own yet
+    window2.close()
     dialogs = RecordingDialogs()
-    startup, setup = first_run(qtbot, tmp_path / "station.db", clock, dialogs)
-    settle(qtbot, startup.ops)
-    assert reads == []                                 # a standalone PC's set-up
-    box = setup.queue_box
-    try:
-        box.role.setCurrentIndex(box.role.findData(Role.HOST))
-        qtbot.waitUntil(lambda: reads == ["read"])
-        assert box.key.text() == "" and box.key.placeholderText() == READING_KEY
-        assert not box.new_key.isEnabled()
-        setup.try_accept()                             # too early: no new key behind its back
-        assert READING_KEY in setup.problems.text() and setup.isVisible()
-    finally:
-        go_on.set()
-    qtbot.waitUntil(lambda: box.key.text() == KEY)
-    box.role.setCurrentIndex(box.role.findData(Role.CLIENT))
-    settle(qtbot, startup.ops)
-    assert reads == ["read"]                           # read once
-    startup.close()
-
-
-def test_a_host_set_up_again_makes_a_new_key_only_when_asked(qtbot, tmp_path, clock):
-    _dialogs, startup, setup, box = set_up_again(qtbot, tmp_path, clock, Role.HOST)
-    qtbot.waitUntil(lambda: box.key.text() == KEY)
-    box.new_key.click()
-    new_key = box.key.text()
-    assert new_key not in ("", KEY) and KEY_REPLACED in box.hint.text()
-    box.port.setValue(free_port())
-    setup.try_accept()
-    qtbot.waitUntil(lambda: startup.queue_server is not None, timeout=10000)
-    assert keys.load() == new_key
-    startup.close()
-
-
-def test_a_client_set_up_again_may_keep_its_saved_key(qtbot, tmp_path, clock):
-    dialogs, startup, setup, box = set_up_again(qtbot, tmp_path, clock, Role.CLIENT)
-    qtbot.waitUntil(lambda: box.key.placeholderText() == KEEP_SAVED_KEY)
-    assert box.key.text() == ""
-    box.host.setText("192.168.1.10")
-    setup.try_accept()
+    startup = Startup(StartOptions(window2.store.path, clock=clock), dialogs,
+                      quit_program=lambda: None)
+    startup.start()
     qtbot.waitUntil(lambda: dialogs.latest(LoginDialog) is not None, timeout=10000)
-    assert dialogs.errors == [] and keys.load() == KEY
-    assert roles.current(startup.counter.settings).host_url == "http://192.168.1.10:8766"
+    login = dialogs.latest(LoginDialog)
+    assert [c.login for c in login.clerks] == ["1001", "1003"]
+    assert startup.counter.store.scalar("SELECT uuid FROM clerks WHERE login = '1003'") == \
+        host.store.scalar("SELECT uuid FROM clerks WHERE login = '1003'")
     startup.close()
 
 
 @pytest.mark.parametrize("mode", ["kiosk", "hall"])
 def test_a_kiosk_or_hall_display_on_the_host_pc_never_serves(qtbot, tmp_path, clock, mode):
     path = tmp_path / "station.db"
-    port = host_pc(path, clock)
+    port, key = host_pc(path, clock)
     dialogs = RecordingDialogs()
     startup = Startup(StartOptions(path, mode=mode, clock=clock), dialogs,
                       quit_program=lambda: None)
@@ -468,7 +405,8 @@ def test_a_kiosk_or_hall_display_on_the_host_pc_never_serves(qtbot, tmp_path, cl
     settle(qtbot, startup.ops)
     assert startup.queue_server is None and dialogs.errors == []
     with pytest.raises(httpx.ConnectError):
-        httpx.get(f"http://127.0.0.1:{port}/v1/ping")
+        ping(port, key)
+    ready.args[0].release()
     startup.close()
 
 
@@ -476,11 +414,7 @@ def test_a_host_that_cannot_listen_says_so_and_keeps_working(qtbot, tmp_path, cl
     taken = socket.create_server(("0.0.0.0", 0))
     port = taken.getsockname()[1]
     path = tmp_path / "station.db"
-    with Counter.open(path, clock) as counter:
-        counter.configure_station(TOWN)
-        add_clerk(counter.store, "1001", "王丽", clock, role=ADMIN,
-                  pin_hash=pins.hash_pin(PIN))
-        counter.configure_queue(QueueLink(Role.HOST, key=keys.new_key(), port=port))
+    host_pc(path, clock, port)
     dialogs = RecordingDialogs()
     startup = Startup(StartOptions(path, clerk_login="1001", clerk_pin=PIN, clock=clock), dialogs,
                       quit_program=lambda: None)

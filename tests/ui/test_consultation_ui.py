@@ -3,7 +3,7 @@ wrong-window reason offering the transfer instead, and a ticket with a case refu
 
 from __future__ import annotations
 
-from counterapp.queue import END_REASON_MAX, Lane, TicketStatus
+from counterapp.queue import REASON_MAX, Lane, TicketStatus
 from counterapp.windows import set_window_count
 from tests.ui.test_visits import start_case
 from tests.ui.visit import Clerk, type_text
@@ -34,10 +34,10 @@ def test_shift_f2_ends_the_called_ticket_with_a_reason(qtbot, window, counter, d
     assert ticket.code in dialog.windowTitle()
     clerk.key(dialog.reason, Qt.Key.Key_Return)              # no reason: refused in place
     assert dialog.isVisible() and "原因" in dialog.problem.text()
-    too_long = "办事人询问" * (END_REASON_MAX // 5 + 1)
+    too_long = "办事人询问" * (REASON_MAX // 5 + 1)
     type_text(qtbot, dialog.reason.lineEdit(), too_long)
     clerk.click(dialog.ok_button)
-    assert dialog.isVisible() and f"最多 {END_REASON_MAX} 个字" in dialog.problem.text()
+    assert dialog.isVisible() and f"最多 {REASON_MAX} 个字" in dialog.problem.text()
     assert dialog.reason_text == too_long                    # nothing was cut
     assert counter.queue.get(ticket.id).status == TicketStatus.CALLED
     dialog.reason.lineEdit().clear()

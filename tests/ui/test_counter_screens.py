@@ -196,8 +196,11 @@ def test_without_the_printing_service_the_receipt_says_so(qtbot, window_without_
 
 def test_queue_settings_switch_this_pc_and_are_kept(qtbot, window, counter, dialogs,
                                                     memory_keyring):
-    from counterapp.lan_queue import keys, roles
+    from counterapp import admin_code
+    from counterapp.lan_queue import roles, tls
+    from counterapp.lan_queue.access import Access
     from counterapp.lan_queue.roles import Role
+    from ui.queue_keys_dialog import QueueKeysDialog
     from ui.queue_settings_dialog import QueueSettingsDialog
 
     clerk = Clerk(qtbot, window)
@@ -213,32 +216,49 @@ def test_queue_settings_switch_this_pc_and_are_kept(qtbot, window, counter, dial
     dialog = open_dialog()
     box = dialog.box
     assert box.role.currentData() == Role.STANDALONE and "单机" in dialog.current.text()
+    assert not dialog.keys_button.isEnabled()
     box.role.setCurrentIndex(box.role.findData(Role.HOST))   # this PC becomes the host
-    key = box.key.text()
-    assert len(key) >= 30 and box.key.isReadOnly()
     clerk.click(dialog.save_button)
     assert dialogs.latest(QueueSettingsDialog) is None and "重新启动" in dialogs.infos[-1]
-    assert roles.current(counter.settings).role == Role.HOST and keys.load() == key
+    assert roles.current(counter.settings).role == Role.HOST and tls.host_pin()
 
-    dialog = open_dialog()                                 # the host keeps its key
-    assert dialog.box.role.currentData() == Role.HOST and dialog.box.key.text() == key
+    dialog = open_dialog()                                 # the host issues the PCs' keys
+    assert dialog.box.role.currentData() == Role.HOST and dialog.keys_button.isEnabled()
+    clerk.click(dialog.keys_button)
+    keys_dialog = dialogs.latest(QueueKeysDialog)
+    assert keys_dialog.pin.text() == tls.shown(tls.host_pin())
+    keys_dialog.access.setCurrentIndex(keys_dialog.access.findData(Access.HALL))
+    type_text(qtbot, keys_dialog.name, "大厅叫号屏")
+    clerk.click(keys_dialog.issue_button)
+    assert "只显示这一次" in keys_dialog.issued.text()
+    assert keys_dialog.model.rows[0].name == "大厅叫号屏"
+    keys_dialog.reject()
+
     dialog.box.role.setCurrentIndex(dialog.box.role.findData(Role.CLIENT))
     type_text(qtbot, dialog.box.host, "192.168.1.10")
+    type_text(qtbot, dialog.box.pin, tls.shown("c0de" * 16))
     type_text(qtbot, dialog.box.key, "short")
     clerk.click(dialog.save_button)                        # not a whole key: refused
     assert dialog.isVisible() and "完整排队密钥" in dialog.problem.text()
     dialog.box.key.clear()
-    type_text(qtbot, dialog.box.key, "station-queue-key-0123456789")
+    type_text(qtbot, dialog.box.key, "ABCD-EFGH-IJKL-MNOP-QRST-UVWX-YZ")
+    type_text(qtbot, dialog.code, "135790")
+    type_text(qtbot, dialog.code_again, "135799")
+    clerk.click(dialog.save_button)                        # the code typed twice differs
+    assert dialog.isVisible() and "两次输入的站点管理码不一致" in dialog.problem.text()
+    dialog.code_again.clear()
+    type_text(qtbot, dialog.code_again, "135790")
     clerk.click(dialog.save_button)
     link = roles.current(counter.settings)
-    assert link.role == Role.CLIENT and link.host_url == "http://192.168.1.10:8766"
-    assert keys.load() == "station-queue-key-0123456789"
+    assert link.role == Role.CLIENT and link.host_url == "https://192.168.1.10:8766"
+    assert link.pin == "c0de" * 16 and roles.saved_key(counter.settings).startswith("ABCD")
+    assert admin_code.may_close_public_screen(counter.settings, "135790")
 
     dialog = open_dialog()                                 # a client may keep its key
     assert "192.168.1.10" in dialog.current.text() and dialog.box.key.text() == ""
     clerk.click(dialog.save_button)
     assert roles.current(counter.settings).role == Role.CLIENT
-    assert keys.load() == "station-queue-key-0123456789"
+    assert roles.saved_key(counter.settings).startswith("ABCD")
     dialog = open_dialog()
     dialog.box.role.setCurrentIndex(dialog.box.role.findData(Role.STANDALONE))
     clerk.click(dialog.save_button)

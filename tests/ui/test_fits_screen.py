@@ -17,7 +17,9 @@ import pytest
 from counterapp import accounts
 from counterapp.case_model import Person
 from counterapp.demo import DEMO_HINT
-from counterapp.lan_queue.roles import Role
+from counterapp.lan_queue import access
+from counterapp.lan_queue.access import Access
+from counterapp.lan_queue.roles import QueueLink, Role
 from counterapp.queue import Lane
 from counterapp.ratings import RatingLevel
 from counterapp.slips import Layout, prepare_notice, unprinted
@@ -46,8 +48,10 @@ from ui.qt import (
     QTableView,
     QWidget,
 )
+from ui.queue_keys_dialog import QueueKeysDialog
 from ui.queue_settings_dialog import QueueSettingsDialog
 from ui.rating_dialog import RatingDialog
+from ui.screen_exit_dialog import NO_CODE, ExitTries, ScreenExitDialog
 from ui.setup_dialog import SetupDialog
 from ui.staff_dialog import StaffDialog
 from ui.steps.items_step import Column as ItemColumn
@@ -193,7 +197,7 @@ def _opened(window: MainWindow, dialog: QDialog) -> QDialog:
 
 
 def setup_dialog(qtbot, window) -> Shown:
-    dialog = SetupDialog(saved_key="")
+    dialog = SetupDialog()
     dialog.show()
     dialog.try_accept()  # nothing filled in: every problem listed
     box = dialog.queue_box
@@ -307,6 +311,29 @@ def queue_settings(qtbot, window) -> Shown:
         yield role.label, dialog
 
 
+def queue_keys(qtbot, window) -> Shown:
+    counter = window.ctx.counter
+    counter.configure_queue(QueueLink(Role.HOST))
+    for number, kind in enumerate((Access.WINDOW, Access.WINDOW, Access.KIOSK, Access.HALL)):
+        access.issue(counter.store, kind, f"{number + 2}号窗口旁边的大厅电脑（测试用长名）",
+                     counter.clock)
+    access.revoke(counter.store, 1, counter.clock)
+    dialog = _opened(window, QueueKeysDialog(window.ctx, window))
+    dialog.load()
+    settle(qtbot, window.ctx.ops)
+    yield "four keys, one revoked", dialog
+    dialog.name.setText("大厅取号机")
+    dialog.issue()
+    settle(qtbot, window.ctx.ops)
+    yield "a key just issued", dialog
+
+
+def screen_exit(qtbot, window) -> Shown:
+    dialog = _opened(window, ScreenExitDialog(window.ctx.ops, "叫号显示屏", ExitTries(), window))
+    dialog.problem.setText(NO_CODE)
+    yield "no code on this PC", dialog
+
+
 def follow_up_list(qtbot, window) -> Shown:
     for number, birth in enumerate(("19560312", "19600101", "19700707")):
         bad_rating(window.ctx.counter, f"回访{number}", birth,
@@ -348,6 +375,8 @@ DIALOGS: dict[str, Callable[..., Shown]] = {
     "PrintFailedDialog": print_failed,
     "UnprintedSlipsDialog": unprinted_slips,
     "QueueSettingsDialog": queue_settings,
+    "QueueKeysDialog": queue_keys,
+    "ScreenExitDialog": screen_exit,
     "FollowUpDialog": follow_up_list,
     "SlipPreview": slip_preview,
     "HelpDialog": help_dialog,

@@ -1,6 +1,6 @@
 """The hall display: the last calls (code → window, newest first, no names), a call made on
 another PC shown at the next poll (≤ 1 s) while an unchanged queue costs one small query, a
-transferred ticket listed with its new window, full screen and Ctrl+Shift+Q."""
+transferred ticket listed with its new window."""
 
 from __future__ import annotations
 
@@ -9,10 +9,8 @@ import pytest
 from counterapp.queue import Lane
 from tests.conftest import make_id
 from tests.ui.conftest import settle
-from tests.ui.test_startup import started
-from ui.hall_display import CALLS_SHOWN, CLOSE_KEYS, REFRESH_MS, HallDisplay
-from ui.qt import QLabel, Qt
-from ui.startup import StartOptions
+from ui.hall_display import CALLS_SHOWN, REFRESH_MS, HallDisplay
+from ui.qt import QLabel
 
 
 @pytest.fixture
@@ -113,26 +111,3 @@ def test_no_name_reaches_the_hall(qtbot, counter, hall):
     tick(qtbot, hall)
     shown = " ".join(label.text() for label in hall.findChildren(QLabel))
     assert ticket.code in shown and "郑" not in shown and "军人" not in shown
-
-
-def test_the_hall_mode_is_full_screen_and_ctrl_shift_q_leaves_it(qtbot, tmp_path, clock):
-    from counterapp.app import Counter
-    from tests.conftest import TOWN
-
-    path = tmp_path / "station.db"
-    with Counter.open(path, clock) as counter:
-        counter.configure_station(TOWN)
-    startup = started(qtbot, StartOptions(path, mode="hall", clock=clock))
-    with qtbot.waitSignal(startup.ready, timeout=5000) as ready:
-        pass
-    hall = ready.args[0]
-    qtbot.addWidget(hall)
-    assert isinstance(hall, HallDisplay) and hall.isFullScreen()
-    qtbot.waitExposed(hall)
-    hall.activateWindow()
-    qtbot.waitUntil(hall.isActiveWindow)
-    assert CLOSE_KEYS == "Ctrl+Shift+Q"
-    qtbot.keyClick(hall, Qt.Key.Key_Q,
-                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
-    qtbot.waitUntil(lambda: not hall.isVisible())
-    startup.close()

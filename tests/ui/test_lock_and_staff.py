@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import json
 
+from counterapp.accounts import IDLE_LOCK_SETTING
 from counterapp.case_model import Person
 from counterapp.queue import Lane, TicketStatus
-from counterapp.sessions import IDLE_LOCK_SETTING
 from tests.conftest import PIN, make_id
 from tests.test_accounts import clerk_events
 from ui.admin_check_dialog import AdminCheckDialog

@@ -20,6 +20,7 @@ from ui.hall_display import HallDisplay
 from ui.kiosk import KioskWindow
 from ui.login_dialog import LoginDialog
 from ui.main_window import MainWindow
+from ui.public_screen import PublicDialogs
 from ui.qt import QCoreApplication, QMessageBox
 from ui.setup_dialog import SetupDialog
 from ui.startup import StartOptions, Startup
@@ -187,8 +188,8 @@ def test_kiosk_and_hall_modes_need_no_login(qtbot, tmp_path, clock):
             pass
         shown = ready_signal.args[0]
         qtbot.addWidget(shown)
-        assert isinstance(shown, kind)
-        shown.close()
+        assert isinstance(shown, kind) and isinstance(startup.ops.dialogs, PublicDialogs)
+        shown.release()
         startup.close()
 
 
