@@ -21,6 +21,7 @@ from typing import Any, NamedTuple, Protocol
 from counterapp import journal
 from counterapp.clock import Clock, parse_stamp, stamp
 from counterapp.states import check_move
+from counterapp.typed_text import REASON_MAX, TextRule, checked
 from counterapp.windows import MAX_WINDOWS
 from db.store import Store
 
@@ -75,7 +76,11 @@ ALLOWED_MOVES = {
 }
 # Closed as unserved at the end of the day; a no-show stays counted as a no-show.
 OPEN_STATUSES = (_S.WAITING, _S.CALLED, _S.SERVING, _S.HELD)
-END_REASON_MAX = 60  # characters: a reason, not a report
+END_REASON_MAX = REASON_MAX
+END_REASON = TextRule("原因", required="结束本号须注明原因（如仅咨询、办事人已离开）")
+PRIORITY_REASON = TextRule("优先原因")
+HOLD_REASON = TextRule("暂停原因")
+TRANSFER_REASON = TextRule("转窗口原因", required="转窗口须注明原因")
 
 
 class QueueError(Exception):
@@ -266,7 +271,7 @@ class TicketQueue:
 
     # --- actions ---------------------------------------------------------------------------
     def issue(self, lane: Lane, reason: str | None = None) -> Ticket:
-        reason = (reason or "").strip() or None
+        reason = checked(reason or "", PRIORITY_REASON, QueueError) or None
         if lane == Lane.PRIORITY and reason is None:
             raise QueueError("优先号须注明原因（如老年人、残疾人、孕妇等）")
         now = self._clock.now()
@@ -350,6 +355,7 @@ class TicketQueue:
 
     def hold(self, ticket_id: int, clerk_id: int, reason: str = "") -> Ticket:
         """Pause, e.g. while the citizen fetches a copy; the window may call others meanwhile."""
+        reason = checked(reason, HOLD_REASON, QueueError)
         with self._store.transaction():
             return self._move(self.get(ticket_id), TicketStatus.HELD, "held", clerk_id,
                               data={"reason": reason})
@@ -361,8 +367,7 @@ class TicketQueue:
 
     def transfer(self, ticket_id: int, to_window: int, clerk_id: int, reason: str) -> Ticket:
         """Hand the ticket to another window; it keeps its place and is called there first."""
-        if not reason.strip():
-            raise QueueError("转窗口须注明原因")
+        reason = checked(reason, TRANSFER_REASON, QueueError)
         if not 1 <= to_window <= MAX_WINDOWS:
             raise QueueError(f"没有{to_window}号窗口：窗口号应为1-{MAX_WINDOWS}")
         with self._store.transaction():
@@ -381,11 +386,7 @@ class TicketQueue:
     def end_without_case(self, ticket_id: int, clerk_id: int, reason: str) -> Ticket:
         """The called citizen needs no case (仅咨询 / 无需办件): the ticket ends with a reason
         and counts as such in the day's figures. A ticket with a case ends with its case."""
-        reason = " ".join(reason.split())
-        if not reason:
-            raise QueueError("结束本号须注明原因（如仅咨询、办事人已离开）")
-        if len(reason) > END_REASON_MAX:
-            raise QueueError(f"原因最多 {END_REASON_MAX} 个字（现有 {len(reason)} 个），请简要填写")
+        reason = checked(reason, END_REASON, QueueError)
         with self._store.transaction():
             ticket = self.get(ticket_id)
             refuse_if_case(self._store, ticket.id, ticket.code)
