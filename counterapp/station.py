@@ -19,6 +19,10 @@ LEVEL_NAMES = {
 }
 
 
+class StationNotConfigured(RuntimeError):
+    """The store has no station yet: the first-run set-up must run."""
+
+
 class StationError(ValueError):
     """Bad station or clerk data; str() is a message for the clerk."""
 
