@@ -12,9 +12,17 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 # path → outcome ("accepted", "refused", …) → inputs
 TRIED: dict[str, Counter[str]] = {}
+
+
+def doors(examples: int) -> settings:
+    """Hypothesis settings for a door: `examples` inputs, the same on every run."""
+    return settings(max_examples=examples, derandomize=True, database=None, deadline=None,
+                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
+                                           HealthCheck.function_scoped_fixture])
 
 
 def tried(path: str, outcome: str) -> None:
