@@ -61,12 +61,12 @@ def cmd_station(args: argparse.Namespace) -> None:
 
 
 def cmd_catalogue(args: argparse.Namespace) -> None:
+    if args.check:  # needs no store: a county IT person checks a file anywhere
+        catalogue = catalogue_store.read_source(Path(args.check))
+        print(f"{args.check}: catalogue {catalogue.version} is valid "
+              f"({len(catalogue.items)} items)")
+        return
     with _open(args) as counter:
-        if args.check:
-            catalogue = catalogue_store.read_source(Path(args.check))
-            print(f"{args.check}: catalogue {catalogue.version} is valid "
-                  f"({len(catalogue.items)} items)")
-            return
         if args.import_path:
             catalogue = counter.import_catalogue(Path(args.import_path))
             print(f"imported and activated catalogue {catalogue.version}")

@@ -8,6 +8,9 @@ characters, and texts from empty to tens of thousands of characters.
 
 from __future__ import annotations
 
+import copy
+from typing import Any
+
 from hypothesis import strategies as st
 
 from tests.conftest import make_id
@@ -93,3 +96,98 @@ def names() -> st.SearchStrategy[str]:
     plain = st.sampled_from(["张三", "𠮷春燕", "买买提·艾力", "欧阳娜娜", "王\u0301芳", "\ue000丽"])
     typed = plain.flatmap(lambda n: st.sampled_from([n, f" {n}\u3000"]))
     return mostly(typed, plain.map(lambda n: n * 8) | nasty_text(40))
+
+
+# --- documents ---------------------------------------------------------------------------------
+LEAVES = (st.none() | st.booleans() | st.integers(-2**70, 2**70) | st.floats()
+          | st.sampled_from([0, -1, 2**31, 2**63, 10**30, 1.5, "", " ", "2026-02-30"])
+          | nasty_text(30))
+JSON_VALUES = st.recursive(LEAVES, lambda inner: st.lists(inner, max_size=4)
+                           | st.dictionaries(nasty_text(12), inner, max_size=4), max_leaves=12)
+
+
+def _paths(value: Any, here: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Every place inside a JSON document (the document itself included)."""
+    found = [here]
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            found += _paths(inner, (*here, key))
+    elif isinstance(value, list):
+        for index, inner in enumerate(value):
+            found += _paths(inner, (*here, index))
+    return found
+
+
+def _alike(value: Any) -> st.SearchStrategy[Any]:
+    """A value of the same kind: other text, another small number, the other truth value."""
+    if isinstance(value, bool):
+        return st.just(not value)
+    if isinstance(value, int):
+        return st.integers(1, 400)
+    if isinstance(value, str):
+        return st.text(st.characters(min_codepoint=0x4E00, max_codepoint=0x9FA5), min_size=1,
+                       max_size=20) | nasty_text(20)
+    return st.just(value)
+
+
+@st.composite
+def mutated(draw: st.DrawFn, document: dict[str, Any], most: int = 3) -> Any:
+    """`document` with one to `most` changes at random places: a value replaced by one of its
+    kind or by any JSON value, a field or element deleted, an element repeated, a number
+    pushed to an extreme."""
+    doc: Any = copy.deepcopy(document)
+    for _ in range(draw(st.integers(1, most))):
+        path = draw(st.sampled_from(_paths(doc)[1:]))    # any JSON value: JSON_VALUES
+        parent = doc
+        for step in path[:-1]:
+            parent = parent[step]
+        how = draw(st.sampled_from(["alike"] * 5 + ["replace", "delete", "repeat", "extreme"]))
+        if how == "alike":
+            parent[path[-1]] = draw(_alike(parent[path[-1]]))
+        elif how == "delete":
+            del parent[path[-1]]
+        elif how == "repeat" and isinstance(parent, list):
+            parent.append(copy.deepcopy(parent[path[-1]]))
+        elif how == "extreme" and isinstance(parent[path[-1]], int):
+            parent[path[-1]] = draw(st.sampled_from([0, -1, 2**63, 10**30, True]))
+        else:
+            parent[path[-1]] = draw(JSON_VALUES)
+    return doc
+
+
+@st.composite
+def spoiled_bytes(draw: st.DrawFn, data: bytes) -> bytes:
+    """`data` with bytes flipped, cut, inserted or re-encoded; or any bytes at all."""
+    how = draw(st.sampled_from(["flip", "cut", "insert", "utf-16", "bom", "anything"]))
+    if how == "anything":
+        return draw(st.binary(max_size=200))
+    if how == "utf-16":
+        return data.decode("utf-8").encode("utf-16")
+    if how == "bom":
+        return b"\xef\xbb\xbf" + data
+    at = draw(st.integers(0, max(len(data) - 1, 0)))
+    if how == "cut":
+        return data[:at]
+    if how == "insert":
+        return data[:at] + draw(st.binary(min_size=1, max_size=8)) + data[at:]
+    flipped = bytearray(data)
+    flipped[at] ^= draw(st.integers(1, 255))
+    return bytes(flipped)
+
+
+@st.composite
+def pushed(draw: st.DrawFn, document: dict[str, Any]) -> Any:
+    """`document` with one of its numbers (a count, a time limit, a rule) pushed past what a
+    deadline or an SQLite integer can take, or to the edge of what it may be."""
+    doc: Any = copy.deepcopy(document)
+    numbers = [path for path in _paths(doc)[1:] if _at(doc, path).__class__ is int]
+    path = draw(st.sampled_from(numbers))
+    _at(doc, path[:-1])[path[-1]] = draw(st.sampled_from(
+        [0, 1, 99, 100, 365, 366, 1440, 1441, 10**6, 10**15, 2**63, 10**30]))
+    return doc
+
+
+def _at(doc: Any, path: tuple[Any, ...]) -> Any:
+    for step in path:
+        doc = doc[step]
+    return doc
