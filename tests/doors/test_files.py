@@ -31,8 +31,8 @@ from counterapp.clock import CST, FixedClock
 from counterapp.station import add_clerk
 from counterapp.workdays import YearCalendar
 from tests.conftest import TOWN, make_id
-from tests.doors.conftest import doors, dump, is_chinese, tried
 from tests.doors.strategies import JSON_VALUES, NASTY_CHAR, mutated, pushed, spoiled_bytes
+from tests.doors.tools import doors, dump, is_chinese, tried
 
 SHIPPED = catalogue_store.default_catalogue_dir()
 DOCUMENT = load_directory(SHIPPED).to_document()

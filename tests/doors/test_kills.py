@@ -12,8 +12,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.doors.conftest import tried
 from tests.doors.kill_child import store_problems
+from tests.doors.tools import tried
 
 ROOT = Path(__file__).parent.parent.parent
 KILLS = 60

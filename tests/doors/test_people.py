@@ -28,8 +28,8 @@ from counterapp.idnumber import (
 from counterapp.station import add_clerk
 from counterapp.typed_text import HIDDEN_CATEGORIES, NAME_MAX_LENGTH
 from tests.conftest import TOWN
-from tests.doors.conftest import doors, dump, is_chinese, tried
 from tests.doors.strategies import OLD_ID, id_numbers, names, phones, typed
+from tests.doors.tools import doors, dump, is_chinese, tried
 
 TODAY = date(2026, 11, 25)
 SHAPE = re.compile(r"[0-9]{17}[0-9X]")

@@ -27,8 +27,8 @@ from counterapp.ratings import RatingLevel
 from counterapp.slips import Layout, SlipError, prepare_notice, record_print, unprinted
 from counterapp.station import add_clerk
 from tests.conftest import TOWN, make_id
-from tests.doors.conftest import doors, dump, is_chinese, tried
 from tests.doors.strategies import nasty_text
+from tests.doors.tools import doors, dump, is_chinese, tried
 
 INSTANT, ASSIST = "YB0101", "YB1202"   # finished here; forwarded upward (帮办代办)
 
