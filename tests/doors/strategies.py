@@ -162,7 +162,7 @@ def spoiled_bytes(draw: st.DrawFn, data: bytes) -> bytes:
     if how == "anything":
         return draw(st.binary(max_size=200))
     if how == "utf-16":
-        return data.decode("utf-8").encode("utf-16")
+        return data.decode("utf-8", errors="replace").encode("utf-16")
     if how == "bom":
         return b"\xef\xbb\xbf" + data
     at = draw(st.integers(0, max(len(data) - 1, 0)))
