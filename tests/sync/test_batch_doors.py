@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import gzip
 import json
+import uuid
+from decimal import Decimal
 
 import httpx
 import pytest
@@ -35,6 +37,7 @@ from tests.doors.tools import doors, tried
 from tests.sync.conftest import now, register
 from tests.sync.hubctl import ThreadHub
 from tests.sync.stations import add_visits, new_station
+from tests.sync.test_hub_doors import CASE, STATION, document, line
 
 TABLES = ("stations", "sources", "batches", "records", "slip_keys", "catalogues", "decisions",
           "hub_identity", "staff_tokens")
@@ -56,11 +59,16 @@ def hub_dump(db: Database) -> dict[str, list[tuple]]:
         return {table: sorted(map(repr, tx.all(f"SELECT * FROM {table}"))) for table in TABLES}
 
 
+def as_json(text: str) -> object:
+    """JSON with every number exact (PostgreSQL's jsonb keeps 1e+308 as a 309-digit number)."""
+    return json.loads(text, parse_float=Decimal, parse_int=Decimal)
+
+
 def held(db: Database) -> dict[str, tuple[int, str, object]]:
     with db.transaction(write=False) as tx:
-        rows = tx.all("SELECT uuid, version, day, data FROM records")
-    return {uuid: (int(version), str(day), data if isinstance(data, dict) else json.loads(data))
-            for uuid, version, day, data in rows}
+        text = "data::text" if tx.dialect == "postgres" else "data"
+        rows = tx.all(f"SELECT uuid, version, day, {text} FROM records")
+    return {uuid: (int(version), str(day), as_json(data)) for uuid, version, day, data in rows}
 
 
 @st.composite
@@ -94,13 +102,13 @@ def check_outcome(db: Database, before: dict, held_before: dict, body: bytes,
     for record in batch.records:
         if record.type != "slip_key" and (record.uuid not in sent
                                           or record.version > sent[record.uuid][0]):
-            sent[record.uuid] = (record.version, record.day, json.loads(record.data))
+            sent[record.uuid] = (record.version, record.day, as_json(record.data))
     after = held(db)
-    for uuid, (version, day, data) in sent.items():
-        if uuid in held_before and held_before[uuid][0] >= version:
-            assert after[uuid] == held_before[uuid]        # an older version changes nothing
+    for key, (version, day, data) in sent.items():
+        if key in held_before and held_before[key][0] >= version:
+            assert after[key] == held_before[key]          # an older version changes nothing
         else:
-            assert after[uuid] == (version, day, data)
+            assert after[key] == (version, day, data)
     assert {u: r for u, r in after.items() if u not in sent} == {
         u: r for u, r in held_before.items() if u not in sent}
     tried(path, "accepted")
@@ -159,3 +167,21 @@ def test_a_spoiled_batch_over_http_is_a_4xx_or_stored_exactly(hub_url, hub_db, r
             one()
     finally:
         server.stop()
+
+
+def test_a_held_record_resent_with_broken_data_is_refused_on_either_database(hub_db):
+    """PostgreSQL never saw the data of a record it held in that version already, so it took
+    a batch that SQLite refused (found by the property above)."""
+    register(hub_db, STATION)
+    record = str(uuid.uuid4())
+
+    def send(data: bytes) -> None:
+        raw = document([line(record_id=record)]).replace(canonical(CASE), data)
+        ingest(hub_db, STATION, scan_batch(gzip.compress(raw), None), sha256_hex(raw),
+               "online", now())
+
+    send(canonical(CASE))
+    before = hub_dump(hub_db)
+    with pytest.raises(WireError, match="not JSON"):
+        send(b'{"case_no" 1}')
+    assert hub_dump(hub_db) == before
