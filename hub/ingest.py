@@ -11,7 +11,8 @@ one the hub cannot seal now is left out, never the batch, and the ack stops anno
 On PostgreSQL the usual case — records the hub has never seen — goes straight in with COPY;
 records it already holds go through a temporary table and the same guarded upsert. If another
 request inserts one of the same records meanwhile, COPY fails on the unique key and the batch
-is stored again through the upsert alone. The database checks every record's data is JSON.
+is stored again through the upsert alone. The database checks every record's data is JSON;
+those PostgreSQL skips (held already in that version or a newer one) are checked here.
 """
 
 from __future__ import annotations
