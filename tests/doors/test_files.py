@@ -61,7 +61,7 @@ def station(tmp_path_factory):
         yield counter
 
 
-@doors(150)
+@doors(100)
 @given(JSON_VALUES | mutated(DOCUMENT))
 def test_a_catalogue_document_loads_or_lists_its_problems(document):
     try:
@@ -92,7 +92,7 @@ def serve_changed_items(counter: Counter, document: dict) -> None:
         counter.cases.accept(case.id, counter.clerk)
 
 
-@doors(80)
+@doors(60)
 @given(st.sampled_from(["mutated", "mutated", "pushed", "pushed", "spoiled"]), st.data())
 def test_a_catalogue_file_imports_whole_or_not_at_all(station, how, data):
     """`counterapp catalogue --import FILE`: a new version, mutated, with a number pushed to
@@ -189,7 +189,7 @@ def copy_of_shipped(tmp_path_factory):
     return folder
 
 
-@doors(80)
+@doors(50)
 @given(st.sampled_from(FILES), st.data())
 def test_a_catalogue_directory_loads_or_lists_its_problems(copy_of_shipped, name, data):
     """`counterapp catalogue --check DIR` on the shipped directory with one file spoiled."""
@@ -211,7 +211,7 @@ def test_a_catalogue_directory_loads_or_lists_its_problems(copy_of_shipped, name
     tried("catalogue directory (load_directory, catalogue --check)", outcome)
 
 
-@doors(150)
+@doors(100)
 @given(JSON_VALUES | mutated(CALENDAR))
 def test_a_pushed_calendar_loads_or_names_its_problem(document):
     try:
@@ -224,7 +224,7 @@ def test_a_pushed_calendar_loads_or_names_its_problem(document):
     tried("holiday calendar (YearCalendar.from_document)", "accepted")
 
 
-@doors(60)
+@doors(40)
 @given(mutated(CALENDAR), st.booleans(), st.data())
 def test_a_calendar_file_imports_or_changes_nothing(station, document, readable, data):
     """`counterapp calendar FILE`."""

@@ -44,7 +44,7 @@ def station(tmp_path_factory):
         yield counter
 
 
-@doors(400)
+@doors(300)
 @given(id_numbers())
 def test_an_id_number_is_parsed_or_refused_in_chinese(text):
     try:
@@ -78,7 +78,7 @@ def visible(text: str) -> bool:
     return not any(unicodedata.category(ch) in HIDDEN_CATEGORIES for ch in text)
 
 
-@doors(250)
+@doors(150)
 @given(name=names(), id_number=id_numbers(), phone=phones(),
        agent=st.none() | st.tuples(names(), id_numbers(), phones(), names(), names()))
 def test_a_person_is_stored_exactly_or_refused_with_nothing_changed(station, name, id_number,

@@ -41,7 +41,7 @@ class Door(NamedTuple):
     act: Callable[[Counter, Any, str], Any]       # the core function; → what to read back
     stored: Callable[[Counter, Any], str | None]  # the text as the store holds it
     multiline: bool = False
-    examples: int = 60
+    examples: int = 40
 
 
 def last_event(counter: Counter, uuid: str, kind: str, field: str) -> str | None:
@@ -124,11 +124,11 @@ DOORS = [
          lambda c, uuid: last_event(c, uuid, "followed_up", "note"), multiline=True),
     Door("reprint (补打原因)", 60, True, printed_once, _reprint,
          lambda c, print_id: c.store.scalar("SELECT reason FROM slip_prints WHERE id = ?",
-                                            (print_id,)), examples=30),
+                                            (print_id,)), examples=20),
     Door("drop a kept slip (移出原因)", 60, True, kept_slip,
          lambda c, slip, text: unprinted.drop(c, slip.id, text, c.clerk) or slip.id,
          lambda c, slip_id: c.store.scalar("SELECT drop_reason FROM unprinted_slips "
-                                           "WHERE id = ?", (slip_id,)), examples=30),
+                                           "WHERE id = ?", (slip_id,)), examples=20),
 ]
 REFUSALS = (CaseError, QueueError, SlipError)
 

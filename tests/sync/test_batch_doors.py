@@ -120,7 +120,7 @@ def ack_records(body: bytes) -> set[str]:
 
 
 def examples(hub_url: str) -> int:
-    return 60 if hub_url.startswith("sqlite") else 30
+    return 40 if hub_url.startswith("sqlite") else 20
 
 
 def test_a_spoiled_batch_is_refused_or_stored_exactly(hub_url, hub_db, real_batch):

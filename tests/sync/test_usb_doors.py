@@ -82,7 +82,7 @@ def examples(hub_url: str, sqlite: int) -> int:
 def test_a_spoiled_batch_file_is_refused_at_the_hub(hub_url, hub_db, village_file, tmp_path):
     village, data = village_file
 
-    @doors(examples(hub_url, 50))
+    @doors(examples(hub_url, 40))
     @given(spoiled_files(data))
     def one(spoiled: bytes) -> None:
         path, ack = tmp_path / "in.ctr", tmp_path / "out.ack"
@@ -110,7 +110,7 @@ def test_a_spoiled_batch_file_forwarded_by_a_town_is_a_4xx(hub_url, hub_db, vill
         with httpx.Client(base_url=server.url, timeout=30,
                           headers={"Authorization": f"Bearer {town_token}"}) as client:
 
-            @doors(examples(hub_url, 40))
+            @doors(examples(hub_url, 30))
             @given(spoiled_files(data))
             def one(spoiled: bytes) -> None:
                 before = hub_dump(hub_db)
@@ -139,7 +139,7 @@ def test_a_spoiled_ack_file_is_refused_at_the_station(hub_url, hub_db, village_f
     real_ack = (tmp_path / "real.ack").read_bytes()
     data_dir = village.store.path.parent
 
-    @doors(examples(hub_url, 50))
+    @doors(examples(hub_url, 40))
     @given(spoiled_files(real_ack))
     def one(spoiled: bytes) -> None:
         path = tmp_path / "in.ack"
