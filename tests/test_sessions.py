@@ -8,6 +8,7 @@ from counterapp import sessions
 from counterapp.accounts import LoginRefused
 from counterapp.case_model import Person
 from counterapp.slips.facts import case_facts
+from counterapp.slips.records import SlipKind
 from tests.conftest import PIN, make_id
 from tests.test_accounts import clerk_events
 
@@ -55,7 +56,7 @@ def test_another_clerk_taking_over_is_a_recorded_hand_over(counter):
         "SELECT kind, clerk_id, data FROM events WHERE subject_uuid = ?", (case.uuid,))
         if e["kind"] == "handed_over"]
     assert len(handed) == 1 and sessions.HAND_OVER_REASON in handed[0]["data"]
-    facts = case_facts(counter, stored, clerk_id=b.id)
+    facts = case_facts(counter, stored, SlipKind.NOTICE, clerk_id=b.id)
     assert facts.owner.startswith("王丽") and facts.handler.startswith("李强")
 
 
