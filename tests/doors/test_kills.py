@@ -12,11 +12,15 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.doors.kill_child import store_problems
 from tests.doors.tools import tried
 
 ROOT = Path(__file__).parent.parent.parent
 KILLS = 60
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork"),
+                                reason="forks each writer and kills it with SIGKILL (POSIX)")
 
 
 def lost(path: Path, commits: list[dict]) -> list[dict]:
