@@ -27,7 +27,7 @@ from typing import NamedTuple, Protocol, TypeVar
 
 from bench.slip_sample import SAMPLE_STATION
 from counterapp.app import Counter
-from counterapp.case_model import NAME_MAX_LENGTH, Agent, Case, Person
+from counterapp.case_model import Agent, Case, Person
 from counterapp.clock import CST, FixedClock
 from counterapp.queue import Lane
 from counterapp.slips import texts, verification
@@ -38,6 +38,7 @@ from counterapp.slips.records import PendingPrint, SlipKind, record_print
 from counterapp.slips.service import prepare_notice, prepare_receipt, prepare_ticket
 from counterapp.slips.worst_case import Slip, case_count, case_texts, id_number
 from counterapp.station import add_clerk
+from counterapp.typed_text import NAME_MAX_LENGTH
 
 T = TypeVar("T")
 

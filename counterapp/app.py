@@ -14,15 +14,11 @@ from counterapp.lan_queue import roles as queue_roles
 from counterapp.lan_queue.client import RemoteQueue
 from counterapp.queue import Queue
 from counterapp.ratings import RatingService
-from counterapp.station import Station, load_station, save_station
+from counterapp.station import Station, StationNotConfigured, load_station, save_station
 from counterapp.workdays import YearCalendar
 from db.settings import Settings
 from db.store import Store
 from db.store import StoreTooNew as StoreTooNew  # re-exported: the window names it to the clerk
-
-
-class StationNotConfigured(RuntimeError):
-    """The store has no station yet: the first-run set-up must run."""
 
 
 class Counter:

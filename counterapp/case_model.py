@@ -12,6 +12,7 @@ from typing import NamedTuple
 
 from counterapp.clock import parse_stamp
 from counterapp.idnumber import IdNumberError, normalise, parse_id_number
+from counterapp.typed_text import REASON_MAX, TextRule, checked, name_problem, one_line
 
 
 class CaseState(StrEnum):
@@ -65,7 +66,6 @@ def state_text(state: CaseState, *, upload_pending: bool, county_status: str | N
 
 
 _PHONE = re.compile(r"(1[3-9]\d{9})|(0\d{2,3}-?\d{7,8})", re.ASCII)
-NAME_MAX_LENGTH = 30  # characters of a person's name; a rare character outside the BMP (𠮷) is one
 
 
 class CaseError(ValueError):
@@ -75,15 +75,6 @@ class CaseError(ValueError):
 def normalise_phone(text: str) -> str:
     """Full-width digits and hyphens as half-width (NFKC), spaces of any width removed."""
     return "".join(unicodedata.normalize("NFKC", text).split())
-
-
-def name_problem(name: str) -> str | None:
-    """What is wrong with a (trimmed) name, or None."""
-    if not name:
-        return "姓名不能为空"
-    if len(name) > NAME_MAX_LENGTH:
-        return f"姓名过长：最多{NAME_MAX_LENGTH}个字，当前{len(name)}个字，请核对"
-    return None
 
 
 def _person_problems(name: str, id_number: str, phone: str, today: date) -> dict[str, str]:
@@ -132,16 +123,17 @@ class Agent(NamedTuple):
 
     def normalised(self) -> Agent:
         person = Person(self.name, self.id_number, self.phone).normalised()
-        return Agent(*person, self.relation.strip(), self.authorisation.strip())
+        return Agent(*person, one_line(self.relation), one_line(self.authorisation))
 
     def field_problems(self, today: date) -> dict[str, str]:
         """As `Person.field_problems`, plus `relation` and `authorisation`."""
         agent = self.normalised()
         found = _person_problems(agent.name, agent.id_number, agent.phone, today)
-        if not agent.relation:
-            found["relation"] = "须填写代办人与申请人的关系"
-        if not agent.authorisation:
-            found["authorisation"] = "须记录代办授权方式（如授权委托书）"
+        for field, rule in _AGENT_TEXTS.items():
+            try:
+                checked(getattr(agent, field), rule, CaseError)
+            except CaseError as problem:
+                found[field] = str(problem)
         return found
 
     def problems(self, role: str, today: date) -> list[str]:
@@ -149,7 +141,12 @@ class Agent(NamedTuple):
                 for field, message in self.field_problems(today).items()]
 
 
-_AGENT_ONLY = ("relation", "authorisation")
+_AGENT_TEXTS = {
+    "relation": TextRule("代办人与申请人的关系", limit=20, required="须填写代办人与申请人的关系"),
+    "authorisation": TextRule("代办授权方式", limit=REASON_MAX,
+                              required="须记录代办授权方式（如授权委托书）"),
+}
+_AGENT_ONLY = tuple(_AGENT_TEXTS)
 
 
 class CaseItem(NamedTuple):

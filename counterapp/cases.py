@@ -32,8 +32,13 @@ from counterapp.clock import Clock, stamp
 from counterapp.idnumber import normalise
 from counterapp.queue import Queue, TicketStatus
 from counterapp.states import check_move
+from counterapp.typed_text import TextRule, checked
 from counterapp.workdays import WorkCalendar
 from db.store import Store
+
+WITHDRAW_REASON = TextRule("撤销原因")
+HAND_OVER_REASON = TextRule("交接原因", required="交接须注明原因")
+FORWARD_NOTE = TextRule("转报说明", limit=200)
 
 
 def case_number(station_code: str, day: date, window_no: int, sequence: int) -> str:
@@ -268,6 +273,7 @@ class CaseService:
 
     def forward(self, case_id: int, clerk_id: int, note: str = "") -> Case:
         """Submit the case upward (帮办代办); items this station handles itself are done now."""
+        note = checked(note, FORWARD_NOTE, CaseError)
         case = self.get(case_id)
         if case.state == CaseState.ACCEPTED and not case.needs_forwarding:
             raise CaseError("本件事项均由本站办理，无须转报")
@@ -276,21 +282,21 @@ class CaseService:
 
     def close(self, case_id: int, clerk_id: int, reason: str = "") -> Case:
         """Archive a finished case, or withdraw an unfinished one (a reason is then required)."""
+        reason = checked(reason, WITHDRAW_REASON, CaseError)
         case = self.get(case_id)
         unfinished = case.state in (CaseState.RECEIVED, CaseState.MATERIALS_INCOMPLETE)
-        if unfinished and not reason.strip():
+        if unfinished and not reason:
             raise CaseError("未办结的办件撤销时须注明原因")
         with self._store.transaction():
             return self._change(case, "closed", clerk_id, state=CaseState.CLOSED,
-                                closed_at=self._clock.now(), close_reason=reason.strip() or None)
+                                closed_at=self._clock.now(), close_reason=reason or None)
 
     def hand_over(self, case_id: int, from_clerk: int, to_clerk: int, reason: str) -> Case:
         """Another clerk takes over the handling; the first-contact clerk stays the owner."""
         case = self.get(case_id)
         if from_clerk == to_clerk:
             raise CaseError("交接双方不能是同一人")
-        if not reason.strip():
-            raise CaseError("交接须注明原因")
+        reason = checked(reason, HAND_OVER_REASON, CaseError)
         if self._store.scalar("SELECT active FROM clerks WHERE id = ?", (to_clerk,)) != 1:
             raise CaseError("接手人员不存在或已停用")
         with self._store.transaction():

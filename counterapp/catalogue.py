@@ -55,6 +55,17 @@ _CONTACT_FIELDS = ("progress_query", "supervision_phone")
 _ITEM_FIELDS = ("code", "main", "sub", "applicants", "kind", "time_limit", "handled_by", "steps",
                 "progress_query", "materials", "aliases")
 ALIAS_MAX = 20  # characters: a colloquial name, not a description
+# The largest numbers a catalogue may give: copies of a material, an instant item's minutes,
+# working days of a time limit or a rule (a year). Anything larger is a typing error, and
+# would fail only later, when a case is opened or its deadline computed.
+MOST_COPIES = 99
+MOST_MINUTES = 24 * 60
+MOST_WORKING_DAYS = 365
+_MOST = {"count": MOST_COPIES, "minutes": MOST_MINUTES, "working_days": MOST_WORKING_DAYS,
+         "forward_submit_working_days": MOST_WORKING_DAYS,
+         "supply_missing_working_days": MOST_WORKING_DAYS,
+         "instant_target_minutes": MOST_MINUTES}
+VERSION_MAX = 40  # characters of a version: printed on slips, compared at every start
 _MATERIAL_FIELDS = ("key", "name", "form", "count", "required", "condition", "obtain")
 _TIME_FIELDS = ("minutes", "working_days")
 _LEVEL_FIELDS = ("name", "items")
@@ -73,7 +84,7 @@ def _parse_material(ctx: FieldReader, raw: object, index: int) -> Material | Non
     ctx.known_fields(table, _MATERIAL_FIELDS)
     name, obtain = ctx.text(table, "name"), ctx.text(table, "obtain")
     form = ctx.choice(table, "form", MaterialForm)
-    copies, required = ctx.number(table, "count"), ctx.flag(table, "required")
+    copies, required = ctx.number(table, "count", MOST_COPIES), ctx.flag(table, "required")
     condition = ctx.text(table, "condition", optional=True)
     if required is False and table.get("condition") is None:
         ctx.report("a conditional material (required = false) needs a 'condition'")
@@ -107,6 +118,18 @@ def _parse_aliases(ctx: FieldReader, table: dict[str, Any]) -> tuple[str, ...] |
     return tuple(raws) if ok else None
 
 
+def _version(ctx: FieldReader, table: dict[str, Any]) -> str | None:
+    """The version: one word of at most VERSION_MAX characters."""
+    version = ctx.text(table, "version")
+    if version is None:
+        return None
+    if len(version) > VERSION_MAX or len(version.split()) != 1 or not version.isprintable():
+        ctx.report(f"field 'version' must be one word of at most {VERSION_MAX} printable "
+                   f"characters, got {version[:VERSION_MAX + 1]!r}")
+        return None
+    return version
+
+
 def _parse_time_limit(ctx: FieldReader, raw: object, kind: ItemKind | None) -> TimeLimit | None:
     ctx = ctx.at("time_limit")
     table = ctx.table(raw, "time_limit")
@@ -117,7 +140,7 @@ def _parse_time_limit(ctx: FieldReader, raw: object, kind: ItemKind | None) -> T
     if len(present) != 1:
         ctx.report("needs exactly one of 'minutes' or 'working_days'")
         return None
-    value = ctx.number(table, present[0])
+    value = ctx.number(table, present[0], _MOST[present[0]])
     if kind is not None:
         expected = {ItemKind.INSTANT: "minutes", ItemKind.PROMISED: "working_days"}[kind]
         if present[0] != expected:
@@ -184,7 +207,7 @@ class _Assembler:
             return
         ctx.known_fields(table, _META_FIELDS)
         meta: dict[str, Any] = {
-            "version": ctx.text(table, "version"),
+            "version": _version(ctx, table),
             "issuer": ctx.text(table, "issuer"),
             "is_default": ctx.flag(table, "is_default"),
             "published": ctx.day(table, "published"),
@@ -194,7 +217,7 @@ class _Assembler:
             rctx = ctx.at("rules")
             rctx.known_fields(rules, _RULE_FIELDS)
             values = [value for name in _RULE_FIELDS
-                      if (value := rctx.number(rules, name)) is not None]
+                      if (value := rctx.number(rules, name, _MOST[name])) is not None]
             if len(values) == len(_RULE_FIELDS):
                 meta["rules"] = Rules(*values)
         if (contact := ctx.subtable(table, "contact")) is not None:

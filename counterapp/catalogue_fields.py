@@ -98,13 +98,14 @@ class FieldReader:
             return None
         return value
 
-    def number(self, table: dict[str, Any], name: str) -> int | None:
-        """A required positive integer."""
+    def number(self, table: dict[str, Any], name: str, most: int) -> int | None:
+        """A required integer from 1 to `most` (a count or time limit the counter can use:
+        stored in an SQLite integer, added to a date)."""
         value = self.raw(table, name)
         if value is MISSING or not self._is(value, int, "an integer", name):
             return None
-        if value <= 0:
-            self.report(f"field {name!r} must be positive, got {value}")
+        if not 1 <= value <= most:
+            self.report(f"field {name!r} must be from 1 to {most}, got {value}")
             return None
         return value
 

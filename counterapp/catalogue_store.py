@@ -118,7 +118,7 @@ SHIPPED_DEFAULT_VERSION = "default-2026.2"
 
 
 def _version_key(version: str) -> tuple[int, ...]:
-    return tuple(int(part) for part in re.findall(r"\d+", version))
+    return tuple(int(part) for part in re.findall(r"[0-9]+", version))
 
 
 def ensure_catalogue(store: Store, clock: Clock) -> Catalogue:

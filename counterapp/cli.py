@@ -18,7 +18,7 @@ from counterapp.app import Counter
 from counterapp.catalogue import CatalogueInvalid
 from counterapp.lan_queue import commands as queue_commands
 from counterapp.queue import QueueError
-from counterapp.station import LEVEL_NAMES, Station, StationError
+from counterapp.station import LEVEL_NAMES, Station, StationError, StationNotConfigured
 from counterapp.sync import commands as sync_commands
 from counterapp.workdays import YearCalendar
 from db.store import StoreTooNew
@@ -61,12 +61,12 @@ def cmd_station(args: argparse.Namespace) -> None:
 
 
 def cmd_catalogue(args: argparse.Namespace) -> None:
+    if args.check:  # needs no store: a county IT person checks a file anywhere
+        catalogue = catalogue_store.read_source(Path(args.check))
+        print(f"{args.check}: catalogue {catalogue.version} is valid "
+              f"({len(catalogue.items)} items)")
+        return
     with _open(args) as counter:
-        if args.check:
-            catalogue = catalogue_store.read_source(Path(args.check))
-            print(f"{args.check}: catalogue {catalogue.version} is valid "
-                  f"({len(catalogue.items)} items)")
-            return
         if args.import_path:
             catalogue = counter.import_catalogue(Path(args.import_path))
             print(f"imported and activated catalogue {catalogue.version}")
@@ -88,9 +88,12 @@ def cmd_catalogue(args: argparse.Namespace) -> None:
 
 
 def cmd_calendar(args: argparse.Namespace) -> None:
-    with _open(args) as counter:
+    try:
         document = json.loads(Path(args.import_path).read_text(encoding="utf-8"))
-        calendar = YearCalendar.from_document(document)
+    except ValueError as exc:   # not UTF-8, not JSON
+        raise ValueError(f"日历文件不是有效的JSON文档：{exc}") from exc
+    calendar = YearCalendar.from_document(document)
+    with _open(args) as counter:
         counter.import_calendar_year(calendar)
         print(f"official calendar of {calendar.year} imported ({calendar.source}); "
               f"known until {counter.calendar.known_until()}")
@@ -180,8 +183,12 @@ def main(argv: list[str] | None = None) -> int:
     except CatalogueInvalid as exc:
         print(f"catalogue rejected, nothing changed:\n{exc}", file=sys.stderr)
         return 2
-    except (QueueError, StationError, StoreTooNew, ValueError) as exc:
+    except (QueueError, StationError, StationNotConfigured, StoreTooNew, ValueError) as exc:
         print(f"错误：{exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:  # a file named on the command line cannot be read or written
+        where = f"：{exc.filename}" if exc.filename else ""
+        print(f"错误：无法读写文件{where}（{exc.strerror or exc}），未作更改", file=sys.stderr)
         return 2
     except EOFError:  # a PIN asked for with nothing to read it from
         print("错误：没有可输入PIN的终端，未作更改", file=sys.stderr)

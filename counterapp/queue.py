@@ -21,6 +21,7 @@ from typing import Any, NamedTuple, Protocol
 from counterapp import journal
 from counterapp.clock import Clock, parse_stamp, stamp
 from counterapp.states import check_move
+from counterapp.typed_text import REASON_MAX, TextRule, checked
 from counterapp.windows import MAX_WINDOWS
 from db.store import Store
 
@@ -75,24 +76,15 @@ ALLOWED_MOVES = {
 }
 # Closed as unserved at the end of the day; a no-show stays counted as a no-show.
 OPEN_STATUSES = (_S.WAITING, _S.CALLED, _S.SERVING, _S.HELD)
-REASON_MAX = 60  # characters: a reason (priority, hold, transfer, end), not a report
+END_REASON_MAX = REASON_MAX
+END_REASON = TextRule("原因", required="结束本号须注明原因（如仅咨询、办事人已离开）")
+PRIORITY_REASON = TextRule("优先原因")
+HOLD_REASON = TextRule("暂停原因")
+TRANSFER_REASON = TextRule("转窗口原因", required="转窗口须注明原因")
 
 
 class QueueError(Exception):
     """A queue action cannot be done; str() is a message for the clerk."""
-
-
-def bounded_reason(reason: str | None, missing: str | None = None) -> str | None:
-    """A reason with its spaces tidied: None when blank (QueueError `missing` when one is
-    required), QueueError when longer than `REASON_MAX` — it is never cut."""
-    tidy = " ".join((reason or "").split())
-    if not tidy:
-        if missing is not None:
-            raise QueueError(missing)
-        return None
-    if len(tidy) > REASON_MAX:
-        raise QueueError(f"原因最多 {REASON_MAX} 个字（现有 {len(tidy)} 个），请简要填写")
-    return tidy
 
 
 class Ticket(NamedTuple):
@@ -279,8 +271,9 @@ class TicketQueue:
 
     # --- actions ---------------------------------------------------------------------------
     def issue(self, lane: Lane, reason: str | None = None) -> Ticket:
-        reason = bounded_reason(reason, "优先号须注明原因（如老年人、残疾人、孕妇等）"
-                                if lane == Lane.PRIORITY else None)
+        reason = checked(reason or "", PRIORITY_REASON, QueueError) or None
+        if lane == Lane.PRIORITY and reason is None:
+            raise QueueError("优先号须注明原因（如老年人、残疾人、孕妇等）")
         now = self._clock.now()
         day = now.date().isoformat()
         with self._store.transaction():
@@ -362,10 +355,10 @@ class TicketQueue:
 
     def hold(self, ticket_id: int, clerk_id: int, reason: str = "") -> Ticket:
         """Pause, e.g. while the citizen fetches a copy; the window may call others meanwhile."""
-        tidy = bounded_reason(reason) or ""
+        reason = checked(reason, HOLD_REASON, QueueError)
         with self._store.transaction():
             return self._move(self.get(ticket_id), TicketStatus.HELD, "held", clerk_id,
-                              data={"reason": tidy})
+                              data={"reason": reason})
 
     def resume(self, ticket_id: int, window_no: int, clerk_id: int) -> Ticket:
         with self._store.transaction():
@@ -374,7 +367,7 @@ class TicketQueue:
 
     def transfer(self, ticket_id: int, to_window: int, clerk_id: int, reason: str) -> Ticket:
         """Hand the ticket to another window; it keeps its place and is called there first."""
-        reason = bounded_reason(reason, "转窗口须注明原因") or ""
+        reason = checked(reason, TRANSFER_REASON, QueueError)
         if not 1 <= to_window <= MAX_WINDOWS:
             raise QueueError(f"没有{to_window}号窗口：窗口号应为1-{MAX_WINDOWS}")
         with self._store.transaction():
@@ -393,7 +386,7 @@ class TicketQueue:
     def end_without_case(self, ticket_id: int, clerk_id: int, reason: str) -> Ticket:
         """The called citizen needs no case (仅咨询 / 无需办件): the ticket ends with a reason
         and counts as such in the day's figures. A ticket with a case ends with its case."""
-        reason = bounded_reason(reason, "结束本号须注明原因（如仅咨询、办事人已离开）") or ""
+        reason = checked(reason, END_REASON, QueueError)
         with self._store.transaction():
             ticket = self.get(ticket_id)
             refuse_if_case(self._store, ticket.id, ticket.code)

@@ -12,10 +12,14 @@ from typing import NamedTuple
 from counterapp import deadlines, journal
 from counterapp.case_model import Case, CaseError
 from counterapp.clock import Clock, stamp
+from counterapp.typed_text import TextRule, checked
 from counterapp.workdays import WorkCalendar
 from db.store import Store
 
 FOLLOW_UP_WORKING_DAYS = 15
+RATING_REASON = TextRule("差评原因", limit=200)
+FOLLOW_UP_NOTE = TextRule("整改回访情况", limit=1000, required="请填写整改回访情况",
+                          multiline=True)
 
 
 class RatingLevel(IntEnum):
@@ -50,7 +54,7 @@ class RatingService:
         self._calendar = calendar
 
     def rate(self, case: Case, level: RatingLevel, reason: str = "") -> Rating:
-        reason = reason.strip()
+        reason = checked(reason, RATING_REASON, CaseError)
         if level.is_bad and not reason:
             raise CaseError("差评须请办事人说明原因，以便整改回访")
         if self.of_case(case.id) is not None:
@@ -77,8 +81,7 @@ class RatingService:
         rating = self.of_case(case_id)
         if rating is None or rating.follow_up_due is None:
             raise CaseError("该办件没有待回访的差评")
-        if not note.strip():
-            raise CaseError("请填写整改回访情况")
+        note = checked(note, FOLLOW_UP_NOTE, CaseError)
         now = stamp(self._clock.now())
         with self._store.transaction():
             row = self._store.row("SELECT id, uuid, version FROM ratings WHERE case_id = ?",
@@ -87,7 +90,7 @@ class RatingService:
                                {"followed_up_at": now, "version": row["version"] + 1})
             journal.record(self._store, subject="rating", subject_uuid=row["uuid"],
                            kind="followed_up", at=now, clerk_id=clerk_id,
-                           data={"note": note.strip()}, outbox_version=row["version"] + 1)
+                           data={"note": note}, outbox_version=row["version"] + 1)
         followed = self.of_case(case_id)
         assert followed is not None
         return followed

@@ -8,6 +8,7 @@ from typing import NamedTuple
 
 from counterapp import journal
 from counterapp.clock import Clock, stamp
+from counterapp.typed_text import name_problem
 from db.store import Store
 
 LEVEL_NAMES = {
@@ -16,6 +17,10 @@ LEVEL_NAMES = {
     "clinic": "镇卫生院(社区卫生服务中心)医保服务点",
     "village": "村(社区)医保服务点",
 }
+
+
+class StationNotConfigured(RuntimeError):
+    """The store has no station yet: the first-run set-up must run."""
 
 
 class StationError(ValueError):
@@ -91,10 +96,8 @@ def clerk_problems(login: str, name: str) -> list[str]:
     found = []
     if not LOGIN_PATTERN.fullmatch(login.strip()):
         found.append("工号应为2-32位数字或字母")
-    if not name.strip():
-        found.append("姓名不能为空")
-    elif len(name.strip()) > 30:
-        found.append(f"姓名最多30个字（现有{len(name.strip())}个）")
+    if (problem := name_problem(name.strip())) is not None:
+        found.append(problem)
     return found
 
 

@@ -27,7 +27,7 @@ from counterapp.catalogue import CatalogueInvalid
 from counterapp.catalogue_store import read_source
 from counterapp.clock import Clock, stamp
 from counterapp.sync.transfer import TransferError
-from counterapp.sync.wire import DECISION_STATUSES
+from counterapp.sync.wire import DECISION_STATUSES, WireError
 from hub import database_url, feeds, files, identity, slips, staff, stations
 from hub.db import Database
 from hub.ingest import Forbidden
@@ -146,9 +146,12 @@ def main(argv: list[str] | None = None) -> int:
     except CatalogueInvalid as exc:
         print(f"catalogue rejected, nothing changed:\n{exc}", file=sys.stderr)
         return 2
-    except (stations.StationProblem, feeds.FeedProblem, TransferError, Forbidden,
+    except (stations.StationProblem, feeds.FeedProblem, TransferError, WireError, Forbidden,
             json.JSONDecodeError, SealingProblem, slips.SlipInputError) as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:  # a file named on the command line cannot be read or written
+        print(f"error: {exc.filename or 'file'}: {exc.strerror or exc}", file=sys.stderr)
         return 2
     finally:
         db.close()

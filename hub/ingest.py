@@ -11,7 +11,8 @@ one the hub cannot seal now is left out, never the batch, and the ack stops anno
 On PostgreSQL the usual case — records the hub has never seen — goes straight in with COPY;
 records it already holds go through a temporary table and the same guarded upsert. If another
 request inserts one of the same records meanwhile, COPY fails on the unique key and the batch
-is stored again through the upsert alone. The database checks every record's data is JSON.
+is stored again through the upsert alone. The database checks every record's data is JSON;
+those PostgreSQL skips (held already in that version or a newer one) are checked here.
 """
 
 from __future__ import annotations
@@ -136,6 +137,7 @@ def _postgres(tx: Tx, station: str, rows: list[Row], fast: bool) -> int:
     for uuid, (owner, _) in held.items():
         if owner != station:
             raise Forbidden(f"record {uuid} belongs to station {owner}")
+    _check_json([row for row in rows if row[0] in held and row[4] <= held[row[0]][1]])
     fresh = [row for row in rows if row[0] not in held] if fast else []
     known = [row for row in rows if row[0] in held and row[4] > held[row[0]][1]]
     if not fast:
@@ -163,6 +165,16 @@ def _postgres(tx: Tx, station: str, rows: list[Row], fast: bool) -> int:
         raise WireError(f"a record's data is not JSON this hub takes: "
                         f"{exc.diag.message_primary}") from exc
     return stored
+
+
+def _check_json(rows: list[Row]) -> None:
+    """Records PostgreSQL will not see (it holds them already, in this version or a newer
+    one) are still checked to be JSON, so a batch is refused alike on either database."""
+    for row in rows:
+        try:
+            json.loads(row[6])
+        except ValueError as exc:
+            raise WireError(f"a record's data is not JSON: {exc}") from exc
 
 
 def _note_batch(tx: Tx, batch: ScannedBatch, sha256: str, via: str, now: str) -> int:

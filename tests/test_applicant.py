@@ -5,8 +5,9 @@ from datetime import date
 
 import pytest
 
-from counterapp.case_model import NAME_MAX_LENGTH, Agent, CaseError, Person, normalise_phone
+from counterapp.case_model import Agent, CaseError, Person, normalise_phone
 from counterapp.case_search import id_history, search
+from counterapp.typed_text import NAME_MAX_LENGTH
 from tests.conftest import make_id
 
 TODAY = date(2026, 11, 25)

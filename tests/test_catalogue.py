@@ -289,7 +289,7 @@ def test_broken_directory_reports_every_problem_at_once(broken_dir: Path) -> Non
         (r, "YB0301", "material 'work-proof': a conditional material (required = false) needs"),
         (r, "YB0302", "unknown field 'kind_note'"),
         (r, "YB0302", "field 'kind' has unknown value 'fast'"),
-        (r, "YB0302", "material 'referral-proof': field 'count' must be positive, got 0"),
+        (r, "YB0302", "material 'referral-proof': field 'count' must be from 1 to 99, got 0"),
         (r, "YB0303", "an item of kind 'instant' needs 'minutes', not 'working_days'"),
         (r, "YB0303", "material 'identity' differs from the same key in item YB0202 "
                       "(items/02_contribution_query.toml): name '身份证（"),
@@ -320,7 +320,7 @@ def test_broken_metadata_file(broken_dir: Path) -> None:
     assert_problems(caught.value.problems, [
         (c, "", "field 'version' must not be empty"),
         (c, "", "field 'is_default' must be a boolean, got string"),
-        (c, "", "rules: field 'forward_submit_working_days' must be positive, got -3"),
+        (c, "", "rules: field 'forward_submit_working_days' must be from 1 to 365, got -3"),
         (c, "", "contact: unknown field 'fax'"),
         (c, "", "contact: field 'supervision_phone' must be a string, got integer"),
         # The items' id-card text now sits under the agent's key: every use is reported.

@@ -11,9 +11,10 @@ from counterapp import cli, paths
 from counterapp.app import Counter
 from counterapp.case_model import Person
 from counterapp.journal import events_of
-from counterapp.queue import REASON_MAX, Lane, QueueError, TicketStatus
+from counterapp.queue import Lane, QueueError, TicketStatus
 from counterapp.reports import daily_report
 from counterapp.states import TransitionError
+from counterapp.typed_text import REASON_MAX
 from tests.conftest import TOWN, make_id
 
 DAY = date(2026, 11, 25)

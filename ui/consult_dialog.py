@@ -8,7 +8,7 @@ line: choosing that reason says so and offers the transfer instead.
 
 from __future__ import annotations
 
-from counterapp.queue import REASON_MAX
+from counterapp.typed_text import REASON_MAX
 from ui import comfort
 from ui.dialogs import answer_buttons, offer_reasons
 from ui.qt import (

@@ -40,7 +40,8 @@ from counterapp.lan_queue import sessions
 from counterapp.lan_queue.access import Grant
 from counterapp.lan_queue.once import REFUSALS, Answers, Attempt, attempt
 from counterapp.lan_queue.wire import CLERK_SESSION, to_wire
-from counterapp.queue import REASON_MAX, Lane, Ticket, TicketQueue
+from counterapp.queue import Lane, Ticket, TicketQueue
+from counterapp.typed_text import REASON_MAX
 from counterapp.windows import MAX_WINDOWS
 from db.settings import Settings
 from db.store import Store

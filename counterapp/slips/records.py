@@ -22,8 +22,10 @@ from counterapp.clock import stamp
 from counterapp.slips.errors import ReprintReasonRequired, SlipError
 from counterapp.slips.layout import Layout
 from counterapp.sync.slip_codes import SLIP_FIELD
+from counterapp.typed_text import TextRule, checked
 
 RACE_REASON = "与另一份首次打印同时出具（系统自动记为补打）"
+REPRINT_REASON = TextRule("补打原因")
 __all__ = ["RACE_REASON", "PendingPrint", "PrintRecord", "ReprintReasonRequired", "SlipError",
            "SlipKind", "already_printed", "prints_of_case", "record_print", "reprint_status"]
 
@@ -98,7 +100,7 @@ def already_printed(counter: Counter, case_id: int, kind: SlipKind) -> bool:
 def reprint_status(counter: Counter, case_id: int, kind: SlipKind, reason: str | None
                    ) -> tuple[bool, str | None]:
     """(is it a reprint, the cleaned reason); a reprint of a case's slip needs a reason."""
-    cleaned = (reason or "").strip() or None
+    cleaned = checked(reason or "", REPRINT_REASON, SlipError) or None
     if not already_printed(counter, case_id, kind):
         return False, None
     if cleaned is None:

@@ -28,9 +28,11 @@ from counterapp.clock import stamp
 from counterapp.slips.errors import SlipError
 from counterapp.slips.layout import Layout
 from counterapp.slips.records import PendingPrint, PrintRecord, SlipKind, record_print
+from counterapp.typed_text import REASON_MAX, TextRule, checked
 
 KEPT_KINDS = (SlipKind.NOTICE, SlipKind.RECEIPT)
-DROP_REASON_MAX = 60
+DROP_REASON_MAX = REASON_MAX
+DROP_REASON = TextRule("原因", required="移出待打印列表须注明原因（如办事人已取得电子版）")
 _OPEN = "u.printed_at IS NULL AND u.dropped_at IS NULL"
 
 
@@ -161,11 +163,7 @@ def mark_saved(counter: Counter, slip_id: int, path: Path | str, clerk_id: int
 
 def drop(counter: Counter, slip_id: int, reason: str, clerk_id: int) -> None:
     """Take a slip off the list without printing it; the reason is logged with the case."""
-    reason = " ".join(reason.split())
-    if not reason:
-        raise SlipError("移出待打印列表须注明原因（如办事人已取得电子版）")
-    if len(reason) > DROP_REASON_MAX:
-        raise SlipError(f"原因最多 {DROP_REASON_MAX} 个字（现有 {len(reason)} 个），请简要填写")
+    reason = checked(reason, DROP_REASON, SlipError)
     with counter.store.transaction():
         slip = _still_open(counter, slip_id)
         counter.store.update("unprinted_slips", slip.id, {

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from counterapp.app import Counter
-from counterapp.case_model import NAME_MAX_LENGTH, Agent, Case, Person
+from counterapp.case_model import Agent, Case, Person
 from counterapp.idnumber import check_char
 from counterapp.privacy import mask_id_number
 from counterapp.slips import texts, verification
@@ -18,6 +18,7 @@ from counterapp.slips.blocks import SIGNATURE
 from counterapp.slips.layout import Layout
 from counterapp.slips.records import SlipKind, record_print
 from counterapp.slips.service import prepare_notice
+from counterapp.typed_text import NAME_MAX_LENGTH
 
 WORST_NAME = "欧阳𠮷𡈼𤭢·买买提·艾力江诸葛𪚥春燕𠀋堃犇喆赟龑䶮丽明建国秀英桂兰淑"[:NAME_MAX_LENGTH]
 WORST_REASON = "申请人遗失原告知单（含“补正材料清单”），现场核实身份后《补打》"

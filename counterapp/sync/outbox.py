@@ -14,6 +14,7 @@ import uuid as uuid_module
 from typing import NamedTuple
 
 from counterapp.clock import Clock, stamp
+from counterapp.station import StationNotConfigured
 from counterapp.sync.records import INVENTORY_SQL, Snapshots
 from counterapp.sync.wire import Batch
 from db.settings import Settings
@@ -33,7 +34,7 @@ def identity(store: Store) -> Identity:
     """This store's station code and its source id (one per store, made once)."""
     code = store.scalar("SELECT code FROM station WHERE id = 1")
     if code is None:
-        raise RuntimeError("尚未设置本站信息，不能同步")
+        raise StationNotConfigured("尚未设置本站信息，不能同步")
     settings = Settings(store)
     source = settings.get(SOURCE_KEY)
     if source is None:

@@ -12,7 +12,6 @@ from collections.abc import Callable
 from datetime import date
 from typing import Generic, TypeVar
 
-from counterapp.case_model import NAME_MAX_LENGTH, name_problem
 from counterapp.idnumber import (
     IdNumberError,
     is_old_number,
@@ -21,6 +20,7 @@ from counterapp.idnumber import (
     problem_with,
     upgrade_old_number,
 )
+from counterapp.typed_text import NAME_MAX_LENGTH, name_problem
 from ui.comfort import set_kind
 from ui.qt import (
     QHBoxLayout,
