@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from counterapp import calendar_store, catalogue_store
+from counterapp import calendar_store, catalogue_store, store_key
 from counterapp.cases import CaseService
 from counterapp.catalogue import Catalogue
 from counterapp.clock import Clock
@@ -17,6 +17,8 @@ from counterapp.workdays import YearCalendar
 from db.settings import Settings
 from db.store import Store
 from db.store import StoreTooNew as StoreTooNew  # re-exported: the window names it to the clerk
+
+StoreKeyError = store_key.StoreKeyError    # re-exported likewise
 
 
 class StationNotConfigured(RuntimeError):
@@ -40,7 +42,8 @@ class Counter:
 
     @classmethod
     def open(cls, path: Path | str, clock: Clock | None = None) -> Counter:
-        return cls(Store(path), clock or Clock())
+        """The store at `path` sealed under its key from the keyring (`store_key`)."""
+        return cls(store_key.open_store(Path(path)), clock or Clock())
 
     @property
     def cases(self) -> CaseService:

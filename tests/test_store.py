@@ -7,7 +7,7 @@ import pytest
 from counterapp.app import Counter
 from db import migrations
 from db.settings import Settings
-from db.store import MissingRow, Store, StoreTooNew, connect
+from db.store import DatabaseError, MissingRow, Store, StoreTooNew, connect
 
 STORES = Path(__file__).parent / "data" / "stores"
 
@@ -87,7 +87,7 @@ def test_a_failing_migration_leaves_no_trace(tmp_path, monkeypatch):
 
     monkeypatch.setattr(migrations, "steps", lambda: broken)
     monkeypatch.setattr(migrations, "LATEST", migrations.LATEST + 1)
-    with pytest.raises(sqlite3.OperationalError):
+    with pytest.raises(DatabaseError, match="no_such_table"):
         Store(path)
     monkeypatch.undo()
     conn = sqlite3.connect(path)

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from counterapp import store_key
 from counterapp.clock import Clock
 from counterapp.lan_queue import keys
 from counterapp.queue import QueueError
@@ -51,7 +52,7 @@ class QueueServer:
         from counterapp.lan_queue.host_app import create_app
 
         key = keys.load()
-        self._store = Store(self.store_path)  # its own connection: the window keeps its own
+        self._store = store_key.open_store(self.store_path)  # its own connection
         config = uvicorn.Config(create_app(self._store, self.clock, key), host=self.bind,
                                 port=self.port, log_level="warning", access_log=False,
                                 lifespan="off")

@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import NamedTuple
 
+from counterapp import store_key
 from counterapp.clock import Clock, stamp
 from counterapp.sync import credentials, outbox
 from counterapp.sync.client import HubClient, is_loopback
@@ -97,7 +98,7 @@ def sync_now(store: Store, clock: Clock, *, progress: Progress | None = None,
 def sync_file(path: Path, clock: Clock, *, progress: Progress | None = None) -> SyncReport:
     """One run on a connection of its own to the store at `path`: for the window, whose one
     store thread must not wait minutes on the network (a connection serves one thread)."""
-    with Store(path) as store:
+    with store_key.open_store(path) as store:
         return sync_now(store, clock, progress=progress)
 
 
