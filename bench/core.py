@@ -25,6 +25,7 @@ from counterapp.catalogue import default_catalogue_dir, load_directory, parse_do
 from counterapp.clock import CST, FixedClock, stamp
 from counterapp.demo import DEMO_STATION
 from counterapp.idnumber import check_char
+from counterapp.memory_keyring import in_memory_keyring
 from counterapp.queue import Lane
 from counterapp.reports import daily_report
 from counterapp.station import add_clerk
@@ -194,4 +195,5 @@ def main(argv: list[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    with in_memory_keyring():   # store keys in memory: the PC's keyring is never touched
+        main()

@@ -41,9 +41,11 @@ class Counter:
         self.ratings = RatingService(store, clock, self.calendar)
 
     @classmethod
-    def open(cls, path: Path | str, clock: Clock | None = None) -> Counter:
-        """The store at `path` sealed under its key from the keyring (`store_key`)."""
-        return cls(store_key.open_store(Path(path)), clock or Clock())
+    def open(cls, path: Path | str, clock: Clock | None = None, *, demo: bool = False
+             ) -> Counter:
+        """The store at `path` sealed under its key from the keyring (`store_key`); `demo`:
+        the demo store, unsealed where there is no keyring."""
+        return cls(store_key.open_store(Path(path), demo=demo), clock or Clock())
 
     @property
     def cases(self) -> CaseService:

@@ -25,7 +25,7 @@ from db.store import StoreTooNew
 
 
 def _open(args: argparse.Namespace) -> Counter:
-    return Counter.open(paths.store_path(args.data_dir, demo=args.demo))
+    return Counter.open(paths.store_path(args.data_dir, demo=args.demo), demo=args.demo)
 
 
 def cmd_demo(args: argparse.Namespace) -> None:

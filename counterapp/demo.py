@@ -130,7 +130,7 @@ def seed_demo(path: Path | str, days: int = 5, visits_per_day: int = 24, seed: i
     today = today or Clock().today()
     start = datetime.combine(today - timedelta(days=days + 3), time(8, 0), CST)
     clock = FixedClock(start)
-    with Counter.open(path, clock) as counter:
+    with Counter.open(path, clock, demo=True) as counter:
         if counter.station is not None:
             return
         counter.configure_station(DEMO_STATION)

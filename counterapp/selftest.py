@@ -23,7 +23,7 @@ from counterapp.memory_keyring import in_memory_keyring
 from counterapp.queue import Lane
 from counterapp.ratings import RatingLevel
 from counterapp.station import add_clerk
-from db import migrations
+from db import files, migrations
 
 Check = Callable[[Counter, int], str]
 
@@ -35,7 +35,8 @@ class Skipped(Exception):
 def _store(counter: Counter, clerk: int) -> str:
     version = counter.store.schema_version
     assert version == migrations.LATEST, f"schema {version}, expected {migrations.LATEST}"
-    return f"store migrated to schema {version} (WAL, synchronous=FULL)"
+    assert counter.store.sealed and not files.is_plain(counter.store.path), "store not sealed"
+    return f"store sealed (SQLCipher), migrated to schema {version} (WAL, synchronous=FULL)"
 
 
 def _catalogue(counter: Counter, clerk: int) -> str:
@@ -123,9 +124,8 @@ def _transfer_file(counter: Counter, clerk: int) -> str:
     assert counter.station is not None
     private, public = transfer.new_key_pair()
     path = counter.store.path.parent / "transfer.bin"
-    with in_memory_keyring():
-        credentials.save(counter.station.code, "self-test", private)
-        exported = offline.export_batches(counter.store, counter.clock, path)
+    credentials.save(counter.station.code, "self-test", private)
+    exported = offline.export_batches(counter.store, counter.clock, path)
     opened = transfer.open_sealed(path.read_bytes(), public)
     records = sum(len(scan_batch(part.body, part.sha256).records) for part in opened.parts)
     assert exported.batches > 0 and records == exported.records, (exported, records)
@@ -135,24 +135,22 @@ def _transfer_file(counter: Counter, clerk: int) -> str:
 
 def _queue_host(counter: Counter, clerk: int) -> str:
     """This store serves its queue on 127.0.0.1 and a second store calls a ticket through it
-    (the key in an in-memory keyring)."""
+    (the key in the self-test's in-memory keyring)."""
     from counterapp.lan_queue import keys
     from counterapp.lan_queue.roles import QueueLink, Role
     from counterapp.lan_queue.server import QueueServer
 
-    with in_memory_keyring():
-        keys.save(keys.new_key())
-        server = QueueServer(counter.store.path, counter.clock, port=0, bind="127.0.0.1").start()
-        try:
-            with Counter.open(counter.store.path.parent / "window2.db", counter.clock
-                              ) as window2:
-                window2.configure_queue(QueueLink(Role.CLIENT, host_url=server.url,
-                                                  key=keys.load()))
-                issued = window2.queue.issue(Lane.NORMAL)
-                called = window2.queue.call_next(2, add_clerk(window2.store, "9002", "自检二",
-                                                              window2.clock).id)
-        finally:
-            server.stop()
+    keys.save(keys.new_key())
+    server = QueueServer(counter.store.path, counter.clock, port=0, bind="127.0.0.1").start()
+    try:
+        with Counter.open(counter.store.path.parent / "window2.db", counter.clock) as window2:
+            window2.configure_queue(QueueLink(Role.CLIENT, host_url=server.url,
+                                              key=keys.load()))
+            issued = window2.queue.issue(Lane.NORMAL)
+            called = window2.queue.call_next(2, add_clerk(window2.store, "9002", "自检二",
+                                                          window2.clock).id)
+    finally:
+        server.stop()
     assert called is not None and called.uuid == issued.uuid and called.window_no == 2, called
     return f"queue host on {server.url}: {called.code} issued and called from window 2"
 
@@ -177,7 +175,8 @@ def run(print_line: Callable[[str], object] = print, extra: Sequence[tuple[str, 
     """Run every check (then `extra`: those that need more than the core, e.g. the window, a
     sync round with a hub); return the number of failures. A skipped check is no failure."""
     failures = 0
-    with tempfile.TemporaryDirectory(prefix="counterapp-selftest-") as scratch:
+    with (in_memory_keyring(),   # the PC's own keyring is never touched, and need not exist
+          tempfile.TemporaryDirectory(prefix="counterapp-selftest-") as scratch):
         clock = FixedClock(datetime(2026, 11, 25, 9, 0, tzinfo=CST))
         with Counter.open(Path(scratch) / "station.db", clock) as counter:
             counter.configure_station(DEMO_STATION)

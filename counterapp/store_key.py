@@ -19,7 +19,7 @@ A PC without a usable keyring (headless Linux; a locked keyring) cannot keep the
 sealed store cannot open there. A real station store is then refused with a message saying
 what to install; only with COUNTERAPP_UNSEALED_STORE=1 in the environment (developer machines,
 test runners and CI, never a station) is a new or plain store opened unsealed, with a warning
-in the log.
+in the log; so is the demo store, whose citizens are invented.
 """
 
 from __future__ import annotations
@@ -107,14 +107,15 @@ def unsealed_allowed() -> bool:
     return os.environ.get(UNSEALED_ENV) == "1"
 
 
-def open_store(path: Path) -> Store:
-    """The store at `path`, sealed (made, converted or opened as the module says)."""
+def open_store(path: Path, *, demo: bool = False) -> Store:
+    """The store at `path`, sealed (made, converted or opened as the module says). `demo`: the
+    demo store, whose data is invented, stays unsealed on a PC without a usable keyring."""
     path = Path(path)
     plain, new = files.is_plain(path), files.is_new(path)
     try:
         key = load(path)
     except StoreKeyError:
-        if (plain or new) and unsealed_allowed():
+        if (plain or new) and (demo or unsealed_allowed()):
             log.warning("no usable keyring: the store %s stays unsealed (%s=1)", path.name,
                         UNSEALED_ENV)
             return Store(path)

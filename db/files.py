@@ -32,9 +32,12 @@ def apply_key(conn: sqlite3.Connection, key: bytes | None) -> None:
     conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
 
 
-def keyed(path: Path, key: bytes | None) -> sqlite3.Connection:
-    """A bare connection (no store pragmas): for copies, checks and exports."""
-    conn: sqlite3.Connection = sqlcipher3.connect(str(path), isolation_level=None)
+def keyed(path: Path, key: bytes | None, read_only: bool = False) -> sqlite3.Connection:
+    """A bare connection (no store pragmas): for copies, checks, exports and readers from
+    outside (`read_only`)."""
+    conn: sqlite3.Connection = (
+        sqlcipher3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None, timeout=5)
+        if read_only else sqlcipher3.connect(str(path), isolation_level=None))
     apply_key(conn, key)
     return conn
 

@@ -58,8 +58,10 @@ def library_calendar_years():
 # program run as a child process (which uses tests.sync.hubctl.FileKeyring on that file): a
 # store made by a test opens in its child and the other way round, and a module's store
 # fixture outlives one test. Every other secret lives in memory for one test.
-os.environ["TEST_KEYRING_FILE"] = str(
-    Path(tempfile.mkdtemp(prefix="counterapp-test-keyring-")) / "keyring.json")
+# (A child that imports this module keeps its parent's file.)
+if "TEST_KEYRING_FILE" not in os.environ:
+    os.environ["TEST_KEYRING_FILE"] = str(
+        Path(tempfile.mkdtemp(prefix="counterapp-test-keyring-")) / "keyring.json")
 os.environ["PYTHON_KEYRING_BACKEND"] = "tests.sync.hubctl.FileKeyring"
 
 

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from counterapp.app import Counter, StoreTooNew
+from counterapp.app import Counter, StoreKeyError, StoreTooNew
 from counterapp.clock import Clock
 from counterapp.lan_queue import keys, roles
 from counterapp.lan_queue.server import QueueServer
@@ -55,7 +55,7 @@ def open_store(options: StartOptions) -> tuple[Counter, bool, int, list[Clerk]]:
         from counterapp.demo import seed_demo  # Faker is imported only for a new demo store
 
         seed_demo(options.store_path)
-    counter = Counter.open(options.store_path, options.clock)
+    counter = Counter.open(options.store_path, options.clock, demo=options.demo)
     return (counter, bool(counter.settings.get(comfort.LARGE_FONT_SETTING, False)),
             int(counter.settings.get(WINDOW_SETTING, 1)), clerks(counter.store))
 
@@ -99,7 +99,9 @@ class Startup(QObject):
 
     # --- steps ---------------------------------------------------------------------------
     def _open_failed(self, error: BaseException) -> bool:
-        if isinstance(error, StoreTooNew):
+        if isinstance(error, StoreKeyError):
+            text = f"{error}\n\n数据文件：{self.options.store_path}"
+        elif isinstance(error, StoreTooNew):
             text = (f"{error}\n\n数据文件：{self.options.store_path}\n为保护数据，本程序不会打开"
                     "或改动它。请安装最新版本的柜员程序，或联系县医保经办中心技术人员。")
         else:

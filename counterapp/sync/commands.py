@@ -28,7 +28,7 @@ SETUP_HINT = ("set up with: counterapp sync-setup --hub-url URL "
 
 
 def _open(args: argparse.Namespace) -> Counter:
-    return Counter.open(paths.store_path(args.data_dir, demo=args.demo))
+    return Counter.open(paths.store_path(args.data_dir, demo=args.demo), demo=args.demo)
 
 
 def cmd_sync(args: argparse.Namespace) -> None:
