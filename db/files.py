@@ -18,13 +18,19 @@ import sqlcipher3
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 KEY_BYTES = 32
+HMAC = "HMAC_SHA256"
 SEALING_SUFFIX = ".sealing"      # a sealed copy being made; never the store itself
 
 
 def apply_key(conn: sqlite3.Connection, key: bytes | None) -> None:
     """Make `conn` read and write with `key` (must come before anything else on it); errors
-    go to the caller, not to SQLCipher's own log on stderr."""
+    go to the caller, not to SQLCipher's own log on stderr. Pages are authenticated with
+    HMAC-SHA256 rather than SQLCipher's default SHA-512: a durable case save costs 1.24× a
+    plain one instead of 1.33× (bench/sealed.py), for the same protection of a 32-byte random
+    key. It is the process's default, so stores attached or backed up under a key get it too;
+    a store must always be opened with the algorithm it was written with."""
     conn.execute("PRAGMA cipher_log_level = NONE")
+    conn.execute(f"PRAGMA cipher_default_hmac_algorithm = {HMAC}")
     if key is None:
         return
     if len(key) != KEY_BYTES:
