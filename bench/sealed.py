@@ -26,6 +26,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 
 from bench.core import _applicant, fill_cases, line, paired, timed
@@ -123,7 +125,9 @@ def bench_lookup(folder: Path, total: int) -> None:
           f"{sealed_path.stat().st_size / 1e6:.1f} MB")
     plain_path = folder / "ledger-plain.db"
     conn = files.keyed(plain_path, None)
-    conn.execute(f"ATTACH DATABASE ? AS sealed KEY \"x'{store_key.load(sealed_path).hex()}'\"",
+    key = store_key.load(sealed_path)
+    assert key is not None
+    conn.execute(f"ATTACH DATABASE ? AS sealed KEY \"x'{key.hex()}'\"",
                  (str(sealed_path),))     # the same rows, unsealed (sqlcipher_export's inverse)
     conn.execute("SELECT sqlcipher_export('main', 'sealed')")
     conn.execute("PRAGMA main.user_version = " + str(
@@ -133,15 +137,21 @@ def bench_lookup(folder: Path, total: int) -> None:
     wanted = [_applicant(n).id_number for n in range(total // 20, total, total // 20)]
     with (Counter(Store(plain_path), _clock()) as plain,
           Counter(store_key.open_store(sealed_path), _clock()) as sealed):
-        for name, call in (("id_history (indexed)", case_search.id_history),
-                           ("F12 search by ID (names, suffixes too)", case_search.search)):
+        searches: list[tuple[str, Callable[[Store, str], object]]] = [
+            ("id_history (indexed)", case_search.id_history),
+            ("F12 search by ID (names, suffixes too)", case_search.search)]
+        for name, call in searches:
             it_plain, it_sealed = iter(wanted), iter(wanted)
-            base, measured = paired(lambda c=call, i=it_plain: c(plain.store, next(i)),
-                                    lambda c=call, i=it_sealed: c(sealed.store, next(i)),
+            base, measured = paired(partial(_next, call, plain.store, it_plain),
+                                    partial(_next, call, sealed.store, it_sealed),
                                     len(wanted))
             line(f"  {name}, plain", base)
             line(f"  {name}, sealed", measured, base)
     _field_alternative(folder, total, wanted)
+
+
+def _next(call: Callable[[Store, str], object], store: Store, numbers: Iterator[str]) -> None:
+    call(store, next(numbers))
 
 
 def _field_alternative(folder: Path, total: int, wanted: list[str]) -> None:
