@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from counterapp import calendar_store, catalogue_store, store_key
+from counterapp import calendar_store, catalogue_store, retention, store_key
 from counterapp.cases import CaseService
 from counterapp.catalogue import Catalogue
 from counterapp.clock import Clock
@@ -39,6 +39,7 @@ class Counter:
         self.station: Station | None = load_station(store)
         self._cases: CaseService | None = None
         self.ratings = RatingService(store, clock, self.calendar)
+        self.erased = retention.erase_expired(store, clock)   # past the retention period
 
     @classmethod
     def open(cls, path: Path | str, clock: Clock | None = None, *, demo: bool = False
