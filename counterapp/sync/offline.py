@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from counterapp.clock import Clock, stamp
-from counterapp.sync import credentials, outbox, slip_key, transfer
+from counterapp.sync import credentials, handed_keys, outbox, transfer
 from counterapp.sync.service import HUB_PUBLIC_KEY, make_client
 from counterapp.sync.wire import encode_batch, from_ranges
 from db.settings import Settings
@@ -32,7 +32,7 @@ def export_batches(store: Store, clock: Clock, path: Path,
     renamed, so a pulled stick never holds half a file under the real name)."""
     ident = outbox.identity(store)
     key = credentials.signing_key(ident.station)
-    slip_key.queue_if_changed(store, ident.source, clock)
+    handed_keys.queue_if_changed(store, ident.source, clock)
     batches = [b for b in (outbox.rebuild(store, ident, batch_id, clock)
                            for batch_id in outbox.unacked_batches(store)) if b is not None]
     while (batch := outbox.new_batch(store, ident, clock, max_records)) is not None:
@@ -68,7 +68,7 @@ def import_ack(store: Store, clock: Clock, path: Path) -> int:
     acked = 0
     for part in opened.parts:
         for ack in transfer.part_document(part).get("acks", []):
-            slip_key.note_accepts(store, ack)
+            handed_keys.note_accepts(store, ack)
             seqs = from_ranges(ack["seqs"])
             acked += outbox.mark_acked(store, str(ack["batch"]), seqs, clock)
     _log(store, clock, "ack-import", True, len(opened.parts), acked)
