@@ -117,20 +117,29 @@ def _worst_notice(counter: Counter, clerk: int) -> str:
 
 def _transfer_file(counter: Counter, clerk: int) -> str:
     """What a sync signs and sends, without a hub: the pending records exported to a signed
-    USB transfer file (as a village does) and read back with the station's public key."""
-    from counterapp.sync import credentials, offline, transfer
+    USB transfer file encrypted to a stand-in hub (as a village does), read back with the
+    station's public key and the hub's transfer key, and holding no citizen's ID number."""
+    from counterapp.sync import credentials, offline, service, transfer
     from counterapp.sync.wire import scan_batch
 
     assert counter.station is not None
     private, public = transfer.new_key_pair()
+    hub_signing, hub_public = transfer.new_key_pair()
+    hub_private, hub_transfer = transfer.new_transfer_pair()
+    counter.settings.set(service.HUB_PUBLIC_KEY, hub_public)
+    service.note_transfer_key(counter.store, transfer.certify(hub_transfer, hub_signing))
     path = counter.store.path.parent / "transfer.bin"
     credentials.save(counter.station.code, "self-test", private)
     exported = offline.export_batches(counter.store, counter.clock, path)
-    opened = transfer.open_sealed(path.read_bytes(), public)
+    data = path.read_bytes()
+    numbers = {row[0] for row in counter.store.all("SELECT applicant_id_number FROM cases")}
+    assert not any(number.encode() in data for number in numbers), "an ID number in the clear"
+    opened = transfer.open_sealed(data, public, hub_private)
     records = sum(len(scan_batch(part.body, part.sha256).records) for part in opened.parts)
     assert exported.batches > 0 and records == exported.records, (exported, records)
-    return f"{records} records in {exported.batches} batch(es) exported to a signed file " \
-           f"({path.stat().st_size:,} bytes), read back: Ed25519 signature and hashes verified"
+    return f"{records} records in {exported.batches} batch(es) exported to a signed, " \
+           f"encrypted file ({path.stat().st_size:,} bytes), read back: Ed25519 signature, " \
+           "hashes and AES-GCM verified"
 
 
 def _queue_host(counter: Counter, clerk: int) -> str:

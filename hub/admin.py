@@ -7,7 +7,8 @@
     catalogue-import PATH              validate and activate the county's official catalogue
     decide CASE --status S [--note T]  a decision on a forwarded case (case number or UUID)
     import-file FILE --ack-out ACK     store a village's USB transfer file, write the ack file
-    hub-key                            print the hub's public key (stations pin it)
+    hub-key                            print the hub's public key (stations pin it) and its
+                                       transfer key (USB files are encrypted to it)
     staff-token NAME                   a token for county staff to check slips; printed ONCE
     staff-revoke NAME                  that staff token stops working
     verify-slip CASE_NO CODE | --qr T  check a slip (一次性告知单, 受理回执); exit 0 if valid
@@ -42,6 +43,7 @@ def _print_credentials(creds: stations.Credentials) -> None:
     if creds.signing_key:
         print(f"signing key:    {creds.signing_key}")
     print(f"hub public key: {creds.hub_public_key}")
+    print(f"hub transfer key: {creds.hub_transfer_key}")
     print("These secrets are shown once and not kept by the hub. Enter them at the station with "
           "`counterapp sync-setup`.")
 
@@ -97,6 +99,7 @@ def run(args: argparse.Namespace, db: Database) -> int:
         print(f"stored; acknowledgement written to {args.ack_out}")
     elif args.command == "hub-key":
         print(identity.public_key(db, now))
+        print(identity.transfer_key(db, now))
     elif args.command == "staff-token":
         print(f"staff token for {args.name}: {staff.issue(db, args.name, now)}")
         print("Shown once and not kept by the hub: give it to that person or desk only.")

@@ -21,3 +21,9 @@ CREATE TABLE store_key_recoveries (
     reason       TEXT NOT NULL,
     recovered_at TEXT NOT NULL
 );
+
+-- The hub's transfer key (X25519): stations encrypt their USB batch files to its public half,
+-- which reaches them certified by the hub's signing key. The private half is sealed like the
+-- signing key (`hub.identity`), under the same sealing key (key_id above).
+ALTER TABLE hub_identity ADD COLUMN transfer_public TEXT;
+ALTER TABLE hub_identity ADD COLUMN transfer_sealed TEXT;   -- base64 of nonce + ciphertext
