@@ -107,10 +107,24 @@ def unsealed_allowed() -> bool:
     return os.environ.get(UNSEALED_ENV) == "1"
 
 
+# The stores this process has opened, by keyring account, with their key (None: allowed to
+# stay plain). Another connection to one of them (the sync's thread, the queue host's server)
+# opens the same way without asking the keyring again.
+_opened: dict[str, bytes | None] = {}
+
+
 def open_store(path: Path, *, demo: bool = False) -> Store:
     """The store at `path`, sealed (made, converted or opened as the module says). `demo`: the
     demo store, whose data is invented, stays unsealed on a PC without a usable keyring."""
     path = Path(path)
+    if account(path) in _opened:
+        return Store(path, _opened[account(path)])
+    store = _open(path, demo)
+    _opened[account(path)] = store.key
+    return store
+
+
+def _open(path: Path, demo: bool) -> Store:
     plain, new = files.is_plain(path), files.is_new(path)
     try:
         key = load(path)

@@ -80,9 +80,10 @@ class Store:
     def __repr__(self) -> str:       # never the key
         return f"Store({str(self.path)!r}, sealed={self.sealed})"
 
-    def reopen(self) -> Store:
-        """Another connection to the same store, with the same key (for another thread)."""
-        return Store(self.path, self._key)
+    @property
+    def key(self) -> bytes | None:
+        """The key it was opened with (None: a plain store); never logged or shown."""
+        return self._key
 
     @property
     def backups_dir(self) -> Path:

@@ -138,6 +138,7 @@ def test_without_a_keyring_a_station_store_is_refused_and_nothing_is_made(tmp_pa
 
 def test_without_a_keyring_a_sealed_store_does_not_open(tmp_path, clock, monkeypatch):
     Counter.open(tmp_path / "station.db", clock).close()
+    monkeypatch.setattr(store_key, "_opened", {})      # the program started again
     keyring.set_keyring(fail.Keyring())
     monkeypatch.setenv(store_key.UNSEALED_ENV, "1")
     with pytest.raises(store_key.StoreKeyError, match="没有可用的系统密钥库"):
@@ -204,3 +205,14 @@ def test_backups_are_sealed_private_and_pruned(tmp_path, clock):
                 assert stat.S_IMODE((tmp_path / name).stat().st_mode) == 0o600
         assert stat.S_IMODE((tmp_path / "backups").stat().st_mode) == 0o700
     assert os.access(tmp_path / "station.db", os.R_OK)
+
+
+def test_another_connection_opens_a_store_as_the_program_first_did(tmp_path, clock,
+                                                                   monkeypatch):
+    """The sync's thread and the queue host's server open the window's store again: a demo
+    store left plain for want of a keyring stays plain there too, without asking again."""
+    keyring.set_keyring(fail.Keyring())
+    monkeypatch.delenv(store_key.UNSEALED_ENV, raising=False)
+    with Counter.open(tmp_path / "demo" / "station.db", clock, demo=True):
+        with store_key.open_store(tmp_path / "demo" / "station.db") as again:
+            assert not again.sealed
