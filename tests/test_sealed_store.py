@@ -213,6 +213,6 @@ def test_another_connection_opens_a_store_as_the_program_first_did(tmp_path, clo
     store left plain for want of a keyring stays plain there too, without asking again."""
     keyring.set_keyring(fail.Keyring())
     monkeypatch.delenv(store_key.UNSEALED_ENV, raising=False)
-    with Counter.open(tmp_path / "demo" / "station.db", clock, demo=True):
-        with store_key.open_store(tmp_path / "demo" / "station.db") as again:
-            assert not again.sealed
+    with (Counter.open(tmp_path / "demo" / "station.db", clock, demo=True),
+          store_key.open_store(tmp_path / "demo" / "station.db") as again):
+        assert not again.sealed
