@@ -76,12 +76,16 @@ def opens_with(path: Path, key: bytes | None) -> bool:
 
 # --- private to the user --------------------------------------------------------------------
 def private_folder(folder: Path) -> None:
-    """Make the folder (0700 on POSIX). On Windows the per-user data folder (AppData) is
-    already closed to other accounts by its ACL; nothing is changed there."""
-    folder.mkdir(parents=True, exist_ok=True)
+    """Make the folder if missing, private to the user (0700 on POSIX); an existing folder
+    keeps its mode (a folder given with --data-dir may be shared; the files in it are
+    private). On Windows the per-user data folder (AppData) is already closed to other
+    accounts by its ACL; nothing is changed there."""
+    try:
+        folder.mkdir(parents=True, mode=0o700)
+    except FileExistsError:
+        return
     if sys.platform != "win32":
-        with contextlib.suppress(PermissionError):
-            folder.chmod(0o700)
+        folder.chmod(0o700)         # whatever the umask
 
 
 def private_file(path: Path) -> None:

@@ -67,8 +67,9 @@ class Store:
         self.path = Path(path)
         self.sealed = key is not None
         self._key = key
-        files.private_folder(self.path.parent)
-        files.private_file(self.path)
+        if str(path) != ":memory:":
+            files.private_folder(self.path.parent)
+            files.private_file(self.path)
         self.conn = connect(self.path, key)
         self._savepoints = itertools.count()
         try:

@@ -216,3 +216,17 @@ def test_another_connection_opens_a_store_as_the_program_first_did(tmp_path, clo
     with (Counter.open(tmp_path / "demo" / "station.db", clock, demo=True),
           store_key.open_store(tmp_path / "demo" / "station.db") as again):
         assert not again.sealed
+
+
+def test_a_folder_the_store_did_not_make_keeps_its_mode(tmp_path, clock):
+    shared = tmp_path / "shared"
+    shared.mkdir(mode=0o755)
+    shared.chmod(0o755)
+    with Counter.open(shared / "station.db", clock):
+        pass
+    if sys.platform != "win32":
+        assert stat.S_IMODE(shared.stat().st_mode) == 0o755
+        assert stat.S_IMODE((shared / "station.db").stat().st_mode) == 0o600
+    with Store(":memory:") as memory:                  # no file, no folder touched
+        assert memory.schema_version == migrations.LATEST
+    assert not Path(":memory:").exists()
