@@ -183,12 +183,13 @@ def cmd_test(args: list[str]) -> None:
 
 
 def cmd_bench(args: list[str]) -> None:
-    """Core (arguments go to `bench.core`), slips, sync, queue host and window figures
-    (bench/)."""
+    """Core (arguments go to `bench.core`), sealing, slips, sync, queue host and window
+    figures (bench/)."""
     python = ensure_venv()
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     env.pop("PYTHONDONTWRITEBYTECODE", None)  # start-up is measured with compiled bytecode
     run(python, "-m", "bench.core", *args, env=env)
+    run(python, "-m", "bench.sealed", env=env)  # the sealed store vs plain, field encryption
     run(python, "-m", "bench.slips", env=env)
     run(python, "-m", "bench.slip_fuzz", env=env)  # random slips read back: 0 failures
     run(python, "-m", "bench.sync", env=env)

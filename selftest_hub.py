@@ -67,7 +67,8 @@ def check(counter: Counter, clerk: int) -> str:
           loopback_hub(counter.store.path.parent / "hub.db", counter.station)
           as (url, credentials)):
         service.setup(counter.store, url, credentials.token, credentials.signing_key,
-                      credentials.hub_public_key, insecure_loopback=True)
+                      credentials.hub_public_key, hub_transfer_key=credentials.hub_transfer_key,
+                      insecure_loopback=True)
         report = service.sync_now(counter.store, counter.clock)
     assert report.ok and report.pending == 0, report
     return f"sync with a hub on {url}: {report.records} records in {report.batches} " \

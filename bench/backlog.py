@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from counterapp.demo import seed_demo
+from counterapp.store_key import open_store
 from db.store import Store
 
 _SUBJECTS = ("case", "ticket", "rating")
@@ -24,7 +25,7 @@ def _shift(day: str, days: int) -> str:
 def make_backlog(path: Path, cases: int, today: date | None = None) -> int:
     """A station store at `path` holding at least `cases` cases, all pending upload."""
     seed_demo(path, days=5, visits_per_day=30, today=today or date(2026, 11, 20))
-    with Store(path) as store:
+    with open_store(path) as store:
         base_cases = store.all("SELECT * FROM cases ORDER BY id")
         copies = -(-cases // len(base_cases)) - 1
         tickets = store.all("SELECT * FROM tickets ORDER BY id")

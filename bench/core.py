@@ -19,12 +19,14 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+from counterapp import store_key
 from counterapp.app import Counter
 from counterapp.case_model import Person
 from counterapp.catalogue import default_catalogue_dir, load_directory, parse_document
 from counterapp.clock import CST, FixedClock, stamp
 from counterapp.demo import DEMO_STATION
 from counterapp.idnumber import check_char
+from counterapp.memory_keyring import in_memory_keyring
 from counterapp.queue import Lane
 from counterapp.reports import daily_report
 from counterapp.station import add_clerk
@@ -119,7 +121,7 @@ def fill_cases(path: Path, total: int, per_day: int = 1000) -> None:
     with Counter.open(path, FixedClock(datetime(2026, 11, 25, 8, 0, tzinfo=CST))) as counter:
         counter.configure_station(DEMO_STATION)
         add_clerk(counter.store, "9001", "测试", counter.clock)
-    conn = connect(path)
+    conn = connect(path, store_key.load(path))    # sealed, as the program opens it
     conn.execute("PRAGMA synchronous = OFF")  # generation speed only; not what is measured
     rng = random.Random(7)
     codes = ["YB0101", "YB0202", "YB0301", "YB0302", "YB0401", "YB0501", "YB0801", "YB1202"]
@@ -194,4 +196,5 @@ def main(argv: list[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    with in_memory_keyring():   # store keys in memory: the PC's keyring is never touched
+        main()

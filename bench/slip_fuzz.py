@@ -29,6 +29,7 @@ from bench.slip_sample import SAMPLE_STATION
 from counterapp.app import Counter
 from counterapp.case_model import Agent, Case, Person
 from counterapp.clock import CST, FixedClock
+from counterapp.memory_keyring import in_memory_keyring
 from counterapp.queue import Lane
 from counterapp.slips import texts, verification
 from counterapp.slips.blocks import SIGNATURE
@@ -318,4 +319,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    with in_memory_keyring():   # store keys in memory: the PC's keyring is never touched
+        main()

@@ -25,6 +25,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
 from bench.slip_sample import open_sample
+from counterapp.memory_keyring import in_memory_keyring
 from counterapp.slips.fonts import slip_fonts
 from counterapp.slips.layout import Layout
 from counterapp.slips.raster import page_texts
@@ -104,4 +105,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    with in_memory_keyring():   # store keys in memory: the PC's keyring is never touched
+        main()

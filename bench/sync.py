@@ -24,11 +24,12 @@ import httpx
 
 from bench.backlog import make_backlog
 from counterapp.clock import Clock
+from counterapp.memory_keyring import in_memory_keyring
+from counterapp.store_key import open_store
 from counterapp.sync import outbox
 from counterapp.sync.client import HubClient
 from counterapp.sync.engine import SyncEngine
 from counterapp.sync.wire import Encoded, canonical, encode_batch
-from db.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -80,7 +81,7 @@ def upload_backlog(backlog: Path, db_url: str, scratch: Path) -> tuple[float, in
     store_path = scratch / f"station-{time.monotonic_ns()}.db"
     shutil.copy(backlog, store_path)
     token = _register(db_url)
-    with hub_process(db_url, _free_port()) as url, Store(store_path) as store:
+    with hub_process(db_url, _free_port()) as url, open_store(store_path) as store:
         cases = store.scalar("SELECT count(*) FROM cases")
         with HubClient(url, token, verify=False, timeout=120) as client:
             started = time.perf_counter()
@@ -95,7 +96,7 @@ def encoded_batches(backlog: Path, scratch: Path) -> tuple[list[Encoded], int, i
     store_path = scratch / "encode.db"
     shutil.copy(backlog, store_path)
     batches, records = [], 0
-    with Store(store_path) as store:
+    with open_store(store_path) as store:
         ident = outbox.identity(store)
         while (batch := outbox.new_batch(store, ident, Clock())) is not None:
             batches.append(encode_batch(batch))
@@ -212,4 +213,5 @@ def main(argv: list[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    with in_memory_keyring():   # store keys in memory: the PC's keyring is never touched
+        main()

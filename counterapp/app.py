@@ -6,7 +6,7 @@ from pathlib import Path
 
 # lookups and sessions are not used here: the window calls them, and importing this module
 # loads the core before Qt (docs/architecture.md, "Start-up")
-from counterapp import calendar_store, catalogue_store, lookups, sessions  # noqa: F401
+from counterapp import calendar_store, catalogue_store, lookups, retention, sessions, store_key  # noqa: F401
 from counterapp.cases import CaseService
 from counterapp.catalogue import Catalogue
 from counterapp.clock import Clock
@@ -19,6 +19,8 @@ from counterapp.workdays import YearCalendar
 from db.settings import Settings
 from db.store import Store
 from db.store import StoreTooNew as StoreTooNew  # re-exported: the window names it to the clerk
+
+StoreKeyError = store_key.StoreKeyError    # re-exported likewise
 
 
 class Counter:
@@ -35,10 +37,14 @@ class Counter:
         self.station: Station | None = load_station(store)
         self._cases: CaseService | None = None
         self.ratings = RatingService(store, clock, self.calendar)
+        self.erased = retention.erase_expired(store, clock)   # past the retention period
 
     @classmethod
-    def open(cls, path: Path | str, clock: Clock | None = None) -> Counter:
-        return cls(Store(path), clock or Clock())
+    def open(cls, path: Path | str, clock: Clock | None = None, *, demo: bool = False
+             ) -> Counter:
+        """The store at `path` sealed under its key from the keyring (`store_key`); `demo`:
+        the demo store, unsealed where there is no keyring."""
+        return cls(store_key.open_store(Path(path), demo=demo), clock or Clock())
 
     @property
     def cases(self) -> CaseService:

@@ -13,19 +13,20 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from counterapp import catalogue_store, clerk_commands, paths, windows
+from counterapp import catalogue_store, clerk_commands, paths, retention, store_commands, windows
 from counterapp.app import Counter
 from counterapp.catalogue import CatalogueInvalid
 from counterapp.lan_queue import commands as queue_commands
 from counterapp.queue import QueueError
 from counterapp.station import LEVEL_NAMES, Station, StationError, StationNotConfigured
+from counterapp.store_key import StoreKeyError
 from counterapp.sync import commands as sync_commands
 from counterapp.workdays import YearCalendar
 from db.store import StoreTooNew
 
 
 def _open(args: argparse.Namespace) -> Counter:
-    return Counter.open(paths.store_path(args.data_dir, demo=args.demo))
+    return Counter.open(paths.store_path(args.data_dir, demo=args.demo), demo=args.demo)
 
 
 def cmd_demo(args: argparse.Namespace) -> None:
@@ -103,6 +104,9 @@ def cmd_close_day(args: argparse.Namespace) -> None:
     with _open(args) as counter:
         day = date.fromisoformat(args.day) if args.day else counter.clock.today()
         closing = counter.queue.close_day(day)
+        erased = retention.erase_expired(counter.store, counter.clock)
+        if erased.cases:
+            print(f"personal data of {erased.cases} cases past the retention period erased")
         print(f"{day}: issued {closing.issued}, served {closing.served}, "
               f"no-show {closing.no_show}, consultation only {closing.consulted}, "
               f"closed unserved {closing.unserved}")
@@ -172,6 +176,7 @@ def build_parser() -> argparse.ArgumentParser:
     report = command("report", cmd_report, "print a day's ledger (台账)")
     report.add_argument("--day", help="YYYY-MM-DD (default: today)")
     sync_commands.register(command)  # sync, sync-setup, export-batches, … (issue 4)
+    store_commands.register(command)  # store-key, retention, backups (issue 13)
     queue_commands.register(command)  # queue-setup: one queue for several windows
     return parser
 
@@ -183,7 +188,8 @@ def main(argv: list[str] | None = None) -> int:
     except CatalogueInvalid as exc:
         print(f"catalogue rejected, nothing changed:\n{exc}", file=sys.stderr)
         return 2
-    except (QueueError, StationError, StationNotConfigured, StoreTooNew, ValueError) as exc:
+    except (QueueError, StationError, StationNotConfigured, StoreTooNew, StoreKeyError,
+            ValueError) as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2
     except OSError as exc:  # a file named on the command line cannot be read or written

@@ -19,7 +19,6 @@ from counterapp.clock import CST, Clock, FixedClock
 from counterapp.queue import Lane
 from counterapp.ratings import RatingLevel
 from counterapp.station import ADMIN, CLERK, Station, add_clerk, clerk_by_login, clerks
-from db.store import Store
 
 if TYPE_CHECKING:
     from faker import Faker
@@ -136,7 +135,7 @@ def seed_demo(path: Path | str, days: int = 5, visits_per_day: int = 24, seed: i
     today = today or Clock().today()
     start = datetime.combine(today - timedelta(days=days + 3), time(8, 0), CST)
     clock = FixedClock(start)
-    with Counter(Store(path), clock) as counter:
+    with Counter.open(path, clock, demo=True) as counter:
         if counter.station is not None:
             return
         counter.configure_station(DEMO_STATION)

@@ -24,7 +24,7 @@ from counterapp.idnumber import check_char
 from counterapp.memory_keyring import in_memory_keyring
 from counterapp.queue import Lane
 from counterapp.ratings import RatingLevel
-from db import migrations
+from db import files, migrations
 
 Check = Callable[[Counter, int], str]
 
@@ -53,7 +53,8 @@ def _accounts(counter: Counter, clerk: int) -> str:
 def _store(counter: Counter, clerk: int) -> str:
     version = counter.store.schema_version
     assert version == migrations.LATEST, f"schema {version}, expected {migrations.LATEST}"
-    return f"store migrated to schema {version} (WAL, synchronous=FULL)"
+    assert counter.store.sealed and not files.is_plain(counter.store.path), "store not sealed"
+    return f"store sealed (SQLCipher), migrated to schema {version} (WAL, synchronous=FULL)"
 
 
 def _catalogue(counter: Counter, clerk: int) -> str:
@@ -134,50 +135,57 @@ def _worst_notice(counter: Counter, clerk: int) -> str:
 
 def _transfer_file(counter: Counter, clerk: int) -> str:
     """What a sync signs and sends, without a hub: the pending records exported to a signed
-    USB transfer file (as a village does) and read back with the station's public key."""
-    from counterapp.sync import credentials, offline, transfer
+    USB transfer file encrypted to a stand-in hub (as a village does), read back with the
+    station's public key and the hub's transfer key, and holding no citizen's ID number."""
+    from counterapp.sync import credentials, offline, service, transfer
     from counterapp.sync.wire import scan_batch
 
     assert counter.station is not None
     private, public = transfer.new_key_pair()
+    hub_signing, hub_public = transfer.new_key_pair()
+    hub_private, hub_transfer = transfer.new_transfer_pair()
+    counter.settings.set(service.HUB_PUBLIC_KEY, hub_public)
+    service.note_transfer_key(counter.store, transfer.certify(hub_transfer, hub_signing))
     path = counter.store.path.parent / "transfer.bin"
-    with in_memory_keyring():
-        credentials.save(counter.station.code, "self-test", private)
-        exported = offline.export_batches(counter.store, counter.clock, path)
-    opened = transfer.open_sealed(path.read_bytes(), public)
+    credentials.save(counter.station.code, "self-test", private)
+    exported = offline.export_batches(counter.store, counter.clock, path)
+    data = path.read_bytes()
+    numbers = {row[0] for row in counter.store.all("SELECT applicant_id_number FROM cases")}
+    assert not any(number.encode() in data for number in numbers), "an ID number in the clear"
+    opened = transfer.open_sealed(data, public, hub_private)
     records = sum(len(scan_batch(part.body, part.sha256).records) for part in opened.parts)
     assert exported.batches > 0 and records == exported.records, (exported, records)
-    return f"{records} records in {exported.batches} batch(es) exported to a signed file " \
-           f"({path.stat().st_size:,} bytes), read back: Ed25519 signature and hashes verified"
+    return f"{records} records in {exported.batches} batch(es) exported to a signed, " \
+           f"encrypted file ({path.stat().st_size:,} bytes), read back: Ed25519 signature, " \
+           "hashes and AES-GCM verified"
 
 
 def _queue_host(counter: Counter, clerk: int) -> str:
     """This store serves its queue on 127.0.0.1 over TLS and a second store, with a window key
     issued here and the host key's fingerprint, reads this station's clerks from it, logs its
     clerk in with the PIN (checked by the host) and calls a ticket through it as that clerk
-    (the secrets in an in-memory keyring)."""
+    (the secrets in the self-test's in-memory keyring)."""
     from counterapp import sessions
     from counterapp.lan_queue import access, tls
     from counterapp.lan_queue.roles import QueueLink, Role
     from counterapp.lan_queue.server import QueueServer
 
-    with in_memory_keyring():
-        _grant, secret = access.issue(counter.store, access.Access.WINDOW, "自检窗口",
-                                      counter.clock)
-        server = QueueServer(counter.store.path, counter.clock, port=0, bind="127.0.0.1").start()
-        try:
-            with Counter.open(counter.store.path.parent / "window2.db", counter.clock
-                              ) as window2:
-                window2.configure_queue(QueueLink(Role.CLIENT, host_url=server.url, key=secret,
-                                                  pin=tls.key_pin(tls.host_key())))
-                started = time.perf_counter()
-                login = sessions.log_in(window2, SELF_TEST_CLERK, SELF_TEST_PIN, 2)
-                login_seconds = time.perf_counter() - started
-                assert not login.host_problem, login.host_problem
-                issued = window2.queue.issue(Lane.NORMAL)
-                called = window2.queue.call_next(2, login.login.clerk.id)
-        finally:
-            server.stop()
+    _grant, secret = access.issue(counter.store, access.Access.WINDOW, "自检窗口",
+                                  counter.clock)
+    server = QueueServer(counter.store.path, counter.clock, port=0, bind="127.0.0.1").start()
+    try:
+        with Counter.open(counter.store.path.parent / "window2.db", counter.clock
+                          ) as window2:
+            window2.configure_queue(QueueLink(Role.CLIENT, host_url=server.url, key=secret,
+                                              pin=tls.key_pin(tls.host_key())))
+            started = time.perf_counter()
+            login = sessions.log_in(window2, SELF_TEST_CLERK, SELF_TEST_PIN, 2)
+            login_seconds = time.perf_counter() - started
+            assert not login.host_problem, login.host_problem
+            issued = window2.queue.issue(Lane.NORMAL)
+            called = window2.queue.call_next(2, login.login.clerk.id)
+    finally:
+        server.stop()
     assert called is not None and called.uuid == issued.uuid and called.window_no == 2, called
     return (f"queue host on {server.url} (TLS, pinned key): clerk {SELF_TEST_CLERK} logged in "
             f"at window 2 with the PIN checked by the host in {login_seconds:.2f} s; "
@@ -206,7 +214,8 @@ def run(print_line: Callable[[str], object] = print, extra: Sequence[tuple[str, 
     """Run every check (then `extra`: those that need more than the core, e.g. the window, a
     sync round with a hub); return the number of failures. A skipped check is no failure."""
     failures = 0
-    with tempfile.TemporaryDirectory(prefix="counterapp-selftest-") as scratch:
+    with (in_memory_keyring(),   # the PC's own keyring is never touched, and need not exist
+          tempfile.TemporaryDirectory(prefix="counterapp-selftest-") as scratch):
         clock = FixedClock(datetime(2026, 11, 25, 9, 0, tzinfo=CST))
         with Counter.open(Path(scratch) / "station.db", clock) as counter:
             counter.configure_station(DEMO_STATION)

@@ -3,6 +3,14 @@
 Every connection gets the same pragmas: WAL so the window can read while the sync writes,
 `synchronous=FULL` so a committed case survives a power cut (WAL with NORMAL may lose the last
 commits), foreign keys on, and a busy timeout instead of immediate "database is locked".
+
+The driver is SQLCipher (`sqlcipher3`, SQLite with page encryption; docs/architecture.md,
+"Personal data sealed at rest"): given the store key, every page of the file, its WAL and its
+backups is AES-256 encrypted and authenticated; without a key the file is plain SQLite (the
+tests' own stores, a PC allowed to run unsealed). Which key, and whether a store may stay
+plain, is the core's choice (`counterapp.store_key`); this layer only uses the key it is given.
+Files are private to the PC's user (0600 on POSIX; SQLite gives the -wal and -shm files the
+store's mode).
 """
 
 from __future__ import annotations
@@ -15,10 +23,17 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from db import migrations
+import sqlcipher3
+
+from db import files, migrations
 from db.migrations import StoreTooNew
 
-__all__ = ["PRAGMAS", "MissingRow", "Store", "StoreTooNew", "connect"]
+__all__ = ["PRAGMAS", "DatabaseError", "MissingRow", "Store", "StoreTooNew", "connect"]
+
+# The driver's errors (sqlcipher3's own classes, not the standard library's sqlite3 ones).
+DatabaseError: type[Exception] = sqlcipher3.DatabaseError
+BACKUPS_KEPT_SETTING = "store.backups_kept"
+BACKUPS_KEPT = 5
 
 PRAGMAS = (
     "PRAGMA journal_mode = WAL",
@@ -32,10 +47,14 @@ class MissingRow(LookupError):
     """A query that always finds its row (an aggregate, a row read just before) found none."""
 
 
-def connect(path: Path | str) -> sqlite3.Connection:
-    """A raw connection with the store's pragmas (also used by the benchmark baseline)."""
-    conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
-    conn.row_factory = sqlite3.Row
+def connect(path: Path | str, key: bytes | None = None) -> sqlite3.Connection:
+    """A raw connection with the store's pragmas (also used by the benchmark baseline);
+    `key` (32 bytes) opens or makes a sealed store. A wrong key fails on the first read
+    (`DatabaseError`: "file is not a database")."""
+    conn: sqlite3.Connection = sqlcipher3.connect(str(path), isolation_level=None,
+                                                  check_same_thread=False)
+    conn.row_factory = sqlcipher3.Row
+    files.apply_key(conn, key)
     for pragma in PRAGMAS:
         conn.execute(pragma)
     return conn
@@ -44,10 +63,14 @@ def connect(path: Path | str) -> sqlite3.Connection:
 class Store:
     """An open, migrated station store. Core services do their SQL through this object."""
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, key: bytes | None = None) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.conn = connect(self.path)
+        self.sealed = key is not None
+        self._key = key
+        if str(path) != ":memory:":
+            files.private_folder(self.path.parent)
+            files.private_file(self.path)
+        self.conn = connect(self.path, key)
         self._savepoints = itertools.count()
         try:
             migrations.upgrade(self.conn, before=self._backup_before_upgrade)
@@ -55,18 +78,46 @@ class Store:
             self.conn.close()
             raise
 
+    def __repr__(self) -> str:       # never the key
+        return f"Store({str(self.path)!r}, sealed={self.sealed})"
+
+    @property
+    def key(self) -> bytes | None:
+        """The key it was opened with (None: a plain store); never logged or shown."""
+        return self._key
+
+    @property
+    def backups_dir(self) -> Path:
+        return self.path.parent / "backups"
+
     def _backup_before_upgrade(self, found_version: int) -> None:
         """An existing store is copied aside before its schema changes (never a new one)."""
         if found_version == 0:
             return
-        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-        self.backup(self.path.parent / "backups" /
-                    f"{self.path.stem}-schema{found_version}-{stamp}.db")
+        self.backup_now(f"schema{found_version}")
+
+    def backup_now(self, why: str) -> Path:
+        """A backup in `backups/` named by store, reason and time, then the oldest pruned
+        past the number kept (setting `store.backups_kept`, default 5)."""
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+        target = self.backup(self.backups_dir / f"{self.path.stem}-{why}-{stamp}.db")
+        files.prune_backups(self.backups_dir, self.path.stem, self.backups_kept())
+        return target
+
+    def backups_kept(self) -> int:
+        raw = self.scalar("SELECT value FROM settings WHERE key = ?", (BACKUPS_KEPT_SETTING,)
+                          ) if self._has_settings() else None
+        return max(1, int(raw)) if raw is not None else BACKUPS_KEPT
+
+    def _has_settings(self) -> bool:
+        return bool(self.scalar("SELECT 1 FROM sqlite_master WHERE name = 'settings'"))
 
     def backup(self, target: Path) -> Path:
-        """A consistent copy of the open store (SQLite's online backup API)."""
-        target.parent.mkdir(parents=True, exist_ok=True)
-        copy = sqlite3.connect(str(target))
+        """A consistent copy of the open store (SQLite's online backup API), sealed under the
+        store's own key when the store is sealed, private to the user."""
+        files.private_folder(target.parent)
+        files.private_file(target)
+        copy = files.keyed(target, self._key)
         try:
             self.conn.backup(copy)
         finally:

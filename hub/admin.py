@@ -7,10 +7,13 @@
     catalogue-import PATH              validate and activate the county's official catalogue
     decide CASE --status S [--note T]  a decision on a forwarded case (case number or UUID)
     import-file FILE --ack-out ACK     store a village's USB transfer file, write the ack file
-    hub-key                            print the hub's public key (stations pin it)
+    hub-key                            print the hub's public key (stations pin it) and its
+                                       transfer key (USB files are encrypted to it)
     staff-token NAME                   a token for county staff to check slips; printed ONCE
     staff-revoke NAME                  that staff token stops working
     verify-slip CASE_NO CODE | --qr T  check a slip (一次性告知单, 受理回执); exit 0 if valid
+    store-key CODE --by N --reason T   print the keys of a station's stores (a dead PC's store
+                                       opens with it); every taking is recorded
 
 --sealing-key FILE (or COUNTERAPP_HUB_SEALING_KEY) names the key that seals the stations' slip
 secrets; a SQLite hub without one uses `<database file>.sealing-key`.
@@ -28,7 +31,7 @@ from counterapp.catalogue_store import read_source
 from counterapp.clock import Clock, stamp
 from counterapp.sync.transfer import TransferError
 from counterapp.sync.wire import DECISION_STATUSES, WireError
-from hub import database_url, feeds, files, identity, slips, staff, stations
+from hub import database_url, feeds, files, identity, slips, staff, stations, store_keys
 from hub.db import Database
 from hub.ingest import Forbidden
 from hub.sealing import SealingProblem
@@ -40,6 +43,7 @@ def _print_credentials(creds: stations.Credentials) -> None:
     if creds.signing_key:
         print(f"signing key:    {creds.signing_key}")
     print(f"hub public key: {creds.hub_public_key}")
+    print(f"hub transfer key: {creds.hub_transfer_key}")
     print("These secrets are shown once and not kept by the hub. Enter them at the station with "
           "`counterapp sync-setup`.")
 
@@ -50,6 +54,18 @@ def _verify_slip(args: argparse.Namespace, db: Database) -> int:
     for label, value in slips.content_lines(check.content):
         print(f"  {label}: {value}")
     return 0 if check.verdict is slips.Verdict.VALID else 1
+
+
+def _print_store_keys(keys: list[store_keys.RecoveredKey]) -> None:
+    if not keys:
+        print("no store key of that station has reached the hub (it hands its keys over with "
+              "its sync once the hub announces store_key)")
+    for key in keys:
+        print(f"station {key.station} store {key.source} (version {key.version}, received "
+              f"{key.received_at}, last sync {key.last_sync_at or 'never'}):\n  {key.key_hex}")
+    if keys:
+        print("At the station: copy the old station.db, then `counterapp store-key --restore` "
+              "and type the key. This taking is recorded at the hub.")
 
 
 def run(args: argparse.Namespace, db: Database) -> int:
@@ -83,9 +99,13 @@ def run(args: argparse.Namespace, db: Database) -> int:
         print(f"stored; acknowledgement written to {args.ack_out}")
     elif args.command == "hub-key":
         print(identity.public_key(db, now))
+        print(identity.transfer_key(db, now))
     elif args.command == "staff-token":
         print(f"staff token for {args.name}: {staff.issue(db, args.name, now)}")
         print("Shown once and not kept by the hub: give it to that person or desk only.")
+    elif args.command == "store-key":
+        _print_store_keys(store_keys.recover(db, args.code, args.by, args.reason, now,
+                                             args.source))
     elif args.command == "staff-revoke":
         staff.revoke(db, args.name, now)
         print(f"staff token of {args.name} revoked")
@@ -121,6 +141,11 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("staff-token", help="issue a staff token (slip checks)"
                         ).add_argument("name", help="who or which desk holds it")
     commands.add_parser("staff-revoke", help="revoke a staff token").add_argument("name")
+    store_key = commands.add_parser("store-key", help="recover a station store's key")
+    store_key.add_argument("code", help="the station's code")
+    store_key.add_argument("--source", help="only this store (PC); default: every store")
+    store_key.add_argument("--by", required=True, help="who takes the key")
+    store_key.add_argument("--reason", required=True, help="why (e.g. 窗口2电脑主板损坏)")
     verify = commands.add_parser("verify-slip", help="check a slip's verification code")
     verify.add_argument("case_no", nargs="?", help="the case number (办件编号) on the slip")
     verify.add_argument("code", nargs="?", help="the 8-character 验证码 on the slip")
@@ -147,7 +172,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"catalogue rejected, nothing changed:\n{exc}", file=sys.stderr)
         return 2
     except (stations.StationProblem, feeds.FeedProblem, TransferError, WireError, Forbidden,
-            json.JSONDecodeError, SealingProblem, slips.SlipInputError) as exc:
+            json.JSONDecodeError, SealingProblem, slips.SlipInputError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except OSError as exc:  # a file named on the command line cannot be read or written

@@ -181,12 +181,20 @@ def create_app(db: Database, clock: Clock | None = None, limits: Limits | None =
         return answer
 
     @app.get("/v1/hub-key", response_model=HubKey, responses=responses(503),
-             summary="The hub's public key that signs acknowledgement files")
+             summary="The hub's public key that signs acknowledgement files, and its "
+                     "transfer key (certified by it) that stations encrypt USB files to")
     def hub_key() -> HubKey:
         try:
-            return HubKey(public_key=identity.public_key(db, stamp(clock.now())))
+            now = stamp(clock.now())
+            public = identity.public_key(db, now)
         except SealingProblem as exc:
             raise _sealing_refused(exc) from exc
+        try:
+            transfer_key: str | None = identity.transfer_key(db, now)
+        except SealingProblem as exc:     # the public key still serves; no USB file for now
+            log.warning("no transfer key to give the stations: %s", exc)
+            transfer_key = None
+        return HubKey(public_key=public, transfer_key=transfer_key)
 
     @app.get("/v1/whoami", response_model=WhoAmI, responses=responses(*AUTH))
     def whoami(station: Station) -> WhoAmI:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from counterapp.sync.transfer import new_key_pair
+from counterapp.sync.transfer import certify, new_key_pair, new_transfer_pair
 from hub.sealing import KEY_ENV, Sealer, SealingProblem
 
 if TYPE_CHECKING:
@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("hub")
 CONTEXT = "hub-identity"      # what the sealed key is bound to (associated data)
+TRANSFER_CONTEXT = "hub-transfer-key"
 
 
 def _sealer(db: Database) -> Sealer:
@@ -59,6 +60,30 @@ def private_key(db: Database, now: str) -> str:
     if sealed is None:
         return str(plain)       # an older hub's plaintext key, not sealed yet (logged at start)
     return _sealer(db).open(sealed, key_id, CONTEXT).decode()
+
+
+def transfer_key(db: Database, now: str) -> str:
+    """The hub's transfer key, certified by its signing key (`<key>.<signature>`), as stations
+    take it to encrypt their USB files; the pair made (and its private half sealed) on first
+    use."""
+    signing = private_key(db, now)
+    with db.transaction() as tx:
+        public = tx.scalar("SELECT transfer_public FROM hub_identity WHERE id = 1")
+        if public is None:
+            sealer = _sealer(db)
+            private, public = new_transfer_pair()
+            tx.execute("UPDATE hub_identity SET transfer_public = ?, transfer_sealed = ? "
+                       "WHERE id = 1", (public, sealer.seal(private.encode(), TRANSFER_CONTEXT)))
+    return certify(str(public), signing)
+
+
+def transfer_private(db: Database, now: str) -> str:
+    """The private half of the transfer key, opened to decrypt a station's file."""
+    transfer_key(db, now)
+    with db.transaction(write=False) as tx:
+        sealed, key_id = tx.one("SELECT transfer_sealed, key_id FROM hub_identity "
+                                "WHERE id = 1") or (None, None)
+    return _sealer(db).open(str(sealed), str(key_id), TRANSFER_CONTEXT).decode()
 
 
 def seal_plaintext(db: Database) -> None:

@@ -5,8 +5,9 @@
 so the same batch twice, or the same record in two batches, is stored once, and an older
 version arriving late (out of order, or by USB after the online copy) never replaces a newer
 one. A record first written by another station is refused with the whole batch (403). A store's
-slip secret (`slip_key`) is sealed into its own table in the same transaction (`hub.slips`);
-one the hub cannot seal now is left out, never the batch, and the ack stops announcing it.
+secrets (`slip_key`, `store_key`) are sealed into their own tables in the same transaction
+(`hub.keys_in`); those the hub cannot seal now are left out, never the batch, and the ack stops
+announcing them.
 
 On PostgreSQL the usual case — records the hub has never seen — goes straight in with COPY;
 records it already holds go through a temporary table and the same guarded upsert. If another
@@ -22,9 +23,15 @@ import sqlite3
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from counterapp.sync.slip_codes import RECORD_TYPE as SLIP_KEY
-from counterapp.sync.wire import RECORD_TYPES, RawRecord, ScannedBatch, WireError, top_seq
-from hub import slips
+from counterapp.sync.wire import (
+    KEY_RECORD_TYPES,
+    RECORD_TYPES,
+    RawRecord,
+    ScannedBatch,
+    WireError,
+    top_seq,
+)
+from hub import keys_in
 from hub.db import Database, Tx
 
 COLUMNS = ("uuid", "type", "station", "source", "version", "day", "data", "batch_id",
@@ -61,7 +68,7 @@ class Ack:
     station: str
     sha256: str
     seqs: list[list[int]]
-    records: int        # records in the batch the hub took (all but a slip_key it could not seal)
+    records: int        # records in the batch the hub took (all but keys it could not seal)
     stored: int         # inserted or replaced by a newer version
     unchanged: int      # already held in this version or a newer one
     times: int          # how often this batch id has arrived
@@ -79,29 +86,31 @@ def ingest(db: Database, token_station: str, batch: ScannedBatch, sha256: str, v
         raise Forbidden(f"this batch is for station {batch.station}; "
                         f"the credentials are station {token_station}'s")
     newest: dict[str, Row] = {}
-    keys = [r for r in batch.records if r.type == SLIP_KEY]
+    keys = [r for r in batch.records if r.type in KEY_RECORD_TYPES]
     for r in batch.records:
-        if r.type != SLIP_KEY and (r.uuid not in newest or r.version > newest[r.uuid][4]):
+        if r.type in KEY_RECORD_TYPES:
+            continue
+        if r.uuid not in newest or r.version > newest[r.uuid][4]:
             newest[r.uuid] = (r.uuid, r.type, batch.station, batch.source, r.version, r.day,
                               r.data, batch.batch_id, now)
     rows = list(newest.values())
     try:
         try:
-            stored, keys_in, times = _store(db, batch, rows, keys, sha256, via, now, fast=True)
+            stored, taken, times = _store(db, batch, rows, keys, sha256, via, now, fast=True)
         except _Raced:
-            stored, keys_in, times = _store(db, batch, rows, keys, sha256, via, now, fast=False)
+            stored, taken, times = _store(db, batch, rows, keys, sha256, via, now, fast=False)
     except sqlite3.IntegrityError as exc:
         raise WireError(f"a record's data is not JSON: {exc}") from exc
-    count = len(rows) + keys_in.taken
-    stored += keys_in.stored
+    count = len(rows) + taken.taken
+    stored += taken.stored
     return Ack(batch=batch.batch_id, station=batch.station, sha256=sha256,
                seqs=[list(pair) for pair in batch.seq_ranges], records=count, stored=stored,
                unchanged=count - stored, times=times, acked_at=now,
-               accepts=slips.accepted_types(RECORD_TYPES, keys_in.accepting))
+               accepts=keys_in.accepted_types(RECORD_TYPES, taken.accepting))
 
 
 def _store(db: Database, batch: ScannedBatch, rows: list[Row], keys: list[RawRecord],
-           sha256: str, via: str, now: str, fast: bool) -> tuple[int, slips.KeysIn, int]:
+           sha256: str, via: str, now: str, fast: bool) -> tuple[int, keys_in.KeysIn, int]:
     """Store the records and seal the keys in one transaction: (records stored, what became
     of the keys, how often this batch id has arrived)."""
     with db.transaction() as tx:
@@ -110,11 +119,11 @@ def _store(db: Database, batch: ScannedBatch, rows: list[Row], keys: list[RawRec
         else:
             _check_owner_sqlite(tx, batch.station, [row[0] for row in rows])
             stored = tx.executemany(SQLITE_UPSERT, rows)
-        keys_in = slips.take_keys(tx, db.sealer, batch.station, batch.source, batch.batch_id,
+        taken = keys_in.take_keys(tx, db.sealer, batch.station, batch.source, batch.batch_id,
                                   keys, now)
         times = _note_batch(tx, batch, sha256, via, now)
         _note_source(tx, batch, via, now)
-    return stored, keys_in, times
+    return stored, taken, times
 
 
 def _check_owner_sqlite(tx: Tx, station: str, uuids: list[str]) -> None:

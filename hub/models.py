@@ -171,6 +171,8 @@ class CatalogueOut(BaseModel):
 
 class HubKey(BaseModel):
     public_key: str
+    # the key stations encrypt USB files to, certified by public_key (`<key>.<signature>`)
+    transfer_key: str | None = None
 
 
 class WhoAmI(BaseModel):

@@ -1,7 +1,7 @@
 """Slips checked at the county: the stations' slip secrets in, verdicts out.
 
 A station store hands its verification secret over as a `slip_key` record (its id is the
-store's source id); the hub keeps it sealed in `slip_keys` (`hub.sealing`), never among the
+store's source id); the hub keeps it sealed in `slip_keys` (`hub.keys_in`), never among the
 records. To check a slip the hub finds the case by its number, opens the secret of the store
 that uploaded it, and recomputes the code of each print of the case from what that print said
 (its content travels in the case's events, `counterapp.sync.slip_codes`), comparing in constant
@@ -23,20 +23,18 @@ from typing import Any, NamedTuple
 from counterapp.sync.slip_codes import (
     CASE_NO,
     CODE_LENGTH,
-    RECORD_TYPE,
     case_station,
     codes_match,
     compute_code,
     compute_code_v2,
     is_code,
-    is_secret_hex,
     normalise_code,
     parse_payload,
     printed_contents,
 )
-from counterapp.sync.wire import RawRecord, WireError
-from hub.db import CASE_NO_SQL, Database, Tx
-from hub.sealing import KEY_ENV, Sealer, SealingProblem
+from hub.db import CASE_NO_SQL, Database
+from hub.keys_in import SLIP_KEYS
+from hub.sealing import SealingProblem
 
 log = logging.getLogger("hub")
 
@@ -72,82 +70,6 @@ class Check(NamedTuple):
     @property
     def message(self) -> str:
         return LEGACY_MESSAGE if self.legacy else MESSAGES[self.verdict]
-
-
-def context(station: str, source: str) -> str:
-    """What a sealed secret is bound to: the station store it belongs to."""
-    return f"{station}|{source}"
-
-
-# --- in: the stations' secrets ------------------------------------------------------------------
-class KeysIn(NamedTuple):
-    """What became of a batch's `slip_key` records."""
-
-    stored: int         # sealed and kept (new, or newer than the version held)
-    taken: int          # taken (stored, or held in that version or a newer one already)
-    accepting: bool     # whether this hub can take slip secrets now (it announces slip_key)
-
-
-def sealing_problem(tx: Tx, sealer: Sealer | None) -> str | None:
-    """Why this hub cannot take slip secrets now, saying what an administrator must fix; None
-    if it can. It cannot without a sealing key, nor with a key other than the one that sealed
-    the secrets it holds (a key file lost, replaced or left behind in a move): sealing under it
-    would leave secrets that no one key opens."""
-    if sealer is None:
-        return ("this hub has no sealing key: restart the hub with --sealing-key FILE or "
-                f"{KEY_ENV} naming its key file (the one that sealed the slip secrets it "
-                "holds, if any)")
-    other = tx.one("SELECT key_id FROM slip_keys WHERE key_id <> ? UNION ALL SELECT key_id "
-                   "FROM hub_identity WHERE key_id <> ? LIMIT 1", (sealer.key_id,) * 2)
-    if other is not None:
-        return (f"this hub's sealing key {sealer.key_id} is not the key {other[0]} that sealed "
-                f"the secrets it holds: put that key file back (--sealing-key or "
-                f"{KEY_ENV}) and restart the hub")
-    return None
-
-
-def take_keys(tx: Tx, sealer: Sealer | None, station: str, source: str, batch_id: str,
-              keys: list[RawRecord], now: str) -> KeysIn:
-    """Seal and keep a batch's `slip_key` records (newest version wins). Each must be the
-    batch's own store's: its id is the batch's source. If this hub cannot seal them now they
-    are left out and logged, never the batch: its other records are stored all the same, and
-    the ack, no longer announcing slip_key, tells the station to hand its secret over again."""
-    secrets = [(key.version, _secret_of(key, source)) for key in keys]
-    problem = sealing_problem(tx, sealer)
-    if problem is not None:
-        if keys:
-            log.error("station %s: the slip secret of store %s in batch %s was not stored (the "
-                      "batch's other records were); the station hands it over again once this "
-                      "hub announces slip_key. To fix: %s", station, source, batch_id, problem)
-        return KeysIn(stored=0, taken=0, accepting=False)
-    assert sealer is not None
-    if not secrets:
-        return KeysIn(stored=0, taken=0, accepting=True)
-    # All are this one store's secret: only the newest can be kept, so only it is sealed (a
-    # batch of many copies costs one seal and one write, not one each).
-    version, secret = max(secrets, key=lambda pair: pair[0])
-    stored = tx.execute(
-        "INSERT INTO slip_keys (station, source, version, sealed, key_id, batch_id, "
-        "received_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (station, source) DO UPDATE "
-        "SET version = excluded.version, sealed = excluded.sealed, key_id = excluded.key_id, "
-        "batch_id = excluded.batch_id, received_at = excluded.received_at "
-        "WHERE excluded.version > slip_keys.version",
-        (station, source, version, sealer.seal(secret, context(station, source)),
-         sealer.key_id, batch_id, now))
-    return KeysIn(stored=stored, taken=len(keys), accepting=True)
-
-
-def _secret_of(key: RawRecord, source: str) -> bytes:
-    if key.uuid != source:
-        raise WireError(f"slip_key record {key.uuid}: its id must be the batch's source")
-    try:
-        data = json.loads(key.data)
-    except json.JSONDecodeError as exc:
-        raise WireError(f"slip_key record {key.uuid}: data is not JSON") from exc
-    if not isinstance(data, dict) or not is_secret_hex(data.get("secret")):
-        raise WireError(f"slip_key record {key.uuid}: data must be "
-                        '{"secret": <64 lower-case hex digits>}')
-    return bytes.fromhex(data["secret"])
 
 
 # --- out: checking a slip -----------------------------------------------------------------------
@@ -193,7 +115,7 @@ def verify(db: Database, case_no: str, code: str, version: int | None = None) ->
     if db.sealer is None:
         raise SealingProblem("this hub has no sealing key: it cannot open slip secrets")
     for uuid, station, source, sealed, key_id, data in rows:
-        secret = db.sealer.open(sealed, key_id, context(station, source))
+        secret = db.sealer.open(sealed, key_id, SLIP_KEYS.context(station, source))
         for content, wanted in _codes(secret, station, case_no, uuid, data, version):
             if codes_match(wanted, code):
                 return Check(case_no, Verdict.VALID, content, legacy=content is None)
@@ -211,11 +133,6 @@ def _codes(secret: bytes, station: str, case_no: str, uuid: str, data: Any,
             yield content, compute_code_v2(secret, station, case_no, uuid, content)
     if version in (None, 1) and legacy:
         yield None, compute_code(secret, station, case_no, uuid)
-
-
-def accepted_types(record_types: tuple[str, ...], accepting_keys: bool) -> list[str]:
-    """The record types this hub takes: `slip_key` only when it can seal secrets."""
-    return [kind for kind in record_types if kind != RECORD_TYPE or accepting_keys]
 
 
 def content_lines(content: dict[str, Any] | None) -> list[tuple[str, str]]:

@@ -26,6 +26,7 @@ class Credentials:
     token: str
     signing_key: str | None     # the station's Ed25519 private key (registration only)
     hub_public_key: str
+    hub_transfer_key: str       # the hub's X25519 key the station encrypts USB files to
 
 
 @dataclass(frozen=True)
@@ -59,12 +60,13 @@ def register(db: Database, code: str, name: str, level: str, now: str) -> Creden
     token = new_token()
     private, public = new_key_pair()
     hub_public = identity.public_key(db, now)
+    hub_transfer = identity.transfer_key(db, now)
     with db.transaction() as tx:
         if tx.scalar("SELECT 1 FROM stations WHERE code = ?", (code,)):
             raise StationProblem(f"station {code} is already registered (rotate its token)")
         tx.execute("INSERT INTO stations (code, name, level, token_hash, public_key, created_at) "
                    "VALUES (?, ?, ?, ?, ?, ?)", (code, name, level, token_hash(token), public, now))
-    return Credentials(code, token, private, hub_public)
+    return Credentials(code, token, private, hub_public, hub_transfer)
 
 
 def rotate(db: Database, code: str, now: str, signing_key: bool = False) -> Credentials:
@@ -73,13 +75,14 @@ def rotate(db: Database, code: str, now: str, signing_key: bool = False) -> Cred
     token = new_token()
     private, public = new_key_pair() if signing_key else (None, None)
     hub_public = identity.public_key(db, now)
+    hub_transfer = identity.transfer_key(db, now)
     with db.transaction() as tx:
         _require(tx, code)
         tx.execute("UPDATE stations SET token_hash = ?, rotated_at = ?, revoked_at = NULL "
                    "WHERE code = ?", (token_hash(token), now, code))
         if public is not None:
             tx.execute("UPDATE stations SET public_key = ? WHERE code = ?", (public, code))
-    return Credentials(code, token, private, hub_public)
+    return Credentials(code, token, private, hub_public, hub_transfer)
 
 
 def revoke(db: Database, code: str, now: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from datetime import datetime
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from counterapp.app import Counter
 from counterapp.clock import CST, Clock, FixedClock
 from counterapp.idnumber import check_char
 from counterapp.station import ADMIN, Station, add_clerk
+from counterapp.store_key import SERVICE as STORE_SERVICE
 
 # Qt's offscreen platform shows an 800×800 screen unless told otherwise: the GUI tests run on
 # the screen of most county PCs, 1366×768 (windows size themselves from their screen).
@@ -69,12 +71,25 @@ def cheap_pin_hashing():
     pins.use_hasher(None)
 
 
-@pytest.fixture
+# Store keys (counterapp.store_key) live in one file for the whole session, shared with the
+# program run as a child process (which uses tests.sync.hubctl.FileKeyring on that file): a
+# store made by a test opens in its child and the other way round, and a module's store
+# fixture outlives one test. Every other secret lives in memory for one test.
+# (A child that imports this module keeps its parent's file.)
+if "TEST_KEYRING_FILE" not in os.environ:
+    os.environ["TEST_KEYRING_FILE"] = str(
+        Path(tempfile.mkdtemp(prefix="counterapp-test-keyring-")) / "keyring.json")
+os.environ["PYTHON_KEYRING_BACKEND"] = "tests.sync.hubctl.FileKeyring"
+
+
+@pytest.fixture(autouse=True)
 def memory_keyring():
-    """The system keyring replaced by one in memory: no test reads or writes the real one."""
+    """The system keyring replaced by one in memory: no test reads or writes the real one, and
+    every store a test opens through the program is sealed under a key kept in the session's
+    file."""
     from counterapp.memory_keyring import in_memory_keyring
 
-    with in_memory_keyring() as backend:
+    with in_memory_keyring(shared=STORE_SERVICE) as backend:
         yield backend
 
 

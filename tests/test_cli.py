@@ -1,12 +1,13 @@
 """The command line, run as a user would, and its documentation in the README."""
 
+import io
 import json
 import re
 from pathlib import Path
 
 import pytest
 
-from counterapp import cli
+from counterapp import cli, store_key
 from counterapp.catalogue import default_catalogue_dir
 
 # The command line opens the store on the program's own clock: stopped at the tests' morning.
@@ -93,3 +94,28 @@ def test_demo_report_and_close_day(capsys, tmp_path):
     assert code == 0 and "台账" in out and "取号" in out
     code, out, _ = run(capsys, tmp_path, "--demo", "close-day")
     assert code == 0 and "closed unserved" in out
+
+
+def test_store_key_backups_and_retention_commands(capsys, tmp_path, monkeypatch):
+    code, out, _ = run(capsys, tmp_path, "store-key")
+    assert code == 0 and "new" in out
+    code, out, _ = run(capsys, tmp_path, "backups", "--keep", "2", "--now")
+    assert code == 0 and "backup written" in out and "1 backups kept (at most 2)" in out
+    for _ in range(3):
+        run(capsys, tmp_path, "backups", "--now")
+    assert len(list((tmp_path / "backups").glob("station-*.db"))) == 2
+    code, out, _ = run(capsys, tmp_path, "store-key")
+    assert code == 0 and "sealed; its key is in this PC's keyring" in out
+    code, out, _ = run(capsys, tmp_path, "retention", "--years", "2")
+    assert code == 0 and "kept 2 years" in out
+    code, _, err = run(capsys, tmp_path, "retention", "--years", "0")
+    assert code == 2 and "至少为1年" in err
+    key = store_key.load(tmp_path / "station.db")
+    (tmp_path / "moved").mkdir()
+    (tmp_path / "station.db").rename(tmp_path / "moved" / "station.db")
+    code, out, _ = run(capsys, tmp_path / "moved", "store-key")
+    assert "NOT in this PC's keyring" in out
+    monkeypatch.setattr("sys.stdin", io.StringIO(key.hex() + "\n"))
+    code, out, _ = run(capsys, tmp_path / "moved", "store-key", "--restore")
+    assert code == 0 and "restored" in out
+    assert run(capsys, tmp_path / "moved", "station")[0] == 0

@@ -8,7 +8,7 @@ from counterapp.app import Counter
 from counterapp.clock import FixedClock, parse_stamp
 from db import migrations
 from db.settings import Settings
-from db.store import MissingRow, Store, StoreTooNew, connect
+from db.store import DatabaseError, MissingRow, Store, StoreTooNew, connect
 
 STORES = Path(__file__).parent / "data" / "stores"
 
@@ -127,7 +127,7 @@ def test_a_failing_migration_leaves_no_trace(tmp_path, monkeypatch):
 
     monkeypatch.setattr(migrations, "steps", lambda: broken)
     monkeypatch.setattr(migrations, "LATEST", migrations.LATEST + 1)
-    with pytest.raises(sqlite3.OperationalError):
+    with pytest.raises(DatabaseError, match="no_such_table"):
         Store(path)
     monkeypatch.undo()
     conn = sqlite3.connect(path)

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from counterapp import accounts, admin_code, sessions
-from counterapp.app import Counter, StoreTooNew
+from counterapp.app import Counter, StoreKeyError, StoreTooNew
 from counterapp.clock import Clock
 from counterapp.lan_queue import roles
 from counterapp.lan_queue.access import Access
@@ -88,7 +88,7 @@ def open_store(options: StartOptions) -> Opened:
 
         seed_demo(options.store_path,
                   today=options.clock.today() if options.clock is not None else None)
-    counter = Counter.open(options.store_path, options.clock)
+    counter = Counter.open(options.store_path, options.clock, demo=options.demo)
     if options.demo:
         from counterapp.demo import ensure_demo_accounts
 
@@ -175,7 +175,9 @@ class Startup(QObject):
 
     # --- steps ---------------------------------------------------------------------------
     def _open_failed(self, error: BaseException) -> bool:
-        if isinstance(error, StoreTooNew):
+        if isinstance(error, StoreKeyError):
+            text = f"{error}\n\n数据文件：{self.options.store_path}"
+        elif isinstance(error, StoreTooNew):
             text = (f"{error}\n\n数据文件：{self.options.store_path}\n为保护数据，本程序不会打开"
                     "或改动它。请安装最新版本的柜员程序，或联系县医保经办中心技术人员。")
         else:

@@ -29,6 +29,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from counterapp import store_key
 from counterapp.clock import Clock
 from counterapp.lan_queue import access, tls
 from counterapp.queue import QueueError
@@ -68,8 +69,8 @@ class QueueServer:
         from counterapp.lan_queue.host_app import create_app
 
         context = tls.server_context(tls.host_key(create=True))
-        self._store = Store(self.store_path)  # its own connection: the window keeps its own
-        self._keys = Store(self.store_path)
+        self._store = store_key.open_store(self.store_path)  # the window keeps its own
+        self._keys = store_key.open_store(self.store_path)
         keys = self._keys
         app = Gate(create_app(self._store, self.clock),
                    lambda secret: access.grant_for(keys, secret))

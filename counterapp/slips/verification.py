@@ -8,7 +8,7 @@ UUID only); it still checks for a case that has such a print, and for no other.
 
 The secret is 32 random bytes made on first use and kept in the store's settings
 (`slips.verification_secret`). The sync hands it to the county hub (a `slip_key` record,
-`counterapp.sync.slip_key`), and each print's content travels with its case, so the county
+`counterapp.sync.handed_keys`), and each print's content travels with its case, so the county
 checks the slips of this station's cases (`hub.slips`) and shows what each print said.
 8 base32 characters are 40 bits: guessing a valid code for a given case number succeeds once
 in about 10^12 tries. Base32 (A–Z, 2–7) has no 0, 1, 8 or 9, so a letter O or I read from the
@@ -23,6 +23,7 @@ from typing import Any
 
 from counterapp.app import Counter
 from counterapp.case_model import Case
+from counterapp.sync.handed_keys import SECRET_SETTING
 from counterapp.sync.slip_codes import (
     SECRET_BYTES,
     codes_match,
@@ -32,7 +33,6 @@ from counterapp.sync.slip_codes import (
     parse_payload,
     qr_payload,
 )
-from counterapp.sync.slip_key import SECRET_SETTING
 
 __all__ = ["code_for", "compute_code", "legacy_code_for", "qr_payload", "station_secret",
            "verify", "verify_payload"]

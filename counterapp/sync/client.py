@@ -138,7 +138,12 @@ class HubClient:
                           headers={"Content-Type": "application/octet-stream"}).content
 
     def hub_key(self) -> str:
-        return str(self._json(self._send("GET", "/v1/hub-key"))["public_key"])
+        return str(self.hub_keys()["public_key"])
+
+    def hub_keys(self) -> dict[str, Any]:
+        """The hub's signing key and its certified transfer key (a hub before issue 13 has
+        none)."""
+        return self._json(self._send("GET", "/v1/hub-key"))
 
     def whoami(self) -> str:
         return str(self._json(self._send("GET", "/v1/whoami"))["station"])

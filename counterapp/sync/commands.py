@@ -28,7 +28,7 @@ SETUP_HINT = ("set up with: counterapp sync-setup --hub-url URL "
 
 
 def _open(args: argparse.Namespace) -> Counter:
-    return Counter.open(paths.store_path(args.data_dir, demo=args.demo))
+    return Counter.open(paths.store_path(args.data_dir, demo=args.demo), demo=args.demo)
 
 
 def cmd_sync(args: argparse.Namespace) -> None:
@@ -73,7 +73,8 @@ def cmd_sync_setup(args: argparse.Namespace) -> None:
         token = _secret("县中心发放的同步令牌（token）：")
         key = _secret("站点签名密钥（signing key，可留空）：") or None
         service.setup(counter.store, args.hub_url, token, key, args.hub_key,
-                      ca_bundle=args.ca_bundle, insecure_loopback=args.insecure_loopback)
+                      hub_transfer_key=args.hub_transfer_key, ca_bundle=args.ca_bundle,
+                      insecure_loopback=args.insecure_loopback)
         print("sync set up: the token is in the system keyring, the hub address in settings")
 
 
@@ -125,6 +126,8 @@ def register(command: Command) -> None:
                     "signing key from the terminal into the system keyring")
     setup.add_argument("--hub-url", required=True)
     setup.add_argument("--hub-key", help="the hub's public key (checks ack files)")
+    setup.add_argument("--hub-transfer-key",
+                       help="the hub's transfer key (USB files are encrypted to it)")
     setup.add_argument("--ca-bundle", help="the county's CA certificate file, if it has one")
     setup.add_argument("--insecure-loopback", action="store_true",
                        help="tests only: a hub on 127.0.0.1 without TLS verification")

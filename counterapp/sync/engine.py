@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 from counterapp.catalogue import CatalogueInvalid
 from counterapp.catalogue_store import active_catalogue
 from counterapp.clock import Clock, stamp
-from counterapp.sync import downsync, outbox, slip_key
+from counterapp.sync import downsync, handed_keys, outbox
 from counterapp.sync.client import HubClient, RejectedError, SyncError, TransientError
 from counterapp.sync.wire import Batch, Encoded, day_digest, encode_batch, from_ranges
 from db.store import Store
@@ -89,7 +89,7 @@ class SyncEngine:
         try:
             ident = outbox.identity(self.store)
             self.upload_all(ident, report)
-            key_queued = slip_key.queue_if_changed(self.store, ident.source, self.clock)
+            key_queued = handed_keys.queue_if_changed(self.store, ident.source, self.clock)
             report.resent = self.reconcile(ident)
             if report.resent or key_queued:
                 self.upload_all(ident, report)
@@ -153,7 +153,7 @@ class SyncEngine:
         ack = future.result()
         if ack.get("batch") != batch.batch_id or ack.get("sha256") != encoded.sha256:
             raise RejectedError(f"acknowledgement does not match batch {batch.batch_id}")
-        slip_key.note_accepts(self.store, ack)
+        handed_keys.note_accepts(self.store, ack)
         report.acked_rows += outbox.mark_acked(self.store, batch.batch_id,
                                                from_ranges(ack["seqs"]), self.clock, "online")
         report.batches += 1

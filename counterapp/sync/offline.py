@@ -1,7 +1,9 @@
 """Offline transfer at the station: batches to a USB stick, the hub's acknowledgement back.
 
-A village exports its pending batches to a signed file; the county (or a town station that
-forwards it) imports it and writes an acknowledgement file, which the village imports here.
+A village exports its pending batches to a signed file encrypted to the hub (its transfer key,
+certified by the pinned hub key: given at set-up, fetched online, or carried by an ack file);
+the county (or a town station that forwards it) imports it and writes an acknowledgement
+file, which the village imports here.
 Exported batches keep their ids, so if the village later gets online before the ack comes
 back, the hub stores them once and the ack file then changes nothing.
 """
@@ -13,11 +15,20 @@ from pathlib import Path
 from typing import NamedTuple
 
 from counterapp.clock import Clock, stamp
-from counterapp.sync import credentials, outbox, slip_key, transfer
-from counterapp.sync.service import HUB_PUBLIC_KEY, make_client
+from counterapp.sync import credentials, handed_keys, outbox, transfer
+from counterapp.sync.service import (
+    HUB_PUBLIC_KEY,
+    HUB_TRANSFER_KEY,
+    make_client,
+    note_transfer_key,
+)
 from counterapp.sync.wire import encode_batch, from_ranges
 from db.settings import Settings
 from db.store import Store
+
+NO_TRANSFER_KEY = ("本站尚未取得县中心的加密公钥，无法导出数据交换文件"
+                   "（文件须加密后才能离开本机）。请在同步设置中录入县中心登记时给出的“县中心加密公钥”，"
+                   "或导入一份县中心的回执文件。")
 
 
 class ExportResult(NamedTuple):
@@ -32,7 +43,8 @@ def export_batches(store: Store, clock: Clock, path: Path,
     renamed, so a pulled stick never holds half a file under the real name)."""
     ident = outbox.identity(store)
     key = credentials.signing_key(ident.station)
-    slip_key.queue_if_changed(store, ident.source, clock)
+    hub = _hub_transfer_key(store)
+    handed_keys.queue_if_changed(store, ident.source, clock)
     batches = [b for b in (outbox.rebuild(store, ident, batch_id, clock)
                            for batch_id in outbox.unacked_batches(store)) if b is not None]
     while (batch := outbox.new_batch(store, ident, clock, max_records)) is not None:
@@ -41,7 +53,7 @@ def export_batches(store: Store, clock: Clock, path: Path,
     for batch in batches:
         encoded = encode_batch(batch)
         parts.append(transfer.Part(batch.batch_id, encoded.body, encoded.sha256))
-    data = transfer.seal("batches", ident.station, stamp(clock.now()), parts, key)
+    data = transfer.seal("batches", ident.station, stamp(clock.now()), parts, key, to=hub)
     path = Path(path)
     temporary = path.with_name(path.name + ".part")
     with open(temporary, "wb") as handle:
@@ -56,6 +68,16 @@ def export_batches(store: Store, clock: Clock, path: Path,
     return ExportResult(len(batches), records, path)
 
 
+def _hub_transfer_key(store: Store) -> str:
+    """The hub's key to encrypt a file to, checked against the pinned hub key: without it
+    nothing is written (the file would carry citizens' data in the clear)."""
+    settings = Settings(store)
+    certificate, pinned = settings.get(HUB_TRANSFER_KEY), settings.get(HUB_PUBLIC_KEY)
+    if not certificate or not pinned:
+        raise transfer.TransferError(NO_TRANSFER_KEY)
+    return transfer.certified_key(certificate, pinned)
+
+
 def import_ack(store: Store, clock: Clock, path: Path) -> int:
     """Apply the hub's signed acknowledgement file; returns the outbox rows acknowledged."""
     hub_key = Settings(store).get(HUB_PUBLIC_KEY)
@@ -65,10 +87,12 @@ def import_ack(store: Store, clock: Clock, path: Path) -> int:
     station = outbox.identity(store).station
     if opened.kind != "acks" or opened.station != station:
         raise transfer.TransferError("这不是发给本站的回执文件")
+    if opened.transfer_key:
+        note_transfer_key(store, opened.transfer_key)
     acked = 0
     for part in opened.parts:
         for ack in transfer.part_document(part).get("acks", []):
-            slip_key.note_accepts(store, ack)
+            handed_keys.note_accepts(store, ack)
             seqs = from_ranges(ack["seqs"])
             acked += outbox.mark_acked(store, str(ack["batch"]), seqs, clock)
     _log(store, clock, "ack-import", True, len(opened.parts), acked)

@@ -1,6 +1,6 @@
 """Snapshots of records as they leave the station: a case with its items, materials and
-events; a ticket with its events; a rating; the store's slip verification key
-(`counterapp.sync.slip_key`). Always the record's state *now*, read inside the
+events; a ticket with its events; a rating; the store's slip verification key and store key
+(`counterapp.sync.handed_keys`). Always the record's state *now*, read inside the
 caller's transaction so a snapshot and its version agree.
 
 Internal integer ids stay home: clerks travel as their login (工号), the ticket of a case as
@@ -15,9 +15,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from counterapp.sync import slip_key
-from counterapp.sync.slip_codes import RECORD_TYPE as SLIP_KEY
-from counterapp.sync.wire import Record
+from counterapp.sync import handed_keys
+from counterapp.sync.wire import KEY_RECORD_TYPES, Record
 from db.store import Store
 
 _CASE_DROP = {"id", "ticket_id", "owner_clerk_id", "handler_clerk_id", "uuid", "version",
@@ -55,8 +54,9 @@ class Snapshots:
             records += self._tickets(by_type["ticket"], events)
         if by_type.get("rating"):
             records += self._ratings(by_type["rating"], events)
-        if by_type.get(SLIP_KEY):
-            records += slip_key.snapshots(self._store, by_type[SLIP_KEY])
+        for kind in KEY_RECORD_TYPES:
+            if by_type.get(kind):
+                records += handed_keys.snapshots(self._store, kind, by_type[kind])
         return records
 
     def _login(self, clerk_id: int | None) -> str | None:

@@ -7,11 +7,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import NamedTuple
 
+from counterapp import store_key
 from counterapp.clock import Clock, stamp
 from counterapp.sync import credentials, outbox
-from counterapp.sync.client import HubClient, is_loopback
+from counterapp.sync.client import HubClient, SyncError, is_loopback
 from counterapp.sync.engine import Progress, RetryPolicy, SyncEngine, SyncReport
 from counterapp.sync.schedule import SyncPolicy, SyncScheduler, history
+from counterapp.sync.transfer import TransferError
 from db.settings import Settings
 from db.store import Store
 
@@ -19,6 +21,9 @@ HUB_URL_KEY = "sync.hub_url"
 CA_BUNDLE_KEY = "sync.ca_bundle"          # the county's own CA, if its certificate uses one
 INSECURE_KEY = "sync.insecure_loopback"   # tests only: honoured for a loopback hub alone
 HUB_PUBLIC_KEY = "sync.hub_public_key"    # pinned at set-up; checks acknowledgement files
+# the hub's transfer key that USB files are encrypted to, as certified by the pinned key: from
+# the set-up, the hub online, or an ack file (counterapp.sync.transfer.certify)
+HUB_TRANSFER_KEY = "sync.hub_transfer_key"
 BATCH_RECORDS_KEY = "sync.batch_records"  # records per batch (smaller on a poor link)
 RECENT_DAYS = 14
 FULL_DAYS = 400
@@ -37,8 +42,8 @@ class SyncStatus(NamedTuple):
 
 
 def setup(store: Store, hub_url: str, token: str, signing_key: str | None,
-          hub_public_key: str | None, *, ca_bundle: str | None = None,
-          insecure_loopback: bool = False) -> None:
+          hub_public_key: str | None, *, hub_transfer_key: str | None = None,
+          ca_bundle: str | None = None, insecure_loopback: bool = False) -> None:
     """Save the hub address in settings and the secrets in the keyring (never in a file)."""
     code = outbox.identity(store).station
     HubClient(hub_url, "-", verify=False if insecure_loopback else (ca_bundle or True)).close()
@@ -51,6 +56,21 @@ def setup(store: Store, hub_url: str, token: str, signing_key: str | None,
         settings.set(INSECURE_KEY, True)
     if hub_public_key:
         settings.set(HUB_PUBLIC_KEY, hub_public_key.strip())
+    if hub_transfer_key:
+        note_transfer_key(store, hub_transfer_key)
+
+
+def note_transfer_key(store: Store, certificate: str) -> None:
+    """Keep the hub's transfer key if the pinned hub key certifies it (else TransferError)."""
+    from counterapp.sync import transfer
+
+    settings = Settings(store)
+    pinned = settings.get(HUB_PUBLIC_KEY)
+    if not pinned:
+        raise transfer.TransferError("本站尚未登记县中心公钥，无法核验县中心加密公钥")
+    transfer.certified_key(certificate, pinned)
+    if settings.get(HUB_TRANSFER_KEY) != certificate.strip():
+        settings.set(HUB_TRANSFER_KEY, certificate.strip())
 
 
 def make_client(store: Store, timeout: float = 30.0) -> HubClient:
@@ -89,16 +109,29 @@ def sync_now(store: Store, clock: Clock, *, progress: Progress | None = None,
                             max_records=max(1, size),
                             reconcile_days=FULL_DAYS if full else RECENT_DAYS)
         report = engine.run()
-        if report.ok and not Settings(store).get(HUB_PUBLIC_KEY):
-            Settings(store).set(HUB_PUBLIC_KEY, client.hub_key())
+        if report.ok:
+            try:
+                _take_hub_keys(store, client)
+            except (SyncError, TransferError) as exc:   # USB files wait for it; sync is done
+                report.warnings.append(f"未能取得县中心加密公钥：{exc}")
         return report
+
+
+def _take_hub_keys(store: Store, client: HubClient) -> None:
+    """Pin the hub's key if none is yet, and keep its transfer key (for USB files) current."""
+    keys = client.hub_keys()
+    settings = Settings(store)
+    if not settings.get(HUB_PUBLIC_KEY):
+        settings.set(HUB_PUBLIC_KEY, str(keys["public_key"]))
+    if keys.get("transfer_key"):
+        note_transfer_key(store, str(keys["transfer_key"]))
 
 
 def sync_file(path: Path, clock: Clock, *, progress: Progress | None = None,
               retry: RetryPolicy | None = None) -> SyncReport:
     """One run on a connection of its own to the store at `path`: for the window, whose one
     store thread must not wait minutes on the network (a connection serves one thread)."""
-    with Store(path) as store:
+    with store_key.open_store(path) as store:
         return sync_now(store, clock, progress=progress, retry=retry)
 
 

@@ -42,6 +42,17 @@ def program(pytestconfig) -> list[str]:
     return command
 
 
+def keyring_env(program: list[str], env: dict[str, str]) -> dict[str, str]:
+    """The program's keyring: from source, the tests' file keyring (tests/conftest.py), so its
+    store is sealed as on a station and the walk reads it with the key; a bundle cannot load
+    that test backend and a headless Linux has no keyring, so it runs an unsealed store
+    (COUNTERAPP_UNSEALED_STORE, counterapp.store_key)."""
+    if program[0] == sys.executable:
+        return env
+    bundle = {name: value for name, value in env.items() if name != "PYTHON_KEYRING_BACKEND"}
+    return {**bundle, "COUNTERAPP_UNSEALED_STORE": "1"}
+
+
 @pytest.fixture
 def print_queue():
     """A cups-pdf queue of this test's own, so its jobs are told apart from other runs' on the

@@ -21,7 +21,7 @@ import zxingcpp
 from counterapp.slips.raster import page_sizes, render_pages
 from tests.system_setup import completed_jobs, cups_pdf_dirs, pdfs_in, require_tools
 
-from .conftest import ROOT
+from .conftest import ROOT, keyring_env
 from .walk import (
     CLERK,
     INSTANT,
@@ -46,7 +46,7 @@ def test_a_clerks_first_day_by_keys_alone(program, print_queue, tmp_path, figure
     log_path = tmp_path / "program.log"
     with x_server(tmp_path) as server, log_path.open("wb") as log:
         server.connection.bind_characters(typed_text(first_day()))
-        env = dict(server.env, PRINTER=print_queue)  # this PC's default printer
+        env = keyring_env(program, dict(server.env, PRINTER=print_queue))  # its own printer
         started = time.perf_counter()
         process = subprocess.Popen([*program, "--data-dir", str(store.parent)], cwd=ROOT,
                                    env=env, stdout=log, stderr=subprocess.STDOUT)

@@ -16,14 +16,16 @@ accept or issue the notice, finish or forward, ask for the rating, end the visit
 
 from __future__ import annotations
 
-import sqlite3
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+from counterapp import store_key
 from counterapp.station import LEVEL_NAMES, Station
+from db import files
+from db.store import DatabaseError
 from tests.conftest import make_id
 
 SETUP_TITLE = "首次设置：本站信息"
@@ -362,10 +364,11 @@ class Walk:
         """Read the program's store without changing it (a new read-only connection)."""
         if not self.store.exists():
             return []
-        connection = sqlite3.connect(f"file:{self.store}?mode=ro", uri=True, timeout=5)
+        key = store_key.load(self.store)   # the program put it in the tests' keyring
+        connection = files.keyed(self.store, key, read_only=True)
         try:
             return connection.execute(sql, params).fetchall()
-        except sqlite3.OperationalError:  # tables not made yet: the store is being created
+        except DatabaseError:  # tables not made yet: the store is being created
             return []
         finally:
             connection.close()

@@ -82,7 +82,7 @@ def connect_station(counter, db: Database, url: str, level: str = "town"):
     code = counter.station.code
     creds = register(db, code, level)
     service.setup(counter.store, url, creds.token, creds.signing_key, creds.hub_public_key,
-                  insecure_loopback=True)
+                  hub_transfer_key=creds.hub_transfer_key, insecure_loopback=True)
     return creds
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from counterapp import cli
 from counterapp.app import Counter
-from counterapp.sync import credentials, offline, outbox
+from counterapp.sync import credentials, offline, outbox, service
 from hub import admin
 from tests.sync.conftest import register
 from tests.sync.stations import add_visits, check_hub_matches, new_station
@@ -33,7 +33,8 @@ def test_set_up_sync_status_schedule_and_usb(hub, hub_db, hub_url, tmp_path, cap
     creds = register(hub_db, "370883101201", "village")
     monkeypatch.setattr("sys.stdin", io.StringIO(f"{creds.token}\n{creds.signing_key}\n"))
     code, out, _ = run(capsys, data, "sync-setup", "--hub-url", hub.url, "--hub-key",
-                       creds.hub_public_key, "--insecure-loopback")
+                       creds.hub_public_key, "--hub-transfer-key", creds.hub_transfer_key,
+                       "--insecure-loopback")
     assert code == 0 and "keyring" in out
     assert memory_keyring.secrets[("counterapp-hub", "370883101201")] == creds.token
     code, out, _ = run(capsys, data, "sync-schedule", "--interval", "30",
@@ -74,6 +75,8 @@ def test_forward_file_from_a_town(hub, hub_db, tmp_path, capsys, monkeypatch):
     assert run(capsys, tmp_path / "t", "sync-setup", "--hub-url", hub.url,
                "--insecure-loopback")[0] == 0
     credentials.save("370883101202", village_creds.token, village_creds.signing_key)
+    village.settings.set(service.HUB_PUBLIC_KEY, village_creds.hub_public_key)
+    service.note_transfer_key(village.store, village_creds.hub_transfer_key)
     offline.export_batches(village.store, village.clock, tmp_path / "v.ctr")
     code, _, _ = run(capsys, tmp_path / "t", "forward-file", str(tmp_path / "v.ctr"),
                        "--ack-out", str(tmp_path / "v.ack"))

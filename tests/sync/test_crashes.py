@@ -54,9 +54,7 @@ def test_hub_killed_after_commit_before_the_ack(hub_url, hub_db, town):
 def test_station_killed_mid_sync_and_restarted(hub, hub_db, tmp_path):
     town = new_station(tmp_path / "data" / "station.db", "370883101")
     proxy = FaultProxy(hub.port)
-    keyring_file = tmp_path / "keyring.json"
-    os.environ["TEST_KEYRING_FILE"] = str(keyring_file)
-    try:
+    try:  # the child's keyring is the session's file (tests/conftest.py), the token put there
         from tests.sync.hubctl import FileKeyring
 
         creds = connect_station(town, hub_db, proxy.url)
@@ -64,8 +62,7 @@ def test_station_killed_mid_sync_and_restarted(hub, hub_db, tmp_path):
         add_visits(town, 40)
         town.settings.set(BATCH_RECORDS_KEY, 8)       # many small batches …
         proxy.delay_seconds = 0.15                    # … on a slow link
-        env = dict(os.environ, PYTHONPATH=str(ROOT),
-                   PYTHON_KEYRING_BACKEND="tests.sync.hubctl.FileKeyring")
+        env = dict(os.environ, PYTHONPATH=str(ROOT))
         child = subprocess.Popen(
             [sys.executable, "-m", "counterapp.cli", "--data-dir", str(tmp_path / "data"),
              "sync"],
@@ -86,6 +83,5 @@ def test_station_killed_mid_sync_and_restarted(hub, hub_db, tmp_path):
         assert report.ok, report.error
         check_hub_matches(hub_db, town)
     finally:
-        os.environ.pop("TEST_KEYRING_FILE", None)
         proxy.close()
         town.close()

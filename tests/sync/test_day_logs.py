@@ -37,7 +37,7 @@ from counterapp.queue import Lane
 from counterapp.ratings import RatingLevel
 from counterapp.slips import Layout, prepare_notice, prepare_receipt, record_print, unprinted
 from counterapp.sync import offline, service
-from counterapp.sync.slip_key import SECRET_SETTING
+from counterapp.sync.handed_keys import SECRET_SETTING
 from hub import admin, staff
 from hub.db import Database
 from tests.conftest import make_id

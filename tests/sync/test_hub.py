@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 
-from counterapp.sync import outbox, wire
+from counterapp.sync import outbox, transfer, wire
 from counterapp.sync.wire import HASH_HEADER, MEDIA_TYPE, encode_batch
 from hub import admin, stations
 from tests.sync.conftest import now, register
@@ -71,7 +71,8 @@ def test_admin_command_line(hub_url, capsys, tmp_path):
     assert admin.main(["--db", hub_url, "status"]) == 0
     assert "\trevoked\t" in capsys.readouterr().out
     assert admin.main(["--db", hub_url, "hub-key"]) == 0
-    assert len(capsys.readouterr().out.strip()) == 44
+    public, certified = capsys.readouterr().out.split()
+    assert len(public) == 44 and transfer.certified_key(certified, public)
     bad = tmp_path / "bad.json"
     bad.write_text("{}", encoding="utf-8")
     assert admin.main(["--db", hub_url, "catalogue-import", str(bad)]) == 2

@@ -16,9 +16,10 @@ import pytest
 
 from counterapp.slips import Layout, notice_printed, prepare_notice, record_print
 from counterapp.slips.verification import SECRET_SETTING
-from counterapp.sync import offline, outbox, service, slip_key, wire
+from counterapp.sync import handed_keys, offline, outbox, service, wire
 from hub import admin, sealing, slips, staff
 from hub.db import Database
+from hub.keys_in import SLIP_KEYS
 from hub.sealing import KEY_ENV
 from tests.sync.conftest import FAST_RETRY, connect_station, now, register
 from tests.sync.hubctl import ThreadHub
@@ -201,7 +202,7 @@ def test_many_copies_of_a_secret_in_one_batch_cost_one_seal(hub, hub_db, monkeyp
     assert len(seals) == 1 and (ack["records"], ack["stored"]) == (500, 1)
     (sealed,) = secrets_held(hub_db, "370883109")
     assert sealed[0] == 500
-    opened = hub_db.sealer.open(sealed[1], sealed[2], slips.context("370883109", source))
+    opened = hub_db.sealer.open(sealed[1], sealed[2], SLIP_KEYS.context("370883109", source))
     assert opened.hex() == copies[-1].data["secret"]
     secret = copies[0].data["secret"]
     refused = upload([copies[0]._replace(version=501, data={"secret": secret.upper()})])
@@ -302,7 +303,7 @@ def test_case_uploads_go_on_while_the_hub_cannot_seal_a_secret(
     sync(town)                                  # the hub announces slip_key; no secret yet
     (case_id,) = add_visits(town, 1)
     qr = printed_qr(town, case_id)
-    assert slip_key.queue_if_changed(town.store, outbox.identity(town.store).source, town.clock)
+    assert handed_keys.queue_if_changed(town.store, outbox.identity(town.store).source, town.clock)
 
     kept = tmp_path / "kept.key"
     shutil.copy(sealing_key, kept)

@@ -9,8 +9,8 @@ import pytest
 
 from counterapp.clock import FixedClock
 from counterapp.demo import seed_demo
+from counterapp.store_key import open_store
 from counterapp.sync import outbox, wire
-from db.store import Store
 from tests.conftest import MORNING
 
 
@@ -53,7 +53,7 @@ def test_hash_truncation_and_bombs_are_refused(monkeypatch):
 
 def test_bytes_per_case_on_the_wire_are_under_500(tmp_path):
     seed_demo(tmp_path / "demo.db", days=5, today=date(2026, 11, 20))
-    with Store(tmp_path / "demo.db") as store:
+    with open_store(tmp_path / "demo.db") as store:
         cases = store.scalar("SELECT count(*) FROM cases")
         ident = outbox.identity(store)
         total = 0

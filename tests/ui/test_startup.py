@@ -1,16 +1,16 @@
 """From launch to a usable window: first-run set-up, login, a too-new store, the demo."""
 
 import os
-import sqlite3
 import subprocess
 import sys
 
 import pytest
 
-from counterapp import pins
+from counterapp import pins, store_key
 from counterapp.app import Counter
 from counterapp.demo import DEMO_PIN
 from counterapp.station import ADMIN, add_clerk
+from db import files
 from tests.conftest import PIN, TOWN
 from tests.test_accounts import clerk_events
 from ui import comfort
@@ -86,7 +86,7 @@ def test_first_run_setup_then_login_then_the_window(qtbot, tmp_path, clock):
 def test_a_store_from_a_newer_program_is_refused_in_chinese(qtbot, tmp_path, clock):
     path = tmp_path / "station.db"
     Counter.open(path, clock).close()
-    conn = sqlite3.connect(path)
+    conn = files.keyed(path, store_key.load(path))     # the sealed store, with its key
     conn.execute("PRAGMA user_version = 99")
     conn.close()
     dialogs = RecordingDialogs()
@@ -258,3 +258,16 @@ def test_no_module_of_the_program_has_its_source_read_by_pyside_on_import():
         pytest.skip("this PySide version has no __feature__ table")
     ours = [name for name in probed if name.split(".")[0] in ("ui", "counterapp", "db")]
     assert ours == [], f"PySide read the source of {ours}"
+
+
+def test_a_store_whose_key_this_pc_lacks_is_refused_in_chinese(qtbot, tmp_path):
+    Counter.open(tmp_path / "elsewhere.db").close()
+    path = tmp_path / "station.db"
+    (tmp_path / "elsewhere.db").rename(path)            # a copy: its key names the other path
+    dialogs = RecordingDialogs()
+    startup = started(qtbot, StartOptions(path), dialogs)
+    with qtbot.waitSignal(startup.failed, timeout=5000) as failure:
+        pass
+    assert "没有此数据文件的加密密钥" in failure.args[0] and str(path) in failure.args[0]
+    assert files.opens_with(path, store_key.load(tmp_path / "elsewhere.db"))   # untouched
+    startup.close()
