@@ -22,7 +22,6 @@ import os
 import random
 import select
 import signal
-import sqlite3
 import sys
 import time
 from datetime import datetime, timedelta
@@ -39,6 +38,7 @@ from counterapp.slips.records import PendingPrint, SlipKind, record_print
 from counterapp.station import add_clerk
 from counterapp.sync import outbox
 from tests.conftest import TOWN, make_id
+from tests.doors.tools import raw_connection
 
 START = datetime(2026, 11, 25, 8, 30, tzinfo=CST)
 CODES = ("YB0101", "YB0302", "YB0501", "YB1202")   # instant, collect, assist: every path
@@ -46,7 +46,7 @@ CODES = ("YB0101", "YB0302", "YB0501", "YB1202")   # instant, collect, assist: e
 
 def store_problems(path: Path | str) -> list[str]:
     """What a check of the store finds half-done or broken (nothing, when all is well)."""
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    conn = raw_connection(path, read_only=True)
     try:
         found = [f"integrity: {row[0]}" for row in conn.execute("PRAGMA integrity_check")
                  if row[0] != "ok"]

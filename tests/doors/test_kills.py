@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -15,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.doors.kill_child import store_problems
-from tests.doors.tools import tried
+from tests.doors.tools import raw_connection, tried
 
 ROOT = Path(__file__).parent.parent.parent
 KILLS = 60
@@ -25,7 +24,7 @@ pytestmark = pytest.mark.skipif(not hasattr(os, "fork"),
 
 def lost(path: Path, commits: list[dict]) -> list[dict]:
     """The reported commits the store does not hold."""
-    conn = sqlite3.connect(path)
+    conn = raw_connection(path)
     try:
         def held(commit: dict) -> bool:
             table = commit["table"]
@@ -87,7 +86,7 @@ def test_the_check_finds_half_done_changes(tmp_path):
                    cwd=ROOT, capture_output=True, check=True, timeout=120,
                    env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert store_problems(path) == []
-    conn = sqlite3.connect(path)
+    conn = raw_connection(path)
     with conn:
         conn.execute("UPDATE tickets SET version = version + 1 WHERE id = 1")
         conn.execute("INSERT INTO slip_prints (kind, case_id, layout, printed_at, is_reprint, "

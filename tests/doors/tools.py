@@ -13,6 +13,9 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, settings
 
+from counterapp import store_key
+from db import files
+
 # path → outcome ("accepted", "refused", …) → inputs
 TRIED: dict[str, Counter[str]] = {}
 
@@ -29,11 +32,23 @@ def tried(path: str, outcome: str) -> None:
     TRIED.setdefault(path, Counter())[outcome] += 1
 
 
+def raw_connection(path: Path | str, read_only: bool = False) -> sqlite3.Connection:
+    """A bare connection to a store the program made, with its key from the keyring (the
+    tests' shared key file, so a child process's store opens here too)."""
+    return files.keyed(Path(path), store_key.load(Path(path)), read_only=read_only)
+
+
 def dump(path: Path | str) -> list[str]:
     """Everything an SQLite store holds, as SQL (compared before and after a refused input)."""
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    conn = raw_connection(path, read_only=True)   # sqlcipher3 has no iterdump()
     try:
-        return list(conn.iterdump())
+        found = [sql for (sql,) in conn.execute(
+            "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY type, name")]
+        for (table,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
+                                     "ORDER BY name").fetchall():
+            found += [f"{table}: {row!r}"
+                      for row in conn.execute(f'SELECT * FROM "{table}" ORDER BY rowid')]
+        return found
     finally:
         conn.close()
 

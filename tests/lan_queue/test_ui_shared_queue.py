@@ -17,8 +17,8 @@ from counterapp.lan_queue.roles import QueueLink, Role
 from counterapp.lan_queue.server import QueueServer
 from counterapp.queue import Lane, TicketStatus
 from counterapp.station import ADMIN, add_clerk
+from counterapp.store_key import open_store
 from counterapp.windows import set_window_count
-from db.store import Store
 from tests.conftest import PIN, TOWN
 from tests.lan_queue.conftest import issue_key, restart
 from tests.sync.hubctl import free_port
@@ -369,7 +369,7 @@ def test_a_pc_set_up_as_the_host_on_first_run_serves_before_the_login(qtbot, tmp
     qtbot.waitUntil(lambda: startup.queue_server is not None, timeout=10000)
     assert dialogs.latest(LoginDialog).isVisible() and startup.window is None
     assert ping(port, None).status_code == 401          # TLS, and no way in without a key
-    with Store(path) as store:                          # 排队密钥管理 issues one
+    with open_store(path) as store:                    # 排队密钥管理 issues one
         _grant, key = access.issue(store, Access.WINDOW, "2号窗口", clock)
     assert ping(port, key).json()["station"]["name"] == TOWN.name
     startup.close()
