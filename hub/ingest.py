@@ -7,6 +7,8 @@ version arriving late (out of order, or by USB after the online copy) never repl
 one. A record first written by another station is refused with the whole batch (403). A store's
 slip secret (`slip_key`) is sealed into its own table in the same transaction (`hub.slips`);
 one the hub cannot seal now is left out, never the batch, and the ack stops announcing it.
+A forwarded case's row of the county's inbox is written in that transaction too
+(`hub.forwarded`).
 
 On PostgreSQL the usual case — records the hub has never seen — goes straight in with COPY;
 records it already holds go through a temporary table and the same guarded upsert. If another
@@ -23,7 +25,7 @@ from typing import Any
 
 from counterapp.sync.slip_codes import RECORD_TYPE as SLIP_KEY
 from counterapp.sync.wire import RECORD_TYPES, RawRecord, ScannedBatch, WireError, top_seq
-from hub import slips
+from hub import forwarded, slips
 from hub.db import Database, Tx
 
 COLUMNS = ("uuid", "type", "station", "source", "version", "day", "data", "batch_id",
@@ -84,11 +86,14 @@ def ingest(db: Database, token_station: str, batch: ScannedBatch, sha256: str, v
             newest[r.uuid] = (r.uuid, r.type, batch.station, batch.source, r.version, r.day,
                               r.data, batch.batch_id, now)
     rows = list(newest.values())
+    inbox = forwarded.from_rows(rows)
     try:
         try:
-            stored, keys_in, times = _store(db, batch, rows, keys, sha256, via, now, fast=True)
+            stored, keys_in, times = _store(db, batch, rows, inbox, keys, sha256, via, now,
+                                            fast=True)
         except _Raced:
-            stored, keys_in, times = _store(db, batch, rows, keys, sha256, via, now, fast=False)
+            stored, keys_in, times = _store(db, batch, rows, inbox, keys, sha256, via, now,
+                                            fast=False)
     except sqlite3.IntegrityError as exc:
         raise WireError(f"a record's data is not JSON: {exc}") from exc
     count = len(rows) + keys_in.taken
@@ -99,16 +104,19 @@ def ingest(db: Database, token_station: str, batch: ScannedBatch, sha256: str, v
                accepts=slips.accepted_types(RECORD_TYPES, keys_in.accepting))
 
 
-def _store(db: Database, batch: ScannedBatch, rows: list[Row], keys: list[RawRecord],
-           sha256: str, via: str, now: str, fast: bool) -> tuple[int, slips.KeysIn, int]:
-    """Store the records and seal the keys in one transaction: (records stored, what became
-    of the keys, how often this batch id has arrived)."""
+def _store(db: Database, batch: ScannedBatch, rows: list[Row],
+           inbox: list[forwarded.Projection], keys: list[RawRecord], sha256: str, via: str,
+           now: str, fast: bool) -> tuple[int, slips.KeysIn, int]:
+    """Store the records, their forwarded cases' inbox rows, and seal the keys in one
+    transaction: (records stored, what became of the keys, how often this batch id has
+    arrived)."""
     with db.transaction() as tx:
         if tx.dialect == "postgres":
             stored = _postgres(tx, batch.station, rows, fast)
         else:
             _check_owner_sqlite(tx, batch.station, [row[0] for row in rows])
             stored = tx.executemany(SQLITE_UPSERT, rows)
+        forwarded.store(tx, inbox)
         keys_in = slips.take_keys(tx, db.sealer, batch.station, batch.source, batch.batch_id,
                                   keys, now)
         times = _note_batch(tx, batch, sha256, via, now)
