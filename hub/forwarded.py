@@ -20,6 +20,7 @@ import logging
 import re
 from collections.abc import Sequence
 from dataclasses import astuple, dataclass
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from counterapp.privacy import mask_name
@@ -77,7 +78,12 @@ def _text(value: Any, limit: int = MAX_TEXT) -> str | None:
 
 def _day(value: Any) -> str | None:
     """The day of a day or a stamp (an instant item's due moment), else None."""
-    return value[:10] if isinstance(value, str) and _DAY.match(value) else None
+    if not isinstance(value, str) or not _DAY.match(value):
+        return None
+    try:
+        return date.fromisoformat(value[:10]).isoformat()
+    except ValueError:
+        return None
 
 
 def _dicts(value: Any) -> list[dict[str, Any]]:
@@ -96,7 +102,8 @@ def project(case_uuid: str, station: str, version: int, data: Any) -> Projection
     if not isinstance(data, dict):
         return None
     forwarded_at = data.get("forwarded_at")
-    if not isinstance(forwarded_at, str) or not _STAMP.match(forwarded_at):
+    if not isinstance(forwarded_at, str) or not _STAMP.match(forwarded_at) \
+            or _day(forwarded_at) is None:
         return None
     forwarded_at = forwarded_at[:32]
     items = _dicts(data.get("items"))
