@@ -72,7 +72,7 @@ def _journal_check(db: Database, at: str, who: str, check: slips.Check, address:
                    ) -> None:
     with db.transaction() as tx:
         audit.record(tx, at, who, "slip_check", case_no=check.case_no,
-                     detail=f"{check.verdict.value} (API)", address=address)
+                     detail=f"{check.verdict.value}（接口）", address=address)
 
 
 def create_app(db: Database, clock: Clock | None = None, limits: Limits | None = None,

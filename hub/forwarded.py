@@ -10,7 +10,9 @@ the detail page reads the record itself (and journals that it did).
 
 The county's time limit is the day promised for the forwarded items: each item's `due_at`,
 fixed by the station at acceptance from the catalogue's limit in working days and printed on
-the citizen's slip; a case with several forwarded items is due on the last of them.
+the citizen's slip; a case with several forwarded items is due on the last of them. An instant
+item (即办件, a limit in minutes) that had to be forwarded is due the working day after the
+station forwarded it: its minutes ran out at the window.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from counterapp.privacy import mask_name
+from counterapp.workdays import WorkCalendar
 
 if TYPE_CHECKING:
     from hub.db import Database, Tx
@@ -35,6 +38,7 @@ _STAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 MAX_TEXT = 200
 ITEM_SEPARATOR = "；"
 TASK = "project-forwarded-cases"
+CALENDAR = WorkCalendar()       # the official calendar as chinese_calendar knows it
 
 
 @dataclass(frozen=True)
@@ -91,7 +95,22 @@ def _dicts(value: Any) -> list[dict[str, Any]]:
         else []
 
 
-def project(case_uuid: str, station: str, version: int, data: Any) -> Projection | None:
+def _item_due(item: dict[str, Any], forwarded_day: date, calendar: WorkCalendar
+              ) -> tuple[str, bool] | None:
+    """(day, provisional) the county must finish an item by: its promised day, or, for an
+    instant item, the working day after it was forwarded."""
+    due = item.get("due_at")
+    day = _day(due)
+    if day is None:
+        return None
+    if isinstance(due, str) and len(due) > 10:          # a moment: minutes, an instant item
+        after = calendar.add_working_days(forwarded_day, 1)
+        return after.day.isoformat(), after.provisional
+    return day, bool(item.get("due_provisional"))
+
+
+def project(case_uuid: str, station: str, version: int, data: Any,
+            calendar: WorkCalendar = CALENDAR) -> Projection | None:
     """The inbox row of a case record (`data` as stored: JSON text or already parsed), or
     None if the case is not forwarded (or its data is not a case's)."""
     if isinstance(data, str | bytes):
@@ -108,9 +127,9 @@ def project(case_uuid: str, station: str, version: int, data: Any) -> Projection
     forwarded_at = forwarded_at[:32]
     items = _dicts(data.get("items"))
     upward = [item for item in items if item.get("mode") in FORWARDED_MODES] or items
-    dues = [(day, bool(item.get("due_provisional"))) for item in upward
-            if (day := _day(item.get("due_at"))) is not None]
-    county_due, provisional = max(dues) if dues else (forwarded_at[:10], False)
+    sent = date.fromisoformat(forwarded_at[:10])
+    dues = [due for item in upward if (due := _item_due(item, sent, calendar)) is not None]
+    county_due, provisional = max(dues) if dues else (sent.isoformat(), False)
     materials = [m for m in _dicts(data.get("materials")) if m.get("applies")]
     forward_due = _day(data.get("forward_due"))
     codes = tuple(dict.fromkeys(code for item in upward
@@ -168,19 +187,22 @@ def backfill(db: Database, chunk: int = 2000) -> int:
             done += len(projections)
             last = int(rows[-1][0])
     with db.transaction() as tx:
-        tx.execute(
-            "UPDATE forwarded_cases SET status = (SELECT d.status FROM decisions d "
-            "WHERE d.id = (SELECT max(id) FROM decisions e WHERE e.case_uuid = "
-            "forwarded_cases.case_uuid)), decision_id = (SELECT max(id) FROM decisions e "
-            "WHERE e.case_uuid = forwarded_cases.case_uuid) "
-            "WHERE case_uuid IN (SELECT case_uuid FROM decisions)")
-        tx.execute(
-            "UPDATE forwarded_cases SET decided_at = (SELECT decided_at FROM decisions d "
-            "WHERE d.id = forwarded_cases.decision_id), decided_by = (SELECT decided_by "
-            "FROM decisions d WHERE d.id = forwarded_cases.decision_id), note = (SELECT note "
-            "FROM decisions d WHERE d.id = forwarded_cases.decision_id) "
-            "WHERE decision_id IS NOT NULL")
+        apply_decisions(tx)
         tx.execute("DELETE FROM hub_tasks WHERE name = ?", (TASK,))
     if done:
         log.info("inbox: %d forwarded cases held before the upgrade projected", done)
     return done
+
+
+def apply_decisions(tx: Tx) -> None:
+    """Give every row whose case has decisions not yet shown the latest of them."""
+    latest = ("(SELECT max(id) FROM decisions AS e "
+              "WHERE e.case_uuid = forwarded_cases.case_uuid)")
+    tx.execute(f"UPDATE forwarded_cases SET decision_id = {latest} "
+               f"WHERE coalesce(decision_id, 0) < coalesce({latest}, 0)")
+    of_it = "FROM decisions AS d WHERE d.id = forwarded_cases.decision_id"
+    tx.execute(", ".join(f"{'UPDATE forwarded_cases SET' if n == 0 else ''} {column} = "
+                         f"(SELECT d.{column} {of_it})"
+                         for n, column in enumerate(("status", "decided_at", "decided_by",
+                                                     "note")))
+               + " WHERE decision_id IS NOT NULL")

@@ -354,9 +354,10 @@ class Outcome:
 
 
 def decide(db: Database, case_uuids: Sequence[str], status: str, note: str, by: str, at: str,
-           address: str) -> Outcome:
-    """The same decision on each case, each in its own transaction with its journal entry; a
-    case whose status does not allow it is left as it is and named with the reason."""
+           address: str, login: str | None = None) -> Outcome:
+    """The same decision on each case, each in its own transaction with its journal entry
+    (under `login`; `by` is how the decision names who made it); a case whose status does
+    not allow it is left as it is and named with the reason."""
     decided: list[str] = []
     refused: list[tuple[str, str]] = []
     for case_uuid in dict.fromkeys(case_uuids):
@@ -368,7 +369,8 @@ def decide(db: Database, case_uuids: Sequence[str], status: str, note: str, by: 
                 if found is None:
                     raise feeds.FeedProblem("县中心没有此转报办件")
                 feeds.record_decision(tx, case_uuid, found[0], status, note, by, at)
-                audit.record(tx, at, by, "decide", case_uuid=case_uuid, case_no=found[1],
+                audit.record(tx, at, login or by, "decide", case_uuid=case_uuid,
+                             case_no=found[1],
                              detail=f"{ACTIONS.get(status, status)} {note.strip()}".strip(),
                              address=address)
             decided.append(str(found[1]))

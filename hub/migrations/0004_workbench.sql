@@ -98,6 +98,9 @@ CREATE TABLE forwarded_items (
 );
 CREATE INDEX forwarded_items_by_code ON forwarded_items (item_code, case_uuid);
 
+-- A case's decisions, for its page and the next decision's check.
+CREATE INDEX decisions_by_case ON decisions (case_uuid, id);
+
 -- Work an upgraded hub does once, in Python, at its next start (`hub.db.Database`): here, the
 -- forwarded cases it already holds are projected into the table above.
 CREATE TABLE hub_tasks (name TEXT PRIMARY KEY);

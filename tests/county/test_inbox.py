@@ -213,3 +213,14 @@ def test_time_left_counts_working_days():
     assert later.provisional and later.text.endswith("（暂定）")   # 2027: not official yet
     assert datetime(2026, 11, 25, tzinfo=CST) == MORNING.replace(hour=0)
     assert isinstance(FixedClock(MORNING).today(), date)
+
+
+def test_an_instant_item_forwarded_is_due_the_working_day_after():
+    """出具《参保凭证》 (5 minutes) forwarded on a Friday: due at the county on Monday."""
+    data = {"forwarded_at": "2026-11-27T16:40:00+08:00", "forward_due": "2026-12-02",
+            "items": [{"item_code": "YB1201", "title": "出具《参保凭证》", "mode": "assist",
+                       "due_at": "2026-11-27T16:35:00+08:00"},
+                      {"item_code": "YB0101", "mode": "handle", "due_at": "2026-12-30"}]}
+    found = forwarded.project("u", "370883101", 1, json.dumps(data))
+    assert found is not None and found.county_due == "2026-11-30"
+    assert found.item_codes == ("YB1201",) and found.items == "出具《参保凭证》"

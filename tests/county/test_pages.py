@@ -9,6 +9,7 @@ import re
 
 import pytest
 
+from counterapp.workdays import WorkCalendar
 from hub import inbox, staff
 from hub.limits import Limits, Rate
 from hub.web import Settings
@@ -240,7 +241,7 @@ def test_bulk_receive_then_decide_a_case_on_its_page(web, forwarded):
     by = [row[3] for row in journal(web.db, "decide")]
     assert by == ["接收", "接收", "退回 缺少诊断证明原件"]
     row = inbox.listing(web.db, inbox.Filters(state="returned"), web.clock.today(),
-                        inbox.WorkCalendar()).rows[0]
+                        WorkCalendar()).rows[0]
     assert row.case_no == forwarded[0].case_no
 
 
@@ -278,7 +279,7 @@ def test_the_slip_check_page_answers_as_the_api(web, town, forwarded):
     bad = web.post("/county/slips", {"case_no": "0999", "code": "x"})
     assert "请扫描单据上的二维码" in bad.text and 'value="0999"' in bad.text
     assert [row[3] for row in journal(web.db, "slip_check")] == [
-        "valid", "valid", "invalid", "unknown"]
+        "核验通过", "核验通过", "核验未通过", "暂无法核验"]
 
 
 def test_people_management_by_the_admin(web):

@@ -48,7 +48,7 @@ def decide(request: Request, case_uuid: str, bench: Bench, form: auth.PostedForm
     else:
         outcome = inbox.decide(bench.db, [case_uuid[:64]], status, note,
                                signature(session.account), stamp(bench.clock.now()),
-                               address(request))
+                               address(request), session.account.login)
         flash = (sessions.Flash(f"已{inbox.ACTIONS[status]}：站点下次同步时收到此决定")
                  if outcome.decided else sessions.Flash(outcome.refused[0][1], error=True))
     sessions.set_flash(bench.db, session.key, flash)

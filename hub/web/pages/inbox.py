@@ -82,7 +82,8 @@ def decide_many(request: Request, bench: Bench, form: auth.PostedForm, session: 
         message = sessions.Flash("请先勾选要处理的办件", error=True)
     else:
         outcome = inbox.decide(bench.db, cases, status, "", signature(session.account),
-                               stamp(bench.clock.now()), address(request))
+                               stamp(bench.clock.now()), address(request),
+                               session.account.login)
         message = describe(outcome, inbox.ACTIONS[status])
     if is_htmx(request):
         return render(request, session, "_inbox_list.html",

@@ -54,7 +54,7 @@ def _check(bench: Bench, request: Request, session: sessions.Session, form: auth
         return {"error": "县中心暂时无法核验单据（密钥不可用），请联系系统管理员"}
     with bench.db.transaction() as tx:
         audit.record(tx, stamp(bench.clock.now()), session.account.login, "slip_check",
-                     case_no=check.case_no, detail=check.verdict.value,
+                     case_no=check.case_no, detail=VERDICT_TITLES[check.verdict],
                      address=address(request))
     return {"check": check, "title": VERDICT_TITLES[check.verdict],
             "lines": slips.content_lines(check.content)}

@@ -75,8 +75,8 @@
      emptied and takes the focus again, ready for the next slip. */
   document.addEventListener("htmx:after:swap", function (event) {
     armIdle();
-    var form = document.querySelector("[data-scan-form]");
-    if (form && event.target && event.target.id === "slip-result") {
+    var form = event.target;          /* htmx 4 tells the element that sent the request */
+    if (form && form.matches && form.matches("[data-scan-form]")) {
       form.elements.qr.value = "";
       form.elements.qr.focus();
     }
