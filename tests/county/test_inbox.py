@@ -15,7 +15,7 @@ from counterapp.workdays import WorkCalendar
 from hub import feeds, forwarded, inbox
 from hub.db import Database
 from tests.conftest import MORNING
-from tests.county.county import OTHER_FORWARDED, forward_case, sync
+from tests.county.county import FORWARDED_ITEM, OTHER_FORWARDED, forward_case, sync
 from tests.sync.conftest import connect_station
 from tests.sync.stations import new_station
 
@@ -224,3 +224,16 @@ def test_an_instant_item_forwarded_is_due_the_working_day_after():
     found = forwarded.project("u", "370883101", 1, json.dumps(data))
     assert found is not None and found.county_due == "2026-11-30"
     assert found.item_codes == ("YB1201",) and found.items == "出具《参保凭证》"
+
+
+def test_the_item_filter_offers_the_active_catalogue_or_the_codes_forwarded(county, stations):
+    from counterapp.catalogue import default_catalogue_dir, load_directory
+
+    assert inbox.items(county) == [(FORWARDED_ITEM, FORWARDED_ITEM),
+                                   (OTHER_FORWARDED, OTHER_FORWARDED)]
+    feeds.import_catalogue(county, load_directory(default_catalogue_dir()).to_document(),
+                           "test", AT)
+    offered = dict(inbox.items(county))
+    assert offered[FORWARDED_ITEM] == "门诊慢性病病种待遇认定"
+    assert offered[OTHER_FORWARDED] == "生育保险待遇核准支付／产前检查费支付"
+    assert len(offered) > 20
