@@ -86,6 +86,7 @@ CREATE INDEX forwarded_open_by_due ON forwarded_cases (county_due, case_no)
     WHERE status IN ('new', 'received', 'processing');
 CREATE INDEX forwarded_open_by_station ON forwarded_cases (station, county_due)
     WHERE status IN ('new', 'received', 'processing');
+CREATE INDEX forwarded_by_due ON forwarded_cases (county_due, case_no);
 CREATE INDEX forwarded_by_status ON forwarded_cases (status, county_due);
 CREATE INDEX forwarded_by_station ON forwarded_cases (station, county_due);
 CREATE INDEX forwarded_by_time ON forwarded_cases (forwarded_at);

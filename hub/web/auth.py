@@ -151,5 +151,3 @@ def login_required_response(request: Request, exc: LoginRequired) -> Response:
         return Response(status_code=204, headers={"HX-Redirect": target})
     return RedirectResponse(target, status_code=303)
 
-
-Viewer = Callable[[Request], Awaitable[sessions.Session]]

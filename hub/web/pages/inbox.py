@@ -53,8 +53,14 @@ def inbox_page(request: Request, bench: Bench, session: Reader) -> Response:
         summary=inbox.summary(bench.db, today), states=inbox.STATES,
         sorts={key: label for key, (_, label) in inbox.SORTS.items()},
         stations=inbox.stations(bench.db), items=inbox.items(bench.db),
-        chart=json.dumps(inbox.chart(bench.db, today), ensure_ascii=False))
+        chart=script_json(inbox.chart(bench.db, today)))
     return render(request, session, "inbox.html", context)
+
+
+def script_json(value: Any) -> str:
+    """JSON to put inside a `<script type="application/json">`: no "<" can end the element
+    (a station's name is the county's text, but text all the same)."""
+    return json.dumps(value, ensure_ascii=False).replace("<", "\\u003c")
 
 
 def describe(outcome: inbox.Outcome, action: str) -> sessions.Flash:

@@ -20,7 +20,7 @@ from hub import audit, staff
 from hub.guard import Guard
 from hub.limits import Refused as RateRefused
 from hub.web import auth, sessions
-from hub.web.context import PREFIX, Bench, address, render
+from hub.web.context import PREFIX, Bench, NavEntry, address, render
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
 FORM_COOKIE = "county_login_csrf"
@@ -37,18 +37,18 @@ def safe_next(path: str) -> str:
         else ""
 
 
-def landing(bench_nav: list[tuple[str, str]], account: staff.Account) -> str:
-    for path, permission in bench_nav:
-        if account.may(permission):
-            return path
+def landing(nav: list[NavEntry], account: staff.Account) -> str:
+    """The first page of the menu `account` may open."""
+    for entry in nav:
+        if account.may(entry.permission):
+            return entry.path
     return PREFIX + "/account"
 
 
 @router.get("")
 @router.get("/")
 def front_door(bench: Bench, session: SignedIn) -> Response:
-    nav = [(entry.path, entry.permission) for entry in bench.nav]
-    return RedirectResponse(landing(nav, session.account), status_code=303)
+    return RedirectResponse(landing(bench.nav, session.account), status_code=303)
 
 
 def _form(request: Request, login: str = "", next_path: str = "", message: str | None = None,
@@ -92,8 +92,8 @@ def sign_in(request: Request, bench: Bench, form: auth.PostedForm) -> Response:
         guard.failed_auth.spend(where)
         return _form(request, login, next_path, error=str(exc), status=401)
     token = sessions.start(bench.db, account, bench.clock.now())
-    nav = [(entry.path, entry.permission) for entry in bench.nav]
-    response = RedirectResponse(safe_next(next_path) or landing(nav, account), status_code=303)
+    response = RedirectResponse(safe_next(next_path) or landing(bench.nav, account),
+                                status_code=303)
     auth.set_cookie(response, request, auth.cookie_name(request), token)
     response.delete_cookie(FORM_COOKIE, path=PREFIX + "/login")
     return response
