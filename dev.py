@@ -32,6 +32,12 @@ DEV_LOCK = ROOT / "requirements-dev.lock"
 HUB = ROOT / "packaging" / "hub"
 HUB_LOCK = HUB / "requirements.lock"
 STAMP = VENV / ".installed-lock-hash"
+# The county workbench's JavaScript packages (htmx, Apache ECharts) from the npm registry: exact
+# versions with their integrity hashes in package-lock.json, installed by `npm ci` into
+# packaging/hub/node_modules (never into the repository); the hub serves them itself.
+NPM_LOCK = HUB / "package-lock.json"
+NODE_MODULES = HUB / "node_modules"
+NPM_STAMP = NODE_MODULES / ".installed-lock-hash"
 # Debian packages the tests need: a TrueType CJK font for slips and screenshots, a second
 # one with rare characters (𠮷, CJK Ext-B) for names, and CUPS with a PDF printer for the print
 # tests.
@@ -40,6 +46,8 @@ APT_PACKAGES = ["fonts-wqy-zenhei", "libegl1", "libgl1", "libxkbcommon0", "libfo
 # The walk through the real program (tests/e2e) also needs an X server, a window manager, a
 # keyboard driver, screenshots, xprop, and the X libraries of Qt's xcb plugin (below).
 E2E_APT_PACKAGES = ["xvfb", "openbox", "xdotool", "imagemagick", "x11-utils"]
+# The county workbench's pages are tested in a real browser: Chromium headless under selenium.
+BROWSER_APT_PACKAGES = ["chromium", "chromium-driver"]
 # Qt's xcb platform plugin needs these X libraries on a desktop; a fresh Debian or Ubuntu
 # desktop lacks the first three, and the window then stops with "Could not load the Qt
 # platform plugin xcb".
@@ -91,7 +99,28 @@ def ensure_venv() -> Path:
         # the program itself, built by the locked setuptools (no download of a build backend)
         run(python, "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation", "-e", ".")
         STAMP.write_text(wanted)
+    ensure_front_end()
     return python
+
+
+def ensure_front_end() -> None:
+    """`npm ci` the workbench's JavaScript packages when their lock changed (a stamp as the
+    venv's). Without npm the hub still runs (its pages work without JavaScript): say so."""
+    wanted = hashlib.sha256(NPM_LOCK.read_bytes()
+                            + (HUB / "package.json").read_bytes()).hexdigest()
+    if NPM_STAMP.exists() and NPM_STAMP.read_text() == wanted:
+        return
+    if shutil.which("npm") is None and sys.platform == "linux":
+        ensure_system_packages(["npm"], required=False)
+    npm = shutil.which("npm")
+    if npm is None:
+        print("npm not found: the county workbench's htmx and ECharts are not installed "
+              "(install Node.js with npm, then run this again)", file=sys.stderr, flush=True)
+        return
+    print(f"installing the workbench's npm packages from {NPM_LOCK.name} …", flush=True)
+    run(npm, "ci", "--prefix", HUB, "--ignore-scripts", "--no-audit", "--no-fund",
+        "--loglevel", "error")
+    NPM_STAMP.write_text(wanted)
 
 
 def ensure_system_packages(packages: list[str] | None = None, *, required: bool = True) -> None:
@@ -154,7 +183,7 @@ def prepare_system_tests(env: dict[str, str]) -> dict[str, str]:
     if sys.platform != "linux" or not shutil.which("apt-get"):
         return env
     ensure_system_packages(list(dict.fromkeys(APT_PACKAGES + E2E_APT_PACKAGES
-                                              + RUN_APT_PACKAGES)))
+                                              + RUN_APT_PACKAGES + BROWSER_APT_PACKAGES)))
     ensure_print_queue()
     return dict(env, COUNTERAPP_SYSTEM_TESTS="required")
 

@@ -6,12 +6,12 @@ clerk who is still an active admin) opens the admin's functions; the window's �
 the command line get one by asking for the admin's PIN. Every change, every failed check and
 every lockout is journalled (`events`, subject `clerk`) — never a PIN, never its hash.
 
-Lockout: the first `FREE_FAILURES` - 1 wrong PINs in a row cost nothing; the next locks the
-clerk for 1 minute, each further one (possible only once the lock has run out) for twice as
-long, at most `LONGEST_LOCK_MINUTES`. The count and the end of the lock are stored with the
-clerk, so restarting the program does not reset them; a right PIN or the admin's unlock does.
-Clerks are deactivated, never deleted: a deactivated clerk cannot log in, and keeps their
-name on the cases they own.
+Lockout (`pins.lock_minutes`): the first `FREE_FAILURES` - 1 wrong PINs in a row cost nothing;
+the next locks the clerk for 1 minute, each further one (possible only once the lock has run
+out) for twice as long, at most `LONGEST_LOCK_MINUTES`. The count and the end of the lock are
+stored with the clerk, so restarting the program does not reset them; a right PIN or the
+admin's unlock does. Clerks are deactivated, never deleted: a deactivated clerk cannot log
+in, and keeps their name on the cases they own.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from typing import Any, NamedTuple, NoReturn
 
 from counterapp import journal, pins
 from counterapp.clock import Clock, parse_stamp, stamp
+from counterapp.pins import FREE_FAILURES, lock_minutes
 from counterapp.station import (
     ADMIN,
     CLERK,
@@ -34,8 +35,6 @@ from counterapp.station import (
 from db.settings import Settings
 from db.store import Store
 
-FREE_FAILURES = 5
-LONGEST_LOCK_MINUTES = 30
 ADMIN_PROOF_MINUTES = 15
 
 # What a successful check is journalled as: the window's login, the lock screen's unlock by
@@ -82,13 +81,6 @@ class Account(NamedTuple):
         if not self.has_pin:
             return "未设置PIN"
         return f"在岗（连续错误{self.failed_logins}次）" if self.failed_logins else "在岗"
-
-
-def lock_minutes(failures: int) -> int:
-    """How long `failures` wrong PINs in a row lock the clerk (0: not at all)."""
-    if failures < FREE_FAILURES:
-        return 0
-    return min(LONGEST_LOCK_MINUTES, 1 << (failures - FREE_FAILURES))
 
 
 # --- reading ---------------------------------------------------------------------------------

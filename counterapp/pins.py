@@ -1,4 +1,6 @@
-"""Clerks' PINs: the strength rule, and hashing with argon2id (argon2-cffi).
+"""Clerks' PINs: the strength rule, hashing with argon2id (argon2-cffi) and the lockout's
+back-off. The county hub's staff passwords share the hashing and the back-off (the hub's wheel
+carries this module; it imports nothing of the station).
 
 Only the hash is stored: a PHC string (`$argon2id$v=19$m=65536,t=3,p=4$salt$hash`) that carries
 its own parameters, so a later change of the parameters still verifies the old hashes, and a
@@ -22,6 +24,11 @@ if TYPE_CHECKING:
 
 MIN_LENGTH = 6
 MAX_LENGTH = 64
+# Lockout: the first FREE_FAILURES - 1 wrong secrets in a row cost nothing; the next locks for
+# 1 minute, each further one (possible only once the lock has run out) for twice as long, at
+# most LONGEST_LOCK_MINUTES.
+FREE_FAILURES = 5
+LONGEST_LOCK_MINUTES = 30
 # Chosen by people who are told "six digits": refused whatever the other rules say.
 COMMON = frozenset({"123123", "112233", "121212", "520520", "521521", "147258", "159357",
                     "123321", "654321", "abc123", "password", "qwerty"})
@@ -44,7 +51,7 @@ def problems(pin: str, login: str = "") -> list[str]:
     lowered = pin.lower()
     if len(set(lowered)) == 1:
         found.append("PIN不能全是同一个字符")
-    elif _is_run(lowered):
+    elif is_run(lowered):
         found.append("PIN不能是连续的数字或字母（如123456）")
     elif lowered in COMMON or _is_repeated_block(lowered):
         found.append("PIN过于简单（如121212、123123），请另选")
@@ -53,7 +60,14 @@ def problems(pin: str, login: str = "") -> list[str]:
     return found
 
 
-def _is_run(text: str) -> bool:
+def lock_minutes(failures: int) -> int:
+    """How long `failures` wrong secrets in a row lock the account (0: not at all)."""
+    if failures < FREE_FAILURES:
+        return 0
+    return min(LONGEST_LOCK_MINUTES, 1 << (failures - FREE_FAILURES))
+
+
+def is_run(text: str) -> bool:
     steps = {ord(b) - ord(a) for a, b in pairwise(text)}
     return steps in ({1}, {-1})
 

@@ -1,8 +1,9 @@
 """The county hub (县医疗保障经办中心): receives every station's records, serves the county's
-catalogue and its decisions on forwarded cases. Its own deployable; never imports Qt.
+catalogue and its decisions on forwarded cases, and the county staff's workbench (`hub.web`,
+/county/). Its own deployable; never imports Qt.
 
-    python -m hub serve --db postgresql://…   # the HTTP API (uvicorn)
-    python -m hub.admin --help                # stations, tokens, catalogue, decisions, files
+    python -m hub serve --db postgresql://…   # the HTTP API and the workbench (uvicorn)
+    python -m hub.admin --help                # stations, staff, catalogue, decisions, files
 """
 
 import os

@@ -1,7 +1,8 @@
-"""`python -m hub serve`: run the hub's HTTP API with uvicorn.
+"""`python -m hub serve`: run the hub's HTTP API and the county workbench with uvicorn.
 
 Production runs it behind a reverse proxy that ends TLS (packaging/hub/); it listens on the
-loopback address by default.
+loopback address by default and trusts the proxy's X-Forwarded-Proto from there only, so the
+workbench's cookies are Secure exactly when the browser came over HTTPS.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ def main(argv: list[str] | None = None) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     app = create_app(Database(database_url(args.db), sealing_key=args.sealing_key))
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning",
-                access_log=False)
+                access_log=False, proxy_headers=True, forwarded_allow_ips="127.0.0.1")
 
 
 if __name__ == "__main__":

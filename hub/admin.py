@@ -9,8 +9,16 @@
     import-file FILE --ack-out ACK     store a village's USB transfer file, write the ack file
     hub-key                            print the hub's public key (stations pin it) and its
                                        transfer key (USB files are encrypted to it)
-    staff-token NAME                   a token for county staff to check slips; printed ONCE
-    staff-revoke NAME                  that staff token stops working
+    staff-add LOGIN --name N --role R  a staff account of the workbench (/county/); the password
+                                       is asked twice at the terminal (R: clerk, supervisor, admin)
+    staff-password LOGIN               set a new password (asked twice); ends a lockout
+    staff-list                         every staff account, its role and state
+    staff-unlock LOGIN                 end a lockout after wrong passwords
+    staff-deactivate LOGIN             the account can no longer sign in or use its token
+    staff-reactivate LOGIN             …and again
+    staff-token LOGIN                  an API token for the account (slip checks); printed ONCE
+                                       (a LOGIN without an account gets a clerk's account)
+    staff-revoke LOGIN                 that API token stops working
     verify-slip CASE_NO CODE | --qr T  check a slip (一次性告知单, 受理回执); exit 0 if valid
     store-key CODE --by N --reason T   print the keys of a station's stores (a dead PC's store
                                        opens with it); every taking is recorded
@@ -22,8 +30,10 @@ secrets; a SQLite hub without one uses `<database file>.sealing-key`.
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import sys
+from datetime import datetime
 from pathlib import Path
 
 from counterapp.catalogue import CatalogueInvalid
@@ -68,11 +78,60 @@ def _print_store_keys(keys: list[store_keys.RecoveredKey]) -> None:
               "and type the key. This taking is recorded at the hub.")
 
 
+def ask_password(login: str) -> str:
+    """A new password, typed twice at the terminal (never an argument: it would be in the
+    shell's history and the process list); refused with the rule it breaks."""
+    first = getpass.getpass(f"{login} 的新密码：")
+    problems = staff.password_problems(first, login)
+    if problems:
+        raise staff.StaffProblem("；".join(problems))
+    if getpass.getpass("再次输入：") != first:
+        raise staff.StaffProblem("两次输入的密码不一致")
+    return first
+
+
+def _staff_list(db: Database, now: datetime) -> None:
+    print("login\tname\trole\tstate\tpassword\ttoken\tlast login")
+    for a in staff.accounts(db):
+        print(f"{a.login}\t{a.name}\t{a.role}\t{a.state_text(now)}\t"
+              f"{'set' if a.has_password else 'none'}\t{'yes' if a.has_token else 'no'}\t"
+              f"{a.last_login_at or '-'}")
+
+
+def _staff(args: argparse.Namespace, db: Database, now: str) -> None:
+    by = "admin-cli"
+    if args.command == "staff-add":
+        account = staff.add(db, args.login, args.name, args.role, ask_password(args.login),
+                            now, by)
+        print(f"staff {account.login} ({account.role_name}) added; the workbench is at "
+              "https://<this hub>/county/")
+    elif args.command == "staff-password":
+        staff.set_password(db, args.login, ask_password(args.login), now, by)
+        print(f"password of {args.login} set")
+    elif args.command == "staff-list":
+        _staff_list(db, Clock().now())
+    elif args.command == "staff-unlock":
+        staff.unlock(db, args.login, now, by)
+        print(f"{args.login} unlocked")
+    elif args.command in ("staff-deactivate", "staff-reactivate"):
+        staff.set_active(db, args.login, args.command == "staff-reactivate", now, by)
+        print(f"{args.login} {args.command.removeprefix('staff-')}d")
+    elif args.command == "staff-token":
+        print(f"staff token for {args.login}: {staff.issue(db, args.login, now, by)}")
+        print("Shown once and not kept by the hub: give it to that person or desk only.")
+    elif args.command == "staff-revoke":
+        staff.revoke(db, args.login, now, by)
+        print(f"staff token of {args.login} revoked")
+
+
 def run(args: argparse.Namespace, db: Database) -> int:
     """Carry out one command; returns the exit status."""
     now = stamp(Clock().now())
     if args.command == "verify-slip":
         return _verify_slip(args, db)
+    if args.command.startswith("staff-"):
+        _staff(args, db, now)
+        return 0
     if args.command == "register":
         _print_credentials(stations.register(db, args.code, args.name, args.level, now))
     elif args.command == "rotate":
@@ -100,15 +159,9 @@ def run(args: argparse.Namespace, db: Database) -> int:
     elif args.command == "hub-key":
         print(identity.public_key(db, now))
         print(identity.transfer_key(db, now))
-    elif args.command == "staff-token":
-        print(f"staff token for {args.name}: {staff.issue(db, args.name, now)}")
-        print("Shown once and not kept by the hub: give it to that person or desk only.")
     elif args.command == "store-key":
         _print_store_keys(store_keys.recover(db, args.code, args.by, args.reason, now,
                                              args.source))
-    elif args.command == "staff-revoke":
-        staff.revoke(db, args.name, now)
-        print(f"staff token of {args.name} revoked")
     return 0
 
 
@@ -138,9 +191,19 @@ def build_parser() -> argparse.ArgumentParser:
     import_file.add_argument("file")
     import_file.add_argument("--ack-out", required=True)
     commands.add_parser("hub-key", help="print the hub's public key")
-    commands.add_parser("staff-token", help="issue a staff token (slip checks)"
-                        ).add_argument("name", help="who or which desk holds it")
-    commands.add_parser("staff-revoke", help="revoke a staff token").add_argument("name")
+    add = commands.add_parser("staff-add", help="add a staff account of the workbench")
+    add.add_argument("login", help="工号")
+    add.add_argument("--name", required=True, help="姓名")
+    add.add_argument("--role", required=True, choices=tuple(staff.ROLES))
+    commands.add_parser("staff-list", help="list the staff accounts")
+    for name, what in (("staff-password", "set a staff member's password"),
+                       ("staff-unlock", "end a staff member's lockout"),
+                       ("staff-deactivate", "deactivate a staff account"),
+                       ("staff-reactivate", "reactivate a staff account"),
+                       ("staff-token", "issue an API token (slip checks)"),
+                       ("staff-revoke", "revoke an API token")):
+        commands.add_parser(name, help=what).add_argument("login", help="工号 (or the desk's "
+                                                                         "name of a token)")
     store_key = commands.add_parser("store-key", help="recover a station store's key")
     store_key.add_argument("code", help="the station's code")
     store_key.add_argument("--source", help="only this store (PC); default: every store")

@@ -23,7 +23,7 @@ from starlette.concurrency import run_in_threadpool
 from counterapp.clock import Clock, stamp
 from counterapp.sync import transfer
 from counterapp.sync.wire import HASH_HEADER, MAX_BODY_BYTES, MEDIA_TYPE, WireError, scan_batch
-from hub import feeds, files, identity, slips
+from hub import audit, feeds, files, identity, slips, web
 from hub.db import Database
 from hub.guard import HANDLERS, Guard, Staff, Station, read_body, too_many
 from hub.ingest import Forbidden, ingest
@@ -68,8 +68,16 @@ def _sealing_refused(exc: SealingProblem) -> HTTPException:
     return HTTPException(503, str(exc))
 
 
-def create_app(db: Database, clock: Clock | None = None, limits: Limits | None = None
-               ) -> FastAPI:
+def _journal_check(db: Database, at: str, who: str, check: slips.Check, address: str | None
+                   ) -> None:
+    with db.transaction() as tx:
+        audit.record(tx, at, who, "slip_check", case_no=check.case_no,
+                     detail=f"{check.verdict.value}（接口）", address=address)
+
+
+def create_app(db: Database, clock: Clock | None = None, limits: Limits | None = None,
+               workbench: web.Settings | None = None) -> FastAPI:
+    """The hub's API under /v1 and the county workbench's pages under /county (`hub.web`)."""
     clock = clock or Clock()
     app = FastAPI(title="counterapp county hub", version="1",
                   description="Sync of 医保服务站 stations to their county (issue 4); "
@@ -78,6 +86,7 @@ def create_app(db: Database, clock: Clock | None = None, limits: Limits | None =
     app.add_middleware(GZipMiddleware, minimum_size=2048)
     app.state.db = db
     app.state.guard = Guard(limits or Limits())
+    web.mount(app, db, clock, workbench)
 
     @app.get("/health", response_model=Health)
     def health() -> Health:
@@ -171,6 +180,8 @@ def create_app(db: Database, clock: Clock | None = None, limits: Limits | None =
         except SealingProblem as exc:
             raise _sealing_refused(exc) from exc
         log.info("slip check by %s: %s", who, check.verdict)
+        await run_in_threadpool(_journal_check, db, stamp(clock.now()), who, check,
+                                request.client.host if request.client else None)
         answer = SlipCheckOut(case_no=check.case_no, result=check.verdict, message=check.message)
         try:
             answer.slip = None if check.content is None else SlipContent.model_validate(

@@ -20,7 +20,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from hub import identity, sealing
+from hub import forwarded, identity, sealing
 
 PLACEHOLDERS = {
     "sqlite": {"{id}": "INTEGER PRIMARY KEY AUTOINCREMENT",
@@ -48,6 +48,7 @@ class Database:
         with self.connection() as conn:
             self._migrate(conn)
         identity.seal_plaintext(self)
+        self._run_tasks()
 
     # --- connections ----------------------------------------------------------------------
     def _connect(self) -> Any:
@@ -150,6 +151,14 @@ class Database:
             conn.execute("ROLLBACK") if self.dialect == "sqlite" else conn.rollback()
             raise
         conn.execute("COMMIT") if self.dialect == "sqlite" else conn.commit()
+
+    def _run_tasks(self) -> None:
+        """Work a migration left to be done in Python (`hub_tasks`), once: each task deletes
+        its row when done, so a start interrupted midway does it again."""
+        with self.transaction(write=False) as tx:
+            tasks = {row[0] for row in tx.all("SELECT name FROM hub_tasks")}
+        if forwarded.TASK in tasks:
+            forwarded.backfill(self)
 
     def schema_version(self) -> int:
         with self.transaction(write=False) as tx:

@@ -2,7 +2,9 @@
 
 - reconciliation: per-day counts and digests of (type, uuid, version) for one station store;
 - the county's catalogue (versioned; validated with the station's own rules on import);
-- decisions on forwarded cases (received / processing / done / returned with a reason).
+- decisions on forwarded cases (received / processing / done with its result / returned with a
+  reason), from the admin command line and the workbench's inbox alike (`decide`,
+  `record_decision`).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from typing import Any
 from counterapp.catalogue import CatalogueInvalid, Problem, parse_document
 from counterapp.sync.slip_codes import CASE_NO, case_station
 from counterapp.sync.wire import DECISION_STATUSES, canonical, day_digest
-from hub.db import CASE_NO_SQL, Database
+from hub.db import CASE_NO_SQL, Database, Tx
 
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
@@ -82,6 +84,25 @@ def active_catalogue(db: Database) -> dict[str, Any] | None:
 
 
 # --- decisions --------------------------------------------------------------------------------
+# A forwarded case moves forward only: 待接收 → 接收 → 办理中 → 办结 or 退回 (a step may be
+# skipped); 办结 and 退回 are final. The inbox shows and offers the same.
+STATUS_ORDER = {"new": 0, "received": 1, "processing": 2, "done": 3, "returned": 3}
+NEEDS_NOTE = {"done": "办结须填写办理结果", "returned": "退回须注明原因（站点将告知办事人）"}
+
+
+def decision_problem(current: str, status: str, note: str) -> str | None:
+    """Why `status` cannot follow `current` with this note (None: it can)."""
+    if status not in DECISION_STATUSES:
+        return f"status must be one of {', '.join(DECISION_STATUSES)}"
+    if STATUS_ORDER.get(current, 0) >= STATUS_ORDER["done"]:
+        return "该办件已办结或已退回，不能再作决定"
+    if STATUS_ORDER[status] <= STATUS_ORDER.get(current, 0):
+        return "该办件已处于此状态或更后的状态"
+    if status in NEEDS_NOTE and not note.strip():
+        return NEEDS_NOTE[status]
+    return None
+
+
 def decide(db: Database, case: str, status: str, note: str, by: str, now: str) -> int:
     """Record the county's decision on a forwarded case, by its UUID or its case number.
 
@@ -91,8 +112,6 @@ def decide(db: Database, case: str, status: str, note: str, by: str, now: str) -
     it likes) is never the one decided on."""
     if status not in DECISION_STATUSES:
         raise FeedProblem(f"status must be one of {', '.join(DECISION_STATUSES)}")
-    if status == "returned" and not note.strip():
-        raise FeedProblem("a returned case needs a reason (退回须注明原因)")
     forwarded = {"sqlite": "json_extract(data, '$.forwarded_at')",
                  "postgres": "(data->>'forwarded_at')"}[db.dialect]
     select = f"SELECT uuid, station, {forwarded} FROM records WHERE type = 'case' AND "
@@ -115,10 +134,27 @@ def decide(db: Database, case: str, status: str, note: str, by: str, now: str) -
         row = rows[0]
         if not row[2]:
             raise FeedProblem(f"case {case} was not forwarded to the county")
-        tx.execute("INSERT INTO decisions (case_uuid, station, status, note, decided_at, "
-                   "decided_by) VALUES (?, ?, ?, ?, ?, ?)",
-                   (row[0], row[1], status, note.strip() or None, now, by))
-        return int(tx.scalar("SELECT max(id) FROM decisions WHERE case_uuid = ?", (row[0],)))
+        return record_decision(tx, row[0], row[1], status, note, by, now)
+
+
+def record_decision(tx: Tx, case_uuid: str, station: str, status: str, note: str, by: str,
+                    now: str) -> int:
+    """Append a decision on a forwarded case to the station's feed and show it in the inbox,
+    in the caller's transaction; refused (FeedProblem) if it does not follow the case's
+    current status (`decision_problem`)."""
+    current = tx.scalar("SELECT status FROM forwarded_cases WHERE case_uuid = ?", (case_uuid,))
+    problem = decision_problem(current or "new", status, note)
+    if problem is not None:
+        raise FeedProblem(problem)
+    note = note.strip()
+    tx.execute("INSERT INTO decisions (case_uuid, station, status, note, decided_at, "
+               "decided_by) VALUES (?, ?, ?, ?, ?, ?)",
+               (case_uuid, station, status, note or None, now, by))
+    number = int(tx.scalar("SELECT max(id) FROM decisions WHERE case_uuid = ?", (case_uuid,)))
+    tx.execute("UPDATE forwarded_cases SET status = ?, decision_id = ?, decided_at = ?, "
+               "decided_by = ?, note = ? WHERE case_uuid = ?",
+               (status, number, now, by, note or None, case_uuid))
+    return number
 
 
 def decisions_after(db: Database, station: str, after: int, limit: int = 500

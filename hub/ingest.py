@@ -8,6 +8,8 @@ one. A record first written by another station is refused with the whole batch (
 secrets (`slip_key`, `store_key`) are sealed into their own tables in the same transaction
 (`hub.keys_in`); those the hub cannot seal now are left out, never the batch, and the ack stops
 announcing them.
+A forwarded case's row of the county's inbox is written in that transaction too
+(`hub.forwarded`).
 
 On PostgreSQL the usual case — records the hub has never seen — goes straight in with COPY;
 records it already holds go through a temporary table and the same guarded upsert. If another
@@ -31,7 +33,7 @@ from counterapp.sync.wire import (
     WireError,
     top_seq,
 )
-from hub import keys_in
+from hub import forwarded, keys_in
 from hub.db import Database, Tx
 
 COLUMNS = ("uuid", "type", "station", "source", "version", "day", "data", "batch_id",
@@ -94,11 +96,14 @@ def ingest(db: Database, token_station: str, batch: ScannedBatch, sha256: str, v
             newest[r.uuid] = (r.uuid, r.type, batch.station, batch.source, r.version, r.day,
                               r.data, batch.batch_id, now)
     rows = list(newest.values())
+    inbox = forwarded.from_rows(rows)
     try:
         try:
-            stored, taken, times = _store(db, batch, rows, keys, sha256, via, now, fast=True)
+            stored, taken, times = _store(db, batch, rows, inbox, keys, sha256, via, now,
+                                          fast=True)
         except _Raced:
-            stored, taken, times = _store(db, batch, rows, keys, sha256, via, now, fast=False)
+            stored, taken, times = _store(db, batch, rows, inbox, keys, sha256, via, now,
+                                          fast=False)
     except sqlite3.IntegrityError as exc:
         raise WireError(f"a record's data is not JSON: {exc}") from exc
     count = len(rows) + taken.taken
@@ -109,16 +114,19 @@ def ingest(db: Database, token_station: str, batch: ScannedBatch, sha256: str, v
                accepts=keys_in.accepted_types(RECORD_TYPES, taken.accepting))
 
 
-def _store(db: Database, batch: ScannedBatch, rows: list[Row], keys: list[RawRecord],
-           sha256: str, via: str, now: str, fast: bool) -> tuple[int, keys_in.KeysIn, int]:
-    """Store the records and seal the keys in one transaction: (records stored, what became
-    of the keys, how often this batch id has arrived)."""
+def _store(db: Database, batch: ScannedBatch, rows: list[Row],
+           inbox: list[forwarded.Projection], keys: list[RawRecord], sha256: str, via: str,
+           now: str, fast: bool) -> tuple[int, keys_in.KeysIn, int]:
+    """Store the records, their forwarded cases' inbox rows, and seal the keys in one
+    transaction: (records stored, what became of the keys, how often this batch id has
+    arrived)."""
     with db.transaction() as tx:
         if tx.dialect == "postgres":
             stored = _postgres(tx, batch.station, rows, fast)
         else:
             _check_owner_sqlite(tx, batch.station, [row[0] for row in rows])
             stored = tx.executemany(SQLITE_UPSERT, rows)
+        forwarded.store(tx, inbox)
         taken = keys_in.take_keys(tx, db.sealer, batch.station, batch.source, batch.batch_id,
                                   keys, now)
         times = _note_batch(tx, batch, sha256, via, now)

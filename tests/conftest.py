@@ -19,6 +19,8 @@ from counterapp.store_key import SERVICE as STORE_SERVICE
 # Qt's offscreen platform shows an 800×800 screen unless told otherwise: the GUI tests run on
 # the screen of most county PCs, 1366×768 (windows size themselves from their screen).
 SCREEN_CONFIG = Path(__file__).parent / "data" / "screen_1366x768.json"
+# the county hub over SQLite and PostgreSQL, for tests/sync and tests/county
+pytest_plugins = ["tests.hub_fixtures"]
 if os.environ.get("QT_QPA_PLATFORM") == "offscreen":
     # Qt splits the platform's arguments at ":", so a drive letter must not reach it
     config = os.path.relpath(SCREEN_CONFIG) if ":" in str(SCREEN_CONFIG) else SCREEN_CONFIG

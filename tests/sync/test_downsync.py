@@ -59,7 +59,7 @@ def test_decisions_on_forwarded_cases_reach_the_case(hub, hub_db, town):
                                "WHERE state = 'forwarded' LIMIT 1")
     assert forwarded is not None, "the visits should forward at least one case"
     assert sync(town).ok
-    with pytest.raises(feeds.FeedProblem, match="reason"):
+    with pytest.raises(feeds.FeedProblem, match="退回须注明原因"):
         feeds.decide(hub_db, forwarded["case_no"], "returned", "", "县中心", now())
     feeds.decide(hub_db, forwarded["case_no"], "received", "", "县中心", now())
     feeds.decide(hub_db, forwarded["uuid"], "returned", "缺少诊断证明原件", "县中心", now())

@@ -33,7 +33,7 @@ CHECKS = [checks.not_a_server_error, checks.status_code_conformance,
 @pytest.fixture
 def fuzzed_hub(hub_db):
     tokens = {"station": register(hub_db, "370883101").token,
-              "staff": staff.issue(hub_db, "fuzz desk", now())}
+              "staff": staff.issue(hub_db, "fuzz-desk", now())}
     server = ThreadHub(hub_db, limits=UNLIMITED).start()
     yield server, tokens
     server.stop()

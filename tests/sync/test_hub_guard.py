@@ -149,10 +149,11 @@ def test_a_decision_reaches_only_the_station_the_case_number_names(hub, hub_db):
         uuids["370883101"]]
     assert feeds.decisions_after(hub_db, "370883102", 0) == []
     with pytest.raises(feeds.FeedProblem, match="neither a case UUID nor a case number"):
-        feeds.decide(hub_db, "0007", "done", "", "county", now())
+        feeds.decide(hub_db, "0007", "done", "已认定", "county", now())
     with pytest.raises(feeds.FeedProblem, match="of station 370883109"):
-        feeds.decide(hub_db, "370883109-20261125-01-0007", "done", "", "county", now())
-    feeds.decide(hub_db, uuids["370883102"], "done", "", "county", now())   # by UUID: its own
+        feeds.decide(hub_db, "370883109-20261125-01-0007", "done", "已认定", "county",
+                     now())
+    feeds.decide(hub_db, uuids["370883102"], "done", "已认定", "county", now())  # by UUID
     assert [d["case"] for d in feeds.decisions_after(hub_db, "370883102", 0)] == [
         uuids["370883102"]]
 

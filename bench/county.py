@@ -1,0 +1,264 @@
+"""A county's worth of hub data for the workbench's benchmark and screenshots (sample data, never
+shipped): its stations — towns, hospitals, clinics and the villages around each town — and a
+year of their cases as the stations' sync leaves them at the hub (the case records' data in the
+stations' own shape), a share of them forwarded (帮办代办), with the county's decisions on them
+(old ones mostly 办结, a few left open past their due day, recent ones still 待接收 or 办理中).
+
+Loaded with COPY on PostgreSQL (executemany on SQLite); the inbox's own rows are made from the
+records by `hub.forwarded.project`, exactly as the hub's ingest makes them.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from functools import cache
+from typing import Any
+
+from counterapp.catalogue import default_catalogue_dir, load_directory
+from counterapp.catalogue_model import Catalogue
+from counterapp.clock import CST, stamp
+from counterapp.idnumber import check_char
+from counterapp.workdays import WorkCalendar
+from hub import forwarded
+from hub.db import Database, Tx
+from hub.forwarded import Projection
+
+COUNTY = "370883"
+TOWNS = ["千泉街道", "钢山街道", "凫山街道", "大束镇", "中心店镇", "唐村镇", "太平镇", "石墙镇",
+         "峄山镇", "看庄镇", "香城镇", "城前镇", "田黄镇", "张庄镇", "北宿镇", "郭里镇"]
+SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕"
+GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超兰霞平刚桂玉华建国志红梅林海燕"
+VILLAGE_PARTS = ("东", "西", "南", "北", "前", "后", "上", "下", "大", "小")
+VILLAGE_ENDS = ("庄", "村", "屯", "营", "店", "楼", "疃")
+RETURN_REASONS = ("缺少二级以上医院出具的诊断证明原件", "病历资料不全，请补充近一年住院病历",
+                  "身份凭证与申请人不符", "申请事项不属于本级办理范围")
+RESULTS = ("认定通过，自下月起享受门诊慢性病待遇", "审核通过，费用已拨付至申请人账户",
+           "不予认定：不符合病种认定标准", "审核通过")
+CLERKS = ("王芳（0101）", "刘洋（0102）", "陈静（0103）")
+
+
+@dataclass(frozen=True)
+class SampleStation:
+    code: str
+    name: str
+    level: str
+
+
+def stations(count: int) -> list[SampleStation]:
+    """Towns first, one hospital and a clinic per few towns, then villages around the towns."""
+    found = [SampleStation(f"{COUNTY}{101 + n}", f"{town}医保服务站", "town")
+             for n, town in enumerate(TOWNS)]
+    found += [SampleStation(f"{COUNTY}201", "邹城市人民医院医保服务站", "hospital"),
+              SampleStation(f"{COUNTY}202", "邹城市中医院医保服务站", "hospital")]
+    found += [SampleStation(f"{COUNTY}3{n:02d}", f"{town.removesuffix('镇')}镇卫生院医保服务点",
+                            "clinic") for n, town in enumerate(TOWNS[3:11], 1)]
+    rng = random.Random(7)
+    per_town: dict[str, int] = {}
+    while len(found) < count:
+        town_index = len(found) % len(TOWNS)
+        town = found[town_index]
+        per_town[town.code] = per_town.get(town.code, 0) + 1
+        name = (rng.choice(SURNAMES) + rng.choice(("家", "")) + rng.choice(VILLAGE_ENDS)
+                if rng.random() < 0.6 else
+                rng.choice(VILLAGE_PARTS) + rng.choice(SURNAMES) + rng.choice(VILLAGE_ENDS))
+        found.append(SampleStation(f"{town.code}{per_town[town.code]:03d}",
+                                   f"{name}村医保服务点", "village"))
+    return found[:count]
+
+
+@dataclass
+class County:
+    """Everything generated: records (`records` rows), the inbox's rows with the county's
+    decisions in them, and the decisions' history."""
+
+    stations: list[SampleStation]
+    records: list[tuple[Any, ...]] = field(default_factory=list)
+    projections: list[Projection] = field(default_factory=list)
+    decisions: list[tuple[str, str, str, str | None, str, str]] = field(default_factory=list)
+
+
+@cache
+def _catalogue() -> Catalogue:
+    return load_directory(default_catalogue_dir())
+
+
+@cache
+def _due(calendar: WorkCalendar, start: date, days: int) -> tuple[str, bool]:
+    result = calendar.add_working_days(start, days)
+    return result.day.isoformat(), result.provisional
+
+
+def generate(station_count: int, case_count: int, today: date, days: int = 365,
+             seed: int = 1, forwarded_share: float = 0.2) -> Iterator[tuple[Any, ...]]:
+    """Yields (record row, projection or None, decision rows) per case, oldest day first."""
+    rng = random.Random(seed)
+    calendar = WorkCalendar()
+    catalogue = _catalogue()
+    sample = stations(station_count)
+    weights = [{"town": 40, "hospital": 25, "clinic": 8, "village": 1}[s.level] for s in sample]
+    lists = {level: catalogue.choosable(level) for level in ("town", "hospital", "clinic",
+                                                             "village")}
+    first = today - timedelta(days=days - 1)
+    counters: dict[tuple[str, str], int] = {}
+    for n in range(case_count):
+        day = first + timedelta(days=n * days // case_count)
+        if not calendar.is_workday(day):
+            day = calendar.add_working_days(day, 1).day if day < today else day
+        station = rng.choices(sample, weights)[0]
+        counters[(station.code, day.isoformat())] = sequence = \
+            counters.get((station.code, day.isoformat()), 0) + 1
+        yield _case(rng, calendar, station, day, sequence, lists[station.level], today,
+                    forwarded_share)
+
+
+def _person(rng: random.Random) -> tuple[str, str, str]:
+    name = rng.choice(SURNAMES) + "".join(rng.choices(GIVEN, k=rng.choice((1, 2, 2))))
+    birth = date(1940, 1, 1) + timedelta(days=rng.randrange(365 * 65))
+    first17 = f"{COUNTY}{birth:%Y%m%d}{rng.randrange(1000):03d}"
+    return name, first17 + check_char(first17), f"1{rng.choice('3578')}{rng.randrange(10**9):09d}"
+
+
+def _case(rng: random.Random, calendar: WorkCalendar, station: SampleStation, day: date,
+          sequence: int, choosable: list[Any], today: date, share: float
+          ) -> tuple[Any, ...]:
+    own = [(item, mode) for item, mode in choosable if mode.value == "handle"] or choosable
+    upward = [(item, mode) for item, mode in choosable if mode.value != "handle"]
+    picked = [rng.choice(own)]
+    if upward and rng.random() < share:
+        picked = [rng.choice(upward)] + ([picked[0]] if rng.random() < 0.2 else [])
+    accepted = datetime.combine(day, time(8, 30), CST) + timedelta(minutes=rng.randrange(450))
+    name, id_number, phone = _person(rng)
+    case_uuid = str(uuid.UUID(int=rng.getrandbits(128), version=4))
+    items, forwarding = [], False
+    for item, mode in picked:
+        entry: dict[str, Any] = {"item_code": item.code, "title": item.sub, "mode": mode.value,
+                                 "kind": item.kind.value}
+        if item.time_limit.working_days:
+            entry["limit_working_days"] = item.time_limit.working_days
+            entry["due_at"], provisional = _due(calendar, day, item.time_limit.working_days)
+            entry["due_provisional"] = int(provisional)
+        else:
+            entry["limit_minutes"] = item.time_limit.minutes
+            entry["due_at"] = stamp(accepted + timedelta(minutes=item.time_limit.minutes or 10))
+            entry["due_provisional"] = 0
+        forwarding = forwarding or mode.value != "handle"
+        items.append(entry)
+    materials = [{"material_key": m.key, "name": m.name, "form": m.form.value,
+                  "count": m.copies, "required": int(m.required), "applies": 1, "received": 1}
+                 for item, _ in picked for m in item.materials if m.required]
+    at = stamp(accepted)
+    data: dict[str, Any] = {
+        "case_no": f"{station.code}-{day:%Y%m%d}-{1 + sequence % 3:02d}-{sequence:04d}",
+        "day": day.isoformat(), "catalogue_version": "default-2026.2", "applicant_name": name,
+        "applicant_id_number": id_number, "applicant_phone": phone, "opened_at": at,
+        "accepted_at": at, "owner": "1001", "handler": "1001", "items": items,
+        "materials": materials, "updated_at": at,
+        "events": [{"id": 1, "at": at, "kind": "opened", "clerk": "1001"},
+                   {"id": 2, "at": at, "kind": "accepted", "clerk": "1001"}]}
+    decisions: list[tuple[str, str, str, str | None, str, str]] = []
+    if forwarding:
+        forward_due, _ = _due(calendar, day, 3)
+        late = rng.random() < 0.08
+        sent = accepted + timedelta(days=rng.choice((4, 5, 6)) if late else rng.choice((0, 0, 1)))
+        data.update(state="forwarded", forward_due=forward_due, forwarded_at=stamp(sent))
+        data["events"].append({"id": 3, "at": stamp(sent), "kind": "forwarded",
+                               "clerk": "1001"})
+        decisions = _decisions(rng, case_uuid, station.code, sent, today)
+        if decisions and rng.random() < 0.9:       # the station synced since: it says so
+            data["county_status"], data["county_decided_at"] = decisions[-1][2], \
+                decisions[-1][4]
+    else:
+        data.update(state="completed", completed_at=at)
+        data["events"].append({"id": 3, "at": at, "kind": "completed", "clerk": "1001"})
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    record = (case_uuid, "case", station.code, f"pc-{station.code}", 3, day.isoformat(), text,
+              f"batch-{station.code}-{day:%Y%m%d}", stamp(accepted + timedelta(hours=9)))
+    projection = forwarded.project(case_uuid, station.code, 3, text) if forwarding else None
+    return record, projection, decisions
+
+
+def _decisions(rng: random.Random, case_uuid: str, station: str, sent: datetime, today: date
+               ) -> list[tuple[str, str, str, str | None, str, str]]:
+    """The county's decisions on a case forwarded at `sent`: the older, the further along."""
+    age = (today - sent.date()).days
+    steps: list[tuple[str, str | None]] = []
+    if age >= 1 and rng.random() < min(1.0, 0.3 + age / 10):
+        steps.append(("received", None))
+    if age >= 5 and steps and rng.random() < min(1.0, age / 12):
+        steps.append(("processing", None))
+    finish = 0.995 if age > 60 else 0.95 if age > 20 else age / 25
+    if age >= 8 and steps and rng.random() < finish:
+        if rng.random() < 0.05:
+            steps.append(("returned", rng.choice(RETURN_REASONS)))
+        else:
+            steps.append(("done", rng.choice(RESULTS)))
+    by = rng.choice(CLERKS)
+    moment = sent
+    found = []
+    for status, note in steps:
+        moment = moment + timedelta(days=rng.randint(1, max(1, min(10, age // 4))),
+                                    minutes=rng.randrange(600))
+        moment = min(moment, datetime.combine(today, time(8), CST))
+        found.append((case_uuid, station, status, note, stamp(moment), by))
+    return found
+
+
+def fill(db: Database, station_count: int, case_count: int, today: date,
+         seed: int = 1) -> dict[str, int]:
+    """Register the stations and load the cases, their inbox rows and decisions."""
+    sample = stations(station_count)
+    made = "2026-01-05T09:00:00+08:00"
+    with db.transaction() as tx:
+        tx.executemany("INSERT INTO stations (code, name, level, token_hash, public_key, "
+                       "created_at, last_sync_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                       [(s.code, s.name, s.level, f"sample-{s.code}", "-", made, made)
+                        for s in sample])
+    counts = {"cases": 0, "forwarded": 0, "decisions": 0}
+    chunk: list[tuple[Any, ...]] = []
+    for case in generate(station_count, case_count, today, seed=seed):
+        chunk.append(case)
+        if len(chunk) >= 20000:
+            _load(db, chunk, counts)
+            chunk = []
+    _load(db, chunk, counts)
+    with db.transaction() as tx:
+        forwarded.apply_decisions(tx)
+    if db.dialect == "postgres":
+        with db.connection() as conn:
+            conn.autocommit = True
+            conn.execute("VACUUM ANALYZE")
+            conn.autocommit = False
+    return counts
+
+
+def _load(db: Database, chunk: list[tuple[Any, ...]], counts: dict[str, int]) -> None:
+    records = [case[0] for case in chunk]
+    projections = [case[1] for case in chunk if case[1] is not None]
+    decisions = [d for case in chunk for d in case[2]]
+    with db.transaction() as tx:
+        _rows(tx, "records", ("uuid", "type", "station", "source", "version", "day", "data",
+                              "batch_id", "received_at"), records)
+        _rows(tx, "decisions", ("case_uuid", "station", "status", "note", "decided_at",
+                                "decided_by"), decisions)
+        forwarded.store(tx, projections)
+    counts["cases"] += len(records)
+    counts["forwarded"] += len(projections)
+    counts["decisions"] += len(decisions)
+
+
+def _rows(tx: Tx, table: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
+    if not rows:
+        return
+    if tx.dialect == "postgres":
+        with tx.conn.cursor() as cursor, cursor.copy(
+                f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+    else:
+        tx.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES "
+                       f"({', '.join('?' * len(columns))})", rows)
