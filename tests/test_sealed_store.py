@@ -164,7 +164,8 @@ def test_a_plain_store_of_every_schema_is_sealed_once_with_nothing_lost(tmp_path
         assert [tuple(row) for row in after] == [tuple(row) for row in cases]
         assert counter.store.scalar("SELECT count(*) FROM events") >= events
     backups = files.backups(tmp_path / "backups", "station")
-    assert len(backups) >= 3         # the old plain one, the one before sealing, the migration's
+    # the old plain one, the one before sealing, and the migration's (a store not yet newest)
+    assert len(backups) >= (3 if fixture != f"schema-{migrations.LATEST:04d}.db" else 2)
     assert not any(files.is_plain(p) for p in [path, *backups])
     ids = {row[3] for row in cases}
     assert hits(tmp_path, ids) == []

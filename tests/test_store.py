@@ -4,9 +4,10 @@ from pathlib import Path
 
 import pytest
 
+from counterapp import store_key
 from counterapp.app import Counter
 from counterapp.clock import FixedClock, parse_stamp
-from db import migrations
+from db import files, migrations
 from db.settings import Settings
 from db.store import DatabaseError, MissingRow, Store, StoreTooNew, connect
 
@@ -47,10 +48,11 @@ def test_reopening_applies_nothing_twice(tmp_path):
 MAY_CHANGE_ON_OPEN = {"catalogue_versions": ("active",)}
 
 
-def _contents(path: Path, columns: dict[str, list[str]] | None = None
-              ) -> dict[str, tuple[list[str], set[tuple]]]:
-    """Every table's columns and rows (those `columns` name, else all of them)."""
-    conn = sqlite3.connect(path)
+def _contents(path: Path, columns: dict[str, list[str]] | None = None,
+              key: bytes | None = None) -> dict[str, tuple[list[str], set[tuple]]]:
+    """Every table's columns and rows (those `columns` name, else all of them); `key`: a
+    sealed store's."""
+    conn = files.keyed(path, key)
     try:
         tables = [row[0] for row in conn.execute(
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
@@ -88,11 +90,14 @@ def test_stores_of_every_earlier_schema_upgrade_and_keep_every_row(tmp_path, fix
     conn = sqlite3.connect(path)
     last = conn.execute("SELECT max(at) FROM events").fetchone()[0]
     conn.close()
-    # opened the day it was last used: nothing is due to be closed, so nothing may change
+    # opened the day it was last used: nothing is due to be closed, so nothing may change;
+    # the plain store is sealed on the way (tests/test_sealed_store.py checks the backups)
     with Counter.open(path, FixedClock(parse_stamp(last))) as counter:
         assert counter.store.schema_version == migrations.LATEST
         assert counter.station is not None
-    after = _contents(path, {table: names for table, (names, _) in before.items()})
+        assert counter.store.sealed and not files.is_plain(path)
+    key = store_key.load(path)
+    after = _contents(path, {table: names for table, (names, _) in before.items()}, key)
     for table, (_, rows) in before.items():
         lost = rows - after[table][1]
         assert not lost, f"{fixture}: {len(lost)} rows of {table} changed or lost"

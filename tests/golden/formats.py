@@ -3,10 +3,17 @@
 A station store is filled through the real services with a fixed clock, counting UUIDs and
 the published test keys of `tests/data/golden/keys.json`: a completed instant case with its
 rating, a case forwarded upward (帮办代办) after a missing material came back, a ticket ended
-without a case (`consulted`), and the store's slip secret. From it come the sync batch (what
-the hub receives), the hub's ack, the signed USB files both ways and the slip codes; the
-tests compare each with its file in `tests/data/golden/`, and `python -m tests.golden formats`
-rewrites those files on purpose (see tests/golden/__main__.py).
+without a case (`consulted`), the store's slip secret and its store key (put in the keyring
+for the store's path before it is made, so the store is sealed under it). From it come the
+sync batch (what the hub receives), the hub's ack, the USB files both ways and the slip
+codes; the tests compare each with its file in `tests/data/golden/`, and
+`python -m tests.golden formats` rewrites those files on purpose (see tests/golden/__main__.py).
+
+The station's USB file (format 2) is encrypted to the hub's transfer key with a new ephemeral
+key and nonce each time, so no two are the same bytes: it is compared by what it says (its
+header apart from those per-file fields, and its decrypted parts), and rewritten only when
+that changes. The hub's transfer key pair is fixed in keys.json, so its acks, which carry
+that key certified, are the same bytes each time.
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import NamedTuple
 
+from counterapp import store_key
 from counterapp.app import Counter
 from counterapp.case_model import Agent, Person
 from counterapp.clock import CST, FixedClock, stamp
@@ -30,8 +38,8 @@ from counterapp.ratings import RatingLevel
 from counterapp.slips import Layout, prepare_notice
 from counterapp.slips.records import record_print
 from counterapp.station import Station, add_clerk
-from counterapp.sync import credentials, offline, outbox, slip_key, wire
-from counterapp.sync.service import HUB_PUBLIC_KEY
+from counterapp.sync import credentials, handed_keys, offline, outbox, transfer, wire
+from counterapp.sync.service import HUB_PUBLIC_KEY, note_transfer_key
 from counterapp.sync.slip_codes import compute_code, compute_code_v2, qr_payload
 from db.settings import Settings
 from hub import identity, stations
@@ -47,7 +55,8 @@ BATCH_LINES = GOLDEN / "batch.jsonl"          # the batch's canonical lines (wha
 BATCH_BODY = GOLDEN / "batch.jsonl.gz"        # the bytes on the wire (gzip of the lines)
 BATCH_SHA256 = GOLDEN / "batch.sha256"        # the content hash (X-Content-SHA256)
 ACK = GOLDEN / "ack.json"                     # the hub's ack for the batch (canonical JSON)
-TRANSFER_BATCHES = GOLDEN / "transfer-batches.bin"   # the station's signed USB file
+TRANSFER_BATCHES = GOLDEN / "transfer-batches.bin"   # the station's USB file (format 2)
+TRANSFER_BATCHES_V1 = GOLDEN / "transfer-batches-v1.bin"   # one of before issue 13 (format 1)
 TRANSFER_ACKS = GOLDEN / "transfer-acks.bin"         # the hub's signed ack file for it
 SLIP_CODES = GOLDEN / "slip-codes.json"       # verification codes and QR texts
 
@@ -86,8 +95,8 @@ def _fill(counter: Counter, clock: FixedClock) -> None:
     clerk = add_clerk(counter.store, "1001", "王丽", clock).id
     counter.import_catalogue(CATALOGUE)
     settings = Settings(counter.store)
-    settings.set(slip_key.SECRET_SETTING, KEYS["slip_secret"])
-    slip_key.note_accepts(counter.store, {"accepts": list(wire.RECORD_TYPES)})
+    settings.set(handed_keys.SECRET_SETTING, KEYS["slip_secret"])
+    handed_keys.note_accepts(counter.store, {"accepts": list(wire.RECORD_TYPES)})
 
     # 1. priority lane, an instant item finished on the spot, rated
     ticket = counter.queue.issue(Lane.PRIORITY, "70岁以上老人")
@@ -137,23 +146,35 @@ def _fill(counter: Counter, clock: FixedClock) -> None:
 
 @contextmanager
 def golden_station(folder: Path) -> Iterator[Counter]:
-    """The golden station, open, with counting UUIDs, its signing key in an in-memory
-    keyring and the hub's public key pinned, until the block ends. chinese_calendar's years
-    must be pinned as the tests pin them (tests/conftest.py, `LIBRARY_YEARS`)."""
+    """The golden station, open, with counting UUIDs, its store key and signing key in an
+    in-memory keyring, the hub's public key pinned and its transfer key taken, until the block
+    ends. chinese_calendar's years must be pinned as the tests pin them (tests/conftest.py,
+    `LIBRARY_YEARS`)."""
     clock = FixedClock(START)
-    with (counting_uuids(), in_memory_keyring(),
-          Counter.open(folder / "golden-station.db", clock) as counter):
-        counter.configure_station(STATION)
-        _fill(counter, clock)
-        credentials.save(STATION.code, "golden-token", KEYS["station_signing_key"])
-        Settings(counter.store).set(HUB_PUBLIC_KEY, KEYS["hub_public_key"])
-        yield counter
+    path = folder / "golden-station.db"
+    # the keyring first: loading the backend the tests configure imports the hub's web
+    # framework, whose telemetry draws UUIDs when imported
+    with in_memory_keyring(), counting_uuids():
+        store_key.save(path, bytes.fromhex(KEYS["store_key"]))   # the store is made under it
+        with Counter.open(path, clock) as counter:
+            assert counter.store.sealed
+            counter.configure_station(STATION)
+            _fill(counter, clock)
+            credentials.save(STATION.code, "golden-token", KEYS["station_signing_key"])
+            Settings(counter.store).set(HUB_PUBLIC_KEY, KEYS["hub_public_key"])
+            note_transfer_key(counter.store, transfer_certificate())
+            yield counter
+
+
+def transfer_certificate() -> str:
+    """The hub's transfer key as stations take it, certified by the hub's signing key."""
+    return transfer.certify(KEYS["hub_transfer_public_key"], KEYS["hub_signing_key"])
 
 
 def golden_batch(counter: Counter) -> wire.Batch:
-    """The station's first batch, as a sync run makes it (slip secret queued first)."""
+    """The station's first batch, as a sync run makes it (its secrets queued first)."""
     ident = outbox.identity(counter.store)
-    slip_key.queue_if_changed(counter.store, ident.source, counter.clock)
+    handed_keys.queue_if_changed(counter.store, ident.source, counter.clock)
     batch = outbox.new_batch(counter.store, ident, counter.clock)
     assert batch is not None
     return batch
@@ -164,13 +185,14 @@ class Artefacts(NamedTuple):
     body: bytes                   # gzip of them, as uploaded
     sha256: str
     ack: bytes                    # the hub's ack, canonical JSON
-    transfer_batches: bytes
+    transfer_batches: bytes       # encrypted afresh each time: compare `what_it_says`
     transfer_acks: bytes
     slip_codes: bytes
 
 
 def hub_at(folder: Path) -> Database:
-    """A county hub on SQLite with the golden station registered under the golden keys."""
+    """A county hub on SQLite with the golden station registered under the golden keys
+    (its signing key and transfer key sealed as the hub seals them)."""
     db = Database(f"sqlite:///{folder / 'golden-hub.db'}",
                   sealing_key=folder / "golden-hub.sealing-key")
     stations.register(db, STATION.code, STATION.name, STATION.level, HUB_NOW)
@@ -181,6 +203,9 @@ def hub_at(folder: Path) -> Database:
         tx.execute("UPDATE hub_identity SET private_key = '', public_key = ?, sealed_key = ?, "
                    "key_id = ? WHERE id = 1", (KEYS["hub_public_key"], db.sealer.seal(
                        KEYS["hub_signing_key"].encode(), identity.CONTEXT), db.sealer.key_id))
+        tx.execute("UPDATE hub_identity SET transfer_public = ?, transfer_sealed = ? "
+                   "WHERE id = 1", (KEYS["hub_transfer_public_key"], db.sealer.seal(
+                       KEYS["hub_transfer_private_key"].encode(), identity.TRANSFER_CONTEXT)))
     return db
 
 
@@ -262,14 +287,41 @@ def make_all(folder: Path) -> Artefacts:
                      slip_codes(printed))
 
 
+# What differs between two encryptions of the same USB file: the header's ephemeral key and
+# nonce (in "sealed_to"), so the payload's hash and the signature too.
+PER_FILE = ("payload_sha256", "signature")
+PER_FILE_SEALED_TO = ("ephemeral", "nonce")
+
+
+def what_it_says(data: bytes) -> tuple[dict[str, object], list[transfer.Part]]:
+    """A station's USB file (format 2) as the hub reads it, after checking its signature and
+    decrypting it with the golden transfer key: its header without the per-file encryption
+    fields, and its parts."""
+    opened = transfer.open_sealed(data, KEYS["station_public_key"],
+                                  KEYS["hub_transfer_private_key"])
+    header = {key: value for key, value in transfer.read_header(data).items()
+              if key not in PER_FILE}
+    header["sealed_to"] = {key: value for key, value in header["sealed_to"].items()
+                           if key not in PER_FILE_SEALED_TO}
+    return header, opened.parts
+
+
+def _unchanged(path: Path, data: bytes) -> bool:
+    if not path.exists():
+        return False
+    if path == TRANSFER_BATCHES:
+        return what_it_says(path.read_bytes()) == what_it_says(data)
+    return path.read_bytes() == data
+
+
 def write_all(artefacts: Artefacts) -> list[Path]:
-    """Rewrite the golden files (a deliberate act: a format change, see the README)."""
+    """Rewrite the golden files (a deliberate act: a format change, see the README); the USB
+    file only if what it says changed."""
     files = {BATCH_LINES: artefacts.lines, BATCH_BODY: artefacts.body,
              BATCH_SHA256: (artefacts.sha256 + "\n").encode(), ACK: artefacts.ack + b"\n",
              TRANSFER_BATCHES: artefacts.transfer_batches,
              TRANSFER_ACKS: artefacts.transfer_acks, SLIP_CODES: artefacts.slip_codes}
-    changed = [path for path, data in files.items()
-               if not path.exists() or path.read_bytes() != data]
+    changed = [path for path, data in files.items() if not _unchanged(path, data)]
     for path in changed:
         path.write_bytes(files[path])
     return changed

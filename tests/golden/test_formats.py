@@ -12,6 +12,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import logging
 import zlib
 
 import httpx
@@ -32,6 +33,7 @@ from tests.golden.formats import (
     STATION,
     TRANSFER_ACKS,
     TRANSFER_BATCHES,
+    TRANSFER_BATCHES_V1,
 )
 
 # gzip output is the same on every machine with zlib itself; zlib-ng (e.g. CPython 3.14 on
@@ -69,7 +71,7 @@ def test_the_golden_batch_on_the_wire_reads_back(made):
 
 
 def test_the_hub_takes_the_golden_batch_over_http_and_answers_the_golden_ack(tmp_path):
-    from hub import stations
+    from hub import stations, store_keys
     from hub.slips import Verdict, verify
     from tests.sync.hubctl import ThreadHub
 
@@ -84,7 +86,10 @@ def test_the_hub_takes_the_golden_batch_over_http_and_answers_the_golden_ack(tmp
         assert wire.canonical(answer.json()) + b"\n" == ACK.read_bytes(), REGENERATE
         with db.transaction() as tx:
             assert tx.scalar("SELECT count(*) FROM records WHERE station = ?",
-                             (STATION.code,)) == 6
+                             (STATION.code,)) == 6       # the secrets are kept apart
+        # the store key arrived sealed: the county can give it back for a dead PC's store
+        (recovered,) = store_keys.recover(db, STATION.code, "golden", "test", formats.HUB_NOW)
+        assert recovered.key_hex == KEYS["store_key"]
         # the slip secret arrived sealed and the notice's content with its case: the county
         # recomputes the printed code; a version-1 code of a case printed since is refused
         golden = json.loads(SLIP_CODES.read_text(encoding="utf-8"))
@@ -101,31 +106,70 @@ def test_the_hubs_ingest_answers_the_golden_ack(made):
     assert made.ack + b"\n" == ACK.read_bytes(), REGENERATE
 
 
-def test_the_golden_usb_file_is_signed_as_today_and_todays_hub_imports_it(made, tmp_path):
+def test_todays_hub_decrypts_the_golden_usb_file_and_answers_the_golden_ack_file(tmp_path):
     golden = TRANSFER_BATCHES.read_bytes()
-    opened = transfer.open_sealed(golden, KEYS["station_public_key"])
+    assert transfer.is_encrypted(golden)
+    with pytest.raises(transfer.TransferError, match="只有县中心能读取"):
+        transfer.open_sealed(golden, KEYS["station_public_key"])    # not without the hub's key
+    opened = transfer.open_sealed(golden, KEYS["station_public_key"],
+                                  KEYS["hub_transfer_private_key"])
     assert opened.kind == "batches" and opened.station == STATION.code
     (part,) = opened.parts
-    assert part.body == BATCH_BODY.read_bytes()
-    # today's signing of the same parts gives the same bytes (Ed25519 is deterministic)
-    assert transfer.seal("batches", STATION.code, opened.created_at, opened.parts,
-                         KEYS["station_signing_key"]) == golden, REGENERATE
-    if CLASSIC_ZLIB:
-        assert made.transfer_batches == golden, REGENERATE
+    assert part.body == BATCH_BODY.read_bytes()       # decrypted: the golden batch as uploaded
+    assert part.sha256 == BATCH_SHA256.read_text().strip()
     ack_file = formats.hub_ack_file(tmp_path, golden)
     acks = transfer.open_sealed(ack_file, KEYS["hub_public_key"])
+    assert acks.transfer_key == formats.transfer_certificate()   # the ack renews the key
     (ack,) = transfer.part_document(acks.parts[0])["acks"]
     assert wire.canonical(ack) + b"\n" == ACK.read_bytes()   # the same ack as online
     if CLASSIC_ZLIB:
         assert ack_file == TRANSFER_ACKS.read_bytes(), REGENERATE
 
 
+def test_todays_station_exports_what_the_golden_usb_file_says(made):
+    """Each export is encrypted afresh (an ephemeral key and nonce): decrypted with the golden
+    transfer key, today's says what the golden file says, field for field and part for part."""
+    golden_header, golden_parts = formats.what_it_says(TRANSFER_BATCHES.read_bytes())
+    header, parts = formats.what_it_says(made.transfer_batches)
+    assert header == golden_header, REGENERATE
+    assert set(transfer.read_header(made.transfer_batches)) == set(
+        transfer.read_header(TRANSFER_BATCHES.read_bytes()))    # the same fields, no more
+    assert [(p.name, p.sha256) for p in parts] == [(p.name, p.sha256) for p in golden_parts]
+    if CLASSIC_ZLIB:
+        assert parts == golden_parts, REGENERATE
+
+
+def test_todays_hub_still_imports_a_usb_file_of_format_1_with_a_warning(tmp_path, caplog):
+    """A station not yet upgraded writes signed, unencrypted files (before issue 13): the hub
+    reads them this release, and says in its log which station must be upgraded."""
+    golden = TRANSFER_BATCHES_V1.read_bytes()
+    assert golden.startswith(transfer.MAGIC) and not transfer.is_encrypted(golden)
+    opened = transfer.open_sealed(golden, KEYS["station_public_key"])
+    assert opened.kind == "batches" and opened.station == STATION.code
+    (part,) = opened.parts
+    batch = wire.decode_batch(part.body, part.sha256)
+    # re-signing the same parts gives the same bytes: format 1 is still written as it was
+    assert transfer.seal("batches", STATION.code, opened.created_at, opened.parts,
+                         KEYS["station_signing_key"]) == golden
+    with caplog.at_level(logging.WARNING, logger="hub"):
+        ack_file = formats.hub_ack_file(tmp_path, golden)
+    assert any(STATION.code in r.getMessage() and "unencrypted" in r.getMessage()
+               for r in caplog.records)
+    acks = transfer.open_sealed(ack_file, KEYS["hub_public_key"])
+    (ack,) = transfer.part_document(acks.parts[0])["acks"]
+    assert ack["batch"] == batch.batch_id and ack["sha256"] == part.sha256
+    assert wire.from_ranges(ack["seqs"]) == batch.seqs
+    assert ack["stored"] == ack["records"] == len(batch.records)
+
+
 def test_the_golden_ack_file_is_signed_as_today_and_the_station_imports_it(tmp_path):
     golden = TRANSFER_ACKS.read_bytes()
     opened = transfer.open_sealed(golden, KEYS["hub_public_key"])
     assert opened.kind == "acks" and opened.station == STATION.code
+    assert opened.transfer_key == formats.transfer_certificate()
     assert transfer.seal("acks", STATION.code, opened.created_at, opened.parts,
-                         KEYS["hub_signing_key"]) == golden, REGENERATE
+                         KEYS["hub_signing_key"], extra={"transfer_key": opened.transfer_key}
+                         ) == golden, REGENERATE
     with formats.golden_station(tmp_path) as counter:
         batch = formats.golden_batch(counter)
         rows = outbox.pending_count(counter.store)
