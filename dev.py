@@ -41,8 +41,16 @@ NPM_STAMP = NODE_MODULES / ".installed-lock-hash"
 # Debian packages the tests need: a TrueType CJK font for slips and screenshots, a second
 # one with rare characters (𠮷, CJK Ext-B) for names, and CUPS with a PDF printer for the print
 # tests.
-APT_PACKAGES = ["fonts-wqy-zenhei", "libegl1", "libgl1", "libxkbcommon0", "libfontconfig1",
-                "fonts-hanazono", "cups", "printer-driver-cups-pdf"]
+APT_PACKAGES = [
+    "fonts-wqy-zenhei",
+    "libegl1",
+    "libgl1",
+    "libxkbcommon0",
+    "libfontconfig1",
+    "fonts-hanazono",
+    "cups",
+    "printer-driver-cups-pdf",
+]
 # The walk through the real program (tests/e2e) also needs an X server, a window manager, a
 # keyboard driver, screenshots, xprop, and the X libraries of Qt's xcb plugin (below).
 E2E_APT_PACKAGES = ["xvfb", "openbox", "xdotool", "imagemagick", "x11-utils"]
@@ -51,9 +59,21 @@ BROWSER_APT_PACKAGES = ["chromium", "chromium-driver"]
 # Qt's xcb platform plugin needs these X libraries on a desktop; a fresh Debian or Ubuntu
 # desktop lacks the first three, and the window then stops with "Could not load the Qt
 # platform plugin xcb".
-RUN_APT_PACKAGES = ["libxcb-cursor0", "libxcb-icccm4", "libxcb-keysyms1", "libxcb-image0",
-                    "libxcb-randr0", "libxcb-render-util0", "libxcb-shape0", "libxcb-xinerama0",
-                    "libxcb-xkb1", "libxkbcommon-x11-0", "libegl1", "libgl1", "fonts-wqy-zenhei"]
+RUN_APT_PACKAGES = [
+    "libxcb-cursor0",
+    "libxcb-icccm4",
+    "libxcb-keysyms1",
+    "libxcb-image0",
+    "libxcb-randr0",
+    "libxcb-render-util0",
+    "libxcb-shape0",
+    "libxcb-xinerama0",
+    "libxcb-xkb1",
+    "libxkbcommon-x11-0",
+    "libegl1",
+    "libgl1",
+    "fonts-wqy-zenhei",
+]
 # The bundle trims ICU's data with icupkg and rebuilds the library with the C compiler
 # (packaging/icu_trim.py; without them it keeps the full data and says so).
 BUNDLE_APT_PACKAGES = ["icu-devtools", "gcc"]
@@ -90,8 +110,9 @@ def ensure_venv() -> Path:
     """Create .venv and install the dev lock (runtime and dev packages, every file checked
     against its hash); reinstall only when the lock or pyproject.toml changes."""
     python = create_venv()
-    wanted = hashlib.sha256(DEV_LOCK.read_bytes()
-                            + (ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    wanted = hashlib.sha256(
+        DEV_LOCK.read_bytes() + (ROOT / "pyproject.toml").read_bytes()
+    ).hexdigest()
     if not STAMP.exists() or STAMP.read_text() != wanted:
         print(f"installing packages from {DEV_LOCK.name} …", flush=True)
         run(python, "-m", "pip", "install", "-q", "--upgrade", "pip")
@@ -106,20 +127,32 @@ def ensure_venv() -> Path:
 def ensure_front_end() -> None:
     """`npm ci` the workbench's JavaScript packages when their lock changed (a stamp as the
     venv's). Without npm the hub still runs (its pages work without JavaScript): say so."""
-    wanted = hashlib.sha256(NPM_LOCK.read_bytes()
-                            + (HUB / "package.json").read_bytes()).hexdigest()
+    wanted = hashlib.sha256(NPM_LOCK.read_bytes() + (HUB / "package.json").read_bytes()).hexdigest()
     if NPM_STAMP.exists() and NPM_STAMP.read_text() == wanted:
         return
     if shutil.which("npm") is None and sys.platform == "linux":
         ensure_system_packages(["npm"], required=False)
     npm = shutil.which("npm")
     if npm is None:
-        print("npm not found: the county workbench's htmx and ECharts are not installed "
-              "(install Node.js with npm, then run this again)", file=sys.stderr, flush=True)
+        print(
+            "npm not found: the county workbench's htmx and ECharts are not installed "
+            "(install Node.js with npm, then run this again)",
+            file=sys.stderr,
+            flush=True,
+        )
         return
     print(f"installing the workbench's npm packages from {NPM_LOCK.name} …", flush=True)
-    run(npm, "ci", "--prefix", HUB, "--ignore-scripts", "--no-audit", "--no-fund",
-        "--loglevel", "error")
+    run(
+        npm,
+        "ci",
+        "--prefix",
+        HUB,
+        "--ignore-scripts",
+        "--no-audit",
+        "--no-fund",
+        "--loglevel",
+        "error",
+    )
     NPM_STAMP.write_text(wanted)
 
 
@@ -130,7 +163,8 @@ def ensure_system_packages(packages: list[str] | None = None, *, required: bool 
     if not shutil.which("apt-get") or not hasattr(os, "geteuid"):
         return
     missing = [
-        pkg for pkg in packages or APT_PACKAGES
+        pkg
+        for pkg in packages or APT_PACKAGES
         if subprocess.run(["dpkg", "-s", pkg], capture_output=True).returncode != 0
     ]
     if not missing:
@@ -144,8 +178,11 @@ def ensure_system_packages(packages: list[str] | None = None, *, required: bool 
     except (subprocess.CalledProcessError, FileNotFoundError):
         if required:
             raise
-        print("could not install them; please run:\n"
-              f"    sudo apt-get install {' '.join(missing)}", file=sys.stderr, flush=True)
+        print(
+            f"could not install them; please run:\n    sudo apt-get install {' '.join(missing)}",
+            file=sys.stderr,
+            flush=True,
+        )
 
 
 def sudo_prefix() -> list[str]:
@@ -172,8 +209,21 @@ def ensure_print_queue() -> None:
             sys.exit("cupsd was started but does not answer (lpstat -r)")
     if subprocess.run(["lpstat", "-p", PDF_QUEUE], capture_output=True).returncode != 0:
         print(f"adding the cups-pdf print queue {PDF_QUEUE} …", flush=True)
-        subprocess.run([*sudo_prefix(), "lpadmin", "-p", PDF_QUEUE, "-v", "cups-pdf:/", "-E",
-                        "-P", CUPS_PDF_PPD], check=True, capture_output=True)
+        subprocess.run(
+            [
+                *sudo_prefix(),
+                "lpadmin",
+                "-p",
+                PDF_QUEUE,
+                "-v",
+                "cups-pdf:/",
+                "-E",
+                "-P",
+                CUPS_PDF_PPD,
+            ],
+            check=True,
+            capture_output=True,
+        )
 
 
 def prepare_system_tests(env: dict[str, str]) -> dict[str, str]:
@@ -182,8 +232,11 @@ def prepare_system_tests(env: dict[str, str]) -> dict[str, str]:
     Elsewhere (Windows, other Linux) those tests skip."""
     if sys.platform != "linux" or not shutil.which("apt-get"):
         return env
-    ensure_system_packages(list(dict.fromkeys(APT_PACKAGES + E2E_APT_PACKAGES
-                                              + RUN_APT_PACKAGES + BROWSER_APT_PACKAGES)))
+    ensure_system_packages(
+        list(
+            dict.fromkeys(APT_PACKAGES + E2E_APT_PACKAGES + RUN_APT_PACKAGES + BROWSER_APT_PACKAGES)
+        )
+    )
     ensure_print_queue()
     return dict(env, COUNTERAPP_SYSTEM_TESTS="required")
 
@@ -206,6 +259,7 @@ def cmd_test(args: list[str]) -> None:
     python = ensure_venv()
     env = prepare_system_tests(dict(os.environ, QT_QPA_PLATFORM="offscreen"))
     run(python, "-m", "ruff", "check", ".")
+    run(python, "-m", "ruff", "format", "--check", ".")  # formatted once, kept so
     run(venv_script("lint-imports"), "--no-logo")  # the layers: pyproject.toml [tool.importlinter]
     run(python, "-m", "mypy")  # what it checks, and how strictly: pyproject.toml [tool.mypy]
     run(python, "-m", "pytest", *args, env=env)
@@ -233,18 +287,44 @@ def cmd_bundle(args: list[str]) -> None:
     first day through the bundle's window program on an X server (tests/e2e)."""
     python = ensure_venv()
     ensure_system_packages(BUNDLE_APT_PACKAGES)
-    run(python, "-m", "PyInstaller", "--noconfirm", "--clean", "--log-level", "WARN",
-        "--distpath", ROOT / "dist", "--workpath", ROOT / "build", *args,
-        ROOT / "packaging" / "counterapp.spec")
-    cli = ROOT / "dist" / "counterapp" / ("counterapp-cli.exe" if os.name == "nt"
-                                          else "counterapp-cli")
+    run(
+        python,
+        "-m",
+        "PyInstaller",
+        "--noconfirm",
+        "--clean",
+        "--log-level",
+        "WARN",
+        "--distpath",
+        ROOT / "dist",
+        "--workpath",
+        ROOT / "build",
+        *args,
+        ROOT / "packaging" / "counterapp.spec",
+    )
+    cli = (
+        ROOT
+        / "dist"
+        / "counterapp"
+        / ("counterapp-cli.exe" if os.name == "nt" else "counterapp-cli")
+    )
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     run(cli, "--self-test", env=env)
     run(python, ROOT / "packaging" / "bench_bundle.py", env=env)
     if sys.platform == "linux":
         program = ROOT / "dist" / "counterapp" / "counterapp"
-        run(python, "-m", "pytest", "-q", "tests/e2e", "-m", "e2e", "--program", program,
-            env=prepare_system_tests(env))
+        run(
+            python,
+            "-m",
+            "pytest",
+            "-q",
+            "tests/e2e",
+            "-m",
+            "e2e",
+            "--program",
+            program,
+            env=prepare_system_tests(env),
+        )
 
 
 def cmd_lock(args: list[str]) -> None:
@@ -254,8 +334,23 @@ def cmd_lock(args: list[str]) -> None:
     run(python, "-m", "pip", "install", "-q", "uv")
 
     def compile_lock(out: Path, *sources: str | Path) -> None:
-        run(python, "-m", "uv", "pip", "compile", *sources, "--universal", "--python-version",
-            "3.11", "--generate-hashes", "--no-header", "-q", "-o", out, *args)
+        run(
+            python,
+            "-m",
+            "uv",
+            "pip",
+            "compile",
+            *sources,
+            "--universal",
+            "--python-version",
+            "3.11",
+            "--generate-hashes",
+            "--no-header",
+            "-q",
+            "-o",
+            out,
+            *args,
+        )
 
     compile_lock(DEV_LOCK, "pyproject.toml", "--extra", "dev")
     compile_lock(LOCK, "pyproject.toml", "--constraint", DEV_LOCK)
@@ -272,8 +367,13 @@ def cmd_lock(args: list[str]) -> None:
         build.unlink()
 
 
-COMMANDS = {"run": cmd_run, "test": cmd_test, "bench": cmd_bench, "bundle": cmd_bundle,
-            "lock": cmd_lock}
+COMMANDS = {
+    "run": cmd_run,
+    "test": cmd_test,
+    "bench": cmd_bench,
+    "bundle": cmd_bundle,
+    "lock": cmd_lock,
+}
 
 
 def main() -> None:

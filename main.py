@@ -29,8 +29,11 @@ LAUNCHED = os.environ.get("COUNTERAPP_BENCH_T0")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="counterapp-window", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="counterapp-window",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--demo", action="store_true", help="open the demo station")
     parser.add_argument("--data-dir", help="data folder (default: the per-user data folder)")
     screen = parser.add_mutually_exclusive_group()
@@ -41,10 +44,16 @@ def build_parser() -> argparse.ArgumentParser:
     # no way round the PIN: without the right one the program says so and ends.
     parser.add_argument("--clerk", help=argparse.SUPPRESS)
     parser.add_argument("--window", type=int, help="window number for this session")
-    parser.add_argument("--exit-when-ready", action="store_true",
-                        help="quit as soon as the window is usable (for the benchmark)")
-    parser.add_argument("--self-test", action="store_true",
-                        help="check this installation on a temporary store, then exit")
+    parser.add_argument(
+        "--exit-when-ready",
+        action="store_true",
+        help="quit as soon as the window is usable (for the benchmark)",
+    )
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="check this installation on a temporary store, then exit",
+    )
     return parser
 
 
@@ -72,8 +81,10 @@ def hub_round() -> Check:
         return selftest_hub.check
 
     def skipped(_counter: Counter, _clerk: int) -> str:
-        raise Skipped("no county hub in this installation; the transfer-file and "
-                               "queue-host checks cover signing and HTTP")
+        raise Skipped(
+            "no county hub in this installation; the transfer-file and "
+            "queue-host checks cover signing and HTTP"
+        )
 
     return skipped
 
@@ -109,19 +120,28 @@ def main(argv: list[str] | None = None) -> int:
     comfort.apply(app, large=False, family=comfort.load_cjk_font())
     mode = "kiosk" if args.kiosk else "hall" if args.hall else "counter"
     pin = sys.stdin.readline().rstrip("\r\n") if args.clerk and sys.stdin else None
-    options = StartOptions(paths.store_path(args.data_dir, demo=args.demo), demo=args.demo,
-                           mode=mode, clerk_login=args.clerk, clerk_pin=pin,
-                           window_no=args.window)
+    options = StartOptions(
+        paths.store_path(args.data_dir, demo=args.demo),
+        demo=args.demo,
+        mode=mode,
+        clerk_login=args.clerk,
+        clerk_pin=pin,
+        window_no=args.window,
+    )
     startup = Startup(options, Dialogs())
     startup.ready.connect(lambda _window: QTimer.singleShot(0, resume_collecting))
     QTimer.singleShot(GC_LATEST_MS, resume_collecting)
     failed: list[str] = []
     startup.failed.connect(failed.append)
     if args.exit_when_ready:
+
         def ready(_window: object) -> None:
             since_launch = time.time() - float(LAUNCHED) if LAUNCHED else float("nan")
-            print(f"ready in {time.perf_counter() - STARTED:.3f} s "
-                  f"(since launch {since_launch:.3f} s)", flush=True)
+            print(
+                f"ready in {time.perf_counter() - STARTED:.3f} s "
+                f"(since launch {since_launch:.3f} s)",
+                flush=True,
+            )
             QTimer.singleShot(0, app.quit)
 
         startup.ready.connect(ready)

@@ -42,9 +42,16 @@ def loopback_hub(path: Path, station: Station) -> Iterator[tuple[str, stations.C
     now = datetime.now(UTC).isoformat(timespec="seconds")
     credentials = stations.register(db, station.code, station.name, station.level, now)
     port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(db), host="127.0.0.1", port=port,
-                                           log_level="warning", access_log=False,
-                                           lifespan="off"))
+    server = uvicorn.Server(
+        uvicorn.Config(
+            create_app(db),
+            host="127.0.0.1",
+            port=port,
+            log_level="warning",
+            access_log=False,
+            lifespan="off",
+        )
+    )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 10
@@ -63,13 +70,22 @@ def loopback_hub(path: Path, station: Station) -> Iterator[tuple[str, stations.C
 def check(counter: Counter, clerk: int) -> str:
     """One sync round against the loopback hub, the secrets in an in-memory keyring."""
     assert counter.station is not None
-    with (in_memory_keyring(),
-          loopback_hub(counter.store.path.parent / "hub.db", counter.station)
-          as (url, credentials)):
-        service.setup(counter.store, url, credentials.token, credentials.signing_key,
-                      credentials.hub_public_key, hub_transfer_key=credentials.hub_transfer_key,
-                      insecure_loopback=True)
+    with (
+        in_memory_keyring(),
+        loopback_hub(counter.store.path.parent / "hub.db", counter.station) as (url, credentials),
+    ):
+        service.setup(
+            counter.store,
+            url,
+            credentials.token,
+            credentials.signing_key,
+            credentials.hub_public_key,
+            hub_transfer_key=credentials.hub_transfer_key,
+            insecure_loopback=True,
+        )
         report = service.sync_now(counter.store, counter.clock)
     assert report.ok and report.pending == 0, report
-    return f"sync with a hub on {url}: {report.records} records in {report.batches} " \
-           "batch(es), all acknowledged"
+    return (
+        f"sync with a hub on {url}: {report.records} records in {report.batches} "
+        "batch(es), all acknowledged"
+    )

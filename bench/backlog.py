@@ -32,16 +32,18 @@ def make_backlog(path: Path, cases: int, today: date | None = None) -> int:
         items = store.all("SELECT * FROM case_items ORDER BY id")
         materials = store.all("SELECT * FROM case_materials ORDER BY id")
         ratings = store.all("SELECT * FROM ratings ORDER BY id")
-        events = store.all("SELECT * FROM events WHERE subject IN (?, ?, ?) ORDER BY id",
-                           _SUBJECTS)
+        events = store.all("SELECT * FROM events WHERE subject IN (?, ?, ?) ORDER BY id", _SUBJECTS)
         rows = store.all("SELECT * FROM outbox ORDER BY seq")
-        first, last = (date.fromisoformat(store.scalar(f"SELECT {f}(day) FROM tickets"))
-                       for f in ("min", "max"))
+        first, last = (
+            date.fromisoformat(store.scalar(f"SELECT {f}(day) FROM tickets"))
+            for f in ("min", "max")
+        )
         span = (last - first).days + 1
         with store.transaction():
             for copy in range(1, copies + 1):
-                _copy(store, copy * span, base_cases, tickets, items, materials, ratings,
-                      events, rows)
+                _copy(
+                    store, copy * span, base_cases, tickets, items, materials, ratings, events, rows
+                )
         return int(store.scalar("SELECT count(*) FROM cases"))
 
 
@@ -50,8 +52,17 @@ def _insert(store: Store, table: str, row: dict[str, Any]) -> int:
     return store.insert(table, row)
 
 
-def _copy(store: Store, shift: int, cases: Rows, tickets: Rows, items: Rows, materials: Rows,
-          ratings: Rows, events: Rows, rows: Rows) -> None:
+def _copy(
+    store: Store,
+    shift: int,
+    cases: Rows,
+    tickets: Rows,
+    items: Rows,
+    materials: Rows,
+    ratings: Rows,
+    events: Rows,
+    rows: Rows,
+) -> None:
     uuids: dict[str, str] = {}
     ticket_ids: dict[int, int] = {}
     case_ids: dict[int, int] = {}
@@ -65,9 +76,12 @@ def _copy(store: Store, shift: int, cases: Rows, tickets: Rows, items: Rows, mat
         ticket_ids[old_id] = _insert(store, "tickets", ticket)
     for case in map(dict, cases):
         old_id = case["id"]
-        case.update(uuid=new(case["uuid"]), day=_shift(case["day"], shift),
-                    case_no=f"{case['case_no']}-{shift}",
-                    ticket_id=ticket_ids.get(case["ticket_id"]))
+        case.update(
+            uuid=new(case["uuid"]),
+            day=_shift(case["day"], shift),
+            case_no=f"{case['case_no']}-{shift}",
+            ticket_id=ticket_ids.get(case["ticket_id"]),
+        )
         case_ids[old_id] = _insert(store, "cases", case)
     for table, children in (("case_items", items), ("case_materials", materials)):
         for child in map(dict, children):

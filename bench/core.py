@@ -43,8 +43,9 @@ def timed(action: Callable[[], object], repeat: int) -> list[float]:
     return samples
 
 
-def paired(baseline: Callable[[], object], action: Callable[[], object], repeat: int
-           ) -> tuple[list[float], list[float]]:
+def paired(
+    baseline: Callable[[], object], action: Callable[[], object], repeat: int
+) -> tuple[list[float], list[float]]:
     """Time `baseline` and `action` alternately, so disk-flush noise hits both alike."""
     base_samples, samples = [], []
     for _ in range(repeat):
@@ -53,8 +54,9 @@ def paired(baseline: Callable[[], object], action: Callable[[], object], repeat:
     return base_samples, samples
 
 
-def line(name: str, samples: list[float], baseline: list[float] | None = None,
-         target: str = "") -> None:
+def line(
+    name: str, samples: list[float], baseline: list[float] | None = None, target: str = ""
+) -> None:
     median = statistics.median(samples)
     p95 = sorted(samples)[int(len(samples) * 0.95) - 1] if len(samples) > 1 else median
     text = f"{name:<40} median {median:8.3f} ms   p95 {p95:8.3f} ms"
@@ -83,8 +85,10 @@ def bench_counter(folder: Path, repeat: int) -> None:
             raw.execute("INSERT INTO t (payload) VALUES (?)", ("x" * 200,))
             raw.execute("COMMIT")
 
-        print("baseline: a raw sqlite3 single-row INSERT + COMMIT, same pragmas "
-              "(WAL, synchronous=FULL), timed alternately with each operation")
+        print(
+            "baseline: a raw sqlite3 single-row INSERT + COMMIT, same pragmas "
+            "(WAL, synchronous=FULL), timed alternately with each operation"
+        )
         base, issued = paired(raw_commit, lambda: counter.queue.issue(Lane.NORMAL), repeat)
         line("ticket issue", issued, base, "≤ 2 ms")
         called: list[float] = []
@@ -97,23 +101,34 @@ def bench_counter(folder: Path, repeat: int) -> None:
             assert ticket is not None
             counter.queue.skip(ticket.id, clerk)  # frees the window, untimed
         line("call next", called, base, "≤ 2 ms")
-        cases = iter([counter.cases.open_case(_applicant(n), ["YB0301", "YB0302"], clerk)
-                      for n in range(repeat)])
+        cases = iter(
+            [
+                counter.cases.open_case(_applicant(n), ["YB0301", "YB0302"], clerk)
+                for n in range(repeat)
+            ]
+        )
         base, saved = paired(
             raw_commit,
             lambda: counter.cases.mark_material(next(cases).id, "identity", True, clerk),
-            repeat)
+            repeat,
+        )
         line("durable case save (tick a material)", saved, base, "≤ 1.5× baseline")
         raw.close()
 
 
 def bench_catalogue() -> None:
     directory = default_catalogue_dir()
-    line("catalogue load from TOML files", timed(lambda: load_directory(directory), 30),
-         target="≤ 50 ms")
+    line(
+        "catalogue load from TOML files",
+        timed(lambda: load_directory(directory), 30),
+        target="≤ 50 ms",
+    )
     document = json.dumps(load_directory(directory).to_document(), ensure_ascii=False)
-    line("catalogue load from the store (JSON)",
-         timed(lambda: parse_document(json.loads(document), "store"), 30), target="≤ 50 ms")
+    line(
+        "catalogue load from the store (JSON)",
+        timed(lambda: parse_document(json.loads(document), "store"), 30),
+        target="≤ 50 ms",
+    )
 
 
 def fill_cases(path: Path, total: int, per_day: int = 1000) -> None:
@@ -121,7 +136,7 @@ def fill_cases(path: Path, total: int, per_day: int = 1000) -> None:
     with Counter.open(path, FixedClock(datetime(2026, 11, 25, 8, 0, tzinfo=CST))) as counter:
         counter.configure_station(DEMO_STATION)
         add_clerk(counter.store, "9001", "测试", counter.clock)
-    conn = connect(path, store_key.load(path))    # sealed, as the program opens it
+    conn = connect(path, store_key.load(path))  # sealed, as the program opens it
     conn.execute("PRAGMA synchronous = OFF")  # generation speed only; not what is measured
     rng = random.Random(7)
     codes = ["YB0101", "YB0202", "YB0301", "YB0302", "YB0401", "YB0501", "YB0801", "YB1202"]
@@ -132,16 +147,41 @@ def fill_cases(path: Path, total: int, per_day: int = 1000) -> None:
     for n in range(1, total + 1):
         day = first_day + timedelta(days=n // per_day)
         opened = datetime(day.year, day.month, day.day, 9, tzinfo=CST) + timedelta(
-            seconds=(n % per_day) * 25)
+            seconds=(n % per_day) * 25
+        )
         state = rng.choice(states)
         person = _applicant(n)
-        batch_cases.append((n, f"u{n}", f"370883101-{day:%Y%m%d}-{n % per_day:04d}",
-                            day.isoformat(), "default", state, person.name, person.id_number,
-                            person.phone, 1, 1, stamp(opened), stamp(opened)))
+        batch_cases.append(
+            (
+                n,
+                f"u{n}",
+                f"370883101-{day:%Y%m%d}-{n % per_day:04d}",
+                day.isoformat(),
+                "default",
+                state,
+                person.name,
+                person.id_number,
+                person.phone,
+                1,
+                1,
+                stamp(opened),
+                stamp(opened),
+            )
+        )
         for code in rng.sample(codes, k=rng.choice((1, 1, 2))):
             done = stamp(opened + timedelta(minutes=8)) if state == "completed" else None
-            batch_items.append((n, code, code, "assist" if code == "YB1202" else "handle",
-                                "instant", 10, None, done))
+            batch_items.append(
+                (
+                    n,
+                    code,
+                    code,
+                    "assist" if code == "YB1202" else "handle",
+                    "instant",
+                    10,
+                    None,
+                    done,
+                )
+            )
         if state == "completed" and rng.random() < 0.7:
             batch_ratings.append((f"r{n}", n, rng.choice((5, 5, 5, 4, 3, 1)), stamp(opened)))
         if len(batch_cases) >= 20000 or n == total:
@@ -149,12 +189,17 @@ def fill_cases(path: Path, total: int, per_day: int = 1000) -> None:
                 "INSERT INTO cases (id, uuid, case_no, day, catalogue_version, state, "
                 "applicant_name, applicant_id_number, applicant_phone, owner_clerk_id, "
                 "handler_clerk_id, opened_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                batch_cases)
+                batch_cases,
+            )
             conn.executemany(
                 "INSERT INTO case_items (case_id, item_code, title, mode, kind, limit_minutes, "
-                "limit_working_days, completed_at) VALUES (?,?,?,?,?,?,?,?)", batch_items)
-            conn.executemany("INSERT INTO ratings (uuid, case_id, level, rated_at) "
-                             "VALUES (?,?,?,?)", batch_ratings)
+                "limit_working_days, completed_at) VALUES (?,?,?,?,?,?,?,?)",
+                batch_items,
+            )
+            conn.executemany(
+                "INSERT INTO ratings (uuid, case_id, level, rated_at) VALUES (?,?,?,?)",
+                batch_ratings,
+            )
             batch_cases, batch_items, batch_ratings = [], [], []
     conn.execute("COMMIT")
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -166,14 +211,19 @@ def bench_report(folder: Path, total: int) -> None:
     path = folder / "ledger.db"
     started = time.perf_counter()
     fill_cases(path, total)
-    print(f"generated {total:,} cases in {time.perf_counter() - started:.1f} s "
-          f"(store file {path.stat().st_size / 1e6:.1f} MB, "
-          f"{path.stat().st_size / total:.0f} bytes per case)")
+    print(
+        f"generated {total:,} cases in {time.perf_counter() - started:.1f} s "
+        f"(store file {path.stat().st_size / 1e6:.1f} MB, "
+        f"{path.stat().st_size / total:.0f} bytes per case)"
+    )
     with Counter.open(path, FixedClock(datetime(2026, 11, 25, 18, tzinfo=CST))) as counter:
         days = [date(2026, 11, 24) - timedelta(days=n * 37) for n in range(20)]
         it = iter(days)
-        line(f"daily report on {total:,} cases", timed(
-            lambda: daily_report(counter.store, next(it)), len(days)), target="≤ 100 ms")
+        line(
+            f"daily report on {total:,} cases",
+            timed(lambda: daily_report(counter.store, next(it)), len(days)),
+            target="≤ 100 ms",
+        )
 
 
 def run(total_cases: int, folder: Path | None = None, repeat: int = 300) -> None:
@@ -186,8 +236,11 @@ def run(total_cases: int, folder: Path | None = None, repeat: int = 300) -> None
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m bench.core", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.core",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--cases", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=300)
     parser.add_argument("--dir", help="scratch folder (default: the system temp folder)")
@@ -196,5 +249,5 @@ def main(argv: list[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
-    with in_memory_keyring():   # store keys in memory: the PC's keyring is never touched
+    with in_memory_keyring():  # store keys in memory: the PC's keyring is never touched
         main()

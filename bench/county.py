@@ -29,16 +29,40 @@ from hub.db import Database, Tx
 from hub.forwarded import Projection
 
 COUNTY = "370883"
-TOWNS = ["千泉街道", "钢山街道", "凫山街道", "大束镇", "中心店镇", "唐村镇", "太平镇", "石墙镇",
-         "峄山镇", "看庄镇", "香城镇", "城前镇", "田黄镇", "张庄镇", "北宿镇", "郭里镇"]
+TOWNS = [
+    "千泉街道",
+    "钢山街道",
+    "凫山街道",
+    "大束镇",
+    "中心店镇",
+    "唐村镇",
+    "太平镇",
+    "石墙镇",
+    "峄山镇",
+    "看庄镇",
+    "香城镇",
+    "城前镇",
+    "田黄镇",
+    "张庄镇",
+    "北宿镇",
+    "郭里镇",
+]
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕"
 GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超兰霞平刚桂玉华建国志红梅林海燕"
 VILLAGE_PARTS = ("东", "西", "南", "北", "前", "后", "上", "下", "大", "小")
 VILLAGE_ENDS = ("庄", "村", "屯", "营", "店", "楼", "疃")
-RETURN_REASONS = ("缺少二级以上医院出具的诊断证明原件", "病历资料不全，请补充近一年住院病历",
-                  "身份凭证与申请人不符", "申请事项不属于本级办理范围")
-RESULTS = ("认定通过，自下月起享受门诊慢性病待遇", "审核通过，费用已拨付至申请人账户",
-           "不予认定：不符合病种认定标准", "审核通过")
+RETURN_REASONS = (
+    "缺少二级以上医院出具的诊断证明原件",
+    "病历资料不全，请补充近一年住院病历",
+    "身份凭证与申请人不符",
+    "申请事项不属于本级办理范围",
+)
+RESULTS = (
+    "认定通过，自下月起享受门诊慢性病待遇",
+    "审核通过，费用已拨付至申请人账户",
+    "不予认定：不符合病种认定标准",
+    "审核通过",
+)
 CLERKS = ("王芳（0101）", "刘洋（0102）", "陈静（0103）")
 
 
@@ -51,23 +75,32 @@ class SampleStation:
 
 def stations(count: int) -> list[SampleStation]:
     """Towns first, one hospital and a clinic per few towns, then villages around the towns."""
-    found = [SampleStation(f"{COUNTY}{101 + n}", f"{town}医保服务站", "town")
-             for n, town in enumerate(TOWNS)]
-    found += [SampleStation(f"{COUNTY}201", "邹城市人民医院医保服务站", "hospital"),
-              SampleStation(f"{COUNTY}202", "邹城市中医院医保服务站", "hospital")]
-    found += [SampleStation(f"{COUNTY}3{n:02d}", f"{town.removesuffix('镇')}镇卫生院医保服务点",
-                            "clinic") for n, town in enumerate(TOWNS[3:11], 1)]
+    found = [
+        SampleStation(f"{COUNTY}{101 + n}", f"{town}医保服务站", "town")
+        for n, town in enumerate(TOWNS)
+    ]
+    found += [
+        SampleStation(f"{COUNTY}201", "邹城市人民医院医保服务站", "hospital"),
+        SampleStation(f"{COUNTY}202", "邹城市中医院医保服务站", "hospital"),
+    ]
+    found += [
+        SampleStation(f"{COUNTY}3{n:02d}", f"{town.removesuffix('镇')}镇卫生院医保服务点", "clinic")
+        for n, town in enumerate(TOWNS[3:11], 1)
+    ]
     rng = random.Random(7)
     per_town: dict[str, int] = {}
     while len(found) < count:
         town_index = len(found) % len(TOWNS)
         town = found[town_index]
         per_town[town.code] = per_town.get(town.code, 0) + 1
-        name = (rng.choice(SURNAMES) + rng.choice(("家", "")) + rng.choice(VILLAGE_ENDS)
-                if rng.random() < 0.6 else
-                rng.choice(VILLAGE_PARTS) + rng.choice(SURNAMES) + rng.choice(VILLAGE_ENDS))
-        found.append(SampleStation(f"{town.code}{per_town[town.code]:03d}",
-                                   f"{name}村医保服务点", "village"))
+        name = (
+            rng.choice(SURNAMES) + rng.choice(("家", "")) + rng.choice(VILLAGE_ENDS)
+            if rng.random() < 0.6
+            else rng.choice(VILLAGE_PARTS) + rng.choice(SURNAMES) + rng.choice(VILLAGE_ENDS)
+        )
+        found.append(
+            SampleStation(f"{town.code}{per_town[town.code]:03d}", f"{name}村医保服务点", "village")
+        )
     return found[:count]
 
 
@@ -93,16 +126,23 @@ def _due(calendar: WorkCalendar, start: date, days: int) -> tuple[str, bool]:
     return result.day.isoformat(), result.provisional
 
 
-def generate(station_count: int, case_count: int, today: date, days: int = 365,
-             seed: int = 1, forwarded_share: float = 0.2) -> Iterator[tuple[Any, ...]]:
+def generate(
+    station_count: int,
+    case_count: int,
+    today: date,
+    days: int = 365,
+    seed: int = 1,
+    forwarded_share: float = 0.2,
+) -> Iterator[tuple[Any, ...]]:
     """Yields (record row, projection or None, decision rows) per case, oldest day first."""
     rng = random.Random(seed)
     calendar = WorkCalendar()
     catalogue = _catalogue()
     sample = stations(station_count)
     weights = [{"town": 40, "hospital": 25, "clinic": 8, "village": 1}[s.level] for s in sample]
-    lists = {level: catalogue.choosable(level) for level in ("town", "hospital", "clinic",
-                                                             "village")}
+    lists = {
+        level: catalogue.choosable(level) for level in ("town", "hospital", "clinic", "village")
+    }
     first = today - timedelta(days=days - 1)
     counters: dict[tuple[str, str], int] = {}
     for n in range(case_count):
@@ -110,10 +150,12 @@ def generate(station_count: int, case_count: int, today: date, days: int = 365,
         if not calendar.is_workday(day):
             day = calendar.add_working_days(day, 1).day if day < today else day
         station = rng.choices(sample, weights)[0]
-        counters[(station.code, day.isoformat())] = sequence = \
+        counters[(station.code, day.isoformat())] = sequence = (
             counters.get((station.code, day.isoformat()), 0) + 1
-        yield _case(rng, calendar, station, day, sequence, lists[station.level], today,
-                    forwarded_share)
+        )
+        yield _case(
+            rng, calendar, station, day, sequence, lists[station.level], today, forwarded_share
+        )
 
 
 def _person(rng: random.Random) -> tuple[str, str, str]:
@@ -123,9 +165,16 @@ def _person(rng: random.Random) -> tuple[str, str, str]:
     return name, first17 + check_char(first17), f"1{rng.choice('3578')}{rng.randrange(10**9):09d}"
 
 
-def _case(rng: random.Random, calendar: WorkCalendar, station: SampleStation, day: date,
-          sequence: int, choosable: list[Any], today: date, share: float
-          ) -> tuple[Any, ...]:
+def _case(
+    rng: random.Random,
+    calendar: WorkCalendar,
+    station: SampleStation,
+    day: date,
+    sequence: int,
+    choosable: list[Any],
+    today: date,
+    share: float,
+) -> tuple[Any, ...]:
     own = [(item, mode) for item, mode in choosable if mode.value == "handle"] or choosable
     upward = [(item, mode) for item, mode in choosable if mode.value != "handle"]
     picked = [rng.choice(own)]
@@ -136,8 +185,12 @@ def _case(rng: random.Random, calendar: WorkCalendar, station: SampleStation, da
     case_uuid = str(uuid.UUID(int=rng.getrandbits(128), version=4))
     items, forwarding = [], False
     for item, mode in picked:
-        entry: dict[str, Any] = {"item_code": item.code, "title": item.sub, "mode": mode.value,
-                                 "kind": item.kind.value}
+        entry: dict[str, Any] = {
+            "item_code": item.code,
+            "title": item.sub,
+            "mode": mode.value,
+            "kind": item.kind.value,
+        }
         if item.time_limit.working_days:
             entry["limit_working_days"] = item.time_limit.working_days
             entry["due_at"], provisional = _due(calendar, day, item.time_limit.working_days)
@@ -148,42 +201,72 @@ def _case(rng: random.Random, calendar: WorkCalendar, station: SampleStation, da
             entry["due_provisional"] = 0
         forwarding = forwarding or mode.value != "handle"
         items.append(entry)
-    materials = [{"material_key": m.key, "name": m.name, "form": m.form.value,
-                  "count": m.copies, "required": int(m.required), "applies": 1, "received": 1}
-                 for item, _ in picked for m in item.materials if m.required]
+    materials = [
+        {
+            "material_key": m.key,
+            "name": m.name,
+            "form": m.form.value,
+            "count": m.copies,
+            "required": int(m.required),
+            "applies": 1,
+            "received": 1,
+        }
+        for item, _ in picked
+        for m in item.materials
+        if m.required
+    ]
     at = stamp(accepted)
     data: dict[str, Any] = {
         "case_no": f"{station.code}-{day:%Y%m%d}-{1 + sequence % 3:02d}-{sequence:04d}",
-        "day": day.isoformat(), "catalogue_version": "default-2026.2", "applicant_name": name,
-        "applicant_id_number": id_number, "applicant_phone": phone, "opened_at": at,
-        "accepted_at": at, "owner": "1001", "handler": "1001", "items": items,
-        "materials": materials, "updated_at": at,
-        "events": [{"id": 1, "at": at, "kind": "opened", "clerk": "1001"},
-                   {"id": 2, "at": at, "kind": "accepted", "clerk": "1001"}]}
+        "day": day.isoformat(),
+        "catalogue_version": "default-2026.2",
+        "applicant_name": name,
+        "applicant_id_number": id_number,
+        "applicant_phone": phone,
+        "opened_at": at,
+        "accepted_at": at,
+        "owner": "1001",
+        "handler": "1001",
+        "items": items,
+        "materials": materials,
+        "updated_at": at,
+        "events": [
+            {"id": 1, "at": at, "kind": "opened", "clerk": "1001"},
+            {"id": 2, "at": at, "kind": "accepted", "clerk": "1001"},
+        ],
+    }
     decisions: list[tuple[str, str, str, str | None, str, str]] = []
     if forwarding:
         forward_due, _ = _due(calendar, day, 3)
         late = rng.random() < 0.08
         sent = accepted + timedelta(days=rng.choice((4, 5, 6)) if late else rng.choice((0, 0, 1)))
         data.update(state="forwarded", forward_due=forward_due, forwarded_at=stamp(sent))
-        data["events"].append({"id": 3, "at": stamp(sent), "kind": "forwarded",
-                               "clerk": "1001"})
+        data["events"].append({"id": 3, "at": stamp(sent), "kind": "forwarded", "clerk": "1001"})
         decisions = _decisions(rng, case_uuid, station.code, sent, today)
-        if decisions and rng.random() < 0.9:       # the station synced since: it says so
-            data["county_status"], data["county_decided_at"] = decisions[-1][2], \
-                decisions[-1][4]
+        if decisions and rng.random() < 0.9:  # the station synced since: it says so
+            data["county_status"], data["county_decided_at"] = decisions[-1][2], decisions[-1][4]
     else:
         data.update(state="completed", completed_at=at)
         data["events"].append({"id": 3, "at": at, "kind": "completed", "clerk": "1001"})
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    record = (case_uuid, "case", station.code, f"pc-{station.code}", 3, day.isoformat(), text,
-              f"batch-{station.code}-{day:%Y%m%d}", stamp(accepted + timedelta(hours=9)))
+    record = (
+        case_uuid,
+        "case",
+        station.code,
+        f"pc-{station.code}",
+        3,
+        day.isoformat(),
+        text,
+        f"batch-{station.code}-{day:%Y%m%d}",
+        stamp(accepted + timedelta(hours=9)),
+    )
     projection = forwarded.project(case_uuid, station.code, 3, text) if forwarding else None
     return record, projection, decisions
 
 
-def _decisions(rng: random.Random, case_uuid: str, station: str, sent: datetime, today: date
-               ) -> list[tuple[str, str, str, str | None, str, str]]:
+def _decisions(
+    rng: random.Random, case_uuid: str, station: str, sent: datetime, today: date
+) -> list[tuple[str, str, str, str | None, str, str]]:
     """The county's decisions on a case forwarded at `sent`: the older, the further along."""
     age = (today - sent.date()).days
     steps: list[tuple[str, str | None]] = []
@@ -201,23 +284,26 @@ def _decisions(rng: random.Random, case_uuid: str, station: str, sent: datetime,
     moment = sent
     found = []
     for status, note in steps:
-        moment = moment + timedelta(days=rng.randint(1, max(1, min(10, age // 4))),
-                                    minutes=rng.randrange(600))
+        moment = moment + timedelta(
+            days=rng.randint(1, max(1, min(10, age // 4))), minutes=rng.randrange(600)
+        )
         moment = min(moment, datetime.combine(today, time(8), CST))
         found.append((case_uuid, station, status, note, stamp(moment), by))
     return found
 
 
-def fill(db: Database, station_count: int, case_count: int, today: date,
-         seed: int = 1) -> dict[str, int]:
+def fill(
+    db: Database, station_count: int, case_count: int, today: date, seed: int = 1
+) -> dict[str, int]:
     """Register the stations and load the cases, their inbox rows and decisions."""
     sample = stations(station_count)
     made = "2026-01-05T09:00:00+08:00"
     with db.transaction() as tx:
-        tx.executemany("INSERT INTO stations (code, name, level, token_hash, public_key, "
-                       "created_at, last_sync_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                       [(s.code, s.name, s.level, f"sample-{s.code}", "-", made, made)
-                        for s in sample])
+        tx.executemany(
+            "INSERT INTO stations (code, name, level, token_hash, public_key, "
+            "created_at, last_sync_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [(s.code, s.name, s.level, f"sample-{s.code}", "-", made, made) for s in sample],
+        )
     counts = {"cases": 0, "forwarded": 0, "decisions": 0}
     chunk: list[tuple[Any, ...]] = []
     for case in generate(station_count, case_count, today, seed=seed):
@@ -241,10 +327,28 @@ def _load(db: Database, chunk: list[tuple[Any, ...]], counts: dict[str, int]) ->
     projections = [case[1] for case in chunk if case[1] is not None]
     decisions = [d for case in chunk for d in case[2]]
     with db.transaction() as tx:
-        _rows(tx, "records", ("uuid", "type", "station", "source", "version", "day", "data",
-                              "batch_id", "received_at"), records)
-        _rows(tx, "decisions", ("case_uuid", "station", "status", "note", "decided_at",
-                                "decided_by"), decisions)
+        _rows(
+            tx,
+            "records",
+            (
+                "uuid",
+                "type",
+                "station",
+                "source",
+                "version",
+                "day",
+                "data",
+                "batch_id",
+                "received_at",
+            ),
+            records,
+        )
+        _rows(
+            tx,
+            "decisions",
+            ("case_uuid", "station", "status", "note", "decided_at", "decided_by"),
+            decisions,
+        )
         forwarded.store(tx, projections)
     counts["cases"] += len(records)
     counts["forwarded"] += len(projections)
@@ -255,10 +359,14 @@ def _rows(tx: Tx, table: str, columns: tuple[str, ...], rows: list[tuple[Any, ..
     if not rows:
         return
     if tx.dialect == "postgres":
-        with tx.conn.cursor() as cursor, cursor.copy(
-                f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+        with (
+            tx.conn.cursor() as cursor,
+            cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy,
+        ):
             for row in rows:
                 copy.write_row(row)
     else:
-        tx.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES "
-                       f"({', '.join('?' * len(columns))})", rows)
+        tx.executemany(
+            f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+            rows,
+        )

@@ -46,13 +46,15 @@ def _sign_in(client: httpx.Client) -> None:
     page = client.get("/county/login")
     token = re.search(r'name="csrf" value="([^"]+)"', page.text)
     assert token is not None
-    answer = client.post("/county/login", data={"login": "0101", "password": PASSWORD,
-                                                "csrf": token.group(1)})
+    answer = client.post(
+        "/county/login", data={"login": "0101", "password": PASSWORD, "csrf": token.group(1)}
+    )
     assert answer.status_code == 303, answer.text
 
 
-def _time(client: httpx.Client, path: str, rounds: int, headers: dict[str, str] | None = None
-          ) -> tuple[float, float, int]:
+def _time(
+    client: httpx.Client, path: str, rounds: int, headers: dict[str, str] | None = None
+) -> tuple[float, float, int]:
     for _ in range(3):
         client.get(path, headers=headers)
     samples = []
@@ -96,23 +98,32 @@ def run(cases: int, rounds: int) -> None:
         today = Clock().today()
         started = time.perf_counter()
         counts = fill(db, 400, cases, today)
-        print(f"loaded {counts['cases']:,} cases ({counts['forwarded']:,} forwarded, "
-              f"{counts['decisions']:,} decisions) of 400 stations with COPY in "
-              f"{time.perf_counter() - started:.0f} s")
+        print(
+            f"loaded {counts['cases']:,} cases ({counts['forwarded']:,} forwarded, "
+            f"{counts['decisions']:,} decisions) of 400 stations with COPY in "
+            f"{time.perf_counter() - started:.0f} s"
+        )
         with db.transaction(write=False) as tx:
-            open_cases = tx.scalar("SELECT count(*) FROM forwarded_cases WHERE status IN "
-                                   "('new', 'received', 'processing')")
+            open_cases = tx.scalar(
+                "SELECT count(*) FROM forwarded_cases WHERE status IN "
+                "('new', 'received', 'processing')"
+            )
             size = tx.scalar("SELECT pg_size_pretty(pg_database_size(current_database()))")
-            some = tx.one("SELECT case_uuid, station FROM forwarded_cases "
-                          "ORDER BY forwarded_at DESC LIMIT 1")
-            item = tx.scalar("SELECT item_code FROM forwarded_items GROUP BY item_code "
-                             "ORDER BY count(*) DESC LIMIT 1")
+            some = tx.one(
+                "SELECT case_uuid, station FROM forwarded_cases ORDER BY forwarded_at DESC LIMIT 1"
+            )
+            item = tx.scalar(
+                "SELECT item_code FROM forwarded_items GROUP BY item_code "
+                "ORDER BY count(*) DESC LIMIT 1"
+            )
         assert some is not None
         print(f"  open forwarded cases {open_cases:,}; database {size}")
         staff.add(db, "0101", "王芳", "clerk", PASSWORD, stamp(Clock().now()), "bench")
         db.close()
-        with hub_process(url, _free_port()) as base, httpx.Client(base_url=base,
-                                                                  timeout=60) as client:
+        with (
+            hub_process(url, _free_port()) as base,
+            httpx.Client(base_url=base, timeout=60) as client,
+        ):
             _sign_in(client)
             fragment = {"HX-Request": "true", "HX-Target": "div#inbox-list"}
             pages = [
@@ -121,21 +132,22 @@ def run(cases: int, rounds: int) -> None:
                 (f"list: one item ({item})", f"/county/inbox?item={item}", fragment),
                 ("list: overdue only", "/county/inbox?overdue=1", fragment),
                 ("list: forwarded late", "/county/inbox?late=1", fragment),
-                ("list: every case, newest first", "/county/inbox?state=all&sort=newest",
-                 fragment),
+                ("list: every case, newest first", "/county/inbox?state=all&sort=newest", fragment),
                 ("list: every case, page 200", "/county/inbox?state=all&page=200", fragment),
                 ("one case in full (journalled)", f"/county/cases/{some[0]}", None),
             ]
-            print(f"server time on loopback, {rounds} requests each (p50 / p95 ms; "
-                  "target p95 ≤ 300):")
+            print(
+                f"server time on loopback, {rounds} requests each (p50 / p95 ms; target p95 ≤ 300):"
+            )
             for label, path, headers in pages:
                 p50, p95, size = _time(client, path, rounds, headers)
                 print(f"  {label}: {p50:.0f} / {p95:.0f}  ({size / 1024:.1f} KiB gzip)")
             first, later, files = _weight(client)
-            print(f"inbox page weight (gzip, as transferred): first visit {first / 1024:.0f} "
-                  f"KiB, later visits {later / 1024:.1f} KiB (scripts and stylesheet cached)")
-            print("  " + ", ".join(f"{name} {size / 1024:.1f} KiB"
-                                   for name, size in files.items()))
+            print(
+                f"inbox page weight (gzip, as transferred): first visit {first / 1024:.0f} "
+                f"KiB, later visits {later / 1024:.1f} KiB (scripts and stylesheet cached)"
+            )
+            print("  " + ", ".join(f"{name} {size / 1024:.1f} KiB" for name, size in files.items()))
     finally:
         server.cleanup()
         shutil.rmtree(scratch, ignore_errors=True)
@@ -151,4 +163,3 @@ def main(argv: list[str] | None = None) -> None:
 
 if __name__ == "__main__":
     main()
-

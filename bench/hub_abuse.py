@@ -52,10 +52,16 @@ def _json_stream(mib: int) -> Iterator[bytes]:
 
 def _seqs_bomb() -> tuple[bytes, str]:
     """A tiny batch whose header asks for 50 ranges of a million seqs each."""
-    header = {"format": 1, "station": STATION, "source": str(uuid.uuid4()),
-              "batch": str(uuid.uuid4()), "created_at": "2026-11-25T09:00:00+08:00",
-              "pending_after": 0, "records": 0,
-              "seqs": [[n * 2_000_000 + 1, n * 2_000_000 + 1_000_001] for n in range(50)]}
+    header = {
+        "format": 1,
+        "station": STATION,
+        "source": str(uuid.uuid4()),
+        "batch": str(uuid.uuid4()),
+        "created_at": "2026-11-25T09:00:00+08:00",
+        "pending_after": 0,
+        "records": 0,
+        "seqs": [[n * 2_000_000 + 1, n * 2_000_000 + 1_000_001] for n in range(50)],
+    }
     raw = canonical(header) + b"\n"
     return gzip.compress(raw, mtime=0), sha256_hex(raw)
 
@@ -76,27 +82,48 @@ def main() -> None:
             auth = {"Authorization": f"Bearer {token}"}
             bomb, bomb_hash = _seqs_bomb()
             trials: list[tuple[str, str, dict[str, str], object]] = [
-                (f"reconcile {args.mib} MiB, no token", "/v1/reconcile",
-                 {"Content-Type": "application/json"}, lambda: _json_stream(args.mib)),
-                (f"reconcile {args.mib} MiB, station token", "/v1/reconcile",
-                 {"Content-Type": "application/json", **auth}, lambda: _json_stream(args.mib)),
-                (f"batch {args.mib} MiB, station token", "/v1/batches",
-                 {"Content-Type": MEDIA_TYPE, HASH_HEADER: "0" * 64, **auth},
-                 lambda: _json_stream(args.mib)),
-                (f"seqs ranges, {len(bomb)}-byte batch", "/v1/batches",
-                 {"Content-Type": MEDIA_TYPE, HASH_HEADER: bomb_hash, **auth}, lambda: bomb),
+                (
+                    f"reconcile {args.mib} MiB, no token",
+                    "/v1/reconcile",
+                    {"Content-Type": "application/json"},
+                    lambda: _json_stream(args.mib),
+                ),
+                (
+                    f"reconcile {args.mib} MiB, station token",
+                    "/v1/reconcile",
+                    {"Content-Type": "application/json", **auth},
+                    lambda: _json_stream(args.mib),
+                ),
+                (
+                    f"batch {args.mib} MiB, station token",
+                    "/v1/batches",
+                    {"Content-Type": MEDIA_TYPE, HASH_HEADER: "0" * 64, **auth},
+                    lambda: _json_stream(args.mib),
+                ),
+                (
+                    f"seqs ranges, {len(bomb)}-byte batch",
+                    "/v1/batches",
+                    {"Content-Type": MEDIA_TYPE, HASH_HEADER: bomb_hash, **auth},
+                    lambda: bomb,
+                ),
             ]
             for label, path, headers, body in trials:
                 _reset_peak(pid)
                 started = time.perf_counter()
                 try:
-                    answer = httpx.post(base + path, content=body(),  # type: ignore[operator]
-                                        headers=headers, timeout=600)
+                    answer = httpx.post(
+                        base + path,
+                        content=body(),  # type: ignore[operator]
+                        headers=headers,
+                        timeout=600,
+                    )
                     status = f"{answer.status_code} {answer.text[:80]}"
                 except httpx.HTTPError as exc:
                     status = f"connection ended ({type(exc).__name__})"
-                print(f"{label:40} → {status:70} {time.perf_counter() - started:6.2f} s, "
-                      f"peak RSS {_peak_rss_mib(pid):.0f} MiB")
+                print(
+                    f"{label:40} → {status:70} {time.perf_counter() - started:6.2f} s, "
+                    f"peak RSS {_peak_rss_mib(pid):.0f} MiB"
+                )
 
 
 def _hub_pid(port: int) -> int:

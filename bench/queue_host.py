@@ -72,11 +72,12 @@ def oversized_body(port: int) -> tuple[int, str]:
     context = ssl.create_default_context()
     context.check_hostname, context.verify_mode = False, ssl.CERT_NONE
     sent, chunk = 0, b"x" * (1 << 20)
-    with socket.create_connection(("127.0.0.1", port)) as plain, \
-            context.wrap_socket(plain) as conn:
+    with socket.create_connection(("127.0.0.1", port)) as plain, context.wrap_socket(plain) as conn:
         conn.settimeout(30)
-        conn.sendall(f"POST /v1/tickets HTTP/1.1\r\nHost: q\r\nContent-Type: application/json"
-                     f"\r\nContent-Length: {BODY}\r\n\r\n".encode())
+        conn.sendall(
+            f"POST /v1/tickets HTTP/1.1\r\nHost: q\r\nContent-Type: application/json"
+            f"\r\nContent-Length: {BODY}\r\n\r\n".encode()
+        )
         try:
             while sent < BODY:
                 conn.sendall(chunk)
@@ -96,8 +97,9 @@ def polls(port: int, pin: str, key: str, fresh: bool) -> float:
     if fresh:
         headers["Connection"] = "close"
     times = []
-    with httpx.Client(base_url=f"https://127.0.0.1:{port}", verify=tls.client_context(pin),
-                      trust_env=False) as client:
+    with httpx.Client(
+        base_url=f"https://127.0.0.1:{port}", verify=tls.client_context(pin), trust_env=False
+    ) as client:
         client.get("/v1/revision", headers=headers).raise_for_status()
         for _ in range(POLLS):
             started = time.perf_counter()
@@ -106,8 +108,9 @@ def polls(port: int, pin: str, key: str, fresh: bool) -> float:
     return statistics.median(times) * 1000
 
 
-def logins(folder: str, port: int, pin: str, window_key: str, hall_key: str
-           ) -> tuple[float, float, float]:
+def logins(
+    folder: str, port: int, pin: str, window_key: str, hall_key: str
+) -> tuple[float, float, float]:
     """Median seconds of a login at a window PC checked by the host, and of the same PIN
     checked on the PC; the longest wait of a poll sent while a sign-in ran on the host."""
     from counterapp import accounts, sessions
@@ -116,9 +119,10 @@ def logins(folder: str, port: int, pin: str, window_key: str, hall_key: str
     from counterapp.memory_keyring import in_memory_keyring
 
     with in_memory_keyring(), Counter.open(Path(folder, "window2.db")) as window2:
-        window2.configure_queue(QueueLink(Role.CLIENT, host_url=f"127.0.0.1:{port}", pin=pin,
-                                          key=window_key))
-        sessions.log_in(window2, CLERK, PIN, 2)   # the connection and the list, once
+        window2.configure_queue(
+            QueueLink(Role.CLIENT, host_url=f"127.0.0.1:{port}", pin=pin, key=window_key)
+        )
+        sessions.log_in(window2, CLERK, PIN, 2)  # the connection and the list, once
         hosted, here, waits = [], [], []
         for _ in range(LOGINS):
             started = time.perf_counter()
@@ -128,14 +132,15 @@ def logins(folder: str, port: int, pin: str, window_key: str, hall_key: str
             started = time.perf_counter()
             accounts.authenticate(window2.store, CLERK, PIN, window2.clock)
             here.append(time.perf_counter() - started)
-        with httpx.Client(base_url=f"https://127.0.0.1:{port}", trust_env=False,
-                          verify=tls.client_context(pin)) as hall:
+        with httpx.Client(
+            base_url=f"https://127.0.0.1:{port}", trust_env=False, verify=tls.client_context(pin)
+        ) as hall:
             headers = {"Authorization": f"Bearer {hall_key}"}
             hall.get("/v1/revision", headers=headers).raise_for_status()
             for _ in range(LOGINS):
                 signing = threading.Thread(target=sessions.log_in, args=(window2, CLERK, PIN, 2))
                 signing.start()
-                time.sleep(0.05)   # the sign-in is on the host by now
+                time.sleep(0.05)  # the sign-in is on the host by now
                 started = time.perf_counter()
                 hall.get("/v1/revision", headers=headers).raise_for_status()
                 waits.append(time.perf_counter() - started)
@@ -146,25 +151,36 @@ def logins(folder: str, port: int, pin: str, window_key: str, hall_key: str
 def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         env = dict(os.environ, PYTHONPATH=str(ROOT))
-        host = subprocess.Popen([sys.executable, "-c", HOST, str(Path(folder, "host.db"))],
-                                stdout=subprocess.PIPE, text=True, env=env, cwd=ROOT)
+        host = subprocess.Popen(
+            [sys.executable, "-c", HOST, str(Path(folder, "host.db"))],
+            stdout=subprocess.PIPE,
+            text=True,
+            env=env,
+            cwd=ROOT,
+        )
         try:
             assert host.stdout is not None
             port_text, pin, key, window_key = host.stdout.readline().split()
             port = int(port_text)
             kept, fresh = polls(port, pin, key, False), polls(port, pin, key, True)
-            print(f"poll over TLS, kept-alive connection: {kept:.2f} ms; new connection each "
-                  f"time: {fresh:.2f} ms (handshake ≈ {fresh - kept:.2f} ms)")
+            print(
+                f"poll over TLS, kept-alive connection: {kept:.2f} ms; new connection each "
+                f"time: {fresh:.2f} ms (handshake ≈ {fresh - kept:.2f} ms)"
+            )
             hosted, here, wait = logins(folder, port, pin, window_key, key)
-            print(f"login at a window PC (argon2id as shipped), median of {LOGINS}: PIN checked "
-                  f"by the host and signed in there {hosted:.2f} s; the same PIN checked on the "
-                  f"PC (the host away) {here:.2f} s; a poll sent during a sign-in waited at "
-                  f"most {wait:.2f} s")
+            print(
+                f"login at a window PC (argon2id as shipped), median of {LOGINS}: PIN checked "
+                f"by the host and signed in there {hosted:.2f} s; the same PIN checked on the "
+                f"PC (the host away) {here:.2f} s; a poll sent during a sign-in waited at "
+                f"most {wait:.2f} s"
+            )
             before = memory(host.pid, "VmRSS:")
             sent, answer = oversized_body(port)
             time.sleep(0.5)
-            print(f"unauthenticated 256 MiB body: answered {answer!r} after {sent >> 20} MiB "
-                  f"sent; host memory {before} before, peak {memory(host.pid, 'VmHWM:')}")
+            print(
+                f"unauthenticated 256 MiB body: answered {answer!r} after {sent >> 20} MiB "
+                f"sent; host memory {before} before, peak {memory(host.pid, 'VmHWM:')}"
+            )
         finally:
             host.kill()
             host.wait()

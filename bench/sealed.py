@@ -54,8 +54,12 @@ def bench_save(folder: Path, repeat: int) -> None:
         counter = Counter(Store(folder / f"{name}.db", key), _clock())
         counter.configure_station(DEMO_STATION)
         clerk = add_clerk(counter.store, "9001", "测试", counter.clock).id
-        cases = iter([counter.cases.open_case(_applicant(n), ["YB0301", "YB0302"], clerk)
-                      for n in range(repeat)])
+        cases = iter(
+            [
+                counter.cases.open_case(_applicant(n), ["YB0301", "YB0302"], clerk)
+                for n in range(repeat)
+            ]
+        )
         counters[name] = (counter, clerk, cases)
 
     def save(name: str) -> None:
@@ -67,8 +71,12 @@ def bench_save(folder: Path, repeat: int) -> None:
     line("  plain store", plain)
     line("  sealed store (SQLCipher)", sealed, plain, "≤ 1.3×")
     field_cost = _field_encryption_cost(repeat)
-    line("  plain + field encryption (AES-GCM ×3, HMAC)",
-         [p + field_cost for p in plain], plain, "≤ 1.3×")
+    line(
+        "  plain + field encryption (AES-GCM ×3, HMAC)",
+        [p + field_cost for p in plain],
+        plain,
+        "≤ 1.3×",
+    )
     for counter, _, _ in counters.values():
         counter.close()
 
@@ -108,11 +116,12 @@ def bench_open(folder: Path, repeat: int) -> None:
 
 
 def _import_ms(module: str) -> float:
-    code = (f"import time; t = time.perf_counter(); import {module}; "
-            f"{'keyring.get_keyring(); ' if module == 'keyring' else ''}"
-            "print((time.perf_counter() - t) * 1000)")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          check=True)
+    code = (
+        f"import time; t = time.perf_counter(); import {module}; "
+        f"{'keyring.get_keyring(); ' if module == 'keyring' else ''}"
+        "print((time.perf_counter() - t) * 1000)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     return float(done.stdout)
 
 
@@ -121,30 +130,40 @@ def bench_lookup(folder: Path, total: int) -> None:
     sealed_path = folder / "ledger-sealed.db"
     started = time.perf_counter()
     fill_cases(sealed_path, total)
-    print(f"generated {total:,} cases in {time.perf_counter() - started:.1f} s; sealed store "
-          f"{sealed_path.stat().st_size / 1e6:.1f} MB")
+    print(
+        f"generated {total:,} cases in {time.perf_counter() - started:.1f} s; sealed store "
+        f"{sealed_path.stat().st_size / 1e6:.1f} MB"
+    )
     plain_path = folder / "ledger-plain.db"
     conn = files.keyed(plain_path, None)
     key = store_key.load(sealed_path)
     assert key is not None
-    conn.execute(f"ATTACH DATABASE ? AS sealed KEY \"x'{key.hex()}'\"",
-                 (str(sealed_path),))     # the same rows, unsealed (sqlcipher_export's inverse)
+    conn.execute(
+        f"ATTACH DATABASE ? AS sealed KEY \"x'{key.hex()}'\"", (str(sealed_path),)
+    )  # the same rows, unsealed (sqlcipher_export's inverse)
     conn.execute("SELECT sqlcipher_export('main', 'sealed')")
-    conn.execute("PRAGMA main.user_version = " + str(
-        conn.execute("PRAGMA sealed.user_version").fetchone()[0]))
+    conn.execute(
+        "PRAGMA main.user_version = "
+        + str(conn.execute("PRAGMA sealed.user_version").fetchone()[0])
+    )
     conn.close()
     print(f"plain copy {plain_path.stat().st_size / 1e6:.1f} MB")
     wanted = [_applicant(n).id_number for n in range(total // 20, total, total // 20)]
-    with (Counter(Store(plain_path), _clock()) as plain,
-          Counter(store_key.open_store(sealed_path), _clock()) as sealed):
+    with (
+        Counter(Store(plain_path), _clock()) as plain,
+        Counter(store_key.open_store(sealed_path), _clock()) as sealed,
+    ):
         searches: list[tuple[str, Callable[[Store, str], object]]] = [
             ("id_history (indexed)", case_search.id_history),
-            ("F12 search by ID (names, suffixes too)", case_search.search)]
+            ("F12 search by ID (names, suffixes too)", case_search.search),
+        ]
         for name, call in searches:
             it_plain, it_sealed = iter(wanted), iter(wanted)
-            base, measured = paired(partial(_next, call, plain.store, it_plain),
-                                    partial(_next, call, sealed.store, it_sealed),
-                                    len(wanted))
+            base, measured = paired(
+                partial(_next, call, plain.store, it_plain),
+                partial(_next, call, sealed.store, it_sealed),
+                len(wanted),
+            )
             line(f"  {name}, plain", base)
             line(f"  {name}, sealed", measured, base)
     _field_alternative(folder, total, wanted)
@@ -162,8 +181,10 @@ def _field_alternative(folder: Path, total: int, wanted: list[str]) -> None:
 
     aead, index_key = AESGCM(secrets.token_bytes(32)), secrets.token_bytes(32)
     conn = connect(folder / "fields.db")
-    conn.execute("CREATE TABLE people (id INTEGER PRIMARY KEY, id_index BLOB, name BLOB, "
-                 "id_number BLOB, phone BLOB)")
+    conn.execute(
+        "CREATE TABLE people (id INTEGER PRIMARY KEY, id_index BLOB, name BLOB, "
+        "id_number BLOB, phone BLOB)"
+    )
     conn.execute("PRAGMA synchronous = OFF")
 
     def seal(value: str) -> bytes:
@@ -178,20 +199,26 @@ def _field_alternative(folder: Path, total: int, wanted: list[str]) -> None:
     rows = []
     for n in range(1, total + 1):
         person = _applicant(n)
-        rows.append((index(person.id_number), seal(person.name), seal(person.id_number),
-                     seal(person.phone)))
+        rows.append(
+            (index(person.id_number), seal(person.name), seal(person.id_number), seal(person.phone))
+        )
         if len(rows) >= 20000 or n == total:
-            conn.executemany("INSERT INTO people (id_index, name, id_number, phone) "
-                             "VALUES (?, ?, ?, ?)", rows)
+            conn.executemany(
+                "INSERT INTO people (id_index, name, id_number, phone) VALUES (?, ?, ?, ?)", rows
+            )
             rows = []
     conn.execute("CREATE INDEX people_by_index ON people (id_index)")
     conn.execute("COMMIT")
-    print(f"field encryption: {total:,} rows sealed and indexed in "
-          f"{time.perf_counter() - started:.1f} s")
+    print(
+        f"field encryption: {total:,} rows sealed and indexed in "
+        f"{time.perf_counter() - started:.1f} s"
+    )
 
     def exact(number: str) -> list[str]:
-        return [aead.decrypt(row[0][:12], row[0][12:], None).decode() for row in conn.execute(
-            "SELECT name FROM people WHERE id_index = ?", (index(number),))]
+        return [
+            aead.decrypt(row[0][:12], row[0][12:], None).decode()
+            for row in conn.execute("SELECT name FROM people WHERE id_index = ?", (index(number),))
+        ]
 
     it = iter(wanted)
     line("  exact ID by HMAC index + decrypt", timed(lambda: exact(next(it)), len(wanted)))
@@ -216,8 +243,11 @@ def bench_size() -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m bench.sealed", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.sealed",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--cases", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=300)
     parser.add_argument("--dir", help="scratch folder (default: the system temp folder)")
@@ -232,5 +262,5 @@ def main(argv: list[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
-    with in_memory_keyring():   # store keys in memory: the PC's keyring is never touched
+    with in_memory_keyring():  # store keys in memory: the PC's keyring is never touched
         main()

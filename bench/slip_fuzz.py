@@ -43,8 +43,10 @@ from counterapp.typed_text import NAME_MAX_LENGTH
 
 T = TypeVar("T")
 
-COMMON = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程" \
-         "苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦欧阳司马诸葛春燕丽明建国秀英桂兰淑珍德华"
+COMMON = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程"
+    "苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦欧阳司马诸葛春燕丽明建国秀英桂兰淑珍德华"
+)
 # Outside the BMP (CJK Ext. B), rare in the BMP, and the interpunct of minority names (买买提·艾力).
 RARE = "𠮷𡈼𤭢𠀋𪚥𫓹𬌗㐀䶮龑堃犇喆赟·"
 REASONS = ("办事人遗失", "告知单污损", "回执污损", "办事人要求再打一份")
@@ -55,8 +57,11 @@ LONG_REASON = 60  # characters of a typed reprint reason (the window sets no lim
 QR_DPI = 150
 # Days a case may be opened on: an ordinary one, the eve of National Day (make-up Saturday),
 # and one whose 20-working-day deadlines reach into 2027 (provisional).
-DAYS = (datetime(2026, 11, 25, 9, 0, tzinfo=CST), datetime(2026, 9, 30, 15, 0, tzinfo=CST),
-        datetime(2026, 12, 28, 16, 30, tzinfo=CST))
+DAYS = (
+    datetime(2026, 11, 25, 9, 0, tzinfo=CST),
+    datetime(2026, 9, 30, 15, 0, tzinfo=CST),
+    datetime(2026, 12, 28, 16, 30, tzinfo=CST),
+)
 
 
 class Picker(Protocol):
@@ -88,8 +93,9 @@ class RandomPicker:
 def text(pick: Picker, longest: int) -> str:
     """A name-like text of 1..`longest` characters, often exactly `longest`, with rare ones."""
     length = longest if pick.boolean() else pick.integer(1, longest)
-    chars = [pick.choice(RARE) if pick.integer(0, 4) == 0 else pick.choice(COMMON)
-             for _ in range(length)]
+    chars = [
+        pick.choice(RARE) if pick.integer(0, 4) == 0 else pick.choice(COMMON) for _ in range(length)
+    ]
     return "".join(chars).strip("·") or "张"
 
 
@@ -105,21 +111,30 @@ class Station(NamedTuple):
         clock = FixedClock(DAYS[0])
         counter = Counter.open(path, clock)
         counter.configure_station(SAMPLE_STATION)
-        clerks = (add_clerk(counter.store, "1001", "王丽", clock).id,
-                  add_clerk(counter.store, "1002", "欧阳𠮷娜娜", clock).id)
+        clerks = (
+            add_clerk(counter.store, "1001", "王丽", clock).id,
+            add_clerk(counter.store, "1002", "欧阳𠮷娜娜", clock).id,
+        )
         return cls(counter, clock, clerks)
 
 
 def _people(pick: Picker, station: Station) -> tuple[Person, Agent | None]:
     serial = case_count(station.counter)
-    applicant = Person(text(pick, NAME_MAX_LENGTH), id_number(serial, "19560312"),
-                       pick.choice(("", "13812345678", "0537-5688123")))
+    applicant = Person(
+        text(pick, NAME_MAX_LENGTH),
+        id_number(serial, "19560312"),
+        pick.choice(("", "13812345678", "0537-5688123")),
+    )
     if not pick.boolean():
         return applicant, None
     relation = pick.choice(RELATIONS) if pick.boolean() else text(pick, 10)
-    return applicant, Agent(text(pick, NAME_MAX_LENGTH), id_number(serial, "19850607"),
-                            pick.choice(("", "13987654321")), relation,
-                            pick.choice(AUTHORISATIONS))
+    return applicant, Agent(
+        text(pick, NAME_MAX_LENGTH),
+        id_number(serial, "19850607"),
+        pick.choice(("", "13987654321")),
+        relation,
+        pick.choice(AUTHORISATIONS),
+    )
 
 
 def _materials(pick: Picker, station: Station, case: Case) -> Case:
@@ -157,8 +172,11 @@ def _outcome(pick: Picker, station: Station, case: Case, *, accepted: bool) -> C
     step = pick.choice(("accepted", "finished", "closed"))
     if step != "accepted":
         station.clock.advance(minutes=pick.integer(1, 600))
-        case = (cases.forward(case.id, clerk, "转报") if case.needs_forwarding
-                else cases.complete(case.id, clerk))
+        case = (
+            cases.forward(case.id, clerk, "转报")
+            if case.needs_forwarding
+            else cases.complete(case.id, clerk)
+        )
     if step == "closed":
         case = cases.close(case.id, clerk)
     return case
@@ -170,28 +188,34 @@ def random_case(pick: Picker, station: Station, *, accepted: bool = False) -> Ca
     codes = sorted(station.counter.catalogue.items)
     size = pick.choice((1, 2, 3, len(codes), pick.integer(1, len(codes))))
     applicant, agent = _people(pick, station)
-    case = station.counter.cases.open_case(applicant, pick.subset(codes, size),
-                                           station.clerks[0], agent=agent)
+    case = station.counter.cases.open_case(
+        applicant, pick.subset(codes, size), station.clerks[0], agent=agent
+    )
     case = _materials(pick, station, case)
     if accepted:
         for material in case.missing_materials:
-            case = station.counter.cases.mark_material(case.id, material.key, True,
-                                                       station.clerks[0])
+            case = station.counter.cases.mark_material(
+                case.id, material.key, True, station.clerks[0]
+            )
     case = _outcome(pick, station, case, accepted=accepted)
     if pick.integer(0, 3) == 0:
-        case = station.counter.cases.hand_over(case.id, station.clerks[0], station.clerks[1],
-                                               "换班")
+        case = station.counter.cases.hand_over(
+            case.id, station.clerks[0], station.clerks[1], "换班"
+        )
     return case
 
 
-def reprint_reason(pick: Picker, station: Station, case: Case, kind: SlipKind,
-                   layout: Layout) -> str | None:
+def reprint_reason(
+    pick: Picker, station: Station, case: Case, kind: SlipKind, layout: Layout
+) -> str | None:
     """None for a first print; else a first print is recorded and a reason drawn."""
     if pick.boolean():
         return None
-    code = verification.legacy_code_for(station.counter, case)   # as printed before issue 13
-    record_print(station.counter, PendingPrint(kind, layout, case.id, case.uuid, None,
-                                               station.clerks[0], False, None, code))
+    code = verification.legacy_code_for(station.counter, case)  # as printed before issue 13
+    record_print(
+        station.counter,
+        PendingPrint(kind, layout, case.id, case.uuid, None, station.clerks[0], False, None, code),
+    )
     return pick.choice(REASONS) if pick.boolean() else text(pick, LONG_REASON)
 
 
@@ -200,8 +224,9 @@ def case_slip(pick: Picker, station: Station, kind: SlipKind, layout: Layout) ->
     case = random_case(pick, station, accepted=kind == SlipKind.RECEIPT)
     reason = reprint_reason(pick, station, case, kind, layout)
     prepare = prepare_notice if kind == SlipKind.NOTICE else prepare_receipt
-    slip = prepare(station.counter, case.id, layout, clerk_id=station.clerks[1],
-                   reprint_reason=reason)
+    slip = prepare(
+        station.counter, case.id, layout, clerk_id=station.clerks[1], reprint_reason=reason
+    )
     shown, hidden = case_texts(case)
     code = slip.pending.verification_code
     assert code is not None  # every case slip has one (tickets have none)
@@ -214,10 +239,19 @@ def case_slip(pick: Picker, station: Station, kind: SlipKind, layout: Layout) ->
         if not case.missing_materials:
             hidden += ["补齐上列", "尚缺0项"]
     else:
-        shown += [f"{texts.material_name(m)}（{texts.requirement_text(m)}）" for m in case.materials
-                  if m.applies and m.received]
-    return Slip(kind, layout, slip.pdf, tuple(shown), tuple(hidden),
-                verification.qr_payload(case.case_no, code))
+        shown += [
+            f"{texts.material_name(m)}（{texts.requirement_text(m)}）"
+            for m in case.materials
+            if m.applies and m.received
+        ]
+    return Slip(
+        kind,
+        layout,
+        slip.pdf,
+        tuple(shown),
+        tuple(hidden),
+        verification.qr_payload(case.case_no, code),
+    )
 
 
 def ticket_slip(pick: Picker, station: Station, layout: Layout) -> Slip:
@@ -232,8 +266,12 @@ def ticket_slip(pick: Picker, station: Station, layout: Layout) -> Slip:
     ahead = queue.people_ahead(ticket)
     slip = prepare_ticket(station.counter, ticket.id, layout)
     assert station.counter.station is not None
-    shown = [station.counter.station.name, ticket.code, lane.label,
-             f"您前面还有{ahead}人等候" if ahead else "您前面暂无等候"]
+    shown = [
+        station.counter.station.name,
+        ticket.code,
+        lane.label,
+        f"您前面还有{ahead}人等候" if ahead else "您前面暂无等候",
+    ]
     return Slip(SlipKind.TICKET, layout, slip.pdf, tuple(shown), (reason or "",), None)
 
 
@@ -249,8 +287,11 @@ def decoded_qr(pdf: bytes) -> list[str]:
 
     from counterapp.slips.raster import render_images
 
-    return [barcode.text for image in render_images(pdf, QR_DPI)
-            for barcode in zxingcpp.read_barcodes(image)]
+    return [
+        barcode.text
+        for image in render_images(pdf, QR_DPI)
+        for barcode in zxingcpp.read_barcodes(image)
+    ]
 
 
 def slip_problems(slip: Slip) -> list[str]:
@@ -270,8 +311,9 @@ class Tally(NamedTuple):
     examples: list[str]
 
 
-def run(count: int, seed: int, folder: Path,
-        report: Callable[[str], object] = print) -> dict[tuple[SlipKind, Layout], Tally]:
+def run(
+    count: int, seed: int, folder: Path, report: Callable[[str], object] = print
+) -> dict[tuple[SlipKind, Layout], Tally]:
     """Render `count` random slips of each kind in each layout; tally the failures."""
     station = Station.open(folder / "fuzz.db")
     pick = RandomPicker(seed)
@@ -292,11 +334,14 @@ def run(count: int, seed: int, folder: Path,
                     if found:
                         failures += 1
                         examples += found[:2]
-                tally = Tally(rendered, failures, statistics.median(times) if times else 0,
-                              examples[:6])
+                tally = Tally(
+                    rendered, failures, statistics.median(times) if times else 0, examples[:6]
+                )
                 tallies[kind, layout] = tally
-                report(f"{kind.label:<8} {layout.label:<10} rendered {tally.rendered:4d}  "
-                       f"failed {tally.failed:3d}  median render {tally.median_ms:6.1f} ms")
+                report(
+                    f"{kind.label:<8} {layout.label:<10} rendered {tally.rendered:4d}  "
+                    f"failed {tally.failed:3d}  median render {tally.median_ms:6.1f} ms"
+                )
                 for example in tally.examples:
                     report(f"    {example}")
     finally:
@@ -306,18 +351,24 @@ def run(count: int, seed: int, folder: Path,
 
 def main() -> None:
     parser = argparse.ArgumentParser(description="render random slips and read them back")
-    parser.add_argument("count", type=int, nargs="?", default=300,
-                        help="slips of each kind in each layout (default 300)")
+    parser.add_argument(
+        "count",
+        type=int,
+        nargs="?",
+        default=300,
+        help="slips of each kind in each layout (default 300)",
+    )
     parser.add_argument("--seed", type=int, default=2026)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="counterapp-fuzz-") as folder:
         tallies = run(args.count, args.seed, Path(folder))
     failed = sum(t.failed for t in tallies.values())
-    print(f"slips rendered at random: {sum(t.rendered for t in tallies.values())}, "
-          f"failures: {failed}")
+    print(
+        f"slips rendered at random: {sum(t.rendered for t in tallies.values())}, failures: {failed}"
+    )
     raise SystemExit(1 if failed else 0)
 
 
 if __name__ == "__main__":
-    with in_memory_keyring():   # store keys in memory: the PC's keyring is never touched
+    with in_memory_keyring():  # store keys in memory: the PC's keyring is never touched
         main()

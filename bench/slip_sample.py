@@ -18,8 +18,14 @@ from counterapp.queue import Lane
 from counterapp.station import Station, add_clerk
 
 SAMPLE_STATION = Station(
-    code="370883101", name="千泉街道医保服务站", level="town", county_code="370883",
-    county_name="邹城市", address="千泉街道为民服务中心一楼", supervision_phone="0537-5211234")
+    code="370883101",
+    name="千泉街道医保服务站",
+    level="town",
+    county_code="370883",
+    county_name="邹城市",
+    address="千泉街道为民服务中心一楼",
+    supervision_phone="0537-5211234",
+)
 SAMPLE_APPLICANT_NAME = "𠮷春燕"
 SAMPLE_MOMENT = datetime(2026, 11, 25, 9, 0, tzinfo=CST)
 
@@ -32,9 +38,9 @@ def sample_id(birth: str, sequence: str, region: str = "370883") -> str:
 class Sample(NamedTuple):
     counter: Counter
     clerk_id: int
-    notice_case_id: int    # waiting for a missing material (forwarded item, with an agent)
-    receipt_case_id: int   # accepted, to be forwarded upward
-    ticket_id: int         # with two people ahead
+    notice_case_id: int  # waiting for a missing material (forwarded item, with an agent)
+    receipt_case_id: int  # accepted, to be forwarded upward
+    ticket_id: int  # with two people ahead
 
 
 def open_sample(path: Path, clock: FixedClock | None = None) -> Sample:

@@ -70,9 +70,11 @@ def bench_slips(runs: int = 40, *, quiet: bool = False) -> dict[str, float]:
         sample = open_sample(Path(folder) / "bench.db")
         try:
             for layout in Layout:
+
                 def notice(layout: Layout = layout) -> bytes:
-                    return prepare_notice(sample.counter, sample.notice_case_id, layout,
-                                          clerk_id=sample.clerk_id).pdf
+                    return prepare_notice(
+                        sample.counter, sample.notice_case_id, layout, clerk_id=sample.clerk_id
+                    ).pdf
 
                 lines = [line for page in page_texts(notice()) for line in page.splitlines()]
                 bare_page(lines)  # warm up both paths (fonts, caches)
@@ -89,10 +91,12 @@ def bench_slips(runs: int = 40, *, quiet: bool = False) -> dict[str, float]:
                     median, base = results[f"notice_{layout}"], results[f"bare_{layout}"]
                     p95 = sorted(notice_ms)[max(0, int(runs * 0.95) - 1)]
                     verdict = "ok" if median <= TARGET_MS else "OVER TARGET"
-                    print(f"notice with QR, {layout.value:<6} median {median:6.1f} ms "
-                          f"(cpu {results[f'cpu_{layout}']:5.1f} ms)  p95 {p95:6.1f} ms   "
-                          f"bare reportlab page, same text and fonts {base:6.1f} ms = "
-                          f"{median / base:4.2f}×   target ≤ {TARGET_MS:.0f} ms {verdict}")
+                    print(
+                        f"notice with QR, {layout.value:<6} median {median:6.1f} ms "
+                        f"(cpu {results[f'cpu_{layout}']:5.1f} ms)  p95 {p95:6.1f} ms   "
+                        f"bare reportlab page, same text and fonts {base:6.1f} ms = "
+                        f"{median / base:4.2f}×   target ≤ {TARGET_MS:.0f} ms {verdict}"
+                    )
         finally:
             sample.counter.close()
     return results
@@ -105,5 +109,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    with in_memory_keyring():   # store keys in memory: the PC's keyring is never touched
+    with in_memory_keyring():  # store keys in memory: the PC's keyring is never touched
         main()

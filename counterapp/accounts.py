@@ -85,12 +85,20 @@ class Account(NamedTuple):
 
 # --- reading ---------------------------------------------------------------------------------
 def accounts(store: Store) -> list[Account]:
-    rows = store.all("SELECT id, pin_hash IS NOT NULL AS has_pin, failed_logins, locked_until "
-                     "FROM clerks ORDER BY active DESC, id")
+    rows = store.all(
+        "SELECT id, pin_hash IS NOT NULL AS has_pin, failed_logins, locked_until "
+        "FROM clerks ORDER BY active DESC, id"
+    )
     found = {clerk.id: clerk for clerk in clerks(store)}
-    return [Account(found[row["id"]], bool(row["has_pin"]), row["failed_logins"],
-                    parse_stamp(row["locked_until"]) if row["locked_until"] else None)
-            for row in rows]
+    return [
+        Account(
+            found[row["id"]],
+            bool(row["has_pin"]),
+            row["failed_logins"],
+            parse_stamp(row["locked_until"]) if row["locked_until"] else None,
+        )
+        for row in rows
+    ]
 
 
 def has_admin(store: Store) -> bool:
@@ -119,25 +127,38 @@ def set_up_admin(store: Store, login: str, name: str, pin: str, clock: Clock) ->
         if existing is None:
             return add_clerk(store, login, name, clock, role=ADMIN, pin_hash=hashed)
         if existing.name != name.strip() or not existing.active:
-            raise AccountError(f"工号 {existing.login} 已属于{existing.name}"
-                               f"{'' if existing.active else '（已停用）'}，请核对")
-        store.execute("UPDATE clerks SET role = ?, pin_hash = ?, pin_set_at = ?, "
-                      "failed_logins = 0, locked_until = NULL WHERE id = ?",
-                      (ADMIN, hashed, now, existing.id))
+            raise AccountError(
+                f"工号 {existing.login} 已属于{existing.name}"
+                f"{'' if existing.active else '（已停用）'}，请核对"
+            )
+        store.execute(
+            "UPDATE clerks SET role = ?, pin_hash = ?, pin_set_at = ?, "
+            "failed_logins = 0, locked_until = NULL WHERE id = ?",
+            (ADMIN, hashed, now, existing.id),
+        )
         _record(store, existing, "role_changed", now, None, {"role": ADMIN})
         _record(store, existing, "pin_set", now, None, {"reset": False})
     return get_clerk(store, existing.id)
 
 
 # --- checking a PIN --------------------------------------------------------------------------
-def authenticate(store: Store, login: str, pin: str, clock: Clock, *, kind: str = LOGGED_IN,
-                 data: dict[str, Any] | None = None) -> Login:
+def authenticate(
+    store: Store,
+    login: str,
+    pin: str,
+    clock: Clock,
+    *,
+    kind: str = LOGGED_IN,
+    data: dict[str, Any] | None = None,
+) -> Login:
     """Check `login`'s PIN; journal the success as `kind` (with `data`), or the failure.
     Raises `LoginRefused` with the clerk's message; a wrong PIN is counted before it does."""
-    row = store.one("SELECT id, pin_hash, failed_logins, locked_until FROM clerks "
-                    "WHERE login = ?", (login.strip(),))
+    row = store.one(
+        "SELECT id, pin_hash, failed_logins, locked_until FROM clerks WHERE login = ?",
+        (login.strip(),),
+    )
     now = clock.now()
-    where = {**(data or {}), "for": kind}   # what was tried where, for a failure's record
+    where = {**(data or {}), "for": kind}  # what was tried where, for a failure's record
     if row is None:
         pins.spend_a_verification()
         _refuse(store, None, now, "unknown_login", where, "工号或PIN不正确")
@@ -145,23 +166,37 @@ def authenticate(store: Store, login: str, pin: str, clock: Clock, *, kind: str 
     if not clerk.active:
         _refuse(store, clerk, now, "deactivated", where, f"{clerk.name}已停用，不能登录")
     if row["pin_hash"] is None:
-        _refuse(store, clerk, now, "no_pin", where,
-                f"{clerk.name}尚未设置PIN，请站长在「人员管理」中设置")
+        _refuse(
+            store,
+            clerk,
+            now,
+            "no_pin",
+            where,
+            f"{clerk.name}尚未设置PIN，请站长在「人员管理」中设置",
+        )
     locked = parse_stamp(row["locked_until"]) if row["locked_until"] else None
     if locked is not None and now < locked:
-        _refuse(store, clerk, now, "locked", where,
-                f"{clerk.name}因PIN连续错误已锁定，请于 {locked:%H:%M} 后再试，或请站长解锁")
+        _refuse(
+            store,
+            clerk,
+            now,
+            "locked",
+            where,
+            f"{clerk.name}因PIN连续错误已锁定，请于 {locked:%H:%M} 后再试，或请站长解锁",
+        )
     if not pins.verify(row["pin_hash"], pin):
         _wrong_pin(store, clerk, row["failed_logins"] + 1, now, where)
     renewed = pins.hash_pin(pin) if pins.needs_rehash(row["pin_hash"]) else None
     with store.transaction():
-        store.execute("UPDATE clerks SET pin_hash = coalesce(?, pin_hash) WHERE id = ?",
-                      (renewed, clerk.id))
+        store.execute(
+            "UPDATE clerks SET pin_hash = coalesce(?, pin_hash) WHERE id = ?", (renewed, clerk.id)
+        )
         return _succeeded(store, clerk, now, kind, data)
 
 
-def judged_by_host(store: Store, login: str, clock: Clock, *, kind: str,
-                   data: dict[str, Any]) -> Login:
+def judged_by_host(
+    store: Store, login: str, clock: Clock, *, kind: str, data: dict[str, Any]
+) -> Login:
     """A PIN the station's queue host has just accepted for `login` (this PC is a window of
     the host, which judges, counts and journals every PIN typed here while it can be reached:
     `sessions`): journal the success here too, and end this PC's own count of wrong PINs."""
@@ -172,40 +207,66 @@ def judged_by_host(store: Store, login: str, clock: Clock, *, kind: str,
         return _succeeded(store, clerk, clock.now(), kind, {**data, "checked_by": "queue_host"})
 
 
-def _succeeded(store: Store, clerk: Clerk, now: datetime, kind: str,
-               data: dict[str, Any] | None) -> Login:
-    store.execute("UPDATE clerks SET failed_logins = 0, locked_until = NULL WHERE id = ?",
-                  (clerk.id,))
+def _succeeded(
+    store: Store, clerk: Clerk, now: datetime, kind: str, data: dict[str, Any] | None
+) -> Login:
+    store.execute(
+        "UPDATE clerks SET failed_logins = 0, locked_until = NULL WHERE id = ?", (clerk.id,)
+    )
     _record(store, clerk, kind, stamp(now), clerk.id, data)
     return Login(clerk, now)
 
 
-def _wrong_pin(store: Store, clerk: Clerk, failures: int, now: datetime,
-               where: dict[str, Any]) -> None:
+def _wrong_pin(
+    store: Store, clerk: Clerk, failures: int, now: datetime, where: dict[str, Any]
+) -> None:
     minutes = lock_minutes(failures)
     until = now + timedelta(minutes=minutes) if minutes else None
     at = stamp(now)
     with store.transaction():
-        store.execute("UPDATE clerks SET failed_logins = ?, locked_until = ? WHERE id = ?",
-                      (failures, stamp(until) if until else None, clerk.id))
-        _record(store, clerk, "login_failed", at, None,
-                {"reason": "wrong_pin", "failures": failures, **where})
+        store.execute(
+            "UPDATE clerks SET failed_logins = ?, locked_until = ? WHERE id = ?",
+            (failures, stamp(until) if until else None, clerk.id),
+        )
+        _record(
+            store,
+            clerk,
+            "login_failed",
+            at,
+            None,
+            {"reason": "wrong_pin", "failures": failures, **where},
+        )
         if until is not None:
-            _record(store, clerk, "locked_out", at, None,
-                    {"failures": failures, "until": stamp(until)})
+            _record(
+                store, clerk, "locked_out", at, None, {"failures": failures, "until": stamp(until)}
+            )
     if until is None:
         left = FREE_FAILURES - failures
         raise LoginRefused(f"PIN不正确（再错{left}次将暂时锁定）")
-    raise LoginRefused(f"PIN连续错误{failures}次，{clerk.name}已锁定{minutes}分钟"
-                       f"（至 {until:%H:%M}），站长可在「人员管理」中解锁")
+    raise LoginRefused(
+        f"PIN连续错误{failures}次，{clerk.name}已锁定{minutes}分钟"
+        f"（至 {until:%H:%M}），站长可在「人员管理」中解锁"
+    )
 
 
-def _refuse(store: Store, clerk: Clerk | None, now: datetime, reason: str,
-            where: dict[str, Any], message: str) -> NoReturn:
+def _refuse(
+    store: Store,
+    clerk: Clerk | None,
+    now: datetime,
+    reason: str,
+    where: dict[str, Any],
+    message: str,
+) -> NoReturn:
     """Journal a refused check that counts no failure, then refuse it."""
     with store.transaction():
-        journal.record(store, subject="clerk", subject_uuid=clerk.uuid if clerk else "unknown",
-                       kind="login_failed", at=stamp(now), data={"reason": reason, **where})
+        journal.record(
+            store,
+            subject="clerk",
+            subject_uuid=clerk.uuid if clerk else "unknown",
+            kind="login_failed",
+            at=stamp(now),
+            data={"reason": reason, **where},
+        )
     raise LoginRefused(message)
 
 
@@ -220,8 +281,9 @@ def require_admin(store: Store, admin: Login, clock: Clock) -> Clerk:
     return current
 
 
-def add(store: Store, admin: Login, login: str, name: str, pin: str, clock: Clock,
-        role: str = CLERK) -> Clerk:
+def add(
+    store: Store, admin: Login, login: str, name: str, pin: str, clock: Clock, role: str = CLERK
+) -> Clerk:
     by = require_admin(store, admin, clock)
     _check_pin(pin, login)
     return add_clerk(store, login, name, clock, role=role, pin_hash=pins.hash_pin(pin), by=by.id)
@@ -237,8 +299,11 @@ def reset_pin(store: Store, admin: Login, clerk_id: int, pin: str, clock: Clock)
     now = stamp(clock.now())
     with store.transaction():
         had = store.scalar("SELECT pin_hash IS NOT NULL FROM clerks WHERE id = ?", (clerk_id,))
-        store.execute("UPDATE clerks SET pin_hash = ?, pin_set_at = ?, failed_logins = 0, "
-                      "locked_until = NULL WHERE id = ?", (hashed, now, clerk_id))
+        store.execute(
+            "UPDATE clerks SET pin_hash = ?, pin_set_at = ?, failed_logins = 0, "
+            "locked_until = NULL WHERE id = ?",
+            (hashed, now, clerk_id),
+        )
         _record(store, clerk, "pin_set", now, by.id, {"reset": bool(had)})
     return clerk
 
@@ -248,8 +313,10 @@ def deactivate(store: Store, admin: Login, clerk_id: int, clock: Clock) -> Clerk
     clerk = get_clerk(store, clerk_id)
     if not clerk.active:
         raise AccountError(f"{clerk.name}已停用")
-    if clerk.is_admin and store.scalar(
-            "SELECT count(*) FROM clerks WHERE role = ? AND active = 1", (ADMIN,)) == 1:
+    if (
+        clerk.is_admin
+        and store.scalar("SELECT count(*) FROM clerks WHERE role = ? AND active = 1", (ADMIN,)) == 1
+    ):
         raise AccountError("本站至少要有一位在岗的站长：请先添加新站长，再停用")
     return _set_active(store, clerk, False, by, clock)
 
@@ -268,8 +335,9 @@ def unlock(store: Store, admin: Login, clerk_id: int, clock: Clock) -> Clerk:
     now = stamp(clock.now())
     with store.transaction():
         failures = store.scalar("SELECT failed_logins FROM clerks WHERE id = ?", (clerk_id,))
-        store.execute("UPDATE clerks SET failed_logins = 0, locked_until = NULL WHERE id = ?",
-                      (clerk_id,))
+        store.execute(
+            "UPDATE clerks SET failed_logins = 0, locked_until = NULL WHERE id = ?", (clerk_id,)
+        )
         _record(store, clerk, "unlocked", now, by.id, {"failures": failures})
     return clerk
 
@@ -277,8 +345,10 @@ def unlock(store: Store, admin: Login, clerk_id: int, clock: Clock) -> Clerk:
 def _set_active(store: Store, clerk: Clerk, active: bool, by: Clerk, clock: Clock) -> Clerk:
     now = stamp(clock.now())
     with store.transaction():
-        store.execute("UPDATE clerks SET active = ?, deactivated_at = ? WHERE id = ?",
-                      (int(active), None if active else now, clerk.id))
+        store.execute(
+            "UPDATE clerks SET active = ?, deactivated_at = ? WHERE id = ?",
+            (int(active), None if active else now, clerk.id),
+        )
         _record(store, clerk, "reactivated" if active else "deactivated", now, by.id, None)
     return get_clerk(store, clerk.id)
 
@@ -310,8 +380,9 @@ def _check_pin(pin: str, login: str) -> None:
         raise AccountError("；".join(problems))
 
 
-def _record(store: Store, clerk: Clerk, kind: str, at: str, by: int | None,
-            data: dict[str, Any] | None) -> None:
-    journal.record(store, subject="clerk", subject_uuid=clerk.uuid, kind=kind, at=at,
-                   clerk_id=by, data=data)
-
+def _record(
+    store: Store, clerk: Clerk, kind: str, at: str, by: int | None, data: dict[str, Any] | None
+) -> None:
+    journal.record(
+        store, subject="clerk", subject_uuid=clerk.uuid, kind=kind, at=at, clerk_id=by, data=data
+    )

@@ -29,7 +29,7 @@ from db.settings import Settings
 
 SETTING = "admin_code"
 PATTERN = re.compile(r"[0-9]{6,12}")
-SCRYPT = {"n": 2 ** 14, "r": 8, "p": 1}   # ~16 MiB and a few tens of ms per try
+SCRYPT = {"n": 2**14, "r": 8, "p": 1}  # ~16 MiB and a few tens of ms per try
 BAD_CODE = "站点管理码应为6-12位数字"
 
 
@@ -49,8 +49,13 @@ def set_admin_code(settings: Settings, code: str) -> None:
     if not PATTERN.fullmatch(code):
         raise QueueError(BAD_CODE)
     salt = os.urandom(16)
-    settings.set(SETTING, {"salt": base64.b64encode(salt).decode(),
-                           "scrypt": base64.b64encode(_digest(code, salt)).decode()})
+    settings.set(
+        SETTING,
+        {
+            "salt": base64.b64encode(salt).decode(),
+            "scrypt": base64.b64encode(_digest(code, salt)).decode(),
+        },
+    )
 
 
 def has_admin_code(settings: Settings) -> bool:

@@ -20,7 +20,7 @@ from db.settings import Settings
 from db.store import Store
 from db.store import StoreTooNew as StoreTooNew  # re-exported: the window names it to the clerk
 
-StoreKeyError = store_key.StoreKeyError    # re-exported likewise
+StoreKeyError = store_key.StoreKeyError  # re-exported likewise
 
 
 class Counter:
@@ -32,16 +32,14 @@ class Counter:
         self.settings = Settings(store)
         self.catalogue: Catalogue = catalogue_store.ensure_catalogue(store, clock)
         self.calendar = calendar_store.work_calendar(store)
-        self.queue: Queue = queue_roles.open_queue(store, clock,
-                                                                       self.settings)
+        self.queue: Queue = queue_roles.open_queue(store, clock, self.settings)
         self.station: Station | None = load_station(store)
         self._cases: CaseService | None = None
         self.ratings = RatingService(store, clock, self.calendar)
-        self.erased = retention.erase_expired(store, clock)   # past the retention period
+        self.erased = retention.erase_expired(store, clock)  # past the retention period
 
     @classmethod
-    def open(cls, path: Path | str, clock: Clock | None = None, *, demo: bool = False
-             ) -> Counter:
+    def open(cls, path: Path | str, clock: Clock | None = None, *, demo: bool = False) -> Counter:
         """The store at `path` sealed under its key from the keyring (`store_key`); `demo`:
         the demo store, unsealed where there is no keyring."""
         return cls(store_key.open_store(Path(path), demo=demo), clock or Clock())
@@ -51,8 +49,15 @@ class Counter:
         if self.station is None:
             raise StationNotConfigured("尚未设置本站信息，请先完成站点设置")
         if self._cases is None:
-            self._cases = CaseService(self.store, self.clock, self.station.code, self.window_no,
-                                      self.station.level, self.calendar, self.queue)
+            self._cases = CaseService(
+                self.store,
+                self.clock,
+                self.station.code,
+                self.window_no,
+                self.station.level,
+                self.calendar,
+                self.queue,
+            )
         return self._cases
 
     @property

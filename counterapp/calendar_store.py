@@ -23,11 +23,21 @@ def import_year(store: Store, calendar: YearCalendar, clock: Clock) -> None:
             "INSERT INTO calendar_years (year, document, source, imported_at) VALUES (?, ?, ?, ?) "
             "ON CONFLICT (year) DO UPDATE SET document = excluded.document, "
             "source = excluded.source, imported_at = excluded.imported_at",
-            (calendar.year, json.dumps(calendar.to_document(), ensure_ascii=False),
-             calendar.source, now),
+            (
+                calendar.year,
+                json.dumps(calendar.to_document(), ensure_ascii=False),
+                calendar.source,
+                now,
+            ),
         )
-        journal.record(store, subject="calendar", subject_uuid=str(calendar.year),
-                       kind="imported", at=now, data={"source": calendar.source})
+        journal.record(
+            store,
+            subject="calendar",
+            subject_uuid=str(calendar.year),
+            kind="imported",
+            at=now,
+            data={"source": calendar.source},
+        )
 
 
 def work_calendar(store: Store) -> WorkCalendar:

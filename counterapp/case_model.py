@@ -48,8 +48,12 @@ ALLOWED_MOVES = {
     _C.FORWARDED: frozenset({_C.CLOSED}),
 }
 # The county's decisions on a forwarded case, as the sync brings them down.
-COUNTY_STATUS_LABELS = {"received": "县中心已接收", "processing": "县中心办理中",
-                        "done": "县中心已办结", "returned": "县中心已退回"}
+COUNTY_STATUS_LABELS = {
+    "received": "县中心已接收",
+    "processing": "县中心办理中",
+    "done": "县中心已办结",
+    "returned": "县中心已退回",
+}
 OPEN_STATES = (_C.RECEIVED, _C.MATERIALS_INCOMPLETE, _C.ACCEPTED, _C.FORWARDED)
 # A forwarded case the county hub has not acknowledged yet (no hub set, offline, not synced).
 FORWARD_PENDING_LABEL = "待上传（帮办代办）"
@@ -118,7 +122,7 @@ class Agent(NamedTuple):
     name: str
     id_number: str
     phone: str = ""
-    relation: str = ""       # e.g. 子女, 配偶, 村医
+    relation: str = ""  # e.g. 子女, 配偶, 村医
     authorisation: str = ""  # how authority was shown, e.g. 授权委托书
 
     def normalised(self) -> Agent:
@@ -137,14 +141,17 @@ class Agent(NamedTuple):
         return found
 
     def problems(self, role: str, today: date) -> list[str]:
-        return [message if field in _AGENT_ONLY else f"{role}{message}"
-                for field, message in self.field_problems(today).items()]
+        return [
+            message if field in _AGENT_ONLY else f"{role}{message}"
+            for field, message in self.field_problems(today).items()
+        ]
 
 
 _AGENT_TEXTS = {
     "relation": TextRule("代办人与申请人的关系", limit=20, required="须填写代办人与申请人的关系"),
-    "authorisation": TextRule("代办授权方式", limit=REASON_MAX,
-                              required="须记录代办授权方式（如授权委托书）"),
+    "authorisation": TextRule(
+        "代办授权方式", limit=REASON_MAX, required="须记录代办授权方式（如授权委托书）"
+    ),
 }
 _AGENT_ONLY = tuple(_AGENT_TEXTS)
 
@@ -152,11 +159,11 @@ _AGENT_ONLY = tuple(_AGENT_TEXTS)
 class CaseItem(NamedTuple):
     item_code: str
     title: str
-    mode: str            # LevelMode value: handle / collect / assist
-    kind: str            # ItemKind value: instant / promised
+    mode: str  # LevelMode value: handle / collect / assist
+    kind: str  # ItemKind value: instant / promised
     limit_minutes: int | None
     limit_working_days: int | None
-    due_at: str | None   # a stamp for instant items, an ISO day for working-day items
+    due_at: str | None  # a stamp for instant items, an ISO day for working-day items
     due_provisional: bool
     completed_at: str | None
 
@@ -169,10 +176,10 @@ class CaseMaterial(NamedTuple):
     key: str
     name: str
     form: str
-    copies: int          # 份数; the column case_materials.count
+    copies: int  # 份数; the column case_materials.count
     required: bool
     condition: str | None
-    applies: bool        # required ones always; conditional ones once the clerk says so
+    applies: bool  # required ones always; conditional ones once the clerk says so
     received: bool
 
     @property
@@ -241,34 +248,48 @@ def case_from_row(row: sqlite3.Row) -> Case:
     """A Case from one row of CASE_QUERY."""
     agent = None
     if row["agent_name"] is not None:
-        agent = Agent(name=row["agent_name"], id_number=row["agent_id_number"],
-                      phone=row["agent_phone"] or "", relation=row["agent_relation"] or "",
-                      authorisation=row["authorisation"] or "")
+        agent = Agent(
+            name=row["agent_name"],
+            id_number=row["agent_id_number"],
+            phone=row["agent_phone"] or "",
+            relation=row["agent_relation"] or "",
+            authorisation=row["authorisation"] or "",
+        )
     return Case(
-        id=row["id"], uuid=row["uuid"], case_no=row["case_no"],
-        day=date.fromisoformat(row["day"]), ticket_id=row["ticket_id"],
-        catalogue_version=row["catalogue_version"], state=CaseState(row["state"]),
-        applicant=Person(row["applicant_name"], row["applicant_id_number"],
-                         row["applicant_phone"]),
+        id=row["id"],
+        uuid=row["uuid"],
+        case_no=row["case_no"],
+        day=date.fromisoformat(row["day"]),
+        ticket_id=row["ticket_id"],
+        catalogue_version=row["catalogue_version"],
+        state=CaseState(row["state"]),
+        applicant=Person(row["applicant_name"], row["applicant_id_number"], row["applicant_phone"]),
         agent=agent,
-        owner_clerk_id=row["owner_clerk_id"], handler_clerk_id=row["handler_clerk_id"],
-        opened_at=parse_stamp(row["opened_at"]), accepted_at=_moment(row["accepted_at"]),
+        owner_clerk_id=row["owner_clerk_id"],
+        handler_clerk_id=row["handler_clerk_id"],
+        opened_at=parse_stamp(row["opened_at"]),
+        accepted_at=_moment(row["accepted_at"]),
         supply_due=_day(row["supply_due"]),
         supply_due_provisional=bool(row["supply_due_provisional"]),
         forward_due=_day(row["forward_due"]),
         forward_due_provisional=bool(row["forward_due_provisional"]),
-        forwarded_at=_moment(row["forwarded_at"]), completed_at=_moment(row["completed_at"]),
-        closed_at=_moment(row["closed_at"]), close_reason=row["close_reason"],
+        forwarded_at=_moment(row["forwarded_at"]),
+        completed_at=_moment(row["completed_at"]),
+        closed_at=_moment(row["closed_at"]),
+        close_reason=row["close_reason"],
         version=row["version"],
         items=tuple(
             CaseItem(code, title, mode, kind, minutes, days, due, bool(provisional), done)
-            for code, title, mode, kind, minutes, days, due, provisional, done
-            in json.loads(row["items_json"])
+            for code, title, mode, kind, minutes, days, due, provisional, done in json.loads(
+                row["items_json"]
+            )
         ),
         materials=tuple(
-            CaseMaterial(key, name, form, copies, bool(required), condition, bool(applies),
-                         bool(received))
-            for key, name, form, copies, required, condition, applies, received
-            in json.loads(row["materials_json"])
+            CaseMaterial(
+                key, name, form, copies, bool(required), condition, bool(applies), bool(received)
+            )
+            for key, name, form, copies, required, condition, applies, received in json.loads(
+                row["materials_json"]
+            )
         ),
     )

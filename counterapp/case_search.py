@@ -56,11 +56,11 @@ class CaseSummary(NamedTuple):
     supply_due_provisional: bool
     forward_due: date | None
     forward_due_provisional: bool
-    county_status: str | None    # the county's decision on a forwarded case, if any
+    county_status: str | None  # the county's decision on a forwarded case, if any
     items: tuple[ItemDue, ...]
-    withdrawn: bool = False          # closed before it was ever accepted (撤销)
+    withdrawn: bool = False  # closed before it was ever accepted (撤销)
     close_reason: str | None = None
-    upload_pending: bool = False     # a change of it waits in the sync outbox
+    upload_pending: bool = False  # a change of it waits in the sync outbox
 
     @property
     def state_text(self) -> str:
@@ -69,8 +69,9 @@ class CaseSummary(NamedTuple):
         reason."""
         if self.withdrawn:
             return f"已撤销（{self.close_reason}）" if self.close_reason else "已撤销"
-        return state_text(self.state, upload_pending=self.upload_pending,
-                          county_status=self.county_status)
+        return state_text(
+            self.state, upload_pending=self.upload_pending, county_status=self.county_status
+        )
 
     @property
     def item_titles(self) -> str:
@@ -83,28 +84,40 @@ class CaseSummary(NamedTuple):
 
 def _summary(row: sqlite3.Row) -> CaseSummary:
     return CaseSummary(
-        id=row["id"], case_no=row["case_no"], day=date.fromisoformat(row["day"]),
-        state=CaseState(row["state"]), applicant_name=row["applicant_name"],
-        applicant_id_number=row["applicant_id_number"], opened_at=parse_stamp(row["opened_at"]),
-        owner_clerk_id=row["owner_clerk_id"], handler_clerk_id=row["handler_clerk_id"],
+        id=row["id"],
+        case_no=row["case_no"],
+        day=date.fromisoformat(row["day"]),
+        state=CaseState(row["state"]),
+        applicant_name=row["applicant_name"],
+        applicant_id_number=row["applicant_id_number"],
+        opened_at=parse_stamp(row["opened_at"]),
+        owner_clerk_id=row["owner_clerk_id"],
+        handler_clerk_id=row["handler_clerk_id"],
         owner_name=row["owner_name"],
         supply_due=None if row["supply_due"] is None else date.fromisoformat(row["supply_due"]),
         supply_due_provisional=bool(row["supply_due_provisional"]),
-        forward_due=None if row["forward_due"] is None else date.fromisoformat(
-            row["forward_due"]),
+        forward_due=None if row["forward_due"] is None else date.fromisoformat(row["forward_due"]),
         forward_due_provisional=bool(row["forward_due_provisional"]),
         county_status=row["county_status"],
-        items=tuple(ItemDue(title, mode, due, bool(provisional), done)
-                    for title, mode, due, provisional, done in json.loads(row["items_json"])),
+        items=tuple(
+            ItemDue(title, mode, due, bool(provisional), done)
+            for title, mode, due, provisional, done in json.loads(row["items_json"])
+        ),
         withdrawn=row["state"] == CaseState.CLOSED and bool(row["never_accepted"]),
         close_reason=row["close_reason"],
         upload_pending=bool(row["upload_pending"]),
     )
 
 
-def search(store: Store, text: str = "", *, day_from: date | None = None,
-           day_to: date | None = None, states: Iterable[CaseState] = (),
-           limit: int = 200) -> list[CaseSummary]:
+def search(
+    store: Store,
+    text: str = "",
+    *,
+    day_from: date | None = None,
+    day_to: date | None = None,
+    states: Iterable[CaseState] = (),
+    limit: int = 200,
+) -> list[CaseSummary]:
     """Cases matching all the given criteria, newest first.
 
     `text` matches a case number (from its start), the applicant's ID number (whole, or its
@@ -115,8 +128,12 @@ def search(store: Store, text: str = "", *, day_from: date | None = None,
     text = text.strip()
     if text:
         number = normalise(text)
-        clauses = ["c.case_no LIKE ? ESCAPE '\\'", "c.applicant_id_number = ?",
-                   "c.applicant_name LIKE ? ESCAPE '\\'", "c.agent_name LIKE ? ESCAPE '\\'"]
+        clauses = [
+            "c.case_no LIKE ? ESCAPE '\\'",
+            "c.applicant_id_number = ?",
+            "c.applicant_name LIKE ? ESCAPE '\\'",
+            "c.agent_name LIKE ? ESCAPE '\\'",
+        ]
         escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         params += [escaped + "%", number, f"%{escaped}%", f"%{escaped}%"]
         if 4 <= len(number) < 18 and number.rstrip("X").isdigit():
@@ -144,8 +161,8 @@ class IdHistory(NamedTuple):
     """What the station has recorded under one ID number as the applicant's."""
 
     id_number: str
-    names: tuple[str, ...]             # every name used with it, most recently used first
-    cases: tuple[CaseSummary, ...]     # its most recent cases, newest first
+    names: tuple[str, ...]  # every name used with it, most recently used first
+    cases: tuple[CaseSummary, ...]  # its most recent cases, newest first
 
     def other_names(self, name: str) -> list[str]:
         """Names used with this number that are not `name` (spaces ignored): a typo in the
@@ -157,28 +174,39 @@ class IdHistory(NamedTuple):
 def id_history(store: Store, id_number: str, limit: int = 10) -> IdHistory:
     """The names and recent cases recorded under `id_number` (normalised first)."""
     number = normalise(id_number)
-    names = store.all("SELECT applicant_name FROM cases WHERE applicant_id_number = ? "
-                      "GROUP BY applicant_name ORDER BY max(id) DESC", (number,))
-    rows = store.all("SELECT " + _SUMMARY_COLUMNS + _FROM + " WHERE c.applicant_id_number = ? "
-                     "ORDER BY c.id DESC LIMIT ?", (number, limit))
-    return IdHistory(number, tuple(row["applicant_name"] for row in names),
-                     tuple(_summary(row) for row in rows))
+    names = store.all(
+        "SELECT applicant_name FROM cases WHERE applicant_id_number = ? "
+        "GROUP BY applicant_name ORDER BY max(id) DESC",
+        (number,),
+    )
+    rows = store.all(
+        "SELECT " + _SUMMARY_COLUMNS + _FROM + " WHERE c.applicant_id_number = ? "
+        "ORDER BY c.id DESC LIMIT ?",
+        (number, limit),
+    )
+    return IdHistory(
+        number, tuple(row["applicant_name"] for row in names), tuple(_summary(row) for row in rows)
+    )
 
 
 def forward_pending(store: Store, case_id: int) -> bool:
     """Whether the county may not have a forwarded case yet: a change of it still waits in
     the sync outbox (never sent, or its batch not acknowledged) and no decision on it has
     come down. `state_text` then says 待上传."""
-    return bool(store.scalar(
-        "SELECT EXISTS (SELECT 1 FROM outbox AS o WHERE o.record_uuid = c.uuid "
-        "AND o.acked_at IS NULL) AND c.county_status IS NULL FROM cases AS c WHERE c.id = ?",
-        (case_id,)))
+    return bool(
+        store.scalar(
+            "SELECT EXISTS (SELECT 1 FROM outbox AS o WHERE o.record_uuid = c.uuid "
+            "AND o.acked_at IS NULL) AND c.county_status IS NULL FROM cases AS c WHERE c.id = ?",
+            (case_id,),
+        )
+    )
 
 
 def case_for_ticket(store: Store, ticket_id: int) -> int | None:
     """The newest case opened for a queue ticket, if any."""
     case_id: int | None = store.scalar(
-        "SELECT id FROM cases WHERE ticket_id = ? ORDER BY id DESC LIMIT 1", (ticket_id,))
+        "SELECT id FROM cases WHERE ticket_id = ? ORDER BY id DESC LIMIT 1", (ticket_id,)
+    )
     return case_id
 
 
@@ -194,7 +222,7 @@ class DueKind:
 class DeadlineRow(NamedTuple):
     case: CaseSummary
     kind: str
-    due: str | None          # a stamp (minute limits) or an ISO day (working-day limits)
+    due: str | None  # a stamp (minute limits) or an ISO day (working-day limits)
     provisional: bool
     overdue: bool
 
@@ -214,11 +242,17 @@ def deadline_of(case: CaseSummary, now: datetime) -> DeadlineRow:
     provisional = False
     kind = DueKind.NONE
     if case.state == CaseState.MATERIALS_INCOMPLETE and case.supply_due is not None:
-        kind, due, provisional = (DueKind.SUPPLY, case.supply_due.isoformat(),
-                                  case.supply_due_provisional)
+        kind, due, provisional = (
+            DueKind.SUPPLY,
+            case.supply_due.isoformat(),
+            case.supply_due_provisional,
+        )
     elif case.state == CaseState.ACCEPTED and case.needs_forwarding and case.forward_due:
-        kind, due, provisional = (DueKind.FORWARD, case.forward_due.isoformat(),
-                                  case.forward_due_provisional)
+        kind, due, provisional = (
+            DueKind.FORWARD,
+            case.forward_due.isoformat(),
+            case.forward_due_provisional,
+        )
     elif case.state in (CaseState.ACCEPTED, CaseState.FORWARDED):
         item = _earliest(case.items)
         if item is not None:
@@ -232,9 +266,12 @@ def open_deadlines(store: Store, now: datetime, limit: int = 500) -> list[Deadli
     """The station's open cases, most urgent first: overdue, then by deadline, then the
     cases not yet accepted (oldest first)."""
     marks = ", ".join("?" * len(OPEN_STATES))
-    rows = store.all("SELECT " + _SUMMARY_COLUMNS + _FROM + f" WHERE c.state IN ({marks}) "
-                     "ORDER BY c.id LIMIT ?", (*[s.value for s in OPEN_STATES], limit))
+    rows = store.all(
+        "SELECT " + _SUMMARY_COLUMNS + _FROM + f" WHERE c.state IN ({marks}) ORDER BY c.id LIMIT ?",
+        (*[s.value for s in OPEN_STATES], limit),
+    )
     found = [deadline_of(_summary(row), now) for row in rows]
     far = datetime.max.replace(tzinfo=CST)
-    return sorted(found, key=lambda row: (not row.overdue, row.due_moment or far,
-                                          row.case.opened_at))
+    return sorted(
+        found, key=lambda row: (not row.overdue, row.due_moment or far, row.case.opened_at)
+    )

@@ -46,8 +46,9 @@ def case_number(station_code: str, day: date, window_no: int, sequence: int) -> 
     return f"{station_code}-{day:%Y%m%d}-{window_no:02d}-{sequence:04d}"
 
 
-def merged_materials(catalogue: Catalogue, item_codes: list[str], with_agent: bool
-                     ) -> list[Material]:
+def merged_materials(
+    catalogue: Catalogue, item_codes: list[str], with_agent: bool
+) -> list[Material]:
     """One list for all chosen items: a material shared by several items appears once, with
     the most copies, and is required if any item requires it."""
     merged: dict[str, Material] = {}
@@ -60,7 +61,9 @@ def merged_materials(catalogue: Catalogue, item_codes: list[str], with_agent: bo
             merged[material.key] = material
         else:
             merged[material.key] = Material(
-                key=seen.key, name=seen.name, form=seen.form,
+                key=seen.key,
+                name=seen.name,
+                form=seen.form,
                 copies=max(seen.copies, material.copies),
                 required=seen.required or material.required,
                 condition=None if (seen.required or material.required) else seen.condition,
@@ -83,9 +86,16 @@ def _column(value: Any) -> Any:
 
 
 class CaseService:
-    def __init__(self, store: Store, clock: Clock, station_code: str, window_no: int,
-                 level: str, calendar: WorkCalendar, queue: Queue
-                 ) -> None:
+    def __init__(
+        self,
+        store: Store,
+        clock: Clock,
+        station_code: str,
+        window_no: int,
+        level: str,
+        calendar: WorkCalendar,
+        queue: Queue,
+    ) -> None:
         self._store = store
         self._clock = clock
         self._station_code = station_code
@@ -116,8 +126,15 @@ class CaseService:
         return [self.get(row["id"]) for row in rows]
 
     # --- opening ---------------------------------------------------------------------------
-    def open_case(self, applicant: Person, item_codes: list[str], clerk_id: int, *,
-                  ticket_id: int | None = None, agent: Agent | None = None) -> Case:
+    def open_case(
+        self,
+        applicant: Person,
+        item_codes: list[str],
+        clerk_id: int,
+        *,
+        ticket_id: int | None = None,
+        agent: Agent | None = None,
+    ) -> Case:
         """Open a case for a called ticket (or a walk-in) with the chosen items."""
         applicant = applicant.normalised()
         if agent is not None:
@@ -142,31 +159,42 @@ class CaseService:
                     self._queue.start_serving(ticket_id, clerk_id)
                 elif ticket.status != TicketStatus.SERVING:
                     raise CaseError(
-                        f"{ticket.code} 号当前为「{ticket.status.label}」，不能开始办件")
-            sequence = 1 + self._store.scalar("SELECT count(*) FROM cases WHERE day = ?",
-                                              (day.isoformat(),))
+                        f"{ticket.code} 号当前为「{ticket.status.label}」，不能开始办件"
+                    )
+            sequence = 1 + self._store.scalar(
+                "SELECT count(*) FROM cases WHERE day = ?", (day.isoformat(),)
+            )
             case_uuid = journal.new_uuid()
-            case_id = self._store.insert("cases", {
-                "uuid": case_uuid,
-                "case_no": case_number(self._station_code, day, self._window_no, sequence),
-                "day": day.isoformat(),
-                "ticket_id": ticket_id,
-                "catalogue_version": catalogue.version,
-                "state": CaseState.RECEIVED.value,
-                "applicant_name": applicant.name,
-                "applicant_id_number": applicant.id_number,
-                "applicant_phone": applicant.phone,
-                **self._agent_columns(agent),
-                "owner_clerk_id": clerk_id,
-                "handler_clerk_id": clerk_id,
-                "opened_at": stamp(now),
-                "updated_at": stamp(now),
-            })
+            case_id = self._store.insert(
+                "cases",
+                {
+                    "uuid": case_uuid,
+                    "case_no": case_number(self._station_code, day, self._window_no, sequence),
+                    "day": day.isoformat(),
+                    "ticket_id": ticket_id,
+                    "catalogue_version": catalogue.version,
+                    "state": CaseState.RECEIVED.value,
+                    "applicant_name": applicant.name,
+                    "applicant_id_number": applicant.id_number,
+                    "applicant_phone": applicant.phone,
+                    **self._agent_columns(agent),
+                    "owner_clerk_id": clerk_id,
+                    "handler_clerk_id": clerk_id,
+                    "opened_at": stamp(now),
+                    "updated_at": stamp(now),
+                },
+            )
             self._write_items(case_id, catalogue, item_codes, agent is not None)
-            journal.record(self._store, subject="case", subject_uuid=case_uuid, kind="opened",
-                           at=stamp(now), clerk_id=clerk_id,
-                           data={"items": item_codes, "ticket_id": ticket_id,
-                                 "with_agent": agent is not None}, outbox_version=1)
+            journal.record(
+                self._store,
+                subject="case",
+                subject_uuid=case_uuid,
+                kind="opened",
+                at=stamp(now),
+                clerk_id=clerk_id,
+                data={"items": item_codes, "ticket_id": ticket_id, "with_agent": agent is not None},
+                outbox_version=1,
+            )
         return self.get(case_id)
 
     def change_items(self, case_id: int, item_codes: list[str], clerk_id: int) -> Case:
@@ -196,13 +224,18 @@ class CaseService:
                 "WHERE case_id = ? AND material_key = ?",
                 (int(received), stamp(self._clock.now()) if received else None, case_id, key),
             )
-            materials = tuple(m._replace(received=received) if m.key == key else m
-                              for m in case.materials)
-            return self._change(case, "material_received" if received else "material_unticked",
-                                clerk_id, data={"material": key}, materials=materials)
+            materials = tuple(
+                m._replace(received=received) if m.key == key else m for m in case.materials
+            )
+            return self._change(
+                case,
+                "material_received" if received else "material_unticked",
+                clerk_id,
+                data={"material": key},
+                materials=materials,
+            )
 
-    def set_condition_applies(self, case_id: int, key: str, applies: bool, clerk_id: int
-                              ) -> Case:
+    def set_condition_applies(self, case_id: int, key: str, applies: bool, clerk_id: int) -> Case:
         """Say whether a conditional material's condition holds for this applicant."""
         case = self._editable(case_id)
         material = self._material(case, key)
@@ -213,10 +246,16 @@ class CaseService:
                 "UPDATE case_materials SET applies = ? WHERE case_id = ? AND material_key = ?",
                 (int(applies), case_id, key),
             )
-            materials = tuple(m._replace(applies=applies) if m.key == key else m
-                              for m in case.materials)
-            return self._change(case, "condition_set", clerk_id,
-                                data={"material": key, "applies": applies}, materials=materials)
+            materials = tuple(
+                m._replace(applies=applies) if m.key == key else m for m in case.materials
+            )
+            return self._change(
+                case,
+                "condition_set",
+                clerk_id,
+                data={"material": key, "applies": applies},
+                materials=materials,
+            )
 
     # --- outcomes --------------------------------------------------------------------------
     def notify_missing(self, case_id: int, clerk_id: int) -> Case:
@@ -226,13 +265,19 @@ class CaseService:
         if not missing:
             raise CaseError("材料已齐全，应直接受理，无须出具补正告知")
         rules = self._catalogue_of(case).rules
-        due = self._calendar.add_working_days(self._clock.today(),
-                                              rules.supply_missing_working_days)
+        due = self._calendar.add_working_days(
+            self._clock.today(), rules.supply_missing_working_days
+        )
         with self._store.transaction():
-            return self._change(case, "notice_issued", clerk_id,
-                                data={"missing": [m.key for m in missing]},
-                                state=CaseState.MATERIALS_INCOMPLETE, supply_due=due.day,
-                                supply_due_provisional=due.provisional)
+            return self._change(
+                case,
+                "notice_issued",
+                clerk_id,
+                data={"missing": [m.key for m in missing]},
+                state=CaseState.MATERIALS_INCOMPLETE,
+                supply_due=due.day,
+                supply_due_provisional=due.provisional,
+            )
 
     def accept(self, case_id: int, clerk_id: int) -> Case:
         """Accept (受理) a case whose materials are complete; its deadlines are fixed now."""
@@ -244,32 +289,43 @@ class CaseService:
         rules = self._catalogue_of(case).rules
         forward: dict[str, Any] = {}
         if case.needs_forwarding:
-            forward_due = self._calendar.add_working_days(now.date(),
-                                                          rules.forward_submit_working_days)
-            forward = {"forward_due": forward_due.day,
-                       "forward_due_provisional": forward_due.provisional}
+            forward_due = self._calendar.add_working_days(
+                now.date(), rules.forward_submit_working_days
+            )
+            forward = {
+                "forward_due": forward_due.day,
+                "forward_due_provisional": forward_due.provisional,
+            }
         items = []
         with self._store.transaction():
             for item in case.items:
-                item_due = deadlines.item_due(self._calendar, now, item.limit_minutes,
-                                              item.limit_working_days)
+                item_due = deadlines.item_due(
+                    self._calendar, now, item.limit_minutes, item.limit_working_days
+                )
                 self._store.execute(
                     "UPDATE case_items SET due_at = ?, due_provisional = ? "
                     "WHERE case_id = ? AND item_code = ?",
                     (item_due.text, int(item_due.provisional), case_id, item.item_code),
                 )
-                items.append(item._replace(due_at=item_due.text,
-                                           due_provisional=item_due.provisional))
-            return self._change(case, "accepted", clerk_id, items=tuple(items),
-                                state=CaseState.ACCEPTED, accepted_at=now, **forward)
+                items.append(
+                    item._replace(due_at=item_due.text, due_provisional=item_due.provisional)
+                )
+            return self._change(
+                case,
+                "accepted",
+                clerk_id,
+                items=tuple(items),
+                state=CaseState.ACCEPTED,
+                accepted_at=now,
+                **forward,
+            )
 
     def complete(self, case_id: int, clerk_id: int) -> Case:
         """Finished by this station (办结); not for cases with items to forward."""
         case = self.get(case_id)
         if case.state == CaseState.ACCEPTED and case.needs_forwarding:
             raise CaseError("本件含须转报上级的事项，应办理转报（帮办代办）")
-        return self._finish(case, clerk_id, "completed", {}, CaseState.COMPLETED,
-                            lambda item: True)
+        return self._finish(case, clerk_id, "completed", {}, CaseState.COMPLETED, lambda item: True)
 
     def forward(self, case_id: int, clerk_id: int, note: str = "") -> Case:
         """Submit the case upward (帮办代办); items this station handles itself are done now."""
@@ -277,8 +333,14 @@ class CaseService:
         case = self.get(case_id)
         if case.state == CaseState.ACCEPTED and not case.needs_forwarding:
             raise CaseError("本件事项均由本站办理，无须转报")
-        return self._finish(case, clerk_id, "forwarded", {"note": note}, CaseState.FORWARDED,
-                            lambda item: not item.forwarded_upward)
+        return self._finish(
+            case,
+            clerk_id,
+            "forwarded",
+            {"note": note},
+            CaseState.FORWARDED,
+            lambda item: not item.forwarded_upward,
+        )
 
     def close(self, case_id: int, clerk_id: int, reason: str = "") -> Case:
         """Archive a finished case, or withdraw an unfinished one (a reason is then required)."""
@@ -288,8 +350,14 @@ class CaseService:
         if unfinished and not reason:
             raise CaseError("未办结的办件撤销时须注明原因")
         with self._store.transaction():
-            return self._change(case, "closed", clerk_id, state=CaseState.CLOSED,
-                                closed_at=self._clock.now(), close_reason=reason or None)
+            return self._change(
+                case,
+                "closed",
+                clerk_id,
+                state=CaseState.CLOSED,
+                closed_at=self._clock.now(),
+                close_reason=reason or None,
+            )
 
     def hand_over(self, case_id: int, from_clerk: int, to_clerk: int, reason: str) -> Case:
         """Another clerk takes over the handling; the first-contact clerk stays the owner."""
@@ -300,44 +368,79 @@ class CaseService:
         if self._store.scalar("SELECT active FROM clerks WHERE id = ?", (to_clerk,)) != 1:
             raise CaseError("接手人员不存在或已停用")
         with self._store.transaction():
-            return self._change(case, "handed_over", from_clerk, handler_clerk_id=to_clerk,
-                                data={"from": from_clerk, "to": to_clerk, "reason": reason})
+            return self._change(
+                case,
+                "handed_over",
+                from_clerk,
+                handler_clerk_id=to_clerk,
+                data={"from": from_clerk, "to": to_clerk, "reason": reason},
+            )
 
     # --- internals -------------------------------------------------------------------------
-    def _finish(self, case: Case, clerk_id: int, kind: str, data: dict[str, Any],
-                target: CaseState, done_here: Callable[[CaseItem], bool]) -> Case:
+    def _finish(
+        self,
+        case: Case,
+        clerk_id: int,
+        kind: str,
+        data: dict[str, Any],
+        target: CaseState,
+        done_here: Callable[[CaseItem], bool],
+    ) -> Case:
         """Complete or forward: the items this station finishes get their completion time."""
         now = self._clock.now()
         moment_field = "completed_at" if target == CaseState.COMPLETED else "forwarded_at"
         with self._store.transaction():
-            changed = self._change(case, kind, clerk_id, data=data, state=target,
-                                   **{moment_field: now})
-            items = tuple(item._replace(completed_at=stamp(now)) if done_here(item) else item
-                          for item in case.items)
+            changed = self._change(
+                case, kind, clerk_id, data=data, state=target, **{moment_field: now}
+            )
+            items = tuple(
+                item._replace(completed_at=stamp(now)) if done_here(item) else item
+                for item in case.items
+            )
             for item in items:
                 if item.completed_at is not None:
                     self._store.execute(
                         "UPDATE case_items SET completed_at = ? WHERE case_id = ? "
-                        "AND item_code = ?", (item.completed_at, case.id, item.item_code))
+                        "AND item_code = ?",
+                        (item.completed_at, case.id, item.item_code),
+                    )
         return changed._replace(items=items)
 
-    def _change(self, case: Case, kind: str, clerk_id: int, data: dict[str, Any] | None = None,
-                **fields: Any) -> Case:
+    def _change(
+        self,
+        case: Case,
+        kind: str,
+        clerk_id: int,
+        data: dict[str, Any] | None = None,
+        **fields: Any,
+    ) -> Case:
         """The one place a case changes: state check, version, event and outbox together.
 
         `fields` are Case attributes with their new values; the stored columns follow from
         them, and the returned Case is built from them without reading the store again.
         """
         if "state" in fields:
-            check_move(ALLOWED_MOVES, case.state, fields["state"], STATE_LABELS,
-                       f"办件{case.case_no}")
+            check_move(
+                ALLOWED_MOVES, case.state, fields["state"], STATE_LABELS, f"办件{case.case_no}"
+            )
         now = stamp(self._clock.now())
         version = case.version + 1
-        columns = {name: _column(value) for name, value in fields.items()
-                   if name not in ("items", "materials")}
+        columns = {
+            name: _column(value)
+            for name, value in fields.items()
+            if name not in ("items", "materials")
+        }
         self._store.update("cases", case.id, {**columns, "version": version, "updated_at": now})
-        journal.record(self._store, subject="case", subject_uuid=case.uuid, kind=kind, at=now,
-                       clerk_id=clerk_id, data=data, outbox_version=version)
+        journal.record(
+            self._store,
+            subject="case",
+            subject_uuid=case.uuid,
+            kind=kind,
+            at=now,
+            clerk_id=clerk_id,
+            data=data,
+            outbox_version=version,
+        )
         return case._replace(version=version, **fields)
 
     def _editable(self, case_id: int) -> Case:
@@ -369,28 +472,51 @@ class CaseService:
     def _agent_columns(agent: Agent | None) -> dict[str, Any]:
         if agent is None:
             return {}
-        return {"agent_name": agent.name, "agent_id_number": agent.id_number,
-                "agent_phone": agent.phone, "agent_relation": agent.relation,
-                "authorisation": agent.authorisation}
+        return {
+            "agent_name": agent.name,
+            "agent_id_number": agent.id_number,
+            "agent_phone": agent.phone,
+            "agent_relation": agent.relation,
+            "authorisation": agent.authorisation,
+        }
 
-    def _write_items(self, case_id: int, catalogue: Catalogue, item_codes: list[str],
-                     with_agent: bool, received: frozenset[str] = frozenset()) -> None:
+    def _write_items(
+        self,
+        case_id: int,
+        catalogue: Catalogue,
+        item_codes: list[str],
+        with_agent: bool,
+        received: frozenset[str] = frozenset(),
+    ) -> None:
         for code in item_codes:
             item = catalogue.item(code)
-            self._store.insert("case_items", {
-                "case_id": case_id, "item_code": code, "title": item.title,
-                "mode": catalogue.mode_for(self._level, code).value, "kind": item.kind.value,
-                "limit_minutes": item.time_limit.minutes,
-                "limit_working_days": item.time_limit.working_days,
-            })
+            self._store.insert(
+                "case_items",
+                {
+                    "case_id": case_id,
+                    "item_code": code,
+                    "title": item.title,
+                    "mode": catalogue.mode_for(self._level, code).value,
+                    "kind": item.kind.value,
+                    "limit_minutes": item.time_limit.minutes,
+                    "limit_working_days": item.time_limit.working_days,
+                },
+            )
         now = stamp(self._clock.now())
         for material in merged_materials(catalogue, item_codes, with_agent):
             got = material.key in received
-            self._store.insert("case_materials", {
-                "case_id": case_id, "material_key": material.key, "name": material.name,
-                "form": material.form.value, "count": material.copies,
-                "required": int(material.required), "condition": material.condition,
-                "applies": int(material.required), "received": int(got),
-                "received_at": now if got else None,
-            })
-
+            self._store.insert(
+                "case_materials",
+                {
+                    "case_id": case_id,
+                    "material_key": material.key,
+                    "name": material.name,
+                    "form": material.form.value,
+                    "count": material.copies,
+                    "required": int(material.required),
+                    "condition": material.condition,
+                    "applies": int(material.required),
+                    "received": int(got),
+                    "received_at": now if got else None,
+                },
+            )

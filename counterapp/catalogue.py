@@ -39,21 +39,54 @@ from counterapp.catalogue_model import (
 )
 
 __all__ = [
-    "LEVEL_CODES", "Catalogue", "CatalogueInvalid", "Item", "ItemKind", "Level", "LevelMode",
-    "Material", "MaterialForm", "Problem", "Rules", "TimeLimit", "default_catalogue_dir",
-    "load_directory", "parse_document",
+    "LEVEL_CODES",
+    "Catalogue",
+    "CatalogueInvalid",
+    "Item",
+    "ItemKind",
+    "Level",
+    "LevelMode",
+    "Material",
+    "MaterialForm",
+    "Problem",
+    "Rules",
+    "TimeLimit",
+    "default_catalogue_dir",
+    "load_directory",
+    "parse_document",
 ]
 
 _ITEM_CODE = re.compile(r"^YB(\d{2})(\d{2})$")
 _MATERIAL_KEY = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _DOC_FIELDS = ("catalogue", "items", "levels")
-_META_FIELDS = ("version", "issuer", "is_default", "published", "rules", "contact",
-                "agent_materials")
-_RULE_FIELDS = ("forward_submit_working_days", "supply_missing_working_days",
-                "instant_target_minutes")
+_META_FIELDS = (
+    "version",
+    "issuer",
+    "is_default",
+    "published",
+    "rules",
+    "contact",
+    "agent_materials",
+)
+_RULE_FIELDS = (
+    "forward_submit_working_days",
+    "supply_missing_working_days",
+    "instant_target_minutes",
+)
 _CONTACT_FIELDS = ("progress_query", "supervision_phone")
-_ITEM_FIELDS = ("code", "main", "sub", "applicants", "kind", "time_limit", "handled_by", "steps",
-                "progress_query", "materials", "aliases")
+_ITEM_FIELDS = (
+    "code",
+    "main",
+    "sub",
+    "applicants",
+    "kind",
+    "time_limit",
+    "handled_by",
+    "steps",
+    "progress_query",
+    "materials",
+    "aliases",
+)
 ALIAS_MAX = 20  # characters: a colloquial name, not a description
 # The largest numbers a catalogue may give: copies of a material, an instant item's minutes,
 # working days of a time limit or a rule (a year). Anything larger is a typing error, and
@@ -61,10 +94,14 @@ ALIAS_MAX = 20  # characters: a colloquial name, not a description
 MOST_COPIES = 99
 MOST_MINUTES = 24 * 60
 MOST_WORKING_DAYS = 365
-_MOST = {"count": MOST_COPIES, "minutes": MOST_MINUTES, "working_days": MOST_WORKING_DAYS,
-         "forward_submit_working_days": MOST_WORKING_DAYS,
-         "supply_missing_working_days": MOST_WORKING_DAYS,
-         "instant_target_minutes": MOST_MINUTES}
+_MOST = {
+    "count": MOST_COPIES,
+    "minutes": MOST_MINUTES,
+    "working_days": MOST_WORKING_DAYS,
+    "forward_submit_working_days": MOST_WORKING_DAYS,
+    "supply_missing_working_days": MOST_WORKING_DAYS,
+    "instant_target_minutes": MOST_MINUTES,
+}
 VERSION_MAX = 40  # characters of a version: printed on slips, compared at every start
 _MATERIAL_FIELDS = ("key", "name", "form", "count", "required", "condition", "obtain")
 _TIME_FIELDS = ("minutes", "working_days")
@@ -90,9 +127,16 @@ def _parse_material(ctx: FieldReader, raw: object, index: int) -> Material | Non
         ctx.report("a conditional material (required = false) needs a 'condition'")
     if required is True and table.get("condition") is not None:
         ctx.report("'condition' is only allowed when required = false")
-    if (key is None or not _MATERIAL_KEY.match(key) or name is None or obtain is None
-            or form is None or copies is None or required is None
-            or (condition is None) != required):
+    if (
+        key is None
+        or not _MATERIAL_KEY.match(key)
+        or name is None
+        or obtain is None
+        or form is None
+        or copies is None
+        or required is None
+        or (condition is None) != required
+    ):
         return None
     return Material(key, name, form, copies, required, condition, obtain)
 
@@ -108,8 +152,9 @@ def _parse_aliases(ctx: FieldReader, table: dict[str, Any]) -> tuple[str, ...] |
             ctx.report(f"field 'aliases' must hold non-empty strings, got {alias!r}")
             ok = False
         elif alias != alias.strip() or len(alias) > ALIAS_MAX:
-            ctx.report(f"alias {alias!r} must have no outer spaces and at most {ALIAS_MAX} "
-                       "characters")
+            ctx.report(
+                f"alias {alias!r} must have no outer spaces and at most {ALIAS_MAX} characters"
+            )
             ok = False
     duplicates = sorted({a for a in raws if isinstance(a, str) and raws.count(a) > 1})
     if duplicates:
@@ -124,8 +169,10 @@ def _version(ctx: FieldReader, table: dict[str, Any]) -> str | None:
     if version is None:
         return None
     if len(version) > VERSION_MAX or len(version.split()) != 1 or not version.isprintable():
-        ctx.report(f"field 'version' must be one word of at most {VERSION_MAX} printable "
-                   f"characters, got {version[:VERSION_MAX + 1]!r}")
+        ctx.report(
+            f"field 'version' must be one word of at most {VERSION_MAX} printable "
+            f"characters, got {version[: VERSION_MAX + 1]!r}"
+        )
         return None
     return version
 
@@ -166,8 +213,9 @@ class _Assembler:
     def ctx(self, source: str, item: str = "") -> FieldReader:
         return FieldReader(self.problems, source, item)
 
-    def _materials_of(self, ctx: FieldReader, raws: list[Any], owner: str
-                      ) -> tuple[Material, ...] | None:
+    def _materials_of(
+        self, ctx: FieldReader, raws: list[Any], owner: str
+    ) -> tuple[Material, ...] | None:
         """Parse a material list and check each key against the rest of the catalogue."""
         materials: list[Material] = []
         ok = True
@@ -193,12 +241,15 @@ class _Assembler:
         first, where = self._materials[key]
         if where == f"{owner} ({ctx.source})":
             return  # a key repeated inside one list is reported as such
-        diffs = [f"{field} {raw[field]!r} vs {str(getattr(first, field))!r}"
-                 for field in ("name", "form", "obtain")
-                 if isinstance(raw.get(field), str) and raw[field] != getattr(first, field)]
+        diffs = [
+            f"{field} {raw[field]!r} vs {str(getattr(first, field))!r}"
+            for field in ("name", "form", "obtain")
+            if isinstance(raw.get(field), str) and raw[field] != getattr(first, field)
+        ]
         if diffs:
-            ctx.report(f"material {key!r} differs from the same key in {where}: "
-                       + "; ".join(diffs))
+            ctx.report(
+                f"material {key!r} differs from the same key in {where}: " + "; ".join(diffs)
+            )
 
     def add_meta(self, source: str, raw: object) -> None:
         ctx = self.ctx(source)
@@ -211,13 +262,18 @@ class _Assembler:
             "issuer": ctx.text(table, "issuer"),
             "is_default": ctx.flag(table, "is_default"),
             "published": ctx.day(table, "published"),
-            "rules": None, "progress_query": None, "supervision_phone": None,
+            "rules": None,
+            "progress_query": None,
+            "supervision_phone": None,
         }
         if (rules := ctx.subtable(table, "rules")) is not None:
             rctx = ctx.at("rules")
             rctx.known_fields(rules, _RULE_FIELDS)
-            values = [value for name in _RULE_FIELDS
-                      if (value := rctx.number(rules, name, _MOST[name])) is not None]
+            values = [
+                value
+                for name in _RULE_FIELDS
+                if (value := rctx.number(rules, name, _MOST[name])) is not None
+            ]
             if len(values) == len(_RULE_FIELDS):
                 meta["rules"] = Rules(*values)
         if (contact := ctx.subtable(table, "contact")) is not None:
@@ -226,8 +282,11 @@ class _Assembler:
             meta["progress_query"] = cctx.text(contact, "progress_query")
             meta["supervision_phone"] = cctx.text(contact, "supervision_phone")
         raws = ctx.array(table, "agent_materials", optional=True)
-        meta["agent_materials"] = None if raws is None else self._materials_of(
-            ctx.at("agent_materials"), raws, "agent_materials")
+        meta["agent_materials"] = (
+            None
+            if raws is None
+            else self._materials_of(ctx.at("agent_materials"), raws, "agent_materials")
+        )
         if all(value is not None for value in meta.values()):
             self.meta = meta
 
@@ -244,7 +303,8 @@ class _Assembler:
                 self.unreadable.append(f"{source} item #{index}")
             elif duplicate:
                 self.ctx(source, code).report(
-                    f"duplicate item code {code!r} (first defined in {self.item_sources[code]})")
+                    f"duplicate item code {code!r} (first defined in {self.item_sources[code]})"
+                )
             else:
                 self.item_sources[code] = source
                 if item is None:
@@ -261,23 +321,27 @@ class _Assembler:
         if code is not None:
             ctx = ctx.for_item(code)
             if not match or "00" in match.groups():
-                ctx.report(f"code {code!r} must be 'YB' + 2-digit main number + 2-digit sub "
-                           "number, both from 01")
+                ctx.report(
+                    f"code {code!r} must be 'YB' + 2-digit main number + 2-digit sub "
+                    "number, both from 01"
+                )
                 match = None
         ctx.known_fields(table, _ITEM_FIELDS)
         main, sub = ctx.text(table, "main"), ctx.text(table, "sub")
         if match and main is not None:
             first_main, first_code = self._mains.setdefault(match[1], (main, code or ""))
             if first_main != main:
-                ctx.report(f"main number {match[1]} belongs to {first_main!r} ({first_code}), "
-                           f"not {main!r}")
+                ctx.report(
+                    f"main number {match[1]} belongs to {first_main!r} ({first_code}), not {main!r}"
+                )
         applicants, handled_by = ctx.text(table, "applicants"), ctx.text(table, "handled_by")
         kind = ctx.choice(table, "kind", ItemKind)
         raw_limit = ctx.raw(table, "time_limit")
         time_limit = None if raw_limit is MISSING else _parse_time_limit(ctx, raw_limit, kind)
         steps = ctx.array(table, "steps")
-        if steps is not None and (not steps or not all(isinstance(s, str) and s.strip()
-                                                       for s in steps)):
+        if steps is not None and (
+            not steps or not all(isinstance(s, str) and s.strip() for s in steps)
+        ):
             ctx.report("field 'steps' must be a non-empty array of non-empty strings")
             steps = None
         progress_query = ctx.text(table, "progress_query", optional=True)
@@ -285,12 +349,33 @@ class _Assembler:
         raws = ctx.array(table, "materials", optional=True)
         materials = None if raws is None else self._materials_of(ctx, raws, f"item {code}")
         aliases = _parse_aliases(ctx, table)
-        if (match is None or main is None or sub is None or applicants is None or kind is None
-                or time_limit is None or handled_by is None or steps is None or not query_ok
-                or materials is None or aliases is None):
+        if (
+            match is None
+            or main is None
+            or sub is None
+            or applicants is None
+            or kind is None
+            or time_limit is None
+            or handled_by is None
+            or steps is None
+            or not query_ok
+            or materials is None
+            or aliases is None
+        ):
             return None
-        return Item(match[0], main, sub, applicants, kind, time_limit, handled_by, tuple(steps),
-                    progress_query, materials, aliases)
+        return Item(
+            match[0],
+            main,
+            sub,
+            applicants,
+            kind,
+            time_limit,
+            handled_by,
+            tuple(steps),
+            progress_query,
+            materials,
+            aliases,
+        )
 
     def add_levels(self, source: str, raw: object) -> None:
         ctx = self.ctx(source)
@@ -300,7 +385,8 @@ class _Assembler:
         for code in table:
             if code not in LEVEL_CODES:
                 ctx.for_item(code).report(
-                    f"unknown level code {code!r} (expected one of: {', '.join(LEVEL_CODES)})")
+                    f"unknown level code {code!r} (expected one of: {', '.join(LEVEL_CODES)})"
+                )
         levels: dict[str, Level] = {}
         for code in LEVEL_CODES:
             if code not in table:
@@ -327,15 +413,20 @@ class _Assembler:
             ectx.known_fields(entry, _ENTRY_FIELDS)
             item_code = ectx.text(entry, "code")
             if entry.get("mode") == LevelMode.ASSIST.value:
-                ectx.report("mode 'assist' must not be written: every item a level does not "
-                            "list is offered there as assist")
+                ectx.report(
+                    "mode 'assist' must not be written: every item a level does not "
+                    "list is offered there as assist"
+                )
                 mode = None
             else:
                 mode = ectx.choice(entry, "mode", LevelMode, (LevelMode.HANDLE, LevelMode.COLLECT))
             if item_code is not None and item_code not in self.items:
                 if item_code not in self.failed_codes:  # else its problems are reported already
-                    hint = (f" (it may be in {', '.join(self.unreadable)}, which could not be "
-                            "read)" if self.unreadable else "")
+                    hint = (
+                        f" (it may be in {', '.join(self.unreadable)}, which could not be read)"
+                        if self.unreadable
+                        else ""
+                    )
                     ectx.report(f"unknown item code {item_code!r}{hint}")
                 item_code = None
             elif item_code is not None and any(c == item_code for c, _ in entries):

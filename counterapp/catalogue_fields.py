@@ -39,8 +39,16 @@ class CatalogueInvalid(Exception):
 
 
 def type_name(value: object) -> str:
-    for kind, name in ((bool, "boolean"), (int, "integer"), (float, "float"), (str, "string"),
-                       (list, "array"), (dict, "table"), (datetime, "datetime"), (date, "date")):
+    for kind, name in (
+        (bool, "boolean"),
+        (int, "integer"),
+        (float, "float"),
+        (str, "string"),
+        (list, "array"),
+        (dict, "table"),
+        (datetime, "datetime"),
+        (date, "date"),
+    ):
         if isinstance(value, kind):
             return name
     return "null" if value is None else type(value).__name__
@@ -54,8 +62,9 @@ class FieldReader:
 
     def at(self, where: str) -> FieldReader:
         """A context one step deeper, e.g. "material 'identity'"."""
-        return FieldReader(self.problems, self.source, self.item,
-                    f"{self.where}, {where}" if self.where else where)
+        return FieldReader(
+            self.problems, self.source, self.item, f"{self.where}, {where}" if self.where else where
+        )
 
     def for_item(self, item: str) -> FieldReader:
         return FieldReader(self.problems, self.source, item)
@@ -124,8 +133,13 @@ class FieldReader:
         value = self.raw(table, name)
         return None if value is MISSING else self.table(value, f"field {name!r}")
 
-    def choice(self, table: dict[str, Any], name: str, enum: type[_E],
-               allowed: tuple[_E, ...] | None = None) -> _E | None:
+    def choice(
+        self,
+        table: dict[str, Any],
+        name: str,
+        enum: type[_E],
+        allowed: tuple[_E, ...] | None = None,
+    ) -> _E | None:
         value = self.raw(table, name)
         if value is MISSING or not self._is(value, str, "a string", name):
             return None

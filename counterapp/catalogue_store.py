@@ -60,30 +60,50 @@ def import_catalogue(store: Store, catalogue: Catalogue, source: str, clock: Clo
 
     canonical = _canonical(catalogue)
     digest = hashlib.sha256(canonical.encode()).hexdigest()
-    existing = store.one("SELECT sha256 FROM catalogue_versions WHERE version = ?",
-                         (catalogue.version,))
+    existing = store.one(
+        "SELECT sha256 FROM catalogue_versions WHERE version = ?", (catalogue.version,)
+    )
     if existing is not None and existing["sha256"] != digest:
-        raise CatalogueInvalid([Problem(source, "", (
-            f"version {catalogue.version!r} is already stored with different content; "
-            "a changed catalogue needs a new version number"))])
+        raise CatalogueInvalid(
+            [
+                Problem(
+                    source,
+                    "",
+                    (
+                        f"version {catalogue.version!r} is already stored with different content; "
+                        "a changed catalogue needs a new version number"
+                    ),
+                )
+            ]
+        )
     now = stamp(clock.now())
     with store.transaction():
         if existing is None:
-            store.insert("catalogue_versions", {
-                "version": catalogue.version,
-                "issuer": catalogue.issuer,
-                "is_default": int(catalogue.is_default),
-                "published": catalogue.published.isoformat(),
-                "document": canonical,
-                "sha256": digest,
-                "source": source,
-                "imported_at": now,
-            })
+            store.insert(
+                "catalogue_versions",
+                {
+                    "version": catalogue.version,
+                    "issuer": catalogue.issuer,
+                    "is_default": int(catalogue.is_default),
+                    "published": catalogue.published.isoformat(),
+                    "document": canonical,
+                    "sha256": digest,
+                    "source": source,
+                    "imported_at": now,
+                },
+            )
         store.execute("UPDATE catalogue_versions SET active = 0 WHERE active = 1")
-        store.execute("UPDATE catalogue_versions SET active = 1 WHERE version = ?",
-                      (catalogue.version,))
-        journal.record(store, subject="catalogue", subject_uuid=catalogue.version,
-                       kind="activated", at=now, data={"source": source, "sha256": digest})
+        store.execute(
+            "UPDATE catalogue_versions SET active = 1 WHERE version = ?", (catalogue.version,)
+        )
+        journal.record(
+            store,
+            subject="catalogue",
+            subject_uuid=catalogue.version,
+            kind="activated",
+            at=now,
+            data={"source": source, "sha256": digest},
+        )
     return catalogue
 
 
@@ -127,8 +147,9 @@ def ensure_catalogue(store: Store, clock: Clock) -> Catalogue:
     once pushed, is never replaced this way)."""
     active = active_catalogue(store)
     if active is not None and not (
-            active.is_default
-            and _version_key(SHIPPED_DEFAULT_VERSION) > _version_key(active.version)):
+        active.is_default and _version_key(SHIPPED_DEFAULT_VERSION) > _version_key(active.version)
+    ):
         return active
-    return import_catalogue(store, load_directory(default_catalogue_dir()), "shipped default",
-                            clock)
+    return import_catalogue(
+        store, load_directory(default_catalogue_dir()), "shipped default", clock
+    )

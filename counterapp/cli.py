@@ -40,10 +40,15 @@ def cmd_demo(args: argparse.Namespace) -> None:
 def cmd_station(args: argparse.Namespace) -> None:
     with _open(args) as counter:
         if args.code:
-            station = Station(code=args.code, name=args.name or "", level=args.level or "",
-                              county_code=args.county_code or "",
-                              county_name=args.county_name or "", address=args.address or "",
-                              supervision_phone=args.supervision_phone or "")
+            station = Station(
+                code=args.code,
+                name=args.name or "",
+                level=args.level or "",
+                county_code=args.county_code or "",
+                county_name=args.county_name or "",
+                address=args.address or "",
+                supervision_phone=args.supervision_phone or "",
+            )
             counter.configure_station(station)
         if args.window:
             counter.set_window_no(args.window)
@@ -64,40 +69,47 @@ def cmd_station(args: argparse.Namespace) -> None:
 def cmd_catalogue(args: argparse.Namespace) -> None:
     if args.check:  # needs no store: a county IT person checks a file anywhere
         catalogue = catalogue_store.read_source(Path(args.check))
-        print(f"{args.check}: catalogue {catalogue.version} is valid "
-              f"({len(catalogue.items)} items)")
+        print(
+            f"{args.check}: catalogue {catalogue.version} is valid ({len(catalogue.items)} items)"
+        )
         return
     with _open(args) as counter:
         if args.import_path:
             catalogue = counter.import_catalogue(Path(args.import_path))
             print(f"imported and activated catalogue {catalogue.version}")
         if args.export:
-            Path(args.export).write_text(json.dumps(counter.catalogue.to_document(),
-                                                    ensure_ascii=False, indent=1),
-                                         encoding="utf-8")
+            Path(args.export).write_text(
+                json.dumps(counter.catalogue.to_document(), ensure_ascii=False, indent=1),
+                encoding="utf-8",
+            )
             print(f"exported catalogue {counter.catalogue.version} to {args.export}")
         for version in catalogue_store.stored_versions(counter.store):
             mark = "*" if version["active"] else " "
             default = "默认" if version["is_default"] else "正式"
-            print(f"{mark} {version['version']}\t{default}\t{version['published']}\t"
-                  f"{version['source']}")
+            print(
+                f"{mark} {version['version']}\t{default}\t{version['published']}\t"
+                f"{version['source']}"
+            )
         if counter.station is not None:
             print(f"\n{LEVEL_NAMES[counter.station.level]} 事项清单：")
             for number, (item, mode) in enumerate(
-                    counter.catalogue.checklist(counter.station.level), start=1):
+                counter.catalogue.checklist(counter.station.level), start=1
+            ):
                 print(f"{number:>3} {item.code} {item.title}  [{mode.label}]")
 
 
 def cmd_calendar(args: argparse.Namespace) -> None:
     try:
         document = json.loads(Path(args.import_path).read_text(encoding="utf-8"))
-    except ValueError as exc:   # not UTF-8, not JSON
+    except ValueError as exc:  # not UTF-8, not JSON
         raise ValueError(f"日历文件不是有效的JSON文档：{exc}") from exc
     calendar = YearCalendar.from_document(document)
     with _open(args) as counter:
         counter.import_calendar_year(calendar)
-        print(f"official calendar of {calendar.year} imported ({calendar.source}); "
-              f"known until {counter.calendar.known_until()}")
+        print(
+            f"official calendar of {calendar.year} imported ({calendar.source}); "
+            f"known until {counter.calendar.known_until()}"
+        )
 
 
 def cmd_close_day(args: argparse.Namespace) -> None:
@@ -107,9 +119,11 @@ def cmd_close_day(args: argparse.Namespace) -> None:
         erased = retention.erase_expired(counter.store, counter.clock)
         if erased.cases:
             print(f"personal data of {erased.cases} cases past the retention period erased")
-        print(f"{day}: issued {closing.issued}, served {closing.served}, "
-              f"no-show {closing.no_show}, consultation only {closing.consulted}, "
-              f"closed unserved {closing.unserved}")
+        print(
+            f"{day}: issued {closing.issued}, served {closing.served}, "
+            f"no-show {closing.no_show}, consultation only {closing.consulted}, "
+            f"closed unserved {closing.unserved}"
+        )
 
 
 def cmd_report(args: argparse.Namespace) -> None:
@@ -120,20 +134,34 @@ def cmd_report(args: argparse.Namespace) -> None:
         report = daily_report(counter.store, day)
         rate = report.on_the_spot_rate
         print(f"{day} 台账")
-        print(f"  取号 {report.tickets_issued}，办结 {report.tickets_served}，"
-              f"过号 {report.tickets_no_show}，平均等候 "
-              f"{report.average_wait_minutes or 0:.1f} 分钟")
-        reasons = "，".join(f"{reason} {count}"
-                           for reason, count in report.consulted_by_reason.items())
-        print(f"  仅咨询（无需办件） {report.tickets_consulted}"
-              + (f"：{reasons}" if reasons else ""))
-        print(f"  办件 {report.cases_opened}：" + "，".join(
-            f"{state} {count}" for state, count in sorted(report.cases_by_state.items())))
-        print(f"  事项 {report.items_total}，当场办结 {report.items_done_on_the_spot}"
-              + (f"（{rate:.0%}）" if rate is not None else "")
-              + f"，转报 {report.items_forwarded}")
-        print("  评价 " + "，".join(f"{level}星 {count}"
-                                   for level, count in sorted(report.ratings_by_level.items())))
+        print(
+            f"  取号 {report.tickets_issued}，办结 {report.tickets_served}，"
+            f"过号 {report.tickets_no_show}，平均等候 "
+            f"{report.average_wait_minutes or 0:.1f} 分钟"
+        )
+        reasons = "，".join(
+            f"{reason} {count}" for reason, count in report.consulted_by_reason.items()
+        )
+        print(
+            f"  仅咨询（无需办件） {report.tickets_consulted}" + (f"：{reasons}" if reasons else "")
+        )
+        print(
+            f"  办件 {report.cases_opened}："
+            + "，".join(
+                f"{state} {count}" for state, count in sorted(report.cases_by_state.items())
+            )
+        )
+        print(
+            f"  事项 {report.items_total}，当场办结 {report.items_done_on_the_spot}"
+            + (f"（{rate:.0%}）" if rate is not None else "")
+            + f"，转报 {report.items_forwarded}"
+        )
+        print(
+            "  评价 "
+            + "，".join(
+                f"{level}星 {count}" for level, count in sorted(report.ratings_by_level.items())
+            )
+        )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -142,8 +170,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--demo", action="store_true", help="use the demo store")
     commands = parser.add_subparsers(dest="command", required=True)
 
-    def command(name: str, handler: Callable[[argparse.Namespace], None], help_text: str
-                ) -> argparse.ArgumentParser:
+    def command(
+        name: str, handler: Callable[[argparse.Namespace], None], help_text: str
+    ) -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=help_text)
         sub.set_defaults(handler=handler)
         return sub
@@ -159,15 +188,25 @@ def build_parser() -> argparse.ArgumentParser:
     station.add_argument("--address")
     station.add_argument("--supervision-phone")
     station.add_argument("--window", type=int, help="this PC's window number (1-99)")
-    station.add_argument("--windows", type=int, metavar="N",
-                         help="how many windows the station has, for transfers (0: as seen)")
+    station.add_argument(
+        "--windows",
+        type=int,
+        metavar="N",
+        help="how many windows the station has, for transfers (0: as seen)",
+    )
     clerk_commands.register(command)  # clerk, clerk-log: the station admin manages clerks
-    catalogue = command("catalogue", cmd_catalogue,
-                        "list catalogue versions and this level's checklist; check, import "
-                        "or export a catalogue")
+    catalogue = command(
+        "catalogue",
+        cmd_catalogue,
+        "list catalogue versions and this level's checklist; check, import or export a catalogue",
+    )
     catalogue.add_argument("--check", metavar="PATH", help="validate a directory or JSON file")
-    catalogue.add_argument("--import", dest="import_path", metavar="PATH",
-                           help="validate, store and activate a directory or JSON file")
+    catalogue.add_argument(
+        "--import",
+        dest="import_path",
+        metavar="PATH",
+        help="validate, store and activate a directory or JSON file",
+    )
     catalogue.add_argument("--export", metavar="FILE", help="write the active one as JSON")
     calendar = command("calendar", cmd_calendar, "import a year's official holiday calendar")
     calendar.add_argument("import_path", metavar="FILE")
@@ -188,8 +227,14 @@ def main(argv: list[str] | None = None) -> int:
     except CatalogueInvalid as exc:
         print(f"catalogue rejected, nothing changed:\n{exc}", file=sys.stderr)
         return 2
-    except (QueueError, StationError, StationNotConfigured, StoreTooNew, StoreKeyError,
-            ValueError) as exc:
+    except (
+        QueueError,
+        StationError,
+        StationNotConfigured,
+        StoreTooNew,
+        StoreKeyError,
+        ValueError,
+    ) as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2
     except OSError as exc:  # a file named on the command line cannot be read or written

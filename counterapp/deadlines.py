@@ -18,7 +18,7 @@ from counterapp.workdays import WorkCalendar
 
 
 class Due(NamedTuple):
-    text: str           # a stamp (minute limits) or an ISO day (working-day limits)
+    text: str  # a stamp (minute limits) or an ISO day (working-day limits)
     provisional: bool
 
 
@@ -31,8 +31,12 @@ def working_days_after(calendar: WorkCalendar, start: date, days: int) -> Due:
     return Due(result.day.isoformat(), result.provisional)
 
 
-def item_due(calendar: WorkCalendar, accepted_at: datetime, limit_minutes: int | None,
-             limit_working_days: int | None) -> Due:
+def item_due(
+    calendar: WorkCalendar,
+    accepted_at: datetime,
+    limit_minutes: int | None,
+    limit_working_days: int | None,
+) -> Due:
     if limit_minutes is not None:
         return minutes_after(accepted_at, limit_minutes)
     if limit_working_days is None:

@@ -24,8 +24,13 @@ if TYPE_CHECKING:
     from faker import Faker
 
 DEMO_STATION = Station(
-    code="370883101", name="千泉街道医保服务站", level="town", county_code="370883",
-    county_name="邹城市", address="千泉街道为民服务中心一楼", supervision_phone="0537-5211234",
+    code="370883101",
+    name="千泉街道医保服务站",
+    level="town",
+    county_code="370883",
+    county_name="邹城市",
+    address="千泉街道为民服务中心一楼",
+    supervision_phone="0537-5211234",
 )
 DEMO_CLERKS = (("1001", "王丽"), ("1002", "李强"), ("1003", "赵敏"))  # 王丽 is the admin
 # The demo's PIN for every demo clerk, shown on the demo's login screen only (never a real
@@ -33,14 +38,21 @@ DEMO_CLERKS = (("1001", "王丽"), ("1002", "李强"), ("1003", "赵敏"))  # �
 DEMO_PIN = "246810"
 DEMO_HINT = f"演示站点：王丽（站长）、李强、赵敏的PIN均为 {DEMO_PIN}"
 PRIORITY_REASONS = ("70岁以上老人", "残疾人", "孕妇", "现役军人")
-RATING_WEIGHTS = {RatingLevel.VERY_SATISFIED: 70, RatingLevel.SATISFIED: 22,
-                  RatingLevel.BASICALLY_SATISFIED: 6, RatingLevel.DISSATISFIED: 2}
+RATING_WEIGHTS = {
+    RatingLevel.VERY_SATISFIED: 70,
+    RatingLevel.SATISFIED: 22,
+    RatingLevel.BASICALLY_SATISFIED: 6,
+    RatingLevel.DISSATISFIED: 2,
+}
 
 
 def _person(fake: Faker) -> Person:
     # Faker's stubs describe the en_US providers; zh_CN's `ssn` takes the ages
-    return Person(fake.name(), fake.ssn(min_age=1, max_age=92),  # type: ignore[call-arg]
-                  fake.phone_number())
+    return Person(
+        fake.name(),
+        fake.ssn(min_age=1, max_age=92),  # type: ignore[call-arg]
+        fake.phone_number(),
+    )
 
 
 class _DemoVisits:
@@ -54,8 +66,9 @@ class _DemoVisits:
         self.fake.seed_instance(seed)
         self.clerk_ids = [clerk.id for clerk in clerks(counter.store)]
         assert counter.station is not None
-        self.checklist = [item.code for item, _ in counter.catalogue.checklist(
-            counter.station.level)]
+        self.checklist = [
+            item.code for item, _ in counter.catalogue.checklist(counter.station.level)
+        ]
         self.others = [code for code in counter.catalogue.items if code not in self.checklist]
 
     def day(self, day: date, visits: int, finish_all: bool) -> None:
@@ -88,8 +101,9 @@ class _DemoVisits:
             helper = _person(self.fake)
             agent = Agent(helper.name, helper.id_number, helper.phone, "子女", "授权委托书")
         try:
-            case = self.counter.cases.open_case(_person(self.fake), codes, clerk,
-                                                ticket_id=ticket.id, agent=agent)
+            case = self.counter.cases.open_case(
+                _person(self.fake), codes, clerk, ticket_id=ticket.id, agent=agent
+            )
         except CaseError:
             # Faker rarely produces an ID with a birth date in the future of the demo day
             self.counter.queue.skip(ticket.id, clerk)
@@ -125,13 +139,20 @@ class DemoUnavailable(ValueError):
     """Faker is not installed (the desktop bundle leaves it out); str() says so in Chinese."""
 
 
-def seed_demo(path: Path | str, days: int = 5, visits_per_day: int = 24, seed: int = 2026,
-              today: date | None = None) -> None:
+def seed_demo(
+    path: Path | str,
+    days: int = 5,
+    visits_per_day: int = 24,
+    seed: int = 2026,
+    today: date | None = None,
+) -> None:
     """Fill a new store at `path` with a demo station; does nothing if it has a station.
     Without Faker it refuses before creating anything, so no empty demo store is left."""
     if importlib.util.find_spec("faker") is None:
-        raise DemoUnavailable("本安装不含生成演示数据所需的 Faker 组件（桌面安装包不带它），"
-                              "无法建立演示站点；请在源代码环境中运行 python3 dev.py run")
+        raise DemoUnavailable(
+            "本安装不含生成演示数据所需的 Faker 组件（桌面安装包不带它），"
+            "无法建立演示站点；请在源代码环境中运行 python3 dev.py run"
+        )
     today = today or Clock().today()
     start = datetime.combine(today - timedelta(days=days + 3), time(8, 0), CST)
     clock = FixedClock(start)
@@ -153,15 +174,17 @@ def ensure_demo_accounts(counter: Counter) -> None:
     """The demo clerks with `DEMO_PIN`, 王丽 the admin: made with a new demo store, and given
     to a demo store made before clerk accounts (whose clerks have no PIN)."""
     if counter.station != DEMO_STATION or counter.store.scalar(
-            "SELECT 1 FROM clerks WHERE role = ?", (ADMIN,)):
+        "SELECT 1 FROM clerks WHERE role = ?", (ADMIN,)
+    ):
         return
     hashed = pins.hash_pin(DEMO_PIN)  # one hash for all: it is the demo
     with counter.store.transaction():
         for index, (login, name) in enumerate(DEMO_CLERKS):
             role = ADMIN if index == 0 else CLERK
             if clerk_by_login(counter.store, login) is None:
-                add_clerk(counter.store, login, name, counter.clock, role=role,
-                          pin_hash=hashed)
+                add_clerk(counter.store, login, name, counter.clock, role=role, pin_hash=hashed)
             else:
-                counter.store.execute("UPDATE clerks SET role = ?, pin_hash = ? "
-                                      "WHERE login = ?", (role, hashed, login))
+                counter.store.execute(
+                    "UPDATE clerks SET role = ?, pin_hash = ? WHERE login = ?",
+                    (role, hashed, login),
+                )

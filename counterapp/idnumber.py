@@ -20,8 +20,42 @@ _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK_CHARS = "10X98765432"
 # First two digits: the province-level divisions of GB/T 2260 (plus 71/81/82 for Taiwan, HK, Macao).
 _PROVINCE_CODES = frozenset(
-    {11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46,
-     50, 51, 52, 53, 54, 61, 62, 63, 64, 65, 71, 81, 82}
+    {
+        11,
+        12,
+        13,
+        14,
+        15,
+        21,
+        22,
+        23,
+        31,
+        32,
+        33,
+        34,
+        35,
+        36,
+        37,
+        41,
+        42,
+        43,
+        44,
+        45,
+        46,
+        50,
+        51,
+        52,
+        53,
+        54,
+        61,
+        62,
+        63,
+        64,
+        65,
+        71,
+        81,
+        82,
+    }
 )
 _SHAPE = re.compile(r"[0-9]{17}[0-9X]")  # ASCII only: \d would take any script's digits
 _OLD_SHAPE = re.compile(r"[0-9]{15}")
@@ -79,8 +113,7 @@ def _birth_date(digits: str, today: date | None) -> date:
 
 def _check_region(number: str) -> None:
     if int(number[:2]) not in _PROVINCE_CODES:
-        raise IdNumberError(
-            f"身份证号码的地区码（前6位）{number[:6]}不存在，请核对后重新输入")
+        raise IdNumberError(f"身份证号码的地区码（前6位）{number[:6]}不存在，请核对后重新输入")
 
 
 def is_old_number(text: str) -> bool:

@@ -31,8 +31,12 @@ if TYPE_CHECKING:
     from counterapp.case_search import CaseSummary, IdHistory
 
 KEY_SETTING = "journal.lookup_key"
-CASE_SEARCH, ID_HISTORY, FIND_CASES, FOLLOW_UPS = ("case_search", "id_history", "find_cases",
-                                                   "follow_ups")
+CASE_SEARCH, ID_HISTORY, FIND_CASES, FOLLOW_UPS = (
+    "case_search",
+    "id_history",
+    "find_cases",
+    "follow_ups",
+)
 _WHOLE_ID = re.compile(r"\d{17}[\dX]|\d{15}")
 _PART_OF_ID = re.compile(r"\d{3,17}X?")
 
@@ -70,14 +74,19 @@ def describe(text: str, key: bytes) -> dict[str, str]:
     return {"text": text}
 
 
-def record(counter: Counter, clerk_id: int, what: str, text: str = "",
-           **details: Any) -> None:
+def record(counter: Counter, clerk_id: int, what: str, text: str = "", **details: Any) -> None:
     """Journal one look-up by `clerk_id`."""
     data = {"what": what, **describe(text, lookup_key(counter)), **details}
     with counter.store.transaction():
-        journal.record(counter.store, subject="clerk", subject_uuid=_uuid(counter, clerk_id),
-                       kind="looked_up", at=stamp(counter.clock.now()), clerk_id=clerk_id,
-                       data=data)
+        journal.record(
+            counter.store,
+            subject="clerk",
+            subject_uuid=_uuid(counter, clerk_id),
+            kind="looked_up",
+            at=stamp(counter.clock.now()),
+            clerk_id=clerk_id,
+            data=data,
+        )
 
 
 def _uuid(counter: Counter, clerk_id: int) -> str:
@@ -85,17 +94,31 @@ def _uuid(counter: Counter, clerk_id: int) -> str:
 
 
 # --- the look-ups, each journalled -------------------------------------------------------------
-def search_cases(counter: Counter, clerk_id: int, text: str = "", *,
-                 day_from: date | None = None, day_to: date | None = None,
-                 states: tuple[CaseState, ...] = ()) -> list[CaseSummary]:
+def search_cases(
+    counter: Counter,
+    clerk_id: int,
+    text: str = "",
+    *,
+    day_from: date | None = None,
+    day_to: date | None = None,
+    states: tuple[CaseState, ...] = (),
+) -> list[CaseSummary]:
     from counterapp.case_search import search
 
     found = search(counter.store, text, day_from=day_from, day_to=day_to, states=states)
-    filters = {"from": day_from.isoformat() if day_from else None,
-               "to": day_to.isoformat() if day_to else None,
-               "states": [state.value for state in states] or None}
-    record(counter, clerk_id, CASE_SEARCH, text, found=len(found),
-           **{name: value for name, value in filters.items() if value})
+    filters = {
+        "from": day_from.isoformat() if day_from else None,
+        "to": day_to.isoformat() if day_to else None,
+        "states": [state.value for state in states] or None,
+    }
+    record(
+        counter,
+        clerk_id,
+        CASE_SEARCH,
+        text,
+        found=len(found),
+        **{name: value for name, value in filters.items() if value},
+    )
     return found
 
 

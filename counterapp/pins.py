@@ -30,8 +30,22 @@ MAX_LENGTH = 64
 FREE_FAILURES = 5
 LONGEST_LOCK_MINUTES = 30
 # Chosen by people who are told "six digits": refused whatever the other rules say.
-COMMON = frozenset({"123123", "112233", "121212", "520520", "521521", "147258", "159357",
-                    "123321", "654321", "abc123", "password", "qwerty"})
+COMMON = frozenset(
+    {
+        "123123",
+        "112233",
+        "121212",
+        "520520",
+        "521521",
+        "147258",
+        "159357",
+        "123321",
+        "654321",
+        "abc123",
+        "password",
+        "qwerty",
+    }
+)
 
 _hasher: PasswordHasher | None = None
 _decoy_hash: str | None = None
@@ -73,8 +87,9 @@ def is_run(text: str) -> bool:
 
 
 def _is_repeated_block(text: str) -> bool:
-    return any(len(text) % size == 0 and text == text[:size] * (len(text) // size)
-               for size in (2, 3))
+    return any(
+        len(text) % size == 0 and text == text[:size] * (len(text) // size) for size in (2, 3)
+    )
 
 
 def hasher() -> PasswordHasher:

@@ -68,8 +68,9 @@ STATUS_LABELS = {
 _S = TicketStatus
 ALLOWED_MOVES = {
     _S.WAITING: frozenset({_S.CALLED, _S.CLOSED_UNSERVED}),
-    _S.CALLED: frozenset({_S.CALLED, _S.SERVING, _S.NO_SHOW, _S.WAITING, _S.CONSULTED,
-                          _S.CLOSED_UNSERVED}),
+    _S.CALLED: frozenset(
+        {_S.CALLED, _S.SERVING, _S.NO_SHOW, _S.WAITING, _S.CONSULTED, _S.CLOSED_UNSERVED}
+    ),
     _S.SERVING: frozenset({_S.HELD, _S.DONE, _S.WAITING, _S.CONSULTED}),
     _S.HELD: frozenset({_S.SERVING, _S.CLOSED_UNSERVED}),
     _S.NO_SHOW: frozenset({_S.WAITING}),
@@ -104,7 +105,7 @@ class Ticket(NamedTuple):
     finished_at: datetime | None
     recalls: int
     version: int
-    end_reason: str | None = None    # why it ended without a case (仅咨询)
+    end_reason: str | None = None  # why it ended without a case (仅咨询)
 
     @property
     def waiting_seconds(self) -> int | None:
@@ -183,11 +184,11 @@ def _ticket(row: sqlite3.Row) -> Ticket:
 
 def refuse_if_case(store: Store, ticket_id: int, code: str) -> None:
     """A ticket with a case in `store` ends with its case (办结 or 撤销), never as 仅咨询."""
-    case_no = store.scalar("SELECT case_no FROM cases WHERE ticket_id = ? ORDER BY id DESC "
-                           "LIMIT 1", (ticket_id,))
+    case_no = store.scalar(
+        "SELECT case_no FROM cases WHERE ticket_id = ? ORDER BY id DESC LIMIT 1", (ticket_id,)
+    )
     if case_no is not None:
-        raise QueueError(f"{code} 号已开办件 {case_no}：请在办件中办结或撤销，"
-                         "不能按“仅咨询”结束")
+        raise QueueError(f"{code} 号已开办件 {case_no}：请在办件中办结或撤销，不能按“仅咨询”结束")
 
 
 # Call order: tickets transferred to this window, then the priority lane, then arrival.
@@ -238,8 +239,9 @@ class TicketQueue:
         return [_ticket(row) for row in rows]
 
     def of_day(self, day: date) -> list[Ticket]:
-        rows = self._store.all("SELECT * FROM tickets WHERE day = ? AND mirror = 0 ORDER BY id",
-                               (day.isoformat(),))
+        rows = self._store.all(
+            "SELECT * FROM tickets WHERE day = ? AND mirror = 0 ORDER BY id", (day.isoformat(),)
+        )
         return [_ticket(row) for row in rows]
 
     def of_today(self) -> list[Ticket]:
@@ -250,8 +252,9 @@ class TicketQueue:
         """Today's tickets that were called to a window and are still there or done there,
         the latest call (or recall) first: what the hall display lists. A ticket sent back
         to waiting (transferred, re-queued) has no window and is not among them."""
-        rows = self._store.all(_RECENT_CALLS, {"day": self._clock.today().isoformat(),
-                                               "limit": limit})
+        rows = self._store.all(
+            _RECENT_CALLS, {"day": self._clock.today().isoformat(), "limit": limit}
+        )
         return [_ticket(row) for row in rows]
 
     def revision(self) -> str:
@@ -260,8 +263,9 @@ class TicketQueue:
         moved. One indexed query, no ticket rows."""
         day = self._clock.today().isoformat()
         count, versions = self._store.row(
-            "SELECT count(*), coalesce(sum(version), 0) FROM tickets "
-            "WHERE day = ? AND mirror = 0", (day,))
+            "SELECT count(*), coalesce(sum(version), 0) FROM tickets WHERE day = ? AND mirror = 0",
+            (day,),
+        )
         return f"{day}:{count}:{versions}"
 
     def people_ahead(self, ticket: Ticket) -> int:
@@ -298,8 +302,13 @@ class TicketQueue:
                 },
             )
             journal.record(
-                self._store, subject="ticket", subject_uuid=ticket_uuid, kind="issued",
-                at=stamp(now), data={"lane": lane.value, "reason": reason}, outbox_version=1,
+                self._store,
+                subject="ticket",
+                subject_uuid=ticket_uuid,
+                kind="issued",
+                at=stamp(now),
+                data={"lane": lane.value, "reason": reason},
+                outbox_version=1,
             )
         return self.get(ticket_id)
 
@@ -313,7 +322,8 @@ class TicketQueue:
             )
             if busy is not None:
                 raise QueueError(
-                    f"{window_no}号窗口的 {busy['code']} 号尚未办结或过号，不能叫下一号")
+                    f"{window_no}号窗口的 {busy['code']} 号尚未办结或过号，不能叫下一号"
+                )
             row = self._store.one(
                 _CALL_ORDER + " LIMIT 1",
                 {"day": self._clock.today().isoformat(), "window": window_no},
@@ -321,8 +331,13 @@ class TicketQueue:
             if row is None:
                 return None
             return self._move(
-                _ticket(row), TicketStatus.CALLED, "called", clerk_id,
-                window_no=window_no, target_window=None, clerk_id=clerk_id,
+                _ticket(row),
+                TicketStatus.CALLED,
+                "called",
+                clerk_id,
+                window_no=window_no,
+                target_window=None,
+                clerk_id=clerk_id,
                 called_at=row["called_at"] or stamp(self._clock.now()),
             )
 
@@ -331,8 +346,9 @@ class TicketQueue:
             ticket = self.get(ticket_id)
             if ticket.status != TicketStatus.CALLED:
                 raise QueueError(f"{ticket.code} 号当前为「{ticket.status.label}」，不能重呼")
-            return self._move(ticket, TicketStatus.CALLED, "recalled", clerk_id,
-                              recalls=ticket.recalls + 1)
+            return self._move(
+                ticket, TicketStatus.CALLED, "recalled", clerk_id, recalls=ticket.recalls + 1
+            )
 
     def skip(self, ticket_id: int, clerk_id: int) -> Ticket:
         """The called citizen did not come (过号)."""
@@ -345,25 +361,39 @@ class TicketQueue:
             ticket = self.get(ticket_id)
             if ticket.day != self._clock.today():
                 raise QueueError(f"{ticket.code} 号是{ticket.day}的号，已过期，请重新取号")
-            return self._move(ticket, TicketStatus.WAITING, "requeued", clerk_id,
-                              window_no=None, queued_at=stamp(self._clock.now()))
+            return self._move(
+                ticket,
+                TicketStatus.WAITING,
+                "requeued",
+                clerk_id,
+                window_no=None,
+                queued_at=stamp(self._clock.now()),
+            )
 
     def start_serving(self, ticket_id: int, clerk_id: int) -> Ticket:
         with self._store.transaction():
-            return self._move(self.get(ticket_id), TicketStatus.SERVING, "serving", clerk_id,
-                              clerk_id=clerk_id, serving_at=stamp(self._clock.now()))
+            return self._move(
+                self.get(ticket_id),
+                TicketStatus.SERVING,
+                "serving",
+                clerk_id,
+                clerk_id=clerk_id,
+                serving_at=stamp(self._clock.now()),
+            )
 
     def hold(self, ticket_id: int, clerk_id: int, reason: str = "") -> Ticket:
         """Pause, e.g. while the citizen fetches a copy; the window may call others meanwhile."""
         reason = checked(reason, HOLD_REASON, QueueError)
         with self._store.transaction():
-            return self._move(self.get(ticket_id), TicketStatus.HELD, "held", clerk_id,
-                              data={"reason": reason})
+            return self._move(
+                self.get(ticket_id), TicketStatus.HELD, "held", clerk_id, data={"reason": reason}
+            )
 
     def resume(self, ticket_id: int, window_no: int, clerk_id: int) -> Ticket:
         with self._store.transaction():
-            return self._move(self.get(ticket_id), TicketStatus.SERVING, "resumed", clerk_id,
-                              window_no=window_no)
+            return self._move(
+                self.get(ticket_id), TicketStatus.SERVING, "resumed", clerk_id, window_no=window_no
+            )
 
     def transfer(self, ticket_id: int, to_window: int, clerk_id: int, reason: str) -> Ticket:
         """Hand the ticket to another window; it keeps its place and is called there first."""
@@ -374,14 +404,25 @@ class TicketQueue:
             ticket = self.get(ticket_id)
             if ticket.window_no == to_window:
                 raise QueueError("不能转给本窗口")
-            return self._move(ticket, TicketStatus.WAITING, "transferred", clerk_id,
-                              window_no=None, target_window=to_window,
-                              data={"from": ticket.window_no, "to": to_window, "reason": reason})
+            return self._move(
+                ticket,
+                TicketStatus.WAITING,
+                "transferred",
+                clerk_id,
+                window_no=None,
+                target_window=to_window,
+                data={"from": ticket.window_no, "to": to_window, "reason": reason},
+            )
 
     def finish(self, ticket_id: int, clerk_id: int) -> Ticket:
         with self._store.transaction():
-            return self._move(self.get(ticket_id), TicketStatus.DONE, "finished", clerk_id,
-                              finished_at=stamp(self._clock.now()))
+            return self._move(
+                self.get(ticket_id),
+                TicketStatus.DONE,
+                "finished",
+                clerk_id,
+                finished_at=stamp(self._clock.now()),
+            )
 
     def end_without_case(self, ticket_id: int, clerk_id: int, reason: str) -> Ticket:
         """The called citizen needs no case (仅咨询 / 无需办件): the ticket ends with a reason
@@ -390,9 +431,15 @@ class TicketQueue:
         with self._store.transaction():
             ticket = self.get(ticket_id)
             refuse_if_case(self._store, ticket.id, ticket.code)
-            return self._move(ticket, TicketStatus.CONSULTED, "ended_without_case", clerk_id,
-                              data={"reason": reason}, end_reason=reason,
-                              finished_at=stamp(self._clock.now()))
+            return self._move(
+                ticket,
+                TicketStatus.CONSULTED,
+                "ended_without_case",
+                clerk_id,
+                data={"reason": reason},
+                end_reason=reason,
+                finished_at=stamp(self._clock.now()),
+            )
 
     def close_day(self, day: date) -> DayClosing:
         """End of day: close every open ticket of `day` and record the counts. Idempotent."""
@@ -400,13 +447,13 @@ class TicketQueue:
         with self._store.transaction():
             for ticket in self.of_day(day):
                 if ticket.status == TicketStatus.SERVING:
-                    self._move(ticket, TicketStatus.DONE, "finished_at_closing", None,
-                               finished_at=now)
+                    self._move(
+                        ticket, TicketStatus.DONE, "finished_at_closing", None, finished_at=now
+                    )
                 elif ticket.status in OPEN_STATUSES:
                     self._move(ticket, TicketStatus.CLOSED_UNSERVED, "closed_unserved", None)
             counts: dict[str, int] = self._store.mapping(
-                "SELECT status, count(*) FROM tickets WHERE day = ? AND mirror = 0 "
-                "GROUP BY status",
+                "SELECT status, count(*) FROM tickets WHERE day = ? AND mirror = 0 GROUP BY status",
                 (day.isoformat(),),
             )
             closing = DayClosing(
@@ -423,8 +470,15 @@ class TicketQueue:
                 "closed_at = excluded.closed_at, issued = excluded.issued, "
                 "served = excluded.served, no_show = excluded.no_show, "
                 "unserved = excluded.unserved, consulted = excluded.consulted",
-                (day.isoformat(), now, closing.issued, closing.served, closing.no_show,
-                 closing.unserved, closing.consulted),
+                (
+                    day.isoformat(),
+                    now,
+                    closing.issued,
+                    closing.served,
+                    closing.no_show,
+                    closing.unserved,
+                    closing.consulted,
+                ),
             )
         return closing
 
@@ -440,15 +494,28 @@ class TicketQueue:
     # --- the one place a ticket changes -----------------------------------------------------
     # Every action reads its ticket inside its write transaction (BEGIN IMMEDIATE), so a
     # queue host's own window and a request from another PC never act on a stale ticket.
-    def _move(self, ticket: Ticket, target: TicketStatus, kind: str, actor: int | None,
-              data: dict[str, Any] | None = None, **fields: object) -> Ticket:
+    def _move(
+        self,
+        ticket: Ticket,
+        target: TicketStatus,
+        kind: str,
+        actor: int | None,
+        data: dict[str, Any] | None = None,
+        **fields: object,
+    ) -> Ticket:
         check_move(ALLOWED_MOVES, ticket.status, target, STATUS_LABELS, f"{ticket.code} 号")
         version = ticket.version + 1
-        self._store.update("tickets", ticket.id,
-                           {"status": target.value, "version": version, **fields})
+        self._store.update(
+            "tickets", ticket.id, {"status": target.value, "version": version, **fields}
+        )
         journal.record(
-            self._store, subject="ticket", subject_uuid=ticket.uuid, kind=kind,
-            at=stamp(self._clock.now()), clerk_id=actor, data=data,
+            self._store,
+            subject="ticket",
+            subject_uuid=ticket.uuid,
+            kind=kind,
+            at=stamp(self._clock.now()),
+            clerk_id=actor,
+            data=data,
             outbox_version=version,
         )
         return self.get(ticket.id)

@@ -18,8 +18,7 @@ from db.store import Store
 
 FOLLOW_UP_WORKING_DAYS = 15
 RATING_REASON = TextRule("差评原因", limit=200)
-FOLLOW_UP_NOTE = TextRule("整改回访情况", limit=1000, required="请填写整改回访情况",
-                          multiline=True)
+FOLLOW_UP_NOTE = TextRule("整改回访情况", limit=1000, required="请填写整改回访情况", multiline=True)
 
 
 class RatingLevel(IntEnum):
@@ -63,16 +62,30 @@ class RatingService:
         follow_up = None
         if level.is_bad:
             follow_up = deadlines.working_days_after(
-                self._calendar, now.date(), FOLLOW_UP_WORKING_DAYS).text
+                self._calendar, now.date(), FOLLOW_UP_WORKING_DAYS
+            ).text
         rating_uuid = journal.new_uuid()
         with self._store.transaction():
-            self._store.insert("ratings", {
-                "uuid": rating_uuid, "case_id": case.id, "level": int(level),
-                "reason": reason or None, "rated_at": stamp(now), "follow_up_due": follow_up,
-            })
-            journal.record(self._store, subject="rating", subject_uuid=rating_uuid,
-                           kind="rated", at=stamp(now),
-                           data={"case": case.uuid, "level": int(level)}, outbox_version=1)
+            self._store.insert(
+                "ratings",
+                {
+                    "uuid": rating_uuid,
+                    "case_id": case.id,
+                    "level": int(level),
+                    "reason": reason or None,
+                    "rated_at": stamp(now),
+                    "follow_up_due": follow_up,
+                },
+            )
+            journal.record(
+                self._store,
+                subject="rating",
+                subject_uuid=rating_uuid,
+                kind="rated",
+                at=stamp(now),
+                data={"case": case.uuid, "level": int(level)},
+                outbox_version=1,
+            )
         rating = self.of_case(case.id)
         assert rating is not None
         return rating
@@ -84,13 +97,22 @@ class RatingService:
         note = checked(note, FOLLOW_UP_NOTE, CaseError)
         now = stamp(self._clock.now())
         with self._store.transaction():
-            row = self._store.row("SELECT id, uuid, version FROM ratings WHERE case_id = ?",
-                                  (case_id,))
-            self._store.update("ratings", row["id"],
-                               {"followed_up_at": now, "version": row["version"] + 1})
-            journal.record(self._store, subject="rating", subject_uuid=row["uuid"],
-                           kind="followed_up", at=now, clerk_id=clerk_id,
-                           data={"note": note}, outbox_version=row["version"] + 1)
+            row = self._store.row(
+                "SELECT id, uuid, version FROM ratings WHERE case_id = ?", (case_id,)
+            )
+            self._store.update(
+                "ratings", row["id"], {"followed_up_at": now, "version": row["version"] + 1}
+            )
+            journal.record(
+                self._store,
+                subject="rating",
+                subject_uuid=row["uuid"],
+                kind="followed_up",
+                at=now,
+                clerk_id=clerk_id,
+                data={"note": note},
+                outbox_version=row["version"] + 1,
+            )
         followed = self.of_case(case_id)
         assert followed is not None
         return followed
@@ -99,12 +121,18 @@ class RatingService:
         row = self._store.one("SELECT * FROM ratings WHERE case_id = ?", (case_id,))
         if row is None:
             return None
-        return Rating(case_id=row["case_id"], level=RatingLevel(row["level"]),
-                      reason=row["reason"], rated_at=row["rated_at"],
-                      follow_up_due=row["follow_up_due"], followed_up_at=row["followed_up_at"])
+        return Rating(
+            case_id=row["case_id"],
+            level=RatingLevel(row["level"]),
+            reason=row["reason"],
+            rated_at=row["rated_at"],
+            follow_up_due=row["follow_up_due"],
+            followed_up_at=row["followed_up_at"],
+        )
 
     def pending_follow_ups(self) -> list[Rating]:
         rows = self._store.all(
             "SELECT case_id FROM ratings WHERE follow_up_due IS NOT NULL "
-            "AND followed_up_at IS NULL ORDER BY follow_up_due")
+            "AND followed_up_at IS NULL ORDER BY follow_up_due"
+        )
         return [r for r in (self.of_case(row["case_id"]) for row in rows) if r is not None]

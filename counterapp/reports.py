@@ -13,13 +13,13 @@ class DailyReport(NamedTuple):
     tickets_issued: int
     tickets_served: int
     tickets_no_show: int
-    tickets_consulted: int             # ended without a case (仅咨询 / 无需办件)
+    tickets_consulted: int  # ended without a case (仅咨询 / 无需办件)
     consulted_by_reason: dict[str, int]
     average_wait_minutes: float | None
     cases_opened: int
     cases_by_state: dict[str, int]
     items_total: int
-    items_done_on_the_spot: int        # completed the day they were opened, at this station
+    items_done_on_the_spot: int  # completed the day they were opened, at this station
     items_forwarded: int
     items_by_code: dict[str, int]
     ratings_by_level: dict[int, int]
@@ -37,24 +37,34 @@ def daily_report(store: Store, day: date) -> DailyReport:
         "       sum(status = 'done') AS served, sum(status = 'no_show') AS no_show, "
         "       sum(status = 'consulted') AS consulted, "
         "       avg((julianday(called_at) - julianday(issued_at)) * 1440) AS wait "
-        "FROM tickets WHERE day = ? AND mirror = 0", (key,))
+        "FROM tickets WHERE day = ? AND mirror = 0",
+        (key,),
+    )
     reasons: dict[str, int] = store.mapping(
         "SELECT end_reason, count(*) FROM tickets WHERE day = ? AND mirror = 0 "
         "AND status = 'consulted' GROUP BY end_reason ORDER BY count(*) DESC, end_reason",
-        (key,))
+        (key,),
+    )
     by_state: dict[str, int] = store.mapping(
-        "SELECT state, count(*) FROM cases WHERE day = ? GROUP BY state", (key,))
+        "SELECT state, count(*) FROM cases WHERE day = ? GROUP BY state", (key,)
+    )
     items = store.row(
         "SELECT count(*) AS total, "
         "       sum(i.mode = 'handle' AND substr(i.completed_at, 1, 10) = c.day) AS on_spot, "
         "       sum(i.mode != 'handle') AS forwarded "
-        "FROM cases AS c JOIN case_items AS i ON i.case_id = c.id WHERE c.day = ?", (key,))
+        "FROM cases AS c JOIN case_items AS i ON i.case_id = c.id WHERE c.day = ?",
+        (key,),
+    )
     by_code: dict[str, int] = store.mapping(
         "SELECT i.item_code, count(*) FROM cases AS c JOIN case_items AS i ON i.case_id = c.id "
-        "WHERE c.day = ? GROUP BY i.item_code ORDER BY i.item_code", (key,))
+        "WHERE c.day = ? GROUP BY i.item_code ORDER BY i.item_code",
+        (key,),
+    )
     ratings: dict[int, int] = store.mapping(
         "SELECT r.level, count(*) FROM cases AS c JOIN ratings AS r ON r.case_id = c.id "
-        "WHERE c.day = ? GROUP BY r.level", (key,))
+        "WHERE c.day = ? GROUP BY r.level",
+        (key,),
+    )
     return DailyReport(
         day=day,
         tickets_issued=tickets["issued"],

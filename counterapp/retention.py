@@ -36,14 +36,20 @@ from db.store import Store
 YEARS_SETTING = "retention.years"
 DEFAULT_YEARS = 3
 FINISHED_STATES = ("completed", "forwarded", "closed")
-PERSONAL = ("applicant_name", "applicant_id_number", "applicant_phone", "agent_name",
-            "agent_id_number", "agent_phone")
+PERSONAL = (
+    "applicant_name",
+    "applicant_id_number",
+    "applicant_phone",
+    "agent_name",
+    "agent_id_number",
+    "agent_phone",
+)
 DROP_REASON = "保存期满，个人信息已删除"
 
 
 class Erasure(NamedTuple):
     cases: int
-    cutoff: str          # cases last changed before this moment were due
+    cutoff: str  # cases last changed before this moment were due
 
 
 def years(settings: Settings) -> int:
@@ -69,7 +75,7 @@ def _masked(column: str, value: str) -> str:
         return mask_name(value)
     if column.endswith("_id_number"):
         return mask_id_number(value)
-    return ""                                    # phones are removed
+    return ""  # phones are removed
 
 
 def _scrub(value: Any, replace: dict[str, str]) -> Any:
@@ -98,7 +104,9 @@ def erase_expired(store: Store, clock: Clock) -> Erasure:
         "WHERE personal_erased_at IS NULL AND updated_at < ? "
         f"AND state IN ({', '.join('?' * len(FINISHED_STATES))}) "
         "AND NOT EXISTS (SELECT 1 FROM outbox AS o WHERE o.record_uuid = c.uuid "
-        "AND o.acked_at IS NULL)", (due, *FINISHED_STATES))
+        "AND o.acked_at IS NULL)",
+        (due, *FINISHED_STATES),
+    )
     if not rows:
         return Erasure(0, due)
     store.execute("PRAGMA secure_delete = ON")
@@ -108,10 +116,18 @@ def erase_expired(store: Store, clock: Clock) -> Erasure:
             for row in rows:
                 _erase_case(store, row, stamp(now))
             store.execute("DELETE FROM erasing")
-            journal.record(store, subject="station", subject_uuid="retention",
-                           kind="personal_data_erased", at=stamp(now),
-                           data={"cases": len(rows), "last_changed_before": due,
-                                 "years": years(Settings(store))})
+            journal.record(
+                store,
+                subject="station",
+                subject_uuid="retention",
+                kind="personal_data_erased",
+                at=stamp(now),
+                data={
+                    "cases": len(rows),
+                    "last_changed_before": due,
+                    "years": years(Settings(store)),
+                },
+            )
     finally:
         store.execute("PRAGMA secure_delete = OFF")
     store.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -120,26 +136,46 @@ def erase_expired(store: Store, clock: Clock) -> Erasure:
 
 def _erase_case(store: Store, row: Any, now: str) -> None:
     values = {column: row[column] for column in PERSONAL}
-    replace = {str(value).strip(): _masked(column, str(value))
-               for column, value in values.items() if value and str(value).strip()}
+    replace = {
+        str(value).strip(): _masked(column, str(value))
+        for column, value in values.items()
+        if value and str(value).strip()
+    }
     store.execute(
         f"UPDATE cases SET {', '.join(f'{c} = ?' for c in PERSONAL)}, personal_erased_at = ? "
         "WHERE id = ?",
-        (*(None if value is None else _masked(column, str(value))
-           for column, value in values.items()), now, row["id"]))
-    for event_id, data in store.all("SELECT id, data FROM events WHERE subject_uuid = ?",
-                                    (row["uuid"],)):
+        (
+            *(
+                None if value is None else _masked(column, str(value))
+                for column, value in values.items()
+            ),
+            now,
+            row["id"],
+        ),
+    )
+    for event_id, data in store.all(
+        "SELECT id, data FROM events WHERE subject_uuid = ?", (row["uuid"],)
+    ):
         scrubbed = _scrub_text(data, replace)
         if scrubbed != data:
             store.execute("UPDATE events SET data = ? WHERE id = ?", (scrubbed, event_id))
     for print_id, content in store.all(
-            "SELECT id, slip_content FROM slip_prints WHERE case_id = ? "
-            "AND slip_content IS NOT NULL", (row["id"],)):
-        store.execute("UPDATE slip_prints SET slip_content = ? WHERE id = ?",
-                      (_scrub_text(content, replace), print_id))
+        "SELECT id, slip_content FROM slip_prints WHERE case_id = ? AND slip_content IS NOT NULL",
+        (row["id"],),
+    ):
+        store.execute(
+            "UPDATE slip_prints SET slip_content = ? WHERE id = ?",
+            (_scrub_text(content, replace), print_id),
+        )
     for kept_id, content in store.all(
-            "SELECT id, slip_content FROM unprinted_slips WHERE case_id = ?", (row["id"],)):
-        store.execute("UPDATE unprinted_slips SET pdf = x'', slip_content = ? WHERE id = ?",
-                      (_scrub_text(content, replace), kept_id))
-    store.execute("UPDATE unprinted_slips SET dropped_at = ?, drop_reason = ? WHERE case_id = ? "
-                  "AND printed_at IS NULL AND dropped_at IS NULL", (now, DROP_REASON, row["id"]))
+        "SELECT id, slip_content FROM unprinted_slips WHERE case_id = ?", (row["id"],)
+    ):
+        store.execute(
+            "UPDATE unprinted_slips SET pdf = x'', slip_content = ? WHERE id = ?",
+            (_scrub_text(content, replace), kept_id),
+        )
+    store.execute(
+        "UPDATE unprinted_slips SET dropped_at = ?, drop_reason = ? WHERE case_id = ? "
+        "AND printed_at IS NULL AND dropped_at IS NULL",
+        (now, DROP_REASON, row["id"]),
+    )

@@ -58,11 +58,15 @@ def _store(counter: Counter, clerk: int) -> str:
 
 
 def _catalogue(counter: Counter, clerk: int) -> str:
-    sizes = {level: len(counter.catalogue.checklist(level))
-             for level in ("town", "hospital", "clinic", "village")}
+    sizes = {
+        level: len(counter.catalogue.checklist(level))
+        for level in ("town", "hospital", "clinic", "village")
+    }
     assert sizes == {"town": 16, "hospital": 13, "clinic": 13, "village": 11}, sizes
-    return f"catalogue {counter.catalogue.version}: {len(counter.catalogue.items)} items, " \
-           f"checklists {sizes}"
+    return (
+        f"catalogue {counter.catalogue.version}: {len(counter.catalogue.items)} items, "
+        f"checklists {sizes}"
+    )
 
 
 def _visit(counter: Counter, clerk: int) -> str:
@@ -70,8 +74,12 @@ def _visit(counter: Counter, clerk: int) -> str:
     called = counter.queue.call_next(1, clerk)
     assert called is not None and called.id == ticket.id
     first17 = "37088319560312123"
-    case = counter.cases.open_case(Person("张𠮷", first17 + check_char(first17)),
-                                   ["YB0301", "YB1202"], clerk, ticket_id=ticket.id)
+    case = counter.cases.open_case(
+        Person("张𠮷", first17 + check_char(first17)),
+        ["YB0301", "YB1202"],
+        clerk,
+        ticket_id=ticket.id,
+    )
     for material in case.materials:
         if material.applies:
             case = counter.cases.mark_material(case.id, material.key, True, clerk)
@@ -87,8 +95,10 @@ def _calendar(counter: Counter, clerk: int) -> str:
     due = counter.calendar.add_working_days(date(2026, 9, 30), 3)
     assert due.day == date(2026, 10, 10) and not due.provisional, due
     later = counter.calendar.add_working_days(date(2026, 12, 30), 3)
-    return f"working days: 2026-09-30 + 3 = {due.day}; 2026-12-30 + 3 = {later.day}" \
-           f"{' (provisional)' if later.provisional else ''}"
+    return (
+        f"working days: 2026-09-30 + 3 = {due.day}; 2026-12-30 + 3 = {later.day}"
+        f"{' (provisional)' if later.provisional else ''}"
+    )
 
 
 def _notice(counter: Counter, clerk: int) -> str:
@@ -103,8 +113,10 @@ def _notice(counter: Counter, clerk: int) -> str:
     text = "".join(pages)
     for expected in (case.case_no, "一次性告知单", "𠮷"):
         assert expected in text, f"{expected!r} missing from the notice text"
-    return f"notice for {case.case_no}: {len(pdf):,} bytes, {len(pages)} page(s), " \
-           "font embedded, text read back"
+    return (
+        f"notice for {case.case_no}: {len(pdf):,} bytes, {len(pages)} page(s), "
+        "font embedded, text read back"
+    )
 
 
 def _worst_notice(counter: Counter, clerk: int) -> str:
@@ -121,16 +133,22 @@ def _worst_notice(counter: Counter, clerk: int) -> str:
     sizes = []
     for layout in Layout:
         slip = worst_notice(counter, clerk, layout)
-        unprintable = sorted({char for text in slip.shown for char in text
-                              if not char.isspace()
-                              and not fonts.has_glyph(fonts.font_for(char), char)})
+        unprintable = sorted(
+            {
+                char
+                for text in slip.shown
+                for char in text
+                if not char.isspace() and not fonts.has_glyph(fonts.font_for(char), char)
+            }
+        )
         assert not unprintable, f"no installed font has {''.join(unprintable)}"
         found = problems(slip.pdf, layout, slip.shown, slip.hidden)
         assert not found, f"{layout.label}: {len(found)} problem(s), first: {found[0]}"
-        sizes.append(f"{layout.label} {len(page_sizes(slip.pdf))} page(s) "
-                     f"{len(slip.pdf):,} bytes")
-    return f"worst-case notice ({len(counter.catalogue.items)} items, rare characters, " \
-           f"agent, reprint) read back whole: {', '.join(sizes)}"
+        sizes.append(f"{layout.label} {len(page_sizes(slip.pdf))} page(s) {len(slip.pdf):,} bytes")
+    return (
+        f"worst-case notice ({len(counter.catalogue.items)} items, rare characters, "
+        f"agent, reprint) read back whole: {', '.join(sizes)}"
+    )
 
 
 def _transfer_file(counter: Counter, clerk: int) -> str:
@@ -155,9 +173,11 @@ def _transfer_file(counter: Counter, clerk: int) -> str:
     opened = transfer.open_sealed(data, public, hub_private)
     records = sum(len(scan_batch(part.body, part.sha256).records) for part in opened.parts)
     assert exported.batches > 0 and records == exported.records, (exported, records)
-    return f"{records} records in {exported.batches} batch(es) exported to a signed, " \
-           f"encrypted file ({path.stat().st_size:,} bytes), read back: Ed25519 signature, " \
-           "hashes and AES-GCM verified"
+    return (
+        f"{records} records in {exported.batches} batch(es) exported to a signed, "
+        f"encrypted file ({path.stat().st_size:,} bytes), read back: Ed25519 signature, "
+        "hashes and AES-GCM verified"
+    )
 
 
 def _queue_host(counter: Counter, clerk: int) -> str:
@@ -170,14 +190,15 @@ def _queue_host(counter: Counter, clerk: int) -> str:
     from counterapp.lan_queue.roles import QueueLink, Role
     from counterapp.lan_queue.server import QueueServer
 
-    _grant, secret = access.issue(counter.store, access.Access.WINDOW, "自检窗口",
-                                  counter.clock)
+    _grant, secret = access.issue(counter.store, access.Access.WINDOW, "自检窗口", counter.clock)
     server = QueueServer(counter.store.path, counter.clock, port=0, bind="127.0.0.1").start()
     try:
-        with Counter.open(counter.store.path.parent / "window2.db", counter.clock
-                          ) as window2:
-            window2.configure_queue(QueueLink(Role.CLIENT, host_url=server.url, key=secret,
-                                              pin=tls.key_pin(tls.host_key())))
+        with Counter.open(counter.store.path.parent / "window2.db", counter.clock) as window2:
+            window2.configure_queue(
+                QueueLink(
+                    Role.CLIENT, host_url=server.url, key=secret, pin=tls.key_pin(tls.host_key())
+                )
+            )
             started = time.perf_counter()
             login = sessions.log_in(window2, SELF_TEST_CLERK, SELF_TEST_PIN, 2)
             login_seconds = time.perf_counter() - started
@@ -187,9 +208,11 @@ def _queue_host(counter: Counter, clerk: int) -> str:
     finally:
         server.stop()
     assert called is not None and called.uuid == issued.uuid and called.window_no == 2, called
-    return (f"queue host on {server.url} (TLS, pinned key): clerk {SELF_TEST_CLERK} logged in "
-            f"at window 2 with the PIN checked by the host in {login_seconds:.2f} s; "
-            f"{called.code} issued and called there")
+    return (
+        f"queue host on {server.url} (TLS, pinned key): clerk {SELF_TEST_CLERK} logged in "
+        f"at window 2 with the PIN checked by the host in {login_seconds:.2f} s; "
+        f"{called.code} issued and called there"
+    )
 
 
 CHECKS: list[tuple[str, Check]] = [
@@ -209,18 +232,22 @@ SELF_TEST_CLERK = "9001"
 SELF_TEST_PIN = "730512846"  # of the self-test's own temporary store only
 
 
-def run(print_line: Callable[[str], object] = print, extra: Sequence[tuple[str, Check]] = ()
-        ) -> int:
+def run(
+    print_line: Callable[[str], object] = print, extra: Sequence[tuple[str, Check]] = ()
+) -> int:
     """Run every check (then `extra`: those that need more than the core, e.g. the window, a
     sync round with a hub); return the number of failures. A skipped check is no failure."""
     failures = 0
-    with (in_memory_keyring(),   # the PC's own keyring is never touched, and need not exist
-          tempfile.TemporaryDirectory(prefix="counterapp-selftest-") as scratch):
+    with (
+        in_memory_keyring(),  # the PC's own keyring is never touched, and need not exist
+        tempfile.TemporaryDirectory(prefix="counterapp-selftest-") as scratch,
+    ):
         clock = FixedClock(datetime(2026, 11, 25, 9, 0, tzinfo=CST))
         with Counter.open(Path(scratch) / "station.db", clock) as counter:
             counter.configure_station(DEMO_STATION)
-            clerk = accounts.set_up_admin(counter.store, SELF_TEST_CLERK, "自检",
-                                          SELF_TEST_PIN, clock).id
+            clerk = accounts.set_up_admin(
+                counter.store, SELF_TEST_CLERK, "自检", SELF_TEST_PIN, clock
+            ).id
             for name, check in [*CHECKS, *extra]:
                 try:
                     print_line(f"ok    {name}: {check(counter, clerk)}")

@@ -49,14 +49,14 @@ HANDED_ON_STATES = (CaseState.RECEIVED, CaseState.MATERIALS_INCOMPLETE, CaseStat
 
 class Checked(NamedTuple):
     login: Login
-    host_problem: str = ""    # why the queue host could not check the PIN ("": it did, or
-                              # this PC has no queue host)
+    host_problem: str = ""  # why the queue host could not check the PIN ("": it did, or
+    # this PC has no queue host)
 
 
 class Unlocked(NamedTuple):
     login: Login
-    switched: bool            # another clerk took over
-    case: Case | None         # the open case, handed over to them when switched
+    switched: bool  # another clerk took over
+    case: Case | None  # the open case, handed over to them when switched
     host_problem: str = ""
 
 
@@ -64,23 +64,27 @@ def log_in(counter: Counter, login: str, pin: str, window_no: int) -> Checked:
     return check_pin(counter, login, pin, LOGGED_IN, {"window": window_no})
 
 
-def check_pin(counter: Counter, login: str, pin: str, kind: str, data: dict[str, Any]
-              ) -> Checked:
+def check_pin(counter: Counter, login: str, pin: str, kind: str, data: dict[str, Any]) -> Checked:
     """`login`'s PIN checked where the station's accounts are kept: by the queue host when
     this PC is a client of one and the host can be asked (it signs the clerk in there), else
     here (see the module docstring). Journalled as `kind` with `data`; `LoginRefused` with
     the clerk's message."""
     queue = counter.queue
     if not isinstance(queue, RemoteQueue):
-        return Checked(authenticate(counter.store, login, pin, counter.clock, kind=kind,
-                                    data=data))
+        return Checked(authenticate(counter.store, login, pin, counter.clock, kind=kind, data=data))
     try:
         queue.sign_in(login, pin, counter.clock)
     except HostRefused as refused:
         raise LoginRefused(str(refused)) from None
     except QueueError as away:
-        done = authenticate(counter.store, login, pin, counter.clock, kind=kind,
-                            data={**data, "checked_by": "this_pc"})
+        done = authenticate(
+            counter.store,
+            login,
+            pin,
+            counter.clock,
+            kind=kind,
+            data={**data, "checked_by": "this_pc"},
+        )
         return Checked(done, str(away))
     return Checked(judged_by_host(counter.store, login, counter.clock, kind=kind, data=data))
 
@@ -93,26 +97,40 @@ def lock(store: Store, clerk: Clerk, clock: Clock, window_no: int, why: str) -> 
     _record(store, clerk, "screen_locked", clock, {"window": window_no, "why": why})
 
 
-def unlock(counter: Counter, current: Clerk, login: str, pin: str, window_no: int,
-           case_id: int | None) -> Unlocked:
+def unlock(
+    counter: Counter, current: Clerk, login: str, pin: str, window_no: int, case_id: int | None
+) -> Unlocked:
     """The lock screen: the same clerk's PIN unlocks; another clerk's takes over the window
     and the case open on it."""
     case = None if case_id is None else counter.cases.get(case_id)
     if login.strip() == current.login:
         done = check_pin(counter, login, pin, SCREEN_UNLOCKED, {"window": window_no})
         return Unlocked(done.login, False, case, done.host_problem)
-    done = check_pin(counter, login, pin, SWITCHED, {
-        "window": window_no, "from": current.login,
-        "case": None if case is None else case.case_no})
+    done = check_pin(
+        counter,
+        login,
+        pin,
+        SWITCHED,
+        {
+            "window": window_no,
+            "from": current.login,
+            "case": None if case is None else case.case_no,
+        },
+    )
     clerk = done.login.clerk
     if case is not None and case.state in HANDED_ON_STATES and case.handler_clerk_id != clerk.id:
-        case = counter.cases.hand_over(case.id, case.handler_clerk_id, clerk.id,
-                                       HAND_OVER_REASON)
+        case = counter.cases.hand_over(case.id, case.handler_clerk_id, clerk.id, HAND_OVER_REASON)
     return Unlocked(done.login, True, case, done.host_problem)
 
 
-def _record(store: Store, clerk: Clerk, kind: str, clock: Clock, data: dict[str, object]
-            ) -> None:
+def _record(store: Store, clerk: Clerk, kind: str, clock: Clock, data: dict[str, object]) -> None:
     with store.transaction():
-        journal.record(store, subject="clerk", subject_uuid=clerk.uuid, kind=kind,
-                       at=stamp(clock.now()), clerk_id=clerk.id, data=data)
+        journal.record(
+            store,
+            subject="clerk",
+            subject_uuid=clerk.uuid,
+            kind=kind,
+            at=stamp(clock.now()),
+            clerk_id=clerk.id,
+            data=data,
+        )

@@ -49,8 +49,8 @@ class Station(NamedTuple):
         return found
 
 
-ADMIN = "admin"   # 站长: manages the clerks, and serves at the counter too
-CLERK = "clerk"   # 经办人员
+ADMIN = "admin"  # 站长: manages the clerks, and serves at the counter too
+CLERK = "clerk"  # 经办人员
 ROLE_NAMES = {ADMIN: "站长", CLERK: "经办人员"}
 LOGIN_PATTERN = re.compile(r"[0-9A-Za-z_.-]{2,32}")
 
@@ -88,8 +88,14 @@ def save_station(store: Store, station: Station, clock: Clock) -> None:
     with store.transaction():
         store.execute("DELETE FROM station")
         store.insert("station", {"id": 1, **values})
-        journal.record(store, subject="station", subject_uuid=station.code, kind="configured",
-                       at=values["updated_at"], data=station._asdict())
+        journal.record(
+            store,
+            subject="station",
+            subject_uuid=station.code,
+            kind="configured",
+            at=values["updated_at"],
+            data=station._asdict(),
+        )
 
 
 def clerk_problems(login: str, name: str) -> list[str]:
@@ -101,8 +107,16 @@ def clerk_problems(login: str, name: str) -> list[str]:
     return found
 
 
-def add_clerk(store: Store, login: str, name: str, clock: Clock, *, role: str = CLERK,
-              pin_hash: str | None = None, by: int | None = None) -> Clerk:
+def add_clerk(
+    store: Store,
+    login: str,
+    name: str,
+    clock: Clock,
+    *,
+    role: str = CLERK,
+    pin_hash: str | None = None,
+    by: int | None = None,
+) -> Clerk:
     """Store a new clerk and journal it. This is the primitive: the window and the command
     line add clerks only through `accounts`, which requires the station admin's PIN; seeding
     (demo, self-test) and tests call it directly. Without a PIN the clerk cannot log in."""
@@ -117,19 +131,39 @@ def add_clerk(store: Store, login: str, name: str, clock: Clock, *, role: str = 
     now = stamp(clock.now())
     uuid = journal.new_uuid()
     with store.transaction():
-        clerk_id = store.insert("clerks", {
-            "uuid": uuid, "login": login, "name": name, "created_at": now, "role": role,
-            "pin_hash": pin_hash, "pin_set_at": now if pin_hash else None,
-        })
-        journal.record(store, subject="clerk", subject_uuid=uuid, kind="created", at=now,
-                       clerk_id=by, data={"login": login, "name": name, "role": role,
-                                          "pin_set": pin_hash is not None})
+        clerk_id = store.insert(
+            "clerks",
+            {
+                "uuid": uuid,
+                "login": login,
+                "name": name,
+                "created_at": now,
+                "role": role,
+                "pin_hash": pin_hash,
+                "pin_set_at": now if pin_hash else None,
+            },
+        )
+        journal.record(
+            store,
+            subject="clerk",
+            subject_uuid=uuid,
+            kind="created",
+            at=now,
+            clerk_id=by,
+            data={"login": login, "name": name, "role": role, "pin_set": pin_hash is not None},
+        )
     return get_clerk(store, clerk_id)
 
 
 def _clerk(row: sqlite3.Row) -> Clerk:
-    return Clerk(id=row["id"], uuid=row["uuid"], login=row["login"], name=row["name"],
-                 active=bool(row["active"]), role=row["role"])
+    return Clerk(
+        id=row["id"],
+        uuid=row["uuid"],
+        login=row["login"],
+        name=row["name"],
+        active=bool(row["active"]),
+        role=row["role"],
+    )
 
 
 def get_clerk(store: Store, clerk_id: int) -> Clerk:

@@ -24,8 +24,13 @@ def cmd_store_key(args: argparse.Namespace) -> None:
         store_key.restore(path, text)
         print(f"store key restored into the system keyring for {path}")
         return
-    state = ("sealed" if not files.is_plain(path) and not files.is_new(path)
-             else "new" if files.is_new(path) else "NOT sealed")
+    state = (
+        "sealed"
+        if not files.is_plain(path) and not files.is_new(path)
+        else "new"
+        if files.is_new(path)
+        else "NOT sealed"
+    )
     try:
         held = "in this PC's keyring" if store_key.load(path) else "NOT in this PC's keyring"
     except store_key.StoreKeyError as exc:
@@ -34,19 +39,19 @@ def cmd_store_key(args: argparse.Namespace) -> None:
 
 
 def cmd_retention(args: argparse.Namespace) -> None:
-    with Counter.open(paths.store_path(args.data_dir, demo=args.demo), demo=args.demo
-                      ) as counter:
+    with Counter.open(paths.store_path(args.data_dir, demo=args.demo), demo=args.demo) as counter:
         if args.years is not None:
             retention.set_years(counter.settings, args.years)
             erased = retention.erase_expired(counter.store, counter.clock)
             print(f"personal data of {erased.cases} cases erased")
-        print(f"personal data of finished cases kept {retention.years(counter.settings)} "
-              f"years after their last change; {counter.erased.cases} erased at this start")
+        print(
+            f"personal data of finished cases kept {retention.years(counter.settings)} "
+            f"years after their last change; {counter.erased.cases} erased at this start"
+        )
 
 
 def cmd_backups(args: argparse.Namespace) -> None:
-    with Counter.open(paths.store_path(args.data_dir, demo=args.demo), demo=args.demo
-                      ) as counter:
+    with Counter.open(paths.store_path(args.data_dir, demo=args.demo), demo=args.demo) as counter:
         store = counter.store
         if args.keep is not None:
             if args.keep < 1:
@@ -56,17 +61,26 @@ def cmd_backups(args: argparse.Namespace) -> None:
         if args.now:
             print(f"backup written: {store.backup_now('manual')}")
         found = files.backups(store.backups_dir, store.path.stem)
-        print(f"{len(found)} backups kept (at most {store.backups_kept()}) in "
-              f"{store.backups_dir}")
+        print(f"{len(found)} backups kept (at most {store.backups_kept()}) in {store.backups_dir}")
 
 
 def register(command: Command) -> None:
-    key = command("store-key", cmd_store_key, "whether the store is sealed and this PC's "
-                  "keyring holds its key; --restore puts a key recovered from the county back")
-    key.add_argument("--restore", action="store_true",
-                     help="read the key (64 hex digits) from the terminal into the keyring")
-    kept = command("retention", cmd_retention, "show or set how many years the personal data "
-                   "of finished cases is kept")
+    key = command(
+        "store-key",
+        cmd_store_key,
+        "whether the store is sealed and this PC's "
+        "keyring holds its key; --restore puts a key recovered from the county back",
+    )
+    key.add_argument(
+        "--restore",
+        action="store_true",
+        help="read the key (64 hex digits) from the terminal into the keyring",
+    )
+    kept = command(
+        "retention",
+        cmd_retention,
+        "show or set how many years the personal data of finished cases is kept",
+    )
     kept.add_argument("--years", type=int, help="at least 1 (default 3)")
     backups = command("backups", cmd_backups, "show or set how many backups are kept")
     backups.add_argument("--keep", type=int, help="backups kept (default 5)")

@@ -42,11 +42,13 @@ UNSEALED_ENV = "COUNTERAPP_UNSEALED_STORE"
 NO_KEYRING_MESSAGE = (
     "本机没有可用的系统密钥库，无法保管本站数据文件的加密密钥，为保护办事群众的个人信息，"
     "程序不能在本机打开或新建数据文件。Windows 电脑使用系统自带的“凭据管理器”，无需设置；"
-    "Linux 电脑请安装并登录桌面密钥环（如 gnome-keyring），或由县医保中心信息人员协助配置。")
+    "Linux 电脑请安装并登录桌面密钥环（如 gnome-keyring），或由县医保中心信息人员协助配置。"
+)
 MISSING_KEY_MESSAGE = (
     "本机密钥库中没有此数据文件的加密密钥（数据文件是否从其他电脑或其他位置复制而来？）。"
     "数据已加密，无法打开。请联系县医保中心技术人员取回本站的数据密钥，"
-    "再用 counterapp store-key --restore 录入。")
+    "再用 counterapp store-key --restore 录入。"
+)
 
 
 class StoreKeyError(RuntimeError):
@@ -130,8 +132,9 @@ def _open(path: Path, demo: bool) -> Store:
         key = load(path)
     except StoreKeyError:
         if (plain or new) and (demo or unsealed_allowed()):
-            log.warning("no usable keyring: the store %s stays unsealed (%s=1)", path.name,
-                        UNSEALED_ENV)
+            log.warning(
+                "no usable keyring: the store %s stays unsealed (%s=1)", path.name, UNSEALED_ENV
+            )
             return Store(path)
         raise
     if key is None:

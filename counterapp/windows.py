@@ -13,7 +13,7 @@ from db.settings import Settings
 from db.store import Store
 
 WINDOW_COUNT = "station_windows"  # the setting: how many windows the station has
-MAX_WINDOWS = 99                  # window numbers are two digits in case numbers
+MAX_WINDOWS = 99  # window numbers are two digits in case numbers
 
 
 def window_count(store: Store, settings: Settings, own_window: int) -> int:
@@ -27,8 +27,7 @@ def window_count(store: Store, settings: Settings, own_window: int) -> int:
 
 def other_windows(store: Store, settings: Settings, own_window: int) -> list[int]:
     """The windows a ticket at `own_window` may be transferred to."""
-    return [n for n in range(1, window_count(store, settings, own_window) + 1)
-            if n != own_window]
+    return [n for n in range(1, window_count(store, settings, own_window) + 1) if n != own_window]
 
 
 def set_window_count(settings: Settings, count: int | None) -> None:

@@ -19,7 +19,7 @@ import sqlcipher3
 SQLITE_HEADER = b"SQLite format 3\x00"
 KEY_BYTES = 32
 HMAC = "HMAC_SHA256"
-SEALING_SUFFIX = ".sealing"      # a sealed copy being made; never the store itself
+SEALING_SUFFIX = ".sealing"  # a sealed copy being made; never the store itself
 
 
 def apply_key(conn: sqlite3.Connection, key: bytes | None) -> None:
@@ -43,7 +43,9 @@ def keyed(path: Path, key: bytes | None, read_only: bool = False) -> sqlite3.Con
     outside (`read_only`)."""
     conn: sqlite3.Connection = (
         sqlcipher3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None, timeout=5)
-        if read_only else sqlcipher3.connect(str(path), isolation_level=None))
+        if read_only
+        else sqlcipher3.connect(str(path), isolation_level=None)
+    )
     apply_key(conn, key)
     return conn
 
@@ -85,7 +87,7 @@ def private_folder(folder: Path) -> None:
     except FileExistsError:
         return
     if sys.platform != "win32":
-        folder.chmod(0o700)         # whatever the umask
+        folder.chmod(0o700)  # whatever the umask
 
 
 def private_file(path: Path) -> None:
@@ -129,12 +131,20 @@ def same_rows(plain: Path, sealed: Path, key: bytes) -> bool:
     try:
         if after.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
             return False
-        tables = [row[0] for row in before.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
-        return all(before.execute(f'SELECT count(*) FROM "{t}"').fetchone()
-                   == after.execute(f'SELECT count(*) FROM "{t}"').fetchone() for t in tables
-                   ) and (before.execute("PRAGMA user_version").fetchone()
-                          == after.execute("PRAGMA user_version").fetchone())
+        tables = [
+            row[0]
+            for row in before.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+            )
+        ]
+        return all(
+            before.execute(f'SELECT count(*) FROM "{t}"').fetchone()
+            == after.execute(f'SELECT count(*) FROM "{t}"').fetchone()
+            for t in tables
+        ) and (
+            before.execute("PRAGMA user_version").fetchone()
+            == after.execute("PRAGMA user_version").fetchone()
+        )
     finally:
         before.close()
         after.close()
@@ -161,14 +171,16 @@ def backups(folder: Path, stem: str) -> list[Path]:
     """The store's backups in `folder`, oldest first."""
     if not folder.is_dir():
         return []
-    return sorted((p for p in folder.glob(f"{stem}-*.db") if p.is_file()),
-                  key=lambda p: (p.stat().st_mtime_ns, p.name))
+    return sorted(
+        (p for p in folder.glob(f"{stem}-*.db") if p.is_file()),
+        key=lambda p: (p.stat().st_mtime_ns, p.name),
+    )
 
 
 def prune_backups(folder: Path, stem: str, keep: int) -> list[Path]:
     """Delete all but the newest `keep` backups; returns those deleted."""
     found = backups(folder, stem)
-    gone = found[:max(0, len(found) - keep)]
+    gone = found[: max(0, len(found) - keep)]
     for old in gone:
         old.unlink(missing_ok=True)
     return gone

@@ -51,8 +51,9 @@ def connect(path: Path | str, key: bytes | None = None) -> sqlite3.Connection:
     """A raw connection with the store's pragmas (also used by the benchmark baseline);
     `key` (32 bytes) opens or makes a sealed store. A wrong key fails on the first read
     (`DatabaseError`: "file is not a database")."""
-    conn: sqlite3.Connection = sqlcipher3.connect(str(path), isolation_level=None,
-                                                  check_same_thread=False)
+    conn: sqlite3.Connection = sqlcipher3.connect(
+        str(path), isolation_level=None, check_same_thread=False
+    )
     conn.row_factory = sqlcipher3.Row
     files.apply_key(conn, key)
     for pragma in PRAGMAS:
@@ -78,7 +79,7 @@ class Store:
             self.conn.close()
             raise
 
-    def __repr__(self) -> str:       # never the key
+    def __repr__(self) -> str:  # never the key
         return f"Store({str(self.path)!r}, sealed={self.sealed})"
 
     @property
@@ -105,8 +106,11 @@ class Store:
         return target
 
     def backups_kept(self) -> int:
-        raw = self.scalar("SELECT value FROM settings WHERE key = ?", (BACKUPS_KEPT_SETTING,)
-                          ) if self._has_settings() else None
+        raw = (
+            self.scalar("SELECT value FROM settings WHERE key = ?", (BACKUPS_KEPT_SETTING,))
+            if self._has_settings()
+            else None
+        )
         return max(1, int(raw)) if raw is not None else BACKUPS_KEPT
 
     def _has_settings(self) -> bool:
@@ -170,8 +174,7 @@ class Store:
             raise MissingRow(f"no row for {' '.join(sql.split())} {params!r}")
         return row
 
-    def mapping(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()
-                ) -> dict[Any, Any]:
+    def mapping(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> dict[Any, Any]:
         """A two-column query as a dict: first column to second."""
         return {key: value for key, value in self.conn.execute(sql, params)}
 

@@ -31,8 +31,15 @@ def main(argv: list[str] | None = None) -> None:
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     app = create_app(Database(database_url(args.db), sealing_key=args.sealing_key))
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning",
-                access_log=False, proxy_headers=True, forwarded_allow_ips="127.0.0.1")
+    uvicorn.run(
+        app,
+        host=args.host,
+        port=args.port,
+        log_level="warning",
+        access_log=False,
+        proxy_headers=True,
+        forwarded_allow_ips="127.0.0.1",
+    )
 
 
 if __name__ == "__main__":

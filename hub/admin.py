@@ -54,8 +54,10 @@ def _print_credentials(creds: stations.Credentials) -> None:
         print(f"signing key:    {creds.signing_key}")
     print(f"hub public key: {creds.hub_public_key}")
     print(f"hub transfer key: {creds.hub_transfer_key}")
-    print("These secrets are shown once and not kept by the hub. Enter them at the station with "
-          "`counterapp sync-setup`.")
+    print(
+        "These secrets are shown once and not kept by the hub. Enter them at the station with "
+        "`counterapp sync-setup`."
+    )
 
 
 def _verify_slip(args: argparse.Namespace, db: Database) -> int:
@@ -68,14 +70,20 @@ def _verify_slip(args: argparse.Namespace, db: Database) -> int:
 
 def _print_store_keys(keys: list[store_keys.RecoveredKey]) -> None:
     if not keys:
-        print("no store key of that station has reached the hub (it hands its keys over with "
-              "its sync once the hub announces store_key)")
+        print(
+            "no store key of that station has reached the hub (it hands its keys over with "
+            "its sync once the hub announces store_key)"
+        )
     for key in keys:
-        print(f"station {key.station} store {key.source} (version {key.version}, received "
-              f"{key.received_at}, last sync {key.last_sync_at or 'never'}):\n  {key.key_hex}")
+        print(
+            f"station {key.station} store {key.source} (version {key.version}, received "
+            f"{key.received_at}, last sync {key.last_sync_at or 'never'}):\n  {key.key_hex}"
+        )
     if keys:
-        print("At the station: copy the old station.db, then `counterapp store-key --restore` "
-              "and type the key. This taking is recorded at the hub.")
+        print(
+            "At the station: copy the old station.db, then `counterapp store-key --restore` "
+            "and type the key. This taking is recorded at the hub."
+        )
 
 
 def ask_password(login: str) -> str:
@@ -93,18 +101,21 @@ def ask_password(login: str) -> str:
 def _staff_list(db: Database, now: datetime) -> None:
     print("login\tname\trole\tstate\tpassword\ttoken\tlast login")
     for a in staff.accounts(db):
-        print(f"{a.login}\t{a.name}\t{a.role}\t{a.state_text(now)}\t"
-              f"{'set' if a.has_password else 'none'}\t{'yes' if a.has_token else 'no'}\t"
-              f"{a.last_login_at or '-'}")
+        print(
+            f"{a.login}\t{a.name}\t{a.role}\t{a.state_text(now)}\t"
+            f"{'set' if a.has_password else 'none'}\t{'yes' if a.has_token else 'no'}\t"
+            f"{a.last_login_at or '-'}"
+        )
 
 
 def _staff(args: argparse.Namespace, db: Database, now: str) -> None:
     by = "admin-cli"
     if args.command == "staff-add":
-        account = staff.add(db, args.login, args.name, args.role, ask_password(args.login),
-                            now, by)
-        print(f"staff {account.login} ({account.role_name}) added; the workbench is at "
-              "https://<this hub>/county/")
+        account = staff.add(db, args.login, args.name, args.role, ask_password(args.login), now, by)
+        print(
+            f"staff {account.login} ({account.role_name}) added; the workbench is at "
+            "https://<this hub>/county/"
+        )
     elif args.command == "staff-password":
         staff.set_password(db, args.login, ask_password(args.login), now, by)
         print(f"password of {args.login} set")
@@ -142,9 +153,11 @@ def run(args: argparse.Namespace, db: Database) -> int:
     elif args.command == "status":
         print("code\tname\tlevel\tstate\tlast sync\tvia\tpending\trecords\tPCs")
         for s in stations.status(db):
-            print(f"{s.code}\t{s.name}\t{s.level}\t{'revoked' if s.revoked else 'active'}\t"
-                  f"{s.last_sync_at or 'never'}\t{s.last_via or '-'}\t{s.pending}\t{s.records}\t"
-                  f"{s.sources}")
+            print(
+                f"{s.code}\t{s.name}\t{s.level}\t{'revoked' if s.revoked else 'active'}\t"
+                f"{s.last_sync_at or 'never'}\t{s.last_via or '-'}\t{s.pending}\t{s.records}\t"
+                f"{s.sources}"
+            )
     elif args.command == "catalogue-import":
         catalogue = read_source(Path(args.path))
         version = feeds.import_catalogue(db, catalogue.to_document(), str(args.path), now)
@@ -160,14 +173,16 @@ def run(args: argparse.Namespace, db: Database) -> int:
         print(identity.public_key(db, now))
         print(identity.transfer_key(db, now))
     elif args.command == "store-key":
-        _print_store_keys(store_keys.recover(db, args.code, args.by, args.reason, now,
-                                             args.source))
+        _print_store_keys(store_keys.recover(db, args.code, args.by, args.reason, now, args.source))
     return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m hub.admin", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m hub.admin",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--db", help="sqlite:///path or postgresql://… (or COUNTERAPP_HUB_DB)")
     add_sealing_key_option(parser)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -180,8 +195,9 @@ def build_parser() -> argparse.ArgumentParser:
     rotate.add_argument("--signing-key", action="store_true", help="also a new signing key")
     commands.add_parser("revoke", help="revoke a station's token").add_argument("code")
     commands.add_parser("status", help="every station's sync state")
-    commands.add_parser("catalogue-import", help="import the official catalogue"
-                        ).add_argument("path")
+    commands.add_parser("catalogue-import", help="import the official catalogue").add_argument(
+        "path"
+    )
     decide = commands.add_parser("decide", help="post a decision on a forwarded case")
     decide.add_argument("case", help="case number (办件编号) or UUID")
     decide.add_argument("--status", required=True, choices=DECISION_STATUSES)
@@ -196,14 +212,17 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--name", required=True, help="姓名")
     add.add_argument("--role", required=True, choices=tuple(staff.ROLES))
     commands.add_parser("staff-list", help="list the staff accounts")
-    for name, what in (("staff-password", "set a staff member's password"),
-                       ("staff-unlock", "end a staff member's lockout"),
-                       ("staff-deactivate", "deactivate a staff account"),
-                       ("staff-reactivate", "reactivate a staff account"),
-                       ("staff-token", "issue an API token (slip checks)"),
-                       ("staff-revoke", "revoke an API token")):
-        commands.add_parser(name, help=what).add_argument("login", help="工号 (or the desk's "
-                                                                         "name of a token)")
+    for name, what in (
+        ("staff-password", "set a staff member's password"),
+        ("staff-unlock", "end a staff member's lockout"),
+        ("staff-deactivate", "deactivate a staff account"),
+        ("staff-reactivate", "reactivate a staff account"),
+        ("staff-token", "issue an API token (slip checks)"),
+        ("staff-revoke", "revoke an API token"),
+    ):
+        commands.add_parser(name, help=what).add_argument(
+            "login", help="工号 (or the desk's name of a token)"
+        )
     store_key = commands.add_parser("store-key", help="recover a station store's key")
     store_key.add_argument("code", help="the station's code")
     store_key.add_argument("--source", help="only this store (PC); default: every store")
@@ -217,9 +236,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def add_sealing_key_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--sealing-key", type=Path, metavar="FILE",
-                        help="the key file that seals slip secrets "
-                             "(or COUNTERAPP_HUB_SEALING_KEY)")
+    parser.add_argument(
+        "--sealing-key",
+        type=Path,
+        metavar="FILE",
+        help="the key file that seals slip secrets (or COUNTERAPP_HUB_SEALING_KEY)",
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -234,8 +256,17 @@ def main(argv: list[str] | None = None) -> int:
     except CatalogueInvalid as exc:
         print(f"catalogue rejected, nothing changed:\n{exc}", file=sys.stderr)
         return 2
-    except (stations.StationProblem, feeds.FeedProblem, TransferError, WireError, Forbidden,
-            json.JSONDecodeError, SealingProblem, slips.SlipInputError, ValueError) as exc:
+    except (
+        stations.StationProblem,
+        feeds.FeedProblem,
+        TransferError,
+        WireError,
+        Forbidden,
+        json.JSONDecodeError,
+        SealingProblem,
+        slips.SlipInputError,
+        ValueError,
+    ) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except OSError as exc:  # a file named on the command line cannot be read or written

@@ -47,11 +47,17 @@ from hub.models import (
 from hub.sealing import SealingProblem
 
 log = logging.getLogger("hub")
-SLIP_CHECK_MAX_BYTES = 4096     # a slip check's JSON body: a case number and a code, or a QR text
-RECONCILE_MAX_BYTES = 256 * 1024   # 1,000 days of figures (~110 bytes each), and room to spare
-MAX_CURSOR = 2**63 - 1          # decision ids are 64-bit integers
-HashHeader = Annotated[str, Header(alias=HASH_HEADER, pattern="^[0-9a-fA-F]{64}$",
-                                   description="SHA-256 (hex) of the uncompressed lines")]
+SLIP_CHECK_MAX_BYTES = 4096  # a slip check's JSON body: a case number and a code, or a QR text
+RECONCILE_MAX_BYTES = 256 * 1024  # 1,000 days of figures (~110 bytes each), and room to spare
+MAX_CURSOR = 2**63 - 1  # decision ids are 64-bit integers
+HashHeader = Annotated[
+    str,
+    Header(
+        alias=HASH_HEADER,
+        pattern="^[0-9a-fA-F]{64}$",
+        description="SHA-256 (hex) of the uncompressed lines",
+    ),
+]
 
 
 async def _json(request: Request, model: type[BaseModel], limit: int) -> Any:
@@ -59,8 +65,7 @@ async def _json(request: Request, model: type[BaseModel], limit: int) -> Any:
     try:
         return model.model_validate_json(await read_body(request, limit))
     except ValidationError as exc:
-        raise RequestValidationError(exc.errors(include_url=False, include_input=False)
-                                     ) from exc
+        raise RequestValidationError(exc.errors(include_url=False, include_input=False)) from exc
 
 
 def _sealing_refused(exc: SealingProblem) -> HTTPException:
@@ -68,21 +73,36 @@ def _sealing_refused(exc: SealingProblem) -> HTTPException:
     return HTTPException(503, str(exc))
 
 
-def _journal_check(db: Database, at: str, who: str, check: slips.Check, address: str | None
-                   ) -> None:
+def _journal_check(
+    db: Database, at: str, who: str, check: slips.Check, address: str | None
+) -> None:
     with db.transaction() as tx:
-        audit.record(tx, at, who, "slip_check", case_no=check.case_no,
-                     detail=f"{check.verdict.value}（接口）", address=address)
+        audit.record(
+            tx,
+            at,
+            who,
+            "slip_check",
+            case_no=check.case_no,
+            detail=f"{check.verdict.value}（接口）",
+            address=address,
+        )
 
 
-def create_app(db: Database, clock: Clock | None = None, limits: Limits | None = None,
-               workbench: web.Settings | None = None) -> FastAPI:
+def create_app(
+    db: Database,
+    clock: Clock | None = None,
+    limits: Limits | None = None,
+    workbench: web.Settings | None = None,
+) -> FastAPI:
     """The hub's API under /v1 and the county workbench's pages under /county (`hub.web`)."""
     clock = clock or Clock()
-    app = FastAPI(title="counterapp county hub", version="1",
-                  description="Sync of 医保服务站 stations to their county (issue 4); "
-                              "see docs/sync-wire-format.md.",
-                  exception_handlers=HANDLERS)  # type: ignore[arg-type]
+    app = FastAPI(
+        title="counterapp county hub",
+        version="1",
+        description="Sync of 医保服务站 stations to their county (issue 4); "
+        "see docs/sync-wire-format.md.",
+        exception_handlers=HANDLERS,  # type: ignore[arg-type]
+    )
     app.add_middleware(GZipMiddleware, minimum_size=2048)
     app.state.db = db
     app.state.guard = Guard(limits or Limits())
@@ -92,40 +112,63 @@ def create_app(db: Database, clock: Clock | None = None, limits: Limits | None =
     def health() -> Health:
         return Health(status="ok", database=db.dialect, schema_version=db.schema_version())
 
-    @app.post("/v1/batches", response_model=AckOut,
-              responses=responses(400, *AUTH, 403, 413, 422),
-              openapi_extra={"requestBody": {"required": True, "content": {
-                  MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}}}}},
-              summary="Upload one batch (gzip of canonical JSON; see docs/sync-wire-format.md)")
+    @app.post(
+        "/v1/batches",
+        response_model=AckOut,
+        responses=responses(400, *AUTH, 403, 413, 422),
+        openapi_extra={
+            "requestBody": {
+                "required": True,
+                "content": {MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}}},
+            }
+        },
+        summary="Upload one batch (gzip of canonical JSON; see docs/sync-wire-format.md)",
+    )
     async def upload(request: Request, station: Station, sha256: HashHeader) -> dict[str, Any]:
         body = await read_body(request, MAX_BODY_BYTES)
         try:
             batch = await run_in_threadpool(scan_batch, body, sha256)
-            ack = await run_in_threadpool(ingest, db, station, batch, sha256, "online",
-                                          stamp(clock.now()))
+            ack = await run_in_threadpool(
+                ingest, db, station, batch, sha256, "online", stamp(clock.now())
+            )
         except WireError as exc:
             log.warning("station %s: batch refused (400): %s", station, exc)
             raise HTTPException(400, str(exc)) from exc
         except Forbidden as exc:
             log.warning("station %s refused (403): %s", station, exc)
             raise HTTPException(403, str(exc)) from exc
-        log.info("station %s batch %s: %d records, %d stored", station, batch.batch_id,
-                 ack.records, ack.stored)
+        log.info(
+            "station %s batch %s: %d records, %d stored",
+            station,
+            batch.batch_id,
+            ack.records,
+            ack.stored,
+        )
         return ack.to_dict()
 
-    @app.post("/v1/reconcile", response_model=ReconcileOut,
-              responses=responses(*AUTH, 413, 422), openapi_extra=json_body(ReconcileIn),
-              summary="Compare per-day counts and digests of one station store's records")
+    @app.post(
+        "/v1/reconcile",
+        response_model=ReconcileOut,
+        responses=responses(*AUTH, 413, 422),
+        openapi_extra=json_body(ReconcileIn),
+        summary="Compare per-day counts and digests of one station store's records",
+    )
     async def reconcile(request: Request, station: Station) -> dict[str, Any]:
         asked: ReconcileIn = await _json(request, ReconcileIn, RECONCILE_MAX_BYTES)
         days = {day: figures.model_dump() for day, figures in asked.days.items()}
         return await run_in_threadpool(feeds.reconcile, db, station, asked.source, days)
 
-    @app.get("/v1/catalogue", response_model=CatalogueOut,
-             responses={204: {"description": "the station already has the active version"},
-                        **responses(*AUTH, 404, 422)})
-    def catalogue(station: Station,
-                  have: Annotated[str | None, Query(max_length=64)] = None) -> Any:
+    @app.get(
+        "/v1/catalogue",
+        response_model=CatalogueOut,
+        responses={
+            204: {"description": "the station already has the active version"},
+            **responses(*AUTH, 404, 422),
+        },
+    )
+    def catalogue(
+        station: Station, have: Annotated[str | None, Query(max_length=64)] = None
+    ) -> Any:
         active = feeds.active_catalogue(db)
         if active is None:
             raise HTTPException(404, "the county has not imported a catalogue yet")
@@ -134,22 +177,33 @@ def create_app(db: Database, clock: Clock | None = None, limits: Limits | None =
         return active
 
     @app.get("/v1/decisions", response_model=DecisionsOut, responses=responses(*AUTH, 422))
-    def decisions(station: Station, after: Annotated[int, Query(ge=0, le=MAX_CURSOR)] = 0
-                  ) -> dict[str, Any]:
+    def decisions(
+        station: Station, after: Annotated[int, Query(ge=0, le=MAX_CURSOR)] = 0
+    ) -> dict[str, Any]:
         return {"decisions": feeds.decisions_after(db, station, after)}
 
-    @app.post("/v1/transfer", summary="Forward a village's signed transfer file; returns the "
-              "signed acknowledgement file",
-              responses={200: {"content": {"application/octet-stream": {}}},
-                         **responses(400, *AUTH, 403, 413, 503)},
-              openapi_extra={"requestBody": {"required": True, "content": {
-                  "application/octet-stream": {"schema": {"type": "string",
-                                                          "format": "binary"}}}}})
+    @app.post(
+        "/v1/transfer",
+        summary="Forward a village's signed transfer file; returns the signed acknowledgement file",
+        responses={
+            200: {"content": {"application/octet-stream": {}}},
+            **responses(400, *AUTH, 403, 413, 503),
+        },
+        openapi_extra={
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
+                },
+            }
+        },
+    )
     async def forward_file(request: Request, station: Station) -> Response:
         body = await read_body(request, MAX_BODY_BYTES)
         try:
-            ack = await run_in_threadpool(files.import_file, db, body, f"forwarded:{station}",
-                                          stamp(clock.now()))
+            ack = await run_in_threadpool(
+                files.import_file, db, body, f"forwarded:{station}", stamp(clock.now())
+            )
         except (transfer.TransferError, WireError) as exc:
             log.warning("station %s: forwarded file refused (400): %s", station, exc)
             raise HTTPException(400, str(exc)) from exc
@@ -160,12 +214,15 @@ def create_app(db: Database, clock: Clock | None = None, limits: Limits | None =
             raise _sealing_refused(exc) from exc
         return Response(ack, media_type="application/octet-stream")
 
-    @app.post("/v1/staff/slip-checks", response_model=SlipCheckOut,
-              response_model_exclude_none=True,
-              summary="Check a slip (一次性告知单 or 受理回执): valid, invalid or unknown; "
-                      "a valid one with what that print of the slip says",
-              responses=responses(*AUTH, 413, 422, 503),
-              openapi_extra=json_body(SlipCheckIn))
+    @app.post(
+        "/v1/staff/slip-checks",
+        response_model=SlipCheckOut,
+        response_model_exclude_none=True,
+        summary="Check a slip (一次性告知单 or 受理回执): valid, invalid or unknown; "
+        "a valid one with what that print of the slip says",
+        responses=responses(*AUTH, 413, 422, 503),
+        openapi_extra=json_body(SlipCheckIn),
+    )
     async def check_slip(request: Request, who: Staff) -> SlipCheckOut:
         try:
             request.app.state.guard.slip_checks.take(who)
@@ -180,20 +237,33 @@ def create_app(db: Database, clock: Clock | None = None, limits: Limits | None =
         except SealingProblem as exc:
             raise _sealing_refused(exc) from exc
         log.info("slip check by %s: %s", who, check.verdict)
-        await run_in_threadpool(_journal_check, db, stamp(clock.now()), who, check,
-                                request.client.host if request.client else None)
+        await run_in_threadpool(
+            _journal_check,
+            db,
+            stamp(clock.now()),
+            who,
+            check,
+            request.client.host if request.client else None,
+        )
         answer = SlipCheckOut(case_no=check.case_no, result=check.verdict, message=check.message)
         try:
-            answer.slip = None if check.content is None else SlipContent.model_validate(
-                check.content)
+            answer.slip = (
+                None if check.content is None else SlipContent.model_validate(check.content)
+            )
         except ValidationError:
-            log.warning("slip check of %s: the station's slip content is malformed; not shown",
-                        check.case_no)
+            log.warning(
+                "slip check of %s: the station's slip content is malformed; not shown",
+                check.case_no,
+            )
         return answer
 
-    @app.get("/v1/hub-key", response_model=HubKey, responses=responses(503),
-             summary="The hub's public key that signs acknowledgement files, and its "
-                     "transfer key (certified by it) that stations encrypt USB files to")
+    @app.get(
+        "/v1/hub-key",
+        response_model=HubKey,
+        responses=responses(503),
+        summary="The hub's public key that signs acknowledgement files, and its "
+        "transfer key (certified by it) that stations encrypt USB files to",
+    )
     def hub_key() -> HubKey:
         try:
             now = stamp(clock.now())
@@ -202,7 +272,7 @@ def create_app(db: Database, clock: Clock | None = None, limits: Limits | None =
             raise _sealing_refused(exc) from exc
         try:
             transfer_key: str | None = identity.transfer_key(db, now)
-        except SealingProblem as exc:     # the public key still serves; no USB file for now
+        except SealingProblem as exc:  # the public key still serves; no USB file for now
             log.warning("no transfer key to give the stations: %s", exc)
             transfer_key = None
         return HubKey(public_key=public, transfer_key=transfer_key)

@@ -15,11 +15,22 @@ if TYPE_CHECKING:
     from hub.db import Database, Tx
 
 KINDS = {
-    "login": "登录", "login_failed": "登录失败", "locked": "账号锁定", "logout": "退出",
-    "timed_out": "超时退出", "view_case": "查看办件（完整信息）", "decide": "办件决定",
-    "slip_check": "单据核验", "staff_added": "新增人员", "password_set": "设置密码",
-    "role_set": "变更角色", "deactivated": "停用", "reactivated": "启用", "unlocked": "解除锁定",
-    "token_issued": "发放接口令牌", "token_revoked": "吊销接口令牌",
+    "login": "登录",
+    "login_failed": "登录失败",
+    "locked": "账号锁定",
+    "logout": "退出",
+    "timed_out": "超时退出",
+    "view_case": "查看办件（完整信息）",
+    "decide": "办件决定",
+    "slip_check": "单据核验",
+    "staff_added": "新增人员",
+    "password_set": "设置密码",
+    "role_set": "变更角色",
+    "deactivated": "停用",
+    "reactivated": "启用",
+    "unlocked": "解除锁定",
+    "token_issued": "发放接口令牌",
+    "token_revoked": "吊销接口令牌",
 }
 DETAIL_MAX = 200
 
@@ -40,13 +51,30 @@ class Entry:
         return KINDS.get(self.kind, self.kind)
 
 
-def record(tx: Tx, at: str, login: str, kind: str, *, case_uuid: str | None = None,
-           case_no: str | None = None, detail: str | None = None,
-           address: str | None = None) -> None:
-    tx.execute("INSERT INTO staff_journal (at, login, kind, case_uuid, case_no, detail, "
-               "address) VALUES (?, ?, ?, ?, ?, ?, ?)",
-               (at, login, kind, case_uuid, case_no,
-                None if detail is None else detail[:DETAIL_MAX], address))
+def record(
+    tx: Tx,
+    at: str,
+    login: str,
+    kind: str,
+    *,
+    case_uuid: str | None = None,
+    case_no: str | None = None,
+    detail: str | None = None,
+    address: str | None = None,
+) -> None:
+    tx.execute(
+        "INSERT INTO staff_journal (at, login, kind, case_uuid, case_no, detail, "
+        "address) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (
+            at,
+            login,
+            kind,
+            case_uuid,
+            case_no,
+            None if detail is None else detail[:DETAIL_MAX],
+            address,
+        ),
+    )
 
 
 @dataclass(frozen=True)
@@ -54,7 +82,7 @@ class Query:
     login: str = ""
     case_no: str = ""
     kind: str = ""
-    day: str = ""           # YYYY-MM-DD
+    day: str = ""  # YYYY-MM-DD
 
 
 def entries(db: Database, query: Query, limit: int, offset: int) -> tuple[list[Entry], int]:
@@ -75,7 +103,9 @@ def entries(db: Database, query: Query, limit: int, offset: int) -> tuple[list[E
     condition = " AND ".join(where)
     with db.transaction(write=False) as tx:
         total = int(tx.scalar(f"SELECT count(*) FROM staff_journal WHERE {condition}", params))
-        rows = tx.all(f"SELECT id, at, login, kind, case_uuid, case_no, detail, address "
-                      f"FROM staff_journal WHERE {condition} ORDER BY id DESC LIMIT ? OFFSET ?",
-                      (*params, limit, offset))
+        rows = tx.all(
+            f"SELECT id, at, login, kind, case_uuid, case_no, detail, address "
+            f"FROM staff_journal WHERE {condition} ORDER BY id DESC LIMIT ? OFFSET ?",
+            (*params, limit, offset),
+        )
     return [Entry(int(r[0]), *r[1:]) for r in rows], total

@@ -28,8 +28,9 @@ class FeedProblem(ValueError):
 
 
 # --- reconciliation ---------------------------------------------------------------------------
-def reconcile(db: Database, station: str, source: str,
-              days: dict[str, dict[str, Any]]) -> dict[str, Any]:
+def reconcile(
+    db: Database, station: str, source: str, days: dict[str, dict[str, Any]]
+) -> dict[str, Any]:
     """Compare the station's per-day counts and digests with the hub's.
 
     Returns the hub's figures for every day asked about and, for the days that differ, the
@@ -38,19 +39,25 @@ def reconcile(db: Database, station: str, source: str,
     if not days:
         return {"days": {}, "differ": {}}
     with db.transaction(write=False) as tx:
-        rows = tx.all("SELECT day, type, uuid, version FROM records WHERE station = ? "
-                      "AND source = ? AND day >= ? AND day <= ?",
-                      (station, source, min(days), max(days)))
+        rows = tx.all(
+            "SELECT day, type, uuid, version FROM records WHERE station = ? "
+            "AND source = ? AND day >= ? AND day <= ?",
+            (station, source, min(days), max(days)),
+        )
     held: dict[str, list[tuple[str, str, int]]] = defaultdict(list)
     for day, kind, uuid, version in rows:
         if day in days:
             held[day].append((kind, uuid, int(version)))
-    figures = {day: {"count": len(held.get(day, [])), "digest": day_digest(held.get(day, []))}
-               for day in days}
-    differ = {day: [list(entry) for entry in held.get(day, [])]
-              for day, theirs in days.items()
-              if theirs.get("count") != figures[day]["count"]
-              or theirs.get("digest") != figures[day]["digest"]}
+    figures = {
+        day: {"count": len(held.get(day, [])), "digest": day_digest(held.get(day, []))}
+        for day in days
+    }
+    differ = {
+        day: [list(entry) for entry in held.get(day, [])]
+        for day, theirs in days.items()
+        if theirs.get("count") != figures[day]["count"]
+        or theirs.get("digest") != figures[day]["digest"]
+    }
     return {"days": figures, "differ": differ}
 
 
@@ -58,18 +65,28 @@ def reconcile(db: Database, station: str, source: str,
 def import_catalogue(db: Database, document: dict[str, Any], source: str, now: str) -> str:
     """Validate (the stations' rules) and activate a catalogue; returns its version.
     A bad one is refused whole and the active one stays."""
-    catalogue = parse_document(document, source)     # raises CatalogueInvalid
+    catalogue = parse_document(document, source)  # raises CatalogueInvalid
     text = canonical(catalogue.to_document()).decode("utf-8")
     digest = hashlib.sha256(text.encode()).hexdigest()
     with db.transaction() as tx:
         held = tx.scalar("SELECT sha256 FROM catalogues WHERE version = ?", (catalogue.version,))
         if held is not None and held != digest:
-            raise CatalogueInvalid([Problem(source, "", (
-                f"version {catalogue.version!r} is already on the hub with different content"))])
+            raise CatalogueInvalid(
+                [
+                    Problem(
+                        source,
+                        "",
+                        f"version {catalogue.version!r} is already on the hub "
+                        "with different content",
+                    )
+                ]
+            )
         if held is None:
-            tx.execute("INSERT INTO catalogues (version, document, sha256, published, "
-                       "imported_at) VALUES (?, ?, ?, ?, ?)",
-                       (catalogue.version, text, digest, catalogue.published.isoformat(), now))
+            tx.execute(
+                "INSERT INTO catalogues (version, document, sha256, published, "
+                "imported_at) VALUES (?, ?, ?, ?, ?)",
+                (catalogue.version, text, digest, catalogue.published.isoformat(), now),
+            )
         tx.execute("UPDATE catalogues SET active = 0 WHERE active = 1")
         tx.execute("UPDATE catalogues SET active = 1 WHERE version = ?", (catalogue.version,))
     return catalogue.version
@@ -112,33 +129,44 @@ def decide(db: Database, case: str, status: str, note: str, by: str, now: str) -
     it likes) is never the one decided on."""
     if status not in DECISION_STATUSES:
         raise FeedProblem(f"status must be one of {', '.join(DECISION_STATUSES)}")
-    forwarded = {"sqlite": "json_extract(data, '$.forwarded_at')",
-                 "postgres": "(data->>'forwarded_at')"}[db.dialect]
+    forwarded = {
+        "sqlite": "json_extract(data, '$.forwarded_at')",
+        "postgres": "(data->>'forwarded_at')",
+    }[db.dialect]
     select = f"SELECT uuid, station, {forwarded} FROM records WHERE type = 'case' AND "
     with db.transaction() as tx:
         if _UUID.fullmatch(case):
             rows = tx.all(select + "uuid = ?", (case,))
         elif CASE_NO.fullmatch(case):
-            rows = tx.all(select + f"station = ? AND {CASE_NO_SQL[db.dialect]} = ?",
-                          (case_station(case), case))
+            rows = tx.all(
+                select + f"station = ? AND {CASE_NO_SQL[db.dialect]} = ?",
+                (case_station(case), case),
+            )
         else:
-            raise FeedProblem(f"{case!r} is neither a case UUID nor a case number "
-                              "(<station>-<YYYYMMDD>-<window>-<sequence>)")
+            raise FeedProblem(
+                f"{case!r} is neither a case UUID nor a case number "
+                "(<station>-<YYYYMMDD>-<window>-<sequence>)"
+            )
         if not rows:
-            raise FeedProblem(f"no case {case} of station {case_station(case)} has reached "
-                              "the hub" if CASE_NO.fullmatch(case)
-                              else f"no case {case} has reached the hub")
+            raise FeedProblem(
+                f"no case {case} of station {case_station(case)} has reached the hub"
+                if CASE_NO.fullmatch(case)
+                else f"no case {case} has reached the hub"
+            )
         if len(rows) > 1:
-            raise FeedProblem(f"station {rows[0][1]} uploaded {len(rows)} cases numbered {case}: "
-                              "decide by the case's UUID")
+            raise FeedProblem(
+                f"station {rows[0][1]} uploaded {len(rows)} cases numbered {case}: "
+                "decide by the case's UUID"
+            )
         row = rows[0]
         if not row[2]:
             raise FeedProblem(f"case {case} was not forwarded to the county")
         return record_decision(tx, row[0], row[1], status, note, by, now)
 
 
-def record_decision(tx: Tx, case_uuid: str, station: str, status: str, note: str, by: str,
-                    now: str) -> int:
+def record_decision(
+    tx: Tx, case_uuid: str, station: str, status: str, note: str, by: str, now: str
+) -> int:
     """Append a decision on a forwarded case to the station's feed and show it in the inbox,
     in the caller's transaction; refused (FeedProblem) if it does not follow the case's
     current status (`decision_problem`)."""
@@ -147,20 +175,30 @@ def record_decision(tx: Tx, case_uuid: str, station: str, status: str, note: str
     if problem is not None:
         raise FeedProblem(problem)
     note = note.strip()
-    tx.execute("INSERT INTO decisions (case_uuid, station, status, note, decided_at, "
-               "decided_by) VALUES (?, ?, ?, ?, ?, ?)",
-               (case_uuid, station, status, note or None, now, by))
+    tx.execute(
+        "INSERT INTO decisions (case_uuid, station, status, note, decided_at, "
+        "decided_by) VALUES (?, ?, ?, ?, ?, ?)",
+        (case_uuid, station, status, note or None, now, by),
+    )
     number = int(tx.scalar("SELECT max(id) FROM decisions WHERE case_uuid = ?", (case_uuid,)))
-    tx.execute("UPDATE forwarded_cases SET status = ?, decision_id = ?, decided_at = ?, "
-               "decided_by = ?, note = ? WHERE case_uuid = ?",
-               (status, number, now, by, note or None, case_uuid))
+    tx.execute(
+        "UPDATE forwarded_cases SET status = ?, decision_id = ?, decided_at = ?, "
+        "decided_by = ?, note = ? WHERE case_uuid = ?",
+        (status, number, now, by, note or None, case_uuid),
+    )
     return number
 
 
-def decisions_after(db: Database, station: str, after: int, limit: int = 500
-                    ) -> list[dict[str, Any]]:
+def decisions_after(
+    db: Database, station: str, after: int, limit: int = 500
+) -> list[dict[str, Any]]:
     with db.transaction(write=False) as tx:
-        rows = tx.all("SELECT id, case_uuid, status, note, decided_at FROM decisions "
-                      "WHERE station = ? AND id > ? ORDER BY id LIMIT ?", (station, after, limit))
-    return [{"id": int(r[0]), "case": r[1], "status": r[2], "note": r[3], "decided_at": r[4]}
-            for r in rows]
+        rows = tx.all(
+            "SELECT id, case_uuid, status, note, decided_at FROM decisions "
+            "WHERE station = ? AND id > ? ORDER BY id LIMIT ?",
+            (station, after, limit),
+        )
+    return [
+        {"id": int(r[0]), "case": r[1], "status": r[2], "note": r[3], "decided_at": r[4]}
+        for r in rows
+    ]

@@ -35,14 +35,16 @@ def import_file(db: Database, data: bytes, via: str, now: str) -> bytes:
     public = stations.public_key(db, station)
     if public is None:
         raise transfer.TransferError(f"站点 {station} 未在县中心登记或已停用")
-    private = identity.private_key(db, now)    # before anything is stored: no ack, no import
+    private = identity.private_key(db, now)  # before anything is stored: no ack, no import
     if transfer.is_encrypted(data):
         opened = transfer.open_sealed(data, public, identity.transfer_private(db, now))
     else:
         opened = transfer.open_sealed(data, public)
-        log.warning("station %s: an unencrypted transfer file (a program older than issue 13); "
-                    "read this once more, refused from the next release: upgrade the station",
-                    station)
+        log.warning(
+            "station %s: an unencrypted transfer file (a program older than issue 13); "
+            "read this once more, refused from the next release: upgrade the station",
+            station,
+        )
     acks = []
     for part in opened.parts:
         try:
@@ -52,5 +54,11 @@ def import_file(db: Database, data: bytes, via: str, now: str) -> bytes:
         if batch.batch_id != part.name:
             raise transfer.TransferError("文件中的批次编号与文件头不符")
         acks.append(ingest(db, station, batch, part.sha256, via, now).to_dict())
-    return transfer.seal("acks", station, now, [transfer.acks_part(acks)], private,
-                         extra={"transfer_key": identity.transfer_key(db, now)})
+    return transfer.seal(
+        "acks",
+        station,
+        now,
+        [transfer.acks_part(acks)],
+        private,
+        extra={"transfer_key": identity.transfer_key(db, now)},
+    )

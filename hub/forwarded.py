@@ -32,13 +32,13 @@ if TYPE_CHECKING:
     from hub.db import Database, Tx
 
 log = logging.getLogger("hub")
-FORWARDED_MODES = ("collect", "assist")   # items the station only collects or forwards
+FORWARDED_MODES = ("collect", "assist")  # items the station only collects or forwards
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _STAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 MAX_TEXT = 200
 ITEM_SEPARATOR = "；"
 TASK = "project-forwarded-cases"
-CALENDAR = WorkCalendar()       # the official calendar as chinese_calendar knows it
+CALENDAR = WorkCalendar()  # the official calendar as chinese_calendar knows it
 
 
 @dataclass(frozen=True)
@@ -63,17 +63,34 @@ class Projection:
     item_codes: tuple[str, ...]
 
 
-COLUMNS = ("case_uuid", "station", "case_no", "version", "applicant", "items",
-           "materials_received", "materials_total", "forward_due", "forwarded_at",
-           "forwarded_late", "county_due", "county_due_provisional", "station_status",
-           "station_decided_at")
+COLUMNS = (
+    "case_uuid",
+    "station",
+    "case_no",
+    "version",
+    "applicant",
+    "items",
+    "materials_received",
+    "materials_total",
+    "forward_due",
+    "forwarded_at",
+    "forwarded_late",
+    "county_due",
+    "county_due_provisional",
+    "station_status",
+    "station_decided_at",
+)
 _KEPT = ", ".join(f"{column} = excluded.{column}" for column in COLUMNS[2:])
-UPSERT = (f"INSERT INTO forwarded_cases ({', '.join(COLUMNS)}) "
-          f"VALUES ({', '.join('?' * len(COLUMNS))}) ON CONFLICT (case_uuid) DO UPDATE SET "
-          f"{_KEPT} WHERE excluded.version > forwarded_cases.version "
-          "AND forwarded_cases.station = excluded.station")
-ITEMS = ("INSERT INTO forwarded_items (case_uuid, item_code) VALUES (?, ?) "
-         "ON CONFLICT (case_uuid, item_code) DO NOTHING")
+UPSERT = (
+    f"INSERT INTO forwarded_cases ({', '.join(COLUMNS)}) "
+    f"VALUES ({', '.join('?' * len(COLUMNS))}) ON CONFLICT (case_uuid) DO UPDATE SET "
+    f"{_KEPT} WHERE excluded.version > forwarded_cases.version "
+    "AND forwarded_cases.station = excluded.station"
+)
+ITEMS = (
+    "INSERT INTO forwarded_items (case_uuid, item_code) VALUES (?, ?) "
+    "ON CONFLICT (case_uuid, item_code) DO NOTHING"
+)
 
 
 def _text(value: Any, limit: int = MAX_TEXT) -> str | None:
@@ -91,26 +108,27 @@ def _day(value: Any) -> str | None:
 
 
 def _dicts(value: Any) -> list[dict[str, Any]]:
-    return [entry for entry in value if isinstance(entry, dict)] if isinstance(value, list) \
-        else []
+    return [entry for entry in value if isinstance(entry, dict)] if isinstance(value, list) else []
 
 
-def _item_due(item: dict[str, Any], forwarded_day: date, calendar: WorkCalendar
-              ) -> tuple[str, bool] | None:
+def _item_due(
+    item: dict[str, Any], forwarded_day: date, calendar: WorkCalendar
+) -> tuple[str, bool] | None:
     """(day, provisional) the county must finish an item by: its promised day, or, for an
     instant item, the working day after it was forwarded."""
     due = item.get("due_at")
     day = _day(due)
     if day is None:
         return None
-    if isinstance(due, str) and len(due) > 10:          # a moment: minutes, an instant item
+    if isinstance(due, str) and len(due) > 10:  # a moment: minutes, an instant item
         after = calendar.add_working_days(forwarded_day, 1)
         return after.day.isoformat(), after.provisional
     return day, bool(item.get("due_provisional"))
 
 
-def project(case_uuid: str, station: str, version: int, data: Any,
-            calendar: WorkCalendar = CALENDAR) -> Projection | None:
+def project(
+    case_uuid: str, station: str, version: int, data: Any, calendar: WorkCalendar = CALENDAR
+) -> Projection | None:
     """The inbox row of a case record (`data` as stored: JSON text or already parsed), or
     None if the case is not forwarded (or its data is not a case's)."""
     if isinstance(data, str | bytes):
@@ -121,8 +139,11 @@ def project(case_uuid: str, station: str, version: int, data: Any,
     if not isinstance(data, dict):
         return None
     forwarded_at = data.get("forwarded_at")
-    if not isinstance(forwarded_at, str) or not _STAMP.match(forwarded_at) \
-            or _day(forwarded_at) is None:
+    if (
+        not isinstance(forwarded_at, str)
+        or not _STAMP.match(forwarded_at)
+        or _day(forwarded_at) is None
+    ):
         return None
     forwarded_at = forwarded_at[:32]
     items = _dicts(data.get("items"))
@@ -132,27 +153,37 @@ def project(case_uuid: str, station: str, version: int, data: Any,
     county_due, provisional = max(dues) if dues else (sent.isoformat(), False)
     materials = [m for m in _dicts(data.get("materials")) if m.get("applies")]
     forward_due = _day(data.get("forward_due"))
-    codes = tuple(dict.fromkeys(code for item in upward
-                                if (code := _text(item.get("item_code"), 32)) is not None))
+    codes = tuple(
+        dict.fromkeys(
+            code for item in upward if (code := _text(item.get("item_code"), 32)) is not None
+        )
+    )
     titles = [title for item in upward if (title := _text(item.get("title"), 60)) is not None]
     return Projection(
-        case_uuid=case_uuid, station=station,
-        case_no=_text(data.get("case_no"), 64) or "", version=version,
+        case_uuid=case_uuid,
+        station=station,
+        case_no=_text(data.get("case_no"), 64) or "",
+        version=version,
         applicant=mask_name(_text(data.get("applicant_name"), 30) or ""),
         items=ITEM_SEPARATOR.join(titles)[:MAX_TEXT],
         materials_received=sum(1 for m in materials if m.get("received")),
-        materials_total=len(materials), forward_due=forward_due, forwarded_at=forwarded_at,
+        materials_total=len(materials),
+        forward_due=forward_due,
+        forwarded_at=forwarded_at,
         forwarded_late=int(forward_due is not None and forwarded_at[:10] > forward_due),
-        county_due=county_due, county_due_provisional=int(provisional),
+        county_due=county_due,
+        county_due_provisional=int(provisional),
         station_status=_text(data.get("county_status"), 16),
-        station_decided_at=_text(data.get("county_decided_at"), 32), item_codes=codes)
+        station_decided_at=_text(data.get("county_decided_at"), 32),
+        item_codes=codes,
+    )
 
 
 def store(tx: Tx, projections: Sequence[Projection]) -> None:
     """Insert or update the rows (an older version never replaces a newer one)."""
     if not projections:
         return
-    tx.executemany(UPSERT, [astuple(p)[:len(COLUMNS)] for p in projections])
+    tx.executemany(UPSERT, [astuple(p)[: len(COLUMNS)] for p in projections])
     tx.executemany(ITEMS, [(p.case_uuid, code) for p in projections for code in p.item_codes])
 
 
@@ -171,18 +202,26 @@ def from_rows(rows: Sequence[Sequence[Any]]) -> list[Projection]:
 def backfill(db: Database, chunk: int = 2000) -> int:
     """Project the forwarded cases a hub already held before it had an inbox (once, after
     migration 0005), with their latest decisions; returns how many."""
-    forwarded = {"sqlite": "json_extract(data, '$.forwarded_at')",
-                 "postgres": "(data->>'forwarded_at')"}[db.dialect]
+    forwarded = {
+        "sqlite": "json_extract(data, '$.forwarded_at')",
+        "postgres": "(data->>'forwarded_at')",
+    }[db.dialect]
     done, last = 0, 0
     while True:
         with db.transaction() as tx:
-            rows = tx.all(f"SELECT id, uuid, station, version, data FROM records "
-                          f"WHERE type = 'case' AND id > ? AND {forwarded} IS NOT NULL "
-                          f"ORDER BY id LIMIT ?", (last, chunk))
+            rows = tx.all(
+                f"SELECT id, uuid, station, version, data FROM records "
+                f"WHERE type = 'case' AND id > ? AND {forwarded} IS NOT NULL "
+                f"ORDER BY id LIMIT ?",
+                (last, chunk),
+            )
             if not rows:
                 break
-            projections = [p for _, uuid, station, version, data in rows
-                           if (p := project(uuid, station, int(version), data)) is not None]
+            projections = [
+                p
+                for _, uuid, station, version, data in rows
+                if (p := project(uuid, station, int(version), data)) is not None
+            ]
             store(tx, projections)
             done += len(projections)
             last = int(rows[-1][0])
@@ -196,13 +235,17 @@ def backfill(db: Database, chunk: int = 2000) -> int:
 
 def apply_decisions(tx: Tx) -> None:
     """Give every row whose case has decisions not yet shown the latest of them."""
-    latest = ("(SELECT max(id) FROM decisions AS e "
-              "WHERE e.case_uuid = forwarded_cases.case_uuid)")
-    tx.execute(f"UPDATE forwarded_cases SET decision_id = {latest} "
-               f"WHERE coalesce(decision_id, 0) < coalesce({latest}, 0)")
+    latest = "(SELECT max(id) FROM decisions AS e WHERE e.case_uuid = forwarded_cases.case_uuid)"
+    tx.execute(
+        f"UPDATE forwarded_cases SET decision_id = {latest} "
+        f"WHERE coalesce(decision_id, 0) < coalesce({latest}, 0)"
+    )
     of_it = "FROM decisions AS d WHERE d.id = forwarded_cases.decision_id"
-    tx.execute(", ".join(f"{'UPDATE forwarded_cases SET' if n == 0 else ''} {column} = "
-                         f"(SELECT d.{column} {of_it})"
-                         for n, column in enumerate(("status", "decided_at", "decided_by",
-                                                     "note")))
-               + " WHERE decision_id IS NOT NULL")
+    tx.execute(
+        ", ".join(
+            f"{'UPDATE forwarded_cases SET' if n == 0 else ''} {column} = "
+            f"(SELECT d.{column} {of_it})"
+            for n, column in enumerate(("status", "decided_at", "decided_by", "note"))
+        )
+        + " WHERE decision_id IS NOT NULL"
+    )

@@ -27,9 +27,13 @@ from hub.db import Database
 from hub.limits import Limits, RateLimiter, Refused
 
 log = logging.getLogger("hub")
-bearer = HTTPBearer(auto_error=False, description=(
-    "A station's token (`cah_…`, from `python -m hub.admin register`) for `/v1/…`; a county "
-    "staff token (`cas_…`, from `staff-token`) for `/v1/staff/…`."))
+bearer = HTTPBearer(
+    auto_error=False,
+    description=(
+        "A station's token (`cah_…`, from `python -m hub.admin register`) for `/v1/…`; a county "
+        "staff token (`cas_…`, from `staff-token`) for `/v1/staff/…`."
+    ),
+)
 Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
 
 
@@ -52,14 +56,25 @@ def _where(request: Request) -> str:
 
 def too_many(request: Request, refused: Refused, whose: str) -> HTTPException:
     if refused.first:
-        log.warning("429 %s: rate limit of %s reached; refusing for %d s", _where(request),
-                    whose, refused.retry_after)
-    return HTTPException(429, f"too many requests; retry after {refused.retry_after} s",
-                         headers={"Retry-After": str(refused.retry_after)})
+        log.warning(
+            "429 %s: rate limit of %s reached; refusing for %d s",
+            _where(request),
+            whose,
+            refused.retry_after,
+        )
+    return HTTPException(
+        429,
+        f"too many requests; retry after {refused.retry_after} s",
+        headers={"Retry-After": str(refused.retry_after)},
+    )
 
 
-async def _holder(request: Request, credentials: HTTPAuthorizationCredentials | None,
-                  authenticate: Callable[[Database, str], str | None], kind: str) -> str:
+async def _holder(
+    request: Request,
+    credentials: HTTPAuthorizationCredentials | None,
+    authenticate: Callable[[Database, str], str | None],
+    kind: str,
+) -> str:
     """Who holds this bearer token (401 if none, unknown or revoked; 429 over a limit)."""
     guard: Guard = request.app.state.guard
     address = client_address(request)
@@ -69,11 +84,13 @@ async def _holder(request: Request, credentials: HTTPAuthorizationCredentials | 
         raise too_many(request, refused, f"failed authentications from {address}") from None
     holder = None
     if credentials is not None:
-        holder = await run_in_threadpool(authenticate, request.app.state.db,
-                                         credentials.credentials)
+        holder = await run_in_threadpool(
+            authenticate, request.app.state.db, credentials.credentials
+        )
     if holder is None:
-        reason = ("missing bearer token" if credentials is None
-                  else f"unknown or revoked {kind} token")
+        reason = (
+            "missing bearer token" if credentials is None else f"unknown or revoked {kind} token"
+        )
         guard.failed_auth.spend(address)
         log.warning("401 %s: %s", _where(request), reason)
         raise HTTPException(401, reason, headers={"WWW-Authenticate": "Bearer"})
@@ -106,8 +123,9 @@ async def read_body(request: Request, limit: int) -> bytes:
         if not declared.isdigit():
             raise HTTPException(400, "Content-Length is not a number")
         if int(declared) > limit:
-            raise HTTPException(413, f"body of {declared} bytes is over this call's limit of "
-                                     f"{limit}")
+            raise HTTPException(
+                413, f"body of {declared} bytes is over this call's limit of {limit}"
+            )
     body = bytearray()
     async for chunk in request.stream():
         body += chunk

@@ -25,14 +25,16 @@ if TYPE_CHECKING:
     from hub.db import Database
 
 log = logging.getLogger("hub")
-CONTEXT = "hub-identity"      # what the sealed key is bound to (associated data)
+CONTEXT = "hub-identity"  # what the sealed key is bound to (associated data)
 TRANSFER_CONTEXT = "hub-transfer-key"
 
 
 def _sealer(db: Database) -> Sealer:
     if db.sealer is None:
-        raise SealingProblem("this hub has no sealing key, so it cannot make or open its "
-                             f"signing key: start it with --sealing-key FILE or {KEY_ENV}")
+        raise SealingProblem(
+            "this hub has no sealing key, so it cannot make or open its "
+            f"signing key: start it with --sealing-key FILE or {KEY_ENV}"
+        )
     return db.sealer
 
 
@@ -44,9 +46,11 @@ def public_key(db: Database, now: str) -> str:
             return str(held)
         sealer = _sealer(db)
         private, public = new_key_pair()
-        tx.execute("INSERT INTO hub_identity (id, private_key, public_key, created_at, "
-                   "sealed_key, key_id) VALUES (1, '', ?, ?, ?, ?)",
-                   (public, now, sealer.seal(private.encode(), CONTEXT), sealer.key_id))
+        tx.execute(
+            "INSERT INTO hub_identity (id, private_key, public_key, created_at, "
+            "sealed_key, key_id) VALUES (1, '', ?, ?, ?, ?)",
+            (public, now, sealer.seal(private.encode(), CONTEXT), sealer.key_id),
+        )
         return public
 
 
@@ -55,10 +59,10 @@ def private_key(db: Database, now: str) -> str:
     public_key(db, now)
     with db.transaction(write=False) as tx:
         plain, sealed, key_id = tx.one(
-            "SELECT private_key, sealed_key, key_id FROM hub_identity WHERE id = 1") or (
-            "", None, None)
+            "SELECT private_key, sealed_key, key_id FROM hub_identity WHERE id = 1"
+        ) or ("", None, None)
     if sealed is None:
-        return str(plain)       # an older hub's plaintext key, not sealed yet (logged at start)
+        return str(plain)  # an older hub's plaintext key, not sealed yet (logged at start)
     return _sealer(db).open(sealed, key_id, CONTEXT).decode()
 
 
@@ -72,8 +76,10 @@ def transfer_key(db: Database, now: str) -> str:
         if public is None:
             sealer = _sealer(db)
             private, public = new_transfer_pair()
-            tx.execute("UPDATE hub_identity SET transfer_public = ?, transfer_sealed = ? "
-                       "WHERE id = 1", (public, sealer.seal(private.encode(), TRANSFER_CONTEXT)))
+            tx.execute(
+                "UPDATE hub_identity SET transfer_public = ?, transfer_sealed = ? WHERE id = 1",
+                (public, sealer.seal(private.encode(), TRANSFER_CONTEXT)),
+            )
     return certify(str(public), signing)
 
 
@@ -81,28 +87,37 @@ def transfer_private(db: Database, now: str) -> str:
     """The private half of the transfer key, opened to decrypt a station's file."""
     transfer_key(db, now)
     with db.transaction(write=False) as tx:
-        sealed, key_id = tx.one("SELECT transfer_sealed, key_id FROM hub_identity "
-                                "WHERE id = 1") or (None, None)
+        sealed, key_id = tx.one(
+            "SELECT transfer_sealed, key_id FROM hub_identity WHERE id = 1"
+        ) or (None, None)
     return _sealer(db).open(str(sealed), str(key_id), TRANSFER_CONTEXT).decode()
 
 
 def seal_plaintext(db: Database) -> None:
     """Seal a key an older hub kept in plaintext and erase the plaintext (at start)."""
     with db.transaction() as tx:
-        row = tx.one("SELECT private_key FROM hub_identity WHERE id = 1 "
-                     "AND sealed_key IS NULL AND private_key <> ''")
+        row = tx.one(
+            "SELECT private_key FROM hub_identity WHERE id = 1 "
+            "AND sealed_key IS NULL AND private_key <> ''"
+        )
         if row is None:
             return
         if db.sealer is None:
-            log.warning("the hub's signing key is kept in plaintext in its database: start the "
-                        "hub with --sealing-key FILE or %s and it is sealed", KEY_ENV)
+            log.warning(
+                "the hub's signing key is kept in plaintext in its database: start the "
+                "hub with --sealing-key FILE or %s and it is sealed",
+                KEY_ENV,
+            )
             return
-        tx.execute("UPDATE hub_identity SET sealed_key = ?, key_id = ?, private_key = '' "
-                   "WHERE id = 1", (db.sealer.seal(str(row[0]).encode(), CONTEXT),
-                                    db.sealer.key_id))
+        tx.execute(
+            "UPDATE hub_identity SET sealed_key = ?, key_id = ?, private_key = '' WHERE id = 1",
+            (db.sealer.seal(str(row[0]).encode(), CONTEXT), db.sealer.key_id),
+        )
     _overwrite_old_copy(db)
-    log.info("the hub's signing key was in plaintext; it is now sealed under sealing key %s",
-             db.sealer.key_id)
+    log.info(
+        "the hub's signing key was in plaintext; it is now sealed under sealing key %s",
+        db.sealer.key_id,
+    )
 
 
 def _overwrite_old_copy(db: Database) -> None:

@@ -21,27 +21,43 @@ from hub import audit, feeds
 from hub.db import Database
 from hub.forwarded import ITEM_SEPARATOR
 
-STATUS_LABELS = {"new": "待接收", "received": "已接收", "processing": "办理中",
-                 "done": "已办结", "returned": "已退回"}
+STATUS_LABELS = {
+    "new": "待接收",
+    "received": "已接收",
+    "processing": "办理中",
+    "done": "已办结",
+    "returned": "已退回",
+}
 ACTIONS = {"received": "接收", "processing": "办理中", "done": "办结", "returned": "退回"}
-BULK_ACTIONS = ("received", "processing")    # the same for many cases; 办结 and 退回 one by one
-OPEN_SQL = "status IN ('new', 'received', 'processing')"   # as the partial indexes say it
+BULK_ACTIONS = ("received", "processing")  # the same for many cases; 办结 and 退回 one by one
+OPEN_SQL = "status IN ('new', 'received', 'processing')"  # as the partial indexes say it
 STATES = {"open": "未办结", **STATUS_LABELS, "all": "全部"}
-SORTS = {"due": ("county_due, case_no", "县中心期限（最急在前）"),
-         "newest": ("forwarded_at DESC, case_no", "转报时间（最新在前）"),
-         "oldest": ("forwarded_at, case_no", "转报时间（最早在前）"),
-         "station": ("station, county_due, case_no", "站点")}
+SORTS = {
+    "due": ("county_due, case_no", "县中心期限（最急在前）"),
+    "newest": ("forwarded_at DESC, case_no", "转报时间（最新在前）"),
+    "oldest": ("forwarded_at, case_no", "转报时间（最早在前）"),
+    "station": ("station, county_due, case_no", "站点"),
+}
 PAGE_SIZE = 50
 CHART_DAYS = 30
 CHART_STATIONS = 10
 CASE_NO_MAX = 64
 EVENT_LABELS = {
-    "opened": "开始办理", "items_changed": "调整事项", "material_received": "收取材料",
-    "material_unticked": "取消已收材料", "condition_set": "确定材料适用情形",
-    "notice_issued": "出具一次性告知（材料不全）", "accepted": "受理", "completed": "办结",
-    "forwarded": "转报上级（帮办代办）", "closed": "归档", "handed_over": "移交经办人",
-    "county_decision": "收到县中心决定", "notice_printed": "打印一次性告知单",
-    "notice_reprinted": "补打一次性告知单", "receipt_printed": "打印受理回执",
+    "opened": "开始办理",
+    "items_changed": "调整事项",
+    "material_received": "收取材料",
+    "material_unticked": "取消已收材料",
+    "condition_set": "确定材料适用情形",
+    "notice_issued": "出具一次性告知（材料不全）",
+    "accepted": "受理",
+    "completed": "办结",
+    "forwarded": "转报上级（帮办代办）",
+    "closed": "归档",
+    "handed_over": "移交经办人",
+    "county_decision": "收到县中心决定",
+    "notice_printed": "打印一次性告知单",
+    "notice_reprinted": "补打一次性告知单",
+    "receipt_printed": "打印受理回执",
     "receipt_reprinted": "补打受理回执",
 }
 
@@ -53,9 +69,9 @@ class Filters:
     station: str = ""
     item: str = ""
     state: str = "open"
-    overdue: bool = False       # still open after the county's due day
-    late: bool = False          # the station forwarded after its 3-working-day deadline
-    case_no: str = ""           # a case number, or its beginning
+    overdue: bool = False  # still open after the county's due day
+    late: bool = False  # the station forwarded after its 3-working-day deadline
+    case_no: str = ""  # a case number, or its beginning
     sort: str = "due"
     page: int = 1
 
@@ -63,14 +79,16 @@ class Filters:
     def parse(cls, params: Mapping[str, str]) -> Filters:
         """From a query string; anything unknown falls back to the default."""
         page = params.get("page", "1")
-        return cls(station=params.get("station", "").strip()[:32],
-                   item=params.get("item", "").strip()[:32],
-                   state=params.get("state", "open") if params.get("state") in STATES
-                   else "open",
-                   overdue=params.get("overdue") == "1", late=params.get("late") == "1",
-                   case_no=params.get("case_no", "").strip()[:CASE_NO_MAX],
-                   sort=params.get("sort", "due") if params.get("sort") in SORTS else "due",
-                   page=int(page) if page.isdigit() and 0 < int(page) < 10**6 else 1)
+        return cls(
+            station=params.get("station", "").strip()[:32],
+            item=params.get("item", "").strip()[:32],
+            state=params.get("state", "open") if params.get("state") in STATES else "open",
+            overdue=params.get("overdue") == "1",
+            late=params.get("late") == "1",
+            case_no=params.get("case_no", "").strip()[:CASE_NO_MAX],
+            sort=params.get("sort", "due") if params.get("sort") in SORTS else "due",
+            page=int(page) if page.isdigit() and 0 < int(page) < 10**6 else 1,
+        )
 
     def params(self, **changes: Any) -> dict[str, str]:
         """The non-default fields as query parameters (for links and hidden fields)."""
@@ -103,8 +121,9 @@ class Filters:
             conditions.append("station = ?")
             params.append(self.station)
         if self.item:
-            conditions.append("case_uuid IN (SELECT case_uuid FROM forwarded_items "
-                              "WHERE item_code = ?)")
+            conditions.append(
+                "case_uuid IN (SELECT case_uuid FROM forwarded_items WHERE item_code = ?)"
+            )
             params.append(self.item)
         if self.case_no:
             escaped = self.case_no.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
@@ -147,7 +166,7 @@ class Row:
     station: str
     station_name: str
     case_no: str
-    applicant: str              # masked
+    applicant: str  # masked
     items: list[str]
     materials_received: int
     materials_total: int
@@ -158,7 +177,7 @@ class Row:
     left: TimeLeft
     status: str
     decided_at: str | None
-    station_seen: bool          # the station reported the latest decision back
+    station_seen: bool  # the station reported the latest decision back
 
     @property
     def status_text(self) -> str:
@@ -177,24 +196,38 @@ class Listing:
     pages: int
 
 
-_ROW_COLUMNS = ("f.case_uuid, f.station, coalesce(s.name, f.station), f.case_no, f.applicant, "
-                "f.items, f.materials_received, f.materials_total, f.forward_due, "
-                "f.forwarded_at, f.forwarded_late, f.county_due, f.county_due_provisional, "
-                "f.status, f.decided_at, f.station_status, f.station_decided_at")
+_ROW_COLUMNS = (
+    "f.case_uuid, f.station, coalesce(s.name, f.station), f.case_no, f.applicant, "
+    "f.items, f.materials_received, f.materials_total, f.forward_due, "
+    "f.forwarded_at, f.forwarded_late, f.county_due, f.county_due_provisional, "
+    "f.status, f.decided_at, f.station_status, f.station_decided_at"
+)
 
 
 def _row(r: Sequence[Any], calendar: WorkCalendar, today: date) -> Row:
-    return Row(case_uuid=r[0], station=r[1], station_name=r[2], case_no=r[3], applicant=r[4],
-               items=[t for t in str(r[5]).split(ITEM_SEPARATOR) if t],
-               materials_received=int(r[6]), materials_total=int(r[7]), forward_due=r[8],
-               forwarded_at=r[9], forwarded_late=bool(r[10]), county_due=r[11],
-               left=time_left(calendar, today, r[11], bool(r[12])), status=r[13],
-               decided_at=r[14],
-               station_seen=r[14] is not None and r[15] == r[13] and r[16] == r[14])
+    return Row(
+        case_uuid=r[0],
+        station=r[1],
+        station_name=r[2],
+        case_no=r[3],
+        applicant=r[4],
+        items=[t for t in str(r[5]).split(ITEM_SEPARATOR) if t],
+        materials_received=int(r[6]),
+        materials_total=int(r[7]),
+        forward_due=r[8],
+        forwarded_at=r[9],
+        forwarded_late=bool(r[10]),
+        county_due=r[11],
+        left=time_left(calendar, today, r[11], bool(r[12])),
+        status=r[13],
+        decided_at=r[14],
+        station_seen=r[14] is not None and r[15] == r[13] and r[16] == r[14],
+    )
 
 
-def listing(db: Database, filters: Filters, today: date, calendar: WorkCalendar,
-            page_size: int = PAGE_SIZE) -> Listing:
+def listing(
+    db: Database, filters: Filters, today: date, calendar: WorkCalendar, page_size: int = PAGE_SIZE
+) -> Listing:
     """One page of the forwarded cases that pass `filters`, and how many pass."""
     where, params = filters.where(today)
     order = SORTS[filters.sort][0]
@@ -202,10 +235,12 @@ def listing(db: Database, filters: Filters, today: date, calendar: WorkCalendar,
         total = int(tx.scalar(f"SELECT count(*) FROM forwarded_cases WHERE {where}", params))
         pages = max(1, -(-total // page_size))
         page = min(filters.page, pages)
-        rows = tx.all(f"SELECT {_ROW_COLUMNS} FROM (SELECT * FROM forwarded_cases "
-                      f"WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?) AS f "
-                      f"LEFT JOIN stations AS s ON s.code = f.station ORDER BY {order}",
-                      (*params, page_size, (page - 1) * page_size))
+        rows = tx.all(
+            f"SELECT {_ROW_COLUMNS} FROM (SELECT * FROM forwarded_cases "
+            f"WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?) AS f "
+            f"LEFT JOIN stations AS s ON s.code = f.station ORDER BY {order}",
+            (*params, page_size, (page - 1) * page_size),
+        )
     return Listing([_row(r, calendar, today) for r in rows], total, page, pages)
 
 
@@ -223,43 +258,55 @@ class Summary:
 
 def summary(db: Database, today: date) -> Summary:
     with db.transaction(write=False) as tx:
-        rows = tx.all(f"SELECT status, count(*), sum(CASE WHEN county_due < ? THEN 1 ELSE 0 END) "
-                      f"FROM forwarded_cases WHERE {OPEN_SQL} GROUP BY status",
-                      (today.isoformat(),))
+        rows = tx.all(
+            f"SELECT status, count(*), sum(CASE WHEN county_due < ? THEN 1 ELSE 0 END) "
+            f"FROM forwarded_cases WHERE {OPEN_SQL} GROUP BY status",
+            (today.isoformat(),),
+        )
     by_status = {status: 0 for status in ("new", "received", "processing")}
     by_status.update({r[0]: int(r[1]) for r in rows})
     return Summary(by_status, sum(int(r[2] or 0) for r in rows))
 
 
-def chart(db: Database, today: date, days: int = CHART_DAYS,
-          stations: int = CHART_STATIONS) -> dict[str, Any]:
+def chart(
+    db: Database, today: date, days: int = CHART_DAYS, stations: int = CHART_STATIONS
+) -> dict[str, Any]:
     """The figures of the inbox's charts: cases forwarded per day over the last `days` days
     (on time and late), and the stations with the most open cases past the county's due day."""
     first = today - timedelta(days=days - 1)
     with db.transaction(write=False) as tx:
-        per_day = tx.all("SELECT substr(forwarded_at, 1, 10), count(*), sum(forwarded_late) "
-                         "FROM forwarded_cases WHERE forwarded_at >= ? GROUP BY 1",
-                         (first.isoformat(),))
-        overdue = tx.all(f"SELECT coalesce(s.name, o.station), o.n FROM (SELECT station, "
-                         f"count(*) AS n FROM forwarded_cases WHERE {OPEN_SQL} AND "
-                         f"county_due < ? GROUP BY station ORDER BY n DESC, station LIMIT ?) "
-                         f"AS o LEFT JOIN stations AS s ON s.code = o.station "
-                         f"ORDER BY o.n DESC, o.station",
-                         (today.isoformat(), stations))
+        per_day = tx.all(
+            "SELECT substr(forwarded_at, 1, 10), count(*), sum(forwarded_late) "
+            "FROM forwarded_cases WHERE forwarded_at >= ? GROUP BY 1",
+            (first.isoformat(),),
+        )
+        overdue = tx.all(
+            f"SELECT coalesce(s.name, o.station), o.n FROM (SELECT station, "
+            f"count(*) AS n FROM forwarded_cases WHERE {OPEN_SQL} AND "
+            f"county_due < ? GROUP BY station ORDER BY n DESC, station LIMIT ?) "
+            f"AS o LEFT JOIN stations AS s ON s.code = o.station "
+            f"ORDER BY o.n DESC, o.station",
+            (today.isoformat(), stations),
+        )
     counted = {str(r[0]): (int(r[1]), int(r[2] or 0)) for r in per_day}
     labels = [(first + timedelta(days=n)).isoformat() for n in range(days)]
-    return {"days": [label[5:] for label in labels],
-            "on_time": [counted.get(label, (0, 0))[0] - counted.get(label, (0, 0))[1]
-                        for label in labels],
-            "late": [counted.get(label, (0, 0))[1] for label in labels],
-            "stations": [str(r[0]) for r in overdue], "overdue": [int(r[1]) for r in overdue]}
+    return {
+        "days": [label[5:] for label in labels],
+        "on_time": [
+            counted.get(label, (0, 0))[0] - counted.get(label, (0, 0))[1] for label in labels
+        ],
+        "late": [counted.get(label, (0, 0))[1] for label in labels],
+        "stations": [str(r[0]) for r in overdue],
+        "overdue": [int(r[1]) for r in overdue],
+    }
 
 
 def stations(db: Database) -> list[tuple[str, str]]:
     """(code, name) of every registered station, for the station filter."""
     with db.transaction(write=False) as tx:
-        return [(str(r[0]), str(r[1])) for r in
-                tx.all("SELECT code, name FROM stations ORDER BY code")]
+        return [
+            (str(r[0]), str(r[1])) for r in tx.all("SELECT code, name FROM stations ORDER BY code")
+        ]
 
 
 _item_cache: dict[str, list[tuple[str, str]]] = {}
@@ -271,8 +318,10 @@ def items(db: Database) -> list[tuple[str, str]]:
     with db.transaction(write=False) as tx:
         active = tx.one("SELECT sha256 FROM catalogues WHERE active = 1")
         if active is None:
-            return [(str(r[0]), str(r[0])) for r in tx.all(
-                "SELECT DISTINCT item_code FROM forwarded_items ORDER BY item_code")]
+            return [
+                (str(r[0]), str(r[0]))
+                for r in tx.all("SELECT DISTINCT item_code FROM forwarded_items ORDER BY item_code")
+            ]
         if active[0] not in _item_cache:
             document = json.loads(tx.scalar("SELECT document FROM catalogues WHERE active = 1"))
             found = []
@@ -302,59 +351,85 @@ class Decision:
 @dataclass(frozen=True)
 class CaseDetail:
     row: Row
-    data: dict[str, Any]                 # the case record as the station sent it: full data
+    data: dict[str, Any]  # the case record as the station sent it: full data
     decisions: list[Decision] = field(default_factory=list)
 
     @property
     def actions(self) -> list[tuple[str, str]]:
         """The decisions that may follow the case's status now, as (status, label)."""
-        return [(status, label) for status, label in ACTIONS.items()
-                if feeds.decision_problem(self.row.status, status, "-") is None]
+        return [
+            (status, label)
+            for status, label in ACTIONS.items()
+            if feeds.decision_problem(self.row.status, status, "-") is None
+        ]
 
     def events(self) -> list[dict[str, str]]:
         found = []
         for event in self.data.get("events") or []:
             if isinstance(event, dict):
                 kind = str(event.get("kind", ""))
-                found.append({"at": str(event.get("at", "")),
-                              "what": EVENT_LABELS.get(kind, kind),
-                              "clerk": str(event.get("clerk", ""))})
+                found.append(
+                    {
+                        "at": str(event.get("at", "")),
+                        "what": EVENT_LABELS.get(kind, kind),
+                        "clerk": str(event.get("clerk", "")),
+                    }
+                )
         return found
 
 
-def case_detail(db: Database, case_uuid: str, today: date, calendar: WorkCalendar
-                ) -> CaseDetail | None:
+def case_detail(
+    db: Database, case_uuid: str, today: date, calendar: WorkCalendar
+) -> CaseDetail | None:
     with db.transaction(write=False) as tx:
-        row = tx.one(f"SELECT {_ROW_COLUMNS} FROM forwarded_cases AS f LEFT JOIN stations AS s "
-                     f"ON s.code = f.station WHERE f.case_uuid = ?", (case_uuid,))
+        row = tx.one(
+            f"SELECT {_ROW_COLUMNS} FROM forwarded_cases AS f LEFT JOIN stations AS s "
+            f"ON s.code = f.station WHERE f.case_uuid = ?",
+            (case_uuid,),
+        )
         if row is None:
             return None
-        data = tx.scalar("SELECT data FROM records WHERE uuid = ? AND type = 'case'",
-                         (case_uuid,))
-        decisions = tx.all("SELECT decided_at, status, note, decided_by FROM decisions "
-                           "WHERE case_uuid = ? ORDER BY id", (case_uuid,))
+        data = tx.scalar("SELECT data FROM records WHERE uuid = ? AND type = 'case'", (case_uuid,))
+        decisions = tx.all(
+            "SELECT decided_at, status, note, decided_by FROM decisions "
+            "WHERE case_uuid = ? ORDER BY id",
+            (case_uuid,),
+        )
     parsed = json.loads(data) if isinstance(data, str) else data
-    return CaseDetail(_row(row, calendar, today), parsed if isinstance(parsed, dict) else {},
-                      [Decision(*d) for d in decisions])
+    return CaseDetail(
+        _row(row, calendar, today),
+        parsed if isinstance(parsed, dict) else {},
+        [Decision(*d) for d in decisions],
+    )
 
 
-def note_view(db: Database, case_uuid: str, case_no: str, login: str, at: str,
-              address: str) -> None:
+def note_view(
+    db: Database, case_uuid: str, case_no: str, login: str, at: str, address: str
+) -> None:
     """Journal that `login` saw this case's full data."""
     with db.transaction() as tx:
-        audit.record(tx, at, login, "view_case", case_uuid=case_uuid, case_no=case_no,
-                     address=address)
+        audit.record(
+            tx, at, login, "view_case", case_uuid=case_uuid, case_no=case_no, address=address
+        )
 
 
 # --- deciding ----------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Outcome:
-    decided: list[str]                        # case numbers
-    refused: list[tuple[str, str]]            # (case number or UUID, why)
+    decided: list[str]  # case numbers
+    refused: list[tuple[str, str]]  # (case number or UUID, why)
 
 
-def decide(db: Database, case_uuids: Sequence[str], status: str, note: str, by: str, at: str,
-           address: str, login: str | None = None) -> Outcome:
+def decide(
+    db: Database,
+    case_uuids: Sequence[str],
+    status: str,
+    note: str,
+    by: str,
+    at: str,
+    address: str,
+    login: str | None = None,
+) -> Outcome:
     """The same decision on each case, each in its own transaction with its journal entry
     (under `login`; `by` is how the decision names who made it); a case whose status does
     not allow it is left as it is and named with the reason."""
@@ -364,15 +439,22 @@ def decide(db: Database, case_uuids: Sequence[str], status: str, note: str, by: 
         found = None
         try:
             with db.transaction() as tx:
-                found = tx.one("SELECT station, case_no FROM forwarded_cases "
-                               "WHERE case_uuid = ?", (case_uuid,))
+                found = tx.one(
+                    "SELECT station, case_no FROM forwarded_cases WHERE case_uuid = ?", (case_uuid,)
+                )
                 if found is None:
                     raise feeds.FeedProblem("县中心没有此转报办件")
                 feeds.record_decision(tx, case_uuid, found[0], status, note, by, at)
-                audit.record(tx, at, login or by, "decide", case_uuid=case_uuid,
-                             case_no=found[1],
-                             detail=f"{ACTIONS.get(status, status)} {note.strip()}".strip(),
-                             address=address)
+                audit.record(
+                    tx,
+                    at,
+                    login or by,
+                    "decide",
+                    case_uuid=case_uuid,
+                    case_no=found[1],
+                    detail=f"{ACTIONS.get(status, status)} {note.strip()}".strip(),
+                    address=address,
+                )
             decided.append(str(found[1]))
         except feeds.FeedProblem as exc:
             refused.append((str(found[1]) if found else case_uuid, str(exc)))

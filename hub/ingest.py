@@ -36,8 +36,7 @@ from counterapp.sync.wire import (
 from hub import forwarded, keys_in
 from hub.db import Database, Tx
 
-COLUMNS = ("uuid", "type", "station", "source", "version", "day", "data", "batch_id",
-           "received_at")
+COLUMNS = ("uuid", "type", "station", "source", "version", "day", "data", "batch_id", "received_at")
 _COLUMN_LIST = ", ".join(COLUMNS)
 # one row of `records` in the order of COLUMNS
 Row = tuple[str, str, str, str, int, str, str, str, str]
@@ -46,14 +45,20 @@ _UPSERT_TAIL = (
     "data = excluded.data, source = excluded.source, batch_id = excluded.batch_id, "
     "received_at = excluded.received_at "
     "WHERE excluded.version > records.version AND records.station = excluded.station "
-    "AND records.type = excluded.type")
-SQLITE_UPSERT = (f"INSERT INTO records ({_COLUMN_LIST}) VALUES "
-                 f"({', '.join('?' * len(COLUMNS))})" + _UPSERT_TAIL)
-PG_STAGING = ("CREATE TEMP TABLE IF NOT EXISTS staging_records (uuid TEXT, type TEXT, "
-              "station TEXT, source TEXT, version INTEGER, day TEXT, data JSONB, batch_id TEXT, "
-              "received_at TEXT) ON COMMIT DELETE ROWS")
-PG_MERGE = (f"INSERT INTO records ({_COLUMN_LIST}) SELECT {_COLUMN_LIST} "
-            "FROM staging_records" + _UPSERT_TAIL)
+    "AND records.type = excluded.type"
+)
+SQLITE_UPSERT = (
+    f"INSERT INTO records ({_COLUMN_LIST}) VALUES ({', '.join('?' * len(COLUMNS))})" + _UPSERT_TAIL
+)
+PG_STAGING = (
+    "CREATE TEMP TABLE IF NOT EXISTS staging_records (uuid TEXT, type TEXT, "
+    "station TEXT, source TEXT, version INTEGER, day TEXT, data JSONB, batch_id TEXT, "
+    "received_at TEXT) ON COMMIT DELETE ROWS"
+)
+PG_MERGE = (
+    f"INSERT INTO records ({_COLUMN_LIST}) SELECT {_COLUMN_LIST} "
+    "FROM staging_records" + _UPSERT_TAIL
+)
 
 
 class Forbidden(PermissionError):
@@ -70,10 +75,10 @@ class Ack:
     station: str
     sha256: str
     seqs: list[list[int]]
-    records: int        # records in the batch the hub took (all but keys it could not seal)
-    stored: int         # inserted or replaced by a newer version
-    unchanged: int      # already held in this version or a newer one
-    times: int          # how often this batch id has arrived
+    records: int  # records in the batch the hub took (all but keys it could not seal)
+    stored: int  # inserted or replaced by a newer version
+    unchanged: int  # already held in this version or a newer one
+    times: int  # how often this batch id has arrived
     acked_at: str
     accepts: list[str]  # the record types this hub takes (a station sends no others)
 
@@ -81,42 +86,70 @@ class Ack:
         return {"format": 1, **asdict(self)}
 
 
-def ingest(db: Database, token_station: str, batch: ScannedBatch, sha256: str, via: str,
-           now: str) -> Ack:
+def ingest(
+    db: Database, token_station: str, batch: ScannedBatch, sha256: str, via: str, now: str
+) -> Ack:
     """Store `batch` for the station `token_station` (the one its token or signature proves)."""
     if batch.station != token_station:
-        raise Forbidden(f"this batch is for station {batch.station}; "
-                        f"the credentials are station {token_station}'s")
+        raise Forbidden(
+            f"this batch is for station {batch.station}; "
+            f"the credentials are station {token_station}'s"
+        )
     newest: dict[str, Row] = {}
     keys = [r for r in batch.records if r.type in KEY_RECORD_TYPES]
     for r in batch.records:
         if r.type in KEY_RECORD_TYPES:
             continue
         if r.uuid not in newest or r.version > newest[r.uuid][4]:
-            newest[r.uuid] = (r.uuid, r.type, batch.station, batch.source, r.version, r.day,
-                              r.data, batch.batch_id, now)
+            newest[r.uuid] = (
+                r.uuid,
+                r.type,
+                batch.station,
+                batch.source,
+                r.version,
+                r.day,
+                r.data,
+                batch.batch_id,
+                now,
+            )
     rows = list(newest.values())
     inbox = forwarded.from_rows(rows)
     try:
         try:
-            stored, taken, times = _store(db, batch, rows, inbox, keys, sha256, via, now,
-                                          fast=True)
+            stored, taken, times = _store(db, batch, rows, inbox, keys, sha256, via, now, fast=True)
         except _Raced:
-            stored, taken, times = _store(db, batch, rows, inbox, keys, sha256, via, now,
-                                          fast=False)
+            stored, taken, times = _store(
+                db, batch, rows, inbox, keys, sha256, via, now, fast=False
+            )
     except sqlite3.IntegrityError as exc:
         raise WireError(f"a record's data is not JSON: {exc}") from exc
     count = len(rows) + taken.taken
     stored += taken.stored
-    return Ack(batch=batch.batch_id, station=batch.station, sha256=sha256,
-               seqs=[list(pair) for pair in batch.seq_ranges], records=count, stored=stored,
-               unchanged=count - stored, times=times, acked_at=now,
-               accepts=keys_in.accepted_types(RECORD_TYPES, taken.accepting))
+    return Ack(
+        batch=batch.batch_id,
+        station=batch.station,
+        sha256=sha256,
+        seqs=[list(pair) for pair in batch.seq_ranges],
+        records=count,
+        stored=stored,
+        unchanged=count - stored,
+        times=times,
+        acked_at=now,
+        accepts=keys_in.accepted_types(RECORD_TYPES, taken.accepting),
+    )
 
 
-def _store(db: Database, batch: ScannedBatch, rows: list[Row],
-           inbox: list[forwarded.Projection], keys: list[RawRecord], sha256: str, via: str,
-           now: str, fast: bool) -> tuple[int, keys_in.KeysIn, int]:
+def _store(
+    db: Database,
+    batch: ScannedBatch,
+    rows: list[Row],
+    inbox: list[forwarded.Projection],
+    keys: list[RawRecord],
+    sha256: str,
+    via: str,
+    now: str,
+    fast: bool,
+) -> tuple[int, keys_in.KeysIn, int]:
     """Store the records, their forwarded cases' inbox rows, and seal the keys in one
     transaction: (records stored, what became of the keys, how often this batch id has
     arrived)."""
@@ -127,8 +160,9 @@ def _store(db: Database, batch: ScannedBatch, rows: list[Row],
             _check_owner_sqlite(tx, batch.station, [row[0] for row in rows])
             stored = tx.executemany(SQLITE_UPSERT, rows)
         forwarded.store(tx, inbox)
-        taken = keys_in.take_keys(tx, db.sealer, batch.station, batch.source, batch.batch_id,
-                                  keys, now)
+        taken = keys_in.take_keys(
+            tx, db.sealer, batch.station, batch.source, batch.batch_id, keys, now
+        )
         times = _note_batch(tx, batch, sha256, via, now)
         _note_source(tx, batch, via, now)
     return stored, taken, times
@@ -136,10 +170,12 @@ def _store(db: Database, batch: ScannedBatch, rows: list[Row],
 
 def _check_owner_sqlite(tx: Tx, station: str, uuids: list[str]) -> None:
     for start in range(0, len(uuids), 900):
-        part = uuids[start:start + 900]
-        other = tx.one(f"SELECT uuid, station FROM records WHERE uuid IN "
-                       f"({', '.join('?' * len(part))}) AND station <> ? LIMIT 1",
-                       (*part, station))
+        part = uuids[start : start + 900]
+        other = tx.one(
+            f"SELECT uuid, station FROM records WHERE uuid IN "
+            f"({', '.join('?' * len(part))}) AND station <> ? LIMIT 1",
+            (*part, station),
+        )
         if other is not None:
             raise Forbidden(f"record {other[0]} belongs to station {other[1]}")
 
@@ -148,9 +184,13 @@ def _postgres(tx: Tx, station: str, rows: list[Row], fast: bool) -> int:
     import psycopg
 
     conn = tx.conn
-    held = {uuid: (owner, version) for uuid, owner, version in conn.execute(
-        "SELECT uuid, station, version FROM records WHERE uuid = ANY(%s)",
-        ([row[0] for row in rows],))}
+    held = {
+        uuid: (owner, version)
+        for uuid, owner, version in conn.execute(
+            "SELECT uuid, station, version FROM records WHERE uuid = ANY(%s)",
+            ([row[0] for row in rows],),
+        )
+    }
     for uuid, (owner, _) in held.items():
         if owner != station:
             raise Forbidden(f"record {uuid} belongs to station {owner}")
@@ -177,10 +217,14 @@ def _postgres(tx: Tx, station: str, rows: list[Row], fast: bool) -> int:
                 cursor.execute("DELETE FROM staging_records")
     except psycopg.errors.UniqueViolation as exc:
         raise _Raced() from exc
-    except (psycopg.errors.DataError, psycopg.errors.ProgramLimitExceeded,
-            psycopg.errors.StatementTooComplex) as exc:      # e.g. JSON nested too deeply
-        raise WireError(f"a record's data is not JSON this hub takes: "
-                        f"{exc.diag.message_primary}") from exc
+    except (
+        psycopg.errors.DataError,
+        psycopg.errors.ProgramLimitExceeded,
+        psycopg.errors.StatementTooComplex,
+    ) as exc:  # e.g. JSON nested too deeply
+        raise WireError(
+            f"a record's data is not JSON this hub takes: {exc.diag.message_primary}"
+        ) from exc
     return stored
 
 
@@ -201,10 +245,21 @@ def _note_batch(tx: Tx, batch: ScannedBatch, sha256: str, via: str, now: str) ->
         "ON CONFLICT (batch_id) DO UPDATE SET sha256 = excluded.sha256, "
         "records = excluded.records, last_received_at = excluded.last_received_at, "
         "times = batches.times + 1 WHERE batches.station = excluded.station",
-        (batch.batch_id, batch.station, batch.source, sha256, json.dumps(batch.seq_ranges),
-         len(batch.records), now, now, via))
-    owner, times = tx.one("SELECT station, times FROM batches WHERE batch_id = ?",
-                          (batch.batch_id,)) or ("", 0)
+        (
+            batch.batch_id,
+            batch.station,
+            batch.source,
+            sha256,
+            json.dumps(batch.seq_ranges),
+            len(batch.records),
+            now,
+            now,
+            via,
+        ),
+    )
+    owner, times = tx.one(
+        "SELECT station, times FROM batches WHERE batch_id = ?", (batch.batch_id,)
+    ) or ("", 0)
     if owner != batch.station:
         raise Forbidden(f"batch {batch.batch_id} belongs to station {owner}")
     return int(times)
@@ -218,8 +273,10 @@ def _note_source(tx: Tx, batch: ScannedBatch, via: str, now: str) -> None:
         "max_seq = CASE WHEN excluded.max_seq > sources.max_seq THEN excluded.max_seq "
         "ELSE sources.max_seq END, pending = excluded.pending, "
         "last_sync_at = excluded.last_sync_at",
-        (batch.station, batch.source, top, batch.pending_after, now))
+        (batch.station, batch.source, top, batch.pending_after, now),
+    )
     tx.execute(
         "UPDATE stations SET last_sync_at = ?, last_via = ?, pending = "
         "(SELECT coalesce(sum(pending), 0) FROM sources WHERE station = ?) WHERE code = ?",
-        (now, via, batch.station, batch.station))
+        (now, via, batch.station, batch.station),
+    )

@@ -34,12 +34,13 @@ log = logging.getLogger("hub")
 class KeyKind(NamedTuple):
     record_type: str
     table: str
-    context: Callable[[str, str], str]    # (station, source) → what the sealed value binds
+    context: Callable[[str, str], str]  # (station, source) → what the sealed value binds
 
 
 SLIP_KEYS = KeyKind("slip_key", "slip_keys", lambda station, source: f"{station}|{source}")
-STORE_KEYS = KeyKind("store_key", "store_keys",
-                     lambda station, source: f"store-key|{station}|{source}")
+STORE_KEYS = KeyKind(
+    "store_key", "store_keys", lambda station, source: f"store-key|{station}|{source}"
+)
 KINDS = {kind.record_type: kind for kind in (SLIP_KEYS, STORE_KEYS)}
 assert tuple(KINDS) == KEY_RECORD_TYPES
 
@@ -47,9 +48,9 @@ assert tuple(KINDS) == KEY_RECORD_TYPES
 class KeysIn(NamedTuple):
     """What became of a batch's key records."""
 
-    stored: int         # sealed and kept (new, or newer than the version held)
-    taken: int          # taken (stored, or held in that version or a newer one already)
-    accepting: bool     # whether this hub can take secrets now (it announces their types)
+    stored: int  # sealed and kept (new, or newer than the version held)
+    taken: int  # taken (stored, or held in that version or a newer one already)
+    accepting: bool  # whether this hub can take secrets now (it announces their types)
 
 
 def sealing_problem(tx: Tx, sealer: Sealer | None) -> str | None:
@@ -58,21 +59,35 @@ def sealing_problem(tx: Tx, sealer: Sealer | None) -> str | None:
     the secrets it holds (a key file lost, replaced or left behind in a move): sealing under it
     would leave secrets that no one key opens."""
     if sealer is None:
-        return ("this hub has no sealing key: restart the hub with --sealing-key FILE or "
-                f"{KEY_ENV} naming its key file (the one that sealed the secrets it holds, "
-                "if any)")
-    other = tx.one("SELECT key_id FROM slip_keys WHERE key_id <> ? UNION ALL SELECT key_id "
-                   "FROM store_keys WHERE key_id <> ? UNION ALL SELECT key_id "
-                   "FROM hub_identity WHERE key_id <> ? LIMIT 1", (sealer.key_id,) * 3)
+        return (
+            "this hub has no sealing key: restart the hub with --sealing-key FILE or "
+            f"{KEY_ENV} naming its key file (the one that sealed the secrets it holds, "
+            "if any)"
+        )
+    other = tx.one(
+        "SELECT key_id FROM slip_keys WHERE key_id <> ? UNION ALL SELECT key_id "
+        "FROM store_keys WHERE key_id <> ? UNION ALL SELECT key_id "
+        "FROM hub_identity WHERE key_id <> ? LIMIT 1",
+        (sealer.key_id,) * 3,
+    )
     if other is not None:
-        return (f"this hub's sealing key {sealer.key_id} is not the key {other[0]} that sealed "
-                f"the secrets it holds: put that key file back (--sealing-key or "
-                f"{KEY_ENV}) and restart the hub")
+        return (
+            f"this hub's sealing key {sealer.key_id} is not the key {other[0]} that sealed "
+            f"the secrets it holds: put that key file back (--sealing-key or "
+            f"{KEY_ENV}) and restart the hub"
+        )
     return None
 
 
-def take_keys(tx: Tx, sealer: Sealer | None, station: str, source: str, batch_id: str,
-              keys: list[RawRecord], now: str) -> KeysIn:
+def take_keys(
+    tx: Tx,
+    sealer: Sealer | None,
+    station: str,
+    source: str,
+    batch_id: str,
+    keys: list[RawRecord],
+    now: str,
+) -> KeysIn:
     """Seal and keep a batch's key records (newest version of each kind wins). Each must be
     the batch's own store's: its id is the batch's source. If this hub cannot seal them now
     they are left out and logged, never the batch: its other records are stored all the same,
@@ -81,9 +96,15 @@ def take_keys(tx: Tx, sealer: Sealer | None, station: str, source: str, batch_id
     problem = sealing_problem(tx, sealer)
     if problem is not None:
         if keys:
-            log.error("station %s: the secrets of store %s in batch %s were not stored (the "
-                      "batch's other records were); the station hands them over again once "
-                      "this hub announces them. To fix: %s", station, source, batch_id, problem)
+            log.error(
+                "station %s: the secrets of store %s in batch %s were not stored (the "
+                "batch's other records were); the station hands them over again once "
+                "this hub announces them. To fix: %s",
+                station,
+                source,
+                batch_id,
+                problem,
+            )
         return KeysIn(stored=0, taken=0, accepting=False)
     assert sealer is not None
     stored = 0
@@ -100,8 +121,16 @@ def take_keys(tx: Tx, sealer: Sealer | None, station: str, source: str, batch_id
             "SET version = excluded.version, sealed = excluded.sealed, key_id = excluded.key_id, "
             "batch_id = excluded.batch_id, received_at = excluded.received_at "
             f"WHERE excluded.version > {kind.table}.version",
-            (station, source, version, sealer.seal(secret, kind.context(station, source)),
-             sealer.key_id, batch_id, now))
+            (
+                station,
+                source,
+                version,
+                sealer.seal(secret, kind.context(station, source)),
+                sealer.key_id,
+                batch_id,
+                now,
+            ),
+        )
     return KeysIn(stored=stored, taken=len(keys), accepting=True)
 
 
@@ -113,8 +142,9 @@ def _secret_of(key: RawRecord, source: str) -> bytes:
     except json.JSONDecodeError as exc:
         raise WireError(f"{key.type} record {key.uuid}: data is not JSON") from exc
     if not isinstance(data, dict) or not is_secret_hex(data.get("secret")):
-        raise WireError(f"{key.type} record {key.uuid}: data must be "
-                        '{"secret": <64 lower-case hex digits>}')
+        raise WireError(
+            f'{key.type} record {key.uuid}: data must be {{"secret": <64 lower-case hex digits>}}'
+        )
     return bytes.fromhex(data["secret"])
 
 

@@ -27,9 +27,9 @@ class Limits:
     """The hub's limits. A station's sync run makes a few requests per batch; a backlog of
     10,000 cases is ~30 batches, so a station is never held up by 600 a minute."""
 
-    holder: Rate = Rate(per_second=10.0, burst=300)          # per station / staff token
-    slip_checks: Rate = Rate(per_second=1.0, burst=60)       # per staff token: no guessing
-    failed_auth: Rate = Rate(per_second=0.2, burst=20)       # per client address
+    holder: Rate = Rate(per_second=10.0, burst=300)  # per station / staff token
+    slip_checks: Rate = Rate(per_second=1.0, burst=60)  # per staff token: no guessing
+    failed_auth: Rate = Rate(per_second=0.2, burst=20)  # per client address
 
 
 class _Bucket:
@@ -38,7 +38,7 @@ class _Bucket:
     def __init__(self, tokens: float, at: float) -> None:
         self.tokens = tokens
         self.at = at
-        self.refused = False      # refusals since the last request that passed (logged once)
+        self.refused = False  # refusals since the last request that passed (logged once)
 
 
 class Refused(Exception):
@@ -52,8 +52,9 @@ class Refused(Exception):
 
 
 class RateLimiter:
-    def __init__(self, rate: Rate, clock: Callable[[], float] = time.monotonic,
-                 max_keys: int = 10_000) -> None:
+    def __init__(
+        self, rate: Rate, clock: Callable[[], float] = time.monotonic, max_keys: int = 10_000
+    ) -> None:
         self.rate = rate
         self._clock = clock
         self._max_keys = max_keys
@@ -68,14 +69,18 @@ class RateLimiter:
             bucket = self._buckets[key] = _Bucket(float(self.rate.burst), now)
         else:
             elapsed = max(0.0, now - bucket.at)
-            bucket.tokens = min(float(self.rate.burst),
-                                bucket.tokens + elapsed * self.rate.per_second)
+            bucket.tokens = min(
+                float(self.rate.burst), bucket.tokens + elapsed * self.rate.per_second
+            )
             bucket.at = now
         return bucket
 
     def _prune(self, now: float) -> None:
-        full = [key for key, b in self._buckets.items()
-                if b.tokens + (now - b.at) * self.rate.per_second >= self.rate.burst]
+        full = [
+            key
+            for key, b in self._buckets.items()
+            if b.tokens + (now - b.at) * self.rate.per_second >= self.rate.burst
+        ]
         for key in full or list(self._buckets)[: max(1, self._max_keys // 10)]:
             del self._buckets[key]
 

@@ -10,7 +10,7 @@ from pydantic import AfterValidator, BaseModel, Field, StringConstraints
 
 from hub import slips
 
-MAX_RECONCILE_DAYS = 1000       # a station asks about ≤ 401 days (`--full`: 400 days back)
+MAX_RECONCILE_DAYS = 1000  # a station asks about ≤ 401 days (`--full`: 400 days back)
 MAX_DAY_COUNT = 2**31 - 1
 UUID_PATTERN = "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
 
@@ -24,22 +24,27 @@ class Problem(BaseModel):
 
 _RESPONSES: dict[int, dict[str, Any]] = {
     400: {"description": "the body is not what this call takes (the detail says what)"},
-    401: {"description": "no bearer token, or an unknown or revoked one (checked before any "
-                         "body is read)",
-          "headers": {"WWW-Authenticate": {"schema": {"type": "string"},
-                                           "description": "Bearer"}}},
-    403: {"description": "these credentials may not write this (another station's batch or "
-                         "records)"},
+    401: {
+        "description": "no bearer token, or an unknown or revoked one (checked before any "
+        "body is read)",
+        "headers": {"WWW-Authenticate": {"schema": {"type": "string"}, "description": "Bearer"}},
+    },
+    403: {
+        "description": "these credentials may not write this (another station's batch or records)"
+    },
     404: {"description": "nothing to give yet"},
     413: {"description": "the body is over this call's limit (refused while reading)"},
-    422: {"description": "a parameter, header or body field is malformed (the detail names "
-                         "it)"},
-    429: {"description": "too many requests with this token, or too many failed "
-                         "authentications from this address",
-          "headers": {"Retry-After": {"schema": {"type": "integer"},
-                                      "description": "seconds to wait"}}},
-    503: {"description": "the hub's sealing key is missing or is not the one that sealed "
-                         "its secrets"},
+    422: {"description": "a parameter, header or body field is malformed (the detail names it)"},
+    429: {
+        "description": "too many requests with this token, or too many failed "
+        "authentications from this address",
+        "headers": {
+            "Retry-After": {"schema": {"type": "integer"}, "description": "seconds to wait"}
+        },
+    },
+    503: {
+        "description": "the hub's sealing key is missing or is not the one that sealed its secrets"
+    },
 }
 AUTH = (401, 429)
 
@@ -65,17 +70,22 @@ def json_body(model: type[BaseModel]) -> dict[str, Any]:
             return [inline(value) for value in node]
         return node
 
-    return {"requestBody": {"required": True, "content": {
-        "application/json": {"schema": inline(schema)}}}}
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": inline(schema)}},
+        }
+    }
 
 
 def _real_date(text: str) -> str:
-    date.fromisoformat(text)        # ValueError → 422 naming the field
+    date.fromisoformat(text)  # ValueError → 422 naming the field
     return text
 
 
-Day = Annotated[str, StringConstraints(pattern="^[0-9]{4}-[0-9]{2}-[0-9]{2}$"),
-                AfterValidator(_real_date)]
+Day = Annotated[
+    str, StringConstraints(pattern="^[0-9]{4}-[0-9]{2}-[0-9]{2}$"), AfterValidator(_real_date)
+]
 
 
 class Health(BaseModel):

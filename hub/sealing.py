@@ -41,14 +41,17 @@ class Sealer:
 
     def seal(self, secret: bytes, context: str) -> str:
         nonce = os.urandom(NONCE_BYTES)
-        return base64.b64encode(nonce + self._aead.encrypt(nonce, secret, context.encode())
-                                ).decode("ascii")
+        return base64.b64encode(nonce + self._aead.encrypt(nonce, secret, context.encode())).decode(
+            "ascii"
+        )
 
     def open(self, sealed: str, key_id: str, context: str) -> bytes:
         if key_id != self.key_id:
-            raise SealingProblem(f"the secret of {context} was sealed under sealing key "
-                                 f"{key_id}; this hub's sealing key is {self.key_id} "
-                                 "(wrong key file?)")
+            raise SealingProblem(
+                f"the secret of {context} was sealed under sealing key "
+                f"{key_id}; this hub's sealing key is {self.key_id} "
+                "(wrong key file?)"
+            )
         raw = base64.b64decode(sealed)
         try:
             return self._aead.decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], context.encode())
@@ -95,7 +98,7 @@ def _create(path: Path) -> None:
             out.flush()
             os.fsync(out.fileno())
         os.link(temporary, path)
-    except FileExistsError:     # another hub process made it meanwhile: use that one
+    except FileExistsError:  # another hub process made it meanwhile: use that one
         pass
     finally:
         temporary.unlink(missing_ok=True)

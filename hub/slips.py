@@ -46,15 +46,19 @@ class Verdict(StrEnum):
 
 
 MESSAGES = {
-    Verdict.VALID: ("核验通过：此单据确由办理站点为该办件出具。请逐项核对下列内容"
-                    "（事项、材料、日期）与纸面一致，不一致即为涂改。"),
+    Verdict.VALID: (
+        "核验通过：此单据确由办理站点为该办件出具。请逐项核对下列内容"
+        "（事项、材料、日期）与纸面一致，不一致即为涂改。"
+    ),
     Verdict.INVALID: "核验未通过：验证码与该办件不符，单据可能被涂改或并非该办件的单据。",
     Verdict.UNKNOWN: "县中心尚无此办件的数据，暂无法核验：请待办理站点同步后再查，或联系该站点。",
 }
 
 
-LEGACY_MESSAGE = ("核验通过（旧版验证码）：此验证码证明办件编号出自办理站点，但不涵盖单据内容；"
-                  "请以县中心所存办件信息核对单据内容。")
+LEGACY_MESSAGE = (
+    "核验通过（旧版验证码）：此验证码证明办件编号出自办理站点，但不涵盖单据内容；"
+    "请以县中心所存办件信息核对单据内容。"
+)
 
 
 class SlipInputError(ValueError):
@@ -64,8 +68,8 @@ class SlipInputError(ValueError):
 class Check(NamedTuple):
     case_no: str
     verdict: Verdict
-    content: dict[str, Any] | None = None     # what the checked print says (valid v2 only)
-    legacy: bool = False                       # valid by a version-1 code
+    content: dict[str, Any] | None = None  # what the checked print says (valid v2 only)
+    legacy: bool = False  # valid by a version-1 code
 
     @property
     def message(self) -> str:
@@ -73,8 +77,9 @@ class Check(NamedTuple):
 
 
 # --- out: checking a slip -----------------------------------------------------------------------
-def parse_request(case_no: str | None, code: str | None, qr: str | None
-                  ) -> tuple[str, str, int | None]:
+def parse_request(
+    case_no: str | None, code: str | None, qr: str | None
+) -> tuple[str, str, int | None]:
     """(case number, normalised code, code version if the QR text says it) from either both
     fields or a slip's QR text."""
     version = None
@@ -83,19 +88,25 @@ def parse_request(case_no: str | None, code: str | None, qr: str | None
             raise SlipInputError("give either qr, or case_no and code, not both")
         parsed = parse_payload(qr)
         if parsed is None:
-            raise SlipInputError("qr is not a slip's QR text: expected YBGZ2|<case no>|<code> "
-                                 "(or YBGZ|… on slips printed before)")
+            raise SlipInputError(
+                "qr is not a slip's QR text: expected YBGZ2|<case no>|<code> "
+                "(or YBGZ|… on slips printed before)"
+            )
         case_no, code, version = parsed
     if case_no is None or code is None:
         raise SlipInputError("give case_no and code, or qr (the slip's QR text)")
     case_no, code = case_no.strip(), normalise_code(code)
     if not CASE_NO.fullmatch(case_no):
-        raise SlipInputError("case_no is not a case number: expected "
-                             "<station>-<YYYYMMDD>-<window>-<sequence>, "
-                             "e.g. 370883101-20261125-02-0007")
+        raise SlipInputError(
+            "case_no is not a case number: expected "
+            "<station>-<YYYYMMDD>-<window>-<sequence>, "
+            "e.g. 370883101-20261125-02-0007"
+        )
     if not is_code(code):
-        raise SlipInputError(f"code must be {CODE_LENGTH} characters of A-Z and 2-7 "
-                             "(the slip's 验证码; spaces and dashes are ignored)")
+        raise SlipInputError(
+            f"code must be {CODE_LENGTH} characters of A-Z and 2-7 "
+            "(the slip's 验证码; spaces and dashes are ignored)"
+        )
     return case_no, code, version
 
 
@@ -109,7 +120,8 @@ def verify(db: Database, case_no: str, code: str, version: int | None = None) ->
             f"SELECT r.uuid, r.station, r.source, k.sealed, k.key_id, r.data FROM records AS r "
             f"JOIN slip_keys AS k ON k.station = r.station AND k.source = r.source "
             f"WHERE r.type = 'case' AND r.station = ? AND {CASE_NO_SQL[db.dialect]} = ?",
-            (case_station(case_no), case_no))
+            (case_station(case_no), case_no),
+        )
     if not rows:
         return Check(case_no, Verdict.UNKNOWN)
     if db.sealer is None:
@@ -122,8 +134,9 @@ def verify(db: Database, case_no: str, code: str, version: int | None = None) ->
     return Check(case_no, Verdict.INVALID)
 
 
-def _codes(secret: bytes, station: str, case_no: str, uuid: str, data: Any,
-           version: int | None) -> Iterator[tuple[dict[str, Any] | None, str]]:
+def _codes(
+    secret: bytes, station: str, case_no: str, uuid: str, data: Any, version: int | None
+) -> Iterator[tuple[dict[str, Any] | None, str]]:
     """(content, code) of every print of the case a code of `version` may come from; the
     version-1 code (content None) only if the case has a print without content."""
     events = (json.loads(data) if isinstance(data, str) else data).get("events")
@@ -141,15 +154,26 @@ def content_lines(content: dict[str, Any] | None) -> list[tuple[str, str]]:
         return []
     kinds = {"notice": "一次性告知单", "receipt": "受理回执"}
     number = int(content.get("print_no", 0))
-    lines = [("单据", f"{kinds.get(str(content.get('kind')), content.get('kind'))}"
-                      f"（{'首次打印' if number == 0 else f'第{number}次补打'}）"),
-             ("出具时间", str(content.get("issued_at", ""))),
-             ("申请人", f"{content.get('applicant', '')}　{content.get('id_number', '')}"),
-             ("办件状态", str(content.get("state", "")))]
+    lines = [
+        (
+            "单据",
+            f"{kinds.get(str(content.get('kind')), content.get('kind'))}"
+            f"（{'首次打印' if number == 0 else f'第{number}次补打'}）",
+        ),
+        ("出具时间", str(content.get("issued_at", ""))),
+        ("申请人", f"{content.get('applicant', '')}　{content.get('id_number', '')}"),
+        ("办件状态", str(content.get("state", ""))),
+    ]
     if content.get("accepted_at"):
         lines.append(("受理时间", str(content["accepted_at"])))
-    lines += [("事项", f"{item.get('name')}（办结期限：{item.get('value')}）")
-              for item in content.get("items", []) if isinstance(item, dict)]
-    lines += [("材料", f"{m.get('name')}【{m.get('value')}】")
-              for m in content.get("materials", []) if isinstance(m, dict)]
+    lines += [
+        ("事项", f"{item.get('name')}（办结期限：{item.get('value')}）")
+        for item in content.get("items", [])
+        if isinstance(item, dict)
+    ]
+    lines += [
+        ("材料", f"{m.get('name')}【{m.get('value')}】")
+        for m in content.get("materials", [])
+        if isinstance(m, dict)
+    ]
     return lines

@@ -41,9 +41,11 @@ PASSWORD_MIN = 10
 PASSWORD_MAX = 128
 LOGIN_MAX = 32
 NAME_MAX = 30
-_COLUMNS = ("id, login, name, role, password_hash IS NOT NULL, token_hash IS NOT NULL, "
-            "token_issued_at, failed_logins, locked_until, last_login_at, created_at, "
-            "deactivated_at")
+_COLUMNS = (
+    "id, login, name, role, password_hash IS NOT NULL, token_hash IS NOT NULL, "
+    "token_issued_at, failed_logins, locked_until, last_login_at, created_at, "
+    "deactivated_at"
+)
 
 
 class StaffProblem(StationProblem):
@@ -94,8 +96,20 @@ class Account:
 
 
 def _account(row: tuple[Any, ...]) -> Account:
-    return Account(int(row[0]), row[1], row[2], row[3], bool(row[4]), bool(row[5]), row[6],
-                   int(row[7]), row[8], row[9], row[10], row[11])
+    return Account(
+        int(row[0]),
+        row[1],
+        row[2],
+        row[3],
+        bool(row[4]),
+        bool(row[5]),
+        row[6],
+        int(row[7]),
+        row[8],
+        row[9],
+        row[10],
+        row[11],
+    )
 
 
 # --- reading ------------------------------------------------------------------------------------
@@ -158,8 +172,9 @@ def _check_password(password: str, login: str) -> None:
 
 
 # --- changes ------------------------------------------------------------------------------------
-def add(db: Database, login: str, name: str, role: str, password: str | None, now: str,
-        by: str) -> Account:
+def add(
+    db: Database, login: str, name: str, role: str, password: str | None, now: str, by: str
+) -> Account:
     """A new account (without a password: it can hold an API token but not sign in)."""
     login, name = login.strip(), name.strip()
     _check_fields(login, name, role)
@@ -169,9 +184,11 @@ def add(db: Database, login: str, name: str, role: str, password: str | None, no
     with db.transaction() as tx:
         if get(tx, login) is not None:
             raise StaffProblem(f"工号 {login} 已存在")
-        tx.execute("INSERT INTO staff (login, name, role, password_hash, password_set_at, "
-                   "created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                   (login, name, role, hashed, now if hashed else None, now))
+        tx.execute(
+            "INSERT INTO staff (login, name, role, password_hash, password_set_at, "
+            "created_at) VALUES (?, ?, ?, ?, ?, ?)",
+            (login, name, role, hashed, now if hashed else None, now),
+        )
         audit.record(tx, now, by, "staff_added", detail=f"{login} {name} {ROLES[role]}")
         return _require(tx, login)
 
@@ -182,8 +199,11 @@ def set_password(db: Database, login: str, password: str, now: str, by: str) -> 
     hashed = pins.hash_pin(password)
     with db.transaction() as tx:
         _require(tx, login)
-        tx.execute("UPDATE staff SET password_hash = ?, password_set_at = ?, failed_logins = 0, "
-                   "locked_until = NULL WHERE login = ?", (hashed, now, login))
+        tx.execute(
+            "UPDATE staff SET password_hash = ?, password_set_at = ?, failed_logins = 0, "
+            "locked_until = NULL WHERE login = ?",
+            (hashed, now, login),
+        )
         audit.record(tx, now, by, "password_set", detail=login)
 
 
@@ -212,16 +232,19 @@ def set_active(db: Database, login: str, active: bool, now: str, by: str) -> Non
         account = _require(tx, login)
         if not active and account.role == "admin":
             _keep_an_admin(tx, login)
-        tx.execute("UPDATE staff SET deactivated_at = ? WHERE login = ?",
-                   (None if active else now, login))
+        tx.execute(
+            "UPDATE staff SET deactivated_at = ? WHERE login = ?", (None if active else now, login)
+        )
         if not active:
             tx.execute("DELETE FROM staff_sessions WHERE staff_id = ?", (account.id,))
         audit.record(tx, now, by, "reactivated" if active else "deactivated", detail=login)
 
 
 def _keep_an_admin(tx: Tx, login: str) -> None:
-    others = tx.scalar("SELECT count(*) FROM staff WHERE role = 'admin' AND login <> ? "
-                       "AND deactivated_at IS NULL", (login,))
+    others = tx.scalar(
+        "SELECT count(*) FROM staff WHERE role = 'admin' AND login <> ? AND deactivated_at IS NULL",
+        (login,),
+    )
     if not others:
         raise StaffProblem("县中心须始终有一名在岗的管理员：请先为另一人设置管理员角色")
 
@@ -229,15 +252,20 @@ def _keep_an_admin(tx: Tx, login: str) -> None:
 def unlock(db: Database, login: str, now: str, by: str) -> None:
     with db.transaction() as tx:
         _require(tx, login)
-        tx.execute("UPDATE staff SET failed_logins = 0, locked_until = NULL WHERE login = ?",
-                   (login,))
+        tx.execute(
+            "UPDATE staff SET failed_logins = 0, locked_until = NULL WHERE login = ?", (login,)
+        )
         audit.record(tx, now, by, "unlocked", detail=login)
 
 
 def has_admin(db: Database) -> bool:
     with db.transaction(write=False) as tx:
-        return bool(tx.scalar("SELECT count(*) FROM staff WHERE role = 'admin' "
-                              "AND deactivated_at IS NULL AND password_hash IS NOT NULL"))
+        return bool(
+            tx.scalar(
+                "SELECT count(*) FROM staff WHERE role = 'admin' "
+                "AND deactivated_at IS NULL AND password_hash IS NOT NULL"
+            )
+        )
 
 
 # --- signing in -----------------------------------------------------------------------------------
@@ -250,34 +278,51 @@ def sign_in(db: Database, login: str, password: str, now: datetime, address: str
         stored = tx.scalar("SELECT password_hash FROM staff WHERE login = ?", (login,))
     if account is None or stored is None or not account.active:
         pins.spend_a_verification()
-        _refused(db, login, at, address, "unknown" if account is None else
-                 "no password" if stored is None else "deactivated")
-        raise LoginRefused("工号或密码不正确" if account is None or stored is None
-                           else "该账号已停用，请联系管理员")
+        _refused(
+            db,
+            login,
+            at,
+            address,
+            "unknown" if account is None else "no password" if stored is None else "deactivated",
+        )
+        raise LoginRefused(
+            "工号或密码不正确"
+            if account is None or stored is None
+            else "该账号已停用，请联系管理员"
+        )
     if account.locked_until is not None and account.locked_at(now):
         _refused(db, login, at, address, "locked")
-        raise LoginRefused(f"该账号已锁定，请于 {parse_stamp(account.locked_until):%H:%M} "
-                           "后再试，或请管理员解除锁定")
+        raise LoginRefused(
+            f"该账号已锁定，请于 {parse_stamp(account.locked_until):%H:%M} "
+            "后再试，或请管理员解除锁定"
+        )
     if not pins.verify(stored, password):
         failures = account.failed_logins + 1
         minutes = pins.lock_minutes(failures)
         until = stamp(now + timedelta(minutes=minutes)) if minutes else None
         with db.transaction() as tx:
-            tx.execute("UPDATE staff SET failed_logins = ?, locked_until = ? WHERE login = ?",
-                       (failures, until, login))
-            audit.record(tx, at, login, "login_failed", detail=f"wrong password {failures}",
-                         address=address)
+            tx.execute(
+                "UPDATE staff SET failed_logins = ?, locked_until = ? WHERE login = ?",
+                (failures, until, login),
+            )
+            audit.record(
+                tx, at, login, "login_failed", detail=f"wrong password {failures}", address=address
+            )
             if minutes:
                 audit.record(tx, at, login, "locked", detail=f"{minutes} min", address=address)
         if minutes:
             raise LoginRefused(f"密码连续错误{failures}次，账号已锁定{minutes}分钟")
         left = pins.FREE_FAILURES - failures
-        raise LoginRefused(f"工号或密码不正确（再错{left}次将锁定账号）" if left <= 2
-                           else "工号或密码不正确")
+        raise LoginRefused(
+            f"工号或密码不正确（再错{left}次将锁定账号）" if left <= 2 else "工号或密码不正确"
+        )
     with db.transaction() as tx:
         rehash = pins.hash_pin(password) if pins.needs_rehash(stored) else stored
-        tx.execute("UPDATE staff SET failed_logins = 0, locked_until = NULL, last_login_at = ?, "
-                   "password_hash = ? WHERE login = ?", (at, rehash, login))
+        tx.execute(
+            "UPDATE staff SET failed_logins = 0, locked_until = NULL, last_login_at = ?, "
+            "password_hash = ? WHERE login = ?",
+            (at, rehash, login),
+        )
         audit.record(tx, at, login, "login", address=address)
         return _require(tx, login)
 
@@ -301,16 +346,21 @@ def issue(db: Database, login: str, now: str, by: str = "admin") -> str:
     if not known:
         add(db, login, login[:NAME_MAX], "clerk", None, now, by)
     with db.transaction() as tx:
-        tx.execute("UPDATE staff SET token_hash = ?, token_issued_at = ? WHERE login = ?",
-                   (token_hash(token), now, login))
+        tx.execute(
+            "UPDATE staff SET token_hash = ?, token_issued_at = ? WHERE login = ?",
+            (token_hash(token), now, login),
+        )
         audit.record(tx, now, by, "token_issued", detail=login)
     return token
 
 
 def revoke(db: Database, login: str, now: str, by: str = "admin") -> None:
     with db.transaction() as tx:
-        if not tx.execute("UPDATE staff SET token_hash = NULL, token_issued_at = NULL "
-                          "WHERE login = ? AND token_hash IS NOT NULL", (login,)):
+        if not tx.execute(
+            "UPDATE staff SET token_hash = NULL, token_issued_at = NULL "
+            "WHERE login = ? AND token_hash IS NOT NULL",
+            (login,),
+        ):
             raise StaffProblem(f"no staff token named {login}")
         audit.record(tx, now, by, "token_revoked", detail=login)
 
@@ -322,5 +372,7 @@ def authenticate(db: Database, token: str) -> str | None:
     with db.transaction(write=False) as tx:
         login: str | None = tx.scalar(
             f"SELECT login FROM staff WHERE token_hash = ? AND deactivated_at IS NULL "
-            f"AND role IN ({', '.join('?' * len(roles))})", (token_hash(token), *roles))
+            f"AND role IN ({', '.join('?' * len(roles))})",
+            (token_hash(token), *roles),
+        )
     return login

@@ -24,9 +24,9 @@ class Credentials:
 
     code: str
     token: str
-    signing_key: str | None     # the station's Ed25519 private key (registration only)
+    signing_key: str | None  # the station's Ed25519 private key (registration only)
     hub_public_key: str
-    hub_transfer_key: str       # the hub's X25519 key the station encrypts USB files to
+    hub_transfer_key: str  # the hub's X25519 key the station encrypts USB files to
 
 
 @dataclass(frozen=True)
@@ -64,8 +64,11 @@ def register(db: Database, code: str, name: str, level: str, now: str) -> Creden
     with db.transaction() as tx:
         if tx.scalar("SELECT 1 FROM stations WHERE code = ?", (code,)):
             raise StationProblem(f"station {code} is already registered (rotate its token)")
-        tx.execute("INSERT INTO stations (code, name, level, token_hash, public_key, created_at) "
-                   "VALUES (?, ?, ?, ?, ?, ?)", (code, name, level, token_hash(token), public, now))
+        tx.execute(
+            "INSERT INTO stations (code, name, level, token_hash, public_key, created_at) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (code, name, level, token_hash(token), public, now),
+        )
     return Credentials(code, token, private, hub_public, hub_transfer)
 
 
@@ -78,8 +81,10 @@ def rotate(db: Database, code: str, now: str, signing_key: bool = False) -> Cred
     hub_transfer = identity.transfer_key(db, now)
     with db.transaction() as tx:
         _require(tx, code)
-        tx.execute("UPDATE stations SET token_hash = ?, rotated_at = ?, revoked_at = NULL "
-                   "WHERE code = ?", (token_hash(token), now, code))
+        tx.execute(
+            "UPDATE stations SET token_hash = ?, rotated_at = ?, revoked_at = NULL WHERE code = ?",
+            (token_hash(token), now, code),
+        )
         if public is not None:
             tx.execute("UPDATE stations SET public_key = ? WHERE code = ?", (public, code))
     return Credentials(code, token, private, hub_public, hub_transfer)
@@ -101,7 +106,8 @@ def authenticate(db: Database, token: str) -> str | None:
     with db.transaction(write=False) as tx:
         code: str | None = tx.scalar(
             "SELECT code FROM stations WHERE token_hash = ? AND revoked_at IS NULL",
-            (token_hash(token),))
+            (token_hash(token),),
+        )
     return code
 
 
@@ -109,7 +115,8 @@ def public_key(db: Database, code: str) -> str | None:
     """A station's signing key, to check its transfer files (revoked stations have none)."""
     with db.transaction(write=False) as tx:
         key: str | None = tx.scalar(
-            "SELECT public_key FROM stations WHERE code = ? AND revoked_at IS NULL", (code,))
+            "SELECT public_key FROM stations WHERE code = ? AND revoked_at IS NULL", (code,)
+        )
     return key
 
 
@@ -119,7 +126,19 @@ def status(db: Database) -> list[StationStatus]:
             "SELECT s.code, s.name, s.level, s.revoked_at, s.last_sync_at, s.last_via, "
             "s.pending, (SELECT count(*) FROM records r WHERE r.station = s.code), "
             "(SELECT count(*) FROM sources o WHERE o.station = s.code) "
-            "FROM stations s ORDER BY s.code")
-    return [StationStatus(code=r[0], name=r[1], level=r[2], revoked=r[3] is not None,
-                          last_sync_at=r[4], last_via=r[5], pending=int(r[6]), records=int(r[7]),
-                          sources=int(r[8])) for r in rows]
+            "FROM stations s ORDER BY s.code"
+        )
+    return [
+        StationStatus(
+            code=r[0],
+            name=r[1],
+            level=r[2],
+            revoked=r[3] is not None,
+            last_sync_at=r[4],
+            last_via=r[5],
+            pending=int(r[6]),
+            records=int(r[7]),
+            sources=int(r[8]),
+        )
+        for r in rows
+    ]

@@ -57,16 +57,23 @@ def bench_start(bundle: Path, runs: int) -> None:
     for name, median in medians.items():
         print(f"cold start {name:<20} median {median * 1000:6.0f} ms to usable ({runs} runs)")
     ratio = medians["bundle counterapp"] / medians["python main.py"]
-    print(f"cold start ratio bundle/source    {ratio:4.2f}×   (target ≤ {START_TARGET}×; "
-          f"platform {env['QT_QPA_PLATFORM']})")
+    print(
+        f"cold start ratio bundle/source    {ratio:4.2f}×   (target ≤ {START_TARGET}×; "
+        f"platform {env['QT_QPA_PLATFORM']})"
+    )
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--runs", type=int, default=5, help="cold starts of each program")
-    parser.add_argument("--bundle", type=Path, default=ROOT / "dist" / "counterapp",
-                        help="the bundle folder (default: dist/counterapp)")
+    parser.add_argument(
+        "--bundle",
+        type=Path,
+        default=ROOT / "dist" / "counterapp",
+        help="the bundle folder (default: dist/counterapp)",
+    )
     args = parser.parse_args(argv)
     print(f"bundle size {size_mb(args.bundle):6.1f} MB unpacked   (target ≤ {SIZE_TARGET_MB} MB)")
     if os.name == "nt":  # a Windows GUI executable has no stdout to report "ready" on

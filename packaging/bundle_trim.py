@@ -25,19 +25,30 @@ QT_TRANSLATIONS_KEPT = ("qt_zh_CN.qm", "qtbase_zh_CN.qm")
 # X11 (XWayland); the counter PCs run Windows and the tests run offscreen. The GTK theme would
 # load the system's GTK against the bundle's own glib/cairo, so Qt's own style is used.
 QT_PLUGINS_DROPPED = (
-    "egldeviceintegrations/*", "wayland-*/*", "generic/*", "platformthemes/*gtk3*",
-    "platforms/*eglfs*", "platforms/*linuxfb*", "platforms/*minimalegl*",
-    "platforms/*vkkhrdisplay*", "platforms/*vnc*", "platforms/*wayland*",
-    "imageformats/*tiff*", "imageformats/*webp*", "imageformats/*icns*",
-    "imageformats/*tga*", "imageformats/*wbmp*",
+    "egldeviceintegrations/*",
+    "wayland-*/*",
+    "generic/*",
+    "platformthemes/*gtk3*",
+    "platforms/*eglfs*",
+    "platforms/*linuxfb*",
+    "platforms/*minimalegl*",
+    "platforms/*vkkhrdisplay*",
+    "platforms/*vnc*",
+    "platforms/*wayland*",
+    "imageformats/*tiff*",
+    "imageformats/*webp*",
+    "imageformats/*icns*",
+    "imageformats/*tga*",
+    "imageformats/*wbmp*",
 )
 # Folders whose libraries are there only because something else needs them (Linux).
 DEPENDENCY_FOLDERS = {PurePosixPath("."), PurePosixPath("pillow.libs"), QT / "lib"}
 
 
 def _size_mb(entries: list[Entry]) -> float:
-    return sum(Path(src).stat().st_size for _dest, src, kind in entries
-               if kind != "SYMLINK") / 2**20
+    return (
+        sum(Path(src).stat().st_size for _dest, src, kind in entries if kind != "SYMLINK") / 2**20
+    )
 
 
 def _without(entries: list[Entry], drop: Callable[[Entry], bool], step: str) -> list[Entry]:
@@ -63,14 +74,19 @@ def _unused_translation(entry: Entry) -> bool:
 
 def _unused_plugin(entry: Entry) -> bool:
     inside = _in_qt(entry[0], "plugins")
-    return inside is not None and any(fnmatch.fnmatch(inside.as_posix(), pattern)
-                                      for pattern in QT_PLUGINS_DROPPED)
+    return inside is not None and any(
+        fnmatch.fnmatch(inside.as_posix(), pattern) for pattern in QT_PLUGINS_DROPPED
+    )
 
 
 def _is_dependency(dest: str) -> bool:
     path = PurePosixPath(dest)
-    return (path.parent in DEPENDENCY_FOLDERS and not path.name.startswith("libpython")
-            and ".cpython-" not in path.name and ".abi3." not in path.name)
+    return (
+        path.parent in DEPENDENCY_FOLDERS
+        and not path.name.startswith("libpython")
+        and ".cpython-" not in path.name
+        and ".abi3." not in path.name
+    )
 
 
 def _needed_closure(binaries: list[Entry]) -> set[str]:
@@ -105,8 +121,11 @@ def binaries(entries: list[Entry], workdir: Path) -> list[Entry]:
     if sys.platform != "linux":
         return entries
     needed = _needed_closure(entries)
-    entries = _without(entries, lambda e: _is_dependency(e[0]) and e[0] not in needed,
-                       "libraries nothing kept needs")
+    entries = _without(
+        entries,
+        lambda e: _is_dependency(e[0]) and e[0] not in needed,
+        "libraries nothing kept needs",
+    )
     return _trimmed_icu(entries, workdir)
 
 

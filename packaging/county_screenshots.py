@@ -48,8 +48,9 @@ PEOPLE = (("0101", "王芳", "clerk"), ("0201", "李敏", "supervisor"), ("0001"
 
 
 def serve(app: Any, port: int) -> uvicorn.Server:
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
-                                           log_level="warning", lifespan="off"))
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+    )
     threading.Thread(target=server.run, daemon=True).start()
     while not server.started:
         time.sleep(0.02)
@@ -61,8 +62,15 @@ def real_station(folder: Path, db: Database, url: str) -> tuple[Counter, str]:
     Returns the store and the notice's QR text."""
     clock = FixedClock(datetime(2026, 11, 25, 9, 12, tzinfo=CST))
     counter = Counter.open(folder / "town.db", clock)
-    counter.configure_station(Station(code="370883101", name="千泉街道医保服务站", level="town",
-                                      county_code="370883", county_name="邹城市"))
+    counter.configure_station(
+        Station(
+            code="370883101",
+            name="千泉街道医保服务站",
+            level="town",
+            county_code="370883",
+            county_name="邹城市",
+        )
+    )
     clerk = add_clerk(counter.store, "1001", "赵敏", clock).id
     first17 = "37088319560312123"
     person = Person("欧阳娜娜", first17 + check_char(first17), "13905371234")
@@ -75,8 +83,14 @@ def real_station(folder: Path, db: Database, url: str) -> tuple[Counter, str]:
     slip = prepare_notice(counter, case.id, Layout.A4, clerk_id=clerk)
     record_print(counter, slip.pending)
     creds = stations.rotate(db, "370883101", stamp(HUB_TIME), signing_key=True)
-    service.setup(counter.store, url, creds.token, creds.signing_key, creds.hub_public_key,
-                  insecure_loopback=True)
+    service.setup(
+        counter.store,
+        url,
+        creds.token,
+        creds.signing_key,
+        creds.hub_public_key,
+        insecure_loopback=True,
+    )
     report = service.sync_now(counter.store, clock, timeout=30)
     assert report.ok, report
     return counter, f"YBGZ2|{case.case_no}|{slip.pending.verification_code}"
@@ -108,8 +122,9 @@ def main() -> None:
         page.open("/county/inbox?overdue=1&sort=station")
         page.wait(lambda d: len(page.all("[data-chart] canvas")) == 2)
         page.shot(out / "county-03-inbox-overdue.png", most=1100)
-        case = inbox.listing(db, inbox.Filters(case_no="370883101-20261125"), DAY,
-                             WorkCalendar()).rows[0]
+        case = inbox.listing(
+            db, inbox.Filters(case_no="370883101-20261125"), DAY, WorkCalendar()
+        ).rows[0]
         page.open(f"/county/inbox?case_no={case.case_no}")
         page.find(f"input[name=case][value='{case.case_uuid}']").click()
         page.find("button[name=status][value=received]").click()

@@ -25,19 +25,20 @@ class Section:
 def _sections(data: bytes) -> list[Section]:
     if data[:4] != b"\x7fELF" or data[4] != 2 or data[5] != 1:
         raise ValueError("not a 64-bit little-endian ELF file")
-    shoff, = struct.unpack_from("<Q", data, 0x28)
+    (shoff,) = struct.unpack_from("<Q", data, 0x28)
     shentsize, shnum = struct.unpack_from("<HH", data, 0x3A)
     sections = []
     for index in range(shnum):
-        _name, kind, _flags, addr, offset, size, link, _info, _align, entsize = \
-            struct.unpack_from("<IIQQQQIIQQ", data, shoff + index * shentsize)
+        _name, kind, _flags, addr, offset, size, link, _info, _align, entsize = struct.unpack_from(
+            "<IIQQQQIIQQ", data, shoff + index * shentsize
+        )
         sections.append(Section(kind, addr, offset, size, link, entsize))
     return sections
 
 
 def _string(data: bytes, table: Section, offset: int) -> str:
     start = table.offset + offset
-    return data[start:data.index(b"\0", start)].decode()
+    return data[start : data.index(b"\0", start)].decode()
 
 
 def needed(path: Path) -> list[str]:
@@ -64,8 +65,7 @@ def exported_data(path: Path, symbol: str) -> bytes:
         for offset in range(table.offset, table.offset + table.size, table.entsize):
             name, _info, _other, _shndx, value, size = struct.unpack_from("<IBBHQQ", data, offset)
             if name and _string(data, strings, name) == symbol:
-                holder = next(s for s in sections
-                              if s.addr and s.addr <= value < s.addr + s.size)
+                holder = next(s for s in sections if s.addr and s.addr <= value < s.addr + s.size)
                 start = holder.offset + value - holder.addr
-                return data[start:start + size]
+                return data[start : start + size]
     raise KeyError(f"{path.name} exports no symbol {symbol}")

@@ -12,8 +12,10 @@ from pathlib import Path
 # macOS: name the platform's own backend. Through the variable, not `keyring.set_keyring`, so
 # keyring is still imported only when a secret is needed, and a backend a caller sets on
 # purpose (the self-test's in-memory one) still wins over it.
-FROZEN_KEYRING_BACKENDS = {"win32": "keyring.backends.Windows.WinVaultKeyring",
-                           "darwin": "keyring.backends.macOS.Keyring"}
+FROZEN_KEYRING_BACKENDS = {
+    "win32": "keyring.backends.Windows.WinVaultKeyring",
+    "darwin": "keyring.backends.macOS.Keyring",
+}
 if sys.platform in FROZEN_KEYRING_BACKENDS:
     os.environ.setdefault("PYTHON_KEYRING_BACKEND", FROZEN_KEYRING_BACKENDS[sys.platform])
 

@@ -14,8 +14,10 @@ from PySide6.QtCore import QCollator, QLocale, QStringEncoder, QTimeZone
 from PySide6.QtGui import QFont, QGuiApplication, QTextLayout, QTextOption
 
 NAMES = ["张伟", "李娜", "王芳", "阿依古丽", "赵丽", "欧阳修", "Zhou", "刘洋", "陈静", "𠮷田"]
-TEXT = ("异地就医备案（长期居住、常驻工作）需提交身份证件和《异地就医备案表》，"
-        "材料不全的，一次性告知需补正的全部内容。Medical insurance counter, 医保综合柜员 v1.0。")
+TEXT = (
+    "异地就医备案（长期居住、常驻工作）需提交身份证件和《异地就医备案表》，"
+    "材料不全的，一次性告知需补正的全部内容。Medical insurance counter, 医保综合柜员 v1.0。"
+)
 
 
 def loaded_icudata() -> str:
@@ -36,15 +38,19 @@ def main() -> int:
     print("codecs:", " ".join(f"{name}={QStringEncoder(name).isValid()}" for name in codecs))
     zone = QTimeZone(b"Asia/Shanghai")
     for locale in ("zh_CN", "en_US"):
-        print(f"zone {locale}:", zone.displayName(QTimeZone.TimeType.StandardTime,
-                                                  QTimeZone.NameType.LongName, QLocale(locale)))
+        print(
+            f"zone {locale}:",
+            zone.displayName(
+                QTimeZone.TimeType.StandardTime, QTimeZone.NameType.LongName, QLocale(locale)
+            ),
+        )
     layout = QTextLayout(TEXT, QFont("WenQuanYi Zen Hei", 12))
     layout.setTextOption(QTextOption())
     layout.beginLayout()
     lines = []
     while (line := layout.createLine()).isValid():
         line.setLineWidth(180)
-        lines.append(TEXT[line.textStart():line.textStart() + line.textLength()])
+        lines.append(TEXT[line.textStart() : line.textStart() + line.textLength()])
     layout.endLayout()
     print(f"line breaks at 180 px ({len(lines)} lines):", " | ".join(lines))
     app.quit()

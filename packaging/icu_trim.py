@@ -24,9 +24,17 @@ import elf
 
 KEEP_LANGUAGES = {"root", "en", "zh"}
 KEEP_CONVERTERS = (
-    "gb18030", "windows-936-2000", "ibm-1383_*", "ibm-1386_*", "ibm-5478_*",  # GB 2312 / GBK
-    "windows-950-2000", "ibm-950_*", "ibm-1373_*",  # Big5
-    "ibm-5346_*", "ibm-5347_*", "ibm-5348_*",  # windows-1250..1252
+    "gb18030",
+    "windows-936-2000",
+    "ibm-1383_*",
+    "ibm-1386_*",
+    "ibm-5478_*",  # GB 2312 / GBK
+    "windows-950-2000",
+    "ibm-950_*",
+    "ibm-1373_*",  # Big5
+    "ibm-5346_*",
+    "ibm-5347_*",
+    "ibm-5348_*",  # windows-1250..1252
 )
 LOCALE = re.compile(r"[a-z]{2,3}(_\w*)*")
 PROBE = Path(__file__).with_name("icu_probe.py")
@@ -58,8 +66,11 @@ def wanted(item: str) -> bool:
 
 
 def _warn(message: str) -> None:
-    print(f"WARNING: ICU data not trimmed ({message}); the bundle keeps the full "
-          "libicudata (31 MB)", file=sys.stderr, flush=True)
+    print(
+        f"WARNING: ICU data not trimmed ({message}); the bundle keeps the full libicudata (31 MB)",
+        file=sys.stderr,
+        flush=True,
+    )
 
 
 def trim(library: Path, workdir: Path) -> Path | None:
@@ -76,26 +87,33 @@ def trim(library: Path, workdir: Path) -> Path | None:
     small = workdir / f"icudt{version}l.dat"
     full.parent.mkdir(exist_ok=True)
     full.write_bytes(elf.exported_data(library, symbol))
-    items = subprocess.run([icupkg, "-l", full], check=True, capture_output=True,
-                           text=True).stdout.split()
+    items = subprocess.run(
+        [icupkg, "-l", full], check=True, capture_output=True, text=True
+    ).stdout.split()
     unwanted = workdir / "remove.txt"
     unwanted.write_text("".join(f"{item}\n" for item in items if not wanted(item)))
     small.unlink(missing_ok=True)
     # --ignore-deps: brkitr/root.res names the Thai, Lao, Khmer and Burmese dictionaries, which
     # ICU opens only for text in those scripts (and does without when they are missing).
-    subprocess.run([icupkg, "--ignore-deps", "-r", unwanted, full, small], check=True,
-                   capture_output=True)
+    subprocess.run(
+        [icupkg, "--ignore-deps", "-r", unwanted, full, small], check=True, capture_output=True
+    )
     source = workdir / "icudata.S"
     source.write_text(ASSEMBLY.format(symbol=symbol, data=small))
     trimmed = workdir / "lib" / library.name
     trimmed.parent.mkdir(exist_ok=True)
-    subprocess.run([compiler, "-shared", "-nostdlib", f"-Wl,-soname,{library.name}",
-                    "-o", trimmed, source], check=True)
+    subprocess.run(
+        [compiler, "-shared", "-nostdlib", f"-Wl,-soname,{library.name}", "-o", trimmed, source],
+        check=True,
+    )
     if not probe_matches(trimmed):
         _warn("Qt behaves differently with the trimmed data")
         return None
-    print(f"bundle trim: ICU data {library.stat().st_size / 2**20:.1f} MB → "
-          f"{trimmed.stat().st_size / 2**20:.1f} MB", flush=True)
+    print(
+        f"bundle trim: ICU data {library.stat().st_size / 2**20:.1f} MB → "
+        f"{trimmed.stat().st_size / 2**20:.1f} MB",
+        flush=True,
+    )
     return trimmed
 
 
@@ -104,8 +122,9 @@ def _probe(preload: Path | None) -> str:
     env.pop("LD_PRELOAD", None)
     if preload is not None:
         env["LD_PRELOAD"] = str(preload)
-    return subprocess.run([sys.executable, PROBE], check=True, capture_output=True, text=True,
-                          env=env).stdout
+    return subprocess.run(
+        [sys.executable, PROBE], check=True, capture_output=True, text=True, env=env
+    ).stdout
 
 
 def probe_matches(trimmed: Path) -> bool:

@@ -39,15 +39,21 @@ def render(out: Path) -> list[Path]:
         counter, clerk = sample.counter, sample.clerk_id
         slips = {}
         for layout in Layout:
-            slips[f"notice-{layout}"] = prepare_notice(counter, sample.notice_case_id, layout,
-                                                       clerk_id=clerk)
-            slips[f"receipt-{layout}"] = prepare_receipt(counter, sample.receipt_case_id, layout,
-                                                         clerk_id=clerk)
+            slips[f"notice-{layout}"] = prepare_notice(
+                counter, sample.notice_case_id, layout, clerk_id=clerk
+            )
+            slips[f"receipt-{layout}"] = prepare_receipt(
+                counter, sample.receipt_case_id, layout, clerk_id=clerk
+            )
             slips[f"ticket-{layout}"] = prepare_ticket(counter, sample.ticket_id, layout)
         record_print(counter, slips["notice-a4"].pending)
         slips["notice-reprint-roll80"] = prepare_notice(
-            counter, sample.notice_case_id, Layout.ROLL_80, clerk_id=clerk,
-            reprint_reason="申请人遗失原告知单")
+            counter,
+            sample.notice_case_id,
+            Layout.ROLL_80,
+            clerk_id=clerk,
+            reprint_reason="申请人遗失原告知单",
+        )
         pdfs = {name: (slip.pdf, slip.pending.layout) for name, slip in slips.items()}
         # the largest notice there is (the self-test's); its roll is 1.7 m long, so A4 only
         pdfs["notice-worst-a4"] = (worst_notice(counter, clerk, Layout.A4).pdf, Layout.A4)

@@ -194,13 +194,13 @@ def input_checks(shoot: Shooter, window: MainWindow, counter: Counter) -> None:
     15-digit number converted), then step ② finding an item by an alias, and finding nothing."""
     panel = window.case_panel
     window.show_tab(0)
-    panel.end_visit()                                          # the large-font visit above
+    panel.end_visit()  # the large-font visit above
     shoot.settle()
     counter.queue.issue(Lane.NORMAL)
     window.queue_panel.call_next.trigger()
     shoot.settle()
     applicant = panel.applicant
-    applicant.name.setText("欧阳秀莹")                        # 欧阳秀英's number, one character off
+    applicant.name.setText("欧阳秀莹")  # 欧阳秀英's number, one character off
     applicant.id_field.edit.setText(make_id("19520714", "226"))
     applicant.phone.setText("1390537123")
     applicant.with_agent.setChecked(True)
@@ -237,8 +237,9 @@ def consult_and_unprinted(shoot: Shooter, window: MainWindow, counter: Counter) 
     consult.reason.setCurrentText("仅咨询政策或办事流程")
     consult.try_accept()
     shoot.settle()
-    told = counter.store.scalar("SELECT id FROM cases WHERE state = 'materials_incomplete' "
-                                "ORDER BY id DESC LIMIT 1")
+    told = counter.store.scalar(
+        "SELECT id FROM cases WHERE state = 'materials_incomplete' ORDER BY id DESC LIMIT 1"
+    )
     slip = prepare_notice(counter, told, Layout.A4, clerk_id=window.ctx.clerk_id)
     failure = "打印失败：打印机“柜台A4”已暂停，请在系统打印设置中恢复后重试。"
     kept = unprinted.keep(counter, slip.pdf, slip.pending, failure)
@@ -284,8 +285,12 @@ def queue_keys(shoot: Shooter, window: MainWindow, counter: Counter) -> None:
 
     with in_memory_keyring():
         counter.configure_queue(QueueLink(Role.HOST))
-        for name, kind in (("2号窗口", access.Access.WINDOW), ("3号窗口", access.Access.WINDOW),
-                           ("旧取号机", access.Access.KIOSK), ("大厅叫号屏", access.Access.HALL)):
+        for name, kind in (
+            ("2号窗口", access.Access.WINDOW),
+            ("3号窗口", access.Access.WINDOW),
+            ("旧取号机", access.Access.KIOSK),
+            ("大厅叫号屏", access.Access.HALL),
+        ):
             access.issue(counter.store, kind, name, counter.clock)
         access.revoke(counter.store, 3, counter.clock)
         dialog = QueueKeysDialog(window.ctx, window)
@@ -399,8 +404,13 @@ def main() -> None:
         login.show()
         shoot.shot(login, "13_login")
         login.close()
-        login = LoginDialog(counter.station.name, [], 2, from_host=True,
-                            host_problem=unreachable("https://192.168.1.10:8766"))
+        login = LoginDialog(
+            counter.station.name,
+            [],
+            2,
+            from_host=True,
+            host_problem=unreachable("https://192.168.1.10:8766"),
+        )
         login.show()
         shoot.shot(login, "13b_login_host_unreachable")
         login.close()

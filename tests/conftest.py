@@ -26,9 +26,15 @@ if os.environ.get("QT_QPA_PLATFORM") == "offscreen":
     config = os.path.relpath(SCREEN_CONFIG) if ":" in str(SCREEN_CONFIG) else SCREEN_CONFIG
     os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={config}"
 
-TOWN = Station(code="370883101", name="千泉街道医保服务站", level="town",
-               county_code="370883", county_name="邹城市", address="千泉街道为民服务中心一楼",
-               supervision_phone="0537-5211234")
+TOWN = Station(
+    code="370883101",
+    name="千泉街道医保服务站",
+    level="town",
+    county_code="370883",
+    county_name="邹城市",
+    address="千泉街道为民服务中心一楼",
+    supervision_phone="0537-5211234",
+)
 
 
 def make_id(region: str = "370883", birth: str = "19560312", sequence: str = "123") -> str:
@@ -38,9 +44,12 @@ def make_id(region: str = "370883", birth: str = "19560312", sequence: str = "12
 
 
 def pytest_addoption(parser):
-    parser.addoption("--program", default=os.environ.get("COUNTERAPP_E2E_PROGRAM", ""),
-                     help="the counter program the walk in tests/e2e starts (default: "
-                          "python main.py), e.g. dist/counterapp/counterapp")
+    parser.addoption(
+        "--program",
+        default=os.environ.get("COUNTERAPP_E2E_PROGRAM", ""),
+        help="the counter program the walk in tests/e2e starts (default: "
+        "python main.py), e.g. dist/counterapp/counterapp",
+    )
 
 
 # The years of chinese_calendar the tests were written against (release 1.11: 2004-2026). A
@@ -80,7 +89,8 @@ def cheap_pin_hashing():
 # (A child that imports this module keeps its parent's file.)
 if "TEST_KEYRING_FILE" not in os.environ:
     os.environ["TEST_KEYRING_FILE"] = str(
-        Path(tempfile.mkdtemp(prefix="counterapp-test-keyring-")) / "keyring.json")
+        Path(tempfile.mkdtemp(prefix="counterapp-test-keyring-")) / "keyring.json"
+    )
 os.environ["PYTHON_KEYRING_BACKEND"] = "tests.sync.hubctl.FileKeyring"
 
 
@@ -121,10 +131,10 @@ def counter(tmp_path, clock):
     station admin and 李强 (1002), both with the PIN `PIN`."""
     with Counter.open(tmp_path / "station.db", clock) as opened:
         opened.configure_station(TOWN)
-        opened.clerk_a = add_clerk(opened.store, "1001", "王丽", clock, role=ADMIN,
-                                   pin_hash=pins.hash_pin(PIN))
-        opened.clerk_b = add_clerk(opened.store, "1002", "李强", clock,
-                                   pin_hash=pins.hash_pin(PIN))
+        opened.clerk_a = add_clerk(
+            opened.store, "1001", "王丽", clock, role=ADMIN, pin_hash=pins.hash_pin(PIN)
+        )
+        opened.clerk_b = add_clerk(opened.store, "1002", "李强", clock, pin_hash=pins.hash_pin(PIN))
         yield opened
 
 

@@ -32,5 +32,8 @@ def undeclared(names: set[str], allowed: set[str]) -> dict[str, list[str]]:
     """Each of `names` that no distribution in `allowed` (canonical names) provides, with the
     distributions that do provide it here (none: not installed at all)."""
     providers = metadata.packages_distributions()
-    return {name: providers.get(name, []) for name in sorted(names)
-            if not {canonicalize_name(d) for d in providers.get(name, [])} & allowed}
+    return {
+        name: providers.get(name, [])
+        for name in sorted(names)
+        if not {canonicalize_name(d) for d in providers.get(name, [])} & allowed
+    }

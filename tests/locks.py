@@ -47,8 +47,11 @@ def disagreements(lock: Path, reference: Path = DEV_LOCK) -> dict[str, tuple[set
     """Packages pinned in `lock` at other versions than in `reference` (or not there at all):
     the versions shipped must be the versions the tests ran."""
     tested = pins(reference)
-    return {name: (versions, tested.get(name, set())) for name, versions in pins(lock).items()
-            if not versions <= tested.get(name, set())}
+    return {
+        name: (versions, tested.get(name, set()))
+        for name, versions in pins(lock).items()
+        if not versions <= tested.get(name, set())
+    }
 
 
 def pyproject(path: Path) -> dict:

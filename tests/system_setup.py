@@ -51,8 +51,9 @@ def require_pdf_queue(name: str = PDF_QUEUE) -> None:
 
 def completed_jobs(queue: str) -> list[str]:
     """The ids of the jobs `queue` has finished."""
-    done = subprocess.run(["lpstat", "-W", "completed", "-o", queue], capture_output=True,
-                          text=True)
+    done = subprocess.run(
+        ["lpstat", "-W", "completed", "-o", queue], capture_output=True, text=True
+    )
     return [line.split()[0].rsplit("-", 1)[-1] for line in done.stdout.splitlines()]
 
 
@@ -73,8 +74,10 @@ def cups_pdf_dirs() -> list[Path]:
                 out = words[1].strip()
             elif len(words) == 2 and words[0] == "AnonDirName":
                 anonymous = words[1].strip()
-    return [Path(out.replace("${HOME}", user.pw_dir).replace("${USER}", user.pw_name)),
-            Path(anonymous)]
+    return [
+        Path(out.replace("${HOME}", user.pw_dir).replace("${USER}", user.pw_name)),
+        Path(anonymous),
+    ]
 
 
 def pdfs_in(dirs: list[Path]) -> set[Path]:

@@ -26,21 +26,35 @@ def clerk_events(counter, clerk=None, kind=None) -> list[dict]:
     if kind is not None:
         sql += " AND kind = ?"
         params.append(kind)
-    return [{"kind": r["kind"], "by": r["clerk_id"], "data": json.loads(r["data"])}
-            for r in counter.store.all(sql + " ORDER BY e.id", tuple(params))]
+    return [
+        {"kind": r["kind"], "by": r["clerk_id"], "data": json.loads(r["data"])}
+        for r in counter.store.all(sql + " ORDER BY e.id", tuple(params))
+    ]
 
 
 def admin_login(counter) -> Login:
-    return accounts.authenticate(counter.store, "1001", PIN, counter.clock,
-                                 kind=accounts.ADMIN_VERIFIED)
+    return accounts.authenticate(
+        counter.store, "1001", PIN, counter.clock, kind=accounts.ADMIN_VERIFIED
+    )
 
 
 # --- PINs ------------------------------------------------------------------------------------
-@pytest.mark.parametrize("pin, problem", [
-    ("12345", "6-64位"), ("000000", "同一个字符"), ("123456", "连续"), ("987654", "连续"),
-    ("abcdef", "连续"), ("121212", "过于简单"), ("123123", "过于简单"), ("520520", "过于简单"),
-    ("20 5817", "空格"), ("２０５８１７", "数字、字母"), ("1001abc", ""),
-])
+@pytest.mark.parametrize(
+    "pin, problem",
+    [
+        ("12345", "6-64位"),
+        ("000000", "同一个字符"),
+        ("123456", "连续"),
+        ("987654", "连续"),
+        ("abcdef", "连续"),
+        ("121212", "过于简单"),
+        ("123123", "过于简单"),
+        ("520520", "过于简单"),
+        ("20 5817", "空格"),
+        ("２０５８１７", "数字、字母"),
+        ("1001abc", ""),
+    ],
+)
 def test_the_pin_rule_refuses_the_guessable(pin, problem):
     found = pins.problems(pin, login="1001")
     assert (problem in "；".join(found)) if problem else not found
@@ -76,8 +90,12 @@ def test_the_first_admin_is_set_up_once(tmp_path, clock):
         with pytest.raises(AccountError, match="已有站长"):
             accounts.set_up_admin(counter.store, "2002", "孙悦", NEW_PIN, clock)
         assert [e["kind"] for e in clerk_events(counter)] == ["created"]
-        assert clerk_events(counter)[0]["data"] == {"login": "2001", "name": "周敏",
-                                                    "role": "admin", "pin_set": True}
+        assert clerk_events(counter)[0]["data"] == {
+            "login": "2001",
+            "name": "周敏",
+            "role": "admin",
+            "pin_set": True,
+        }
 
 
 def test_an_upgraded_store_promotes_an_existing_clerk_to_admin(tmp_path, clock):
@@ -102,11 +120,11 @@ def test_a_weak_admin_pin_changes_nothing(tmp_path, clock):
 
 # --- logging in and the lockout ----------------------------------------------------------------
 def test_a_right_pin_logs_in_and_is_journalled_with_the_window(counter):
-    login = accounts.authenticate(counter.store, "1002", PIN, counter.clock,
-                                  data={"window": 3})
+    login = accounts.authenticate(counter.store, "1002", PIN, counter.clock, data={"window": 3})
     assert login.clerk == counter.clerk_b and login.at == counter.clock.now()
     assert clerk_events(counter, counter.clerk_b, "logged_in") == [
-        {"kind": "logged_in", "by": counter.clerk_b.id, "data": {"window": 3}}]
+        {"kind": "logged_in", "by": counter.clerk_b.id, "data": {"window": 3}}
+    ]
 
 
 def test_wrong_pins_lock_the_clerk_with_a_growing_back_off(counter):
@@ -151,11 +169,16 @@ def test_every_failure_is_journalled_without_the_pin(counter):
         accounts.authenticate(store, "1002", PIN, clock)
     with pytest.raises(LoginRefused, match="工号或PIN不正确"):
         accounts.authenticate(store, "9999", PIN, clock)
-    kinds = [(e["kind"], e["data"].get("reason")) for e in clerk_events(counter)
-             if e["kind"] in ("login_failed", "locked_out")]
-    assert kinds == [("login_failed", "wrong_pin")] * 5 + [("locked_out", None),
-                                                           ("login_failed", "locked"),
-                                                           ("login_failed", "unknown_login")]
+    kinds = [
+        (e["kind"], e["data"].get("reason"))
+        for e in clerk_events(counter)
+        if e["kind"] in ("login_failed", "locked_out")
+    ]
+    assert kinds == [("login_failed", "wrong_pin")] * 5 + [
+        ("locked_out", None),
+        ("login_failed", "locked"),
+        ("login_failed", "unknown_login"),
+    ]
     journal = " ".join(row[0] for row in store.all("SELECT data FROM events"))
     stored = " ".join(row[0] for row in store.all("SELECT pin_hash FROM clerks"))
     assert PIN not in journal and NEW_PIN not in journal and "$argon2" not in journal
@@ -175,7 +198,11 @@ def test_a_deactivated_clerk_cannot_log_in_but_keeps_their_cases(counter):
     accounts.reactivate(counter.store, admin, counter.clerk_b.id, counter.clock)
     accounts.authenticate(counter.store, "1002", PIN, counter.clock)
     assert [e["kind"] for e in clerk_events(counter, counter.clerk_b)][-4:] == [
-        "deactivated", "login_failed", "reactivated", "logged_in"]
+        "deactivated",
+        "login_failed",
+        "reactivated",
+        "logged_in",
+    ]
 
 
 # --- what only the admin may do --------------------------------------------------------------
@@ -206,17 +233,18 @@ def test_the_admin_adds_resets_unlocks_and_each_is_journalled(counter):
     accounts.authenticate(store, "1003", "864209", clock)
     events = clerk_events(counter, new)
     by_admin = [(e["kind"], e["data"]) for e in events if e["by"] == counter.clerk_a.id]
-    assert by_admin == [("created", {"login": "1003", "name": "赵敏", "role": "clerk",
-                                     "pin_set": True}),
-                        ("unlocked", {"failures": 5}), ("pin_set", {"reset": True})]
+    assert by_admin == [
+        ("created", {"login": "1003", "name": "赵敏", "role": "clerk", "pin_set": True}),
+        ("unlocked", {"failures": 5}),
+        ("pin_set", {"reset": True}),
+    ]
 
 
 def test_the_last_active_admin_cannot_be_deactivated(counter):
     admin = admin_login(counter)
     with pytest.raises(AccountError, match="至少要有一位在岗的站长"):
         accounts.deactivate(counter.store, admin, counter.clerk_a.id, counter.clock)
-    second = accounts.add(counter.store, admin, "1003", "赵敏", NEW_PIN, counter.clock,
-                          role=ADMIN)
+    second = accounts.add(counter.store, admin, "1003", "赵敏", NEW_PIN, counter.clock, role=ADMIN)
     accounts.deactivate(counter.store, admin, counter.clerk_a.id, counter.clock)
     assert not get_clerk(counter.store, counter.clerk_a.id).active
     # the deactivated admin's proof no longer opens anything
@@ -226,10 +254,12 @@ def test_the_last_active_admin_cannot_be_deactivated(counter):
 
 def test_a_bad_new_clerk_changes_nothing(counter):
     admin = admin_login(counter)
-    for login, name, pin, message in [("1002", "重名", NEW_PIN, "已存在"),
-                                      ("1003", "赵敏", "111111", "同一个字符"),
-                                      ("1", "赵敏", NEW_PIN, "工号"),
-                                      ("1003", " ", NEW_PIN, "姓名不能为空")]:
+    for login, name, pin, message in [
+        ("1002", "重名", NEW_PIN, "已存在"),
+        ("1003", "赵敏", "111111", "同一个字符"),
+        ("1", "赵敏", NEW_PIN, "工号"),
+        ("1003", " ", NEW_PIN, "姓名不能为空"),
+    ]:
         with pytest.raises(StationError, match=message):
             accounts.add(counter.store, admin, login, name, pin, counter.clock)
     assert counter.store.scalar("SELECT count(*) FROM clerks") == 2
@@ -246,8 +276,12 @@ def test_the_accounts_list_tells_each_clerks_state(counter):
     add_clerk(counter.store, "1004", "钱多", counter.clock)
     now = counter.clock.now()
     states = {a.clerk.login: a.state_text(now) for a in accounts.accounts(counter.store)}
-    assert states == {"1001": "在岗", "1002": "已停用", "1003": "已锁定至 09:01",
-                      "1004": "未设置PIN"}
+    assert states == {
+        "1001": "在岗",
+        "1002": "已停用",
+        "1003": "已锁定至 09:01",
+        "1004": "未设置PIN",
+    }
 
 
 def _person():
@@ -259,14 +293,17 @@ def _person():
 
 # --- the demo --------------------------------------------------------------------------------
 def test_a_demo_store_from_before_accounts_gets_the_demo_pin_and_no_real_store_does(
-        tmp_path, clock):
+    tmp_path, clock
+):
     from counterapp.demo import DEMO_CLERKS, DEMO_PIN, DEMO_STATION, ensure_demo_accounts
 
-    with Counter.open(tmp_path / "demo.db", clock) as demo, \
-            Counter.open(tmp_path / "real.db", clock) as real:
+    with (
+        Counter.open(tmp_path / "demo.db", clock) as demo,
+        Counter.open(tmp_path / "real.db", clock) as real,
+    ):
         for counter, station in ((demo, DEMO_STATION), (real, TOWN._replace(code="370883999"))):
             counter.configure_station(station)
-            for login, name in DEMO_CLERKS:   # as an older program made them: no PIN
+            for login, name in DEMO_CLERKS:  # as an older program made them: no PIN
                 add_clerk(counter.store, login, name, clock)
             ensure_demo_accounts(counter)
         assert accounts.authenticate(demo.store, "1001", DEMO_PIN, clock).clerk.is_admin

@@ -32,7 +32,8 @@ def test_problems_are_given_per_field_and_read_as_the_field_being_wrong():
     agent = Agent("李四", ZHANG).field_problems(TODAY)
     assert set(agent) == {"relation", "authorisation"}
     assert Agent("李四", "123").problems("代办人", TODAY)[:1] == [
-        "代办人身份证号码应为18位，当前为3位"]
+        "代办人身份证号码应为18位，当前为3位"
+    ]
 
 
 def test_full_width_phone_and_spaces_are_normalised():
@@ -43,8 +44,13 @@ def test_full_width_phone_and_spaces_are_normalised():
 
 def test_a_case_opened_with_full_width_input_is_stored_half_width(counter):
     applicant = Person(" 张三 ", full_width(ZHANG.lower()), "１３８ １２３４ ５６７８")
-    agent = Agent("李四", full_width(make_id(sequence="311")), "０５３７－５２１１２３４", "子女",
-                  "授权委托书")
+    agent = Agent(
+        "李四",
+        full_width(make_id(sequence="311")),
+        "０５３７－５２１１２３４",
+        "子女",
+        "授权委托书",
+    )
     case = counter.cases.open_case(applicant, ["YB0301"], counter.clerk_a.id, agent=agent)
     assert case.applicant == Person("张三", ZHANG, "13812345678")
     assert case.agent.id_number == make_id(sequence="311")
@@ -68,9 +74,9 @@ def test_the_names_and_cases_recorded_under_an_id_number(counter, clock):
     second = counter.cases.open_case(Person("张叁", ZHANG), ["YB0302"], clerk)
     history = id_history(counter.store, full_width(ZHANG))
     assert history.id_number == ZHANG
-    assert history.names == ("张叁", "张三")           # most recently used first
+    assert history.names == ("张叁", "张三")  # most recently used first
     assert [s.id for s in history.cases] == [second.id, first.id]
-    assert history.other_names("张 三") == ["张叁"]     # spaces typed in a name do not count
+    assert history.other_names("张 三") == ["张叁"]  # spaces typed in a name do not count
     assert history.other_names("张叁") == ["张三"]
     unknown = id_history(counter.store, make_id(sequence="777"))
     assert unknown.names == () and unknown.cases == () and unknown.other_names("谁") == []

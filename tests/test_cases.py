@@ -14,10 +14,10 @@ from counterapp.workdays import YearCalendar
 from tests.conftest import make_id
 
 APPLICANT = Person("张𠮷", make_id(), "13812345678")
-REMOTE_CARE = "YB0301"      # 长期异地就医备案: identity + conditional residence proof
-REFERRAL = "YB0302"         # 转外就医备案: identity + referral proof
-TRANSFER = "YB1202"         # 转移接续手续办理: no town checklist ⇒ 帮办代办
-CHRONIC = "YB0501"          # 门诊慢性病病种待遇认定: the town only collects materials
+REMOTE_CARE = "YB0301"  # 长期异地就医备案: identity + conditional residence proof
+REFERRAL = "YB0302"  # 转外就医备案: identity + referral proof
+TRANSFER = "YB1202"  # 转移接续手续办理: no town checklist ⇒ 帮办代办
+CHRONIC = "YB0501"  # 门诊慢性病病种待遇认定: the town only collects materials
 
 
 def open_case(counter, items, **kwargs):
@@ -50,8 +50,12 @@ def test_bad_applicant_reports_every_problem_and_stores_nothing(counter):
     with pytest.raises(CaseError) as error:
         counter.cases.open_case(bad, ["NOPE"], counter.clerk_a.id)
     message = str(error.value)
-    for part in ("申请人姓名不能为空", "申请人身份证号码校验位不符", "联系电话格式",
-                 "没有事项 NOPE"):
+    for part in (
+        "申请人姓名不能为空",
+        "申请人身份证号码校验位不符",
+        "联系电话格式",
+        "没有事项 NOPE",
+    ):
         assert part in message
     assert counter.store.scalar("SELECT count(*) FROM cases") == 0
     assert counter.store.scalar("SELECT count(*) FROM outbox") == 0
@@ -68,8 +72,9 @@ def test_shared_materials_appear_once(counter):
 
 def test_agent_adds_authorisation_materials_and_is_validated(counter):
     with pytest.raises(CaseError, match="代办授权方式"):
-        open_case(counter, [REMOTE_CARE], agent=Agent("李四", make_id(sequence="311"),
-                                                      relation="子女"))
+        open_case(
+            counter, [REMOTE_CARE], agent=Agent("李四", make_id(sequence="311"), relation="子女")
+        )
     agent = Agent("李四", make_id(sequence="311"), "13900001111", "子女", "授权委托书")
     case = open_case(counter, [REMOTE_CARE], agent=agent)
     assert {"agent-id", "power-of-attorney"} <= {m.key for m in case.materials}
@@ -100,8 +105,7 @@ def test_missing_materials_then_return_and_accept(counter, clock):
 
 def test_conditional_material_counts_once_the_clerk_says_it_applies(counter):
     case = tick_all(counter, open_case(counter, [REMOTE_CARE]))
-    case = counter.cases.set_condition_applies(case.id, "residence-proof", True,
-                                               counter.clerk_a.id)
+    case = counter.cases.set_condition_applies(case.id, "residence-proof", True, counter.clerk_a.id)
     assert [m.key for m in case.missing_materials] == ["residence-proof"]
     with pytest.raises(CaseError, match="不能受理"):
         counter.cases.accept(case.id, counter.clerk_a.id)
@@ -123,14 +127,15 @@ def test_forward_upward_with_three_working_days_over_national_day(counter, clock
     clock.set(datetime(2026, 9, 30, 15, 0, tzinfo=CST))
     case = tick_all(counter, open_case(counter, [TRANSFER, REMOTE_CARE]))
     with pytest.raises(CaseError, match="转报"):
-        counter.cases.complete(counter.cases.accept(case.id, counter.clerk_a.id).id,
-                               counter.clerk_a.id)
+        counter.cases.complete(
+            counter.cases.accept(case.id, counter.clerk_a.id).id, counter.clerk_a.id
+        )
     case = counter.cases.get(case.id)
     assert case.forward_due == date(2026, 10, 10)  # a make-up Saturday counts
     assert not case.forward_due_provisional
     transfer_item = next(i for i in case.items if i.item_code == TRANSFER)
     assert transfer_item.mode == "assist"
-    assert transfer_item.due_at == "2026-10-27"    # 15 working days after the holiday
+    assert transfer_item.due_at == "2026-10-27"  # 15 working days after the holiday
     case = counter.cases.forward(case.id, counter.clerk_a.id, "已交县医保中心")
     assert case.state == CaseState.FORWARDED
     local = next(i for i in case.items if i.item_code == REMOTE_CARE)
@@ -150,13 +155,16 @@ def test_deadline_past_known_calendar_is_provisional_and_never_moves(counter, cl
     case = counter.cases.accept(case.id, counter.clerk_a.id)
     assert case.forward_due == date(2027, 1, 5) and case.forward_due_provisional
     official = YearCalendar(
-        year=2027, source="县医保中心下发",
+        year=2027,
+        source="县医保中心下发",
         holidays={date(2027, 1, 1): "元旦", date(2027, 1, 4): "元旦"},
-        workdays={})
+        workdays={},
+    )
     counter.import_calendar_year(official)
     assert counter.cases.get(case.id).forward_due == date(2027, 1, 5)  # stored, unmoved
-    later = counter.cases.accept(tick_all(counter, open_case(counter, [TRANSFER])).id,
-                                 counter.clerk_a.id)
+    later = counter.cases.accept(
+        tick_all(counter, open_case(counter, [TRANSFER])).id, counter.clerk_a.id
+    )
     assert later.forward_due == date(2027, 1, 6) and not later.forward_due_provisional
 
 
@@ -200,7 +208,8 @@ def case_in(counter, state: CaseState, forwardable: bool):
 @pytest.mark.parametrize("action", list(ACTIONS))
 def test_transition_matrix(counter, state, action):
     forwardable = state == CaseState.FORWARDED or (
-        action == "forward" and state != CaseState.COMPLETED)
+        action == "forward" and state != CaseState.COMPLETED
+    )
     case = case_in(counter, state, forwardable)
     assert case.state == state
     if action == "accept" and state in (CaseState.RECEIVED, CaseState.MATERIALS_INCOMPLETE):
@@ -224,11 +233,13 @@ def test_withdrawing_needs_a_reason(counter):
 def test_case_search_tells_a_withdrawn_case_from_an_archived_one(counter):
     from counterapp.case_search import search
 
-    withdrawn = counter.cases.close(open_case(counter, [REFERRAL]).id, counter.clerk_a.id,
-                                    "办事人决定下月再办")
+    withdrawn = counter.cases.close(
+        open_case(counter, [REFERRAL]).id, counter.clerk_a.id, "办事人决定下月再办"
+    )
     done = tick_all(counter, open_case(counter, [REFERRAL]))
-    done = counter.cases.complete(counter.cases.accept(done.id, counter.clerk_a.id).id,
-                                  counter.clerk_a.id)
+    done = counter.cases.complete(
+        counter.cases.accept(done.id, counter.clerk_a.id).id, counter.clerk_a.id
+    )
     archived = counter.cases.close(done.id, counter.clerk_a.id, "年底归档")
     texts = {summary.id: summary.state_text for summary in search(counter.store, "")}
     assert texts[withdrawn.id] == "已撤销（办事人决定下月再办）"
@@ -241,8 +252,10 @@ def test_hand_over_keeps_the_owner_and_is_logged(counter):
     assert case.owner_clerk_id == counter.clerk_a.id
     assert case.handler_clerk_id == counter.clerk_b.id
     kinds = [(e["kind"], e["data"]) for e in events_of(counter.store, case.uuid)]
-    assert kinds[-1] == ("handed_over", {"from": counter.clerk_a.id, "to": counter.clerk_b.id,
-                                         "reason": "午休交班"})
+    assert kinds[-1] == (
+        "handed_over",
+        {"from": counter.clerk_a.id, "to": counter.clerk_b.id, "reason": "午休交班"},
+    )
 
 
 def test_change_and_its_log_are_one_transaction(counter, monkeypatch):
@@ -256,8 +269,9 @@ def test_change_and_its_log_are_one_transaction(counter, monkeypatch):
         counter.cases.mark_material(case.id, "identity", True, counter.clerk_a.id)
     monkeypatch.undo()
     assert counter.cases.get(case.id) == case
-    assert counter.store.scalar("SELECT count(*) FROM outbox WHERE record_uuid = ?",
-                                (case.uuid,)) == 1
+    assert (
+        counter.store.scalar("SELECT count(*) FROM outbox WHERE record_uuid = ?", (case.uuid,)) == 1
+    )
 
 
 def test_events_are_append_only(counter):
@@ -279,7 +293,8 @@ def test_cases_survive_a_restart(tmp_path, counter, clock):
 
 def test_rating_bad_needs_reason_and_follow_up(counter):
     case = counter.cases.complete(
-        counter.cases.accept(tick_all(counter, open_case(counter, [REFERRAL])).id, 1).id, 1)
+        counter.cases.accept(tick_all(counter, open_case(counter, [REFERRAL])).id, 1).id, 1
+    )
     with pytest.raises(CaseError, match="说明原因"):
         counter.ratings.rate(case, RatingLevel.DISSATISFIED)
     rating = counter.ratings.rate(case, RatingLevel.DISSATISFIED, "等候时间太长")
@@ -295,16 +310,18 @@ def test_every_returned_case_matches_the_store(counter, clock):
     """Services build the returned Case in memory; it must equal a fresh read."""
     svc = counter.cases
     clerk = counter.clerk_a.id
-    steps = [lambda c: svc.set_condition_applies(c.id, "residence-proof", True, clerk),
-             lambda c: svc.mark_material(c.id, "identity", True, clerk),
-             lambda c: svc.notify_missing(c.id, clerk),
-             lambda c: svc.mark_material(c.id, "residence-proof", True, clerk),
-             lambda c: svc.mark_material(c.id, "referral-proof", True, clerk),
-             lambda c: tick_all(counter, c),
-             lambda c: svc.hand_over(c.id, clerk, counter.clerk_b.id, "交班"),
-             lambda c: svc.accept(c.id, clerk),
-             lambda c: svc.forward(c.id, clerk, "报县中心"),
-             lambda c: svc.close(c.id, clerk)]
+    steps = [
+        lambda c: svc.set_condition_applies(c.id, "residence-proof", True, clerk),
+        lambda c: svc.mark_material(c.id, "identity", True, clerk),
+        lambda c: svc.notify_missing(c.id, clerk),
+        lambda c: svc.mark_material(c.id, "residence-proof", True, clerk),
+        lambda c: svc.mark_material(c.id, "referral-proof", True, clerk),
+        lambda c: tick_all(counter, c),
+        lambda c: svc.hand_over(c.id, clerk, counter.clerk_b.id, "交班"),
+        lambda c: svc.accept(c.id, clerk),
+        lambda c: svc.forward(c.id, clerk, "报县中心"),
+        lambda c: svc.close(c.id, clerk),
+    ]
     case = open_case(counter, [REMOTE_CARE, REFERRAL, TRANSFER])
     for step in steps:
         clock.advance(minutes=3)

@@ -14,8 +14,9 @@ from tests.conftest import make_id
 
 def county_catalogue(tmp_path, version="county-370883-2026.2", remove_item=None):
     """A copy of the shipped catalogue as the county would publish it, as one JSON file."""
-    document = json.loads(json.dumps(
-        catalogue_store.read_source(default_catalogue_dir()).to_document()))
+    document = json.loads(
+        json.dumps(catalogue_store.read_source(default_catalogue_dir()).to_document())
+    )
     document["catalogue"]["version"] = version
     document["catalogue"]["is_default"] = False
     document["catalogue"]["issuer"] = "邹城市医疗保障局"
@@ -42,8 +43,9 @@ def test_county_catalogue_replaces_the_default_and_old_cases_keep_theirs(counter
     assert not counter.catalogue.is_default
     assert "YB1501" not in counter.catalogue.items
     assert counter.cases.get(old_case.id).catalogue_version.startswith("default")
-    new_case = counter.cases.open_case(Person("李四", make_id(sequence="222")), ["YB0301"],
-                                       counter.clerk_a.id)
+    new_case = counter.cases.open_case(
+        Person("李四", make_id(sequence="222")), ["YB0301"], counter.clerk_a.id
+    )
     assert new_case.catalogue_version == "county-370883-2026.2"
     # the old case's rules still come from its own version
     assert counter.cases.notify_missing(old_case.id, counter.clerk_a.id).supply_due
@@ -85,8 +87,8 @@ def test_directory_import_and_reactivation(counter, tmp_path):
     shutil.copytree(default_catalogue_dir(), folder)
     text = (folder / "catalogue.toml").read_text(encoding="utf-8")
     (folder / "catalogue.toml").write_text(
-        text.replace('version = "default-2026.2"', 'version = "county-2027.1"'),
-        encoding="utf-8")
+        text.replace('version = "default-2026.2"', 'version = "county-2027.1"'), encoding="utf-8"
+    )
     counter.import_catalogue(folder)
     assert counter.catalogue.version == "county-2027.1"
     # going back to an already stored version only re-activates it
@@ -118,8 +120,9 @@ def test_the_shipped_default_version_constant_matches_the_files():
 
 def older_default(tmp_path):
     """The shipped default as an earlier release of the program shipped it."""
-    document = json.loads(json.dumps(
-        catalogue_store.read_source(default_catalogue_dir()).to_document()))
+    document = json.loads(
+        json.dumps(catalogue_store.read_source(default_catalogue_dir()).to_document())
+    )
     document["catalogue"]["version"] = "default-2025.9"
     for item in document["items"]:
         item.pop("aliases", None)
@@ -134,9 +137,9 @@ def test_a_store_on_an_older_shipped_default_takes_the_newer_one_at_start(tmp_pa
         assert counter.catalogue.version == "default-2025.9"
     with Counter.open(tmp_path / "station.db", clock) as counter:
         assert counter.catalogue.version == catalogue_store.SHIPPED_DEFAULT_VERSION
-        assert counter.catalogue.items["YB0501"].aliases       # the program's newer default
+        assert counter.catalogue.items["YB0501"].aliases  # the program's newer default
         versions = [v["version"] for v in catalogue_store.stored_versions(counter.store)]
-        assert "default-2025.9" in versions                   # kept: old cases name it
+        assert "default-2025.9" in versions  # kept: old cases name it
 
 
 def test_a_county_catalogue_is_never_replaced_by_the_shipped_default(tmp_path, clock):

@@ -47,8 +47,9 @@ def test_set_up_the_admin_then_add_and_manage_a_clerk(capsys, monkeypatch, stati
     assert code == 0, err
     assert "1001\t王丽\t站长\t在岗" in out and "锁屏时间：10 分钟无操作" in out
     terminal = Terminal(monkeypatch, PIN, NEW_PIN, NEW_PIN)
-    code, out, _ = run(capsys, station, "clerk", "--add", "1002", "--name", "李强",
-                       "--admin", "1001")
+    code, out, _ = run(
+        capsys, station, "clerk", "--add", "1002", "--name", "李强", "--admin", "1001"
+    )
     assert code == 0 and "1002\t李强\t经办人员\t在岗" in out
     assert terminal.prompts == ["站长（工号 1001）PIN：", "李强的新PIN：", "再次输入新PIN："]
     Terminal(monkeypatch, "1001", PIN)  # the admin's login asked for too
@@ -74,8 +75,9 @@ def test_a_wrong_admin_pin_changes_nothing_and_counts(capsys, monkeypatch, stati
     Terminal(monkeypatch, PIN, PIN)
     run(capsys, station, "clerk", "--set-up-admin", "1001", "--name", "王丽")
     Terminal(monkeypatch, "777999")
-    code, _, err = run(capsys, station, "clerk", "--add", "1002", "--name", "李强",
-                       "--admin", "1001")
+    code, _, err = run(
+        capsys, station, "clerk", "--add", "1002", "--name", "李强", "--admin", "1001"
+    )
     assert code == 2 and "PIN不正确（再错4次将暂时锁定）" in err
     with Counter.open(station / "station.db", clock) as counter:
         assert [a.clerk.login for a in accounts.accounts(counter.store)] == ["1001"]
@@ -96,8 +98,11 @@ def test_pins_that_differ_or_are_weak_change_nothing(capsys, monkeypatch, statio
 
 
 def test_no_pin_is_accepted_on_the_command_line():
-    options = {option for action in cli.build_parser()._subparsers._group_actions[0]
-               .choices["clerk"]._actions for option in action.option_strings}
+    options = {
+        option
+        for action in cli.build_parser()._subparsers._group_actions[0].choices["clerk"]._actions
+        for option in action.option_strings
+    }
     assert not {option for option in options if "pin" in option} - {"--reset-pin"}
 
 

@@ -34,9 +34,21 @@ def test_every_command_is_documented_in_the_readme():
 
 
 def test_set_up_a_station_from_the_command_line(capsys, tmp_path):
-    code, out, _ = run(capsys, tmp_path, "station", "--code", "370883201", "--name",
-                       "太平镇医保服务站", "--level", "town", "--county-code", "370883",
-                       "--county-name", "邹城市")
+    code, out, _ = run(
+        capsys,
+        tmp_path,
+        "station",
+        "--code",
+        "370883201",
+        "--name",
+        "太平镇医保服务站",
+        "--level",
+        "town",
+        "--county-code",
+        "370883",
+        "--county-name",
+        "邹城市",
+    )
     assert code == 0 and "太平镇医保服务站" in out
     assert "windows: 1 (seen calling)" in out
     code, out, _ = run(capsys, tmp_path, "station", "--windows", "4")
@@ -76,13 +88,25 @@ def test_catalogue_check_import_export(capsys, tmp_path):
 
 def test_calendar_import(capsys, tmp_path):
     calendar = tmp_path / "2027.json"
-    calendar.write_text(json.dumps({"year": 2027, "source": "国办发明电〔2026〕7号",
-                                    "holidays": {"2027-01-01": "元旦"}, "workdays": {}},
-                                   ensure_ascii=False), encoding="utf-8")
+    calendar.write_text(
+        json.dumps(
+            {
+                "year": 2027,
+                "source": "国办发明电〔2026〕7号",
+                "holidays": {"2027-01-01": "元旦"},
+                "workdays": {},
+            },
+            ensure_ascii=False,
+        ),
+        encoding="utf-8",
+    )
     code, out, _ = run(capsys, tmp_path, "calendar", str(calendar))
     assert code == 0 and "known until 2027-12-31" in out
-    calendar.write_text(json.dumps({"year": 2027, "source": "x",
-                                    "holidays": {"2026-01-01": "元旦"}, "workdays": {}}))
+    calendar.write_text(
+        json.dumps(
+            {"year": 2027, "source": "x", "holidays": {"2026-01-01": "元旦"}, "workdays": {}}
+        )
+    )
     code, _, err = run(capsys, tmp_path, "calendar", str(calendar))
     assert code == 2 and "outside year 2027" in err
 

@@ -35,8 +35,12 @@ def test_a_called_ticket_ends_with_its_reason_logged_and_queued(counter, clock):
     last = events_of(counter.store, ticket.uuid)[-1]
     assert last["kind"] == "ended_without_case" and last["data"] == {"reason": "仅咨询政策"}
     assert last["clerk_id"] == counter.clerk_a.id
-    versions = [row[0] for row in counter.store.all(
-        "SELECT record_version FROM outbox WHERE record_uuid = ? ORDER BY seq", (ticket.uuid,))]
+    versions = [
+        row[0]
+        for row in counter.store.all(
+            "SELECT record_version FROM outbox WHERE record_uuid = ? ORDER BY seq", (ticket.uuid,)
+        )
+    ]
     assert versions == [1, 2, 3] and ended.version == 3
     # the window is free for the next citizen
     counter.queue.issue(Lane.NORMAL)
@@ -61,8 +65,9 @@ def test_a_reason_is_required_and_bounded(counter, reason):
 def test_the_longest_reason_is_kept_whole(counter):
     ticket = _called(counter)
     reason = "询" * REASON_MAX
-    assert counter.queue.end_without_case(ticket.id, counter.clerk_a.id,
-                                          reason).end_reason == reason
+    assert (
+        counter.queue.end_without_case(ticket.id, counter.clerk_a.id, reason).end_reason == reason
+    )
 
 
 def test_only_a_called_or_served_ticket_can_end_so(counter):
@@ -74,8 +79,9 @@ def test_only_a_called_or_served_ticket_can_end_so(counter):
 
 def test_a_ticket_with_a_case_ends_with_its_case(counter):
     ticket = _called(counter)
-    case = counter.cases.open_case(Person("张三", make_id()), ["YB0101"], counter.clerk_a.id,
-                                   ticket_id=ticket.id)
+    case = counter.cases.open_case(
+        Person("张三", make_id()), ["YB0101"], counter.clerk_a.id, ticket_id=ticket.id
+    )
     serving = counter.queue.get(ticket.id)  # opening the case started serving it
     with pytest.raises(QueueError, match=f"已开办件 {case.case_no}"):
         counter.queue.end_without_case(ticket.id, counter.clerk_a.id, "仅咨询")
@@ -98,14 +104,22 @@ def _day_with_every_ending(counter) -> None:
 def test_the_day_counts_consultations_on_their_own(counter):
     _day_with_every_ending(counter)
     report = daily_report(counter.store, DAY)
-    assert (report.tickets_issued, report.tickets_served, report.tickets_no_show,
-            report.tickets_consulted) == (6, 1, 1, 3)
+    assert (
+        report.tickets_issued,
+        report.tickets_served,
+        report.tickets_no_show,
+        report.tickets_consulted,
+    ) == (6, 1, 1, 3)
     assert report.consulted_by_reason == {"仅咨询": 2, "走错窗口（建议转窗口）": 1}
     closing = counter.queue.close_day(DAY)
-    assert (closing.issued, closing.served, closing.no_show, closing.consulted,
-            closing.unserved) == (6, 1, 1, 3, 1)
-    row = counter.store.one("SELECT consulted FROM day_closings WHERE day = ?",
-                            (DAY.isoformat(),))
+    assert (
+        closing.issued,
+        closing.served,
+        closing.no_show,
+        closing.consulted,
+        closing.unserved,
+    ) == (6, 1, 1, 3, 1)
+    row = counter.store.one("SELECT consulted FROM day_closings WHERE day = ?", (DAY.isoformat(),))
     assert row["consulted"] == 3
 
 

@@ -38,9 +38,14 @@ SCRIPT = textwrap.dedent("""
 
 
 def run_and_kill(path: Path, when: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-c", SCRIPT, str(path), when], cwd=ROOT,
-                          capture_output=True, text=True, timeout=60,
-                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    return subprocess.run(
+        [sys.executable, "-c", SCRIPT, str(path), when],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
 
 
 def test_a_committed_change_survives_a_kill(tmp_path, clock):
@@ -50,8 +55,10 @@ def test_a_committed_change_survives_a_kill(tmp_path, clock):
         case = counter.cases.get(1)
         assert [m.received for m in case.materials if m.key == "identity"] == [True]
         assert case.version == 2
-        assert counter.store.scalar("SELECT count(*) FROM outbox WHERE record_uuid = ?",
-                                    (case.uuid,)) == 2
+        assert (
+            counter.store.scalar("SELECT count(*) FROM outbox WHERE record_uuid = ?", (case.uuid,))
+            == 2
+        )
 
 
 def test_a_kill_inside_a_transaction_leaves_no_part_of_it(tmp_path, clock):
@@ -60,7 +67,11 @@ def test_a_kill_inside_a_transaction_leaves_no_part_of_it(tmp_path, clock):
     with Counter.open(tmp_path / "s.db", clock) as counter:
         case = counter.cases.get(1)
         assert case.version == 1 and not any(m.received for m in case.materials)
-        assert counter.store.scalar("SELECT count(*) FROM events WHERE kind = "
-                                    "'material_received'") == 0
-        assert counter.store.scalar("SELECT count(*) FROM outbox WHERE record_uuid = ?",
-                                    (case.uuid,)) == 1
+        assert (
+            counter.store.scalar("SELECT count(*) FROM events WHERE kind = 'material_received'")
+            == 0
+        )
+        assert (
+            counter.store.scalar("SELECT count(*) FROM outbox WHERE record_uuid = ?", (case.uuid,))
+            == 1
+        )

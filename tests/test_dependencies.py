@@ -41,8 +41,7 @@ def test_every_third_party_import_of_the_station_is_a_runtime_dependency():
 def test_an_undeclared_import_is_found_even_inside_a_function():
     """zxing-cpp is a development package (the tests read QR codes with it)."""
     sources = [*station_sources(), "def read_qr():\n    import zxingcpp\n"]
-    assert undeclared(third_party(sources, OWN), declared_runtime()) == {
-        "zxingcpp": ["zxing-cpp"]}
+    assert undeclared(third_party(sources, OWN), declared_runtime()) == {"zxingcpp": ["zxing-cpp"]}
 
 
 def test_the_runtime_lock_pins_the_runtime_dependencies_at_the_tested_versions():
@@ -58,8 +57,9 @@ def test_the_dev_lock_pins_the_runtime_and_dev_dependencies():
 
 def test_a_lock_without_a_hash_or_at_another_version_is_caught(tmp_path: Path):
     lock = tmp_path / "requirements.lock"
-    lock.write_text("qrcode==1.0 \\\n    --hash=sha256:00\n    # via counterapp\n"
-                    "sqlite-utils==3.38\n")
+    lock.write_text(
+        "qrcode==1.0 \\\n    --hash=sha256:00\n    # via counterapp\nsqlite-utils==3.38\n"
+    )
     with pytest.raises(AssertionError, match=r"sqlite-utils==3\.38 has no hash"):
         pins(lock)
     lock.write_text("qrcode==1.0 \\\n    --hash=sha256:00\n")

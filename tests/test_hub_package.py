@@ -39,13 +39,19 @@ def test_the_hub_reaches_only_the_station_modules_its_wheel_carries():
     import grimp
 
     config = pyproject(ROOT / "packaging" / "hub" / "pyproject.toml")
-    carried = {source.removeprefix("../../").removesuffix(".py").removesuffix("/__init__")
-               .replace("/", ".")
-               for source in config["tool"]["hatch"]["build"]["targets"]["wheel"]
-               ["force-include"]}
+    carried = {
+        source.removeprefix("../../")
+        .removesuffix(".py")
+        .removesuffix("/__init__")
+        .replace("/", ".")
+        for source in config["tool"]["hatch"]["build"]["targets"]["wheel"]["force-include"]
+    }
     graph = grimp.build_graph("hub", "counterapp", "db", cache_dir=None)
-    reached = {module for module in graph.find_upstream_modules("hub", as_package=True)
-               if module.split(".")[0] in ("counterapp", "db")}
+    reached = {
+        module
+        for module in graph.find_upstream_modules("hub", as_package=True)
+        if module.split(".")[0] in ("counterapp", "db")
+    }
     assert reached, "the hub shares the wire format with the station"
     assert not reached - carried, f"the hub reaches station-only modules: {reached - carried}"
 
@@ -56,9 +62,13 @@ def test_the_wheel_carries_the_javascript_the_hub_serves():
     from hub.web import assets
 
     config = pyproject(ROOT / "packaging" / "hub" / "pyproject.toml")
-    copied = {target.removeprefix("hub/web/vendor/"): source.removeprefix("node_modules/")
-              for source, target in config["tool"]["hatch"]["build"]["targets"]["wheel"]
-              ["force-include"].items() if target.startswith("hub/web/vendor/")}
+    copied = {
+        target.removeprefix("hub/web/vendor/"): source.removeprefix("node_modules/")
+        for source, target in config["tool"]["hatch"]["build"]["targets"]["wheel"][
+            "force-include"
+        ].items()
+        if target.startswith("hub/web/vendor/")
+    }
     assert copied == assets.VENDOR
 
 
@@ -67,9 +77,23 @@ def wheel(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
     # Built by the locked hatchling (requirements-dev.lock, as packaging/hub/requirements.lock
     # pins it for a server): nothing is downloaded.
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
-                    "--no-index", "-q", "-w", out, ROOT / "packaging" / "hub"],
-                   check=True, timeout=300)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "--no-index",
+            "-q",
+            "-w",
+            out,
+            ROOT / "packaging" / "hub",
+        ],
+        check=True,
+        timeout=300,
+    )
     (built,) = out.glob("counterapp_hub-*.whl")
     return built
 
@@ -84,9 +108,13 @@ def test_the_hub_wheel_holds_no_window_and_needs_no_qt(wheel):
     assert {"hub", "counterapp", "db"} <= top_levels
     assert not top_levels & {"ui", "main.py", "resources"}
     assert "hub/migrations/0001_hub.sql" in names
-    assert {"hub/web/templates/base.html", "hub/web/static/app.js",
-            "hub/web/vendor/htmx.min.js", "hub/web/vendor/echarts.min.js",
-            "hub/web/vendor/echarts.LICENSE"} <= set(names)
+    assert {
+        "hub/web/templates/base.html",
+        "hub/web/static/app.js",
+        "hub/web/vendor/htmx.min.js",
+        "hub/web/vendor/echarts.min.js",
+        "hub/web/vendor/echarts.LICENSE",
+    } <= set(names)
     assert not [name for name in names if "node_modules" in name]
     requires = " ".join(metadata.get_all("Requires-Dist") or [])
     assert "fastapi" in requires and "uvicorn" in requires and "psycopg" in requires
@@ -101,9 +129,11 @@ def test_every_hub_module_imports_from_the_wheel_alone(wheel, tmp_path):
     unpacked = tmp_path / "unpacked"
     with zipfile.ZipFile(wheel) as archive:
         archive.extractall(unpacked)
-        modules = [name.removesuffix(".py").replace("/", ".").removesuffix(".__init__")
-                   for name in archive.namelist()
-                   if name.startswith("hub/") and name.endswith(".py")]
+        modules = [
+            name.removesuffix(".py").replace("/", ".").removesuffix(".__init__")
+            for name in archive.namelist()
+            if name.startswith("hub/") and name.endswith(".py")
+        ]
     check = (
         "import importlib, sys\n"
         f"for name in {modules!r}:\n"
@@ -114,10 +144,18 @@ def test_every_hub_module_imports_from_the_wheel_alone(wheel, tmp_path):
         f"main(['--db', 'sqlite:///{tmp_path}/hub.db', 'status'])\n"
     )
     paths = sysconfig.get_paths()
-    env = {**os.environ,
-           "PYTHONPATH": os.pathsep.join([str(unpacked), paths["purelib"], paths["platlib"]])}
-    done = subprocess.run([sys.executable, "-S", "-c", check], cwd=tmp_path, env=env,
-                          capture_output=True, text=True, timeout=120)
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(unpacked), paths["purelib"], paths["platlib"]]),
+    }
+    done = subprocess.run(
+        [sys.executable, "-S", "-c", check],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     assert "code" in done.stdout  # the (empty) station table's header
 
@@ -145,9 +183,13 @@ def test_every_third_party_import_in_the_wheel_is_a_declared_dependency(wheel):
     with zipfile.ZipFile(wheel) as archive:
         names = archive.namelist()
         metadata_name = next(n for n in names if n.endswith(".dist-info/METADATA"))
-        declared = [Requirement(r).name for r in
-                    Parser().parsestr(archive.read(metadata_name).decode()).get_all(
-                        "Requires-Dist") or []]
+        declared = [
+            Requirement(r).name
+            for r in Parser()
+            .parsestr(archive.read(metadata_name).decode())
+            .get_all("Requires-Dist")
+            or []
+        ]
         sources = [archive.read(name).decode() for name in names if name.endswith(".py")]
     own = {name.split("/")[0] for name in names if "/" in name}
     missing = undeclared(third_party(sources, own), _with_dependencies(set(declared)))

@@ -45,10 +45,18 @@ def test_wrong_check_digit_says_the_number_is_wrong():
     assert str(caught.value) == "身份证号码校验位不符，请核对后重新输入"
 
 
-@pytest.mark.parametrize("text", [
-    "110105194912310021", "37088319560312123", "990883195603121234", "37088319990230123X",
-    make_id(birth="20300101"), make_id(birth="18700101"), "370883560312123",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "110105194912310021",
+        "37088319560312123",
+        "990883195603121234",
+        "37088319990230123X",
+        make_id(birth="20300101"),
+        make_id(birth="18700101"),
+        "370883560312123",
+    ],
+)
 def test_every_message_is_about_the_number_not_the_person(text):
     """Prefixed with a role ("申请人…"), a message must read as the number being wrong."""
     assert problem_with(text, date(2026, 11, 25)).startswith("身份证号码")
@@ -62,11 +70,14 @@ def test_an_old_15_digit_number_is_upgraded_to_18():
     assert "可先转为18位" in problem_with("110105491231002")
 
 
-@pytest.mark.parametrize("text, message", [
-    ("370883560230123", "出生日期19560230不存在"),
-    ("990883560312123", "地区码（前6位）990883不存在"),
-    ("37088356031212", "应为15位数字"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("370883560230123", "出生日期19560230不存在"),
+        ("990883560312123", "地区码（前6位）990883不存在"),
+        ("37088356031212", "应为15位数字"),
+    ],
+)
 def test_an_old_number_that_cannot_be_upgraded_says_why(text, message):
     with pytest.raises(IdNumberError, match=message):
         upgrade_old_number(text)
@@ -84,12 +95,15 @@ def test_future_birth_date_is_rejected():
         parse_id_number(number, today=date(2026, 11, 25))
 
 
-@pytest.mark.parametrize("text, message", [
-    ("37088319560312123", "应为18位"),
-    ("3708831956031212345", "应为18位"),
-    ("37088319560312A234", "前17位应为数字"),
-    ("990883195603121234", "地区码（前6位）990883不存在"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("37088319560312123", "应为18位"),
+        ("3708831956031212345", "应为18位"),
+        ("37088319560312A234", "前17位应为数字"),
+        ("990883195603121234", "地区码（前6位）990883不存在"),
+    ],
+)
 def test_shape_errors_have_clerk_messages(text, message):
     assert message in problem_with(text)
 

@@ -41,8 +41,10 @@ def test_the_bundle_entry_names_the_platform_backend_without_importing_keyring(t
         "except SystemExit:\n"
         "    pass\n"
         "print(os.environ.get('PYTHON_KEYRING_BACKEND'), 'keyring' in sys.modules)\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     env = {k: v for k, v in os.environ.items() if k != "PYTHON_KEYRING_BACKEND"}
-    done = subprocess.run([sys.executable, str(probe)], capture_output=True, text=True,
-                          cwd=ROOT, env=env, check=True)
+    done = subprocess.run(
+        [sys.executable, str(probe)], capture_output=True, text=True, cwd=ROOT, env=env, check=True
+    )
     assert done.stdout.strip().splitlines()[-1] == "keyring.backends.Windows.WinVaultKeyring False"

@@ -21,14 +21,20 @@ LINT_IMPORTS = Path(sys.executable).with_name("lint-imports" + (".exe" if os.nam
 def lint_copy(folder: Path, module: str = "", line: str = "") -> subprocess.CompletedProcess:
     """lint-imports on a copy of the packages, with `line` added at the end of `module`."""
     for package in PACKAGES:
-        shutil.copytree(ROOT / package, folder / package,
-                        ignore=shutil.ignore_patterns("__pycache__"))
+        shutil.copytree(
+            ROOT / package, folder / package, ignore=shutil.ignore_patterns("__pycache__")
+        )
     shutil.copy(ROOT / "pyproject.toml", folder)
     if module:
         path = folder / module
         path.write_text(path.read_text(encoding="utf-8") + f"\n{line}\n", encoding="utf-8")
-    return subprocess.run([LINT_IMPORTS, "--no-logo", "--no-cache"], cwd=folder,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [LINT_IMPORTS, "--no-logo", "--no-cache"],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_the_packages_as_they_are_keep_every_contract(tmp_path):
@@ -37,17 +43,20 @@ def test_the_packages_as_they_are_keep_every_contract(tmp_path):
     assert "6 kept, 0 broken" in done.stdout
 
 
-@pytest.mark.parametrize(("module", "line", "contract"), [
-    ("counterapp/privacy.py", "import ui.comfort", "The core never reaches"),
-    ("counterapp/privacy.py", "from hub import stations", "The core never reaches"),
-    ("counterapp/journal.py", "def later():\n    import PySide6", "The core never reaches"),
-    ("db/settings.py", "from counterapp import clock", "The store layer (db) never"),
-    ("ui/comfort.py", "from PySide6 import QtWidgets", "PySide6 and shiboken6 only"),
-    ("ui/kiosk.py", "from db.store import Store", "The window reaches the store only"),
-    ("hub/files.py", "import keyring", "The hub never reaches"),
-    ("hub/files.py", "from ui import qt", "The hub never reaches"),
-    ("ui/kiosk.py", "from bench import window", "No shipped package needs the benchmarks"),
-])
+@pytest.mark.parametrize(
+    ("module", "line", "contract"),
+    [
+        ("counterapp/privacy.py", "import ui.comfort", "The core never reaches"),
+        ("counterapp/privacy.py", "from hub import stations", "The core never reaches"),
+        ("counterapp/journal.py", "def later():\n    import PySide6", "The core never reaches"),
+        ("db/settings.py", "from counterapp import clock", "The store layer (db) never"),
+        ("ui/comfort.py", "from PySide6 import QtWidgets", "PySide6 and shiboken6 only"),
+        ("ui/kiosk.py", "from db.store import Store", "The window reaches the store only"),
+        ("hub/files.py", "import keyring", "The hub never reaches"),
+        ("hub/files.py", "from ui import qt", "The hub never reaches"),
+        ("ui/kiosk.py", "from bench import window", "No shipped package needs the benchmarks"),
+    ],
+)
 def test_a_crossing_breaks_its_contract(tmp_path, module, line, contract):
     done = lint_copy(tmp_path, module, line)
     assert done.returncode != 0

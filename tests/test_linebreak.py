@@ -57,8 +57,11 @@ def test_each_line_fits_and_ends_at_its_last_allowed_break(text, per_line):
         end = start + len(line)
         full = min(start + per_line, len(text))
         assert start < end <= full
-        allowed = [at for at in range(start + 1, full + 1)
-                   if at < len(text) and may_break(text[at - 1], text[at])]
+        allowed = [
+            at
+            for at in range(start + 1, full + 1)
+            if at < len(text) and may_break(text[at - 1], text[at])
+        ]
         if allowed:
             assert end == allowed[-1]
         start = end

@@ -15,16 +15,15 @@ NUMBER = make_id(birth="19800214", sequence="226")
 
 @pytest.fixture
 def with_case(counter):
-    counter.cases.open_case(Person("孙秀英", NUMBER, "13812345678"), ["YB0202"],
-                            counter.clerk_a.id)
+    counter.cases.open_case(Person("孙秀英", NUMBER, "13812345678"), ["YB0202"], counter.clerk_a.id)
     return counter
 
 
 def looked_up(counter) -> list[dict]:
-    rows = counter.store.all("SELECT clerk_id, subject_uuid, data FROM events "
-                             "WHERE kind = 'looked_up' ORDER BY id")
-    return [{"by": r["clerk_id"], "uuid": r["subject_uuid"], **json.loads(r["data"])}
-            for r in rows]
+    rows = counter.store.all(
+        "SELECT clerk_id, subject_uuid, data FROM events WHERE kind = 'looked_up' ORDER BY id"
+    )
+    return [{"by": r["clerk_id"], "uuid": r["subject_uuid"], **json.loads(r["data"])} for r in rows]
 
 
 def test_a_search_by_id_number_is_journalled_masked_with_a_keyed_hash(with_case):
@@ -59,8 +58,7 @@ def test_the_id_history_the_returning_citizen_and_the_follow_up_list(with_case):
     lookups.find_cases(counter, a.id, case_no)
     lookups.follow_ups_opened(counter, a.id, 3)
     events = looked_up(counter)
-    assert [e["what"] for e in events] == ["id_history", "find_cases", "find_cases",
-                                           "follow_ups"]
+    assert [e["what"] for e in events] == ["id_history", "find_cases", "find_cases", "follow_ups"]
     assert events[0]["id_masked"].endswith(NUMBER[-4:]) and events[2]["text"] == case_no
     assert events[3]["found"] == 3
 

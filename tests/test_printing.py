@@ -52,8 +52,9 @@ def cups_pdf():
     return cups_pdf_dirs()
 
 
-def _wait_for_output(dirs: list[Path], before: set[Path], job_name: str,
-                     timeout: float = 60) -> bytes:
+def _wait_for_output(
+    dirs: list[Path], before: set[Path], job_name: str, timeout: float = 60
+) -> bytes:
     """The PDF cups-pdf wrote for our job, once it is complete."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -81,6 +82,7 @@ def _difference(printed: bytes, original: bytes) -> float:
     grey level; averaged over 2 mm cells the same slip differs by about 4, a slip moved by
     6 mm by about 27.
     """
+
     def coarse(pdf: bytes):
         image = render_pages(pdf, 100)[0]
         return image.resize((image.width // 8, image.height // 8), Image.Resampling.BOX)
@@ -114,9 +116,13 @@ def test_notice_prints_through_cups(qtbot, counter, cups_pdf, layout, monkeypatc
     gate, ran_on = threading.Event(), []
     _held_until(gate, ran_on, monkeypatch)
     with qtbot.waitSignal(printer.finished, timeout=60_000) as finished:
-        printer.print_pdf("notice", slip.pdf, QUEUE, job_name=job,
-                          on_success=lambda: recorded.append(record_print(counter,
-                                                                          slip.pending)))
+        printer.print_pdf(
+            "notice",
+            slip.pdf,
+            QUEUE,
+            job_name=job,
+            on_success=lambda: recorded.append(record_print(counter, slip.pending)),
+        )
         # the window never waits for the printer: the call is back while the print is held
         assert not recorded
         gate.set()
@@ -159,8 +165,9 @@ def test_a_failed_print_changes_nothing(qtbot, counter):
     printer = SlipPrinter(counter.settings)
     recorded = []
     with qtbot.waitSignal(printer.failed, timeout=30_000) as failed:
-        printer.print_pdf("notice", slip.pdf, "NO-SUCH-PRINTER",
-                          on_success=lambda: recorded.append(1))
+        printer.print_pdf(
+            "notice", slip.pdf, "NO-SUCH-PRINTER", on_success=lambda: recorded.append(1)
+        )
     kind, message = failed.args
     assert kind == "notice" and "找不到打印机“NO-SUCH-PRINTER”" in message
     assert not recorded and not notice_printed(counter, case.id)
@@ -205,19 +212,26 @@ def test_preview_opens_without_blocking_and_shows_every_page(qtbot, counter):
     pages = len(page_sizes(slip.pdf))
 
     def shown() -> int:
-        return sum(1 for label in dialog.pages.findChildren(QLabel)
-                   if label.pixmap() is not None and not label.pixmap().isNull())
+        return sum(
+            1
+            for label in dialog.pages.findChildren(QLabel)
+            if label.pixmap() is not None and not label.pixmap().isNull()
+        )
 
     qtbot.waitUntil(lambda: shown() == pages, timeout=10_000)
     dialog.reject()
 
 
-@pytest.mark.parametrize(("stop", "restart", "says"), [
-    ("cupsreject", "cupsaccept", "拒绝接收打印任务"),
-    ("cupsdisable", "cupsenable", "已暂停"),
-])
-def test_a_printer_that_will_not_print_fails_clearly(qtbot, counter, own_queue, stop, restart,
-                                                     says):
+@pytest.mark.parametrize(
+    ("stop", "restart", "says"),
+    [
+        ("cupsreject", "cupsaccept", "拒绝接收打印任务"),
+        ("cupsdisable", "cupsenable", "已暂停"),
+    ],
+)
+def test_a_printer_that_will_not_print_fails_clearly(
+    qtbot, counter, own_queue, stop, restart, says
+):
     """On a queue of its own: stopping the shared `PDF` queue would fail another test run's
     print on this machine."""
     case = _open_case(counter)
@@ -226,8 +240,12 @@ def test_a_printer_that_will_not_print_fails_clearly(qtbot, counter, own_queue, 
     subprocess.run([stop, own_queue], check=True)
     try:
         with qtbot.waitSignal(printer.failed, timeout=60_000) as failed:
-            printer.print_pdf("notice", slip.pdf, own_queue, on_success=lambda: record_print(
-                counter, slip.pending))
+            printer.print_pdf(
+                "notice",
+                slip.pdf,
+                own_queue,
+                on_success=lambda: record_print(counter, slip.pending),
+            )
     finally:
         subprocess.run([restart, own_queue], check=True)
     assert failed.args[0] == "notice" and says in failed.args[1]
@@ -238,16 +256,18 @@ def test_a_printer_that_will_not_print_fails_clearly(qtbot, counter, own_queue, 
 def own_queue(cups_pdf):
     """A cups-pdf queue of this test alone: stopping it disturbs no other test's printer."""
     name = f"COUNTER-{uuid.uuid4().hex[:6]}"
-    added = subprocess.run(["lpadmin", "-p", name, "-v", "cups-pdf:/", "-E", "-P", CUPS_PDF_PPD],
-                           capture_output=True, text=True)
+    added = subprocess.run(
+        ["lpadmin", "-p", name, "-v", "cups-pdf:/", "-E", "-P", CUPS_PDF_PPD],
+        capture_output=True,
+        text=True,
+    )
     if added.returncode != 0:
         pytest.skip(f"could not add a cups-pdf queue: {added.stderr.strip()}")
     yield name
     subprocess.run(["lpadmin", "-x", name], capture_output=True)
 
 
-def test_a_stopped_printer_keeps_the_notice_until_it_prints(qtbot, counter, cups_pdf,
-                                                            own_queue):
+def test_a_stopped_printer_keeps_the_notice_until_it_prints(qtbot, counter, cups_pdf, own_queue):
     """cupsdisable stands for a printer that fails: the notice is kept, not recorded; once
     the printer is back it prints from the list, is recorded once, and comes out whole."""
     from counterapp.slips import unprinted
@@ -255,7 +275,7 @@ def test_a_stopped_printer_keeps_the_notice_until_it_prints(qtbot, counter, cups
     from ui.ops import Ops
     from ui.slip_service import SlipService
 
-    case = _open_case(counter)          # before the store thread starts: one user at a time
+    case = _open_case(counter)  # before the store thread starts: one user at a time
     clerk = counter.clerk_a.id
     ops = Ops(counter, RecordingDialogs())
     try:

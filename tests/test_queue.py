@@ -111,7 +111,12 @@ def test_transfer_goes_first_at_the_target_window_only(counter, clock):
     assert counter.queue.call_next(2, counter.clerk_b.id).code == first.code
     assert counter.queue.call_next(3, clerk).code == "Y001"
     assert [e["kind"] for e in events_of(counter.store, ticket.uuid)] == [
-        "issued", "called", "serving", "transferred", "called"]
+        "issued",
+        "called",
+        "serving",
+        "transferred",
+        "called",
+    ]
 
 
 def test_a_ticket_is_transferred_only_to_a_window_that_can_exist(counter):
@@ -126,14 +131,14 @@ def test_a_ticket_is_transferred_only_to_a_window_that_can_exist(counter):
 
 def test_the_station_windows_are_set_or_seen_calling_never_the_own(counter):
     store, settings = counter.store, counter.settings
-    assert other_windows(store, settings, 1) == []          # a one-window point
-    assert other_windows(store, settings, 2) == [1]         # at least up to the own window
+    assert other_windows(store, settings, 1) == []  # a one-window point
+    assert other_windows(store, settings, 2) == [1]  # at least up to the own window
     counter.queue.issue(Lane.NORMAL)
     counter.queue.issue(Lane.NORMAL)
-    counter.queue.call_next(4, counter.clerk_b.id)          # window 4 called a ticket
+    counter.queue.call_next(4, counter.clerk_b.id)  # window 4 called a ticket
     called = counter.queue.call_next(1, counter.clerk_a.id)
     counter.queue.transfer(called.id, 7, counter.clerk_a.id, "办事人要求")
-    assert other_windows(store, settings, 1) == [2, 3, 4]   # a transfer's target proves nothing
+    assert other_windows(store, settings, 1) == [2, 3, 4]  # a transfer's target proves nothing
     set_window_count(settings, 3)
     assert window_count(store, settings, 1) == 3
     assert other_windows(store, settings, 2) == [1, 3]
@@ -156,7 +161,7 @@ def test_end_of_day_closes_and_counts_never_deletes(counter, clock):
     counter.queue.finish(served.id, clerk)
     counter.queue.call_next(1, clerk)
     counter.queue.skip(skipped.id, clerk)
-    counter.queue.call_next(1, clerk)   # A003 called, never served
+    counter.queue.call_next(1, clerk)  # A003 called, never served
     closing = counter.queue.close_day(date(2026, 11, 25))
     assert (closing.issued, closing.served, closing.no_show, closing.unserved) == (4, 1, 2, 1)
     assert len(counter.queue.of_day(date(2026, 11, 25))) == 4
@@ -172,8 +177,10 @@ def test_restart_next_day_closes_yesterday(tmp_path, clock):
     clock.set(datetime(2026, 11, 26, 8, 0, tzinfo=CST))
     with Counter.open(path, clock) as next_day:
         statuses = {t.code: t.status for t in next_day.queue.of_day(date(2026, 11, 25))}
-        assert statuses == {"A001": TicketStatus.CLOSED_UNSERVED,
-                            "Y001": TicketStatus.CLOSED_UNSERVED}
+        assert statuses == {
+            "A001": TicketStatus.CLOSED_UNSERVED,
+            "Y001": TicketStatus.CLOSED_UNSERVED,
+        }
         assert next_day.queue.waiting() == []
         row = next_day.store.one("SELECT * FROM day_closings WHERE day = '2026-11-25'")
         assert row["unserved"] == 2
@@ -183,7 +190,8 @@ def test_every_ticket_change_is_logged_and_queued_for_sync(counter):
     ticket = counter.queue.issue(Lane.NORMAL)
     counter.queue.call_next(1, counter.clerk_a.id)
     outbox = counter.store.all(
-        "SELECT record_version FROM outbox WHERE record_uuid = ? ORDER BY seq", (ticket.uuid,))
+        "SELECT record_version FROM outbox WHERE record_uuid = ? ORDER BY seq", (ticket.uuid,)
+    )
     assert [row[0] for row in outbox] == [1, 2]
     assert counter.queue.get(ticket.id).version == 2
 

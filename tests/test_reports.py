@@ -39,7 +39,8 @@ def test_demo_fills_a_realistic_station(demo_store):
         assert lanes == {"normal", "priority"}
         today_waiting = counter.store.scalar(
             "SELECT count(*) FROM tickets WHERE day = ? AND status = 'waiting'",
-            (TODAY.isoformat(),))
+            (TODAY.isoformat(),),
+        )
         assert today_waiting > 0
 
 
@@ -54,8 +55,11 @@ def test_seeding_twice_adds_nothing(demo_store):
 def test_without_faker_no_demo_store_is_made(tmp_path, monkeypatch):
     """The desktop bundle leaves Faker out: --demo says why instead of leaving an empty store."""
     found = importlib.util.find_spec
-    monkeypatch.setattr(importlib.util, "find_spec",
-                        lambda name, *args: None if name == "faker" else found(name, *args))
+    monkeypatch.setattr(
+        importlib.util,
+        "find_spec",
+        lambda name, *args: None if name == "faker" else found(name, *args),
+    )
     with pytest.raises(DemoUnavailable, match="Faker"):
         seed_demo(tmp_path / "demo" / "station.db", today=TODAY)
     assert list(tmp_path.iterdir()) == []
@@ -63,19 +67,27 @@ def test_without_faker_no_demo_store_is_made(tmp_path, monkeypatch):
 
 def test_daily_report_counts_match_the_rows(demo_store):
     with open_on_demo_day(demo_store) as counter:
-        day = date.fromisoformat(counter.store.scalar(
-            "SELECT day FROM cases WHERE day < ? ORDER BY day DESC LIMIT 1", (TODAY.isoformat(),)))
+        day = date.fromisoformat(
+            counter.store.scalar(
+                "SELECT day FROM cases WHERE day < ? ORDER BY day DESC LIMIT 1",
+                (TODAY.isoformat(),),
+            )
+        )
         report = daily_report(counter.store, day)
         key = day.isoformat()
         assert report.tickets_issued == counter.store.scalar(
-            "SELECT count(*) FROM tickets WHERE day = ?", (key,))
+            "SELECT count(*) FROM tickets WHERE day = ?", (key,)
+        )
         assert report.cases_opened == counter.store.scalar(
-            "SELECT count(*) FROM cases WHERE day = ?", (key,))
+            "SELECT count(*) FROM cases WHERE day = ?", (key,)
+        )
         assert report.items_total == sum(report.items_by_code.values())
         assert 0 < report.on_the_spot_rate <= 1
         assert sum(report.ratings_by_level.values()) == counter.store.scalar(
             "SELECT count(*) FROM ratings JOIN cases ON cases.id = ratings.case_id "
-            "WHERE cases.day = ?", (key,))
+            "WHERE cases.day = ?",
+            (key,),
+        )
         assert report.average_wait_minutes > 0
 
 
@@ -89,7 +101,7 @@ def test_empty_day_report():
 
 def test_overdue_rules():
     now = datetime(2026, 11, 25, 10, 0, tzinfo=CST)
-    assert not is_overdue("2026-11-25", now)           # a day deadline runs to its end
+    assert not is_overdue("2026-11-25", now)  # a day deadline runs to its end
     assert is_overdue("2026-11-24", now)
     assert is_overdue((now - timedelta(minutes=1)).isoformat(), now)
     assert not is_overdue((now + timedelta(minutes=1)).isoformat(), now)

@@ -17,8 +17,9 @@ from counterapp.sync import outbox
 from tests.conftest import make_id
 
 APPLICANT = Person("欧阳娜娜", make_id(birth="19900101", sequence="342"), "13812345678")
-AGENT = Agent("李明", make_id(birth="19850607", sequence="251"), "13987654321", "子女",
-              "授权委托书")
+AGENT = Agent(
+    "李明", make_id(birth="19850607", sequence="251"), "13987654321", "子女", "授权委托书"
+)
 
 
 def finished_case(counter, person=APPLICANT):
@@ -46,39 +47,54 @@ def reopen(counter, path):
     return Counter.open(path, counter.clock)
 
 
-def test_personal_fields_are_erased_after_three_years_and_the_counts_stay(tmp_path, counter,
-                                                                         clock):
+def test_personal_fields_are_erased_after_three_years_and_the_counts_stay(tmp_path, counter, clock):
     case = finished_case(counter)
-    kept = counter.cases.open_case(Person("张三", make_id(sequence="777")), ["YB0302"],
-                                   counter.clerk_a.id)              # still open: never erased
+    kept = counter.cases.open_case(
+        Person("张三", make_id(sequence="777")), ["YB0302"], counter.clerk_a.id
+    )  # still open: never erased
     acknowledge_everything(counter)
     report_before = daily_report(counter.store, clock.today())
-    clock.set(clock.now() + timedelta(days=3 * 365))                # not yet three years
+    clock.set(clock.now() + timedelta(days=3 * 365))  # not yet three years
     counter = reopen(counter, tmp_path / "station.db")
     assert counter.erased.cases == 0
-    clock.set(datetime(2029, 11, 26, 9, 0, tzinfo=CST))             # three years and a day
+    clock.set(datetime(2029, 11, 26, 9, 0, tzinfo=CST))  # three years and a day
     counter = reopen(counter, tmp_path / "station.db")
     try:
         assert counter.erased.cases == 1
         erased = counter.cases.get(case.id)
         assert (erased.applicant.name, erased.applicant.id_number, erased.applicant.phone) == (
-            "欧**娜", APPLICANT.id_number[:4] + "*" * 10 + APPLICANT.id_number[-4:], "")
+            "欧**娜",
+            APPLICANT.id_number[:4] + "*" * 10 + APPLICANT.id_number[-4:],
+            "",
+        )
         assert erased.agent is not None and erased.agent.name == "李*"
         assert erased.agent.phone in ("", None) and "*" in erased.agent.id_number
         assert counter.cases.get(kept.id).applicant.name == "张三"
-        text = json.dumps([tuple(row) for row in counter.store.all(
-            "SELECT e.data FROM events AS e UNION ALL SELECT slip_content FROM slip_prints")],
-            ensure_ascii=False)
-        for value in (APPLICANT.name, APPLICANT.id_number, APPLICANT.phone, AGENT.name,
-                      AGENT.id_number, AGENT.phone):
+        text = json.dumps(
+            [
+                tuple(row)
+                for row in counter.store.all(
+                    "SELECT e.data FROM events AS e UNION ALL SELECT slip_content FROM slip_prints"
+                )
+            ],
+            ensure_ascii=False,
+        )
+        for value in (
+            APPLICANT.name,
+            APPLICANT.id_number,
+            APPLICANT.phone,
+            AGENT.name,
+            AGENT.id_number,
+            AGENT.phone,
+        ):
             assert value not in text
-        assert "欧**娜" in text                                      # the slip's content, masked
+        assert "欧**娜" in text  # the slip's content, masked
         assert daily_report(counter.store, case.opened_at.date()) == report_before
         event = counter.store.one("SELECT data FROM events WHERE kind = 'personal_data_erased'")
         assert json.loads(event["data"])["cases"] == 1
         assert counter.store.scalar("SELECT count(*) FROM erasing") == 0
         assert counter.store.scalar("SELECT count(*) FROM outbox WHERE acked_at IS NULL") == 0
-        assert retention.erase_expired(counter.store, counter.clock).cases == 0   # once
+        assert retention.erase_expired(counter.store, counter.clock).cases == 0  # once
     finally:
         counter.close()
 
@@ -112,7 +128,7 @@ def test_the_event_log_stays_append_only_outside_an_erasure(counter):
         counter.store.execute("UPDATE events SET data = '{}' WHERE id = 1")
     with counter.store.transaction():
         counter.store.execute("INSERT INTO erasing (id) VALUES (1)")
-        with pytest.raises(Exception, match="append-only"):     # only the data may change
+        with pytest.raises(Exception, match="append-only"):  # only the data may change
             counter.store.execute("UPDATE events SET kind = 'x' WHERE id = 1")
         counter.store.execute("DELETE FROM erasing")
     with pytest.raises(Exception, match="append-only"):

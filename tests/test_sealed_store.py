@@ -34,8 +34,10 @@ def raw_files(folder: Path) -> dict[str, bytes]:
 
 def personal_values(counter: Counter) -> set[str]:
     values = {KNOWN.name, KNOWN.id_number, KNOWN.phone}
-    for row in counter.store.all("SELECT applicant_name, applicant_id_number, applicant_phone, "
-                                 "agent_name, agent_id_number, agent_phone FROM cases"):
+    for row in counter.store.all(
+        "SELECT applicant_name, applicant_id_number, applicant_phone, "
+        "agent_name, agent_id_number, agent_phone FROM cases"
+    ):
         values |= {value for value in row if value}
     return values
 
@@ -54,22 +56,26 @@ def demo_day_with_a_known_case(folder: Path, clock) -> Counter:
 
 
 def hits(folder: Path, values: set[str]) -> list[tuple[str, str]]:
-    return [(name, value) for name, data in raw_files(folder).items()
-            for value in values if value.encode() in data]
+    return [
+        (name, value)
+        for name, data in raw_files(folder).items()
+        for value in values
+        if value.encode() in data
+    ]
 
 
 def test_a_copy_of_the_data_folder_yields_no_name_id_number_or_phone(tmp_path, clock):
     counter = demo_day_with_a_known_case(tmp_path, clock)
     try:
         values = personal_values(counter)
-        assert len(values) > 30                          # the demo's citizens and the known one
+        assert len(values) > 30  # the demo's citizens and the known one
         found = raw_files(tmp_path)
         assert "station.db-wal" in found and any(n.startswith("backups") for n in found)
         assert hits(tmp_path, values) == []
         assert not files.is_plain(tmp_path / "station.db")
     finally:
         counter.close()
-    assert hits(tmp_path, values) == []                  # after the last checkpoint too
+    assert hits(tmp_path, values) == []  # after the last checkpoint too
 
 
 def test_the_same_day_on_an_unsealed_store_shows_them(tmp_path, clock, monkeypatch):
@@ -78,8 +84,11 @@ def test_the_same_day_on_an_unsealed_store_shows_them(tmp_path, clock, monkeypat
     monkeypatch.setenv(store_key.UNSEALED_ENV, "1")
     counter = demo_day_with_a_known_case(tmp_path, clock)
     counter.close()
-    assert {value for _, value in hits(tmp_path, {KNOWN.name, KNOWN.id_number, KNOWN.phone})
-            } == {KNOWN.name, KNOWN.id_number, KNOWN.phone}
+    assert {value for _, value in hits(tmp_path, {KNOWN.name, KNOWN.id_number, KNOWN.phone})} == {
+        KNOWN.name,
+        KNOWN.id_number,
+        KNOWN.phone,
+    }
 
 
 def test_the_key_lives_in_the_keyring_only(tmp_path, clock, memory_keyring):
@@ -88,11 +97,12 @@ def test_the_key_lives_in_the_keyring_only(tmp_path, clock, memory_keyring):
     key = store_key.load(tmp_path / "station.db")
     assert key is not None and len(key) == 32
     assert (store_key.SERVICE, store_key.account(tmp_path / "station.db")) in {
-        (service, user) for service, user in _entries(memory_keyring)}
+        (service, user) for service, user in _entries(memory_keyring)
+    }
     everything = b"".join(raw_files(tmp_path).values())
     assert key not in everything and key.hex().encode() not in everything
     with pytest.raises(DatabaseError, match="not a database"):
-        Store(tmp_path / "station.db").close()            # without it: unreadable
+        Store(tmp_path / "station.db").close()  # without it: unreadable
 
 
 def _entries(backend) -> list[tuple[str, str]]:
@@ -122,15 +132,16 @@ def test_a_copied_store_needs_its_key_which_the_county_can_give_back(tmp_path, c
         assert counter.station == TOWN
 
 
-def test_without_a_keyring_a_station_store_is_refused_and_nothing_is_made(tmp_path, clock,
-                                                                          monkeypatch):
+def test_without_a_keyring_a_station_store_is_refused_and_nothing_is_made(
+    tmp_path, clock, monkeypatch
+):
     keyring.set_keyring(fail.Keyring())
     monkeypatch.delenv(store_key.UNSEALED_ENV, raising=False)
     with pytest.raises(store_key.StoreKeyError, match="没有可用的系统密钥库"):
         Counter.open(tmp_path / "station.db", clock)
     assert not (tmp_path / "station.db").exists()
     with Counter.open(tmp_path / "demo" / "station.db", clock, demo=True) as demo:
-        assert not demo.store.sealed                       # invented citizens only
+        assert not demo.store.sealed  # invented citizens only
     monkeypatch.setenv(store_key.UNSEALED_ENV, "1")
     with Counter.open(tmp_path / "station.db", clock) as counter:
         assert not counter.store.sealed
@@ -138,7 +149,7 @@ def test_without_a_keyring_a_station_store_is_refused_and_nothing_is_made(tmp_pa
 
 def test_without_a_keyring_a_sealed_store_does_not_open(tmp_path, clock, monkeypatch):
     Counter.open(tmp_path / "station.db", clock).close()
-    monkeypatch.setattr(store_key, "_opened", {})      # the program started again
+    monkeypatch.setattr(store_key, "_opened", {})  # the program started again
     keyring.set_keyring(fail.Keyring())
     monkeypatch.setenv(store_key.UNSEALED_ENV, "1")
     with pytest.raises(store_key.StoreKeyError, match="没有可用的系统密钥库"):
@@ -151,16 +162,18 @@ def test_a_plain_store_of_every_schema_is_sealed_once_with_nothing_lost(tmp_path
     shutil.copy(STORES / fixture, path)
     (tmp_path / "backups").mkdir()
     shutil.copy(STORES / fixture, tmp_path / "backups" / "station-schema1-20260101-000000.db")
-    conn = files.keyed(path, None)                     # the rows as they were, read plain
-    cases = conn.execute("SELECT uuid, state, version, applicant_id_number FROM cases "
-                         "ORDER BY id").fetchall()
+    conn = files.keyed(path, None)  # the rows as they were, read plain
+    cases = conn.execute(
+        "SELECT uuid, state, version, applicant_id_number FROM cases ORDER BY id"
+    ).fetchall()
     events = conn.execute("SELECT count(*) FROM events").fetchone()[0]
     conn.close()
     assert cases
     with Counter.open(path) as counter:
         assert counter.store.sealed and counter.store.schema_version == migrations.LATEST
-        after = counter.store.all("SELECT uuid, state, version, applicant_id_number FROM cases "
-                                  "ORDER BY id")
+        after = counter.store.all(
+            "SELECT uuid, state, version, applicant_id_number FROM cases ORDER BY id"
+        )
         assert [tuple(row) for row in after] == [tuple(row) for row in cases]
         assert counter.store.scalar("SELECT count(*) FROM events") >= events
     backups = files.backups(tmp_path / "backups", "station")
@@ -170,7 +183,7 @@ def test_a_plain_store_of_every_schema_is_sealed_once_with_nothing_lost(tmp_path
     ids = {row[3] for row in cases}
     assert hits(tmp_path, ids) == []
     assert not path.with_name("station.db.sealing").exists()
-    with Counter.open(path) as again:                  # once: nothing more to do
+    with Counter.open(path) as again:  # once: nothing more to do
         assert len(files.backups(tmp_path / "backups", "station")) == len(backups)
         assert again.store.scalar("SELECT count(*) FROM cases") == len(cases)
 
@@ -185,7 +198,7 @@ def test_sealing_that_fails_leaves_the_plain_store_as_it_was(tmp_path, monkeypat
     assert path.read_bytes() == before and files.is_plain(path)
     assert not path.with_name("station.db.sealing").exists()
     monkeypatch.undo()
-    with Counter.open(path) as counter:                 # the next start seals it
+    with Counter.open(path) as counter:  # the next start seals it
         assert counter.store.sealed
 
 
@@ -208,14 +221,15 @@ def test_backups_are_sealed_private_and_pruned(tmp_path, clock):
     assert os.access(tmp_path / "station.db", os.R_OK)
 
 
-def test_another_connection_opens_a_store_as_the_program_first_did(tmp_path, clock,
-                                                                   monkeypatch):
+def test_another_connection_opens_a_store_as_the_program_first_did(tmp_path, clock, monkeypatch):
     """The sync's thread and the queue host's server open the window's store again: a demo
     store left plain for want of a keyring stays plain there too, without asking again."""
     keyring.set_keyring(fail.Keyring())
     monkeypatch.delenv(store_key.UNSEALED_ENV, raising=False)
-    with (Counter.open(tmp_path / "demo" / "station.db", clock, demo=True),
-          store_key.open_store(tmp_path / "demo" / "station.db") as again):
+    with (
+        Counter.open(tmp_path / "demo" / "station.db", clock, demo=True),
+        store_key.open_store(tmp_path / "demo" / "station.db") as again,
+    ):
         assert not again.sealed
 
 
@@ -228,6 +242,6 @@ def test_a_folder_the_store_did_not_make_keeps_its_mode(tmp_path, clock):
     if sys.platform != "win32":
         assert stat.S_IMODE(shared.stat().st_mode) == 0o755
         assert stat.S_IMODE((shared / "station.db").stat().st_mode) == 0o600
-    with Store(":memory:") as memory:                  # no file, no folder touched
+    with Store(":memory:") as memory:  # no file, no folder touched
         assert memory.schema_version == migrations.LATEST
     assert not Path(":memory:").exists()

@@ -12,15 +12,31 @@ from counterapp import selftest
 ROOT = Path(__file__).parent.parent
 
 
-@pytest.mark.slow   # the whole self-test in a process of its own, 3-4 s
-@pytest.mark.timeout(300)   # its process may take up to 180 s (below) before it is stopped
+@pytest.mark.slow  # the whole self-test in a process of its own, 3-4 s
+@pytest.mark.timeout(300)  # its process may take up to 180 s (below) before it is stopped
 def test_self_test_passes_from_source_and_leaves_no_data(tmp_path):
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "COUNTERAPP_DATA_DIR": str(tmp_path)}
-    done = subprocess.run([sys.executable, "main.py", "--self-test"], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=180)
+    done = subprocess.run(
+        [sys.executable, "main.py", "--self-test"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
-    for check in ("store", "catalogue", "visit", "calendar", "notice", "worst-case notice",
-                  "transfer file", "queue host", "sync", "window"):
+    for check in (
+        "store",
+        "catalogue",
+        "visit",
+        "calendar",
+        "notice",
+        "worst-case notice",
+        "transfer file",
+        "queue host",
+        "sync",
+        "window",
+    ):
         assert f"ok    {check}:" in done.stdout
     assert "self-test passed" in done.stdout
     assert list(tmp_path.iterdir()) == []  # the station's data folder is never touched
@@ -34,8 +50,9 @@ def test_a_failing_check_is_reported_and_counted():
 
     failures = selftest.run(lines.append, extra=[("broken", broken)])
     assert failures == 1
-    assert any(line.startswith("FAIL  broken: RuntimeError('printer font missing')")
-               for line in lines)
+    assert any(
+        line.startswith("FAIL  broken: RuntimeError('printer font missing')") for line in lines
+    )
     assert lines[-1] == "self-test FAILED: 1 check(s)"
 
 
@@ -57,8 +74,11 @@ def test_without_the_hub_the_sync_round_is_skipped(monkeypatch):
     import main
 
     found = importlib.util.find_spec
-    monkeypatch.setattr(importlib.util, "find_spec",
-                        lambda name, *args: None if name == "hub" else found(name, *args))
+    monkeypatch.setattr(
+        importlib.util,
+        "find_spec",
+        lambda name, *args: None if name == "hub" else found(name, *args),
+    )
     with pytest.raises(selftest.Skipped, match="no county hub"):
         main.hub_round()(None, 0)
     monkeypatch.undo()
@@ -89,4 +109,5 @@ def test_the_transfer_file_check_fails_on_a_signature_it_cannot_verify(counter, 
         selftest._transfer_file(counter, counter.clerk_a.id)
     monkeypatch.undo()
     assert "Ed25519 signature, hashes and AES-GCM verified" in selftest._transfer_file(
-        counter, counter.clerk_a.id)
+        counter, counter.clerk_a.id
+    )

@@ -14,8 +14,7 @@ from tests.test_accounts import clerk_events
 
 
 def open_case(counter, clerk):
-    return counter.cases.open_case(Person("孙秀英", make_id(), "13812345678"), ["YB0202"],
-                                   clerk.id)
+    return counter.cases.open_case(Person("孙秀英", make_id(), "13812345678"), ["YB0202"], clerk.id)
 
 
 def test_login_lock_unlock_logout_are_journalled_with_the_window(counter):
@@ -51,10 +50,17 @@ def test_another_clerk_taking_over_is_a_recorded_hand_over(counter):
     stored = counter.cases.get(case.id)
     assert (stored.owner_clerk_id, stored.handler_clerk_id) == (a.id, b.id)
     assert clerk_events(counter, b, "switched")[0]["data"] == {
-        "window": 2, "from": "1001", "case": case.case_no}
-    handed = [e for e in counter.store.all(
-        "SELECT kind, clerk_id, data FROM events WHERE subject_uuid = ?", (case.uuid,))
-        if e["kind"] == "handed_over"]
+        "window": 2,
+        "from": "1001",
+        "case": case.case_no,
+    }
+    handed = [
+        e
+        for e in counter.store.all(
+            "SELECT kind, clerk_id, data FROM events WHERE subject_uuid = ?", (case.uuid,)
+        )
+        if e["kind"] == "handed_over"
+    ]
     assert len(handed) == 1 and sessions.HAND_OVER_REASON in handed[0]["data"]
     facts = case_facts(counter, stored, SlipKind.NOTICE, clerk_id=b.id)
     assert facts.owner.startswith("王丽") and facts.handler.startswith("李强")

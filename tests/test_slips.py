@@ -66,10 +66,16 @@ def qr_texts(pdf: bytes) -> list[str]:
 def open_notice_case(counter, *, name: str = RARE_NAME, agent: bool = True):
     """A case with an agent, an instant item and a forwarded one, one material missing."""
     clerk = counter.clerk_a.id
-    helper = Agent("李明", make_id(birth="19850607", sequence="251"), "13987654321", "子女",
-                   "授权委托书") if agent else None
-    case = counter.cases.open_case(Person(name, make_id(), "13812345678"),
-                                   ["YB0101", "YB0501"], clerk, agent=helper)
+    helper = (
+        Agent(
+            "李明", make_id(birth="19850607", sequence="251"), "13987654321", "子女", "授权委托书"
+        )
+        if agent
+        else None
+    )
+    case = counter.cases.open_case(
+        Person(name, make_id(), "13812345678"), ["YB0101", "YB0501"], clerk, agent=helper
+    )
     needed = [m for m in case.materials if m.applies]
     for material in needed[:-1]:
         counter.cases.mark_material(case.id, material.key, True, clerk)
@@ -78,8 +84,9 @@ def open_notice_case(counter, *, name: str = RARE_NAME, agent: bool = True):
 
 def accepted_case(counter, codes=("YB0403", "YB1001")):
     clerk = counter.clerk_a.id
-    case = counter.cases.open_case(Person("欧阳娜娜", make_id(birth="19900101", sequence="342")),
-                                   list(codes), clerk)
+    case = counter.cases.open_case(
+        Person("欧阳娜娜", make_id(birth="19900101", sequence="342")), list(codes), clerk
+    )
     for material in case.materials:
         if material.applies:
             counter.cases.mark_material(case.id, material.key, True, clerk)
@@ -93,17 +100,40 @@ def test_notice_shows_every_field(counter, layout):
     slip = prepare_notice(counter, case.id, layout, clerk_id=counter.clerk_a.id)
     pdf, code = slip.pdf, slip.pending.verification_code
     assert_shows(
-        pdf, "医疗保障经办服务一次性告知单", "千泉街道医保服务站", "千泉街道为民服务中心一楼",
-        case.case_no, "2026年11月25日 09:00",
-        RARE_NAME, mask_id_number(case.applicant.id_number), mask_phone("13812345678"),
-        "李明（子女）", mask_id_number(case.agent.id_number), "材料不全待补正",
-        "医疗保险参保登记 / 城乡居民参保登记", "即办件 · 本级办理", "10分钟",
-        "门诊慢性病病种待遇认定", "承诺件 · 收集材料转报", "20个工作日", "自受理之日起计算",
-        "已收取", "尚缺", "不涉及", "原件 1份", "复印件 1份",
-        f"请于{day_text(case.supply_due)}前", "县医疗保障经办中心",
-        "12393医保服务热线", "0537-5211234", "首问负责人：王丽（工号1001）",
-        f"验证码：{code}", "本告知单已一次性告知", "事项目录版本：default-2026.2",
-        "申请人（代办人）签收：", "签收日期：",
+        pdf,
+        "医疗保障经办服务一次性告知单",
+        "千泉街道医保服务站",
+        "千泉街道为民服务中心一楼",
+        case.case_no,
+        "2026年11月25日 09:00",
+        RARE_NAME,
+        mask_id_number(case.applicant.id_number),
+        mask_phone("13812345678"),
+        "李明（子女）",
+        mask_id_number(case.agent.id_number),
+        "材料不全待补正",
+        "医疗保险参保登记 / 城乡居民参保登记",
+        "即办件 · 本级办理",
+        "10分钟",
+        "门诊慢性病病种待遇认定",
+        "承诺件 · 收集材料转报",
+        "20个工作日",
+        "自受理之日起计算",
+        "已收取",
+        "尚缺",
+        "不涉及",
+        "原件 1份",
+        "复印件 1份",
+        f"请于{day_text(case.supply_due)}前",
+        "县医疗保障经办中心",
+        "12393医保服务热线",
+        "0537-5211234",
+        "首问负责人：王丽（工号1001）",
+        f"验证码：{code}",
+        "本告知单已一次性告知",
+        "事项目录版本：default-2026.2",
+        "申请人（代办人）签收：",
+        "签收日期：",
     )
     for material in case.materials:
         assert_shows(pdf, material.name)
@@ -144,7 +174,7 @@ def test_qr_code_decodes_to_case_and_verification_code(counter, layout):
     slip = prepare_notice(counter, case.id, layout, clerk_id=counter.clerk_a.id)
     code = slip.pending.verification_code
     assert qr_texts(slip.pdf) == [f"YBGZ2|{case.case_no}|{code}"]
-    assert not verify(counter, case.case_no, code)      # rendered, never printed
+    assert not verify(counter, case.case_no, code)  # rendered, never printed
     record_print(counter, slip.pending)
     assert verify(counter, case.case_no, code)
     assert verify_payload(counter, f"YBGZ2|{case.case_no}|{code}")
@@ -167,11 +197,15 @@ def test_the_code_binds_what_the_slip_says_and_each_reprint_has_its_own(counter,
     code = first.pending.verification_code
     assert code == verification.code_for(counter, case, content)
     assert re.fullmatch(r"[A-Z2-7]{8}", code)
-    for field, value in [("materials", content["materials"][1:]), ("issued_at", "改过的日期"),
-                         ("items", [{"name": "别的事项", "value": "2026年12月1日前"}])]:
+    for field, value in [
+        ("materials", content["materials"][1:]),
+        ("issued_at", "改过的日期"),
+        ("items", [{"name": "别的事项", "value": "2026年12月1日前"}]),
+    ]:
         assert verification.code_for(counter, case, {**content, field: value}) != code
-    other = verification.compute_code_v2(b"another station secret", counter.station.code,
-                                         case.case_no, case.uuid, content)
+    other = verification.compute_code_v2(
+        b"another station secret", counter.station.code, case.case_no, case.uuid, content
+    )
     assert other != code
     record_print(counter, first.pending)
     clock.advance(minutes=5)
@@ -179,7 +213,7 @@ def test_the_code_binds_what_the_slip_says_and_each_reprint_has_its_own(counter,
     assert again.pending.content["print_no"] == 1
     assert again.pending.verification_code != code
     record_print(counter, again.pending)
-    assert verify(counter, case.case_no, code)                            # both checkable
+    assert verify(counter, case.case_no, code)  # both checkable
     assert verify(counter, case.case_no, again.pending.verification_code)
 
 
@@ -188,10 +222,18 @@ def test_a_slip_printed_before_issue_13_still_checks(counter):
     (as the older program recorded every print) keeps its code checkable."""
     case = open_notice_case(counter)
     legacy = verification.legacy_code_for(counter, case)
-    counter.store.insert("slip_prints", {
-        "kind": "notice", "case_id": case.id, "layout": "a4",
-        "printed_at": "2026-11-25T09:00:00+08:00", "clerk_id": counter.clerk_a.id,
-        "is_reprint": 0, "verification_code": legacy})
+    counter.store.insert(
+        "slip_prints",
+        {
+            "kind": "notice",
+            "case_id": case.id,
+            "layout": "a4",
+            "printed_at": "2026-11-25T09:00:00+08:00",
+            "clerk_id": counter.clerk_a.id,
+            "is_reprint": 0,
+            "verification_code": legacy,
+        },
+    )
     assert verify(counter, case.case_no, legacy)
     assert verify_payload(counter, f"YBGZ|{case.case_no}|{legacy}")
 
@@ -238,12 +280,19 @@ def long_case(counter, tmp_path):
     source = tmp_path / "catalogue"
     shutil.copytree(default_catalogue_dir(), source)
     meta = source / "catalogue.toml"
-    meta.write_text(meta.read_text(encoding="utf-8").replace(
-        'version = "default-2026.2"', 'version = "test-2026.30"'), encoding="utf-8")
+    meta.write_text(
+        meta.read_text(encoding="utf-8").replace(
+            'version = "default-2026.2"', 'version = "test-2026.30"'
+        ),
+        encoding="utf-8",
+    )
     forms = ("original", "copy", "original_and_copy")
-    materials = "".join(MATERIAL.format(n=n, tail="以及其他需要说明的事项" * (n % 3 + 1),
-                                        form=forms[n % 3], count=n % 2 + 1)
-                        for n in range(1, 31))
+    materials = "".join(
+        MATERIAL.format(
+            n=n, tail="以及其他需要说明的事项" * (n % 3 + 1), form=forms[n % 3], count=n % 2 + 1
+        )
+        for n in range(1, 31)
+    )
     (source / "items" / "99_long.toml").write_text(LONG_ITEM + materials, encoding="utf-8")
     counter.import_catalogue(source)
     case = counter.cases.open_case(Person("李四", make_id()), ["YB9901"], counter.clerk_a.id)
@@ -265,10 +314,12 @@ def test_thirty_materials_wrap_and_paginate_on_a4(counter, long_case):
 
 def test_thirty_materials_grow_the_roll(counter, long_case):
     short = open_notice_case(counter, name="张三", agent=False)
-    short_pdf = notice_pdf(counter, short.id, Layout.ROLL_80, clerk_id=counter.clerk_a.id,
-                           record=False)
-    pdf = notice_pdf(counter, long_case.id, Layout.ROLL_80, clerk_id=counter.clerk_a.id,
-                     record=False)
+    short_pdf = notice_pdf(
+        counter, short.id, Layout.ROLL_80, clerk_id=counter.clerk_a.id, record=False
+    )
+    pdf = notice_pdf(
+        counter, long_case.id, Layout.ROLL_80, clerk_id=counter.clerk_a.id, record=False
+    )
     (size,), (short_size,) = page_sizes(pdf), page_sizes(short_pdf)
     assert size.width_mm == pytest.approx(80, abs=0.5)
     assert size.height_mm > short_size.height_mm + 300
@@ -315,13 +366,25 @@ def test_first_print_is_recorded_and_a_reprint_needs_a_reason(counter, clock):
     with pytest.raises(ReprintReasonRequired):
         notice_pdf(counter, case.id, Layout.ROLL_80, clerk_id=clerk, reprint_reason="  ")
     clock.advance(minutes=30)
-    again = notice_pdf(counter, case.id, Layout.ROLL_80, clerk_id=counter.clerk_b.id,
-                       reprint_reason="申请人遗失原告知单")
-    assert_shows(again, "补打", "补打原因：申请人遗失原告知单", "补打人：李强（工号1002）",
-                 "补打时间：2026年11月25日 09:30")
+    again = notice_pdf(
+        counter,
+        case.id,
+        Layout.ROLL_80,
+        clerk_id=counter.clerk_b.id,
+        reprint_reason="申请人遗失原告知单",
+    )
+    assert_shows(
+        again,
+        "补打",
+        "补打原因：申请人遗失原告知单",
+        "补打人：李强（工号1002）",
+        "补打时间：2026年11月25日 09:30",
+    )
     prints = prints_of_case(counter, case.id, SlipKind.NOTICE)
     assert [(p.is_reprint, p.reason, p.layout) for p in prints] == [
-        (False, None, Layout.A4), (True, "申请人遗失原告知单", Layout.ROLL_80)]
+        (False, None, Layout.A4),
+        (True, "申请人遗失原告知单", Layout.ROLL_80),
+    ]
     assert prints[0].verification_code in text_of(first)
     assert prints[1].verification_code in text_of(again)
     events = [e for e in events_of(counter.store, case.uuid) if e["kind"].startswith("notice_")]
@@ -356,19 +419,32 @@ def test_receipt_of_a_forwarded_case(counter, layout):
     (printed,) = prints_of_case(counter, case.id, SlipKind.RECEIPT)
     code = printed.verification_code
     assert_shows(
-        pdf, "医疗保障经办服务受理回执", case.case_no, "受理时间", "2026年11月25日 09:00",
-        "欧阳娜娜", mask_id_number(case.applicant.id_number), "已受理",
-        "医疗费用手工报销 / 转外就医医疗费用手工报销", "千泉街道医保服务站",
-        "生育保险待遇核准支付 / 产前检查费支付", "承诺件 · 帮办代办", "县医疗保障经办中心",
-        "2026年12月9日前", f"于{day_text(case.forward_due)}前将材料报送县医疗保障经办中心",
-        "监督电话", "首问负责人：王丽（工号1001）", f"验证码：{code}",
+        pdf,
+        "医疗保障经办服务受理回执",
+        case.case_no,
+        "受理时间",
+        "2026年11月25日 09:00",
+        "欧阳娜娜",
+        mask_id_number(case.applicant.id_number),
+        "已受理",
+        "医疗费用手工报销 / 转外就医医疗费用手工报销",
+        "千泉街道医保服务站",
+        "生育保险待遇核准支付 / 产前检查费支付",
+        "承诺件 · 帮办代办",
+        "县医疗保障经办中心",
+        "2026年12月9日前",
+        f"于{day_text(case.forward_due)}前将材料报送县医疗保障经办中心",
+        "监督电话",
+        "首问负责人：王丽（工号1001）",
+        f"验证码：{code}",
     )
     assert qr_texts(pdf) == [f"YBGZ2|{case.case_no}|{code}"]
     assert "补打" not in text_of(pdf)
     with pytest.raises(ReprintReasonRequired):
         receipt_pdf(counter, case.id, layout, clerk_id=counter.clerk_a.id)
-    reprint = receipt_pdf(counter, case.id, layout, clerk_id=counter.clerk_a.id,
-                          reprint_reason="办事人遗失")
+    reprint = receipt_pdf(
+        counter, case.id, layout, clerk_id=counter.clerk_a.id, reprint_reason="办事人遗失"
+    )
     assert_shows(reprint, "补打")
     kinds = [e["kind"] for e in events_of(counter.store, case.uuid)]
     assert kinds[-2:] == ["receipt_printed", "receipt_reprinted"]
@@ -389,8 +465,15 @@ def test_ticket_slip(counter, clock, layout):
     ticket = counter.queue.issue(Lane.PRIORITY, "70岁以上老人")
     counter.queue.issue(Lane.NORMAL)
     pdf = ticket_pdf(counter, ticket.id, layout)
-    assert_shows(pdf, "千泉街道医保服务站", "排队号票", "优先（绿色通道）", "Y001",
-                 "您前面暂无等候", "取号时间：2026年11月25日 09:07")
+    assert_shows(
+        pdf,
+        "千泉街道医保服务站",
+        "排队号票",
+        "优先（绿色通道）",
+        "Y001",
+        "您前面暂无等候",
+        "取号时间：2026年11月25日 09:07",
+    )
     assert "70岁以上老人" not in text_of(pdf)  # the reason stays private
     normal = counter.queue.waiting()[-1]
     assert_shows(ticket_pdf(counter, normal.id, layout), "A003", "您前面还有 3 人等候")
@@ -403,8 +486,9 @@ def test_benchmark_runs(capsys):
     from bench.slips import bench_slips
 
     figures = bench_slips(runs=2)
-    assert set(figures) == {f"{what}_{layout}" for what in ("notice", "bare", "cpu")
-                           for layout in ("a4", "roll80")}
+    assert set(figures) == {
+        f"{what}_{layout}" for what in ("notice", "bare", "cpu") for layout in ("a4", "roll80")
+    }
     assert "notice with QR" in capsys.readouterr().out
 
 

@@ -25,7 +25,7 @@ from bench import slip_fuzz as fuzz
 from counterapp.slips.layout import Layout
 from counterapp.slips.records import SlipKind
 
-pytestmark = pytest.mark.slow   # many random slips rendered and read back: 2-3 s each
+pytestmark = pytest.mark.slow  # many random slips rendered and read back: 2-3 s each
 
 T = TypeVar("T")
 EXAMPLES = {SlipKind.NOTICE: 30, SlipKind.RECEIPT: 30, SlipKind.TICKET: 15}
@@ -60,8 +60,12 @@ def station(tmp_path_factory):
 
 def check_random_slips(station: fuzz.Station, kind: SlipKind, layout: Layout) -> None:
     @seed(zlib.crc32(f"{kind}-{layout}".encode()))  # fixed, and different for each
-    @settings(max_examples=EXAMPLES[kind], deadline=None, database=None,
-              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    @settings(
+        max_examples=EXAMPLES[kind],
+        deadline=None,
+        database=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
     @given(st.data())
     def one(data: st.DataObject) -> None:
         slip = fuzz.random_slip(DrawPicker(data), station, kind, layout)

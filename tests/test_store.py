@@ -17,8 +17,9 @@ STORES = Path(__file__).parent / "data" / "stores"
 def test_new_store_gets_every_migration_and_the_pragmas(tmp_path):
     with Store(tmp_path / "s.db") as store:
         assert store.schema_version == migrations.LATEST
-        applied = [row["name"] for row in store.all(
-            "SELECT name FROM _sqlite_migrations ORDER BY id")]
+        applied = [
+            row["name"] for row in store.all("SELECT name FROM _sqlite_migrations ORDER BY id")
+        ]
         assert applied == [name for _, name, _ in migrations.scripts()]
         assert store.scalar("PRAGMA journal_mode") == "wal"
         assert store.scalar("PRAGMA synchronous") == 2  # FULL: commits survive power loss
@@ -48,19 +49,26 @@ def test_reopening_applies_nothing_twice(tmp_path):
 MAY_CHANGE_ON_OPEN = {"catalogue_versions": ("active",)}
 
 
-def _contents(path: Path, columns: dict[str, list[str]] | None = None,
-              key: bytes | None = None) -> dict[str, tuple[list[str], set[tuple]]]:
+def _contents(
+    path: Path, columns: dict[str, list[str]] | None = None, key: bytes | None = None
+) -> dict[str, tuple[list[str], set[tuple]]]:
     """Every table's columns and rows (those `columns` name, else all of them); `key`: a
     sealed store's."""
     conn = files.keyed(path, key)
     try:
-        tables = [row[0] for row in conn.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
+        tables = [
+            row[0]
+            for row in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+            )
+        ]
         found = {}
         for table in tables:
             names = (columns or {}).get(table) or [
-                row[1] for row in conn.execute(f"PRAGMA table_info({table})")
-                if row[1] not in MAY_CHANGE_ON_OPEN.get(table, ())]
+                row[1]
+                for row in conn.execute(f"PRAGMA table_info({table})")
+                if row[1] not in MAY_CHANGE_ON_OPEN.get(table, ())
+            ]
             rows = conn.execute(f"SELECT {', '.join(names)} FROM {table}").fetchall()
             found[table] = (names, set(rows))
         return found

@@ -70,8 +70,9 @@ def test_printed_later_it_is_the_first_print_recorded_once(counter):
     with pytest.raises(SlipError, match="已打印"):
         unprinted.print_kept(counter, kept.id, counter.clerk_b.id)
     assert len(prints_of_case(counter, case.id)) == 1
-    row = counter.store.one("SELECT printed_at, print_id FROM unprinted_slips WHERE id = ?",
-                            (kept.id,))
+    row = counter.store.one(
+        "SELECT printed_at, print_id FROM unprinted_slips WHERE id = ?", (kept.id,)
+    )
     assert row["print_id"] == record.id and row["printed_at"] is not None
 
 
@@ -80,7 +81,7 @@ def test_printing_the_slip_again_from_the_visit_closes_the_kept_one(counter):
     retry = prepare_notice(counter, case.id, Layout.A4, clerk_id=counter.clerk_a.id)
     record_print(counter, retry.pending)
     assert unprinted.open_slips(counter) == []
-    assert len(prints_of_case(counter, case.id)) == 1   # still one first print, no reprint
+    assert len(prints_of_case(counter, case.id)) == 1  # still one first print, no reprint
 
 
 def test_saving_the_pdf_is_noted_but_is_not_a_print(counter, tmp_path):
@@ -116,8 +117,9 @@ def test_a_kept_reprint_keeps_its_reason(counter):
     case = _told(counter)
     first = prepare_notice(counter, case.id, Layout.A4, clerk_id=counter.clerk_a.id)
     record_print(counter, first.pending)
-    reprint = prepare_notice(counter, case.id, Layout.ROLL_80, clerk_id=counter.clerk_a.id,
-                             reprint_reason="办事人遗失")
+    reprint = prepare_notice(
+        counter, case.id, Layout.ROLL_80, clerk_id=counter.clerk_a.id, reprint_reason="办事人遗失"
+    )
     kept = unprinted.keep(counter, reprint.pdf, reprint.pending, NO_PRINTER)
     record = unprinted.print_kept(counter, kept.id, counter.clerk_a.id)
     assert record.is_reprint and record.reason == "办事人遗失" and record.layout == Layout.ROLL_80

@@ -69,11 +69,15 @@ class AdminCheckDialog(QDialog):
             return True
 
         self.ctx.ops.change(
-            lambda c: accounts.authenticate(c.store, login, pin, c.clock,
-                                            kind=accounts.ADMIN_VERIFIED,
-                                            data={"window": window}),
-            Changes(), on_success=verified, on_failure=refused, parent=self,
-            label="正在核对PIN…")
+            lambda c: accounts.authenticate(
+                c.store, login, pin, c.clock, kind=accounts.ADMIN_VERIFIED, data={"window": window}
+            ),
+            Changes(),
+            on_success=verified,
+            on_failure=refused,
+            parent=self,
+            label="正在核对PIN…",
+        )
 
 
 def _admins(counter: Counter) -> list[Clerk]:

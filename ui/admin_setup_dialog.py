@@ -13,8 +13,13 @@ from ui.qt import QDialog, QLabel, QVBoxLayout, QWidget
 
 
 class AdminSetupDialog(QDialog):
-    def __init__(self, station_name: str, clerks: list[Clerk], problem: str = "",
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        station_name: str,
+        clerks: list[Clerk],
+        problem: str = "",
+        parent: QWidget | None = None,
+    ) -> None:
         """`problem`: why the last try was refused (the dialog is opened again with it)."""
         super().__init__(parent)
         self.setWindowTitle("设置站长")
@@ -22,8 +27,13 @@ class AdminSetupDialog(QDialog):
         known = "、".join(clerk.label for clerk in clerks if clerk.active)
         intro = QLabel(
             f"{station_name}：本程序已升级，经办人员须凭PIN登录，请先设置站长（本站管理员）。"
-            + (f"\n本站现有人员：{known}。填写其中一人的工号和姓名，即指定其为站长；"
-               "其他人员的PIN由站长在「窗口 → 人员管理」中设置。" if known else ""))
+            + (
+                f"\n本站现有人员：{known}。填写其中一人的工号和姓名，即指定其为站长；"
+                "其他人员的PIN由站长在「窗口 → 人员管理」中设置。"
+                if known
+                else ""
+            )
+        )
         intro.setWordWrap(True)
         self.account = AccountBox("站长")
         self.problems = QLabel(problem)

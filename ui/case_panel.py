@@ -85,8 +85,9 @@ class CasePanel(QWidget):
         self.header = QLabel()
         self.header.setWordWrap(True)  # beside the timer in large-font mode: two lines
         comfort.style(self.header, 1.25, bold=True)
-        self.timer = TimerWidget(ctx.clock, ctx.counter.calendar,
-                                 ctx.catalogue.rules.instant_target_minutes)
+        self.timer = TimerWidget(
+            ctx.clock, ctx.counter.calendar, ctx.catalogue.rules.instant_target_minutes
+        )
         self.step_bar = StepBar()
         self.built_pages: dict[Step, StepPage] = {}
         self.stack = QStackedWidget()
@@ -187,8 +188,12 @@ class CasePanel(QWidget):
         self._update_primary()
         self._update_bar()
         focused = QApplication.focusWidget()
-        if not (keep_focus and focused is not None and focused.isVisible()
-                and page.isAncestorOf(focused)):
+        if not (
+            keep_focus
+            and focused is not None
+            and focused.isVisible()
+            and page.isAncestorOf(focused)
+        ):
             page.focus_first()
 
     def case_op(self, work: Callable[[Counter], Case], then: Step | None = None) -> None:
@@ -208,10 +213,14 @@ class CasePanel(QWidget):
         def load(counter: Counter) -> Case:
             case = counter.cases.get(case_id)
             if case.handler_clerk_id != me and case.state in (
-                    CaseState.RECEIVED, CaseState.MATERIALS_INCOMPLETE, CaseState.ACCEPTED):
+                CaseState.RECEIVED,
+                CaseState.MATERIALS_INCOMPLETE,
+                CaseState.ACCEPTED,
+            ):
                 # 首问负责: the owner stays; taking over the handling is recorded, never silent
-                case = counter.cases.hand_over(case_id, case.handler_clerk_id, me,
-                                               "办事人到本窗口续办")
+                case = counter.cases.hand_over(
+                    case_id, case.handler_clerk_id, me, "办事人到本窗口续办"
+                )
             return case
 
         def show(case: Case) -> None:
@@ -258,9 +267,13 @@ class CasePanel(QWidget):
 
         def confirmed() -> None:
             reason = dialog.reason_text
-            self.ctx.ops.change(lambda c: c.cases.close(case.id, clerk, reason),
-                                CASE._replace(case_id=case.id), on_success=withdrawn,
-                                origin=self, parent=self)
+            self.ctx.ops.change(
+                lambda c: c.cases.close(case.id, clerk, reason),
+                CASE._replace(case_id=case.id),
+                on_success=withdrawn,
+                origin=self,
+                parent=self,
+            )
 
         dialog.accepted.connect(confirmed)
         self.ctx.dialogs.open(dialog)
@@ -276,6 +289,7 @@ class CasePanel(QWidget):
             self.applicant.show_case(self._case)
             return
         if self._case is None and ticket.status == TicketStatus.SERVING:
+
             def resume(case_id: int | None) -> None:
                 if case_id:
                     self.open_case(case_id)
@@ -285,8 +299,10 @@ class CasePanel(QWidget):
             # cleared when the last visit ended: what is typed now (a card reader types the
             # moment F2 is pressed) is for this citizen, so it stays, and so does the focus
             self.go(Step.APPLICANT, keep_focus=True)
-        elif self._case is None or self._case.state not in (CaseState.RECEIVED,
-                                                            CaseState.MATERIALS_INCOMPLETE):
+        elif self._case is None or self._case.state not in (
+            CaseState.RECEIVED,
+            CaseState.MATERIALS_INCOMPLETE,
+        ):
             self.clear()
         self.applicant.show_case(self._case)
 
@@ -359,17 +375,26 @@ class CasePanel(QWidget):
         if case is None:
             applicant, agent = self.applicant.people()
             ticket = self._ticket
-            ticket_id = ticket.id if ticket is not None and ticket.status in (
-                TicketStatus.CALLED, TicketStatus.SERVING) else None
+            ticket_id = (
+                ticket.id
+                if ticket is not None
+                and ticket.status in (TicketStatus.CALLED, TicketStatus.SERVING)
+                else None
+            )
 
             def opened(new: Case) -> None:
                 self._show(new)
                 self.go(Step.MATERIALS)
 
             self.ctx.ops.change(
-                lambda c: c.cases.open_case(applicant, codes, clerk, ticket_id=ticket_id,
-                                            agent=agent),
-                CASE | QUEUE, on_success=opened, origin=self, parent=self)
+                lambda c: c.cases.open_case(
+                    applicant, codes, clerk, ticket_id=ticket_id, agent=agent
+                ),
+                CASE | QUEUE,
+                on_success=opened,
+                origin=self,
+                parent=self,
+            )
         elif items_editable(case) and codes != [item.item_code for item in case.items]:
             self.case_op(lambda c: c.cases.change_items(case.id, codes, clerk), Step.MATERIALS)
         else:
@@ -424,8 +449,12 @@ class CasePanel(QWidget):
             done |= {Step.APPLICANT, Step.ITEMS}
             if not case.missing_materials:
                 done.add(Step.MATERIALS)
-            if state in (CaseState.MATERIALS_INCOMPLETE, CaseState.ACCEPTED,
-                         CaseState.COMPLETED, CaseState.FORWARDED):
+            if state in (
+                CaseState.MATERIALS_INCOMPLETE,
+                CaseState.ACCEPTED,
+                CaseState.COMPLETED,
+                CaseState.FORWARDED,
+            ):
                 done.add(Step.OUTCOME)
             if state in (CaseState.COMPLETED, CaseState.FORWARDED):
                 done.add(Step.FINISH)

@@ -54,9 +54,15 @@ class SearchModel(RowTableModel[CaseSummary]):
             return "\n".join(item.title for item in row.items)
         if role != Qt.ItemDataRole.DisplayRole:
             return None
-        return (row.case_no, row.day.isoformat(), row.applicant_name,
-                mask_id_number(row.applicant_id_number), row.state_text, row.item_titles,
-                row.owner_name)[column]
+        return (
+            row.case_no,
+            row.day.isoformat(),
+            row.applicant_name,
+            mask_id_number(row.applicant_id_number),
+            row.state_text,
+            row.item_titles,
+            row.owner_name,
+        )[column]
 
 
 class CaseSearch(QWidget):
@@ -118,18 +124,21 @@ class CaseSearch(QWidget):
         if self.by_date.isChecked():
             day_from, day_to = _day(self.day_from.date()), _day(self.day_to.date())
         chosen = self.state.currentData()
-        states = OPEN_STATES if chosen == "open" else (
-            (CaseState(chosen),) if chosen else ())
+        states = OPEN_STATES if chosen == "open" else ((CaseState(chosen),) if chosen else ())
         clerk = self.ctx.clerk_id
         self.ctx.ops.query(  # a look-up of personal data: journalled with what was searched
-            lambda c: lookups.search_cases(c, clerk, text, day_from=day_from, day_to=day_to,
-                                           states=states),
-            self._show, parent=self)
+            lambda c: lookups.search_cases(
+                c, clerk, text, day_from=day_from, day_to=day_to, states=states
+            ),
+            self._show,
+            parent=self,
+        )
 
     def _show(self, rows: list[CaseSummary]) -> None:
         self.model.set_rows(rows)
-        self.summary.setText(f"找到 {len(rows)} 件" + ("（最多显示200件）" if len(rows) >= 200
-                                                      else ""))
+        self.summary.setText(
+            f"找到 {len(rows)} 件" + ("（最多显示200件）" if len(rows) >= 200 else "")
+        )
         if rows:
             self.table.selectRow(0)
             self.table.setFocus()

@@ -29,13 +29,20 @@ NORMAL_POINTS = 11
 LARGE_POINTS = 14
 LARGE_FONT_SETTING = "large_font"
 # Preferred families, first found wins (Windows, then the Debian packages used in tests).
-FAMILIES = ("Microsoft YaHei UI", "Microsoft YaHei", "WenQuanYi Zen Hei", "Noto Sans CJK SC",
-            "Source Han Sans SC", "SimHei")
+FAMILIES = (
+    "Microsoft YaHei UI",
+    "Microsoft YaHei",
+    "WenQuanYi Zen Hei",
+    "Noto Sans CJK SC",
+    "Source Han Sans SC",
+    "SimHei",
+)
 FONT_FILES = ("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",)
 KIND_COLOURS = {"error": "#c62828", "ok": "#2e7d32", "warn": "#b35c00"}
 
 _styled: weakref.WeakKeyDictionary[QWidget, tuple[float, bool, str, str]] = (
-    weakref.WeakKeyDictionary())
+    weakref.WeakKeyDictionary()
+)
 
 
 def load_cjk_font() -> str | None:
@@ -68,8 +75,9 @@ def base_points() -> int:
     return LARGE_POINTS if isinstance(app, QApplication) and is_large(app) else NORMAL_POINTS
 
 
-def style(widget: QWidget, scale: float = 1.0, bold: bool = False, colour: str = "",
-          extra: str = "") -> QWidget:
+def style(
+    widget: QWidget, scale: float = 1.0, bold: bool = False, colour: str = "", extra: str = ""
+) -> QWidget:
     """Give one widget a font `scale` times the base size (kept in step with the mode)."""
     _styled[widget] = (scale, bold, colour, extra)
     _apply_style(widget, base_points())
@@ -91,8 +99,11 @@ def set_kind(label: QLabel, kind: str) -> None:
     label.setProperty("kind", kind)
     palette = label.palette()
     app = QApplication.instance()
-    default = (app.palette().color(QPalette.ColorRole.WindowText)
-               if isinstance(app, QApplication) else QColor("black"))
+    default = (
+        app.palette().color(QPalette.ColorRole.WindowText)
+        if isinstance(app, QApplication)
+        else QColor("black")
+    )
     palette.setColor(QPalette.ColorRole.WindowText, QColor(KIND_COLOURS.get(kind, default)))
     label.setPalette(palette)
 

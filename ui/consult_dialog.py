@@ -23,8 +23,12 @@ from ui.qt import (
 )
 
 WRONG_WINDOW = "走错窗口（建议转窗口）"
-CONSULT_REASONS = ("仅咨询政策或办事流程", "办事人已离开", WRONG_WINDOW,
-                   "非医保业务，已指引至相应部门")
+CONSULT_REASONS = (
+    "仅咨询政策或办事流程",
+    "办事人已离开",
+    WRONG_WINDOW,
+    "非医保业务，已指引至相应部门",
+)
 TRANSFER_HINT = "走错窗口的办事人可转到相应窗口办理，保留原排队顺序。"
 
 
@@ -40,8 +44,10 @@ class ConsultDialog(QDialog):
         form = QFormLayout()
         form.addRow("排队号", QLabel(code))
         form.addRow("原因(&Y)", self.reason)
-        note = QLabel("本号结束、不开办件，原因记入日志，并在当日台账中单列“仅咨询”。"
-                      "办事人如需办理事项，请开办件而不要结束本号。")
+        note = QLabel(
+            "本号结束、不开办件，原因记入日志，并在当日台账中单列“仅咨询”。"
+            "办事人如需办理事项，请开办件而不要结束本号。"
+        )
         note.setWordWrap(True)
         self.hint = QLabel(TRANSFER_HINT)
         self.hint.setWordWrap(True)
@@ -82,8 +88,7 @@ class ConsultDialog(QDialog):
         if not reason:
             self.problem.setText("请选择或填写结束本号的原因")
         elif len(reason) > REASON_MAX:
-            self.problem.setText(f"原因最多 {REASON_MAX} 个字，现有 {len(reason)} 个，"
-                                 "请简要填写")
+            self.problem.setText(f"原因最多 {REASON_MAX} 个字，现有 {len(reason)} 个，请简要填写")
         else:
             self.accept()
             return

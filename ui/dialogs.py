@@ -15,8 +15,9 @@ from ui.qt import QComboBox, QDialog, QDialogButtonBox, QMessageBox, QPushButton
 D = TypeVar("D", bound=QDialog)
 
 
-def answer_buttons(dialog: QDialog, ok_text: str, on_ok: Callable[[], object],
-                   cancel_text: str = "取消") -> tuple[QDialogButtonBox, QPushButton]:
+def answer_buttons(
+    dialog: QDialog, ok_text: str, on_ok: Callable[[], object], cancel_text: str = "取消"
+) -> tuple[QDialogButtonBox, QPushButton]:
     """A dialog's OK and cancel row, in Chinese: OK calls `on_ok` (which accepts the dialog
     once its input is good), cancel rejects it. Returns the row and its OK button."""
     standard = QDialogButtonBox.StandardButton
@@ -72,8 +73,7 @@ class Dialogs:
         if dialog in self.opened:
             self.opened.remove(dialog)
 
-    def _box(self, parent: QWidget | None, icon: QMessageBox.Icon, title: str,
-             text: str) -> None:
+    def _box(self, parent: QWidget | None, icon: QMessageBox.Icon, title: str, text: str) -> None:
         box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, parent)
         self.open(box)
 

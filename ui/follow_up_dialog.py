@@ -41,7 +41,7 @@ class FollowUpRow(NamedTuple):
     rating: Rating
     case_no: str
     applicant_name: str
-    phone: str        # whom to call back, e.g. "13812345678" or "代办人 李明 13987654321"
+    phone: str  # whom to call back, e.g. "13812345678" or "代办人 李明 13987654321"
 
     @property
     def due(self) -> date:
@@ -154,8 +154,9 @@ class FollowUpDialog(QDialog):
         self.model.today = self.ctx.clock.today()
         self.model.set_rows(rows)
         overdue = sum(1 for row in rows if self.model.overdue(row))
-        self.summary.setText(f"待回访 {len(rows)} 件，其中已逾期 {overdue} 件"
-                             if rows else "没有待回访的差评。")
+        self.summary.setText(
+            f"待回访 {len(rows)} 件，其中已逾期 {overdue} 件" if rows else "没有待回访的差评。"
+        )
         comfort.set_kind(self.summary, "error" if overdue else "")
         if rows:
             self.table.selectRow(0)
@@ -179,8 +180,13 @@ class FollowUpDialog(QDialog):
             self.note.clear()
             self._say(f"已登记办件 {row.case_no} 的整改回访。", "ok")
 
-        self.ctx.ops.change(lambda c: c.ratings.follow_up_done(case_id, clerk, text), RATING,
-                            on_success=done, origin=self, parent=self)
+        self.ctx.ops.change(
+            lambda c: c.ratings.follow_up_done(case_id, clerk, text),
+            RATING,
+            on_success=done,
+            origin=self,
+            parent=self,
+        )
 
     def _say(self, text: str, kind: str) -> None:
         self.status.setText(text)

@@ -36,18 +36,22 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 NEXT_SHOWN = 8
-CALLS_SHOWN = 6          # the last calls listed under the latest one
-REFRESH_MS = 500         # a call shows within a second
-STALE_RETRY_MS = 5000    # while the queue host cannot be reached
+CALLS_SHOWN = 6  # the last calls listed under the latest one
+REFRESH_MS = 500  # a call shows within a second
+STALE_RETRY_MS = 5000  # while the queue host cannot be reached
 PRIORITY_COLOUR = "#ffab40"
 STALE = "叫号信息暂时无法更新，请留意窗口叫号"  # for the public: no address, no reason
-CALL_NOTES = {TicketStatus.CALLED: "请到窗口", TicketStatus.SERVING: "办理中",
-              TicketStatus.HELD: "办理中", TicketStatus.NO_SHOW: "过号"}
+CALL_NOTES = {
+    TicketStatus.CALLED: "请到窗口",
+    TicketStatus.SERVING: "办理中",
+    TicketStatus.HELD: "办理中",
+    TicketStatus.NO_SHOW: "过号",
+}
 
 
 class HallView(NamedTuple):
-    revision: str                # the queue's revision these rows were read at
-    calls: tuple[Ticket, ...]    # at or done at a window, latest call first
+    revision: str  # the queue's revision these rows were read at
+    calls: tuple[Ticket, ...]  # at or done at a window, latest call first
     upcoming: tuple[Ticket, ...]
     waiting: int
 
@@ -94,8 +98,10 @@ class HallDisplay(PublicScreen):
     def __init__(self, ops: Ops, parent: QWidget | None = None) -> None:
         super().__init__(ops, parent)
         self.setWindowTitle("叫号显示屏")
-        self.setStyleSheet("HallDisplay { background:#0d1b2a; }"
-                           " QFrame#box { background:#1b263b; border-radius:16px; }")
+        self.setStyleSheet(
+            "HallDisplay { background:#0d1b2a; }"
+            " QFrame#box { background:#1b263b; border-radius:16px; }"
+        )
         station = ops.counter.station if ops.counter else None
         title = _label(28, "#ffd54f")
         title.setText(f"{station.name if station else ''}　叫号信息")
@@ -107,12 +113,14 @@ class HallDisplay(PublicScreen):
         self.stale = _label(22, PRIORITY_COLOUR)
         self.stale.hide()
         self.footer = _label(17, "#b0bec5", bold=False)
-        self.footer.setText("优先号（Y）为绿色通道：老年人、残疾人、孕妇等优先办理　"
-                            "过号请到服务台重新排队")
+        self.footer.setText(
+            "优先号（Y）为绿色通道：老年人、残疾人、孕妇等优先办理　过号请到服务台重新排队"
+        )
         self.others_heading = _label(20, "#ffd54f", bold=False)
         self.others_heading.setText("最近叫号")
-        calls = self._box("正在叫号", (self.latest, self.latest_where, self.others_heading,
-                                      self.others))
+        calls = self._box(
+            "正在叫号", (self.latest, self.latest_where, self.others_heading, self.others)
+        )
         upcoming = self._box("即将叫号", (self.upcoming, self.waiting))
         grid = QGridLayout()
         grid.addWidget(calls, 0, 0)
@@ -125,10 +133,10 @@ class HallDisplay(PublicScreen):
         layout.addLayout(grid, 1)
         layout.addWidget(self.stale)
         layout.addWidget(self.footer)
-        self.announced: list[str] = []   # every call announced (spoken when speech exists)
-        self._seen: set[tuple[int, int]] = set()   # (ticket, version) of each call shown
+        self.announced: list[str] = []  # every call announced (spoken when speech exists)
+        self._seen: set[tuple[int, int]] = set()  # (ticket, version) of each call shown
         self._first = True
-        self.revision: str | None = None   # of the rows shown
+        self.revision: str | None = None  # of the rows shown
         self._polling = False
         self.speech = QtTextToSpeech.QTextToSpeech(self) if QtTextToSpeech else None
         self._timer = QTimer(self)
@@ -172,14 +180,18 @@ class HallDisplay(PublicScreen):
             return
         self._polling = True
         known = self.revision
-        self.ops.query(lambda counter: load_hall(counter, known), self._show,
-                       on_failure=self._not_reloaded, parent=self)
+        self.ops.query(
+            lambda counter: load_hall(counter, known),
+            self._show,
+            on_failure=self._not_reloaded,
+            parent=self,
+        )
 
     def _not_reloaded(self, error: BaseException) -> bool:
         self._polling = False
         if not isinstance(error, QueueError):  # a fault of this program: logged, not shown
             log.error("the hall display could not reload: %r", error)
-        elif self.stale.isHidden():            # the host's address, for staff: once per outage
+        elif self.stale.isHidden():  # the host's address, for staff: once per outage
             log.warning("the hall display could not reload: %s", error)
         self.stale.setText(STALE)
         self.stale.show()
@@ -206,13 +218,16 @@ class HallDisplay(PublicScreen):
             self.latest.setText("—")
             self.latest_where.setText("请留意叫号")
         rest = [t for t in view.calls if newest is None or t.id != newest.id][:CALLS_SHOWN]
-        self.others.setText("<br>".join(
-            f"{_code(t)} → {t.window_no}号窗口　{CALL_NOTES.get(t.status, '')}".rstrip()
-            for t in rest))
+        self.others.setText(
+            "<br>".join(
+                f"{_code(t)} → {t.window_no}号窗口　{CALL_NOTES.get(t.status, '')}".rstrip()
+                for t in rest
+            )
+        )
         self.upcoming.setText("<br>".join(upcoming_text(t) for t in view.upcoming) or "—")
         self.waiting.setText(f"共 {view.waiting} 人等候")
         for ticket in reversed(view.calls):
-            key = (ticket.id, ticket.version)   # every call and recall is a new version
+            key = (ticket.id, ticket.version)  # every call and recall is a new version
             if ticket.status == TicketStatus.CALLED and key not in self._seen:
                 self._seen.add(key)
                 if not self._first:

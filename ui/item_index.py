@@ -20,8 +20,8 @@ from counterapp.catalogue_model import Catalogue, Item, LevelMode
 class Entry(NamedTuple):
     item: Item
     mode: LevelMode
-    listed: bool          # on this level's own checklist
-    text: str             # code + title, upper-case code
+    listed: bool  # on this level's own checklist
+    text: str  # code + title, upper-case code
     # first letters of the pinyin of the title, then of each alias, e.g. "cbryydjyba"
     initials: tuple[str, ...] = ()
     spelled: tuple[str, ...] = ()  # full pinyin from each syllable on: "canbao…", "bao…"
@@ -38,8 +38,9 @@ class Entry(NamedTuple):
         if query in self.text or upper in self.text:
             return 1
         if query.isascii() and query.isalpha():
-            if (any(lower in letters for letters in self.initials)
-                    or any(tail.startswith(lower) for tail in self.spelled)):
+            if any(lower in letters for letters in self.initials) or any(
+                tail.startswith(lower) for tail in self.spelled
+            ):
                 return 1
             return None
         return 1 if any(query in alias for alias in item.aliases) else None
@@ -50,8 +51,10 @@ def no_match_hint(query: str, pinyin_ready: bool) -> str:
     query = query.strip()
     if query.isascii() and query.isalpha() and not pinyin_ready:
         return f"拼音检索正在准备，请稍候再试「{query}」，或先输入中文或事项编码"
-    return (f"未找到与「{query}」相符的事项。可换个说法（如“慢特病”“异地备案”“医保卡”），"
-            "或输入拼音首字母（如 mzmtb）、事项编码（如 YB0501）")
+    return (
+        f"未找到与「{query}」相符的事项。可换个说法（如“慢特病”“异地备案”“医保卡”），"
+        "或输入拼音首字母（如 mzmtb）、事项编码（如 YB0501）"
+    )
 
 
 def _keys(title: str) -> tuple[str, tuple[str, ...]]:
@@ -67,8 +70,10 @@ def _keys(title: str) -> tuple[str, tuple[str, ...]]:
 class ItemIndex:
     def __init__(self, catalogue: Catalogue, level: str) -> None:
         listed = {item.code for item, _ in catalogue.checklist(level)}
-        self._entries = [Entry(item, mode, item.code in listed, f"{item.code} {item.title}")
-                         for item, mode in catalogue.choosable(level)]
+        self._entries = [
+            Entry(item, mode, item.code in listed, f"{item.code} {item.title}")
+            for item, mode in catalogue.choosable(level)
+        ]
         self._pinyin_ready = threading.Event()
 
     @property
@@ -86,9 +91,16 @@ class ItemIndex:
         built = []
         for entry in self._entries:
             keys = [_keys(name) for name in (entry.item.title, *entry.item.aliases)]
-            built.append(Entry(entry.item, entry.mode, entry.listed, entry.text,
-                               tuple(initials for initials, _ in keys),
-                               tuple(tail for _, spelled in keys for tail in spelled)))
+            built.append(
+                Entry(
+                    entry.item,
+                    entry.mode,
+                    entry.listed,
+                    entry.text,
+                    tuple(initials for initials, _ in keys),
+                    tuple(tail for _, spelled in keys for tail in spelled),
+                )
+            )
         self._entries = built
         self._pinyin_ready.set()
 
@@ -106,6 +118,7 @@ class ItemIndex:
         query = "".join(unicodedata.normalize("NFKC", query).split())
         if not query:
             return list(self._entries)
-        ranked = [(rank, entry) for entry in self._entries
-                  if (rank := entry.rank(query)) is not None]
+        ranked = [
+            (rank, entry) for entry in self._entries if (rank := entry.rank(query)) is not None
+        ]
         return [entry for _, entry in sorted(ranked, key=lambda pair: pair[0])]

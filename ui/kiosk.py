@@ -37,9 +37,11 @@ NOT_PRINTED = "号票未能打印，请记住您的号码，"
 
 SHOW_TICKET_MS = 8000
 REASON_HEIGHT = 100  # four rows of reasons and 返回 under the title fit a 1366×768 screen
-BUTTON_STYLE = ("QPushButton {{ background:{0}; color:white; font-size:{1}pt; font-weight:bold;"
-                " border-radius:16px; padding:20px; }} QPushButton:focus {{ border:6px solid "
-                "#0d47a1; }}")
+BUTTON_STYLE = (
+    "QPushButton {{ background:{0}; color:white; font-size:{1}pt; font-weight:bold;"
+    " border-radius:16px; padding:20px; }} QPushButton:focus {{ border:6px solid "
+    "#0d47a1; }}"
+)
 
 
 def _big_button(text: str, colour: str, points: int, height: int = 140) -> QPushButton:
@@ -84,8 +86,9 @@ class KioskWindow(PublicScreen):
         self.ticket_label = QLabel()
         self.ticket_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.ticket_label.setWordWrap(True)
-        self.ticket_label.setStyleSheet("font-size:30pt; background:white; border-radius:16px;"
-                                        " padding:30px;")
+        self.ticket_label.setStyleSheet(
+            "font-size:30pt; background:white; border-radius:16px; padding:30px;"
+        )
         for page in (start, reasons, self.ticket_label):
             self.pages.addWidget(page)
         layout = QVBoxLayout(self)
@@ -111,8 +114,14 @@ class KioskWindow(PublicScreen):
             ticket = counter.queue.issue(lane, reason)
             return ticket, counter.queue.people_ahead(ticket)
 
-        self.ops.change(work, QUEUE, on_success=self._show_ticket,
-                        on_failure=self._not_issued, origin=self, parent=self)
+        self.ops.change(
+            work,
+            QUEUE,
+            on_success=self._show_ticket,
+            on_failure=self._not_issued,
+            origin=self,
+            parent=self,
+        )
 
     def _show_ticket(self, result: tuple[Ticket, int]) -> None:
         ticket, self._ahead = result
@@ -128,7 +137,8 @@ class KioskWindow(PublicScreen):
             f"<div style='font-size:22pt'>您的号码　{lane}</div>"
             f"<div style='font-size:110pt; color:#0d47a1'><b>{ticket.code}</b></div>"
             f"<div>前面还有 <b>{self._ahead}</b> 人等候</div>"
-            f"<div style='font-size:20pt'>{hint}留意大厅叫号屏和语音提示</div>")
+            f"<div style='font-size:20pt'>{hint}留意大厅叫号屏和语音提示</div>"
+        )
         self._show_page()
 
     def _not_issued(self, error: BaseException) -> bool:

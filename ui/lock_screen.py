@@ -35,8 +35,10 @@ from ui.qt import (
     application,
 )
 
-SWITCH_HINT = ("其他人员选择本人并输入PIN即为换人接班：\n"
-               "当前办件交由接班人员继续办理，首问负责人不变，交接记录在案。")
+SWITCH_HINT = (
+    "其他人员选择本人并输入PIN即为换人接班：\n"
+    "当前办件交由接班人员继续办理，首问负责人不变，交接记录在案。"
+)
 CHECK_MS = 5_000  # how often the idle time is looked at
 
 
@@ -117,14 +119,20 @@ class IdleWatcher(QObject):
 
     idle = Signal()
 
-    def __init__(self, minutes: int, now: Callable[[], float] = time.monotonic,
-                 parent: QObject | None = None) -> None:
+    def __init__(
+        self, minutes: int, now: Callable[[], float] = time.monotonic, parent: QObject | None = None
+    ) -> None:
         super().__init__(parent)
         self._now = now
         self.seconds = minutes * 60.0
         self.last = now()
-        self._activity = {QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress,
-                          QEvent.Type.MouseMove, QEvent.Type.Wheel, QEvent.Type.TouchBegin}
+        self._activity = {
+            QEvent.Type.KeyPress,
+            QEvent.Type.MouseButtonPress,
+            QEvent.Type.MouseMove,
+            QEvent.Type.Wheel,
+            QEvent.Type.TouchBegin,
+        }
         self.timer = QTimer(self)
         self.timer.setInterval(CHECK_MS)
         self.timer.timeout.connect(self.check)

@@ -31,10 +31,13 @@ from ui.qt import (
 )
 
 NO_CLERKS = "本站没有在岗的经办人员，请站长用命令行 counterapp clerk 处理"
-NO_HOST_LIST = ("无法从排队主机读取本站人员名单：{problem}\n本机还没有排队主机的人员名单，"
-                "请确认排队主机已开机并运行柜员程序，再点“重新连接”。")
-LAST_HOST_LIST = ("排队主机暂时无法连接，下列人员是上次从排队主机读取的名单；"
-                  "叫号等排队操作须等主机恢复。")
+NO_HOST_LIST = (
+    "无法从排队主机读取本站人员名单：{problem}\n本机还没有排队主机的人员名单，"
+    "请确认排队主机已开机并运行柜员程序，再点“重新连接”。"
+)
+LAST_HOST_LIST = (
+    "排队主机暂时无法连接，下列人员是上次从排队主机读取的名单；叫号等排队操作须等主机恢复。"
+)
 
 
 def fill_clerks(box: QComboBox, clerks: list[Clerk], chosen_login: str = "") -> None:
@@ -48,11 +51,20 @@ def fill_clerks(box: QComboBox, clerks: list[Clerk], chosen_login: str = "") -> 
 
 class LoginDialog(QDialog):
     login_requested = Signal(str, str, int)  # login, PIN, window number
-    retry_requested = Signal()               # a window PC: read the host's clerks again
+    retry_requested = Signal()  # a window PC: read the host's clerks again
 
-    def __init__(self, station_name: str, clerks: list[Clerk], window_no: int,
-                 last_login: str = "", hint: str = "", parent: QWidget | None = None, *,
-                 from_host: bool = False, host_problem: str = "") -> None:
+    def __init__(
+        self,
+        station_name: str,
+        clerks: list[Clerk],
+        window_no: int,
+        last_login: str = "",
+        hint: str = "",
+        parent: QWidget | None = None,
+        *,
+        from_host: bool = False,
+        host_problem: str = "",
+    ) -> None:
         """`from_host`: this PC is a window of a queue host, whose clerks these are."""
         super().__init__(parent)
         self.setWindowTitle("经办人员登录")

@@ -76,6 +76,8 @@ DEADLINE_TAB = "期限提醒（F9）"
 PAGES_DELAY_MS = 500  # the step pages not shown yet are built once the window is up
 PINYIN_DELAY_MS = 1500
 SYNC_PANEL_DELAY_MS = 2000  # after the first paint: sync's imports (httpx…) cost start-up time
+
+
 def hall_screen(window: QWidget) -> QScreen | None:
     """A screen of this PC other than the counter window's, for the hall display."""
     from ui.qt import QGuiApplication
@@ -85,9 +87,10 @@ def hall_screen(window: QWidget) -> QScreen | None:
 
 HOST_AWAY = "排队主机暂时无法核对PIN，已在本机核对（{problem}）；排队操作须等主机恢复"
 HOST_AWAY_MS = 15_000
-HALL_NEEDS_SCREEN = ("大厅叫号显示屏要接在本机的第二台显示器上（本机只有一台显示器）。"
-                     "单独的叫号屏电脑请用 --hall 启动柜员程序")
-
+HALL_NEEDS_SCREEN = (
+    "大厅叫号显示屏要接在本机的第二台显示器上（本机只有一台显示器）。"
+    "单独的叫号屏电脑请用 --hall 启动柜员程序"
+)
 
 
 class MainWindow(QMainWindow):
@@ -110,7 +113,7 @@ class MainWindow(QMainWindow):
         splitter.setStretchFactor(0, 0)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([330, 1036])
-        self.work = splitter             # the work's shortcuts are its actions (see _action)
+        self.work = splitter  # the work's shortcuts are its actions (see _action)
         self.lock_page = LockScreen()
         self.pages = QStackedWidget()
         self.pages.addWidget(self.work)
@@ -198,8 +201,9 @@ class MainWindow(QMainWindow):
             return
         from ui.sync_status import SyncStatusWidget
 
-        self.sync_status = SyncStatusWidget(self.ctx.ops, self.ctx.counter.store.path,
-                                            self.ctx.clock)
+        self.sync_status = SyncStatusWidget(
+            self.ctx.ops, self.ctx.counter.store.path, self.ctx.clock
+        )
         self.sync_status.sync_finished.connect(self.after_sync)
         box = QGroupBox("县中心同步")
         QVBoxLayout(box).addWidget(self.sync_status)
@@ -210,8 +214,11 @@ class MainWindow(QMainWindow):
         """A new catalogue from the county is taken up at once; decisions and acknowledged
         uploads (待上传 → 已转报上级) refresh the deadlines and the open case."""
         if report.catalogue:
-            self.ctx.ops.change(lambda counter: counter.reload_catalogue(), STATION,
-                                on_success=lambda _catalogue: self.ctx.catalogue_changed())
+            self.ctx.ops.change(
+                lambda counter: counter.reload_catalogue(),
+                STATION,
+                on_success=lambda _catalogue: self.ctx.catalogue_changed(),
+            )
         if report.decisions or report.acked_rows:
             self.deadlines.reload()
             self.case_panel.refresh_upload_state()
@@ -278,8 +285,9 @@ class MainWindow(QMainWindow):
         """The tab says how many cases are overdue, in red, so the clerk sees it from any tab
         (the list re-reads every minute and after every change)."""
         index = self.tabs.indexOf(self._deadline_page)
-        self.tabs.setTabText(index, f"{DEADLINE_TAB}· 超期 {overdue} 件" if overdue
-                             else DEADLINE_TAB)
+        self.tabs.setTabText(
+            index, f"{DEADLINE_TAB}· 超期 {overdue} 件" if overdue else DEADLINE_TAB
+        )
         colour = QColor(comfort.KIND_COLOURS["error"]) if overdue else QColor()
         self.tabs.tabBar().setTabTextColor(index, colour)
 
@@ -391,10 +399,13 @@ class MainWindow(QMainWindow):
     # --- who is working here: the lock, and another clerk taking over ------------------------
     def _show_session(self) -> None:
         station, ctx = self.ctx.station, self.ctx
-        self.setWindowTitle(f"医保综合柜员 — {station.name} · {ctx.window_no}号窗口 · "
-                            f"{ctx.session.clerk.name}")
-        self.who.setText(f"{station.name}（{LEVEL_NAMES[station.level]}）　"
-                         f"{ctx.window_no}号窗口　经办人：{ctx.session.clerk.name}")
+        self.setWindowTitle(
+            f"医保综合柜员 — {station.name} · {ctx.window_no}号窗口 · {ctx.session.clerk.name}"
+        )
+        self.who.setText(
+            f"{station.name}（{LEVEL_NAMES[station.level]}）　"
+            f"{ctx.window_no}号窗口　经办人：{ctx.session.clerk.name}"
+        )
 
     def host_signed_out(self, why: str) -> None:
         """The queue host asks for the clerk's PIN again: lock, saying why."""
@@ -423,8 +434,9 @@ class MainWindow(QMainWindow):
         self.work.setEnabled(False)
         clerk, window = self.ctx.session.clerk, self.ctx.window_no
         self.lock_page.show_for(clerk, window, [clerk])
-        self.ctx.ops.change(lambda c: sessions.lock(c.store, clerk, c.clock, window, why),
-                            Changes())
+        self.ctx.ops.change(
+            lambda c: sessions.lock(c.store, clerk, c.clock, window, why), Changes()
+        )
         self.ctx.ops.query(lambda c: accounts.can_log_in(c.store), self._offer_clerks)
 
     def _offer_clerks(self, clerks: list[Clerk]) -> None:
@@ -443,8 +455,9 @@ class MainWindow(QMainWindow):
                 self._show_session()
             self._unlock_view()
             if done.host_problem:  # checked here: the queue waits for the host
-                self.statusBar().showMessage(HOST_AWAY.format(problem=done.host_problem),
-                                             HOST_AWAY_MS)
+                self.statusBar().showMessage(
+                    HOST_AWAY.format(problem=done.host_problem), HOST_AWAY_MS
+                )
 
         def refused(error: BaseException) -> bool:
             if isinstance(error, StationError):
@@ -453,9 +466,13 @@ class MainWindow(QMainWindow):
             return False
 
         changes = STATION if case_id is None else CASE._replace(case_id=case_id)
-        self.ctx.ops.change(lambda c: sessions.unlock(c, current, login, pin, window, case_id),
-                            changes, on_success=unlocked, on_failure=refused,
-                            label="正在核对PIN…")
+        self.ctx.ops.change(
+            lambda c: sessions.unlock(c, current, login, pin, window, case_id),
+            changes,
+            on_success=unlocked,
+            on_failure=refused,
+            label="正在核对PIN…",
+        )
 
     def _unlock_view(self) -> None:
         self.locked = False
@@ -475,8 +492,11 @@ class MainWindow(QMainWindow):
     # --- wiring between panels -------------------------------------------------------------
     def open_case(self, case_id: int) -> None:
         current = self.case_panel.case
-        if current is not None and current.id != case_id and current.state in (
-                CaseState.RECEIVED, CaseState.ACCEPTED):
+        if (
+            current is not None
+            and current.id != case_id
+            and current.state in (CaseState.RECEIVED, CaseState.ACCEPTED)
+        ):
             self.ctx.dialogs.error(self, f"请先完成当前办件 {current.case_no}，再继续其他办件")
             return
         self.case_panel.open_case(case_id)
@@ -485,8 +505,10 @@ class MainWindow(QMainWindow):
     def _transfer_problem(self, ticket: Ticket) -> str | None:
         case = self.case_panel.case
         if case is not None and case.ticket_id == ticket.id:
-            return ("本号已开始办件（首问负责制）：不能转窗口。如确需其他人员办理，"
-                    "请完成或撤销本办件后再转。")
+            return (
+                "本号已开始办件（首问负责制）：不能转窗口。如确需其他人员办理，"
+                "请完成或撤销本办件后再转。"
+            )
         return None
 
     def _busy(self, busy: bool, label: str) -> None:

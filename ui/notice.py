@@ -31,11 +31,11 @@ def notice_html(counter: Counter, case_id: int) -> str:
     def material(m: CaseMaterial) -> str:
         how = obtain.get(m.key, "")
         extra = f"<br><small>获取方式：{escape(how)}</small>" if how and m.missing else ""
-        return (f"<li>{escape(m.name)}（{MaterialForm(m.form).label} {m.copies}份）"
-                f"{extra}</li>")
+        return f"<li>{escape(m.name)}（{MaterialForm(m.form).label} {m.copies}份）{extra}</li>"
 
     received = [m for m in case.materials if m.applies and m.received]
     missing = case.missing_materials
+
     def item(i: CaseItem) -> str:
         how = "本站办理" if i.mode == "handle" else "本站收件，报送上级办理"
         limit = f"{i.limit_minutes}分钟" if i.limit_minutes else f"{i.limit_working_days}个工作日"
@@ -43,16 +43,24 @@ def notice_html(counter: Counter, case_id: int) -> str:
 
     items = "".join(map(item, case.items))
     if missing:
-        still = (f"<p><b style='color:#c62828'>尚缺材料</b>（{len(missing)}项，以下为全部所缺材料，"
-                 f"不会再增加）</p><ol>{''.join(map(material, missing))}</ol>")
+        still = (
+            f"<p><b style='color:#c62828'>尚缺材料</b>（{len(missing)}项，以下为全部所缺材料，"
+            f"不会再增加）</p><ol>{''.join(map(material, missing))}</ol>"
+        )
     else:
         still = "<p><b style='color:#2e7d32'>材料已齐全</b>：所需材料均已收取。</p>"
     handled_by = {code: entry.handled_by for code, entry in catalogue.items.items()}
     # how the case goes on, in the printed notice's words (which know a case with nothing
     # missing any more)
-    outlook = "".join(f"<p>{escape(line)}</p>" for line in texts.continuation(
-        case, handled_by, catalogue.rules.supply_missing_working_days,
-        catalogue.rules.forward_submit_working_days))
+    outlook = "".join(
+        f"<p>{escape(line)}</p>"
+        for line in texts.continuation(
+            case,
+            handled_by,
+            catalogue.rules.supply_missing_working_days,
+            catalogue.rules.forward_submit_working_days,
+        )
+    )
     queries = sorted({catalogue.progress_query_for(i.item_code) for i in case.items})
     phone = station.supervision_phone or catalogue.supervision_phone
     return (

@@ -50,9 +50,13 @@ class Changes(NamedTuple):
     case_id: int | None = None
 
     def __or__(self, other: Changes) -> Changes:
-        return Changes(self.queue or other.queue, self.case or other.case,
-                       self.rating or other.rating, self.station or other.station,
-                       self.case_id if self.case_id is not None else other.case_id)
+        return Changes(
+            self.queue or other.queue,
+            self.case or other.case,
+            self.rating or other.rating,
+            self.station or other.station,
+            self.case_id if self.case_id is not None else other.case_id,
+        )
 
 
 QUEUE = Changes(queue=True)
@@ -78,13 +82,14 @@ class _Job(Generic[T]):
 class Ops(QObject):
     """Runs core calls on the one store thread; see the module docstring."""
 
-    changed = Signal(object, object)   # Changes, origin (the panel that asked, or None)
-    busy_changed = Signal(bool, str)   # shown after PROGRESS_DELAY_MS, hidden when idle
-    signed_out = Signal(str)           # the queue host wants the clerk's PIN again (why)
-    _delivered = Signal(object)        # worker → GUI thread (queued connection)
+    changed = Signal(object, object)  # Changes, origin (the panel that asked, or None)
+    busy_changed = Signal(bool, str)  # shown after PROGRESS_DELAY_MS, hidden when idle
+    signed_out = Signal(str)  # the queue host wants the clerk's PIN again (why)
+    _delivered = Signal(object)  # worker → GUI thread (queued connection)
 
-    def __init__(self, counter: Counter | None, dialogs: Dialogs,
-                 parent: QObject | None = None) -> None:
+    def __init__(
+        self, counter: Counter | None, dialogs: Dialogs, parent: QObject | None = None
+    ) -> None:
         super().__init__(parent)
         self.counter = counter
         self.dialogs = dialogs
@@ -95,24 +100,41 @@ class Ops(QObject):
         self._delivered.connect(self._finish)
 
     # --- the three runners -------------------------------------------------------------------
-    def change(self, work: Callable[[Counter], T], changes: Changes, *,
-               on_success: Callable[[T], None] | None = None,
-               on_failure: Callable[[BaseException], bool] | None = None,
-               origin: object = None, parent: QWidget | None = None,
-               label: str = "正在保存…") -> None:
+    def change(
+        self,
+        work: Callable[[Counter], T],
+        changes: Changes,
+        *,
+        on_success: Callable[[T], None] | None = None,
+        on_failure: Callable[[BaseException], bool] | None = None,
+        origin: object = None,
+        parent: QWidget | None = None,
+        label: str = "正在保存…",
+    ) -> None:
         """A change to the store; `changed` is emitted after it succeeds."""
-        self._submit(_Job(self._bind(work), on_success, on_failure, changes, origin, parent,
-                          label))
+        self._submit(_Job(self._bind(work), on_success, on_failure, changes, origin, parent, label))
 
-    def query(self, work: Callable[[Counter], T], on_success: Callable[[T], None], *,
-              on_failure: Callable[[BaseException], bool] | None = None,
-              parent: QWidget | None = None, label: str = "正在读取…") -> None:
+    def query(
+        self,
+        work: Callable[[Counter], T],
+        on_success: Callable[[T], None],
+        *,
+        on_failure: Callable[[BaseException], bool] | None = None,
+        parent: QWidget | None = None,
+        label: str = "正在读取…",
+    ) -> None:
         """A read; nothing is announced."""
         self._submit(_Job(self._bind(work), on_success, on_failure, None, None, parent, label))
 
-    def run(self, work: Callable[[], T], on_success: Callable[[T], None] | None = None, *,
-            on_failure: Callable[[BaseException], bool] | None = None,
-            parent: QWidget | None = None, label: str = "请稍候…") -> None:
+    def run(
+        self,
+        work: Callable[[], T],
+        on_success: Callable[[T], None] | None = None,
+        *,
+        on_failure: Callable[[BaseException], bool] | None = None,
+        parent: QWidget | None = None,
+        label: str = "请稍候…",
+    ) -> None:
         """Work that needs no open counter (opening the store, seeding demo data)."""
         self._submit(_Job(work, on_success, on_failure, None, None, parent, label))
 
@@ -138,6 +160,7 @@ class Ops(QObject):
             if self.counter is None:
                 raise RuntimeError("the station store is not open yet")
             return work(self.counter)
+
         return bound
 
     def _submit(self, job: _Job[Any]) -> None:
@@ -196,6 +219,8 @@ class Ops(QObject):
         self._program_error(job.parent, error)
 
     def _program_error(self, parent: QWidget | None, error: BaseException) -> None:
-        log.error("operation failed:\n%s",
-                  "".join(traceback.format_exception(type(error), error, error.__traceback__)))
+        log.error(
+            "operation failed:\n%s",
+            "".join(traceback.format_exception(type(error), error, error.__traceback__)),
+        )
         self.dialogs.error(parent, f"程序内部错误，操作未完成：{error!r}")

@@ -59,7 +59,7 @@ if TYPE_CHECKING:
     from PIL import Image
 
 SETTING_PREFIX = "printer."
-MAX_PRINT_DPI = 300    # rasterising finer only makes the job bigger: slips are text and a QR
+MAX_PRINT_DPI = 300  # rasterising finer only makes the job bigger: slips are text and a QR
 PREVIEW_DPI = 96
 _POOL: QThreadPool | None = None
 _IN_FLIGHT: set[_Job] = set()  # jobs stay referenced until their result is delivered
@@ -89,15 +89,20 @@ def default_printer() -> str:
 def _qimage(image: Image.Image) -> QImage:
     """A PIL grayscale image as a QImage that owns its pixels."""
     data = image.tobytes()
-    return QImage(data, image.width, image.height, image.width,
-                  QImage.Format.Format_Grayscale8).copy()
+    return QImage(
+        data, image.width, image.height, image.width, QImage.Format.Format_Grayscale8
+    ).copy()
 
 
 def _page_size(width_mm: float, height_mm: float) -> QPageSize:
     if abs(width_mm - 210) < 1 and abs(height_mm - 297) < 1:
         return QPageSize(QPageSize.PageSizeId.A4)
-    return QPageSize(QSizeF(width_mm, height_mm), QPageSize.Unit.Millimeter, "",
-                     QPageSize.SizeMatchPolicy.ExactMatch)
+    return QPageSize(
+        QSizeF(width_mm, height_mm),
+        QPageSize.Unit.Millimeter,
+        "",
+        QPageSize.SizeMatchPolicy.ExactMatch,
+    )
 
 
 def print_now(pdf: bytes, printer_name: str, job_name: str) -> None:
@@ -121,8 +126,13 @@ def print_now(pdf: bytes, printer_name: str, job_name: str) -> None:
     sizes = page_sizes(pdf)
     dpi = min(printer.resolution(), MAX_PRINT_DPI)
     images = render_pages(pdf, dpi)
-    printer.setPageLayout(QPageLayout(_page_size(sizes[0].width_mm, sizes[0].height_mm),
-                                      QPageLayout.Orientation.Portrait, QMarginsF(0, 0, 0, 0)))
+    printer.setPageLayout(
+        QPageLayout(
+            _page_size(sizes[0].width_mm, sizes[0].height_mm),
+            QPageLayout.Orientation.Portrait,
+            QMarginsF(0, 0, 0, 0),
+        )
+    )
     painter = QPainter()
     if not printer.isValid() or not painter.begin(printer):
         raise PrintError(f"打印失败：无法连接打印机“{name}”，请检查打印机是否开机、联网。")
@@ -137,8 +147,10 @@ def print_now(pdf: bytes, printer_name: str, job_name: str) -> None:
     finally:
         accepted = painter.end()
     if not accepted or printer.printerState() == QPrinter.PrinterState.Error:
-        raise PrintError(f"打印失败：打印机“{name}”未接受打印任务（可能缺纸、离线或驱动异常），"
-                         "请检查打印机后重试。")
+        raise PrintError(
+            f"打印失败：打印机“{name}”未接受打印任务（可能缺纸、离线或驱动异常），"
+            "请检查打印机后重试。"
+        )
 
 
 def write_pdf(pdf: bytes, path: Path | str) -> str | None:
@@ -187,12 +199,16 @@ class _Job(QObject, QRunnable):
 class SlipPrinter(QObject):
     """Prints, previews and saves slips; see the module docstring."""
 
-    finished = Signal(str)       # kind
-    failed = Signal(str, str)    # kind, message for the clerk
+    finished = Signal(str)  # kind
+    failed = Signal(str, str)  # kind, message for the clerk
 
-    def __init__(self, settings: Settings | Any | None = None, *,
-                 submit: Callable[[Callable[[], Any]], Any] | None = None,
-                 parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings | Any | None = None,
+        *,
+        submit: Callable[[Callable[[], Any]], Any] | None = None,
+        parent: QObject | None = None,
+    ) -> None:
         super().__init__(parent)
         if settings is not None and not isinstance(settings, Settings):
             settings = settings.settings  # a Counter
@@ -222,10 +238,16 @@ class SlipPrinter(QObject):
             self._submit(lambda: settings.set(SETTING_PREFIX + kind, name))
 
     # --- actions ---------------------------------------------------------------------------
-    def print_pdf(self, kind: str, pdf: bytes, printer_name: str | None = None, *,
-                  on_success: Callable[[], None] | None = None,
-                  on_failure: Callable[[str], None] | None = None,
-                  job_name: str | None = None) -> None:
+    def print_pdf(
+        self,
+        kind: str,
+        pdf: bytes,
+        printer_name: str | None = None,
+        *,
+        on_success: Callable[[], None] | None = None,
+        on_failure: Callable[[str], None] | None = None,
+        job_name: str | None = None,
+    ) -> None:
         """Print in the background; `finished`, and `failed` or `on_failure`, follow. A printer
         given here is remembered for the kind once it printed successfully."""
         name = printer_name if printer_name is not None else self.printer_for(kind)
@@ -267,8 +289,9 @@ class SlipPrinter(QObject):
 class SlipPreview(QDialog):
     """The pages as images, rendered on the worker thread; 打印 prints, 关闭 closes."""
 
-    def __init__(self, printer: SlipPrinter, kind: str, pdf: bytes,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, printer: SlipPrinter, kind: str, pdf: bytes, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("打印预览")
         self.resize(within_screen(self, QSize(720, 900)))

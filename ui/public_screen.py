@@ -49,11 +49,14 @@ class PublicScreen(QWidget):
     def __init__(self, ops: Ops, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ops = ops
-        self.setWindowFlags(Qt.WindowType.Window | Qt.WindowType.FramelessWindowHint
-                            | Qt.WindowType.WindowStaysOnTopHint)
-        self._released = False    # the program may close it
-        self._kept_full = False   # shown full screen: kept so
-        self.exit_tries = ExitTries(self)   # wrong codes given here
+        self.setWindowFlags(
+            Qt.WindowType.Window
+            | Qt.WindowType.FramelessWindowHint
+            | Qt.WindowType.WindowStaysOnTopHint
+        )
+        self._released = False  # the program may close it
+        self._kept_full = False  # shown full screen: kept so
+        self.exit_tries = ExitTries(self)  # wrong codes given here
         QShortcut(QKeySequence(CLOSE_KEYS), self, self.ask_to_close)
 
     def show_full_screen(self, screen: QScreen | None = None) -> None:
@@ -81,12 +84,15 @@ class PublicScreen(QWidget):
         if self._released:
             super().closeEvent(event)
             return
-        event.ignore()             # Alt+F4, the window manager, a stray close()
+        event.ignore()  # Alt+F4, the window manager, a stray close()
         self.ask_to_close()
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
-        if (event.type() == QEvent.Type.WindowStateChange and self._kept_full
-                and not self._released
-                and (self.isMinimized() or not self.isFullScreen())):
-            QTimer.singleShot(0, self.showFullScreen)   # minimised or restored: back
+        if (
+            event.type() == QEvent.Type.WindowStateChange
+            and self._kept_full
+            and not self._released
+            and (self.isMinimized() or not self.isFullScreen())
+        ):
+            QTimer.singleShot(0, self.showFullScreen)  # minimised or restored: back

@@ -60,8 +60,9 @@ def _skip_feature_probe() -> None:
     for folder in folders:
         prefix = ".".join(folder.relative_to(package.parent).parts)
         names.append(prefix)
-        names.extend(f"{prefix}.{path.stem}" for path in folder.glob("*.py")
-                     if path.stem != "__init__")
+        names.extend(
+            f"{prefix}.{path.stem}" for path in folder.glob("*.py") if path.stem != "__init__"
+        )
     for name in names:
         table.setdefault(name, -1)
 

@@ -121,8 +121,10 @@ class QueueKeysDialog(QDialog):
             grant, secret = result
             self.name.clear()
             self.problem.clear()
-            self.issued.setText(f"“{grant.name}”（{grant.access.label}）的排队密钥{ONCE}"
-                                f"<br><b style='font-size:16pt'>{secret}</b>")
+            self.issued.setText(
+                f"“{grant.name}”（{grant.access.label}）的排队密钥{ONCE}"
+                f"<br><b style='font-size:16pt'>{secret}</b>"
+            )
             self.load()
 
         def refused(error: BaseException) -> bool:
@@ -131,8 +133,13 @@ class QueueKeysDialog(QDialog):
             self.problem.setText(str(error))
             return True
 
-        self.ctx.ops.change(lambda c: access.issue(c.store, kind, name, c.clock), STATION,
-                            on_success=issued, on_failure=refused, parent=self)
+        self.ctx.ops.change(
+            lambda c: access.issue(c.store, kind, name, c.clock),
+            STATION,
+            on_success=issued,
+            on_failure=refused,
+            parent=self,
+        )
 
     def selected(self) -> Grant | None:
         rows = self.table.selectionModel().selectedRows()
@@ -143,10 +150,14 @@ class QueueKeysDialog(QDialog):
         if grant is None or not grant.active:
             self.problem.setText("请先在列表中选择一个有效的密钥")
             return
-        box = QMessageBox(QMessageBox.Icon.Question, "吊销排队密钥",
-                          f"吊销“{grant.name}”（{grant.access.label}）的排队密钥？吊销后该电脑"
-                          "立即无法连接，须发放新密钥才能再用。",
-                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "吊销排队密钥",
+            f"吊销“{grant.name}”（{grant.access.label}）的排队密钥？吊销后该电脑"
+            "立即无法连接，须发放新密钥才能再用。",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            self,
+        )
         yes = box.button(QMessageBox.StandardButton.Yes)
         yes.setText("吊销")
         box.button(QMessageBox.StandardButton.No).setText("取消")
@@ -155,5 +166,9 @@ class QueueKeysDialog(QDialog):
 
     def revoke(self, grant: Grant) -> None:
         self.problem.clear()
-        self.ctx.ops.change(lambda c: access.revoke(c.store, grant.id, c.clock), STATION,
-                            on_success=lambda _grant: self.load(), parent=self)
+        self.ctx.ops.change(
+            lambda c: access.revoke(c.store, grant.id, c.clock),
+            STATION,
+            on_success=lambda _grant: self.load(),
+            parent=self,
+        )

@@ -28,10 +28,10 @@ from ui.qt import (
 HINTS = {
     Role.STANDALONE: "本机自行取号叫号（村服务点等只有一台电脑时选此项）。",
     Role.HOST: "本机保存全站排队数据，只接受加密连接。保存后在“窗口 → 排队设置”中查看本机的"
-               "证书指纹，并为其他每台电脑（窗口、取号机、叫号屏）分别发放排队密钥；"
-               "本机须先开机并运行柜员程序。",
+    "证书指纹，并为其他每台电脑（窗口、取号机、叫号屏）分别发放排队密钥；"
+    "本机须先开机并运行柜员程序。",
     Role.CLIENT: "本机的取号、叫号都在排队主机上进行。地址、证书指纹和密钥见排队主机的"
-                 "“窗口 → 排队设置”。",
+    "“窗口 → 排队设置”。",
 }
 KEY_FROM_ADMIN = "排队主机为本机发放的密钥，如 ABCD-EFGH-…"
 KEEP_SAVED_KEY = "留空则沿用本机已保存的密钥"
@@ -89,8 +89,9 @@ class QueueLinkBox(QGroupBox):
         for field in (self.access, self.host, self.pin, self.key):
             field.setEnabled(client)
         self.port.setEnabled(role == Role.HOST)
-        self.key.setPlaceholderText("" if not client else
-                                    KEEP_SAVED_KEY if self._has_saved_key else KEY_FROM_ADMIN)
+        self.key.setPlaceholderText(
+            "" if not client else KEEP_SAVED_KEY if self._has_saved_key else KEY_FROM_ADMIN
+        )
         self.hint.setText(HINTS[role])
 
     def link(self, problems: list[str]) -> QueueLink:
@@ -113,5 +114,6 @@ class QueueLinkBox(QGroupBox):
         key = self.key.text().strip()
         if len(key) < 16 and not (self._has_saved_key and not key):
             problems.append("请录入排队主机为本机发放的完整排队密钥")
-        return QueueLink(Role.CLIENT, host_url=url, key=key,
-                         access=Access(self.access.currentData()), pin=pin)
+        return QueueLink(
+            Role.CLIENT, host_url=url, key=key, access=Access(self.access.currentData()), pin=pin
+        )

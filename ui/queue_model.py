@@ -21,29 +21,43 @@ NO_SHOW_FOREGROUND = QColor("#757575")
 
 
 class QueueView(NamedTuple):
-    current: Ticket | None      # called to or being served at this window
-    rows: tuple[Ticket, ...]    # waiting in the order this window calls them, then those
-                                # transferred to other windows, held here, then today's
-                                # no-shows (过号), which may be re-queued
-    waiting: int                # every waiting row of the list (the count says what it shows)
+    current: Ticket | None  # called to or being served at this window
+    rows: tuple[Ticket, ...]  # waiting in the order this window calls them, then those
+    # transferred to other windows, held here, then today's
+    # no-shows (过号), which may be re-queued
+    waiting: int  # every waiting row of the list (the count says what it shows)
     waiting_priority: int
-    elsewhere: int = 0          # of them, transferred to another window (called there)
+    elsewhere: int = 0  # of them, transferred to another window (called there)
 
 
 def load_queue(counter: Counter, window_no: int) -> QueueView:
     """Runs on the store thread. The list and its count are the same tickets: everyone
     waiting at the station, those this window calls first, in its call order."""
     today = counter.queue.of_today()
-    current = next((t for t in today if t.window_no == window_no
-                    and t.status in (TicketStatus.CALLED, TicketStatus.SERVING)), None)
+    current = next(
+        (
+            t
+            for t in today
+            if t.window_no == window_no and t.status in (TicketStatus.CALLED, TicketStatus.SERVING)
+        ),
+        None,
+    )
     held = [t for t in today if t.window_no == window_no and t.status == TicketStatus.HELD]
     no_show = [t for t in today if t.status == TicketStatus.NO_SHOW]
     here = counter.queue.waiting(window_no)
-    elsewhere = [t for t in today if t.status == TicketStatus.WAITING
-                 and t.target_window not in (None, window_no)]
+    elsewhere = [
+        t
+        for t in today
+        if t.status == TicketStatus.WAITING and t.target_window not in (None, window_no)
+    ]
     waiting = [*here, *elsewhere]
-    return QueueView(current, (*waiting, *held, *no_show), len(waiting),
-                     sum(1 for t in waiting if t.lane == Lane.PRIORITY), len(elsewhere))
+    return QueueView(
+        current,
+        (*waiting, *held, *no_show),
+        len(waiting),
+        sum(1 for t in waiting if t.lane == Lane.PRIORITY),
+        len(elsewhere),
+    )
 
 
 class Column(IntEnum):
@@ -53,8 +67,7 @@ class Column(IntEnum):
     NOTE = 3
 
 
-HEADERS = {Column.CODE: "号码", Column.LANE: "类别", Column.WAITED: "已等候",
-           Column.NOTE: "说明"}
+HEADERS = {Column.CODE: "号码", Column.LANE: "类别", Column.WAITED: "已等候", Column.NOTE: "说明"}
 
 
 def waited_text(ticket: Ticket, now: datetime) -> str:
@@ -79,7 +92,7 @@ def note_text(ticket: Ticket) -> str:
 class TicketTableModel(QAbstractTableModel):
     def __init__(self, now: Any, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._now = now          # a callable giving the current moment (the counter's clock)
+        self._now = now  # a callable giving the current moment (the counter's clock)
         self._rows: tuple[Ticket, ...] = ()
 
     def set_rows(self, rows: tuple[Ticket, ...]) -> None:
@@ -93,8 +106,9 @@ class TicketTableModel(QAbstractTableModel):
     def tick(self) -> None:
         """Waiting times move on: repaint that column only."""
         if self._rows:
-            self.dataChanged.emit(self.index(0, Column.WAITED),
-                                  self.index(len(self._rows) - 1, Column.WAITED))
+            self.dataChanged.emit(
+                self.index(0, Column.WAITED), self.index(len(self._rows) - 1, Column.WAITED)
+            )
 
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
@@ -102,8 +116,9 @@ class TicketTableModel(QAbstractTableModel):
     def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(Column)
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return HEADERS[Column(section)]
         return None
@@ -130,8 +145,7 @@ class TicketTableModel(QAbstractTableModel):
             return QBrush(PRIORITY_BACKGROUND) if priority else None
         if role == Qt.ItemDataRole.ForegroundRole and ticket.status == TicketStatus.NO_SHOW:
             return QBrush(NO_SHOW_FOREGROUND)
-        if role == Qt.ItemDataRole.FontRole and priority and column in (Column.CODE,
-                                                                        Column.LANE):
+        if role == Qt.ItemDataRole.FontRole and priority and column in (Column.CODE, Column.LANE):
             font = QFont()
             font.setBold(True)
             return font

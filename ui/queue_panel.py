@@ -52,7 +52,7 @@ class QueuePanel(QWidget):
         self.current_label.setObjectName("currentTicket")
         self.current_label.setWordWrap(True)
         self.summary = QLabel()
-        self.stale = QLabel()   # why the list is not up to date (the queue host is down)
+        self.stale = QLabel()  # why the list is not up to date (the queue host is down)
         self.stale.setWordWrap(True)
         self.stale.hide()
         comfort.set_kind(self.stale, "warn")
@@ -66,10 +66,12 @@ class QueuePanel(QWidget):
         self.hold = self._action("hold", "暂停/恢复", "F5", self._hold_or_resume)
         self.transfer = self._action("transfer", "转窗口", "F6", self._transfer)
         self.walk_in = self._action("walk_in", "代取号", "F7", self._walk_in)
-        self.end_without_case = self._action("end_without_case", "仅咨询", "Shift+F2",
-                                             self._end_without_case)
-        self.end_without_case.setToolTip("仅咨询 / 无需办件：注明原因后结束本号（不开办件）"
-                                         "　快捷键 Shift+F2")
+        self.end_without_case = self._action(
+            "end_without_case", "仅咨询", "Shift+F2", self._end_without_case
+        )
+        self.end_without_case.setToolTip(
+            "仅咨询 / 无需办件：注明原因后结束本号（不开办件）　快捷键 Shift+F2"
+        )
         buttons = QGridLayout()
         for position, action in enumerate(self.actions_by_name.values()):
             button = QToolButton()
@@ -108,8 +110,9 @@ class QueuePanel(QWidget):
         """Re-read the queue. Reading is never the clerk's own action, so a queue host that
         cannot be reached is said on a line here, not in a box after every try."""
         window = self.ctx.window_no
-        self.ctx.ops.query(lambda c: load_queue(c, window), self._show,
-                           on_failure=self._not_reloaded, parent=self)
+        self.ctx.ops.query(
+            lambda c: load_queue(c, window), self._show, on_failure=self._not_reloaded, parent=self
+        )
 
     def _not_reloaded(self, error: BaseException) -> bool:
         if not isinstance(error, QueueError):
@@ -128,26 +131,37 @@ class QueuePanel(QWidget):
         self.view_data = data
         self.model.set_rows(data.rows)
         elsewhere = f"，转其他窗口 {data.elsewhere} 人" if data.elsewhere else ""
-        self.summary.setText(f"等候 {data.waiting} 人（其中优先 {data.waiting_priority} 人"
-                             f"{elsewhere}）")
+        self.summary.setText(
+            f"等候 {data.waiting} 人（其中优先 {data.waiting_priority} 人{elsewhere}）"
+        )
         ticket = data.current
         small = f"<br><span style='font-size:{QApplication.font().pointSize()}pt'>"
         if ticket is None:
             self.current_label.setText(f"当前：无{small}按 F2 叫下一号</span>")
             self.current_label.setProperty("priority", False)
         else:
-            lane = (f"★优先（绿色通道）：{ticket.priority_reason}"
-                    if ticket.lane == Lane.PRIORITY else "普通号")
-            self.current_label.setText(f"当前：{ticket.code}　{ticket.status.label}"
-                                       f"{small}{lane}</span>")
+            lane = (
+                f"★优先（绿色通道）：{ticket.priority_reason}"
+                if ticket.lane == Lane.PRIORITY
+                else "普通号"
+            )
+            self.current_label.setText(
+                f"当前：{ticket.code}　{ticket.status.label}{small}{lane}</span>"
+            )
             self.current_label.setProperty("priority", ticket.lane == Lane.PRIORITY)
         priority = ticket is not None and ticket.lane == Lane.PRIORITY
-        comfort.style(self.current_label, 1.6, bold=True, colour="#bf360c" if priority else "",
-                      extra="padding:4px; border-radius:4px; background:"
-                            + ("#ffe0b2;" if priority else "#e8f5e9;"))
+        comfort.style(
+            self.current_label,
+            1.6,
+            bold=True,
+            colour="#bf360c" if priority else "",
+            extra="padding:4px; border-radius:4px; background:"
+            + ("#ffe0b2;" if priority else "#e8f5e9;"),
+        )
         self._update_actions()
-        if (before is None) != (ticket is None) or (before and ticket and (
-                before.id != ticket.id or before.status != ticket.status)):
+        if (before is None) != (ticket is None) or (
+            before and ticket and (before.id != ticket.id or before.status != ticket.status)
+        ):
             self.current_changed.emit(ticket)
 
     def _tick(self) -> None:
@@ -176,8 +190,9 @@ class QueuePanel(QWidget):
         """A box under the list (the window's sync status)."""
         self._column.addWidget(widget)
 
-    def _change(self, work: Callable[[Counter], T], on_success: Callable[[T], None] | None = None
-                ) -> None:
+    def _change(
+        self, work: Callable[[Counter], T], on_success: Callable[[T], None] | None = None
+    ) -> None:
         self.ctx.ops.change(work, QUEUE, on_success=on_success, origin=self, parent=self)
 
     def _call_next(self) -> None:
@@ -204,14 +219,19 @@ class QueuePanel(QWidget):
         if chosen is None or chosen.status != TicketStatus.NO_SHOW:
             no_shows = [t for t in self.view_data.rows if t.status == TicketStatus.NO_SHOW]
             if len(no_shows) != 1:
-                self.ctx.dialogs.error(self, "请先在排队列表中选中要重排的过号（灰色行）"
-                                       if no_shows else "今天没有过号的号")
+                self.ctx.dialogs.error(
+                    self,
+                    "请先在排队列表中选中要重排的过号（灰色行）"
+                    if no_shows
+                    else "今天没有过号的号",
+                )
                 return
             chosen = no_shows[0]
         ticket, clerk = chosen, self.ctx.clerk_id
-        self._change(lambda c: c.queue.requeue(ticket.id, clerk),
-                     lambda t: self.ctx.dialogs.info(self, f"{t.code} 号已重新排队"
-                                                           "（排在同类号末尾）"))
+        self._change(
+            lambda c: c.queue.requeue(ticket.id, clerk),
+            lambda t: self.ctx.dialogs.info(self, f"{t.code} 号已重新排队（排在同类号末尾）"),
+        )
 
     def focus_list(self) -> None:
         """F11: the keys go to the queue list (↑↓ to select, e.g. a no-show for Shift+F4)."""
@@ -248,8 +268,11 @@ class QueuePanel(QWidget):
             self.ctx.dialogs.error(self, problem)
             return
         window = self.ctx.window_no
-        self.ctx.ops.query(lambda c: other_windows(c.store, c.settings, window),
-                           lambda windows: self._ask_transfer(ticket, windows), parent=self)
+        self.ctx.ops.query(
+            lambda c: other_windows(c.store, c.settings, window),
+            lambda windows: self._ask_transfer(ticket, windows),
+            parent=self,
+        )
 
     def _ask_transfer(self, ticket: Ticket, windows: list[int]) -> None:
         from ui.transfer_dialog import TransferDialog, no_window_to_transfer_to
@@ -292,8 +315,10 @@ class QueuePanel(QWidget):
 
         def done() -> None:
             lane, reason = dialog.lane, dialog.priority_reason
-            self._change(lambda c: c.queue.issue(lane, reason),
-                         lambda t: self.ctx.dialogs.info(self, f"已取号：{t.code}"))
+            self._change(
+                lambda c: c.queue.issue(lane, reason),
+                lambda t: self.ctx.dialogs.info(self, f"已取号：{t.code}"),
+            )
 
         dialog.accepted.connect(done)
         self.ctx.dialogs.open(dialog)

@@ -41,16 +41,19 @@ CODE_UNSET = "尚未设置：本机的取号机、叫号屏无法用按键关闭
 
 class Saved(NamedTuple):
     link: QueueLink
-    has_key: bool        # this store's client key is in the keyring
+    has_key: bool  # this store's client key is in the keyring
     window_count: int
     has_admin_code: bool
 
 
 def saved(counter: Counter) -> Saved:
     """This PC's queue settings; on the store thread (it reads the keyring)."""
-    return Saved(roles.current(counter.settings), bool(roles.saved_key(counter.settings)),
-                 counter.settings.get(WINDOW_COUNT) or 0,
-                 admin_code.has_admin_code(counter.settings))
+    return Saved(
+        roles.current(counter.settings),
+        bool(roles.saved_key(counter.settings)),
+        counter.settings.get(WINDOW_COUNT) or 0,
+        admin_code.has_admin_code(counter.settings),
+    )
 
 
 class QueueSettingsDialog(QDialog):
@@ -133,8 +136,9 @@ class QueueSettingsDialog(QDialog):
 
         def done(configured: QueueLink) -> None:
             self.accept()
-            self.ctx.dialogs.info(self.parentWidget(),
-                                  f"排队设置已保存：{configured.role.label}。{RESTART_NOTE}")
+            self.ctx.dialogs.info(
+                self.parentWidget(), f"排队设置已保存：{configured.role.label}。{RESTART_NOTE}"
+            )
 
         count = self.window_count.value() or None
 

@@ -34,8 +34,12 @@ if TYPE_CHECKING:
 CHOOSE = "请选择评价：按数字键 1–5（5＝非常满意，1＝非常不满意），或用 ← → 选择后按回车"
 NEED_REASON = "请至少选择或填写一条原因，我们会在15个工作日内整改并回访。"
 BAD_REASONS = ("等候时间较长", "服务态度不好", "办理流程复杂", "材料要求不清楚", "未能一次办好")
-ARROWS: dict[int, int] = {Qt.Key.Key_Left: -1, Qt.Key.Key_Up: -1,
-                          Qt.Key.Key_Right: 1, Qt.Key.Key_Down: 1}
+ARROWS: dict[int, int] = {
+    Qt.Key.Key_Left: -1,
+    Qt.Key.Key_Up: -1,
+    Qt.Key.Key_Right: 1,
+    Qt.Key.Key_Down: 1,
+}
 COLOURS = {5: "#2e7d32", 4: "#558b2f", 3: "#f9a825", 2: "#ef6c00", 1: "#c62828"}
 
 
@@ -57,10 +61,12 @@ class RatingDialog(QDialog):
             button = QPushButton(f"{'★' * level}\n{level.label}")
             button.setObjectName(f"rate_{int(level)}")
             button.setMinimumSize(150, 110)
-            button.setStyleSheet(f"QPushButton {{ background:{COLOURS[level]}; color:white;"
-                                 " font-size:20pt; font-weight:bold; border-radius:8px; }"
-                                 " QPushButton:focus { border:4px solid #0d47a1; }"
-                                 " QPushButton:disabled { background:#cfd8dc; color:#90a4ae; }")
+            button.setStyleSheet(
+                f"QPushButton {{ background:{COLOURS[level]}; color:white;"
+                " font-size:20pt; font-weight:bold; border-radius:8px; }"
+                " QPushButton:focus { border:4px solid #0d47a1; }"
+                " QPushButton:disabled { background:#cfd8dc; color:#90a4ae; }"
+            )
             button.setAutoDefault(False)  # Enter presses no rating the citizen did not pick
             button.clicked.connect(lambda _=False, lv=level: self.choose(lv))
             row.addWidget(button)
@@ -74,9 +80,11 @@ class RatingDialog(QDialog):
             button.setCheckable(True)
             button.setAutoDefault(False)
             button.setMinimumHeight(44)
-            button.setStyleSheet("QPushButton { font-size:14pt; }"
-                                 " QPushButton:checked { background:#ffccbc;"
-                                 " border:3px solid #e65100; font-weight:bold; }")
+            button.setStyleSheet(
+                "QPushButton { font-size:14pt; }"
+                " QPushButton:checked { background:#ffccbc;"
+                " border:3px solid #e65100; font-weight:bold; }"
+            )
             self.reason_buttons.addWidget(button, index // 3, index % 3)
             self.reason_choices.append(button)
         self.reason_edit = QLineEdit()

@@ -16,8 +16,10 @@ from ui.qt import QDialog, QLabel, QLineEdit, QObject, QTimer, QVBoxLayout, QWid
 FREE_TRIES = 3
 LOCK_SECONDS = 30
 WRONG = "站点管理码不正确"
-NO_CODE = ("本机尚未设置站点管理码，无法用按键关闭。请在本机运行 counterapp admin-code 设置，"
-           "或在柜员程序“窗口 → 排队设置”中设置")
+NO_CODE = (
+    "本机尚未设置站点管理码，无法用按键关闭。请在本机运行 counterapp admin-code 设置，"
+    "或在柜员程序“窗口 → 排队设置”中设置"
+)
 
 
 class ExitTries(QObject):
@@ -49,8 +51,9 @@ class ExitTries(QObject):
 
 
 class ScreenExitDialog(QDialog):
-    def __init__(self, ops: Ops, screen_name: str, tries: ExitTries,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, ops: Ops, screen_name: str, tries: ExitTries, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.ops = ops
         self.tries = tries
@@ -63,8 +66,9 @@ class ScreenExitDialog(QDialog):
         self.problem = QLabel()
         self.problem.setWordWrap(True)
         comfort.set_kind(self.problem, "error")
-        buttons, self.ok = answer_buttons(self, f"关闭{screen_name}", self.try_accept,
-                                          cancel_text="返回")
+        buttons, self.ok = answer_buttons(
+            self, f"关闭{screen_name}", self.try_accept, cancel_text="返回"
+        )
         self.ok.setEnabled(not tries.locked)
         tries.unlocked.connect(self._unlocked)
         layout = QVBoxLayout(self)
@@ -77,11 +81,13 @@ class ScreenExitDialog(QDialog):
         if self.tries.locked or not self.ok.isEnabled():
             return
         typed = self.code.text()
-        self.ok.setEnabled(False)   # one check at a time
+        self.ok.setEnabled(False)  # one check at a time
 
         def check(counter: Counter) -> tuple[bool, bool]:
-            return (admin_code.has_admin_code(counter.settings),
-                    admin_code.may_close_public_screen(counter.settings, typed))
+            return (
+                admin_code.has_admin_code(counter.settings),
+                admin_code.may_close_public_screen(counter.settings, typed),
+            )
 
         self.ops.query(check, self._checked, parent=self)
 
@@ -101,7 +107,7 @@ class ScreenExitDialog(QDialog):
 
     def _say(self, problem: str) -> None:
         self.problem.setText(problem)
-        self.adjustSize()   # a longer message wraps onto more lines: room for them
+        self.adjustSize()  # a longer message wraps onto more lines: room for them
 
     def _unlocked(self) -> None:
         self.ok.setEnabled(True)

@@ -17,9 +17,11 @@ TIMEOUT_MS = 30_000
 def window_opens(store_path: Path, clock: Clock | None = None) -> str:
     """Start the window as a clerk would (store opened off the GUI thread) and wait for it."""
     app = application()
-    startup = Startup(StartOptions(store_path, clerk_login=SELF_TEST_CLERK,
-                                   clerk_pin=SELF_TEST_PIN, clock=clock),
-                      Dialogs(), quit_program=lambda: None)
+    startup = Startup(
+        StartOptions(store_path, clerk_login=SELF_TEST_CLERK, clerk_pin=SELF_TEST_PIN, clock=clock),
+        Dialogs(),
+        quit_program=lambda: None,
+    )
     outcome: dict[str, object] = {}
 
     def finish(key: str, value: object) -> None:

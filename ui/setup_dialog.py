@@ -41,14 +41,16 @@ class SetupAnswers(NamedTuple):
     admin_name: str
     admin_pin: str
     queue: QueueLink
-    admin_code: str = ""   # a kiosk or hall display PC: the code that closes its screen
+    admin_code: str = ""  # a kiosk or hall display PC: the code that closes its screen
 
     def __repr__(self) -> str:  # never a PIN or code in a log or a traceback
         return f"SetupAnswers(station={self.station.code}, admin={self.admin_login})"
 
 
-CLERKS_ON_HOST = ("本机连接排队主机：站长和经办人员由排队主机统一管理，本机不设站长。"
-                  "保存后从排队主机读取本站人员名单，登录时由排队主机核对PIN。")
+CLERKS_ON_HOST = (
+    "本机连接排队主机：站长和经办人员由排队主机统一管理，本机不设站长。"
+    "保存后从排队主机读取本站人员名单，登录时由排队主机核对PIN。"
+)
 
 
 class SetupDialog(QDialog):
@@ -93,8 +95,10 @@ class SetupDialog(QDialog):
         self.screen_code = QLineEdit()
         self.screen_code_again = QLineEdit()
         code_form = QFormLayout(self.code_box)
-        for label, field in (("站点管理码", self.screen_code),
-                             ("再次输入", self.screen_code_again)):
+        for label, field in (
+            ("站点管理码", self.screen_code),
+            ("再次输入", self.screen_code_again),
+        ):
             field.setEchoMode(QLineEdit.EchoMode.Password)
             field.setMaxLength(12)
             code_form.addRow(label, field)
@@ -105,9 +109,10 @@ class SetupDialog(QDialog):
         buttons, _ok = answer_buttons(self, "保存并继续", self.try_accept, cancel_text="退出")
         # Two columns: one column of the four boxes is taller than a 1366×768 screen.
         left, right = QVBoxLayout(), QVBoxLayout()
-        for column, boxes in ((left, (station_box, pc_box)),
-                              (right, (self.queue_box, self.admin_box, self.host_note,
-                                       self.code_box))):
+        for column, boxes in (
+            (left, (station_box, pc_box)),
+            (right, (self.queue_box, self.admin_box, self.host_note, self.code_box)),
+        ):
             for box in boxes:
                 column.addWidget(box)
             column.addStretch(1)
@@ -136,11 +141,15 @@ class SetupDialog(QDialog):
         self.code_box.setVisible(client in (Access.KIOSK, Access.HALL))
 
     def station(self) -> Station:
-        return Station(code=self.code.text().strip(), name=self.name.text().strip(),
-                       level=self.level.currentData(), county_code=self.county_code.text().strip(),
-                       county_name=self.county_name.text().strip(),
-                       address=self.address.text().strip(),
-                       supervision_phone=self.phone.text().strip())
+        return Station(
+            code=self.code.text().strip(),
+            name=self.name.text().strip(),
+            level=self.level.currentData(),
+            county_code=self.county_code.text().strip(),
+            county_name=self.county_name.text().strip(),
+            address=self.address.text().strip(),
+            supervision_phone=self.phone.text().strip(),
+        )
 
     def try_accept(self) -> None:
         station = self.station()
@@ -156,6 +165,12 @@ class SetupDialog(QDialog):
             self.problems.setText("；".join(problems))
             return
         admin = self.admin_box.values() if client is None else ("", "", "")
-        self.answers = SetupAnswers(station, self.window_no.value(), self.hub_url.text().strip(),
-                                    *admin, queue, code if client is not None else "")
+        self.answers = SetupAnswers(
+            station,
+            self.window_no.value(),
+            self.hub_url.text().strip(),
+            *admin,
+            queue,
+            code if client is not None else "",
+        )
         self.accept()

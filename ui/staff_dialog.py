@@ -76,8 +76,12 @@ class StaffDialog(QDialog):
         self.reactivate_button = QPushButton("启用(&E)")
         self.unlock_button = QPushButton("解除锁定(&U)")
         row = QHBoxLayout()
-        for button in (self.reset_button, self.unlock_button, self.deactivate_button,
-                       self.reactivate_button):
+        for button in (
+            self.reset_button,
+            self.unlock_button,
+            self.deactivate_button,
+            self.reactivate_button,
+        ):
             row.addWidget(button)
         chosen_form.addRow(row)
         self.new_account = AccountBox("新增人员")
@@ -111,12 +115,13 @@ class StaffDialog(QDialog):
         layout.addWidget(self.status)
         layout.addWidget(close, 0, Qt.AlignmentFlag.AlignRight)
         self.reset_button.clicked.connect(self.reset_pin)
-        self.deactivate_button.clicked.connect(lambda: self._on_selected(accounts.deactivate,
-                                                                         "已停用"))
-        self.reactivate_button.clicked.connect(lambda: self._on_selected(accounts.reactivate,
-                                                                         "已启用"))
-        self.unlock_button.clicked.connect(lambda: self._on_selected(accounts.unlock,
-                                                                     "已解除锁定"))
+        self.deactivate_button.clicked.connect(
+            lambda: self._on_selected(accounts.deactivate, "已停用")
+        )
+        self.reactivate_button.clicked.connect(
+            lambda: self._on_selected(accounts.reactivate, "已启用")
+        )
+        self.unlock_button.clicked.connect(lambda: self._on_selected(accounts.unlock, "已解除锁定"))
         self.add_button.clicked.connect(self.add)
         self.idle_button.clicked.connect(self.save_idle_lock)
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._enable())
@@ -130,13 +135,19 @@ class StaffDialog(QDialog):
             current = self.selected()
             self.model.set_rows(rows)
             logins = [row.clerk.login for row in rows]
-            self.table.selectRow(logins.index(current.clerk.login)
-                                 if current is not None and current.clerk.login in logins else 0)
+            self.table.selectRow(
+                logins.index(current.clerk.login)
+                if current is not None and current.clerk.login in logins
+                else 0
+            )
             self.idle_minutes.setValue(minutes)
             self._enable()
 
-        self.ctx.ops.query(lambda c: (accounts.accounts(c.store),
-                                      accounts.idle_lock_minutes(c.settings)), show, parent=self)
+        self.ctx.ops.query(
+            lambda c: (accounts.accounts(c.store), accounts.idle_lock_minutes(c.settings)),
+            show,
+            parent=self,
+        )
 
     def selected(self) -> Account | None:
         return self.model.row_at(self.table.currentIndex())
@@ -148,8 +159,7 @@ class StaffDialog(QDialog):
         self.reset_button.setEnabled(active)
         self.deactivate_button.setEnabled(active)
         self.reactivate_button.setEnabled(account is not None and not active)
-        self.unlock_button.setEnabled(active and account is not None
-                                      and account.failed_logins > 0)
+        self.unlock_button.setEnabled(active and account is not None and account.failed_logins > 0)
 
     # --- the admin's actions -------------------------------------------------------------------
     def add(self) -> None:
@@ -159,8 +169,11 @@ class StaffDialog(QDialog):
             return
         login, name, pin = self.new_account.values()
         role, admin = str(self.role.currentData()), self.admin
-        self._change(lambda c: accounts.add(c.store, admin, login, name, pin, c.clock, role),
-                     f"已添加{ROLE_NAMES[role]}{name}（工号 {login}）", self.new_account.clear)
+        self._change(
+            lambda c: accounts.add(c.store, admin, login, name, pin, c.clock, role),
+            f"已添加{ROLE_NAMES[role]}{name}（工号 {login}）",
+            self.new_account.clear,
+        )
 
     def reset_pin(self) -> None:
         account = self.selected()
@@ -171,25 +184,32 @@ class StaffDialog(QDialog):
             self._say("；".join(problems), "error")
             return
         clerk_id, pin, admin = account.clerk.id, self.reset_pins.value, self.admin
-        self._change(lambda c: accounts.reset_pin(c.store, admin, clerk_id, pin, c.clock),
-                     f"已为{account.clerk.name}设置新PIN", self.reset_pins.clear)
+        self._change(
+            lambda c: accounts.reset_pin(c.store, admin, clerk_id, pin, c.clock),
+            f"已为{account.clerk.name}设置新PIN",
+            self.reset_pins.clear,
+        )
 
     def _on_selected(self, action: Callable[..., object], done: str) -> None:
         account = self.selected()
         if account is None:
             return
         clerk_id, admin = account.clerk.id, self.admin
-        self._change(lambda c: action(c.store, admin, clerk_id, c.clock),
-                     f"{account.clerk.name}{done}")
+        self._change(
+            lambda c: action(c.store, admin, clerk_id, c.clock), f"{account.clerk.name}{done}"
+        )
 
     def save_idle_lock(self) -> None:
         minutes, admin = self.idle_minutes.value(), self.admin
-        self._change(lambda c: accounts.set_idle_lock(c.store, admin, minutes, c.clock),
-                     f"锁屏时间已设为{minutes}分钟",
-                     lambda: self.idle_lock_changed.emit(minutes))
+        self._change(
+            lambda c: accounts.set_idle_lock(c.store, admin, minutes, c.clock),
+            f"锁屏时间已设为{minutes}分钟",
+            lambda: self.idle_lock_changed.emit(minutes),
+        )
 
-    def _change(self, work: Callable[[Counter], object], done: str,
-                then: Callable[[], object] | None = None) -> None:
+    def _change(
+        self, work: Callable[[Counter], object], done: str, then: Callable[[], object] | None = None
+    ) -> None:
         def succeeded(_result: object) -> None:
             self._say(done, "ok")
             if then is not None:
@@ -202,8 +222,7 @@ class StaffDialog(QDialog):
                 return True
             return False
 
-        self.ctx.ops.change(work, STATION, on_success=succeeded, on_failure=refused,
-                            parent=self)
+        self.ctx.ops.change(work, STATION, on_success=succeeded, on_failure=refused, parent=self)
 
     def _say(self, text: str, kind: str) -> None:
         self.status.setText(text)

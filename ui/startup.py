@@ -49,16 +49,20 @@ WINDOW_SETTING = "window_no"
 HUB_SETTING = "hub_url"
 LAST_LOGIN_SETTING = "last_login"  # chosen in advance at this PC's next login
 NOT_SERVING = "排队服务未能启动，其他窗口暂时无法连接本机排队，请联系站点管理员"
-PUBLIC_PC = ("本机设为{label}（{duty}），不能作为柜员窗口使用：请用 counterapp {flag} 启动"
-             "（开机自动启动的设置见使用说明）。更改本机用途：counterapp queue-setup")
-OFFLINE_LOGIN = ("排队主机暂时无法核对PIN（{problem}），已按本机保存的排队主机人员名单登录。"
-                 "本机的办件照常办理；叫号等排队操作须等排队主机恢复，届时按提示输入PIN在主机上登录。")
+PUBLIC_PC = (
+    "本机设为{label}（{duty}），不能作为柜员窗口使用：请用 counterapp {flag} 启动"
+    "（开机自动启动的设置见使用说明）。更改本机用途：counterapp queue-setup"
+)
+OFFLINE_LOGIN = (
+    "排队主机暂时无法核对PIN（{problem}），已按本机保存的排队主机人员名单登录。"
+    "本机的办件照常办理；叫号等排队操作须等排队主机恢复，届时按提示输入PIN在主机上登录。"
+)
 
 
 class StartOptions(NamedTuple):
     store_path: Path
     demo: bool = False
-    mode: str = "counter"            # counter | kiosk | hall
+    mode: str = "counter"  # counter | kiosk | hall
     # A scripted login instead of the dialog (the self-test, benchmarks, tests): the PIN is
     # checked, counted and journalled like a typed one; never a way round it.
     clerk_login: str | None = None
@@ -74,11 +78,11 @@ class Opened(NamedTuple):
     counter: Counter
     large_font: bool
     window_no: int
-    clerks: list[Clerk]     # who may log in: the active clerks
-    has_admin: bool         # False on a store from before clerk accounts
+    clerks: list[Clerk]  # who may log in: the active clerks
+    has_admin: bool  # False on a store from before clerk accounts
     last_login: str
-    client: Access | None   # what this PC is as a client of a queue host (None: it is not)
-    host_problem: str       # a window PC: why the host's clerks could not be read ("": read)
+    client: Access | None  # what this PC is as a client of a queue host (None: it is not)
+    host_problem: str  # a window PC: why the host's clerks could not be read ("": read)
 
 
 def open_store(options: StartOptions) -> Opened:
@@ -86,8 +90,9 @@ def open_store(options: StartOptions) -> Opened:
     if options.demo and not options.store_path.exists():
         from counterapp.demo import seed_demo  # Faker is imported only for a new demo store
 
-        seed_demo(options.store_path,
-                  today=options.clock.today() if options.clock is not None else None)
+        seed_demo(
+            options.store_path, today=options.clock.today() if options.clock is not None else None
+        )
     counter = Counter.open(options.store_path, options.clock, demo=options.demo)
     if options.demo:
         from counterapp.demo import ensure_demo_accounts
@@ -97,10 +102,16 @@ def open_store(options: StartOptions) -> Opened:
     problem = ""
     if options.mode == "counter" and client == Access.WINDOW:
         problem = read_host_clerks(counter)
-    return Opened(counter, bool(counter.settings.get(comfort.LARGE_FONT_SETTING, False)),
-                  int(counter.settings.get(WINDOW_SETTING, 1)),
-                  accounts.can_log_in(counter.store), accounts.has_admin(counter.store),
-                  str(counter.settings.get(LAST_LOGIN_SETTING, "")), client, problem)
+    return Opened(
+        counter,
+        bool(counter.settings.get(comfort.LARGE_FONT_SETTING, False)),
+        int(counter.settings.get(WINDOW_SETTING, 1)),
+        accounts.can_log_in(counter.store),
+        accounts.has_admin(counter.store),
+        str(counter.settings.get(LAST_LOGIN_SETTING, "")),
+        client,
+        problem,
+    )
 
 
 def public_pc(access: Access) -> str:
@@ -126,13 +137,17 @@ def read_host_clerks(counter: Counter) -> str:
 
 
 class Startup(QObject):
-    ready = Signal(QWidget)   # the first window, once shown and loaded
+    ready = Signal(QWidget)  # the first window, once shown and loaded
     failed = Signal(str)
     _server_started = Signal(object, object)  # QueueServer, error or None: its thread → GUI
 
-    def __init__(self, options: StartOptions, dialogs: Dialogs,
-                 quit_program: Callable[[], object] = QApplication.quit,
-                 parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        options: StartOptions,
+        dialogs: Dialogs,
+        quit_program: Callable[[], object] = QApplication.quit,
+        parent: QObject | None = None,
+    ) -> None:
         super().__init__(parent)
         self.options = options
         self.quit_program = quit_program
@@ -148,7 +163,7 @@ class Startup(QObject):
         self._client: Access | None = None
         self._host_problem = ""
         self.queue_server: QueueServer | None = None  # serving: this PC is the queue host
-        self._server: QueueServer | None = None       # started, serving or not yet
+        self._server: QueueServer | None = None  # started, serving or not yet
         self._server_started.connect(self._serving)
 
     def start(self) -> None:
@@ -156,8 +171,12 @@ class Startup(QObject):
         # visible while the store thread saves: Qt would take that for the last window closed
         # and end the program. Quitting is explicit until the first window is up.
         QApplication.setQuitOnLastWindowClosed(False)
-        self.ops.run(lambda: open_store(self.options), self._opened,
-                     on_failure=self._open_failed, label="正在打开数据…")
+        self.ops.run(
+            lambda: open_store(self.options),
+            self._opened,
+            on_failure=self._open_failed,
+            label="正在打开数据…",
+        )
 
     def close(self) -> None:
         self.ops.shutdown()
@@ -167,8 +186,9 @@ class Startup(QObject):
             if self.context is not None:  # the store thread has ended: this thread may write
                 session = self.context.session
                 try:
-                    sessions.log_out(self.counter.store, session.clerk, self.counter.clock,
-                                     session.window_no)
+                    sessions.log_out(
+                        self.counter.store, session.clerk, self.counter.clock, session.window_no
+                    )
                 except Exception:  # the program ends anyway; the log says why
                     log.exception("the logout could not be journalled")
             self.counter.close()
@@ -178,8 +198,10 @@ class Startup(QObject):
         if isinstance(error, StoreKeyError):
             text = f"{error}\n\n数据文件：{self.options.store_path}"
         elif isinstance(error, StoreTooNew):
-            text = (f"{error}\n\n数据文件：{self.options.store_path}\n为保护数据，本程序不会打开"
-                    "或改动它。请安装最新版本的柜员程序，或联系县医保经办中心技术人员。")
+            text = (
+                f"{error}\n\n数据文件：{self.options.store_path}\n为保护数据，本程序不会打开"
+                "或改动它。请安装最新版本的柜员程序，或联系县医保经办中心技术人员。"
+            )
         else:
             text = f"无法打开本站数据文件：{self.options.store_path}\n{error}"
         self._fatal(text)
@@ -196,8 +218,11 @@ class Startup(QObject):
         self.dialogs.open(box)
 
     def _opened(self, opened: Opened) -> None:
-        self.counter, self._window_no, self._clerks = (opened.counter, opened.window_no,
-                                                       opened.clerks)
+        self.counter, self._window_no, self._clerks = (
+            opened.counter,
+            opened.window_no,
+            opened.clerks,
+        )
         self._has_admin, self._last_login = opened.has_admin, opened.last_login
         self._client, self._host_problem = opened.client, opened.host_problem
         self.ops.counter = self.counter
@@ -240,8 +265,13 @@ class Startup(QObject):
                 counter.settings.set(WINDOW_SETTING, answers.window_no)
                 counter.settings.set(HUB_SETTING, answers.hub_url)
                 if client is None:
-                    accounts.set_up_admin(counter.store, answers.admin_login,
-                                          answers.admin_name, answers.admin_pin, counter.clock)
+                    accounts.set_up_admin(
+                        counter.store,
+                        answers.admin_login,
+                        answers.admin_name,
+                        answers.admin_pin,
+                        counter.clock,
+                    )
                 elif client != Access.WINDOW:
                     admin_code.set_admin_code(counter.settings, answers.admin_code)
                 counter.configure_queue(answers.queue)
@@ -250,8 +280,9 @@ class Startup(QObject):
 
         def saved(found: tuple[list[Clerk], str]) -> None:
             if client in (Access.KIOSK, Access.HALL):
-                self._stop(f"设置已保存。{public_pc(client)}", QMessageBox.Icon.Information,
-                           "首次设置完成")
+                self._stop(
+                    f"设置已保存。{public_pc(client)}", QMessageBox.Icon.Information, "首次设置完成"
+                )
                 return
             (self._clerks, self._host_problem), self._window_no = found, answers.window_no
             self._client = client
@@ -296,8 +327,12 @@ class Startup(QObject):
         assert self.counter is not None and self.counter.station is not None
         window_no = self.options.window_no or self._window_no
         if self.options.clerk_login is not None:
-            self._authenticate(self.options.clerk_login, self.options.clerk_pin or "",
-                               window_no, lambda message: self._fatal(f"登录失败：{message}"))
+            self._authenticate(
+                self.options.clerk_login,
+                self.options.clerk_pin or "",
+                window_no,
+                lambda message: self._fatal(f"登录失败：{message}"),
+            )
             return
         from ui.login_dialog import LoginDialog
 
@@ -306,23 +341,41 @@ class Startup(QObject):
             from counterapp.demo import DEMO_HINT
 
             hint = DEMO_HINT
-        dialog = LoginDialog(self.counter.station.name, self._clerks, window_no,
-                             self._last_login, hint, from_host=self._client == Access.WINDOW,
-                             host_problem=self._host_problem)
+        dialog = LoginDialog(
+            self.counter.station.name,
+            self._clerks,
+            window_no,
+            self._last_login,
+            hint,
+            from_host=self._client == Access.WINDOW,
+            host_problem=self._host_problem,
+        )
         dialog.login_requested.connect(
-            lambda login, pin, window: self._authenticate(login, pin, window, dialog.refused,
-                                                          dialog.logged_in))
-        dialog.retry_requested.connect(lambda: self.ops.query(
-            lambda c: (read_host_clerks(c), accounts.can_log_in(c.store)),
-            lambda found: dialog.show_clerks(found[1], found[0]), label="正在连接排队主机…"))
+            lambda login, pin, window: self._authenticate(
+                login, pin, window, dialog.refused, dialog.logged_in
+            )
+        )
+        dialog.retry_requested.connect(
+            lambda: self.ops.query(
+                lambda c: (read_host_clerks(c), accounts.can_log_in(c.store)),
+                lambda found: dialog.show_clerks(found[1], found[0]),
+                label="正在连接排队主机…",
+            )
+        )
         dialog.rejected.connect(self.quit_program)
         self.dialogs.open(dialog)
 
-    def _authenticate(self, login: str, pin: str, window_no: int,
-                      refused: Callable[[str], None],
-                      then: Callable[[], None] | None = None) -> None:
+    def _authenticate(
+        self,
+        login: str,
+        pin: str,
+        window_no: int,
+        refused: Callable[[str], None],
+        then: Callable[[], None] | None = None,
+    ) -> None:
         """Check the PIN on the store thread (~0.2 s; on a window PC of a queue host, the
         host checks it and signs the clerk in there); the counter window, or `refused`."""
+
         def check(counter: Counter) -> sessions.Checked:
             done = sessions.log_in(counter, login, pin, window_no)
             counter.settings.set(WINDOW_SETTING, window_no)
@@ -342,8 +395,9 @@ class Startup(QObject):
                 return True
             return False
 
-        self.ops.change(check, STATION, on_success=succeeded, on_failure=failed,
-                        label="正在核对PIN…")
+        self.ops.change(
+            check, STATION, on_success=succeeded, on_failure=failed, label="正在核对PIN…"
+        )
 
     def _show_counter(self, clerk: Clerk, window_no: int) -> None:
         from ui.main_window import MainWindow
@@ -399,7 +453,13 @@ class Startup(QObject):
             self.queue_server = server
             return
         if not isinstance(error, QueueError):
-            log.error("queue server failed to start:\n%s", "".join(
-                traceback.format_exception(type(error), error, error.__traceback__)))
-        self.dialogs.error(self.window, str(error) if isinstance(error, QueueError)
-                           else f"{NOT_SERVING}（{type(error).__name__}）")
+            log.error(
+                "queue server failed to start:\n%s",
+                "".join(traceback.format_exception(type(error), error, error.__traceback__)),
+            )
+        self.dialogs.error(
+            self.window,
+            str(error)
+            if isinstance(error, QueueError)
+            else f"{NOT_SERVING}（{type(error).__name__}）",
+        )

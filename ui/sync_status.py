@@ -32,8 +32,9 @@ from ui.qt import (
     Slot,
 )
 
-KIND_MESSAGES = {cls.kind: cls.message
-                 for cls in (TransientError, AuthError, ForbiddenError, RejectedError)}
+KIND_MESSAGES = {
+    cls.kind: cls.message for cls in (TransientError, AuthError, ForbiddenError, RejectedError)
+}
 CHECK_EVERY_MS = 60_000
 SHOW_PROGRESS_AFTER_MS = 600
 
@@ -50,7 +51,7 @@ def error_text(stored: str | None) -> str:
 
 class SyncWorker(QObject):
     progress = Signal(str, int, int)
-    finished = Signal(object)          # SyncReport
+    finished = Signal(object)  # SyncReport
 
     def __init__(self, store_path: Path, clock: Clock, retry: RetryPolicy | None) -> None:
         super().__init__()
@@ -61,27 +62,38 @@ class SyncWorker(QObject):
     @Slot()
     def run(self) -> None:
         try:
-            report = service.sync_file(self._path, self._clock, progress=self.progress.emit,
-                                       retry=self._retry)
-        except Exception as exc:   # never let a sync failure reach the event loop
-            report = SyncReport(ok=False, error=type(exc).__name__, error_kind="error",
-                                message=f"同步出错：{type(exc).__name__}")
+            report = service.sync_file(
+                self._path, self._clock, progress=self.progress.emit, retry=self._retry
+            )
+        except Exception as exc:  # never let a sync failure reach the event loop
+            report = SyncReport(
+                ok=False,
+                error=type(exc).__name__,
+                error_kind="error",
+                message=f"同步出错：{type(exc).__name__}",
+            )
         self.finished.emit(report)
 
 
 class SyncStatusWidget(QWidget):
     """Reads the status through `ops` (the store thread); syncs on a thread of its own."""
 
-    sync_finished = Signal(object)     # SyncReport, for the window (e.g. reload the catalogue)
+    sync_finished = Signal(object)  # SyncReport, for the window (e.g. reload the catalogue)
 
-    def __init__(self, ops: Ops, store_path: Path, clock: Clock | None = None,
-                 parent: QWidget | None = None, auto: bool = True,
-                 retry: RetryPolicy | None = None) -> None:
+    def __init__(
+        self,
+        ops: Ops,
+        store_path: Path,
+        clock: Clock | None = None,
+        parent: QWidget | None = None,
+        auto: bool = True,
+        retry: RetryPolicy | None = None,
+    ) -> None:
         super().__init__(parent)
         self._ops = ops
         self._path = store_path
         self._clock = clock or Clock()
-        self._retry = retry   # how a run retries a hub that does not answer (engine default)
+        self._retry = retry  # how a run retries a hub that does not answer (engine default)
         self._thread: QThread | None = None
         self._worker: SyncWorker | None = None
         self.last_report: SyncReport | None = None
@@ -122,9 +134,12 @@ class SyncStatusWidget(QWidget):
     def refresh(self, report: SyncReport | None = None) -> None:
         """Read the status on the store thread, then show it (with `report`'s outcome, after
         a run)."""
-        self._ops.query(lambda counter: service.status(counter.store),
-                        lambda state: self._show(state, report), parent=self,
-                        label="正在读取同步状态…")
+        self._ops.query(
+            lambda counter: service.status(counter.store),
+            lambda state: self._show(state, report),
+            parent=self,
+            label="正在读取同步状态…",
+        )
 
     def _show(self, state: service.SyncStatus, report: SyncReport | None) -> None:
         """The status in the clerk's words. A station without a hub is told whom to ask,
@@ -144,8 +159,11 @@ class SyncStatusWidget(QWidget):
     @Slot()
     def sync_if_due(self) -> None:
         if not self.running:
-            self._ops.query(lambda counter: service.is_due(counter.store, self._clock),
-                            self._sync_if, parent=self)
+            self._ops.query(
+                lambda counter: service.is_due(counter.store, self._clock),
+                self._sync_if,
+                parent=self,
+            )
 
     def _sync_if(self, due: bool) -> None:
         if due:
@@ -173,14 +191,15 @@ class SyncStatusWidget(QWidget):
         if stage == "upload" and total > 0:
             self.progress.setRange(0, total)
             self.progress.setValue(min(done, total))
-        self.pending_label.setText(f"正在上传：{done}/{total}" if stage == "upload"
-                                   else "正在核对与下载…")
+        self.pending_label.setText(
+            f"正在上传：{done}/{total}" if stage == "upload" else "正在核对与下载…"
+        )
 
     @Slot(object)
     def _on_finished(self, report: SyncReport) -> None:
         thread = self._thread
         if thread is not None:
-            thread.quit()          # thread-safe; the queued quit would come after this slot
+            thread.quit()  # thread-safe; the queued quit would come after this slot
             thread.wait()
             thread.deleteLater()
         self._thread, self._worker = None, None

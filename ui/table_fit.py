@@ -27,14 +27,15 @@ class ShareWidth(QObject):
     wide (large-font mode), the table scrolls sideways: put `main` before the columns the
     clerk can best do without. The rows in sight grow to their wrapped text."""
 
-    def __init__(self, table: QTableView, main: int, wrapped: Mapping[int, int],
-                 least: int) -> None:
+    def __init__(
+        self, table: QTableView, main: int, wrapped: Mapping[int, int], least: int
+    ) -> None:
         super().__init__(table)
         self.table, self.main, self.wrapped, self.least = table, main, wrapped, least
         table.setWordWrap(True)
         rows = table.verticalHeader()
         rows.setMinimumSectionSize(rows.defaultSectionSize())
-        table.installEventFilter(self)             # its font
+        table.installEventFilter(self)  # its font
         table.viewport().installEventFilter(self)  # its width (a scroll bar comes and goes)
         table.model().modelReset.connect(self.share)
         table.verticalScrollBar().valueChanged.connect(self.fit_rows)
@@ -62,7 +63,8 @@ class ShareWidth(QObject):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()
-        if ((kind == QEvent.Type.FontChange and watched is self.table)
-                or (kind == QEvent.Type.Resize and watched is self.table.viewport())):
+        if (kind == QEvent.Type.FontChange and watched is self.table) or (
+            kind == QEvent.Type.Resize and watched is self.table.viewport()
+        ):
             self.share()
         return False

@@ -16,9 +16,9 @@ from counterapp.clock import Clock, parse_stamp
 from counterapp.workdays import WorkCalendar
 from ui.qt import QFrame, QHBoxLayout, QLabel, QTimer, QWidget
 
-AMBER_SHARE = 0.2          # amber in the last fifth of a minute limit …
-AMBER_MIN_SECONDS = 120    # … or in its last two minutes
-AMBER_WORKING_DAYS = 1     # amber when the day deadline is today or the next working day
+AMBER_SHARE = 0.2  # amber in the last fifth of a minute limit …
+AMBER_MIN_SECONDS = 120  # … or in its last two minutes
+AMBER_WORKING_DAYS = 1  # amber when the day deadline is today or the next working day
 
 
 class Level(IntEnum):
@@ -51,8 +51,9 @@ def _minutes(title: str, start: datetime, limit: int, now: datetime) -> Reading:
     if left < 0:
         return Reading(Level.RED, f"{title}{limit}分钟 · 已超时 {_clock_text(left)}")
     amber = left <= max(limit * 60 * AMBER_SHARE, AMBER_MIN_SECONDS)
-    return Reading(Level.AMBER if amber else Level.GREEN,
-                   f"{title}{limit}分钟 · 剩余 {_clock_text(left)}")
+    return Reading(
+        Level.AMBER if amber else Level.GREEN, f"{title}{limit}分钟 · 剩余 {_clock_text(left)}"
+    )
 
 
 def _days(title: str, due_text: str, now: datetime, calendar: WorkCalendar) -> Reading:
@@ -66,8 +67,13 @@ def _days(title: str, due_text: str, now: datetime, calendar: WorkCalendar) -> R
     return Reading(level, f"{title} {due:%Y-%m-%d} · {rest}")
 
 
-def reading(case: Case | None, now: datetime, calendar: WorkCalendar,
-            instant_target_minutes: int = 10, forward_pending: bool = True) -> Reading:
+def reading(
+    case: Case | None,
+    now: datetime,
+    calendar: WorkCalendar,
+    instant_target_minutes: int = 10,
+    forward_pending: bool = True,
+) -> Reading:
     """`forward_pending`: a forwarded case the county hub has not acknowledged yet (so the
     strip says 待上传 until the window learns otherwise)."""
     if case is None:
@@ -91,16 +97,22 @@ def reading(case: Case | None, now: datetime, calendar: WorkCalendar,
         if pending:
             return _days("承诺办结期限", min(item.due_at or "" for item in pending), now, calendar)
     if case.state == CaseState.FORWARDED:
-        return Reading(Level.IDLE, state_text(case.state, upload_pending=forward_pending,
-                                              county_status=None))
+        return Reading(
+            Level.IDLE, state_text(case.state, upload_pending=forward_pending, county_status=None)
+        )
     return Reading(Level.IDLE, f"办件{case.state.label}")
 
 
 class TimerWidget(QFrame):
     """The coloured countdown strip above the case panel."""
 
-    def __init__(self, clock: Clock, calendar: WorkCalendar, instant_target_minutes: int,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        clock: Clock,
+        calendar: WorkCalendar,
+        instant_target_minutes: int,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self._clock = clock
         self.calendar = calendar
@@ -126,10 +138,13 @@ class TimerWidget(QFrame):
 
     def refresh(self) -> None:
         previous = self.current.level
-        self.current = reading(self._case, self._clock.now(), self.calendar, self._target,
-                               self._forward_pending)
+        self.current = reading(
+            self._case, self._clock.now(), self.calendar, self._target, self._forward_pending
+        )
         if self.current.level != previous or not self.styleSheet():
             background, text = COLOURS[self.current.level]
-            self.setStyleSheet(f"TimerWidget {{ background: {background}; border-radius: 4px; }}"
-                               f" QLabel {{ color: {text}; font-weight: bold; }}")
+            self.setStyleSheet(
+                f"TimerWidget {{ background: {background}; border-radius: 4px; }}"
+                f" QLabel {{ color: {text}; font-weight: bold; }}"
+            )
         self.label.setText(self.current.text)

@@ -20,13 +20,16 @@ TRANSFER_REASONS = ("该事项由其他窗口专办", "需要其他窗口协助"
 
 
 def no_window_to_transfer_to(own_window: int) -> str:
-    return (f"本站目前只有本窗口（{own_window}号），无法转窗口。如本站还有其他窗口，请在菜单"
-            "“窗口 → 排队设置”中填写本站窗口数。")
+    return (
+        f"本站目前只有本窗口（{own_window}号），无法转窗口。如本站还有其他窗口，请在菜单"
+        "“窗口 → 排队设置”中填写本站窗口数。"
+    )
 
 
 class TransferDialog(QDialog):
-    def __init__(self, code: str, own_window: int, windows: list[int],
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, code: str, own_window: int, windows: list[int], parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"转窗口：{code} 号")
         self.to_window = QComboBox()

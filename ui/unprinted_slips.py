@@ -36,15 +36,19 @@ from ui.qt import (
 from ui.table_model import RowTableModel, row_table_view
 
 FOLDER_NAME = "医保柜员单据"
-DROP_REASONS = ("办事人已取得电子版（PDF）", "已在其他电脑打印并交办事人",
-                "单据信息有误，已重新出具")
+DROP_REASONS = (
+    "办事人已取得电子版（PDF）",
+    "已在其他电脑打印并交办事人",
+    "单据信息有误，已重新出具",
+)
 LATER = "单据保留在“待打印单据”中（菜单“办件 → 待打印单据”，Ctrl+Shift+P），打印机恢复后可再打印。"
 
 
 def default_folder() -> Path:
     """Where saved slips go by default: a folder of their own in the clerk's documents."""
     documents = QStandardPaths.writableLocation(
-        QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home())
+        QStandardPaths.StandardLocation.DocumentsLocation
+    ) or str(Path.home())
     return Path(documents) / FOLDER_NAME
 
 
@@ -52,13 +56,14 @@ class KeptSlipActions(QWidget):
     """Print again / save as PDF for one kept slip, with a busy bar while the printer is
     tried and a line saying how it went; `printed()` is called once it printed."""
 
-    def __init__(self, ctx: AppContext, dialog: QDialog,
-                 printed: Callable[[], None] = lambda: None) -> None:
+    def __init__(
+        self, ctx: AppContext, dialog: QDialog, printed: Callable[[], None] = lambda: None
+    ) -> None:
         super().__init__(dialog)
         self.ctx, self.dialog, self._printed = ctx, dialog, printed
         self.slip: UnprintedSlip | None = None
         self.busy = QProgressBar()
-        self.busy.setRange(0, 0)            # a busy indicator, not a percentage
+        self.busy.setRange(0, 0)  # a busy indicator, not a percentage
         self.busy.setMaximumWidth(160)
         self.busy.hide()
         self.status = QLabel()
@@ -104,8 +109,12 @@ class KeptSlipActions(QWidget):
             folder.mkdir(parents=True, exist_ok=True)
         except OSError:
             folder = Path.home()
-        dialog = QFileDialog(self.dialog, f"另存为PDF：{slip.kind.label}",
-                             str(folder / slip.file_name), "PDF 文件 (*.pdf)")
+        dialog = QFileDialog(
+            self.dialog,
+            f"另存为PDF：{slip.kind.label}",
+            str(folder / slip.file_name),
+            "PDF 文件 (*.pdf)",
+        )
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
         dialog.setDefaultSuffix("pdf")
         dialog.fileSelected.connect(lambda path: self._save(slip, Path(path)))
@@ -125,13 +134,16 @@ class KeptSlipActions(QWidget):
 class PrintFailedDialog(QDialog):
     """Opened when a notice or receipt did not print: retry, save the PDF, or later."""
 
-    def __init__(self, ctx: AppContext, slip: UnprintedSlip, message: str,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, ctx: AppContext, slip: UnprintedSlip, message: str, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"{slip.kind.label}未能打印")
         self.setMinimumWidth(520)
-        self.text = QLabel(f"办件 {slip.case_no} 的{slip.kind.label}未能打印：\n{message}\n\n"
-                           f"{LATER}打印出来交办事人之前，不算已出具。")
+        self.text = QLabel(
+            f"办件 {slip.case_no} 的{slip.kind.label}未能打印：\n{message}\n\n"
+            f"{LATER}打印出来交办事人之前，不算已出具。"
+        )
         self.text.setWordWrap(True)
         self.actions_row = KeptSlipActions(ctx, self, printed=self._printed)
         self.actions_row.slip = slip
@@ -207,8 +219,9 @@ class UnprintedSlipsDialog(QDialog):
         buttons.addWidget(self.summary, 1)
         for button in (self.print_button, self.save_button, self.drop_button, close):
             buttons.addWidget(button)
-        note = QLabel("打印出来交办事人之前，单据不算已出具；另存的PDF也留在列表中，"
-                      "直至打印或注明原因移出。")
+        note = QLabel(
+            "打印出来交办事人之前，单据不算已出具；另存的PDF也留在列表中，直至打印或注明原因移出。"
+        )
         note.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addWidget(note)
@@ -243,6 +256,7 @@ class UnprintedSlipsDialog(QDialog):
         def run() -> None:
             self.actions_row.slip = self.selected()
             action()
+
         return run
 
     def drop_selected(self) -> None:
@@ -268,7 +282,8 @@ class UnprintedSlipsDialog(QDialog):
                 self.reload()
 
         dialog.textValueSelected.connect(
-            lambda reason: self.ctx.slips.drop_kept(slip, reason, clerk, dropped, parent=self))
+            lambda reason: self.ctx.slips.drop_kept(slip, reason, clerk, dropped, parent=self)
+        )
         self.drop_dialog = dialog
         self.ctx.dialogs.open(dialog)
 

@@ -78,19 +78,20 @@ def next_step(step: Step, case: Case | None) -> Step | None:
 
 class Primary(StrEnum):
     """A step's main action: what Ctrl+Enter does, and the button marked with it."""
-    NEXT = "next"          # ① ② ③: on to the next step (① checks the applicant, ② saves items)
-    ACCEPT = "accept"      # ④ every material is in
-    NOTIFY = "notify"      # ④ something is missing: issue and print the one-time notice
-    AWAIT = "await"        # ④ told, still missing: the citizen leaves to fetch the materials
+
+    NEXT = "next"  # ① ② ③: on to the next step (① checks the applicant, ② saves items)
+    ACCEPT = "accept"  # ④ every material is in
+    NOTIFY = "notify"  # ④ something is missing: issue and print the one-time notice
+    AWAIT = "await"  # ④ told, still missing: the citizen leaves to fetch the materials
     COMPLETE = "complete"  # ⑤ instant items handled here: finished on the spot
-    FORWARD = "forward"    # ⑤ an item goes upward (帮办代办)
-    RATE = "rate"          # ⑥ the citizen rates
-    END = "end"            # ⑥ rated: the visit ends
+    FORWARD = "forward"  # ⑤ an item goes upward (帮办代办)
+    RATE = "rate"  # ⑥ the citizen rates
+    END = "end"  # ⑥ rated: the visit ends
 
 
 class MainAction(NamedTuple):
     action: Primary | None
-    why_not: str = ""      # when there is no main action: why, for the clerk
+    why_not: str = ""  # when there is no main action: why, for the clerk
 
 
 def main_action(step: Step, case: Case | None, rated: bool = False) -> MainAction:
@@ -113,6 +114,7 @@ def main_action(step: Step, case: Case | None, rated: bool = False) -> MainActio
             return MainAction(Primary.FORWARD)
         if all(item.kind == ItemKind.INSTANT for item in case.items):
             return MainAction(Primary.COMPLETE)
-        return MainAction(None, "本件含承诺件：可当场办结（Alt+J），"
-                                "或暂不办结、在时限内办理（Alt+L）")
+        return MainAction(
+            None, "本件含承诺件：可当场办结（Alt+J），或暂不办结、在时限内办理（Alt+L）"
+        )
     return MainAction(Primary.END if rated else Primary.RATE)

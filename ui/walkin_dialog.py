@@ -43,8 +43,10 @@ class WalkInDialog(QDialog):
         offer_reasons(self.reason, PRIORITY_REASONS, "按数字键选择，或填写其他原因")
         self.reason.setEnabled(False)
         self.priority.toggled.connect(self.reason.setEnabled)
-        keys = QLabel("优先原因（按数字键）：" + "　".join(
-            f"{number} {reason}" for number, reason in enumerate(PRIORITY_REASONS, 1)))
+        keys = QLabel(
+            "优先原因（按数字键）："
+            + "　".join(f"{number} {reason}" for number, reason in enumerate(PRIORITY_REASONS, 1))
+        )
         keys.setWordWrap(True)
         self.problem = QLabel()
         self.problem.setWordWrap(True)

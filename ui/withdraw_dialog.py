@@ -31,8 +31,9 @@ class WithdrawDialog(QDialog):
         form = QFormLayout()
         form.addRow("办件", QLabel(f"{case_no}　{applicant}"))
         form.addRow("撤销原因", self.reason)
-        note = QLabel("撤销后办件归档、不能再继续办理，撤销原因记入办件日志；"
-                      "办事人日后再来须重新申请。")
+        note = QLabel(
+            "撤销后办件归档、不能再继续办理，撤销原因记入办件日志；办事人日后再来须重新申请。"
+        )
         note.setWordWrap(True)
         self.problem = QLabel()
         self.problem.setWordWrap(True)

@@ -39,7 +39,8 @@ class Access(StrEnum):
     @property
     def duty(self) -> str:
         return {"window": "全部排队操作", "kiosk": "只能取号", "hall": "只能读取叫号信息"}[
-            self.value]
+            self.value
+        ]
 
 
 class Grant(NamedTuple):
@@ -57,7 +58,7 @@ class Grant(NamedTuple):
 def new_secret() -> str:
     """128 random bits as 26 base32 characters in groups of four: ABCD-EFGH-…"""
     text = base64.b32encode(os.urandom(16)).decode().rstrip("=")
-    return "-".join(text[at:at + 4] for at in range(0, len(text), 4))
+    return "-".join(text[at : at + 4] for at in range(0, len(text), 4))
 
 
 def secret_hash(secret: str) -> str:
@@ -68,9 +69,13 @@ def secret_hash(secret: str) -> str:
 
 def _grant(row: sqlite3.Row) -> Grant:
     revoked = row["revoked_at"]
-    return Grant(id=row["id"], name=row["name"], access=Access(row["access"]),
-                 issued_at=parse_stamp(row["issued_at"]),
-                 revoked_at=None if revoked is None else parse_stamp(revoked))
+    return Grant(
+        id=row["id"],
+        name=row["name"],
+        access=Access(row["access"]),
+        issued_at=parse_stamp(row["issued_at"]),
+        revoked_at=None if revoked is None else parse_stamp(revoked),
+    )
 
 
 def issue(store: Store, access: Access, name: str, clock: Clock) -> tuple[Grant, str]:
@@ -82,9 +87,15 @@ def issue(store: Store, access: Access, name: str, clock: Clock) -> tuple[Grant,
         raise QueueError(f"电脑名称最多 {NAME_MAX} 个字（现有 {len(name)} 个）")
     secret = new_secret()
     with store.transaction():
-        key_id = store.insert("queue_keys", {
-            "name": name, "access": access.value, "secret_hash": secret_hash(secret),
-            "issued_at": stamp(clock.now())})
+        key_id = store.insert(
+            "queue_keys",
+            {
+                "name": name,
+                "access": access.value,
+                "secret_hash": secret_hash(secret),
+                "issued_at": stamp(clock.now()),
+            },
+        )
     return get(store, key_id), secret
 
 
@@ -97,8 +108,10 @@ def get(store: Store, key_id: int) -> Grant:
 
 def grants(store: Store) -> list[Grant]:
     """Every key issued, the valid ones first, newest first."""
-    return [_grant(row) for row in store.all(
-        "SELECT * FROM queue_keys ORDER BY revoked_at IS NOT NULL, id DESC")]
+    return [
+        _grant(row)
+        for row in store.all("SELECT * FROM queue_keys ORDER BY revoked_at IS NOT NULL, id DESC")
+    ]
 
 
 def grant_for(store: Store, secret: str) -> Grant | None:
@@ -115,6 +128,8 @@ def revoke(store: Store, key_id: int, clock: Clock) -> Grant:
     now = stamp(clock.now())
     with store.transaction():
         store.execute("UPDATE queue_keys SET revoked_at = ? WHERE id = ?", (now, key_id))
-        store.execute("UPDATE queue_sessions SET ended_at = ? WHERE key_id = ? AND "
-                      "ended_at IS NULL", (now, key_id))
+        store.execute(
+            "UPDATE queue_sessions SET ended_at = ? WHERE key_id = ? AND ended_at IS NULL",
+            (now, key_id),
+        )
     return get(store, key_id)

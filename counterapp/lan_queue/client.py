@@ -47,18 +47,26 @@ T = TypeVar("T")
 
 CONNECT_SECONDS = 2.0
 ANSWER_SECONDS = 5.0
-KEEP_ALIVE = 60.0        # seconds an idle connection is kept (the host keeps its longer)
-ATTEMPTS = 2             # a request that could not reach the host or got no answer: once more
-RETRY_PAUSE = 0.3        # seconds before the repeat
+KEEP_ALIVE = 60.0  # seconds an idle connection is kept (the host keeps its longer)
+ATTEMPTS = 2  # a request that could not reach the host or got no answer: once more
+RETRY_PAUSE = 0.3  # seconds before the repeat
 READ_REFUSALS = (403, 408, 409, 413, 422, 428)  # the host says why, in Chinese
-KEY_REFUSED = ("排队主机拒绝了本机的排队密钥，请站点管理员在排队主机上为本机发放密钥后，"
-               "在菜单“窗口 → 排队设置”中重新录入")
-KEY_REVOKED = ("本机的排队密钥已被站点管理员在排队主机上吊销。如需继续使用，请在排队主机上"
-               "为本机发放新密钥，在菜单“窗口 → 排队设置”中录入")
-SET_UP_AGAIN = ("排队连接已改为加密连接，本机须重新设置：请在菜单“窗口 → 排队设置”中录入排队"
-                "主机地址、站点管理员为本机发放的密钥和排队主机的证书指纹")
-SIGNED_OUT = ("排队主机上的登录已结束（新的一天、人员已停用，或登录时未能连接排队主机）："
-              "请输入PIN，在排队主机上重新登录")
+KEY_REFUSED = (
+    "排队主机拒绝了本机的排队密钥，请站点管理员在排队主机上为本机发放密钥后，"
+    "在菜单“窗口 → 排队设置”中重新录入"
+)
+KEY_REVOKED = (
+    "本机的排队密钥已被站点管理员在排队主机上吊销。如需继续使用，请在排队主机上"
+    "为本机发放新密钥，在菜单“窗口 → 排队设置”中录入"
+)
+SET_UP_AGAIN = (
+    "排队连接已改为加密连接，本机须重新设置：请在菜单“窗口 → 排队设置”中录入排队"
+    "主机地址、站点管理员为本机发放的密钥和排队主机的证书指纹"
+)
+SIGNED_OUT = (
+    "排队主机上的登录已结束（新的一天、人员已停用，或登录时未能连接排队主机）："
+    "请输入PIN，在排队主机上重新登录"
+)
 HOST_ONLY = "日终结算只在排队主机上进行，本机是排队客户端"
 NO_ANSWER = "排队主机未及时应答，操作可能已经完成，请稍候查看排队列表后再操作"
 NO_READ_ANSWER = "排队主机未及时应答，请稍后重试；如反复出现，请联系站点管理员"
@@ -119,17 +127,21 @@ class RemoteQueue:
         return self._call("GET", "/v1/revision", read=lambda data: str(data["revision"]))
 
     def people_ahead(self, ticket: Ticket) -> int:
-        return self._call("GET", f"/v1/tickets/{ticket.uuid}/ahead",
-                          read=lambda data: int(data["ahead"]))
+        return self._call(
+            "GET", f"/v1/tickets/{ticket.uuid}/ahead", read=lambda data: int(data["ahead"])
+        )
 
     # --- actions ---------------------------------------------------------------------------
     def issue(self, lane: Lane, reason: str | None = None) -> Ticket:
         return self._one("POST", "/v1/tickets", json={"lane": lane.value, "reason": reason})
 
     def call_next(self, window_no: int, clerk_id: int) -> Ticket | None:
-        called = self._as_clerk(clerk_id, "/v1/call-next", json={"window": window_no},
-                                read=lambda data: None if data["ticket"] is None
-                                else from_wire(data["ticket"]))
+        called = self._as_clerk(
+            clerk_id,
+            "/v1/call-next",
+            json={"window": window_no},
+            read=lambda data: None if data["ticket"] is None else from_wire(data["ticket"]),
+        )
         return None if called is None else mirror.keep(self._store, [called])[0]
 
     def recall(self, ticket_id: int, clerk_id: int) -> Ticket:
@@ -171,13 +183,19 @@ class RemoteQueue:
     def ping(self) -> dict[str, Any]:
         """The host's station and day, and this PC's key as the host knows it (its name and
         access): checks the address, the fingerprint and the key (set-up)."""
-        return self._call("GET", "/v1/ping", read=lambda data: {
-            "station": data["station"], "today": data["today"], "key": data["key"]})
+        return self._call(
+            "GET",
+            "/v1/ping",
+            read=lambda data: {
+                "station": data["station"],
+                "today": data["today"],
+                "key": data["key"],
+            },
+        )
 
     def take_station_clerks(self, clock: Clock) -> None:
         """The station's clerks are the host's: mirror its accounts (`mirror.keep_clerks`)."""
-        mirror.keep_clerks(self._store, *self._call("GET", "/v1/clerks", read=_accounts),
-                           clock)
+        mirror.keep_clerks(self._store, *self._call("GET", "/v1/clerks", read=_accounts), clock)
 
     def sign_in(self, login: str, pin: str, clock: Clock) -> None:
         """Sign the clerk `login` in on the host with the PIN just typed at this PC (kept
@@ -187,8 +205,12 @@ class RemoteQueue:
         locked, deactivated, unknown), and `QueueError` when the host cannot judge it."""
         self._session = None
         self.take_station_clerks(clock)
-        token = self._call("POST", "/v1/clerk-sessions", json={"login": login, "proof": pin},
-                           read=lambda data: str(data["session"]))
+        token = self._call(
+            "POST",
+            "/v1/clerk-sessions",
+            json={"login": login, "proof": pin},
+            read=lambda data: str(data["session"]),
+        )
         clerk = clerk_by_login(self._store, login)
         assert clerk is not None, "the host's clerks were mirrored just before"
         self._session = (clerk.id, token)
@@ -199,8 +221,7 @@ class RemoteQueue:
             self._http = None
 
     # --- the wire --------------------------------------------------------------------------
-    def _as_clerk(self, clerk_id: int, path: str, read: Callable[[Any], T], **request: Any
-                  ) -> T:
+    def _as_clerk(self, clerk_id: int, path: str, read: Callable[[Any], T], **request: Any) -> T:
         """POST `path` as the clerk `clerk_id`, in the session their PIN opened on the host;
         `SignedOut` when there is none (any more)."""
         if self._session is None or self._session[0] != clerk_id:
@@ -214,20 +235,28 @@ class RemoteQueue:
 
     def _act(self, ticket_id: int, action: str, clerk_id: int, **fields: object) -> Ticket:
         uuid = mirror.uuid_of(self._store, ticket_id)
-        ticket = self._as_clerk(clerk_id, f"/v1/tickets/{uuid}/{action}", read=from_wire,
-                                json=fields)
+        ticket = self._as_clerk(
+            clerk_id, f"/v1/tickets/{uuid}/{action}", read=from_wire, json=fields
+        )
         return mirror.keep(self._store, [ticket])[0]
 
     def _one(self, method: str, path: str, **request: Any) -> Ticket:
-        return mirror.keep(self._store, [self._call(method, path, read=from_wire,
-                                                    **request)])[0]
+        return mirror.keep(self._store, [self._call(method, path, read=from_wire, **request)])[0]
 
     def _many(self, method: str, path: str, **request: Any) -> list[Ticket]:
-        return mirror.keep(self._store, self._call(
-            method, path, read=lambda data: [from_wire(t) for t in data], **request))
+        return mirror.keep(
+            self._store,
+            self._call(method, path, read=lambda data: [from_wire(t) for t in data], **request),
+        )
 
-    def _call(self, method: str, path: str, read: Callable[[Any], T] = lambda data: data,
-              session: str | None = None, **request: Any) -> T:
+    def _call(
+        self,
+        method: str,
+        path: str,
+        read: Callable[[Any], T] = lambda data: data,
+        session: str | None = None,
+        **request: Any,
+    ) -> T:
         """The host's answer to one request, passed through `read`. A refusal the host
         explains raises its own message; whatever else this program cannot read raises
         `unrecognised`."""
@@ -261,17 +290,21 @@ class RemoteQueue:
             raise HostRefused(refusal)
         raise QueueError(unrecognised(status))
 
-    def _send(self, method: str, path: str, headers: dict[str, str], request: dict[str, Any]
-              ) -> httpx.Response:
+    def _send(
+        self, method: str, path: str, headers: dict[str, str], request: dict[str, Any]
+    ) -> httpx.Response:
         """The host's answer, trying `ATTEMPTS` times (a change keeps its request id); see the
         module docstring for what is said when every try fails."""
         import httpx
 
         if self._http is None:
             self._http = httpx.Client(
-                base_url=self.base_url, trust_env=False, verify=tls.client_context(self._pin),
+                base_url=self.base_url,
+                trust_env=False,
+                verify=tls.client_context(self._pin),
                 timeout=httpx.Timeout(ANSWER_SECONDS, connect=CONNECT_SECONDS),
-                limits=httpx.Limits(keepalive_expiry=KEEP_ALIVE))
+                limits=httpx.Limits(keepalive_expiry=KEEP_ALIVE),
+            )
         reached: float | None = None  # when the first try that may have reached the host left
         for tried in range(1, ATTEMPTS + 1):
             if reached is not None:
@@ -282,8 +315,8 @@ class RemoteQueue:
             except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
                 if _caused_by(exc, tls.PinMismatch):  # an impostor, or a mistyped pin
                     raise QueueError(tls.MISMATCH) from exc
-                failure: httpx.HTTPError = exc     # never sent
-            except httpx.HTTPError as exc:         # sent: the host may have acted on it
+                failure: httpx.HTTPError = exc  # never sent
+            except httpx.HTTPError as exc:  # sent: the host may have acted on it
                 failure = exc
                 reached = leaving if reached is None else reached
             if tried < ATTEMPTS:
@@ -296,10 +329,19 @@ class RemoteQueue:
 def _accounts(data: dict[str, Any]) -> tuple[list[dict[str, str | None]], int]:
     """The host's accounts as `mirror.keep_clerks` takes them (KeyError, TypeError or
     ValueError when the answer is not a queue host's)."""
-    return ([{"uuid": str(clerk["uuid"]), "login": str(clerk["login"]),
-              "name": str(clerk["name"]), "role": str(clerk["role"]),
-              "pin_hash": None if clerk["pin_hash"] is None else str(clerk["pin_hash"])}
-             for clerk in data["clerks"]], int(data["idle_lock_minutes"]))
+    return (
+        [
+            {
+                "uuid": str(clerk["uuid"]),
+                "login": str(clerk["login"]),
+                "name": str(clerk["name"]),
+                "role": str(clerk["role"]),
+                "pin_hash": None if clerk["pin_hash"] is None else str(clerk["pin_hash"]),
+            }
+            for clerk in data["clerks"]
+        ],
+        int(data["idle_lock_minutes"]),
+    )
 
 
 def _caused_by(error: BaseException, kind: type[BaseException]) -> bool:

@@ -38,18 +38,23 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 App = Callable[[Scope, Receive, Send], Awaitable[None]]
 
-MAX_BODY = 4096        # bytes: the largest request is an action with a 60-character reason
-BODY_SECONDS = 10.0    # to send a body that small, on a LAN
+MAX_BODY = 4096  # bytes: the largest request is an action with a 60-character reason
+BODY_SECONDS = 10.0  # to send a body that small, on a LAN
 GRANT = "queue_grant"  # the key's `Grant`, in the request's state
 
-NO_KEY = ("missing queue key: send the header 'Authorization: Bearer <key>' with the key the "
-          "queue host issued for this PC (counterapp queue-setup --issue on the host)")
-WRONG_KEY = ("unknown queue key: this queue host never issued it; enter the key the host "
-             "issued for this PC")
+NO_KEY = (
+    "missing queue key: send the header 'Authorization: Bearer <key>' with the key the "
+    "queue host issued for this PC (counterapp queue-setup --issue on the host)"
+)
+WRONG_KEY = (
+    "unknown queue key: this queue host never issued it; enter the key the host issued for this PC"
+)
 REVOKED_KEY = "revoked queue key: the station's administrator revoked it on the queue host"
 NOT_ALLOWED = "此排队密钥只用于{label}（{duty}），排队主机拒绝了这项操作：{method} {path}"
-NO_REQUEST_ID = (f"排队主机拒绝了这项操作：更改排队的请求须带请求编号（{REQUEST_ID}），"
-                 "以免应答丢失后重发时做两次。请确认各电脑的柜员程序版本一致")
+NO_REQUEST_ID = (
+    f"排队主机拒绝了这项操作：更改排队的请求须带请求编号（{REQUEST_ID}），"
+    "以免应答丢失后重发时做两次。请确认各电脑的柜员程序版本一致"
+)
 TOO_LARGE = f"请求内容过长：排队主机最多接收 {MAX_BODY} 字节"
 TOO_SLOW = f"请求内容未在 {BODY_SECONDS:.0f} 秒内送达，排队主机已放弃"
 
@@ -58,9 +63,11 @@ _READ_CALLS = ("GET", re.compile(r"/v1/(ping|revision|calls|waiting)"))
 # What each kind of key may ask for; a window key may ask for anything the app answers.
 ALLOWED: dict[Access, tuple[tuple[str, re.Pattern[str]], ...]] = {
     Access.HALL: (_READ_CALLS,),
-    Access.KIOSK: (("GET", re.compile(r"/v1/ping")),
-                   ("POST", re.compile(r"/v1/tickets")),
-                   ("GET", re.compile(rf"/v1/tickets/{_UUID}(/ahead)?"))),
+    Access.KIOSK: (
+        ("GET", re.compile(r"/v1/ping")),
+        ("POST", re.compile(r"/v1/tickets")),
+        ("GET", re.compile(rf"/v1/tickets/{_UUID}(/ahead)?")),
+    ),
 }
 
 
@@ -72,8 +79,9 @@ class _Refused(Exception):
 
 def allowed(access: Access, method: str, path: str) -> bool:
     rules = ALLOWED.get(access)
-    return rules is None or any(method == verb and pattern.fullmatch(path)
-                                for verb, pattern in rules)
+    return rules is None or any(
+        method == verb and pattern.fullmatch(path) for verb, pattern in rules
+    )
 
 
 class Gate:
@@ -92,16 +100,24 @@ class Gate:
             body = await self._body(scope, receive)
         except _Refused as refused:
             client = scope.get("client") or ("?", 0)
-            log.warning("queue host refused %s %s from %s: %s %s", scope["method"],
-                        scope["path"], client[0], refused.status, refused.error)
+            log.warning(
+                "queue host refused %s %s from %s: %s %s",
+                scope["method"],
+                scope["path"],
+                client[0],
+                refused.status,
+                refused.error,
+            )
             await _answer(send, refused)
             return
         scope.setdefault("state", {})[GRANT] = grant
         await self.app(scope, _replay(body, receive), send)
 
     def _admit(self, scope: Scope) -> Grant:
-        headers = {name.decode("latin-1").lower(): value.decode("latin-1")
-                   for name, value in scope["headers"]}
+        headers = {
+            name.decode("latin-1").lower(): value.decode("latin-1")
+            for name, value in scope["headers"]
+        }
         scheme, _, key = headers.get("authorization", "").partition(" ")
         if scheme.lower() != "bearer" or not key.strip():
             raise _Refused(401, NO_KEY, "key_missing")
@@ -112,9 +128,13 @@ class Gate:
             raise _Refused(401, REVOKED_KEY, "key_revoked")
         method, path = scope["method"], scope["path"]
         if not allowed(grant.access, method, path):
-            raise _Refused(403, NOT_ALLOWED.format(label=grant.access.label,
-                                                   duty=grant.access.duty, method=method,
-                                                   path=path[:80]), "not_allowed")
+            raise _Refused(
+                403,
+                NOT_ALLOWED.format(
+                    label=grant.access.label, duty=grant.access.duty, method=method, path=path[:80]
+                ),
+                "not_allowed",
+            )
         if method != "GET" and not headers.get(REQUEST_ID.lower()):
             raise _Refused(428, NO_REQUEST_ID, "no_request_id")
         try:
@@ -161,10 +181,13 @@ def _replay(body: bytes, receive: Receive) -> Receive:
 
 
 async def _answer(send: Send, refused: _Refused) -> None:
-    content = json.dumps({"detail": refused.detail, "error": refused.error},
-                         ensure_ascii=False).encode()
-    headers = [(b"content-type", b"application/json"),
-               (b"content-length", str(len(content)).encode())]
+    content = json.dumps(
+        {"detail": refused.detail, "error": refused.error}, ensure_ascii=False
+    ).encode()
+    headers = [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(content)).encode()),
+    ]
     if refused.status == 401:
         headers.append((b"www-authenticate", b"Bearer"))
     headers.append((b"connection", b"close"))  # a body may still be on its way: not read

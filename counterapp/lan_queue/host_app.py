@@ -48,9 +48,17 @@ from db.store import Store
 
 LOGIN_PATTERN = r"^[0-9A-Za-z_.-]{2,32}$"
 UUID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
-FIELD_NAMES = {"reason": "原因", "lane": "号类", "window": "窗口号", "to_window": "目标窗口",
-               "login": "工号", "proof": "登录凭据", "limit": "条数", "day": "日期",
-               "uuid": "排队号编号"}
+FIELD_NAMES = {
+    "reason": "原因",
+    "lane": "号类",
+    "window": "窗口号",
+    "to_window": "目标窗口",
+    "login": "工号",
+    "proof": "登录凭据",
+    "limit": "条数",
+    "day": "日期",
+    "uuid": "排队号编号",
+}
 
 
 class Strict(BaseModel):
@@ -68,7 +76,7 @@ class CallIn(Strict):
 
 class ActIn(Strict):
     reason: str = Field(default="", max_length=REASON_MAX)
-    window: int | None = Field(default=None, ge=1, le=MAX_WINDOWS)     # resume: its window
+    window: int | None = Field(default=None, ge=1, le=MAX_WINDOWS)  # resume: its window
     to_window: int | None = Field(default=None, ge=1, le=MAX_WINDOWS)  # transfer: the target
 
 
@@ -101,12 +109,20 @@ def problem(errors: Sequence[Any]) -> str:
 
 
 Sent = Annotated[Attempt, Depends(attempt)]  # a state change's request id, age, arrival
-Action = Literal["recall", "skip", "requeue", "start_serving", "hold", "resume", "transfer",
-                 "finish", "end_without_case"]
+Action = Literal[
+    "recall",
+    "skip",
+    "requeue",
+    "start_serving",
+    "hold",
+    "resume",
+    "transfer",
+    "finish",
+    "end_without_case",
+]
 
 
-def _act(queue: TicketQueue, action: Action, ticket_id: int, body: ActIn, clerk: int
-         ) -> Ticket:
+def _act(queue: TicketQueue, action: Action, ticket_id: int, body: ActIn, clerk: int) -> Ticket:
     if action == "resume":
         if body.window is None:
             raise HTTPException(422, "继续办理须指明窗口号（window）")
@@ -120,8 +136,12 @@ def _act(queue: TicketQueue, action: Action, ticket_id: int, body: ActIn, clerk:
     if action == "end_without_case":
         return queue.end_without_case(ticket_id, clerk, body.reason)
     simple: dict[str, Callable[[int, int], Ticket]] = {
-        "recall": queue.recall, "skip": queue.skip, "requeue": queue.requeue,
-        "start_serving": queue.start_serving, "finish": queue.finish}
+        "recall": queue.recall,
+        "skip": queue.skip,
+        "requeue": queue.requeue,
+        "start_serving": queue.start_serving,
+        "finish": queue.finish,
+    }
     return simple[action](ticket_id, clerk)
 
 
@@ -131,8 +151,7 @@ def create_app(store: Store, clock: Clock) -> FastAPI:
     queue = TicketQueue(store, clock)
     lock = threading.Lock()
     answers = Answers()
-    app = FastAPI(title="counterapp queue host", docs_url=None, redoc_url=None,
-                  openapi_url=None)
+    app = FastAPI(title="counterapp queue host", docs_url=None, redoc_url=None, openapi_url=None)
 
     async def refused(_request: Any, exc: Exception) -> JSONResponse:
         return JSONResponse({"detail": str(exc)}, status_code=409)
@@ -145,8 +164,11 @@ def create_app(store: Store, clock: Clock) -> FastAPI:
         return JSONResponse({"detail": problem(exc.errors())}, status_code=422)
 
     async def signed_out(_request: Any, exc: Exception) -> JSONResponse:
-        return JSONResponse({"detail": str(exc), "error": "clerk_session"}, status_code=401,
-                            headers={"WWW-Authenticate": "QueueClerk"})
+        return JSONResponse(
+            {"detail": str(exc), "error": "clerk_session"},
+            status_code=401,
+            headers={"WWW-Authenticate": "QueueClerk"},
+        )
 
     app.add_exception_handler(RequestValidationError, malformed)
     app.add_exception_handler(sessions.SessionEnded, signed_out)
@@ -158,9 +180,10 @@ def create_app(store: Store, clock: Clock) -> FastAPI:
     Granted = Annotated[Grant, Depends(grant_of)]
     Uuid = Annotated[str, Path(pattern=UUID_PATTERN)]
 
-    def clerk(grant: Granted,
-              session: Annotated[str | None, Header(alias=CLERK_SESSION, max_length=64)] = None
-              ) -> int:
+    def clerk(
+        grant: Granted,
+        session: Annotated[str | None, Header(alias=CLERK_SESSION, max_length=64)] = None,
+    ) -> int:
         """The host's id of the clerk signed in at the PC sending this action."""
         with lock:
             return sessions.clerk_of(store, clock, grant, session)
@@ -168,8 +191,9 @@ def create_app(store: Store, clock: Clock) -> FastAPI:
     Clerk = Annotated[int, Depends(clerk)]
 
     def ticket_id(uuid: str) -> int:
-        found: int | None = store.scalar("SELECT id FROM tickets WHERE uuid = ? AND mirror = 0",
-                                         (uuid,))
+        found: int | None = store.scalar(
+            "SELECT id FROM tickets WHERE uuid = ? AND mirror = 0", (uuid,)
+        )
         if found is None:
             raise HTTPException(409, "排队主机上没有这个排队号")
         return found
@@ -178,19 +202,27 @@ def create_app(store: Store, clock: Clock) -> FastAPI:
     def ping(grant: Granted) -> dict[str, Any]:
         with lock:
             station = store.one("SELECT code, name FROM station")
-        return {"station": dict(station) if station else None,
-                "today": clock.today().isoformat(),
-                "key": {"name": grant.name, "access": grant.access.value}}
+        return {
+            "station": dict(station) if station else None,
+            "today": clock.today().isoformat(),
+            "key": {"name": grant.name, "access": grant.access.value},
+        }
 
     @app.get("/v1/clerks")
     def station_clerks() -> dict[str, Any]:
         """The station's accounts as a window PC mirrors them (`mirror.keep_clerks`): its
         active clerks and the idle time after which the counter windows lock."""
         with lock:
-            return {"clerks": [dict(row) for row in store.all(
+            return {
+                "clerks": [
+                    dict(row)
+                    for row in store.all(
                         "SELECT uuid, login, name, role, pin_hash FROM clerks WHERE active = 1 "
-                        "ORDER BY login")],
-                    "idle_lock_minutes": accounts.idle_lock_minutes(Settings(store))}
+                        "ORDER BY login"
+                    )
+                ],
+                "idle_lock_minutes": accounts.idle_lock_minutes(Settings(store)),
+            }
 
     @app.post("/v1/clerk-sessions")
     def sign_in(body: SignIn, grant: Granted, sent: Sent) -> JSONResponse:
@@ -207,8 +239,9 @@ def create_app(store: Store, clock: Clock) -> FastAPI:
             return [to_wire(t) for t in queue.of_day(day or clock.today())]
 
     @app.get("/v1/waiting")
-    def waiting(window: Annotated[int | None, Query(ge=1, le=MAX_WINDOWS)] = None
-                ) -> list[dict[str, Any]]:
+    def waiting(
+        window: Annotated[int | None, Query(ge=1, le=MAX_WINDOWS)] = None,
+    ) -> list[dict[str, Any]]:
         with lock:
             return [to_wire(t) for t in queue.waiting(window)]
 
@@ -249,7 +282,8 @@ def create_app(store: Store, clock: Clock) -> FastAPI:
     @app.post("/v1/tickets/{uuid}/{action}")
     def act(uuid: Uuid, action: Action, body: ActIn, clerk: Clerk, sent: Sent) -> JSONResponse:
         with lock:
-            return answers.once(sent, lambda: to_wire(
-                _act(queue, action, ticket_id(uuid), body, clerk)))
+            return answers.once(
+                sent, lambda: to_wire(_act(queue, action, ticket_id(uuid), body, clerk))
+            )
 
     return app

@@ -20,10 +20,14 @@ T = TypeVar("T")
 
 SERVICE = "counterapp-queue"
 
-NO_KEYRING_MESSAGE = ("本机没有可用的系统密钥库，无法保存排队密钥。Windows 电脑使用系统自带的"
-                      "“凭据管理器”；Linux 电脑请安装并登录桌面密钥环（如 gnome-keyring）。")
-MISSING_MESSAGE = ("本机尚未录入排队密钥。请站点管理员在排队主机的“窗口 → 排队设置”中为本机"
-                   "发放密钥，再在本机的排队设置中录入。")
+NO_KEYRING_MESSAGE = (
+    "本机没有可用的系统密钥库，无法保存排队密钥。Windows 电脑使用系统自带的"
+    "“凭据管理器”；Linux 电脑请安装并登录桌面密钥环（如 gnome-keyring）。"
+)
+MISSING_MESSAGE = (
+    "本机尚未录入排队密钥。请站点管理员在排队主机的“窗口 → 排队设置”中为本机"
+    "发放密钥，再在本机的排队设置中录入。"
+)
 
 
 def keyring_call(call: Callable[[ModuleType], T], failed: str) -> T:
@@ -46,8 +50,9 @@ def new_account() -> str:
 
 
 def load(account: str) -> str:
-    value: str | None = keyring_call(lambda k: k.get_password(SERVICE, account),
-                                     "读取系统密钥库失败")
+    value: str | None = keyring_call(
+        lambda k: k.get_password(SERVICE, account), "读取系统密钥库失败"
+    )
     if not value:
         raise QueueError(MISSING_MESSAGE)
     return value
@@ -65,6 +70,7 @@ def saved(account: str | None) -> str:
 def save(account: str, key: str) -> None:
     key = key.strip()
     if not 16 <= len(key) <= 64:
-        raise QueueError("排队密钥不正确：应为排队主机为本机发放的完整密钥（如 ABCD-EFGH-…，"
-                         "共26个字母或数字）")
+        raise QueueError(
+            "排队密钥不正确：应为排队主机为本机发放的完整密钥（如 ABCD-EFGH-…，共26个字母或数字）"
+        )
     keyring_call(lambda k: k.set_password(SERVICE, account, key), "写入系统密钥库失败")

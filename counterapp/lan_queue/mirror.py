@@ -68,16 +68,26 @@ def keep(store: Store, tickets: Iterable[Ticket]) -> list[Ticket]:
     kept = []
     with store.transaction():
         for ticket in tickets:
-            store.execute(_UPSERT, {
-                "uuid": ticket.uuid, "day": ticket.day.isoformat(), "lane": ticket.lane.value,
-                "code": ticket.code, "priority_reason": ticket.priority_reason,
-                "status": ticket.status.value, "window_no": ticket.window_no,
-                "target_window": ticket.target_window,
-                "issued_at": stamp(ticket.issued_at), "called_at": _optional(ticket.called_at),
-                "serving_at": _optional(ticket.serving_at),
-                "finished_at": _optional(ticket.finished_at), "recalls": ticket.recalls,
-                "version": ticket.version, "end_reason": ticket.end_reason,
-            })
+            store.execute(
+                _UPSERT,
+                {
+                    "uuid": ticket.uuid,
+                    "day": ticket.day.isoformat(),
+                    "lane": ticket.lane.value,
+                    "code": ticket.code,
+                    "priority_reason": ticket.priority_reason,
+                    "status": ticket.status.value,
+                    "window_no": ticket.window_no,
+                    "target_window": ticket.target_window,
+                    "issued_at": stamp(ticket.issued_at),
+                    "called_at": _optional(ticket.called_at),
+                    "serving_at": _optional(ticket.serving_at),
+                    "finished_at": _optional(ticket.finished_at),
+                    "recalls": ticket.recalls,
+                    "version": ticket.version,
+                    "end_reason": ticket.end_reason,
+                },
+            )
             local_id = store.scalar("SELECT id FROM tickets WHERE uuid = ?", (ticket.uuid,))
             kept.append(ticket._replace(id=local_id))
     return kept
@@ -85,15 +95,17 @@ def keep(store: Store, tickets: Iterable[Ticket]) -> list[Ticket]:
 
 def uuid_of(store: Store, local_id: int) -> str:
     """The uuid of the host's ticket behind a local id (only mirrors are the host's)."""
-    found: str | None = store.scalar("SELECT uuid FROM tickets WHERE id = ? AND mirror = 1",
-                                     (local_id,))
+    found: str | None = store.scalar(
+        "SELECT uuid FROM tickets WHERE id = ? AND mirror = 1", (local_id,)
+    )
     if found is None:
         raise QueueError(f"没有编号为 {local_id} 的排队号")
     return found
 
 
-def keep_clerks(store: Store, clerks: Iterable[dict[str, str | None]], idle_lock_minutes: int,
-                clock: Clock) -> None:
+def keep_clerks(
+    store: Store, clerks: Iterable[dict[str, str | None]], idle_lock_minutes: int, clock: Clock
+) -> None:
     """Make this PC's clerks the host's active ones (`host_app.station_clerks`): add those it
     lacks (with the host's uuid), take name, role and PIN hash for those it has by login, and
     deactivate every other (deactivated on the host, or known only here), never deleting one:

@@ -32,26 +32,27 @@ from counterapp.queue import QueueError
 from counterapp.states import TransitionError
 from counterapp.station import StationError
 
-KEEP = 4096            # far more state changes than a station makes between a try and a repeat
+KEEP = 4096  # far more state changes than a station makes between a try and a repeat
 TRANSIT_MARGIN = 10.0  # seconds: more than a repeat's connect and send timeouts together
 REFUSALS = (QueueError, TransitionError, StationError)
-RESTARTED = ("排队主机的柜员程序刚刚重新启动，无法确认刚才的操作是否已经完成。"
-             "请先刷新排队列表查看，再决定是否重新操作")
+RESTARTED = (
+    "排队主机的柜员程序刚刚重新启动，无法确认刚才的操作是否已经完成。"
+    "请先刷新排队列表查看，再决定是否重新操作"
+)
 
 
 class Attempt(NamedTuple):
-    key_id: int              # the access key it came with: ids are kept per key
+    key_id: int  # the access key it came with: ids are kept per key
     request_id: str
     first_sent_ago: float | None  # only on a repeat whose first try may have reached a host
-    arrived: float           # time.monotonic() when the request got here
+    arrived: float  # time.monotonic() when the request got here
 
 
-def attempt(request: Request,
-            request_id: Annotated[str, Header(alias=REQUEST_ID, min_length=16,
-                                              max_length=64)],
-            first_sent_ago: Annotated[float | None, Header(alias=FIRST_SENT_AGO, ge=0,
-                                                           le=86400)] = None,
-            ) -> Attempt:
+def attempt(
+    request: Request,
+    request_id: Annotated[str, Header(alias=REQUEST_ID, min_length=16, max_length=64)],
+    first_sent_ago: Annotated[float | None, Header(alias=FIRST_SENT_AGO, ge=0, le=86400)] = None,
+) -> Attempt:
     """FastAPI dependency: the request's id and age, and when it arrived (before its turn).
     A change without an id never gets here (`gate`)."""
     grant: Grant = request.state.queue_grant
@@ -72,8 +73,10 @@ class Answers:
         request = (attempt.key_id, attempt.request_id)
         recorded = self._answers.get(request)
         if recorded is None:
-            if (attempt.first_sent_ago is not None
-                    and attempt.arrived - self._since < attempt.first_sent_ago + TRANSIT_MARGIN):
+            if (
+                attempt.first_sent_ago is not None
+                and attempt.arrived - self._since < attempt.first_sent_ago + TRANSIT_MARGIN
+            ):
                 raise QueueError(RESTARTED)
             recorded = self._answers[request] = _answer(act)
             while len(self._answers) > self._keep:

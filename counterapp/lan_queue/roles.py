@@ -18,9 +18,9 @@ from counterapp.queue import Queue, QueueError, TicketQueue
 from db.settings import Settings
 from db.store import Store
 
-HOST_URL_SETTING = "queue_host"          # a client: the host's address
-PIN_SETTING = "queue_host_pin"           # a client: the fingerprint of the host's key
-ACCESS_SETTING = "queue_access"          # a client: window, kiosk or hall
+HOST_URL_SETTING = "queue_host"  # a client: the host's address
+PIN_SETTING = "queue_host_pin"  # a client: the fingerprint of the host's key
+ACCESS_SETTING = "queue_access"  # a client: window, kiosk or hall
 KEY_ACCOUNT_SETTING = "queue_key_account"  # a client: where the keyring files its key
 SERVE_PORT_SETTING = "queue_serve_port"  # the host: the port it serves on
 DEFAULT_PORT = 8766
@@ -33,21 +33,26 @@ class Role(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"standalone": "单机排队（默认）", "host": "本机为排队主机",
-                "client": "连接排队主机"}[self.value]
+        return {
+            "standalone": "单机排队（默认）",
+            "host": "本机为排队主机",
+            "client": "连接排队主机",
+        }[self.value]
 
 
 class QueueLink(NamedTuple):
     role: Role
-    host_url: str = ""         # client
-    key: str = ""              # client: as entered; blank keeps the saved one
-    port: int = DEFAULT_PORT   # host
+    host_url: str = ""  # client
+    key: str = ""  # client: as entered; blank keeps the saved one
+    port: int = DEFAULT_PORT  # host
     access: Access = Access.WINDOW  # client: what it is, which its key must allow
-    pin: str = ""              # client: the fingerprint of the host's key, as entered
+    pin: str = ""  # client: the fingerprint of the host's key, as entered
 
     def __repr__(self) -> str:  # the key never reaches a log or a traceback
-        return (f"QueueLink(role={self.role!r}, host_url={self.host_url!r}, port={self.port}, "
-                f"access={self.access!r}, pin={self.pin!r})")
+        return (
+            f"QueueLink(role={self.role!r}, host_url={self.host_url!r}, port={self.port}, "
+            f"access={self.access!r}, pin={self.pin!r})"
+        )
 
 
 def host_url(text: str) -> str:
@@ -62,25 +67,33 @@ def host_url(text: str) -> str:
     except ValueError:
         port = 0
     if parts.scheme != "https" or not parts.hostname or parts.path or not port:
-        raise QueueError(f"排队主机地址不正确：{text}（应如 192.168.1.10 或 "
-                         f"https://192.168.1.10:{DEFAULT_PORT}）")
+        raise QueueError(
+            f"排队主机地址不正确：{text}（应如 192.168.1.10 或 "
+            f"https://192.168.1.10:{DEFAULT_PORT}）"
+        )
     return f"https://{parts.hostname}:{port}"
 
 
 def clerks_on_host(url: str) -> str:
     """What a client PC says where the station's clerks are managed (人员管理, counterapp
     clerk): on the queue host, whose clerks every window PC reads at start and at sign-in."""
-    return (f"本站的站长和经办人员由排队主机（{url}）统一管理，本机不能更改：请在排队主机上用"
-            "菜单“窗口 → 人员管理”或命令 counterapp clerk 添加人员、重设PIN、停用或解除锁定。"
-            "本机在每次启动和每次输入PIN登录时从排队主机读取人员名单。")
+    return (
+        f"本站的站长和经办人员由排队主机（{url}）统一管理，本机不能更改：请在排队主机上用"
+        "菜单“窗口 → 人员管理”或命令 counterapp clerk 添加人员、重设PIN、停用或解除锁定。"
+        "本机在每次启动和每次输入PIN登录时从排队主机读取人员名单。"
+    )
 
 
 def current(settings: Settings) -> QueueLink:
     """This PC's role and addresses (never a key)."""
     url = settings.get(HOST_URL_SETTING)
     if url:
-        return QueueLink(Role.CLIENT, host_url=url, pin=settings.get(PIN_SETTING) or "",
-                         access=Access(settings.get(ACCESS_SETTING) or Access.WINDOW.value))
+        return QueueLink(
+            Role.CLIENT,
+            host_url=url,
+            pin=settings.get(PIN_SETTING) or "",
+            access=Access(settings.get(ACCESS_SETTING) or Access.WINDOW.value),
+        )
     port = settings.get(SERVE_PORT_SETTING)
     if port is not None:
         return QueueLink(Role.HOST, port=int(port))
@@ -109,10 +122,12 @@ def configure(settings: Settings, link: QueueLink) -> QueueLink:
         if not 1 <= link.port <= 65535:
             raise QueueError("排队服务端口应为1-65535")
         tls.host_key(create=True)
-    for name, value in ((HOST_URL_SETTING, link.host_url if client else None),
-                        (PIN_SETTING, link.pin if client else None),
-                        (ACCESS_SETTING, link.access.value if client else None),
-                        (SERVE_PORT_SETTING, link.port if link.role == Role.HOST else None)):
+    for name, value in (
+        (HOST_URL_SETTING, link.host_url if client else None),
+        (PIN_SETTING, link.pin if client else None),
+        (ACCESS_SETTING, link.access.value if client else None),
+        (SERVE_PORT_SETTING, link.port if link.role == Role.HOST else None),
+    ):
         if value is None:
             settings.delete(name)
         else:
@@ -129,8 +144,9 @@ def open_queue(store: Store, clock: Clock, settings: Settings) -> Queue:
     url = settings.get(HOST_URL_SETTING)
     if not url:
         return own
-    return RemoteQueue(url, store, settings.get(PIN_SETTING) or "",
-                       settings.get(KEY_ACCOUNT_SETTING) or "")
+    return RemoteQueue(
+        url, store, settings.get(PIN_SETTING) or "", settings.get(KEY_ACCOUNT_SETTING) or ""
+    )
 
 
 def saved_key(settings: Settings) -> str:

@@ -37,16 +37,15 @@ from db.store import Store
 
 log = logging.getLogger(__name__)
 START_TIMEOUT = 10.0
-KEEP_ALIVE = 75.0   # seconds an idle connection stays open (clients keep theirs 60 s)
-CONNECTIONS = 64    # a station has a dozen PCs
-GRACE = 0.3         # seconds for requests under way when the server stops
+KEEP_ALIVE = 75.0  # seconds an idle connection stays open (clients keep theirs 60 s)
+CONNECTIONS = 64  # a station has a dozen PCs
+GRACE = 0.3  # seconds for requests under way when the server stops
 
 
 class QueueServer:
     """Serves the store at `store_path`'s queue on `bind`:`port` (port 0: any free port)."""
 
-    def __init__(self, store_path: Path, clock: Clock, port: int,
-                 bind: str = "0.0.0.0") -> None:
+    def __init__(self, store_path: Path, clock: Clock, port: int, bind: str = "0.0.0.0") -> None:
         self.store_path = store_path
         self.clock = clock
         self.port = port
@@ -55,7 +54,7 @@ class QueueServer:
         self._thread: threading.Thread | None = None
         self._starting: threading.Thread | None = None
         self._store: Store | None = None
-        self._keys: Store | None = None   # the gate's own connection, on the server's loop
+        self._keys: Store | None = None  # the gate's own connection, on the server's loop
         self._loop: asyncio.AbstractEventLoop | None = None
 
     @property
@@ -72,13 +71,20 @@ class QueueServer:
         self._store = store_key.open_store(self.store_path)  # the window keeps its own
         self._keys = store_key.open_store(self.store_path)
         keys = self._keys
-        app = Gate(create_app(self._store, self.clock),
-                   lambda secret: access.grant_for(keys, secret))
-        config = uvicorn.Config(app, host=self.bind, port=self.port, log_level="warning",
-                                access_log=False, lifespan="off",
-                                ssl_context_factory=lambda _config, _default: context,
-                                timeout_keep_alive=int(KEEP_ALIVE),
-                                limit_concurrency=CONNECTIONS)
+        app = Gate(
+            create_app(self._store, self.clock), lambda secret: access.grant_for(keys, secret)
+        )
+        config = uvicorn.Config(
+            app,
+            host=self.bind,
+            port=self.port,
+            log_level="warning",
+            access_log=False,
+            lifespan="off",
+            ssl_context_factory=lambda _config, _default: context,
+            timeout_keep_alive=int(KEEP_ALIVE),
+            limit_concurrency=CONNECTIONS,
+        )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._run, name="queue-host", daemon=True)
         self._thread.start()
@@ -86,8 +92,10 @@ class QueueServer:
         while not self._server.started:
             if time.monotonic() > deadline or not self._thread.is_alive():
                 self._shut()
-                raise QueueError(f"排队服务无法在端口 {self.port} 启动（端口可能已被占用），"
-                                 "其他窗口暂时无法连接本机排队，请联系站点管理员")
+                raise QueueError(
+                    f"排队服务无法在端口 {self.port} 启动（端口可能已被占用），"
+                    "其他窗口暂时无法连接本机排队，请联系站点管理员"
+                )
             time.sleep(0.01)
         if self.port == 0:
             self.port = self._server.servers[0].sockets[0].getsockname()[1]
@@ -97,6 +105,7 @@ class QueueServer:
     def start_in_background(self, done: Callable[[BaseException | None], None]) -> None:
         """`start` on a thread of its own; `done` is called there, with None once serving or
         with what stopped it (a `QueueError` is a message for the clerk)."""
+
         def start() -> None:
             try:
                 self.start()
@@ -137,7 +146,7 @@ class QueueServer:
             self._server.should_exit = True
             self._thread.join(GRACE)
             if self._thread.is_alive() and self._loop is not None:
-                with contextlib.suppress(RuntimeError):   # the loop has just closed
+                with contextlib.suppress(RuntimeError):  # the loop has just closed
                     self._loop.call_soon_threadsafe(self._drop_connections)
                 self._thread.join(10)
         self._server = self._thread = None

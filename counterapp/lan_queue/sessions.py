@@ -39,22 +39,31 @@ def station_clerk(store: Store, clock: Clock, grant: Grant, login: str, proof: s
     """The host's clerk `login`, when `proof` is their PIN: the one place a sign-in is judged.
     A refusal (`accounts.LoginRefused`: a wrong PIN, counted; a locked, deactivated or unknown
     clerk) carries the clerk's message."""
-    return accounts.authenticate(store, login, proof, clock, kind=accounts.QUEUE_SIGNED_IN,
-                                 data={"pc": grant.name}).clerk
+    return accounts.authenticate(
+        store, login, proof, clock, kind=accounts.QUEUE_SIGNED_IN, data={"pc": grant.name}
+    ).clerk
 
 
-def sign_in(store: Store, clock: Clock, grant: Grant, login: str, proof: str
-            ) -> tuple[str, Clerk]:
+def sign_in(store: Store, clock: Clock, grant: Grant, login: str, proof: str) -> tuple[str, Clerk]:
     """A new session for `login` at the PC holding `grant`, ending that PC's earlier one."""
     clerk = station_clerk(store, clock, grant, login, proof)
     token = secrets.token_urlsafe(32)
     now = clock.now()
     with store.transaction():
-        store.execute("UPDATE queue_sessions SET ended_at = ? WHERE key_id = ? AND "
-                      "ended_at IS NULL", (stamp(now), grant.id))
-        store.insert("queue_sessions", {
-            "key_id": grant.id, "clerk_id": clerk.id, "token_hash": _hash(token),
-            "day": clock.today().isoformat(), "opened_at": stamp(now)})
+        store.execute(
+            "UPDATE queue_sessions SET ended_at = ? WHERE key_id = ? AND ended_at IS NULL",
+            (stamp(now), grant.id),
+        )
+        store.insert(
+            "queue_sessions",
+            {
+                "key_id": grant.id,
+                "clerk_id": clerk.id,
+                "token_hash": _hash(token),
+                "day": clock.today().isoformat(),
+                "opened_at": stamp(now),
+            },
+        )
     return token, clerk
 
 
@@ -66,7 +75,9 @@ def clerk_of(store: Store, clock: Clock, grant: Grant, token: str | None) -> int
     row = store.one(
         "SELECT s.clerk_id FROM queue_sessions AS s JOIN clerks AS c ON c.id = s.clerk_id "
         "WHERE s.token_hash = ? AND s.key_id = ? AND s.ended_at IS NULL AND s.day = ? "
-        "AND c.active = 1", (_hash(token), grant.id, clock.today().isoformat()))
+        "AND c.active = 1",
+        (_hash(token), grant.id, clock.today().isoformat()),
+    )
     if row is None:
         raise SessionEnded("the clerk session has ended: sign the clerk in again")
     return int(row["clerk_id"])

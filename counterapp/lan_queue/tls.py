@@ -33,11 +33,14 @@ if TYPE_CHECKING:
 
 KEY_ACCOUNT = "queue-host-tls-key"
 FINGERPRINT_HEX = 64
-MISMATCH = ("排队主机的证书指纹与本机录入的不符：连接已中断，未发送任何数据。可能录错了指纹、"
-            "排队主机换了电脑或重新生成了证书，也可能有人冒充排队主机。请核对排队主机上"
-            "“窗口 → 排队设置”中显示的证书指纹后，在本机的排队设置中重新录入")
-BAD_FINGERPRINT = ("证书指纹应为排队主机上显示的64位十六进制字符（0-9、A-F，可带空格），"
-                   "现有 {count} 位")
+MISMATCH = (
+    "排队主机的证书指纹与本机录入的不符：连接已中断，未发送任何数据。可能录错了指纹、"
+    "排队主机换了电脑或重新生成了证书，也可能有人冒充排队主机。请核对排队主机上"
+    "“窗口 → 排队设置”中显示的证书指纹后，在本机的排队设置中重新录入"
+)
+BAD_FINGERPRINT = (
+    "证书指纹应为排队主机上显示的64位十六进制字符（0-9、A-F，可带空格），现有 {count} 位"
+)
 
 
 class PinMismatch(ssl.SSLError):
@@ -55,7 +58,7 @@ def fingerprint(text: str) -> str:
 
 def shown(pin: str) -> str:
     """64 hex digits as the host shows them to be copied: 16 groups of four, upper case."""
-    return " ".join(pin[at:at + 4].upper() for at in range(0, len(pin), 4))
+    return " ".join(pin[at : at + 4].upper() for at in range(0, len(pin), 4))
 
 
 def _load_key(pem: str) -> EllipticCurvePrivateKey:
@@ -76,8 +79,9 @@ def key_pin(pem: str) -> str:
     """The fingerprint of a host key (PEM)."""
     from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-    return _spki_pin(_load_key(pem).public_key().public_bytes(
-        Encoding.DER, PublicFormat.SubjectPublicKeyInfo))
+    return _spki_pin(
+        _load_key(pem).public_key().public_bytes(Encoding.DER, PublicFormat.SubjectPublicKeyInfo)
+    )
 
 
 def certificate_pin(der: bytes) -> str:
@@ -85,15 +89,19 @@ def certificate_pin(der: bytes) -> str:
     from cryptography import x509
     from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-    return _spki_pin(x509.load_der_x509_certificate(der).public_key().public_bytes(
-        Encoding.DER, PublicFormat.SubjectPublicKeyInfo))
+    return _spki_pin(
+        x509.load_der_x509_certificate(der)
+        .public_key()
+        .public_bytes(Encoding.DER, PublicFormat.SubjectPublicKeyInfo)
+    )
 
 
 def host_key(create: bool = False) -> str:
     """This PC's host key (PEM) from the keyring; a new one is made and saved when asked and
     there is none. QueueError when there is none (or no keyring)."""
-    saved: str | None = keys.keyring_call(lambda k: k.get_password(keys.SERVICE, KEY_ACCOUNT),
-                                          "读取系统密钥库失败")
+    saved: str | None = keys.keyring_call(
+        lambda k: k.get_password(keys.SERVICE, KEY_ACCOUNT), "读取系统密钥库失败"
+    )
     if saved:
         return saved
     if not create:
@@ -105,10 +113,14 @@ def host_key(create: bool = False) -> str:
         PrivateFormat,
     )
 
-    pem = ec.generate_private_key(ec.SECP256R1()).private_bytes(
-        Encoding.PEM, PrivateFormat.PKCS8, NoEncryption()).decode()
-    keys.keyring_call(lambda k: k.set_password(keys.SERVICE, KEY_ACCOUNT, pem),
-                      "写入系统密钥库失败")
+    pem = (
+        ec.generate_private_key(ec.SECP256R1())
+        .private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption())
+        .decode()
+    )
+    keys.keyring_call(
+        lambda k: k.set_password(keys.SERVICE, KEY_ACCOUNT, pem), "写入系统密钥库失败"
+    )
     return pem
 
 
@@ -129,11 +141,16 @@ def _certificate(key: EllipticCurvePrivateKey) -> bytes:
 
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "counterapp queue host")])
     now = datetime.now(UTC)
-    certificate = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
-                   .public_key(key.public_key()).serial_number(x509.random_serial_number())
-                   .not_valid_before(now - timedelta(days=1))
-                   .not_valid_after(now + timedelta(days=3650))
-                   .sign(key, hashes.SHA256()))
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(days=1))
+        .not_valid_after(now + timedelta(days=3650))
+        .sign(key, hashes.SHA256())
+    )
     return certificate.public_bytes(Encoding.PEM)
 
 
@@ -152,8 +169,11 @@ def server_context(pem: str) -> ssl.SSLContext:
     with tempfile.TemporaryDirectory(prefix="counterapp-tls-") as folder:
         certificate, private = Path(folder, "cert.pem"), Path(folder, "key.pem")
         certificate.write_bytes(_certificate(key))
-        private.write_bytes(key.private_bytes(Encoding.PEM, PrivateFormat.PKCS8,
-                                              BestAvailableEncryption(password.encode())))
+        private.write_bytes(
+            key.private_bytes(
+                Encoding.PEM, PrivateFormat.PKCS8, BestAvailableEncryption(password.encode())
+            )
+        )
         context.load_cert_chain(certificate, private, password=password)
     return context
 
@@ -171,8 +191,11 @@ class PinnedSocket(ssl.SSLSocket):
         super().do_handshake(block)
         context = self.context
         presented = self.getpeercert(binary_form=True)
-        if not isinstance(context, PinnedContext) or presented is None or (
-                certificate_pin(presented) != context.pin):
+        if (
+            not isinstance(context, PinnedContext)
+            or presented is None
+            or (certificate_pin(presented) != context.pin)
+        ):
             raise PinMismatch(MISMATCH)
 
 
@@ -180,7 +203,7 @@ def client_context(pin: str) -> PinnedContext:
     context = PinnedContext(ssl.PROTOCOL_TLS_CLIENT)
     context.pin = pin
     context.minimum_version = ssl.TLSVersion.TLSv1_2
-    context.check_hostname = False        # a LAN address, checked by the pin instead
-    context.verify_mode = ssl.CERT_NONE   # no CA: the pin is the whole trust
+    context.check_hostname = False  # a LAN address, checked by the pin instead
+    context.verify_mode = ssl.CERT_NONE  # no CA: the pin is the whole trust
     context.sslsocket_class = PinnedSocket
     return context

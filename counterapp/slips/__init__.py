@@ -28,8 +28,23 @@ from counterapp.slips.service import (
 from counterapp.slips.verification import verify, verify_payload
 
 __all__ = [
-    "FontUnavailable", "Layout", "PendingPrint", "PreparedSlip", "PrintRecord",
-    "ReprintReasonRequired", "SlipError", "SlipKind", "notice_pdf", "notice_printed",
-    "prepare_notice", "prepare_receipt", "prepare_ticket", "prints_of_case", "receipt_pdf",
-    "record_print", "ticket_pdf", "verify", "verify_payload",
+    "FontUnavailable",
+    "Layout",
+    "PendingPrint",
+    "PreparedSlip",
+    "PrintRecord",
+    "ReprintReasonRequired",
+    "SlipError",
+    "SlipKind",
+    "notice_pdf",
+    "notice_printed",
+    "prepare_notice",
+    "prepare_receipt",
+    "prepare_ticket",
+    "prints_of_case",
+    "receipt_pdf",
+    "record_print",
+    "ticket_pdf",
+    "verify",
+    "verify_payload",
 ]

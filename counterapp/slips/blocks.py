@@ -41,8 +41,9 @@ class SlipParagraph(Paragraph):
         self._wrapped_at = availWidth
         return size
 
-    def breakLinesCJK(self, maxWidths: float | list[float] | tuple[float, ...]
-                      ) -> ParaLines | ParaFrag:
+    def breakLinesCJK(
+        self, maxWidths: float | list[float] | tuple[float, ...]
+    ) -> ParaLines | ParaFrag:
         """reportlab's `breakLinesCJK` with `linebreak`'s rules; a paragraph in one font
         gets simple lines (kind 0), which are faster to make and draw."""
         frags = self.frags
@@ -53,14 +54,21 @@ class SlipParagraph(Paragraph):
         split = getattr(self, "_splitpara", 0) and hasattr(self, "blPara")
         if len(frags) == 1:
             frag = frags[0]
-            lines = self.blPara.lines if split else one_font_lines(
-                _frag_text(frag), frag.fontName, frag.fontSize, widths)
-            return frag.clone(kind=0, lines=lines, ascent=frag.fontSize,
-                              descent=-0.2 * frag.fontSize)
+            lines = (
+                self.blPara.lines
+                if split
+                else one_font_lines(_frag_text(frag), frag.fontName, frag.fontSize, widths)
+            )
+            return frag.clone(
+                kind=0, lines=lines, ascent=frag.fontSize, descent=-0.2 * frag.fontSize
+            )
         if split:  # the part of a paragraph split over two pages keeps its lines
             return self.blPara
-        return cjk_lines(frags, widths, getattr(self, "autoLeading", getattr(
-            self.style, "autoLeading", "")) not in ("", "off"))
+        return cjk_lines(
+            frags,
+            widths,
+            getattr(self, "autoLeading", getattr(self.style, "autoLeading", "")) not in ("", "off"),
+        )
 
 
 def _frag_text(frag: ParaFrag) -> str:
@@ -76,12 +84,18 @@ def para(text: str, style: ParagraphStyle) -> Paragraph:
 def rich(parts: Sequence[tuple[str, bool]], style: ParagraphStyle) -> Paragraph:
     """A paragraph of plain-text parts, the flagged ones underlined for emphasis."""
     fonts = slip_fonts()
-    return SlipParagraph("".join(f"<u>{fonts.markup(text)}</u>" if strong else fonts.markup(text)
-                             for text, strong in parts), style)
+    return SlipParagraph(
+        "".join(
+            f"<u>{fonts.markup(text)}</u>" if strong else fonts.markup(text)
+            for text, strong in parts
+        ),
+        style,
+    )
 
 
-def title_block(title: str, station_lines: Sequence[str], layout: Layout,
-                reprint: Reprint | None) -> list[Flowable]:
+def title_block(
+    title: str, station_lines: Sequence[str], layout: Layout, reprint: Reprint | None
+) -> list[Flowable]:
     s = styles(layout)
     story: list[Flowable] = [para(title, s.title)]
     if reprint is not None and layout == Layout.A4:
@@ -96,14 +110,22 @@ def title_block(title: str, station_lines: Sequence[str], layout: Layout,
 def reprint_banner(reprint: Reprint, layout: Layout) -> Table:
     """A boxed "补 打" with when, why and by whom: a reprint can never pass for the original."""
     s = styles(layout)
-    cell = [para("补　打", s.banner),
-            para(f"补打时间：{moment_text(reprint.at)}", s.small),
-            para(f"补打原因：{reprint.reason}", s.small),
-            para(f"补打人：{reprint.clerk_name}", s.small)]
+    cell = [
+        para("补　打", s.banner),
+        para(f"补打时间：{moment_text(reprint.at)}", s.small),
+        para(f"补打原因：{reprint.reason}", s.small),
+        para(f"补打人：{reprint.clerk_name}", s.small),
+    ]
     table = Table([[cell]], colWidths=[GEOMETRY[layout].frame_width], hAlign="LEFT")
-    table.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 1.5, "black"),
-                               ("TOPPADDING", (0, 0), (-1, -1), 2),
-                               ("BOTTOMPADDING", (0, 0), (-1, -1), 5)]))
+    table.setStyle(
+        TableStyle(
+            [
+                ("BOX", (0, 0), (-1, -1), 1.5, "black"),
+                ("TOPPADDING", (0, 0), (-1, -1), 2),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
+            ]
+        )
+    )
     return table
 
 
@@ -125,9 +147,15 @@ def _table_style(header: bool, padding: float) -> TableStyle:
     return TableStyle(commands)
 
 
-def grid_table(head: Sequence[str] | None, rows: Sequence[Sequence[str]],
-               widths: Sequence[float], layout: Layout, *, emphasis: int | None = None,
-               emphasise: Sequence[bool] = ()) -> Table:
+def grid_table(
+    head: Sequence[str] | None,
+    rows: Sequence[Sequence[str]],
+    widths: Sequence[float],
+    layout: Layout,
+    *,
+    emphasis: int | None = None,
+    emphasise: Sequence[bool] = (),
+) -> Table:
     """A ruled table of wrapped text; the header row repeats on every page.
 
     `emphasis` names a column whose text is underlined in rows flagged in `emphasise`
@@ -139,12 +167,19 @@ def grid_table(head: Sequence[str] | None, rows: Sequence[Sequence[str]],
         data.append([para(text, s.cell_head) for text in head])
     for index, row in enumerate(rows):
         flagged = index < len(emphasise) and emphasise[index]
-        data.append([rich([(text, flagged and col == emphasis)],
-                          s.cell_head if col == 0 and head else s.cell)
-                     for col, text in enumerate(row)])
+        data.append(
+            [
+                rich(
+                    [(text, flagged and col == emphasis)],
+                    s.cell_head if col == 0 and head else s.cell,
+                )
+                for col, text in enumerate(row)
+            ]
+        )
     frame = GEOMETRY[layout].frame_width
-    table = Table(data, colWidths=[frame * w for w in widths], repeatRows=1 if head else 0,
-                  hAlign="LEFT")
+    table = Table(
+        data, colWidths=[frame * w for w in widths], repeatRows=1 if head else 0, hAlign="LEFT"
+    )
     style = _table_style(bool(head), 3 if layout == Layout.A4 else 2)
     for index, flagged in enumerate(emphasise):
         if flagged:
@@ -160,8 +195,10 @@ def info_table(rows: Sequence[tuple[str, str]], layout: Layout) -> Table:
     cells = [(para(label, s.cell), para(value, s.cell)) for label, value in rows]
     frame = GEOMETRY[layout].frame_width
     if layout == Layout.A4:
-        data = [[*cells[i], *(cells[i + 1] if i + 1 < len(cells) else ("", ""))]
-                for i in range(0, len(cells), 2)]
+        data = [
+            [*cells[i], *(cells[i + 1] if i + 1 < len(cells) else ("", ""))]
+            for i in range(0, len(cells), 2)
+        ]
         widths = [0.14, 0.36, 0.14, 0.36]
     else:
         data = [list(pair) for pair in cells]
@@ -194,18 +231,24 @@ def signature_lines(layout: Layout) -> list[Flowable]:
     story: list[Flowable] = []
     for label in SIGNATURE:
         width = slip_fonts().width(label, s.body.fontSize) + 1
-        line = Table([[para(label, s.body), ""]], colWidths=[width, BLANK_WIDTH],
-                     hAlign="LEFT")
-        line.setStyle(TableStyle([("LINEBELOW", (1, 0), (1, 0), 0.6, "black"),
-                                  ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                                  ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-                                  ("BOTTOMPADDING", (0, 0), (-1, -1), 1)]))
+        line = Table([[para(label, s.body), ""]], colWidths=[width, BLANK_WIDTH], hAlign="LEFT")
+        line.setStyle(
+            TableStyle(
+                [
+                    ("LINEBELOW", (1, 0), (1, 0), 0.6, "black"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+                ]
+            )
+        )
         story += [Spacer(1, room), line]
     return story
 
 
-def closing_block(facts: CaseFacts, layout: Layout, caption: str, left: Sequence[str],
-                  signed: bool = False) -> list[Flowable]:
+def closing_block(
+    facts: CaseFacts, layout: Layout, caption: str, left: Sequence[str], signed: bool = False
+) -> list[Flowable]:
     """Who handled it (`left`), where the citizen signs (when `signed`), and the QR code
     with the case number and verification code.
 
@@ -213,10 +256,13 @@ def closing_block(facts: CaseFacts, layout: Layout, caption: str, left: Sequence
     on the roll they follow each other with the code centred.
     """
     s = styles(layout)
-    check = [para(caption, s.small), para(f"办件编号：{facts.case_no}", s.small),
-             para(f"验证码：{facts.code}", s.body),
-             para("可凭办件编号和验证码向县医保经办机构核验本单真伪。", s.small),
-             para(f"事项目录版本：{facts.case.catalogue_version}", s.small)]
+    check = [
+        para(caption, s.small),
+        para(f"办件编号：{facts.case_no}", s.small),
+        para(f"验证码：{facts.code}", s.body),
+        para("可凭办件编号和验证码向县医保经办机构核验本单真伪。", s.small),
+        para(f"事项目录版本：{facts.case.catalogue_version}", s.small),
+    ]
     people: list[Flowable] = [para(line, s.body) for line in left]
     if signed:
         people += signature_lines(layout)
@@ -224,11 +270,20 @@ def closing_block(facts: CaseFacts, layout: Layout, caption: str, left: Sequence
         size = 28 * mm
         frame = GEOMETRY[layout].frame_width
         rest = frame - size - 2 * mm
-        table = Table([[people, QrCode(facts.qr_text, size), check]],
-                      colWidths=[rest * 0.55, size + 2 * mm, rest * 0.45], hAlign="LEFT")
-        table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                                   ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                                   ("RIGHTPADDING", (0, 0), (-1, -1), 2)]))
+        table = Table(
+            [[people, QrCode(facts.qr_text, size), check]],
+            colWidths=[rest * 0.55, size + 2 * mm, rest * 0.45],
+            hAlign="LEFT",
+        )
+        table.setStyle(
+            TableStyle(
+                [
+                    ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), 2),
+                ]
+            )
+        )
         return [Spacer(1, 2 * mm), table]
     qr = QrCode(facts.qr_text, 34 * mm)
     qr.hAlign = "CENTER"

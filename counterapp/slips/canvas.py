@@ -75,8 +75,10 @@ class SlipCanvas(Canvas):
             x += self.stringWidth(run, font, self.footer_size)
 
 
-def slip_canvas(footer: str, size: float, left: float, right: float, y: float
-                ) -> type[SlipCanvas]:
+def slip_canvas(footer: str, size: float, left: float, right: float, y: float) -> type[SlipCanvas]:
     """A SlipCanvas class for one document (reportlab instantiates the class itself)."""
-    return type("BoundSlipCanvas", (SlipCanvas,), {
-        "footer": footer, "footer_size": size, "left": left, "right": right, "footer_y": y})
+    return type(
+        "BoundSlipCanvas",
+        (SlipCanvas,),
+        {"footer": footer, "footer_size": size, "left": left, "right": right, "footer_y": y},
+    )

@@ -23,16 +23,16 @@ from counterapp.station import Station, get_clerk
 
 class ItemLine(NamedTuple):
     title: str
-    handling: str   # 即办件 · 本级办理
-    limit: str      # 20个工作日
-    deadline: str   # 2026年12月23日前 / 自受理之日起计算
+    handling: str  # 即办件 · 本级办理
+    limit: str  # 20个工作日
+    deadline: str  # 2026年12月23日前 / 自受理之日起计算
     handled_by: str
 
 
 class MaterialLine(NamedTuple):
     name: str
     requirement: str  # 原件 1份
-    status: str       # 已收取 / 尚缺 / 不涉及
+    status: str  # 已收取 / 尚缺 / 不涉及
     missing: bool
     obtain: str
 
@@ -53,12 +53,12 @@ class CaseFacts(NamedTuple):
     continuation: tuple[str, ...]
     progress_queries: tuple[str, ...]
     supervision_phone: str
-    owner: str                 # 首问负责人: name (工号)
-    handler: str | None        # the clerk handling it now, when another than the owner
+    owner: str  # 首问负责人: name (工号)
+    handler: str | None  # the clerk handling it now, when another than the owner
     code: str
     qr_text: str
     reprint: Reprint | None
-    content: dict[str, Any]    # what the code covers (`slip_content`)
+    content: dict[str, Any]  # what the code covers (`slip_content`)
 
     @property
     def case_no(self) -> str:
@@ -71,8 +71,7 @@ def _clerk_label(counter: Counter, clerk_id: int) -> str:
 
 
 def _people(case: Case) -> tuple[tuple[str, str], ...]:
-    rows = [("申请人", case.applicant.name),
-            ("身份证号", mask_id_number(case.applicant.id_number))]
+    rows = [("申请人", case.applicant.name), ("身份证号", mask_id_number(case.applicant.id_number))]
     if case.applicant.phone:
         rows.append(("联系电话", mask_phone(case.applicant.phone)))
     if case.agent is not None:
@@ -83,15 +82,23 @@ def _people(case: Case) -> tuple[tuple[str, str], ...]:
     return tuple(rows)
 
 
-def slip_content(kind: SlipKind, print_no: int, issued_at: datetime, case: Case,
-                 items: tuple[ItemLine, ...], materials: tuple[MaterialLine, ...]
-                 ) -> dict[str, Any]:
+def slip_content(
+    kind: SlipKind,
+    print_no: int,
+    issued_at: datetime,
+    case: Case,
+    items: tuple[ItemLine, ...],
+    materials: tuple[MaterialLine, ...],
+) -> dict[str, Any]:
     """What one print of a slip says, as its verification code covers it and the county shows
     it to compare with the paper: texts as printed, the ID number masked as on the slip."""
     content: dict[str, Any] = {
-        "kind": kind.value, "print_no": print_no, "issued_at": texts.moment_text(issued_at),
+        "kind": kind.value,
+        "print_no": print_no,
+        "issued_at": texts.moment_text(issued_at),
         "applicant": case.applicant.name,
-        "id_number": mask_id_number(case.applicant.id_number), "state": case.state.label,
+        "id_number": mask_id_number(case.applicant.id_number),
+        "state": case.state.label,
         "items": [{"name": item.title, "value": item.deadline} for item in items],
         "materials": [{"name": m.name, "value": m.status} for m in materials],
     }
@@ -100,8 +107,14 @@ def slip_content(kind: SlipKind, print_no: int, issued_at: datetime, case: Case,
     return content
 
 
-def case_facts(counter: Counter, case: Case, kind: SlipKind, *, clerk_id: int,
-               reprint_reason: str | None = None) -> CaseFacts:
+def case_facts(
+    counter: Counter,
+    case: Case,
+    kind: SlipKind,
+    *,
+    clerk_id: int,
+    reprint_reason: str | None = None,
+) -> CaseFacts:
     """The facts of `case`'s slip of `kind` as printed now by `clerk_id` (a reprint when a
     reason is given)."""
     station = counter.station
@@ -113,40 +126,68 @@ def case_facts(counter: Counter, case: Case, kind: SlipKind, *, clerk_id: int,
             materials_by_key.setdefault(material.key, material)
     handled_by = {code: item.handled_by for code, item in catalogue.items.items()}
     items = tuple(
-        ItemLine(title=item.title, handling=texts.handling_text(item),
-                 limit=texts.limit_text(item), deadline=texts.deadline_text(item),
-                 handled_by=station.name if not item.forwarded_upward
-                 else handled_by.get(item.item_code, "上级经办机构"))
+        ItemLine(
+            title=item.title,
+            handling=texts.handling_text(item),
+            limit=texts.limit_text(item),
+            deadline=texts.deadline_text(item),
+            handled_by=station.name
+            if not item.forwarded_upward
+            else handled_by.get(item.item_code, "上级经办机构"),
+        )
         for item in case.items
     )
     materials = tuple(
-        MaterialLine(name=texts.material_name(m), requirement=texts.requirement_text(m),
-                     status=texts.status_text(m), missing=m.missing,
-                     obtain=materials_by_key[m.key].obtain if m.key in materials_by_key else "")
+        MaterialLine(
+            name=texts.material_name(m),
+            requirement=texts.requirement_text(m),
+            status=texts.status_text(m),
+            missing=m.missing,
+            obtain=materials_by_key[m.key].obtain if m.key in materials_by_key else "",
+        )
         for m in case.materials
     )
-    queries = tuple(dict.fromkeys(
-        catalogue.progress_query_for(item.item_code) if item.item_code in catalogue.items
-        else catalogue.progress_query for item in case.items))
+    queries = tuple(
+        dict.fromkeys(
+            catalogue.progress_query_for(item.item_code)
+            if item.item_code in catalogue.items
+            else catalogue.progress_query
+            for item in case.items
+        )
+    )
     phone = station.supervision_phone or catalogue.supervision_phone
     if station.supervision_phone and catalogue.supervision_phone not in phone:
         phone = f"{station.supervision_phone}（本站）；{catalogue.supervision_phone}"
     now = counter.clock.now()
-    content = slip_content(kind, len(prints_of_case(counter, case.id, kind)), now, case,
-                           items, materials)
+    content = slip_content(
+        kind, len(prints_of_case(counter, case.id, kind)), now, case, items, materials
+    )
     code = verification.code_for(counter, case, content)
     return CaseFacts(
-        station=station, case=case, issued_at=now, applicant=_people(case), items=items,
+        station=station,
+        case=case,
+        issued_at=now,
+        applicant=_people(case),
+        items=items,
         materials=materials,
-        continuation=tuple(texts.continuation(
-            case, handled_by, catalogue.rules.supply_missing_working_days,
-            catalogue.rules.forward_submit_working_days)),
-        progress_queries=queries, supervision_phone=phone,
+        continuation=tuple(
+            texts.continuation(
+                case,
+                handled_by,
+                catalogue.rules.supply_missing_working_days,
+                catalogue.rules.forward_submit_working_days,
+            )
+        ),
+        progress_queries=queries,
+        supervision_phone=phone,
         owner=_clerk_label(counter, case.owner_clerk_id),
-        handler=None if case.handler_clerk_id == case.owner_clerk_id
+        handler=None
+        if case.handler_clerk_id == case.owner_clerk_id
         else _clerk_label(counter, case.handler_clerk_id),
-        code=code, qr_text=verification.qr_payload(case.case_no, code),
-        reprint=None if reprint_reason is None else Reprint(
-            reprint_reason, now, _clerk_label(counter, clerk_id)),
+        code=code,
+        qr_text=verification.qr_payload(case.case_no, code),
+        reprint=None
+        if reprint_reason is None
+        else Reprint(reprint_reason, now, _clerk_label(counter, clerk_id)),
         content=content,
     )

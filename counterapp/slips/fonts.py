@@ -36,9 +36,9 @@ from counterapp.slips.errors import FontUnavailable
 
 
 class FontCandidate(NamedTuple):
-    name: str                # the name registered with reportlab
-    files: tuple[str, ...]   # file names to look for, in order
-    subfont_index: int = 0   # the face inside a .ttc
+    name: str  # the name registered with reportlab
+    files: tuple[str, ...]  # file names to look for, in order
+    subfont_index: int = 0  # the face inside a .ttc
 
 
 PRIMARY = (
@@ -76,8 +76,12 @@ def font_dirs() -> list[Path]:
     elif sys.platform == "darwin":
         dirs += [Path("/Library/Fonts"), Path.home() / "Library" / "Fonts"]
     else:
-        dirs += [Path("/usr/share/fonts"), Path("/usr/local/share/fonts"),
-                 Path.home() / ".local" / "share" / "fonts", Path.home() / ".fonts"]
+        dirs += [
+            Path("/usr/share/fonts"),
+            Path("/usr/local/share/fonts"),
+            Path.home() / ".local" / "share" / "fonts",
+            Path.home() / ".fonts",
+        ]
     return dirs
 
 
@@ -114,13 +118,26 @@ def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
     PDF wants UTF-16BE, i.e. a surrogate pair (<D842DFB7>).
     """
     lines = [
-        "/CIDInit /ProcSet findresource begin", "12 dict begin", "begincmap",
-        "/CIDSystemInfo", f"<< /Registry ({fontname})", f"/Ordering ({fontname})",
-        "/Supplement 0", ">> def", f"/CMapName /{fontname} def", "/CMapType 2 def",
-        "1 begincodespacerange", f"<00> <{len(subset) - 1:02X}>", "endcodespacerange",
+        "/CIDInit /ProcSet findresource begin",
+        "12 dict begin",
+        "begincmap",
+        "/CIDSystemInfo",
+        f"<< /Registry ({fontname})",
+        f"/Ordering ({fontname})",
+        "/Supplement 0",
+        ">> def",
+        f"/CMapName /{fontname} def",
+        "/CMapType 2 def",
+        "1 begincodespacerange",
+        f"<00> <{len(subset) - 1:02X}>",
+        "endcodespacerange",
         f"{len(subset)} beginbfchar",
         *(f"<{index:02X}> <{_utf16_hex(code)}>" for index, code in enumerate(subset)),
-        "endbfchar", "endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end",
+        "endbfchar",
+        "endcmap",
+        "CMapName currentdict /CMap defineresource pop",
+        "end",
+        "end",
     ]
     return "\n".join(lines)
 
@@ -161,7 +178,8 @@ class SlipFonts:
         if primary is None:
             raise FontUnavailable(
                 "未找到可嵌入的中文字体（宋体 simsun.ttc、微软雅黑 msyh.ttc 或文泉驿正黑 "
-                "wqy-zenhei.ttc），无法生成打印单据。请安装上述任一字体后重试。")
+                "wqy-zenhei.ttc），无法生成打印单据。请安装上述任一字体后重试。"
+            )
         self.primary: str = primary[0].name
         self.primary_path: Path = primary[1]
         self._register(primary[0], primary[1])
@@ -184,8 +202,7 @@ class SlipFonts:
     def _face(self, candidate: FontCandidate) -> TTFontFace | None:
         if candidate.name not in self._faces:
             path = _locate(candidate, self._files)
-            self._faces[candidate.name] = None if path is None else self._register(
-                candidate, path)
+            self._faces[candidate.name] = None if path is None else self._register(candidate, path)
         return self._faces[candidate.name]
 
     def has_glyph(self, font_name: str, char: str) -> bool:

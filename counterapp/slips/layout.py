@@ -50,8 +50,14 @@ class Geometry(NamedTuple):
 
 GEOMETRY = {
     Layout.A4: Geometry(A4[0], A4[1], 18 * mm, 18 * mm, 12 * mm, 14 * mm),
-    Layout.ROLL_80: Geometry(ROLL_WIDTH, None, (ROLL_WIDTH - ROLL_PRINTABLE) / 2,
-                             (ROLL_WIDTH - ROLL_PRINTABLE) / 2, 3 * mm, 8 * mm),
+    Layout.ROLL_80: Geometry(
+        ROLL_WIDTH,
+        None,
+        (ROLL_WIDTH - ROLL_PRINTABLE) / 2,
+        (ROLL_WIDTH - ROLL_PRINTABLE) / 2,
+        3 * mm,
+        8 * mm,
+    ),
 }
 
 
@@ -84,12 +90,22 @@ def styles(layout: Layout) -> Styles:
     size = 10.0 if layout == Layout.A4 else 9.0
 
     def style(name: str, font_size: float, **extra: Any) -> ParagraphStyle:
-        return ParagraphStyle(name, fontName=font, fontSize=font_size,
-                              leading=round(font_size * 1.4, 1), wordWrap="CJK", **extra)
+        return ParagraphStyle(
+            name,
+            fontName=font,
+            fontSize=font_size,
+            leading=round(font_size * 1.4, 1),
+            wordWrap="CJK",
+            **extra,
+        )
 
     built = Styles(
-        title=style("title", size * (1.6 if layout == Layout.A4 else 1.5), alignment=TA_CENTER,
-                    spaceAfter=size * 0.3),
+        title=style(
+            "title",
+            size * (1.6 if layout == Layout.A4 else 1.5),
+            alignment=TA_CENTER,
+            spaceAfter=size * 0.3,
+        ),
         subtitle=style("subtitle", size, alignment=TA_CENTER),
         heading=style("heading", size * 1.1, spaceBefore=size * 0.6, spaceAfter=size * 0.25),
         body=style("body", size),
@@ -98,8 +114,9 @@ def styles(layout: Layout) -> Styles:
         note=style("note", size * 0.85, spaceBefore=size * 0.4),
         cell=style("cell", size * 0.9),
         cell_head=style("cell_head", size * 0.9, alignment=TA_CENTER),
-        big=style("big", size * 4.5, alignment=TA_CENTER, spaceBefore=size * 0.5,
-                  spaceAfter=size * 0.8),
+        big=style(
+            "big", size * 4.5, alignment=TA_CENTER, spaceBefore=size * 0.5, spaceAfter=size * 0.8
+        ),
         center=style("center", size, alignment=TA_CENTER),
         banner=style("banner", size * 1.6, alignment=TA_CENTER, spaceAfter=size * 0.2),
         base_size=size,
@@ -126,18 +143,37 @@ def build_pdf(story: list[Flowable], layout: Layout, *, title: str, footer: str 
     height = geometry.height or MAX_ROLL_HEIGHT
     buffer = io.BytesIO()
     doc = BaseDocTemplate(
-        buffer, pagesize=(geometry.width, height), leftMargin=geometry.left,
-        rightMargin=geometry.right, topMargin=geometry.top, bottomMargin=geometry.bottom,
-        title=title, author="counterapp", creator="counterapp", invariant=True,
+        buffer,
+        pagesize=(geometry.width, height),
+        leftMargin=geometry.left,
+        rightMargin=geometry.right,
+        topMargin=geometry.top,
+        bottomMargin=geometry.bottom,
+        title=title,
+        author="counterapp",
+        creator="counterapp",
+        invariant=True,
     )
-    frame = Frame(geometry.left, geometry.bottom, geometry.frame_width,
-                  height - geometry.top - geometry.bottom, leftPadding=0, rightPadding=0,
-                  topPadding=0, bottomPadding=0, id="body")
+    frame = Frame(
+        geometry.left,
+        geometry.bottom,
+        geometry.frame_width,
+        height - geometry.top - geometry.bottom,
+        leftPadding=0,
+        rightPadding=0,
+        topPadding=0,
+        bottomPadding=0,
+        id="body",
+    )
     template = PageTemplate(id="slip", frames=[frame])
     if geometry.height is None:
         template.onPageEnd = _fit_roll_page
     doc.addPageTemplates([template])
     footer_size = styles(layout).base_size * 0.8
-    doc.build(story, canvasmaker=slip_canvas(footer, footer_size, geometry.left,
-                                             geometry.right, geometry.bottom / 2))
+    doc.build(
+        story,
+        canvasmaker=slip_canvas(
+            footer, footer_size, geometry.left, geometry.right, geometry.bottom / 2
+        ),
+    )
     return buffer.getvalue()

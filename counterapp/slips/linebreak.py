@@ -29,8 +29,10 @@ from reportlab.rl_config import _FUZZ
 
 # GB/T 15834 and W3C clreq: closing marks, sentence-ending and pause marks, ellipsis, dash,
 # interpunct; the ASCII ones too (reportlab's own list is the first line).
-NO_LINE_START = ("!',.:;?\")]}\u3001\u3002\u300d\u300f\u3011\u3015\uff3d\uff09"
-                 "，。、；：？！）》」』】〉〕〗〙〛］｝”’…‥—–·・％‰℃°′″～")
+NO_LINE_START = (
+    "!',.:;?\")]}\u3001\u3002\u300d\u300f\u3011\u3015\uff3d\uff09"
+    "，。、；：？！）》」』】〉〕〗〙〛］｝”’…‥—–·・％‰℃°′″～"
+)
 NO_LINE_END = "（《「『【〈〔〖〘〚［｛“‘([{"
 
 
@@ -44,16 +46,24 @@ def may_break(before: str, after: str) -> bool:
 
     Not before a space either: the space then ends the line instead of indenting the next.
     """
-    return (after not in NO_LINE_START and before not in NO_LINE_END
-            and not after.isspace() and not (_latin(before) and _latin(after)))
+    return (
+        after not in NO_LINE_START
+        and before not in NO_LINE_END
+        and not after.isspace()
+        and not (_latin(before) and _latin(after))
+    )
 
 
 def _kinsoku_ok(before: str, after: str) -> bool:
     return after not in NO_LINE_START and before not in NO_LINE_END
 
 
-def line_ends(chars: Sequence[str], widths: Sequence[float], max_widths: Sequence[float],
-              forced: frozenset[int] = frozenset()) -> list[int]:
+def line_ends(
+    chars: Sequence[str],
+    widths: Sequence[float],
+    max_widths: Sequence[float],
+    forced: frozenset[int] = frozenset(),
+) -> list[int]:
     """The end index (exclusive) of each line of `chars`.
 
     `forced` holds indices after which a line must end (explicit line breaks). Each line is
@@ -85,8 +95,9 @@ def _back_to_break(chars: Sequence[str], start: int, end: int) -> int:
     return end
 
 
-def one_font_lines(text: str, font_name: str, font_size: float, max_widths: Sequence[float]
-                   ) -> list[tuple[float, list[str]]]:
+def one_font_lines(
+    text: str, font_name: str, font_size: float, max_widths: Sequence[float]
+) -> list[tuple[float, list[str]]]:
     """The lines of a paragraph in one font, as reportlab's `wordSplit` gives them:
     (space left at the end, [text]) each."""
     widths = [stringWidth(char, font_name, font_size) for char in text]
@@ -114,7 +125,10 @@ def cjk_lines(frags: list[ParaFrag], max_widths: Sequence[float], calc_bounds: b
     for number, end in enumerate(line_ends(glyphs, widths, max_widths, frozenset(forced))):
         max_width = max_widths[min(number, len(max_widths) - 1)]
         used = sum(widths[start:end])
-        lines.append(makeCJKParaLine(glyphs[start:end], max_width, used, max_width - used,
-                                     end - 1 in forced, calc_bounds))
+        lines.append(
+            makeCJKParaLine(
+                glyphs[start:end], max_width, used, max_width - used, end - 1 in forced, calc_bounds
+            )
+        )
         start = end
     return ParaLines(kind=1, lines=lines)

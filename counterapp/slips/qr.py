@@ -22,8 +22,9 @@ MASK_PATTERN = 2
 
 def qr_matrix(text: str) -> list[list[bool]]:
     """The modules of the smallest QR code (level M) holding `text`, quiet zone included."""
-    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=QUIET_ZONE,
-                         mask_pattern=MASK_PATTERN)
+    code = qrcode.QRCode(
+        error_correction=ERROR_CORRECT_M, border=QUIET_ZONE, mask_pattern=MASK_PATTERN
+    )
     code.add_data(text.encode("utf-8"))
     code.make(fit=True)
     return code.get_matrix()

@@ -89,7 +89,7 @@ class PageContent(NamedTuple):
     width: float
     height: float
     glyphs: list[Glyph]
-    rules: list[Box]   # bounds of each stroked path (grid lines, boxes, underlines)
+    rules: list[Box]  # bounds of each stroked path (grid lines, boxes, underlines)
     images: list[Box]
 
 
@@ -113,8 +113,7 @@ def _glyphs(textpage: pdfium.PdfTextPage) -> list[Glyph]:
             continue
         pdfium_c.FPDFText_GetLooseCharBox(textpage, index, rect)
         pdfium_c.FPDFText_GetCharOrigin(textpage, index, x, y)
-        found.append(Glyph(chr(code), Box(rect.left, rect.bottom, rect.right, rect.top),
-                           y.value))
+        found.append(Glyph(chr(code), Box(rect.left, rect.bottom, rect.right, rect.top), y.value))
     return found
 
 
@@ -153,8 +152,12 @@ def render_images(pdf: bytes, dpi: float, margin: float = 12.0) -> list[Image.Im
                 width, height = page.get_size()
                 for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE]):
                     left, bottom, right, top = obj.get_bounds()
-                    crop = (max(0.0, left - margin), max(0.0, bottom - margin),
-                            max(0.0, width - right - margin), max(0.0, height - top - margin))
+                    crop = (
+                        max(0.0, left - margin),
+                        max(0.0, bottom - margin),
+                        max(0.0, width - right - margin),
+                        max(0.0, height - top - margin),
+                    )
                     bitmap = page.render(scale=dpi / POINTS_PER_INCH, crop=crop, grayscale=True)
                     found.append(bitmap.to_pil().convert("L"))
             return found

@@ -26,15 +26,15 @@ from counterapp.slips.layout import GEOMETRY, Layout
 from counterapp.slips.linebreak import NO_LINE_END, NO_LINE_START
 from counterapp.slips.raster import Box, PageContent, page_contents
 
-EDGE = 2 * mm      # nothing printed closer than this to the top or bottom of the paper
-JOIN = 0.5         # points: characters this close on one baseline are one line
-TOLERANCE = 0.25   # points: rounding of PDF coordinates
+EDGE = 2 * mm  # nothing printed closer than this to the top or bottom of the paper
+JOIN = 0.5  # points: characters this close on one baseline are one line
+TOLERANCE = 0.25  # points: rounding of PDF coordinates
 
 
 class TextLine(NamedTuple):
-    page: int      # 0-based
+    page: int  # 0-based
     text: str
-    box: Box       # the union of the characters' advance boxes
+    box: Box  # the union of the characters' advance boxes
     baseline: float
 
 
@@ -47,8 +47,9 @@ class ReadBack(NamedTuple):
     def text(self) -> str:
         """All text without whitespace, lines joined in drawing order, page footers left out
         (so a paragraph that goes on over a page break reads as one)."""
-        return "".join("".join(line.text.split()) for line in self.lines
-                       if not self.in_footer(line))
+        return "".join(
+            "".join(line.text.split()) for line in self.lines if not self.in_footer(line)
+        )
 
     def in_footer(self, line: TextLine) -> bool:
         page_count = len(self.pages)
@@ -65,10 +66,17 @@ def _lines(pages: list[PageContent]) -> list[TextLine]:
         box: Box | None = None
         baseline = 0.0
         for glyph in page.glyphs:
-            if (box is not None and abs(glyph.baseline - baseline) <= JOIN
-                    and abs(glyph.box.left - box.right) <= JOIN):
-                box = Box(min(box.left, glyph.box.left), min(box.bottom, glyph.box.bottom),
-                          max(box.right, glyph.box.right), max(box.top, glyph.box.top))
+            if (
+                box is not None
+                and abs(glyph.baseline - baseline) <= JOIN
+                and abs(glyph.box.left - box.right) <= JOIN
+            ):
+                box = Box(
+                    min(box.left, glyph.box.left),
+                    min(box.bottom, glyph.box.bottom),
+                    max(box.right, glyph.box.right),
+                    max(box.top, glyph.box.top),
+                )
             else:
                 if box is not None:
                     lines.append(TextLine(number, "".join(chars), box, baseline))
@@ -89,16 +97,23 @@ def _overlap(low: float, high: float, other_low: float, other_high: float) -> bo
 
 
 def _vertical_rules(page: PageContent) -> list[Box]:
-    return [rule for rule in page.rules
-            if rule.right - rule.left < 3 and rule.top - rule.bottom > 3]
+    return [
+        rule for rule in page.rules if rule.right - rule.left < 3 and rule.top - rule.bottom > 3
+    ]
 
 
 def _grid_rules(page: PageContent, verticals: list[Box]) -> list[Box]:
     """Horizontal rules that start at a vertical one (a table's), not underlines."""
-    return [rule for rule in page.rules
-            if rule.top - rule.bottom < 3 and rule.right - rule.left > 3
-            and any(abs(rule.left - v.left) < 1 and v.bottom - 1 < rule.bottom < v.top + 1
-                    for v in verticals)]
+    return [
+        rule
+        for rule in page.rules
+        if rule.top - rule.bottom < 3
+        and rule.right - rule.left > 3
+        and any(
+            abs(rule.left - v.left) < 1 and v.bottom - 1 < rule.bottom < v.top + 1
+            for v in verticals
+        )
+    ]
 
 
 def placement_problems(read: ReadBack) -> list[str]:
@@ -112,24 +127,30 @@ def placement_problems(read: ReadBack) -> list[str]:
         for line in (line for line in read.lines if line.page == page_no):
             box, where = line.box, f"第{page_no + 1}页「{line.text}」"
             if box.left < left or box.right > right:
-                problems.append(f"{where}超出左右可印区域（{box.left:.1f}–{box.right:.1f}pt，"
-                                f"可印 {left:.1f}–{right:.1f}pt）")
+                problems.append(
+                    f"{where}超出左右可印区域（{box.left:.1f}–{box.right:.1f}pt，"
+                    f"可印 {left:.1f}–{right:.1f}pt）"
+                )
             if box.bottom < EDGE or box.top > page.height - EDGE:
                 problems.append(f"{where}超出上下可印区域")
             middle = (box.bottom + box.top) / 2
             for rule in verticals:
                 x = (rule.left + rule.right) / 2
-                if box.left + TOLERANCE < x < box.right - TOLERANCE and \
-                        rule.bottom < middle < rule.top:
+                if (
+                    box.left + TOLERANCE < x < box.right - TOLERANCE
+                    and rule.bottom < middle < rule.top
+                ):
                     problems.append(f"{where}越过表格竖线（x={x:.1f}pt）")
             for rule in horizontals:
                 y = (rule.bottom + rule.top) / 2
-                if box.bottom + TOLERANCE < y < box.top - TOLERANCE and \
-                        _overlap(box.left, box.right, rule.left, rule.right):
+                if box.bottom + TOLERANCE < y < box.top - TOLERANCE and _overlap(
+                    box.left, box.right, rule.left, rule.right
+                ):
                     problems.append(f"{where}越过表格横线（y={y:.1f}pt）")
             for image in page.images:
-                if _overlap(box.left, box.right, image.left, image.right) and \
-                        _overlap(box.bottom, box.top, image.bottom, image.top):
+                if _overlap(box.left, box.right, image.left, image.right) and _overlap(
+                    box.bottom, box.top, image.bottom, image.top
+                ):
                     problems.append(f"{where}压在图像（二维码）上")
     return problems
 
@@ -146,19 +167,23 @@ def punctuation_problems(read: ReadBack) -> list[str]:
     return problems
 
 
-def content_problems(read: ReadBack, shown: Iterable[str], hidden: Iterable[str] = ()
-                     ) -> list[str]:
+def content_problems(read: ReadBack, shown: Iterable[str], hidden: Iterable[str] = ()) -> list[str]:
     """Texts that should be on the slip and are not, or should not and are."""
     raw = "".join(line.text for line in read.lines)
     problems = [f"单据上缺少「{text}」" for text in shown if not read.shows(text)]
-    problems += [f"单据上不应出现「{text}」" for text in hidden
-                 if text and (text in raw or read.shows(text))]
+    problems += [
+        f"单据上不应出现「{text}」" for text in hidden if text and (text in raw or read.shows(text))
+    ]
     return problems
 
 
-def problems(pdf: bytes, layout: Layout, shown: Sequence[str] = (),
-             hidden: Sequence[str] = ()) -> list[str]:
+def problems(
+    pdf: bytes, layout: Layout, shown: Sequence[str] = (), hidden: Sequence[str] = ()
+) -> list[str]:
     """Everything wrong with a rendered slip (an empty list for a good one)."""
     read = read_back(pdf, layout)
-    return [*placement_problems(read), *punctuation_problems(read),
-            *content_problems(read, shown, hidden)]
+    return [
+        *placement_problems(read),
+        *punctuation_problems(read),
+        *content_problems(read, shown, hidden),
+    ]

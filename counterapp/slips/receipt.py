@@ -16,10 +16,18 @@ TITLE = "医疗保障经办服务受理回执"
 def _items(facts: CaseFacts, layout: Layout) -> list[Flowable]:
     story: list[Flowable] = [section("一、受理事项", layout)]
     if layout == Layout.A4:
-        rows = [(str(n), item.title, item.handling, item.handled_by, item.deadline)
-                for n, item in enumerate(facts.items, start=1)]
-        story.append(blocks.grid_table(("序号", "事项名称", "办理方式", "办理机构", "办结期限"),
-                                       rows, (0.06, 0.32, 0.18, 0.2, 0.24), layout))
+        rows = [
+            (str(n), item.title, item.handling, item.handled_by, item.deadline)
+            for n, item in enumerate(facts.items, start=1)
+        ]
+        story.append(
+            blocks.grid_table(
+                ("序号", "事项名称", "办理方式", "办理机构", "办结期限"),
+                rows,
+                (0.06, 0.32, 0.18, 0.2, 0.24),
+                layout,
+            )
+        )
         return story
     s = styles(layout)
     for n, item in enumerate(facts.items, start=1):
@@ -33,15 +41,21 @@ def _items(facts: CaseFacts, layout: Layout) -> list[Flowable]:
 
 def receipt_story(facts: CaseFacts, layout: Layout) -> list[Flowable]:
     case = facts.case
-    story: list[Flowable] = blocks.title_block(TITLE, blocks.station_lines(facts, layout), layout,
-                                               facts.reprint)
+    story: list[Flowable] = blocks.title_block(
+        TITLE, blocks.station_lines(facts, layout), layout, facts.reprint
+    )
     accepted = moment_text(case.accepted_at) if case.accepted_at else "—"
-    story.append(blocks.info_table([
-        ("办件编号", facts.case_no),
-        ("受理时间", accepted),
-        *facts.applicant,
-        ("办件状态", case.state.label),
-    ], layout))
+    story.append(
+        blocks.info_table(
+            [
+                ("办件编号", facts.case_no),
+                ("受理时间", accepted),
+                *facts.applicant,
+                ("办件状态", case.state.label),
+            ],
+            layout,
+        )
+    )
     story += _items(facts, layout)
     received = [m for m in facts.materials if m.status == "已收取"]
     story.append(section(f"二、已收取材料（{len(received)}项）", layout))
@@ -49,13 +63,23 @@ def receipt_story(facts: CaseFacts, layout: Layout) -> list[Flowable]:
     story.append(section("三、办理进度", layout))
     story += blocks.numbered(facts.continuation, layout)
     story.append(section("四、进度查询及监督", layout))
-    story += blocks.numbered([*facts.progress_queries, "查询时请提供本单的办件编号",
-                             f"监督电话：{facts.supervision_phone}"], layout)
+    story += blocks.numbered(
+        [
+            *facts.progress_queries,
+            "查询时请提供本单的办件编号",
+            f"监督电话：{facts.supervision_phone}",
+        ],
+        layout,
+    )
     left = [*blocks.clerk_lines(facts), f"出具时间：{moment_text(facts.issued_at)}"]
     story += blocks.closing_block(facts, layout, "扫描二维码核验本回执", left)
     return story
 
 
 def build_receipt(facts: CaseFacts, layout: Layout) -> bytes:
-    return build_pdf(receipt_story(facts, layout), layout, title=f"{TITLE} {facts.case_no}",
-                     footer=f"{TITLE}　办件编号 {facts.case_no}　验证码 {facts.code}")
+    return build_pdf(
+        receipt_story(facts, layout),
+        layout,
+        title=f"{TITLE} {facts.case_no}",
+        footer=f"{TITLE}　办件编号 {facts.case_no}　验证码 {facts.code}",
+    )

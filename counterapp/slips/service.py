@@ -53,46 +53,94 @@ def notice_printed(counter: Counter, case_id: int) -> bool:
     return already_printed(counter, case_id, SlipKind.NOTICE)
 
 
-def prepare_notice(counter: Counter, case_id: int, layout: Layout, *, clerk_id: int,
-                   reprint_reason: str | None = None) -> PreparedSlip:
+def prepare_notice(
+    counter: Counter,
+    case_id: int,
+    layout: Layout,
+    *,
+    clerk_id: int,
+    reprint_reason: str | None = None,
+) -> PreparedSlip:
     """Render the one-time notice; raises ReprintReasonRequired for a reprint with no reason."""
     case = counter.cases.get(case_id)
     is_reprint, reason = reprint_status(counter, case_id, SlipKind.NOTICE, reprint_reason)
     facts = case_facts(counter, case, SlipKind.NOTICE, clerk_id=clerk_id, reprint_reason=reason)
-    return PreparedSlip(build_notice(facts, layout), PendingPrint(
-        kind=SlipKind.NOTICE, layout=layout, case_id=case.id, case_uuid=case.uuid,
-        ticket_id=None, clerk_id=clerk_id, is_reprint=is_reprint, reason=reason,
-        verification_code=facts.code, content=facts.content))
+    return PreparedSlip(
+        build_notice(facts, layout),
+        PendingPrint(
+            kind=SlipKind.NOTICE,
+            layout=layout,
+            case_id=case.id,
+            case_uuid=case.uuid,
+            ticket_id=None,
+            clerk_id=clerk_id,
+            is_reprint=is_reprint,
+            reason=reason,
+            verification_code=facts.code,
+            content=facts.content,
+        ),
+    )
 
 
-def prepare_receipt(counter: Counter, case_id: int, layout: Layout, *, clerk_id: int,
-                    reprint_reason: str | None = None) -> PreparedSlip:
+def prepare_receipt(
+    counter: Counter,
+    case_id: int,
+    layout: Layout,
+    *,
+    clerk_id: int,
+    reprint_reason: str | None = None,
+) -> PreparedSlip:
     """Render the acceptance receipt of an accepted, finished or forwarded case."""
     case = counter.cases.get(case_id)
     if case.state not in RECEIPT_STATES and case.accepted_at is None:
         raise SlipError(f"办件当前为「{case.state.label}」，受理后才能出具受理回执")
     is_reprint, reason = reprint_status(counter, case_id, SlipKind.RECEIPT, reprint_reason)
-    facts = case_facts(counter, case, SlipKind.RECEIPT, clerk_id=clerk_id,
-                       reprint_reason=reason)
-    return PreparedSlip(build_receipt(facts, layout), PendingPrint(
-        kind=SlipKind.RECEIPT, layout=layout, case_id=case.id, case_uuid=case.uuid,
-        ticket_id=None, clerk_id=clerk_id, is_reprint=is_reprint, reason=reason,
-        verification_code=facts.code, content=facts.content))
+    facts = case_facts(counter, case, SlipKind.RECEIPT, clerk_id=clerk_id, reprint_reason=reason)
+    return PreparedSlip(
+        build_receipt(facts, layout),
+        PendingPrint(
+            kind=SlipKind.RECEIPT,
+            layout=layout,
+            case_id=case.id,
+            case_uuid=case.uuid,
+            ticket_id=None,
+            clerk_id=clerk_id,
+            is_reprint=is_reprint,
+            reason=reason,
+            verification_code=facts.code,
+            content=facts.content,
+        ),
+    )
 
 
-def prepare_ticket(counter: Counter, ticket_id: int, layout: Layout = Layout.ROLL_80
-                   ) -> PreparedSlip:
+def prepare_ticket(
+    counter: Counter, ticket_id: int, layout: Layout = Layout.ROLL_80
+) -> PreparedSlip:
     """Render a queue ticket for the kiosk (no personal data)."""
     if counter.station is None:
         raise SlipError("尚未设置本站信息，无法打印号票")
     ticket = counter.queue.get(ticket_id)
-    facts = TicketFacts(station_name=counter.station.name, code=ticket.code, lane=ticket.lane,
-                        people_ahead=counter.queue.people_ahead(ticket),
-                        issued_at=ticket.issued_at)
-    return PreparedSlip(build_ticket(facts, layout), PendingPrint(
-        kind=SlipKind.TICKET, layout=layout, case_id=None, case_uuid=None,
-        ticket_id=ticket.id, clerk_id=None, is_reprint=False, reason=None,
-        verification_code=None))
+    facts = TicketFacts(
+        station_name=counter.station.name,
+        code=ticket.code,
+        lane=ticket.lane,
+        people_ahead=counter.queue.people_ahead(ticket),
+        issued_at=ticket.issued_at,
+    )
+    return PreparedSlip(
+        build_ticket(facts, layout),
+        PendingPrint(
+            kind=SlipKind.TICKET,
+            layout=layout,
+            case_id=None,
+            case_uuid=None,
+            ticket_id=ticket.id,
+            clerk_id=None,
+            is_reprint=False,
+            reason=None,
+            verification_code=None,
+        ),
+    )
 
 
 def _recorded(counter: Counter, slip: PreparedSlip, record: bool) -> bytes:
@@ -101,18 +149,38 @@ def _recorded(counter: Counter, slip: PreparedSlip, record: bool) -> bytes:
     return slip.pdf
 
 
-def notice_pdf(counter: Counter, case_id: int, layout: Layout, *, clerk_id: int,
-               reprint_reason: str | None = None, record: bool = True) -> bytes:
+def notice_pdf(
+    counter: Counter,
+    case_id: int,
+    layout: Layout,
+    *,
+    clerk_id: int,
+    reprint_reason: str | None = None,
+    record: bool = True,
+) -> bytes:
     """The one-time notice as PDF; recorded as printed unless record=False."""
-    return _recorded(counter, prepare_notice(counter, case_id, layout, clerk_id=clerk_id,
-                                             reprint_reason=reprint_reason), record)
+    return _recorded(
+        counter,
+        prepare_notice(counter, case_id, layout, clerk_id=clerk_id, reprint_reason=reprint_reason),
+        record,
+    )
 
 
-def receipt_pdf(counter: Counter, case_id: int, layout: Layout, *, clerk_id: int,
-                reprint_reason: str | None = None, record: bool = True) -> bytes:
+def receipt_pdf(
+    counter: Counter,
+    case_id: int,
+    layout: Layout,
+    *,
+    clerk_id: int,
+    reprint_reason: str | None = None,
+    record: bool = True,
+) -> bytes:
     """The acceptance receipt as PDF; recorded as printed unless record=False."""
-    return _recorded(counter, prepare_receipt(counter, case_id, layout, clerk_id=clerk_id,
-                                              reprint_reason=reprint_reason), record)
+    return _recorded(
+        counter,
+        prepare_receipt(counter, case_id, layout, clerk_id=clerk_id, reprint_reason=reprint_reason),
+        record,
+    )
 
 
 def ticket_pdf(counter: Counter, ticket_id: int, layout: Layout = Layout.ROLL_80) -> bytes:
@@ -120,5 +188,15 @@ def ticket_pdf(counter: Counter, ticket_id: int, layout: Layout = Layout.ROLL_80
     return prepare_ticket(counter, ticket_id, layout).pdf
 
 
-__all__ = ["PreparedSlip", "PrintRecord", "notice_pdf", "notice_printed", "prepare_notice",
-           "prepare_receipt", "prepare_ticket", "receipt_pdf", "record_print", "ticket_pdf"]
+__all__ = [
+    "PreparedSlip",
+    "PrintRecord",
+    "notice_pdf",
+    "notice_printed",
+    "prepare_notice",
+    "prepare_receipt",
+    "prepare_ticket",
+    "receipt_pdf",
+    "record_print",
+    "ticket_pdf",
+]

@@ -15,9 +15,14 @@ from functools import cache
 STOPPED = "5"  # IPP printer-state: 3 idle, 4 processing, 5 stopped
 # printer-state-reasons that mean the job would not come out now
 BLOCKING_REASONS = {
-    "media-empty": "缺纸", "media-needed": "缺纸", "media-jam": "卡纸",
-    "offline": "离线", "door-open": "机盖未关", "toner-empty": "墨粉用尽",
-    "marker-supply-empty": "耗材用尽", "cover-open": "机盖未关",
+    "media-empty": "缺纸",
+    "media-needed": "缺纸",
+    "media-jam": "卡纸",
+    "offline": "离线",
+    "door-open": "机盖未关",
+    "toner-empty": "墨粉用尽",
+    "marker-supply-empty": "耗材用尽",
+    "cover-open": "机盖未关",
 }
 
 
@@ -26,9 +31,13 @@ class _Option(ctypes.Structure):
 
 
 class _Dest(ctypes.Structure):
-    _fields_ = [("name", ctypes.c_char_p), ("instance", ctypes.c_char_p),
-                ("is_default", ctypes.c_int), ("num_options", ctypes.c_int),
-                ("options", ctypes.POINTER(_Option))]
+    _fields_ = [
+        ("name", ctypes.c_char_p),
+        ("instance", ctypes.c_char_p),
+        ("is_default", ctypes.c_int),
+        ("num_options", ctypes.c_int),
+        ("options", ctypes.POINTER(_Option)),
+    ]
 
 
 @cache
@@ -56,9 +65,12 @@ def queue_options(printer: str) -> dict[str, str] | None:
         return None
     try:
         found = dest.contents
-        return {found.options[i].name.decode(errors="replace"):
-                (found.options[i].value or b"").decode(errors="replace")
-                for i in range(found.num_options)}
+        return {
+            found.options[i].name.decode(errors="replace"): (found.options[i].value or b"").decode(
+                errors="replace"
+            )
+            for i in range(found.num_options)
+        }
     finally:
         lib.cupsFreeDests(1, dest)
 
@@ -70,8 +82,10 @@ def refusal(printer: str) -> str | None:
         return None
     if options.get("printer-is-accepting-jobs", "true").lower() == "false":
         return f"打印失败：打印机“{printer}”当前拒绝接收打印任务，请在系统打印设置中启用后重试。"
-    reasons = [reason.rsplit("-", 1)[0] if reason.endswith(("-error", "-warning", "-report"))
-               else reason for reason in options.get("printer-state-reasons", "").split(",")]
+    reasons = [
+        reason.rsplit("-", 1)[0] if reason.endswith(("-error", "-warning", "-report")) else reason
+        for reason in options.get("printer-state-reasons", "").split(",")
+    ]
     blocking = sorted({BLOCKING_REASONS[r] for r in reasons if r in BLOCKING_REASONS})
     if blocking:
         return f"打印失败：打印机“{printer}”{'、'.join(blocking)}，请处理后重试。"

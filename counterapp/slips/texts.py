@@ -62,25 +62,35 @@ def material_name(material: CaseMaterial) -> str:
     return f"{material.name}（{material.condition}提供）"
 
 
-def continuation(case: Case, handled_by: dict[str, str], supply_days: int,
-                 forward_days: int) -> list[str]:
+def continuation(
+    case: Case, handled_by: dict[str, str], supply_days: int, forward_days: int
+) -> list[str]:
     """How the case goes on from here, in the citizen's terms (one paragraph per line)."""
     lines: list[str] = []
     missing = case.missing_materials
     state = case.state
     if state == CaseState.RECEIVED and missing:
-        lines.append(f"您的申请材料尚缺{len(missing)}项（见上列“尚缺”），请自本告知单出具之日起"
-                     f"{supply_days}个工作日内补齐；材料齐全后即予受理，办理时限自受理之日起计算。")
+        lines.append(
+            f"您的申请材料尚缺{len(missing)}项（见上列“尚缺”），请自本告知单出具之日起"
+            f"{supply_days}个工作日内补齐；材料齐全后即予受理，办理时限自受理之日起计算。"
+        )
     elif state == CaseState.RECEIVED:
         lines.append("申请材料已齐全，窗口将当场受理，办理时限自受理之日起计算。")
     elif state == CaseState.MATERIALS_INCOMPLETE and not missing:
         lines.append("告知的所缺材料已全部补齐，窗口将予受理，办理时限自受理之日起计算。")
     elif state == CaseState.MATERIALS_INCOMPLETE:
-        due = "" if case.supply_due is None else (
-            f"请于{due_day_text(case.supply_due, case.supply_due_provisional)}前"
-            f"（{supply_days}个工作日内）")
-        lines.append(f"待补正：{due}补齐上列“尚缺”的{len(missing)}项材料，可到本窗口提交；"
-                     "材料齐全后即予受理，办理时限自受理之日起计算。")
+        due = (
+            ""
+            if case.supply_due is None
+            else (
+                f"请于{due_day_text(case.supply_due, case.supply_due_provisional)}前"
+                f"（{supply_days}个工作日内）"
+            )
+        )
+        lines.append(
+            f"待补正：{due}补齐上列“尚缺”的{len(missing)}项材料，可到本窗口提交；"
+            "材料齐全后即予受理，办理时限自受理之日起计算。"
+        )
     elif state == CaseState.ACCEPTED:
         when = moment_text(case.accepted_at) if case.accepted_at else ""
         lines.append(f"已于{when}受理。" if when else "已受理。")
@@ -114,6 +124,8 @@ def _item_outlook(case: Case, handled_by: dict[str, str], forward_days: int) -> 
             by = due_day_text(case.forward_due, case.forward_due_provisional)
             lines.append(f"“{names}”由本站帮办代办，于{by}前将材料报送{targets}办理。")
         else:
-            lines.append(f"“{names}”由本站帮办代办，材料齐全受理后{forward_days}个工作日内"
-                         f"报送{targets}办理。")
+            lines.append(
+                f"“{names}”由本站帮办代办，材料齐全受理后{forward_days}个工作日内"
+                f"报送{targets}办理。"
+            )
     return lines

@@ -30,8 +30,11 @@ class TicketFacts(NamedTuple):
 
 def ticket_story(facts: TicketFacts, layout: Layout) -> list[Flowable]:
     s = styles(layout)
-    ahead = (f"您前面还有 {facts.people_ahead} 人等候" if facts.people_ahead
-             else "您前面暂无等候，请留意叫号")
+    ahead = (
+        f"您前面还有 {facts.people_ahead} 人等候"
+        if facts.people_ahead
+        else "您前面暂无等候，请留意叫号"
+    )
     story: list[Flowable] = [
         para(facts.station_name, s.title),
         para(f"{TITLE}（{facts.lane.label}）", s.center),

@@ -62,34 +62,63 @@ class UnprintedSlip(NamedTuple):
 
     def pending_print(self, clerk_id: int | None) -> PendingPrint:
         """The print record it makes when `clerk_id` prints it."""
-        return PendingPrint(kind=self.kind, layout=self.layout, case_id=self.case_id,
-                            case_uuid=self.case_uuid, ticket_id=None, clerk_id=clerk_id,
-                            is_reprint=self.is_reprint, reason=self.reason,
-                            verification_code=self.verification_code, content=self.content)
+        return PendingPrint(
+            kind=self.kind,
+            layout=self.layout,
+            case_id=self.case_id,
+            case_uuid=self.case_uuid,
+            ticket_id=None,
+            clerk_id=clerk_id,
+            is_reprint=self.is_reprint,
+            reason=self.reason,
+            verification_code=self.verification_code,
+            content=self.content,
+        )
 
 
 _SELECT = (
     "SELECT u.id, u.kind, u.case_id, c.uuid AS case_uuid, c.case_no, c.applicant_name, "
     "u.layout, u.clerk_id, u.is_reprint, u.reason, u.verification_code, u.failure, u.kept_at, "
-    "u.saved_to, u.slip_content FROM unprinted_slips AS u JOIN cases AS c ON c.id = u.case_id ")
+    "u.saved_to, u.slip_content FROM unprinted_slips AS u JOIN cases AS c ON c.id = u.case_id "
+)
 
 
 def _slip(row: sqlite3.Row) -> UnprintedSlip:
     return UnprintedSlip(
-        id=row["id"], kind=SlipKind(row["kind"]), case_id=row["case_id"],
-        case_uuid=row["case_uuid"], case_no=row["case_no"],
-        applicant_name=row["applicant_name"], layout=Layout(row["layout"]),
-        clerk_id=row["clerk_id"], is_reprint=bool(row["is_reprint"]), reason=row["reason"],
-        verification_code=row["verification_code"], failure=row["failure"],
-        kept_at=row["kept_at"], saved_to=row["saved_to"],
-        content=None if row["slip_content"] is None else json.loads(row["slip_content"]))
+        id=row["id"],
+        kind=SlipKind(row["kind"]),
+        case_id=row["case_id"],
+        case_uuid=row["case_uuid"],
+        case_no=row["case_no"],
+        applicant_name=row["applicant_name"],
+        layout=Layout(row["layout"]),
+        clerk_id=row["clerk_id"],
+        is_reprint=bool(row["is_reprint"]),
+        reason=row["reason"],
+        verification_code=row["verification_code"],
+        failure=row["failure"],
+        kept_at=row["kept_at"],
+        saved_to=row["saved_to"],
+        content=None if row["slip_content"] is None else json.loads(row["slip_content"]),
+    )
 
 
-def _log(counter: Counter, slip: UnprintedSlip, action: str, clerk_id: int | None,
-         data: dict[str, object]) -> None:
-    journal.record(counter.store, subject="case", subject_uuid=slip.case_uuid,
-                   kind=f"{slip.kind.value}_{action}", at=stamp(counter.clock.now()),
-                   clerk_id=clerk_id, data={"slip": slip.id, **data})
+def _log(
+    counter: Counter,
+    slip: UnprintedSlip,
+    action: str,
+    clerk_id: int | None,
+    data: dict[str, object],
+) -> None:
+    journal.record(
+        counter.store,
+        subject="case",
+        subject_uuid=slip.case_uuid,
+        kind=f"{slip.kind.value}_{action}",
+        at=stamp(counter.clock.now()),
+        clerk_id=clerk_id,
+        data={"slip": slip.id, **data},
+    )
 
 
 def keep(counter: Counter, pdf: bytes, pending: PendingPrint, failure: str) -> UnprintedSlip:
@@ -97,19 +126,29 @@ def keep(counter: Counter, pdf: bytes, pending: PendingPrint, failure: str) -> U
     before (and still open) is replaced by this newer rendering."""
     if pending.kind not in KEPT_KINDS or pending.case_id is None:
         raise SlipError(f"{pending.kind.label}不保留待打印")
-    values = {"layout": pending.layout.value, "clerk_id": pending.clerk_id,
-              "is_reprint": int(pending.is_reprint), "reason": pending.reason,
-              "verification_code": pending.verification_code, "pdf": pdf,
-              "failure": failure, "kept_at": stamp(counter.clock.now()),
-              "slip_content": None if pending.content is None else json.dumps(
-                  pending.content, ensure_ascii=False, sort_keys=True)}
+    values = {
+        "layout": pending.layout.value,
+        "clerk_id": pending.clerk_id,
+        "is_reprint": int(pending.is_reprint),
+        "reason": pending.reason,
+        "verification_code": pending.verification_code,
+        "pdf": pdf,
+        "failure": failure,
+        "kept_at": stamp(counter.clock.now()),
+        "slip_content": None
+        if pending.content is None
+        else json.dumps(pending.content, ensure_ascii=False, sort_keys=True),
+    }
     with counter.store.transaction():
         found = counter.store.scalar(
-            f"SELECT u.id FROM unprinted_slips AS u WHERE u.case_id = ? AND u.kind = ? "
-            f"AND {_OPEN}", (pending.case_id, pending.kind.value))
+            f"SELECT u.id FROM unprinted_slips AS u WHERE u.case_id = ? AND u.kind = ? AND {_OPEN}",
+            (pending.case_id, pending.kind.value),
+        )
         if found is None:
-            found = counter.store.insert("unprinted_slips", {
-                "kind": pending.kind.value, "case_id": pending.case_id, **values})
+            found = counter.store.insert(
+                "unprinted_slips",
+                {"kind": pending.kind.value, "case_id": pending.case_id, **values},
+            )
         else:
             counter.store.update("unprinted_slips", found, values)
         slip = get(counter, found)
@@ -126,8 +165,9 @@ def get(counter: Counter, slip_id: int) -> UnprintedSlip:
 
 def open_slips(counter: Counter) -> list[UnprintedSlip]:
     """Slips still waiting to be printed, oldest first."""
-    return [_slip(row) for row in counter.store.all(
-        _SELECT + f"WHERE {_OPEN} ORDER BY u.kept_at, u.id")]
+    return [
+        _slip(row) for row in counter.store.all(_SELECT + f"WHERE {_OPEN} ORDER BY u.kept_at, u.id")
+    ]
 
 
 def pdf_of(counter: Counter, slip_id: int) -> bytes:
@@ -138,8 +178,12 @@ def pdf_of(counter: Counter, slip_id: int) -> bytes:
 
 
 def _still_open(counter: Counter, slip_id: int) -> UnprintedSlip:
-    if counter.store.scalar(f"SELECT 1 FROM unprinted_slips AS u WHERE u.id = ? AND {_OPEN}",
-                            (slip_id,)) is None:
+    if (
+        counter.store.scalar(
+            f"SELECT 1 FROM unprinted_slips AS u WHERE u.id = ? AND {_OPEN}", (slip_id,)
+        )
+        is None
+    ):
         raise SlipError("该单据已打印或已移出待打印列表")
     return get(counter, slip_id)
 
@@ -151,8 +195,7 @@ def print_kept(counter: Counter, slip_id: int, clerk_id: int) -> PrintRecord:
         return record_print(counter, slip.pending_print(clerk_id))
 
 
-def mark_saved(counter: Counter, slip_id: int, path: Path | str, clerk_id: int
-               ) -> UnprintedSlip:
+def mark_saved(counter: Counter, slip_id: int, path: Path | str, clerk_id: int) -> UnprintedSlip:
     """The slip was saved as a PDF at `path`; it stays in the list until printed."""
     with counter.store.transaction():
         slip = _still_open(counter, slip_id)
@@ -166,7 +209,9 @@ def drop(counter: Counter, slip_id: int, reason: str, clerk_id: int) -> None:
     reason = checked(reason, DROP_REASON, SlipError)
     with counter.store.transaction():
         slip = _still_open(counter, slip_id)
-        counter.store.update("unprinted_slips", slip.id, {
-            "dropped_at": stamp(counter.clock.now()), "drop_reason": reason})
+        counter.store.update(
+            "unprinted_slips",
+            slip.id,
+            {"dropped_at": stamp(counter.clock.now()), "drop_reason": reason},
+        )
         _log(counter, slip, "print_dropped", clerk_id, {"reason": reason})
-

@@ -34,8 +34,15 @@ from counterapp.sync.slip_codes import (
     qr_payload,
 )
 
-__all__ = ["code_for", "compute_code", "legacy_code_for", "qr_payload", "station_secret",
-           "verify", "verify_payload"]
+__all__ = [
+    "code_for",
+    "compute_code",
+    "legacy_code_for",
+    "qr_payload",
+    "station_secret",
+    "verify",
+    "verify_payload",
+]
 
 
 def station_secret(counter: Counter) -> bytes:
@@ -50,8 +57,9 @@ def station_secret(counter: Counter) -> bytes:
 def code_for(counter: Counter, case: Case, content: dict[str, Any]) -> str:
     """The version-2 code printed on the slip of `case` that says `content`."""
     assert counter.station is not None
-    return compute_code_v2(station_secret(counter), counter.station.code, case.case_no,
-                           case.uuid, content)
+    return compute_code_v2(
+        station_secret(counter), counter.station.code, case.case_no, case.uuid, content
+    )
 
 
 def legacy_code_for(counter: Counter, case: Case) -> str:
@@ -68,13 +76,17 @@ def verify(counter: Counter, case_no: str, code: str) -> bool:
     if row is None:
         return False
     secret, station, given = station_secret(counter), counter.station.code, normalise_code(code)
-    prints = counter.store.all("SELECT slip_content FROM slip_prints WHERE case_id = ? "
-                               "AND kind IN ('notice', 'receipt')", (row["id"],))
+    prints = counter.store.all(
+        "SELECT slip_content FROM slip_prints WHERE case_id = ? AND kind IN ('notice', 'receipt')",
+        (row["id"],),
+    )
     for printed in prints:
         content = printed["slip_content"]
-        wanted = (compute_code(secret, station, case_no.strip(), row["uuid"]) if content is None
-                  else compute_code_v2(secret, station, case_no.strip(), row["uuid"],
-                                       json.loads(content)))
+        wanted = (
+            compute_code(secret, station, case_no.strip(), row["uuid"])
+            if content is None
+            else compute_code_v2(secret, station, case_no.strip(), row["uuid"], json.loads(content))
+        )
         if codes_match(wanted, given):
             return True
     return False

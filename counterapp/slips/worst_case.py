@@ -47,8 +47,12 @@ def case_count(counter: Counter) -> int:
 
 def case_texts(case: Case) -> tuple[list[str], list[str]]:
     """What a slip of `case` shows (masked IDs, items) and must never show (full IDs, phones)."""
-    shown = [case.case_no, case.applicant.name, mask_id_number(case.applicant.id_number),
-             *(item.title for item in case.items)]
+    shown = [
+        case.case_no,
+        case.applicant.name,
+        mask_id_number(case.applicant.id_number),
+        *(item.title for item in case.items),
+    ]
     hidden = [case.applicant.id_number, case.applicant.phone]
     if case.agent is not None:
         shown += [case.agent.name, mask_id_number(case.agent.id_number)]
@@ -61,8 +65,9 @@ def worst_notice(counter: Counter, clerk: int, layout: Layout) -> Slip:
     catalogue = counter.catalogue
     serial = case_count(counter)
     applicant = Person(WORST_NAME, id_number(serial, "19560312"), "13812345678")
-    agent = Agent(WORST_NAME[::-1], id_number(serial, "19850607"), "13987654321",
-                  "其他亲属", "授权委托书")
+    agent = Agent(
+        WORST_NAME[::-1], id_number(serial, "19850607"), "13987654321", "其他亲属", "授权委托书"
+    )
     case = counter.cases.open_case(applicant, sorted(catalogue.items), clerk, agent=agent)
     for material in case.materials:
         if not material.required:
@@ -76,7 +81,17 @@ def worst_notice(counter: Counter, clerk: int, layout: Layout) -> Slip:
     pdf, code = slip.pdf, slip.pending.verification_code
     assert code is not None
     shown, hidden = case_texts(case)
-    shown += [f"验证码：{code}", f"补打原因：{WORST_REASON}", *SIGNATURE,
-              *(texts.material_name(m) for m in case.materials)]
-    return Slip(SlipKind.NOTICE, layout, pdf, tuple(shown), tuple(hidden),
-                verification.qr_payload(case.case_no, code))
+    shown += [
+        f"验证码：{code}",
+        f"补打原因：{WORST_REASON}",
+        *SIGNATURE,
+        *(texts.material_name(m) for m in case.materials),
+    ]
+    return Slip(
+        SlipKind.NOTICE,
+        layout,
+        pdf,
+        tuple(shown),
+        tuple(hidden),
+        verification.qr_payload(case.case_no, code),
+    )

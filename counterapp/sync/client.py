@@ -59,8 +59,15 @@ def is_loopback(url: str) -> bool:
 
 
 class HubClient:
-    def __init__(self, base_url: str, token: str, *, verify: bool | str = True,
-                 timeout: float = 30.0, transport: httpx.BaseTransport | None = None) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        token: str,
+        *,
+        verify: bool | str = True,
+        timeout: float = 30.0,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
         scheme = urlsplit(base_url).scheme
         if scheme not in ("https", "http"):
             raise ValueError("县中心地址应以 https:// 开头")
@@ -68,10 +75,13 @@ class HubClient:
             raise ValueError("县中心地址必须使用 https（加密传输）")
         if verify is False and not is_loopback(base_url):
             raise ValueError("只有本机测试地址才可以不校验证书")
-        self._http = httpx.Client(base_url=base_url.rstrip("/"), verify=verify,
-                                  timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
-                                  headers={"Authorization": f"Bearer {token}"},
-                                  transport=transport)
+        self._http = httpx.Client(
+            base_url=base_url.rstrip("/"),
+            verify=verify,
+            timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
+            headers={"Authorization": f"Bearer {token}"},
+            transport=transport,
+        )
 
     def close(self) -> None:
         self._http.close()
@@ -103,7 +113,7 @@ class HubClient:
         """The hub's answer: always a JSON object."""
         try:
             answer = response.json()
-        except ValueError as exc:   # a proxy's error page, or a cut body
+        except ValueError as exc:  # a proxy's error page, or a cut body
             raise TransientError(f"unreadable answer: {type(exc).__name__}") from exc
         if not isinstance(answer, dict):
             raise TransientError(f"unreadable answer: {type(answer).__name__}")
@@ -111,13 +121,18 @@ class HubClient:
 
     # --- the API ----------------------------------------------------------------------------
     def upload(self, encoded: Encoded) -> dict[str, Any]:
-        response = self._send("POST", "/v1/batches", content=encoded.body, headers={
-            "Content-Type": MEDIA_TYPE, HASH_HEADER: encoded.sha256})
+        response = self._send(
+            "POST",
+            "/v1/batches",
+            content=encoded.body,
+            headers={"Content-Type": MEDIA_TYPE, HASH_HEADER: encoded.sha256},
+        )
         return self._json(response)
 
     def reconcile(self, source: str, days: dict[str, dict[str, Any]]) -> dict[str, Any]:
-        return self._json(self._send("POST", "/v1/reconcile",
-                                     json={"source": source, "days": days}))
+        return self._json(
+            self._send("POST", "/v1/reconcile", json={"source": source, "days": days})
+        )
 
     def catalogue(self, have: str | None) -> dict[str, Any] | None:
         """The county's active catalogue, or None if `have` is already it (or none exists)."""
@@ -130,12 +145,17 @@ class HubClient:
         return None if response.status_code == 204 else self._json(response)
 
     def decisions(self, after: int) -> list[dict[str, Any]]:
-        return list(self._json(self._send("GET", "/v1/decisions",
-                                          params={"after": after}))["decisions"])
+        return list(
+            self._json(self._send("GET", "/v1/decisions", params={"after": after}))["decisions"]
+        )
 
     def forward_file(self, data: bytes) -> bytes:
-        return self._send("POST", "/v1/transfer", content=data,
-                          headers={"Content-Type": "application/octet-stream"}).content
+        return self._send(
+            "POST",
+            "/v1/transfer",
+            content=data,
+            headers={"Content-Type": "application/octet-stream"},
+        ).content
 
     def hub_key(self) -> str:
         return str(self.hub_keys()["public_key"])

@@ -21,8 +21,10 @@ NO_KEYRING_MESSAGE = (
     "Linux 电脑请安装并登录桌面密钥环（如 gnome-keyring），或由县医保中心信息人员协助配置。"
     "令牌不会保存到任何文件中。"
 )
-MISSING_MESSAGE = ("本站尚未录入县医保中心发放的同步令牌：请联系县医保中心技术人员设置同步"
-                   "（令牌只保存在系统密钥库中）。")
+MISSING_MESSAGE = (
+    "本站尚未录入县医保中心发放的同步令牌：请联系县医保中心技术人员设置同步"
+    "（令牌只保存在系统密钥库中）。"
+)
 
 
 class CredentialsError(ValueError):

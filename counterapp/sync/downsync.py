@@ -47,19 +47,34 @@ def apply_decision(store: Store, decision: dict[str, Any], clock: Clock) -> bool
     now = stamp(clock.now())
     with store.transaction():
         Settings(store).set(DECISION_CURSOR, max(decision_id, decision_cursor(store)))
-        row = store.one("SELECT id, version, county_decision_id FROM cases WHERE uuid = ?",
-                        (decision.get("case"),))
+        row = store.one(
+            "SELECT id, version, county_decision_id FROM cases WHERE uuid = ?",
+            (decision.get("case"),),
+        )
         if row is None or (row["county_decision_id"] or 0) >= decision_id:
             return False
         version = row["version"] + 1
-        store.update("cases", row["id"], {
-            "county_status": status, "county_note": decision.get("note"),
-            "county_decided_at": decision.get("decided_at"),
-            "county_decision_id": decision_id, "version": version, "updated_at": now})
-        journal.record(store, subject="case", subject_uuid=str(decision["case"]),
-                       kind="county_decision", at=now,
-                       data={"status": status, "note": decision.get("note"),
-                             "decision": decision_id}, outbox_version=version)
+        store.update(
+            "cases",
+            row["id"],
+            {
+                "county_status": status,
+                "county_note": decision.get("note"),
+                "county_decided_at": decision.get("decided_at"),
+                "county_decision_id": decision_id,
+                "version": version,
+                "updated_at": now,
+            },
+        )
+        journal.record(
+            store,
+            subject="case",
+            subject_uuid=str(decision["case"]),
+            kind="county_decision",
+            at=now,
+            data={"status": status, "note": decision.get("note"), "decision": decision_id},
+            outbox_version=version,
+        )
     return True
 
 
@@ -94,5 +109,6 @@ def forwarded_cases(store: Store) -> list[ForwardedCase]:
         "SELECT case_no, state, forward_due, forwarded_at, county_status, county_note, "
         "county_decided_at FROM cases WHERE forward_due IS NOT NULL "
         "AND (state <> 'closed' OR county_status = 'returned') "
-        "ORDER BY county_status = 'returned' DESC, forward_due, case_no")
+        "ORDER BY county_status = 'returned' DESC, forward_due, case_no"
+    )
     return [ForwardedCase(**dict(row)) for row in rows]

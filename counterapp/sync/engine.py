@@ -29,7 +29,7 @@ from db.store import Store
 
 log = logging.getLogger("counterapp.sync")
 T = TypeVar("T")
-Progress = Callable[[str, int, int], None]   # (stage, done, total)
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
 
 @dataclass
@@ -48,7 +48,7 @@ class RetryPolicy:
             except TransientError as exc:
                 if attempt == self.attempts - 1:
                     raise
-                delay = self.rng.uniform(0, min(self.cap, self.base * 2 ** attempt))
+                delay = self.rng.uniform(0, min(self.cap, self.base * 2**attempt))
                 log.info("retrying in %.2f s after %s", delay, exc)
                 sleep(delay)
         raise AssertionError("unreachable")
@@ -67,14 +67,22 @@ class SyncReport:
     warnings: list[str] = field(default_factory=list)
     error: str | None = None
     error_kind: str | None = None
-    message: str | None = None       # for the clerk, in Chinese
+    message: str | None = None  # for the clerk, in Chinese
 
 
 class SyncEngine:
-    def __init__(self, store: Store, clock: Clock, client: HubClient, *,
-                 retry: RetryPolicy | None = None, sleep: Callable[[float], None] = time.sleep,
-                 progress: Progress | None = None, max_records: int = outbox.DEFAULT_MAX_RECORDS,
-                 reconcile_days: int = 400) -> None:
+    def __init__(
+        self,
+        store: Store,
+        clock: Clock,
+        client: HubClient,
+        *,
+        retry: RetryPolicy | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        progress: Progress | None = None,
+        max_records: int = outbox.DEFAULT_MAX_RECORDS,
+        reconcile_days: int = 400,
+    ) -> None:
         self.store, self.clock, self.client = store, clock, client
         self.retry = retry or RetryPolicy()
         self.sleep = sleep
@@ -84,8 +92,9 @@ class SyncEngine:
 
     def run(self, down: bool = True) -> SyncReport:
         report = SyncReport()
-        run_id = self.store.insert("sync_runs", {"started_at": stamp(self.clock.now()),
-                                                  "via": "online"})
+        run_id = self.store.insert(
+            "sync_runs", {"started_at": stamp(self.clock.now()), "via": "online"}
+        )
         try:
             ident = outbox.identity(self.store)
             self.upload_all(ident, report)
@@ -104,9 +113,16 @@ class SyncEngine:
             self.store.execute(
                 "UPDATE sync_runs SET finished_at = ?, ok = ?, batches = ?, records = ?, "
                 "resent = ?, error = ? WHERE id = ?",
-                (stamp(self.clock.now()), int(report.ok), report.batches, report.records,
-                 report.resent, report.error_kind and f"{report.error_kind}: {report.error}",
-                 run_id))
+                (
+                    stamp(self.clock.now()),
+                    int(report.ok),
+                    report.batches,
+                    report.records,
+                    report.resent,
+                    report.error_kind and f"{report.error_kind}: {report.error}",
+                    run_id,
+                ),
+            )
         return report
 
     def _call(self, action: Callable[[], T]) -> T:
@@ -117,12 +133,13 @@ class SyncEngine:
         """Unacknowledged batches first (resume), then new ones until nothing is pending."""
         for batch_id in outbox.unacked_batches(self.store):
             batch = outbox.rebuild(self.store, ident, batch_id, self.clock)
-            if batch is None:   # every row acknowledged already (e.g. by an ack file)
+            if batch is None:  # every row acknowledged already (e.g. by an ack file)
                 outbox.mark_acked(self.store, batch_id, None, self.clock)
             else:
                 yield batch
-        while (batch := outbox.new_batch(self.store, ident, self.clock,
-                                         self.max_records)) is not None:
+        while (
+            batch := outbox.new_batch(self.store, ident, self.clock, self.max_records)
+        ) is not None:
             yield batch
 
     def upload_all(self, ident: outbox.Identity, report: SyncReport) -> None:
@@ -135,8 +152,9 @@ class SyncEngine:
             try:
                 for batch in self._batches(ident):
                     encoded = encode_batch(batch)
-                    future = network.submit(self._call,
-                                            lambda encoded=encoded: self.client.upload(encoded))
+                    future = network.submit(
+                        self._call, lambda encoded=encoded: self.client.upload(encoded)
+                    )
                     submitted.append(future)
                     if in_flight is not None:
                         self._acknowledged(*in_flight, report, total)
@@ -144,18 +162,25 @@ class SyncEngine:
                 if in_flight is not None:
                     self._acknowledged(*in_flight, report, total)
             except BaseException:
-                for pending in submitted:   # nothing more goes out after a failure
+                for pending in submitted:  # nothing more goes out after a failure
                     pending.cancel()
                 raise
 
-    def _acknowledged(self, batch: Batch, encoded: Encoded, future: Future[dict[str, Any]],
-                      report: SyncReport, total: int) -> None:
+    def _acknowledged(
+        self,
+        batch: Batch,
+        encoded: Encoded,
+        future: Future[dict[str, Any]],
+        report: SyncReport,
+        total: int,
+    ) -> None:
         ack = future.result()
         if ack.get("batch") != batch.batch_id or ack.get("sha256") != encoded.sha256:
             raise RejectedError(f"acknowledgement does not match batch {batch.batch_id}")
         handed_keys.note_accepts(self.store, ack)
-        report.acked_rows += outbox.mark_acked(self.store, batch.batch_id,
-                                               from_ranges(ack["seqs"]), self.clock, "online")
+        report.acked_rows += outbox.mark_acked(
+            self.store, batch.batch_id, from_ranges(ack["seqs"]), self.clock, "online"
+        )
         report.batches += 1
         report.records += len(batch.records)
         self.progress("upload", report.acked_rows, total)
@@ -165,18 +190,20 @@ class SyncEngine:
         """Compare per-day counts and digests; re-queue exactly the records the hub lacks or
         holds in an older version. Returns how many were re-queued."""
         since = (self.clock.today() - timedelta(days=self.reconcile_days)).isoformat()
-        mine = {day: entries for day, entries in outbox.inventory(self.store).items()
-                if day >= since}
+        mine = {
+            day: entries for day, entries in outbox.inventory(self.store).items() if day >= since
+        }
         if not mine:
             return 0
-        days = {day: {"count": len(entries), "digest": day_digest(entries)}
-                for day, entries in mine.items()}
+        days = {
+            day: {"count": len(entries), "digest": day_digest(entries)}
+            for day, entries in mine.items()
+        }
         answer = self._call(lambda: self.client.reconcile(ident.source, days))
         missing: list[tuple[str, str, int]] = []
         for day, theirs in answer.get("differ", {}).items():
             held = {uuid: int(version) for _, uuid, version in theirs}
-            missing += [entry for entry in mine.get(day, [])
-                        if held.get(entry[1], 0) < entry[2]]
+            missing += [entry for entry in mine.get(day, []) if held.get(entry[1], 0) < entry[2]]
         self.progress("reconcile", len(days), len(days))
         if missing:
             log.warning("reconciliation: hub lacks %d records, re-sending", len(missing))
@@ -198,6 +225,5 @@ class SyncEngine:
             if not decisions:
                 break
             for decision in decisions:
-                report.decisions += int(downsync.apply_decision(self.store, decision,
-                                                                self.clock))
+                report.decisions += int(downsync.apply_decision(self.store, decision, self.clock))
         self.progress("down", 1, 1)

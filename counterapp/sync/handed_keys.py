@@ -32,7 +32,7 @@ from db.settings import Settings
 from db.store import Store
 
 SECRET_SETTING = "slips.verification_secret"
-ACCEPTS_SETTING = "sync.hub_accepts"   # the record types the hub announced in its last ack
+ACCEPTS_SETTING = "sync.hub_accepts"  # the record types the hub announced in its last ack
 # What an ack without `accepts` (a hub older than slip keys) announces: the original types.
 ORIGINAL_TYPES = [kind for kind in RECORD_TYPES if kind not in KEY_RECORD_TYPES]
 
@@ -49,8 +49,8 @@ def _store_key(store: Store) -> str | None:
 
 class Handed(NamedTuple):
     record_type: str
-    queued_setting: str                      # {"version", "fingerprint", "day"} last queued
-    secret: Callable[[Store], str | None]    # the secret now, as 64 hex digits
+    queued_setting: str  # {"version", "fingerprint", "day"} last queued
+    secret: Callable[[Store], str | None]  # the secret now, as 64 hex digits
 
 
 HANDED = (
@@ -96,7 +96,7 @@ def _queue(store: Store, handed: Handed, source: str, clock: Clock) -> bool:
     settings = Settings(store)
     if handed.record_type not in settings.get(ACCEPTS_SETTING, []):
         return False
-    secret = handed.secret(store)      # (the keyring is read outside the transaction)
+    secret = handed.secret(store)  # (the keyring is read outside the transaction)
     with store.transaction():
         queued = settings.get(handed.queued_setting) or {"version": 0}
         fingerprint = None if secret is None else _fingerprint(handed.record_type, secret)
@@ -104,10 +104,19 @@ def _queue(store: Store, handed: Handed, source: str, clock: Clock) -> bool:
             return False
         version = int(queued["version"]) + 1
         now = clock.now()
-        store.insert("outbox", {"record_type": handed.record_type, "record_uuid": source,
-                                "record_version": version, "enqueued_at": stamp(now)})
-        settings.set(handed.queued_setting, {"version": version, "fingerprint": fingerprint,
-                                             "day": now.date().isoformat()})
+        store.insert(
+            "outbox",
+            {
+                "record_type": handed.record_type,
+                "record_uuid": source,
+                "record_version": version,
+                "enqueued_at": stamp(now),
+            },
+        )
+        settings.set(
+            handed.queued_setting,
+            {"version": version, "fingerprint": fingerprint, "day": now.date().isoformat()},
+        )
     return True
 
 
@@ -118,5 +127,7 @@ def snapshots(store: Store, record_type: str, sources: list[str]) -> list[Record
     secret = handed.secret(store) if queued is not None else None
     if secret is None or queued is None:
         return []
-    return [Record(record_type, source, int(queued["version"]), queued["day"],
-                   {"secret": secret}) for source in sources]
+    return [
+        Record(record_type, source, int(queued["version"]), queued["day"], {"secret": secret})
+        for source in sources
+    ]

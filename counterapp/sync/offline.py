@@ -26,9 +26,11 @@ from counterapp.sync.wire import encode_batch, from_ranges
 from db.settings import Settings
 from db.store import Store
 
-NO_TRANSFER_KEY = ("本站尚未取得县中心的加密公钥，无法导出数据交换文件"
-                   "（文件须加密后才能离开本机）。请在同步设置中录入县中心登记时给出的“县中心加密公钥”，"
-                   "或导入一份县中心的回执文件。")
+NO_TRANSFER_KEY = (
+    "本站尚未取得县中心的加密公钥，无法导出数据交换文件"
+    "（文件须加密后才能离开本机）。请在同步设置中录入县中心登记时给出的“县中心加密公钥”，"
+    "或导入一份县中心的回执文件。"
+)
 
 
 class ExportResult(NamedTuple):
@@ -37,16 +39,23 @@ class ExportResult(NamedTuple):
     path: Path
 
 
-def export_batches(store: Store, clock: Clock, path: Path,
-                   max_records: int = outbox.DEFAULT_MAX_RECORDS) -> ExportResult:
+def export_batches(
+    store: Store, clock: Clock, path: Path, max_records: int = outbox.DEFAULT_MAX_RECORDS
+) -> ExportResult:
     """Write every pending batch to one signed file (written to a temporary name, then
     renamed, so a pulled stick never holds half a file under the real name)."""
     ident = outbox.identity(store)
     key = credentials.signing_key(ident.station)
     hub = _hub_transfer_key(store)
     handed_keys.queue_if_changed(store, ident.source, clock)
-    batches = [b for b in (outbox.rebuild(store, ident, batch_id, clock)
-                           for batch_id in outbox.unacked_batches(store)) if b is not None]
+    batches = [
+        b
+        for b in (
+            outbox.rebuild(store, ident, batch_id, clock)
+            for batch_id in outbox.unacked_batches(store)
+        )
+        if b is not None
+    ]
     while (batch := outbox.new_batch(store, ident, clock, max_records)) is not None:
         batches.append(batch)
     parts = []
@@ -102,7 +111,7 @@ def import_ack(store: Store, clock: Clock, path: Path) -> int:
 def forward_file(store: Store, clock: Clock, source: Path, ack_out: Path) -> Path:
     """At a town station: send a village's file to the hub, keep the ack for the village."""
     data = Path(source).read_bytes()
-    transfer.read_header(data)      # refuse obvious junk before using the network
+    transfer.read_header(data)  # refuse obvious junk before using the network
     with make_client(store) as client:
         ack = client.forward_file(data)
     Path(ack_out).write_bytes(ack)
@@ -112,5 +121,14 @@ def forward_file(store: Store, clock: Clock, source: Path, ack_out: Path) -> Pat
 
 def _log(store: Store, clock: Clock, via: str, ok: bool, batches: int, records: int) -> None:
     now = stamp(clock.now())
-    store.insert("sync_runs", {"started_at": now, "finished_at": now, "via": via, "ok": int(ok),
-                               "batches": batches, "records": records})
+    store.insert(
+        "sync_runs",
+        {
+            "started_at": now,
+            "finished_at": now,
+            "via": via,
+            "ok": int(ok),
+            "batches": batches,
+            "records": records,
+        },
+    )

@@ -21,7 +21,7 @@ from db.settings import Settings
 from db.store import Store
 
 SOURCE_KEY = "sync.source_id"
-ROWS_SCANNED_PER_RECORD = 8     # a record has ~4 pending rows on average (open, tick, accept…)
+ROWS_SCANNED_PER_RECORD = 8  # a record has ~4 pending rows on average (open, tick, accept…)
 DEFAULT_MAX_RECORDS = 1000
 
 
@@ -49,18 +49,22 @@ def pending_count(store: Store) -> int:
 
 def unacked_batches(store: Store) -> list[str]:
     """Batches built earlier and not yet acknowledged, oldest first."""
-    rows = store.all("SELECT batch_id FROM sync_batches WHERE acked_at IS NULL "
-                     "ORDER BY created_at, rowid")
+    rows = store.all(
+        "SELECT batch_id FROM sync_batches WHERE acked_at IS NULL ORDER BY created_at, rowid"
+    )
     return [row["batch_id"] for row in rows]
 
 
-def new_batch(store: Store, ident: Identity, clock: Clock,
-              max_records: int = DEFAULT_MAX_RECORDS) -> Batch | None:
+def new_batch(
+    store: Store, ident: Identity, clock: Clock, max_records: int = DEFAULT_MAX_RECORDS
+) -> Batch | None:
     """Assign the oldest unbatched pending rows to a new batch; None when there are none."""
     with store.transaction():
         rows = store.all(
             "SELECT seq, record_type, record_uuid FROM outbox WHERE acked_at IS NULL "
-            "AND batch_id IS NULL ORDER BY seq LIMIT ?", (max_records * ROWS_SCANNED_PER_RECORD,))
+            "AND batch_id IS NULL ORDER BY seq LIMIT ?",
+            (max_records * ROWS_SCANNED_PER_RECORD,),
+        )
         if not rows:
             return None
         keys: dict[str, str] = {}
@@ -73,11 +77,21 @@ def new_batch(store: Store, ident: Identity, clock: Clock,
         uuids = list(keys)
         store.execute(
             f"UPDATE outbox SET batch_id = ? WHERE acked_at IS NULL AND batch_id IS NULL "
-            f"AND record_uuid IN ({', '.join('?' * len(uuids))})", (batch_id, *uuids))
-        count = store.scalar("SELECT count(*) FROM outbox WHERE batch_id = ? "
-                             "AND acked_at IS NULL", (batch_id,))
-        store.insert("sync_batches", {"batch_id": batch_id, "created_at": stamp(clock.now()),
-                                      "rows": count, "records": len(keys)})
+            f"AND record_uuid IN ({', '.join('?' * len(uuids))})",
+            (batch_id, *uuids),
+        )
+        count = store.scalar(
+            "SELECT count(*) FROM outbox WHERE batch_id = ? AND acked_at IS NULL", (batch_id,)
+        )
+        store.insert(
+            "sync_batches",
+            {
+                "batch_id": batch_id,
+                "created_at": stamp(clock.now()),
+                "rows": count,
+                "records": len(keys),
+            },
+        )
         return _build(store, ident, batch_id, clock)
 
 
@@ -88,26 +102,38 @@ def rebuild(store: Store, ident: Identity, batch_id: str, clock: Clock) -> Batch
 
 
 def _build(store: Store, ident: Identity, batch_id: str, clock: Clock) -> Batch | None:
-    rows = store.all("SELECT seq, record_type, record_uuid FROM outbox WHERE batch_id = ? "
-                     "AND acked_at IS NULL ORDER BY seq", (batch_id,))
+    rows = store.all(
+        "SELECT seq, record_type, record_uuid FROM outbox WHERE batch_id = ? "
+        "AND acked_at IS NULL ORDER BY seq",
+        (batch_id,),
+    )
     if not rows:
         return None
     keys = {(row["record_type"], row["record_uuid"]): None for row in rows}
     records = Snapshots(store).read(keys)
     pending = store.scalar("SELECT count(*) FROM outbox WHERE acked_at IS NULL") - len(rows)
-    return Batch(station=ident.station, source=ident.source, batch_id=batch_id,
-                 created_at=stamp(clock.now()), seqs=tuple(row["seq"] for row in rows),
-                 records=tuple(records), pending_after=pending)
+    return Batch(
+        station=ident.station,
+        source=ident.source,
+        batch_id=batch_id,
+        created_at=stamp(clock.now()),
+        seqs=tuple(row["seq"] for row in rows),
+        records=tuple(records),
+        pending_after=pending,
+    )
 
 
 def mark_sent(store: Store, batch_id: str, via: str, clock: Clock) -> None:
     with store.transaction():
-        store.execute("UPDATE sync_batches SET sent_at = ?, sent_via = ? WHERE batch_id = ?",
-                      (stamp(clock.now()), via, batch_id))
+        store.execute(
+            "UPDATE sync_batches SET sent_at = ?, sent_via = ? WHERE batch_id = ?",
+            (stamp(clock.now()), via, batch_id),
+        )
 
 
-def mark_acked(store: Store, batch_id: str, seqs: tuple[int, ...] | None, clock: Clock,
-               via: str | None = None) -> int:
+def mark_acked(
+    store: Store, batch_id: str, seqs: tuple[int, ...] | None, clock: Clock, via: str | None = None
+) -> int:
     """Acknowledge a batch's rows in one transaction; returns how many rows were pending.
 
     With `seqs` (from the hub's ack), only those rows: a row added to the batch later is
@@ -116,24 +142,32 @@ def mark_acked(store: Store, batch_id: str, seqs: tuple[int, ...] | None, clock:
     now = stamp(clock.now())
     with store.transaction():
         if seqs is None:
-            cursor = store.execute("UPDATE outbox SET acked_at = ? WHERE batch_id = ? "
-                                   "AND acked_at IS NULL", (now, batch_id))
+            cursor = store.execute(
+                "UPDATE outbox SET acked_at = ? WHERE batch_id = ? AND acked_at IS NULL",
+                (now, batch_id),
+            )
             changed = cursor.rowcount
         else:
             changed = 0
             seq_list = list(seqs)
             for start in range(0, len(seq_list), 900):
-                part = seq_list[start:start + 900]
+                part = seq_list[start : start + 900]
                 cursor = store.execute(
                     f"UPDATE outbox SET acked_at = ? WHERE batch_id = ? AND acked_at IS NULL "
-                    f"AND seq IN ({', '.join('?' * len(part))})", (now, batch_id, *part))
+                    f"AND seq IN ({', '.join('?' * len(part))})",
+                    (now, batch_id, *part),
+                )
                 changed += cursor.rowcount
-        left = store.scalar("SELECT count(*) FROM outbox WHERE batch_id = ? "
-                            "AND acked_at IS NULL", (batch_id,))
+        left = store.scalar(
+            "SELECT count(*) FROM outbox WHERE batch_id = ? AND acked_at IS NULL", (batch_id,)
+        )
         if not left:
-            store.execute("UPDATE sync_batches SET acked_at = coalesce(acked_at, ?), "
-                          "sent_via = coalesce(?, sent_via), sent_at = coalesce(sent_at, ?) "
-                          "WHERE batch_id = ?", (now, via, now, batch_id))
+            store.execute(
+                "UPDATE sync_batches SET acked_at = coalesce(acked_at, ?), "
+                "sent_via = coalesce(?, sent_via), sent_at = coalesce(sent_at, ?) "
+                "WHERE batch_id = ?",
+                (now, via, now, batch_id),
+            )
     return changed
 
 
@@ -153,10 +187,18 @@ def requeue(store: Store, keys: list[tuple[str, str, int]], clock: Clock) -> int
     added = 0
     with store.transaction():
         for record_type, uuid, version in keys:
-            if store.scalar("SELECT 1 FROM outbox WHERE record_uuid = ? AND acked_at IS NULL",
-                            (uuid,)):
+            if store.scalar(
+                "SELECT 1 FROM outbox WHERE record_uuid = ? AND acked_at IS NULL", (uuid,)
+            ):
                 continue
-            store.insert("outbox", {"record_type": record_type, "record_uuid": uuid,
-                                    "record_version": version, "enqueued_at": now})
+            store.insert(
+                "outbox",
+                {
+                    "record_type": record_type,
+                    "record_uuid": uuid,
+                    "record_version": version,
+                    "enqueued_at": now,
+                },
+            )
             added += 1
     return added

@@ -19,16 +19,26 @@ from counterapp.sync import handed_keys
 from counterapp.sync.wire import KEY_RECORD_TYPES, Record
 from db.store import Store
 
-_CASE_DROP = {"id", "ticket_id", "owner_clerk_id", "handler_clerk_id", "uuid", "version",
-              "county_decision_id"}
+_CASE_DROP = {
+    "id",
+    "ticket_id",
+    "owner_clerk_id",
+    "handler_clerk_id",
+    "uuid",
+    "version",
+    "county_decision_id",
+}
 _TICKET_DROP = {"id", "clerk_id", "uuid", "version", "mirror"}
 _RATING_DROP = {"id", "case_id", "uuid", "version"}
 _CHILD_DROP = {"id", "case_id"}
 
 
 def _compact(row: Any, drop: set[str]) -> dict[str, Any]:
-    return {key: row[key] for key in row.keys()  # noqa: SIM118 - sqlite3.Row iterates values
-            if key not in drop and row[key] is not None}
+    return {
+        key: row[key]
+        for key in row.keys()  # noqa: SIM118 - sqlite3.Row iterates values
+        if key not in drop and row[key] is not None
+    }
 
 
 def _marks(values: list[Any]) -> str:
@@ -73,7 +83,9 @@ class Snapshots:
             return found
         rows = self._store.all(
             f"SELECT id, at, clerk_id, subject_uuid, kind, data FROM events "
-            f"WHERE subject_uuid IN ({_marks(uuids)}) ORDER BY id", tuple(uuids))
+            f"WHERE subject_uuid IN ({_marks(uuids)}) ORDER BY id",
+            tuple(uuids),
+        )
         for row in rows:
             event: dict[str, Any] = {"id": row["id"], "at": row["at"], "kind": row["kind"]}
             if row["clerk_id"] is not None:
@@ -87,7 +99,9 @@ class Snapshots:
     def _cases(self, uuids: list[str], events: dict[str, list[dict[str, Any]]]) -> list[Record]:
         rows = self._store.all(
             "SELECT c.*, t.uuid AS ticket FROM cases AS c LEFT JOIN tickets AS t "
-            f"ON t.id = c.ticket_id WHERE c.uuid IN ({_marks(uuids)})", tuple(uuids))
+            f"ON t.id = c.ticket_id WHERE c.uuid IN ({_marks(uuids)})",
+            tuple(uuids),
+        )
         ids = [row["id"] for row in rows]
         items = self._children("case_items", ids)
         materials = self._children("case_materials", ids)
@@ -107,14 +121,16 @@ class Snapshots:
         if case_ids:
             rows = self._store.all(
                 f"SELECT * FROM {table} WHERE case_id IN ({_marks(case_ids)}) ORDER BY id",
-                tuple(case_ids))
+                tuple(case_ids),
+            )
             for row in rows:
                 found[row["case_id"]].append(_compact(row, _CHILD_DROP))
         return found
 
     def _tickets(self, uuids: list[str], events: dict[str, list[dict[str, Any]]]) -> list[Record]:
-        rows = self._store.all(f"SELECT * FROM tickets WHERE uuid IN ({_marks(uuids)})",
-                               tuple(uuids))
+        rows = self._store.all(
+            f"SELECT * FROM tickets WHERE uuid IN ({_marks(uuids)})", tuple(uuids)
+        )
         records = []
         for row in rows:
             data = _compact(row, _TICKET_DROP)
@@ -127,21 +143,26 @@ class Snapshots:
     def _ratings(self, uuids: list[str], events: dict[str, list[dict[str, Any]]]) -> list[Record]:
         rows = self._store.all(
             "SELECT r.*, c.uuid AS case_uuid FROM ratings AS r JOIN cases AS c "
-            f"ON c.id = r.case_id WHERE r.uuid IN ({_marks(uuids)})", tuple(uuids))
+            f"ON c.id = r.case_id WHERE r.uuid IN ({_marks(uuids)})",
+            tuple(uuids),
+        )
         records = []
         for row in rows:
             data = _compact(row, _RATING_DROP)
             data["events"] = events.get(row["uuid"], [])
-            records.append(Record("rating", row["uuid"], row["version"], row["rated_at"][:10],
-                                  data))
+            records.append(
+                Record("rating", row["uuid"], row["version"], row["rated_at"][:10], data)
+            )
         return records
 
 
 def record_day(store: Store, record_type: str, uuid: str) -> str | None:
     """The service day of one record (for reconciliation), or None if it is not here."""
-    sql = {"case": "SELECT day FROM cases WHERE uuid = ?",
-           "ticket": "SELECT day FROM tickets WHERE uuid = ?",
-           "rating": "SELECT substr(rated_at, 1, 10) FROM ratings WHERE uuid = ?"}[record_type]
+    sql = {
+        "case": "SELECT day FROM cases WHERE uuid = ?",
+        "ticket": "SELECT day FROM tickets WHERE uuid = ?",
+        "rating": "SELECT substr(rated_at, 1, 10) FROM ratings WHERE uuid = ?",
+    }[record_type]
     day: str | None = store.scalar(sql, (uuid,))
     return day
 

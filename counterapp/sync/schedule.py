@@ -25,7 +25,7 @@ MAX_BACKOFF = timedelta(hours=4)
 
 
 class SyncPolicy(NamedTuple):
-    interval: timedelta | None          # None: no daytime syncing (nightly window only)
+    interval: timedelta | None  # None: no daytime syncing (nightly window only)
     night_start: time
     night_end: time
 
@@ -43,8 +43,9 @@ class SyncPolicy(NamedTuple):
 
     def window_start(self, moment: datetime) -> datetime:
         """The start of the nightly window `moment` is in (call only when in_window)."""
-        start = moment.replace(hour=self.night_start.hour, minute=self.night_start.minute,
-                               second=0, microsecond=0)
+        start = moment.replace(
+            hour=self.night_start.hour, minute=self.night_start.minute, second=0, microsecond=0
+        )
         return start if start <= moment else start - timedelta(days=1)
 
 
@@ -59,12 +60,13 @@ def parse_window(text: str) -> tuple[time, time]:
 class History(NamedTuple):
     last_attempt: datetime | None
     last_success: datetime | None
-    failures: int                       # consecutive failed runs since the last success
+    failures: int  # consecutive failed runs since the last success
 
 
 def history(store: Store) -> History:
-    rows = store.all("SELECT started_at, ok FROM sync_runs WHERE via = 'online' "
-                     "ORDER BY id DESC LIMIT 50")
+    rows = store.all(
+        "SELECT started_at, ok FROM sync_runs WHERE via = 'online' ORDER BY id DESC LIMIT 50"
+    )
     last_attempt = parse_stamp(rows[0]["started_at"]) if rows else None
     failures, last_success = 0, None
     for row in rows:
@@ -95,8 +97,9 @@ class SyncScheduler:
     def is_due(self, now: datetime, past: History) -> bool:
         if past.last_attempt is None:
             return True
-        if past.failures and now - past.last_attempt < self.backoff(past.failures - 1,
-                                                                 past.last_attempt):
+        if past.failures and now - past.last_attempt < self.backoff(
+            past.failures - 1, past.last_attempt
+        ):
             return False
         if self.policy.in_window(now):
             start = self.policy.window_start(now)

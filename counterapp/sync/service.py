@@ -18,9 +18,9 @@ from db.settings import Settings
 from db.store import Store
 
 HUB_URL_KEY = "sync.hub_url"
-CA_BUNDLE_KEY = "sync.ca_bundle"          # the county's own CA, if its certificate uses one
-INSECURE_KEY = "sync.insecure_loopback"   # tests only: honoured for a loopback hub alone
-HUB_PUBLIC_KEY = "sync.hub_public_key"    # pinned at set-up; checks acknowledgement files
+CA_BUNDLE_KEY = "sync.ca_bundle"  # the county's own CA, if its certificate uses one
+INSECURE_KEY = "sync.insecure_loopback"  # tests only: honoured for a loopback hub alone
+HUB_PUBLIC_KEY = "sync.hub_public_key"  # pinned at set-up; checks acknowledgement files
 # the hub's transfer key that USB files are encrypted to, as certified by the pinned key: from
 # the set-up, the hub online, or an ack file (counterapp.sync.transfer.certify)
 HUB_TRANSFER_KEY = "sync.hub_transfer_key"
@@ -29,8 +29,9 @@ RECENT_DAYS = 14
 FULL_DAYS = 400
 # For the clerk, in the window too: what to do, never a command to run (the command line
 # adds the command for the technician, `counterapp.sync.commands`).
-NOT_CONFIGURED = ("尚未设置县中心同步：请联系县医保中心技术人员设置同步"
-                  "（没有网络的村服务点可用U盘交换数据）。")
+NOT_CONFIGURED = (
+    "尚未设置县中心同步：请联系县医保中心技术人员设置同步（没有网络的村服务点可用U盘交换数据）。"
+)
 
 
 class SyncStatus(NamedTuple):
@@ -41,9 +42,17 @@ class SyncStatus(NamedTuple):
     configured: bool
 
 
-def setup(store: Store, hub_url: str, token: str, signing_key: str | None,
-          hub_public_key: str | None, *, hub_transfer_key: str | None = None,
-          ca_bundle: str | None = None, insecure_loopback: bool = False) -> None:
+def setup(
+    store: Store,
+    hub_url: str,
+    token: str,
+    signing_key: str | None,
+    hub_public_key: str | None,
+    *,
+    hub_transfer_key: str | None = None,
+    ca_bundle: str | None = None,
+    insecure_loopback: bool = False,
+) -> None:
     """Save the hub address in settings and the secrets in the keyring (never in a file)."""
     code = outbox.identity(store).station
     HubClient(hub_url, "-", verify=False if insecure_loopback else (ca_bundle or True)).close()
@@ -86,9 +95,15 @@ def make_client(store: Store, timeout: float = 30.0) -> HubClient:
     return HubClient(url, token, verify=verify, timeout=timeout)
 
 
-def sync_now(store: Store, clock: Clock, *, progress: Progress | None = None,
-             retry: RetryPolicy | None = None, timeout: float = 30.0,
-             full: bool | None = None) -> SyncReport:
+def sync_now(
+    store: Store,
+    clock: Clock,
+    *,
+    progress: Progress | None = None,
+    retry: RetryPolicy | None = None,
+    timeout: float = 30.0,
+    full: bool | None = None,
+) -> SyncReport:
     """One run. Set-up problems come back in the report like any other failure.
 
     Reconciliation covers the last RECENT_DAYS days, or FULL_DAYS in the nightly window (or
@@ -97,22 +112,41 @@ def sync_now(store: Store, clock: Clock, *, progress: Progress | None = None,
         client = make_client(store, timeout)
     except credentials.CredentialsError as exc:
         now = stamp(clock.now())
-        store.insert("sync_runs", {"started_at": now, "finished_at": now, "via": "online",
-                                   "ok": 0, "error": f"setup: {exc}"})
-        return SyncReport(ok=False, error=str(exc), error_kind="setup", message=str(exc),
-                          pending=outbox.pending_count(store))
+        store.insert(
+            "sync_runs",
+            {
+                "started_at": now,
+                "finished_at": now,
+                "via": "online",
+                "ok": 0,
+                "error": f"setup: {exc}",
+            },
+        )
+        return SyncReport(
+            ok=False,
+            error=str(exc),
+            error_kind="setup",
+            message=str(exc),
+            pending=outbox.pending_count(store),
+        )
     with client:
         size = int(Settings(store).get(BATCH_RECORDS_KEY, outbox.DEFAULT_MAX_RECORDS))
         if full is None:
             full = SyncPolicy.from_settings(Settings(store)).in_window(clock.now())
-        engine = SyncEngine(store, clock, client, retry=retry, progress=progress,
-                            max_records=max(1, size),
-                            reconcile_days=FULL_DAYS if full else RECENT_DAYS)
+        engine = SyncEngine(
+            store,
+            clock,
+            client,
+            retry=retry,
+            progress=progress,
+            max_records=max(1, size),
+            reconcile_days=FULL_DAYS if full else RECENT_DAYS,
+        )
         report = engine.run()
         if report.ok:
             try:
                 _take_hub_keys(store, client)
-            except (SyncError, TransferError) as exc:   # USB files wait for it; sync is done
+            except (SyncError, TransferError) as exc:  # USB files wait for it; sync is done
                 report.warnings.append(f"未能取得县中心加密公钥：{exc}")
         return report
 
@@ -127,8 +161,9 @@ def _take_hub_keys(store: Store, client: HubClient) -> None:
         note_transfer_key(store, str(keys["transfer_key"]))
 
 
-def sync_file(path: Path, clock: Clock, *, progress: Progress | None = None,
-              retry: RetryPolicy | None = None) -> SyncReport:
+def sync_file(
+    path: Path, clock: Clock, *, progress: Progress | None = None, retry: RetryPolicy | None = None
+) -> SyncReport:
     """One run on a connection of its own to the store at `path`: for the window, whose one
     store thread must not wait minutes on the network (a connection serves one thread)."""
     with store_key.open_store(path) as store:
@@ -141,10 +176,10 @@ def is_due(store: Store, clock: Clock) -> bool:
 
 
 def status(store: Store) -> SyncStatus:
-    success = store.scalar("SELECT max(finished_at) FROM sync_runs WHERE ok = 1 "
-                           "AND via = 'online'")
-    last = store.one("SELECT started_at, ok, error FROM sync_runs WHERE via = 'online' "
-                     "ORDER BY id DESC LIMIT 1")
+    success = store.scalar("SELECT max(finished_at) FROM sync_runs WHERE ok = 1 AND via = 'online'")
+    last = store.one(
+        "SELECT started_at, ok, error FROM sync_runs WHERE via = 'online' ORDER BY id DESC LIMIT 1"
+    )
     return SyncStatus(
         last_success=success,
         last_attempt=last["started_at"] if last else None,

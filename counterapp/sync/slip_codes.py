@@ -27,12 +27,12 @@ import json
 import re
 from typing import Any
 
-QR_PREFIX = "YBGZ"              # version 1
-QR_PREFIX_2 = "YBGZ2"           # version 2: the code covers the slip's content
-SLIP_FIELD = "slip"             # where a print's event data carries the slip's content
+QR_PREFIX = "YBGZ"  # version 1
+QR_PREFIX_2 = "YBGZ2"  # version 2: the code covers the slip's content
+SLIP_FIELD = "slip"  # where a print's event data carries the slip's content
 CODE_LENGTH = 8
 SECRET_BYTES = 32
-RECORD_TYPE = "slip_key"      # the wire record that hands a store's secret to the hub
+RECORD_TYPE = "slip_key"  # the wire record that hands a store's secret to the hub
 
 CASE_NO = re.compile(r"[0-9A-Za-z]{4,32}-\d{8}-\d{2,4}-\d{4,6}")
 _CODE = re.compile(f"[A-Z2-7]{{{CODE_LENGTH}}}")
@@ -56,8 +56,9 @@ def content_digest(content: dict[str, Any]) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def compute_code_v2(secret: bytes, station_code: str, case_no: str, case_uuid: str,
-                    content: dict[str, Any]) -> str:
+def compute_code_v2(
+    secret: bytes, station_code: str, case_no: str, case_uuid: str, content: dict[str, Any]
+) -> str:
     """The code of one print of a slip, bound to what it says."""
     message = f"2|{station_code}|{case_no}|{case_uuid}|{content_digest(content)}".encode()
     digest = hmac.new(secret, message, hashlib.sha256).digest()

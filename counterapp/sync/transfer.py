@@ -48,8 +48,8 @@ from cryptography.hazmat.primitives.serialization import (
 
 from counterapp.sync.wire import Encoded, WireError, canonical, decode_document, encode
 
-MAGIC = b"COUNTERAPP-TRANSFER 1\n"            # signed
-MAGIC_SEALED = b"COUNTERAPP-TRANSFER 2\n"     # signed, the payload encrypted to the hub
+MAGIC = b"COUNTERAPP-TRANSFER 1\n"  # signed
+MAGIC_SEALED = b"COUNTERAPP-TRANSFER 2\n"  # signed, the payload encrypted to the hub
 KINDS = ("batches", "acks")
 ENCRYPTION = "X25519-HKDF-SHA256-AES-256-GCM"
 _CERTIFIED = b"counterapp-hub-transfer-key|"
@@ -70,8 +70,9 @@ def new_key_pair() -> tuple[str, str]:
 
 def public_of(private_b64: str) -> str:
     private = _private(private_b64)
-    return base64.b64encode(private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
-                            ).decode()
+    return base64.b64encode(
+        private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+    ).decode()
 
 
 def _private(private_b64: str) -> Ed25519PrivateKey:
@@ -109,23 +110,23 @@ def certified_key(certificate: str, hub_public_b64: str) -> str:
     try:
         raw = base64.b64decode(key, validate=True)
         X25519PublicKey.from_public_bytes(raw)
-        _public(hub_public_b64).verify(base64.b64decode(signature, validate=True),
-                                       _CERTIFIED + raw)
+        _public(hub_public_b64).verify(base64.b64decode(signature, validate=True), _CERTIFIED + raw)
     except (InvalidSignature, ValueError) as exc:
         raise TransferError("县中心加密公钥无效：不是本站登记的县中心签发的") from exc
     return key
 
 
 def _box_key(shared: bytes, ephemeral: bytes, recipient: bytes) -> bytes:
-    return HKDF(hashes.SHA256(), 32, salt=ephemeral + recipient,
-                info=b"counterapp-transfer 2").derive(shared)
+    return HKDF(
+        hashes.SHA256(), 32, salt=ephemeral + recipient, info=b"counterapp-transfer 2"
+    ).derive(shared)
 
 
 # --- files ----------------------------------------------------------------------------------
 class Part(NamedTuple):
-    name: str          # the batch id, or "acks"
-    body: bytes        # gzip of canonical JSON
-    sha256: str        # of the canonical JSON
+    name: str  # the batch id, or "acks"
+    body: bytes  # gzip of canonical JSON
+    sha256: str  # of the canonical JSON
 
 
 class Opened(NamedTuple):
@@ -133,16 +134,25 @@ class Opened(NamedTuple):
     station: str
     created_at: str
     parts: list[Part]
-    transfer_key: str | None = None   # an ack's certified hub transfer key
+    transfer_key: str | None = None  # an ack's certified hub transfer key
 
 
-def seal(kind: str, station: str, created_at: str, parts: list[Part], private_b64: str,
-         to: str | None = None, extra: dict[str, Any] | None = None) -> bytes:
+def seal(
+    kind: str,
+    station: str,
+    created_at: str,
+    parts: list[Part],
+    private_b64: str,
+    to: str | None = None,
+    extra: dict[str, Any] | None = None,
+) -> bytes:
     """A signed file; with `to` (the hub's transfer key, base64), its payload encrypted to it
     (version 2). `extra`: more signed header fields (an ack's certified transfer key)."""
     payload = b"".join(part.body for part in parts)
     header: dict[str, Any] = {
-        "kind": kind, "station": station, "created_at": created_at,
+        "kind": kind,
+        "station": station,
+        "created_at": created_at,
         "parts": [{"name": p.name, "bytes": len(p.body), "sha256": p.sha256} for p in parts],
         **(extra or {}),
     }
@@ -169,9 +179,12 @@ def _encrypt(header: dict[str, Any], payload: bytes, to: str) -> bytes:
     ephemeral = X25519PrivateKey.generate()
     mine = ephemeral.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
     nonce = os.urandom(12)
-    header["sealed_to"] = {"alg": ENCRYPTION, "to": to,
-                           "ephemeral": base64.b64encode(mine).decode(),
-                           "nonce": base64.b64encode(nonce).decode()}
+    header["sealed_to"] = {
+        "alg": ENCRYPTION,
+        "to": to,
+        "ephemeral": base64.b64encode(mine).decode(),
+        "nonce": base64.b64encode(nonce).decode(),
+    }
     key = _box_key(ephemeral.exchange(hub), mine, recipient)
     return AESGCM(key).encrypt(nonce, payload, _aad(header))
 
@@ -184,13 +197,15 @@ def _decrypt(header: dict[str, Any], payload: bytes, transfer_private_b64: str |
         raise TransferError("此文件已加密，只有县中心能读取")
     try:
         private = X25519PrivateKey.from_private_bytes(
-            base64.b64decode(transfer_private_b64, validate=True))
+            base64.b64decode(transfer_private_b64, validate=True)
+        )
         mine = private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
         ephemeral = base64.b64decode(str(sealed["ephemeral"]), validate=True)
         shared = private.exchange(X25519PublicKey.from_public_bytes(ephemeral))
         key = _box_key(shared, ephemeral, mine)
-        return AESGCM(key).decrypt(base64.b64decode(str(sealed["nonce"]), validate=True),
-                                   payload, _aad(header))
+        return AESGCM(key).decrypt(
+            base64.b64decode(str(sealed["nonce"]), validate=True), payload, _aad(header)
+        )
     except (InvalidTag, ValueError) as exc:
         raise TransferError("文件无法解密：不是加密给本县中心的，或已损坏") from exc
 
@@ -202,7 +217,7 @@ def read_header(data: bytes) -> dict[str, Any]:
     if end < 0:
         raise TransferError("数据交换文件不完整")
     try:
-        header = json.loads(data[len(magic):end])
+        header = json.loads(data[len(magic) : end])
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise TransferError("数据交换文件头已损坏") from exc
     if not isinstance(header, dict) or header.get("kind") not in KINDS:
@@ -223,16 +238,16 @@ def is_encrypted(data: bytes) -> bool:
     return data.startswith(MAGIC_SEALED)
 
 
-def open_sealed(data: bytes, public_b64: str, transfer_private_b64: str | None = None
-                ) -> Opened:
+def open_sealed(data: bytes, public_b64: str, transfer_private_b64: str | None = None) -> Opened:
     """Check the signature and every hash (any change anywhere raises TransferError), then
     decrypt a version-2 payload with the hub's transfer key."""
     header = read_header(data)
-    payload = data[data.find(b"\n", len(_magic(data))) + 1:]
+    payload = data[data.find(b"\n", len(_magic(data))) + 1 :]
     signature = header.pop("signature", None)
     try:
-        _public(public_b64).verify(base64.b64decode(str(signature), validate=True),
-                                   canonical(header))
+        _public(public_b64).verify(
+            base64.b64decode(str(signature), validate=True), canonical(header)
+        )
     except (InvalidSignature, ValueError) as exc:
         raise TransferError("文件签名不符：文件已被篡改，或不是该站点（或县中心）签发的") from exc
     if hashlib.sha256(payload).hexdigest() != header.get("payload_sha256"):
@@ -241,13 +256,14 @@ def open_sealed(data: bytes, public_b64: str, transfer_private_b64: str | None =
         payload = _decrypt(header, payload, transfer_private_b64)
     parts, offset = [], 0
     for item in header["parts"]:
-        body = payload[offset:offset + item["bytes"]]
+        body = payload[offset : offset + item["bytes"]]
         offset += item["bytes"]
         parts.append(Part(item["name"], body, item["sha256"]))
     if offset != len(payload):
         raise TransferError("文件内容长度不符：文件已被篡改或损坏")
-    return Opened(header["kind"], header["station"], header["created_at"], parts,
-                  header.get("transfer_key"))
+    return Opened(
+        header["kind"], header["station"], header["created_at"], parts, header.get("transfer_key")
+    )
 
 
 def part_document(part: Part) -> dict[str, Any]:

@@ -26,15 +26,15 @@ RECORD_TYPES = ("case", "ticket", "rating", "slip_key", "store_key")
 # the slip verification secret and the key that seals the store itself (issue 13).
 KEY_RECORD_TYPES = ("slip_key", "store_key")
 DECISION_STATUSES = ("received", "processing", "done", "returned")
-MAX_BODY_BYTES = 16 * 1024 * 1024          # compressed
-MAX_DOCUMENT_BYTES = 128 * 1024 * 1024     # after decompression (no zip bombs)
+MAX_BODY_BYTES = 16 * 1024 * 1024  # compressed
+MAX_DOCUMENT_BYTES = 128 * 1024 * 1024  # after decompression (no zip bombs)
 # Bounds on the integers a batch carries, so that a hostile or broken document is refused
 # (400) instead of reaching the database: a record changes a few dozen times in its life
 # (each change is one version), and a station's outbox sequence never comes near 2**53.
 MAX_VERSION = 1_000_000
 MAX_SEQ = 2**53
-MAX_SEQ_RANGES = 100_000                   # [first, last] ranges in one batch header
-MAX_SEQS = 1_000_000                       # outbox rows one batch acknowledges
+MAX_SEQ_RANGES = 100_000  # [first, last] ranges in one batch header
+MAX_SEQS = 1_000_000  # outbox rows one batch acknowledges
 MAX_PENDING = 100_000_000
 
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
@@ -52,28 +52,39 @@ class Record(NamedTuple):
     type: str
     uuid: str
     version: int
-    day: str                      # the service day it belongs to (reconciliation key)
+    day: str  # the service day it belongs to (reconciliation key)
     data: dict[str, Any]
 
     def to_wire(self) -> dict[str, Any]:
-        return {"t": self.type, "id": self.uuid, "v": self.version, "day": self.day,
-                "data": self.data}
+        return {
+            "t": self.type,
+            "id": self.uuid,
+            "v": self.version,
+            "day": self.day,
+            "data": self.data,
+        }
 
 
 class Batch(NamedTuple):
-    station: str                  # the station code
-    source: str                   # the store (one PC) that wrote it: seqs are per source
+    station: str  # the station code
+    source: str  # the store (one PC) that wrote it: seqs are per source
     batch_id: str
     created_at: str
-    seqs: tuple[int, ...]         # the outbox sequence numbers this batch acknowledges
+    seqs: tuple[int, ...]  # the outbox sequence numbers this batch acknowledges
     records: tuple[Record, ...]
-    pending_after: int = 0        # outbox rows still waiting at the station after this one
+    pending_after: int = 0  # outbox rows still waiting at the station after this one
 
     def header(self) -> dict[str, Any]:
-        return {"format": FORMAT, "station": self.station, "source": self.source,
-                "batch": self.batch_id, "created_at": self.created_at,
-                "seqs": to_ranges(self.seqs), "pending_after": self.pending_after,
-                "records": len(self.records)}
+        return {
+            "format": FORMAT,
+            "station": self.station,
+            "source": self.source,
+            "batch": self.batch_id,
+            "created_at": self.created_at,
+            "seqs": to_ranges(self.seqs),
+            "pending_after": self.pending_after,
+            "records": len(self.records),
+        }
 
 
 class RawRecord(NamedTuple):
@@ -93,20 +104,21 @@ class ScannedBatch(NamedTuple):
     station: str
     source: str
     batch_id: str
-    seq_ranges: Ranges            # checked, never expanded: [first, last] each
+    seq_ranges: Ranges  # checked, never expanded: [first, last] each
     pending_after: int
     records: tuple[RawRecord, ...]
 
 
 class Encoded(NamedTuple):
-    body: bytes                   # gzip of the canonical JSON
-    sha256: str                   # of the canonical JSON (uncompressed)
+    body: bytes  # gzip of the canonical JSON
+    sha256: str  # of the canonical JSON (uncompressed)
     raw_size: int = 0
 
 
 def canonical(document: Any) -> bytes:
-    return json.dumps(document, ensure_ascii=False, sort_keys=True,
-                      separators=(",", ":")).encode("utf-8")
+    return json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode(
+        "utf-8"
+    )
 
 
 def sha256_hex(data: bytes) -> str:
@@ -139,8 +151,10 @@ def decompress(body: bytes) -> bytes:
     if not inflater.eof:
         raise WireError("gzip data is truncated")
     if inflater.unused_data:
-        raise WireError(f"{len(inflater.unused_data)} bytes after the end of the gzip data "
-                        "(one gzip member, nothing after it)")
+        raise WireError(
+            f"{len(inflater.unused_data)} bytes after the end of the gzip data "
+            "(one gzip member, nothing after it)"
+        )
     return raw
 
 
@@ -188,8 +202,10 @@ def decode_batch(body: bytes, sha256: str | None) -> Batch:
     return parse_batch({**header, "records": [_json(line) for line in lines]})
 
 
-_TAIL = re.compile(rb',"day":"(\d{4}-\d{2}-\d{2})","id":"([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-'
-                   rb'[0-9a-f]{4}-[0-9a-f]{12})","t":"(case|ticket|rating|slip_key|store_key)","v":([1-9][0-9]{0,6})\}')
+_TAIL = re.compile(
+    rb',"day":"(\d{4}-\d{2}-\d{2})","id":"([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-'
+    rb'[0-9a-f]{4}-[0-9a-f]{12})","t":"(case|ticket|rating|slip_key|store_key)","v":([1-9][0-9]{0,6})\}'
+)
 _HEAD = b'{"data":'
 
 
@@ -204,7 +220,7 @@ def scan_batch(body: bytes, sha256: str | None) -> ScannedBatch:
     for index, line in enumerate(lines):
         tail = _TAIL.search(line, max(0, len(line) - 140))
         if line.startswith(_HEAD) and tail is not None and tail.end() == len(line):
-            data = line[len(_HEAD):tail.start()]
+            data = line[len(_HEAD) : tail.start()]
             if not (data.startswith(b"{") and data.endswith(b"}")):
                 raise WireError(f"records[{index}]: data must be an object")
             kind, uuid, version, day = (tail.group(n).decode() for n in (3, 2, 4, 1))
@@ -213,13 +229,20 @@ def scan_batch(body: bytes, sha256: str | None) -> ScannedBatch:
                 text = data.decode("utf-8")
             except UnicodeDecodeError as exc:
                 raise WireError(f"{where}: data is not UTF-8 (byte {exc.start})") from exc
-            records.append(RawRecord(kind, uuid, _version(where, int(version)),
-                                     _day(where, day), text))
+            records.append(
+                RawRecord(kind, uuid, _version(where, int(version)), _day(where, day), text)
+            )
         else:
             record = _parse_record(index, _json(line))
-            records.append(RawRecord(record.type, record.uuid, record.version, record.day,
-                                     json.dumps(record.data, ensure_ascii=False,
-                                                separators=(",", ":"))))
+            records.append(
+                RawRecord(
+                    record.type,
+                    record.uuid,
+                    record.version,
+                    record.day,
+                    json.dumps(record.data, ensure_ascii=False, separators=(",", ":")),
+                )
+            )
     return ScannedBatch(station, source, batch_id, seq_ranges, pending, tuple(records))
 
 
@@ -229,9 +252,15 @@ def parse_batch(doc: dict[str, Any]) -> Batch:
     if not isinstance(records_in, list):
         raise WireError("records must be a list")
     records = tuple(_parse_record(index, item) for index, item in enumerate(records_in))
-    return Batch(station=station, source=source, batch_id=batch_id,
-                 created_at=str(doc.get("created_at", "")), seqs=expand(seq_ranges),
-                 records=records, pending_after=pending)
+    return Batch(
+        station=station,
+        source=source,
+        batch_id=batch_id,
+        created_at=str(doc.get("created_at", "")),
+        seqs=expand(seq_ranges),
+        records=records,
+        pending_after=pending,
+    )
 
 
 def _parse_header(doc: dict[str, Any]) -> tuple[str, str, str, Ranges, int]:
@@ -308,8 +337,12 @@ def parse_ranges(ranges: Any) -> Ranges:
     checked: list[tuple[int, int]] = []
     covered = 0
     for index, pair in enumerate(ranges):
-        if (not isinstance(pair, list) or len(pair) != 2 or not all(map(_is_int, pair))
-                or not 1 <= pair[0] <= pair[1]):
+        if (
+            not isinstance(pair, list)
+            or len(pair) != 2
+            or not all(map(_is_int, pair))
+            or not 1 <= pair[0] <= pair[1]
+        ):
             raise WireError(f"{shape} (seqs[{index}])")
         if pair[1] > MAX_SEQ:
             raise WireError(f"seqs[{index}]: a sequence number is over {MAX_SEQ}")

@@ -86,8 +86,9 @@ def schema_version(conn: sqlite3.Connection) -> int:
     return version
 
 
-def upgrade(conn: sqlite3.Connection, before: Callable[[int], object] = lambda _: None
-            ) -> list[str]:
+def upgrade(
+    conn: sqlite3.Connection, before: Callable[[int], object] = lambda _: None
+) -> list[str]:
     """Apply pending steps; return their names. Refuses a store newer than this program.
 
     `before(found_version)` runs first when there is anything to apply (the store takes a

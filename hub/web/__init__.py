@@ -23,18 +23,26 @@ from hub.web.middleware import WorkbenchDoor
 __all__ = ["Settings", "mount"]
 
 
-def mount(app: FastAPI, db: Database, clock: Clock, settings: Settings | None = None,
-          calendar: WorkCalendar | None = None) -> None:
-    app.state.workbench = Workbench(db, clock, settings or Settings(),
-                                    calendar or WorkCalendar(),
-                                    nav=[module.NAV for module in pages.MODULES
-                                         if hasattr(module, "NAV")])
+def mount(
+    app: FastAPI,
+    db: Database,
+    clock: Clock,
+    settings: Settings | None = None,
+    calendar: WorkCalendar | None = None,
+) -> None:
+    app.state.workbench = Workbench(
+        db,
+        clock,
+        settings or Settings(),
+        calendar or WorkCalendar(),
+        nav=[module.NAV for module in pages.MODULES if hasattr(module, "NAV")],
+    )
     app.add_middleware(WorkbenchDoor)
     app.include_router(assets.router)
     for module in pages.MODULES:
         app.include_router(module.router)
     app.add_exception_handler(auth.LoginRequired, _login_required)  # type: ignore[arg-type]
-    app.add_exception_handler(auth.Refused, _refused)                 # type: ignore[arg-type]
+    app.add_exception_handler(auth.Refused, _refused)  # type: ignore[arg-type]
 
 
 def _login_required(request: Request, exc: auth.LoginRequired) -> Response:

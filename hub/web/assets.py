@@ -72,8 +72,9 @@ def _serve(request: Request, path: Path | None) -> FileResponse:
         raise HTTPException(404, "no such file")
     media = mimetypes.guess_type(path.name)[0] or "text/plain"
     fresh = request.query_params.get("v") == _digest(path)
-    return FileResponse(path, media_type=media,
-                        headers={"Cache-Control": FOREVER if fresh else "no-cache"})
+    return FileResponse(
+        path, media_type=media, headers={"Cache-Control": FOREVER if fresh else "no-cache"}
+    )
 
 
 @router.get(PREFIX + "/static/{name}")

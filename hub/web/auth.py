@@ -32,7 +32,7 @@ from hub.web.context import PREFIX, address, is_htmx, workbench
 log = logging.getLogger("hub")
 COOKIE = "county_session"
 SECURE_COOKIE = "__Host-county_session"
-FIELD_MAX = 2000            # a form field's characters (notes, reasons: far less)
+FIELD_MAX = 2000  # a form field's characters (notes, reasons: far less)
 
 
 class LoginRequired(Exception):
@@ -64,8 +64,11 @@ class Form:
         return value[:limit] if isinstance(value, str) else ""
 
     def all(self, name: str, limit: int = 200) -> list[str]:
-        return [value for value in self._data.getlist(name)
-                if isinstance(value, str) and 0 < len(value) <= limit]
+        return [
+            value
+            for value in self._data.getlist(name)
+            if isinstance(value, str) and 0 < len(value) <= limit
+        ]
 
 
 async def read_form(request: Request) -> Form:
@@ -85,10 +88,12 @@ def cookie_name(request: Request) -> str:
     return SECURE_COOKIE if secure(request) else COOKIE
 
 
-def set_cookie(response: Response, request: Request, name: str, value: str, path: str = "/"
-               ) -> None:
-    response.set_cookie(name, value, path=path, httponly=True, samesite="strict",
-                        secure=secure(request))
+def set_cookie(
+    response: Response, request: Request, name: str, value: str, path: str = "/"
+) -> None:
+    response.set_cookie(
+        name, value, path=path, httponly=True, samesite="strict", secure=secure(request)
+    )
 
 
 def login_url(next_path: str = "", reason: str = "") -> str:
@@ -103,9 +108,15 @@ async def current_session(request: Request) -> sessions.Session | None:
     bench = workbench(request)
     next_path = request.url.path if request.method == "GET" else ""
     try:
-        return await run_in_threadpool(sessions.find, bench.db, token, bench.clock.now(),
-                                       bench.settings.idle, bench.settings.lifetime,
-                                       address(request))
+        return await run_in_threadpool(
+            sessions.find,
+            bench.db,
+            token,
+            bench.clock.now(),
+            bench.settings.idle,
+            bench.settings.lifetime,
+            address(request),
+        )
     except sessions.Ended as ended:
         raise LoginRequired(next_path, ended.reason) from None
 
@@ -140,8 +151,12 @@ def changing(permission: str) -> Callable[..., Awaitable[sessions.Session]]:
 def check_csrf(request: Request, form: Form, expected: str) -> None:
     sent = request.headers.get("X-CSRF-Token") or form.text("csrf", 100)
     if not expected or not hmac.compare_digest(sent.encode(), expected.encode()):
-        log.warning("403 %s %s from %s: missing or wrong CSRF token", request.method,
-                    request.url.path, address(request))
+        log.warning(
+            "403 %s %s from %s: missing or wrong CSRF token",
+            request.method,
+            request.url.path,
+            address(request),
+        )
         raise Refused(403, "请求已失效（缺少或不符的校验码），未作任何更改。请刷新页面后重试。")
 
 
@@ -150,4 +165,3 @@ def login_required_response(request: Request, exc: LoginRequired) -> Response:
     if is_htmx(request):
         return Response(status_code=204, headers={"HX-Redirect": target})
     return RedirectResponse(target, status_code=303)
-

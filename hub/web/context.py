@@ -55,8 +55,7 @@ class Workbench:
     settings: Settings
     calendar: WorkCalendar = field(default_factory=WorkCalendar)
     nav: list[NavEntry] = field(default_factory=list)
-    templates: Jinja2Templates = field(
-        default_factory=lambda: Jinja2Templates(directory=TEMPLATES))
+    templates: Jinja2Templates = field(default_factory=lambda: Jinja2Templates(directory=TEMPLATES))
 
 
 def workbench(request: Request) -> Workbench:
@@ -75,18 +74,32 @@ def address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-def render(request: Request, session: Session | None, template: str,
-           context: dict[str, Any] | None = None, status_code: int = 200) -> Response:
+def render(
+    request: Request,
+    session: Session | None,
+    template: str,
+    context: dict[str, Any] | None = None,
+    status_code: int = 200,
+) -> Response:
     """A page (or, for htmx, a fragment) with the layout's context; shows the session's
     message once."""
     bench = workbench(request)
     if session is not None and session.flash is not None:
         set_flash(bench.db, session.key, None)
     account = session.account if session is not None else None
-    nav = [(entry.path, entry.label, request.url.path.startswith(entry.path))
-           for entry in bench.nav if account is not None and account.may(entry.permission)]
-    full = {"account": account, "csrf": session.csrf if session else "",
-            "flash": session.flash if session else None, "nav": nav, "prefix": PREFIX,
-            "asset": assets.url, "idle_seconds": bench.settings.idle_minutes * 60,
-            **(context or {})}
+    nav = [
+        (entry.path, entry.label, request.url.path.startswith(entry.path))
+        for entry in bench.nav
+        if account is not None and account.may(entry.permission)
+    ]
+    full = {
+        "account": account,
+        "csrf": session.csrf if session else "",
+        "flash": session.flash if session else None,
+        "nav": nav,
+        "prefix": PREFIX,
+        "asset": assets.url,
+        "idle_seconds": bench.settings.idle_minutes * 60,
+        **(context or {}),
+    }
     return bench.templates.TemplateResponse(request, template, full, status_code=status_code)

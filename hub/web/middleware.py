@@ -9,12 +9,18 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from hub.web.assets import PREFIX
 
-MAX_BODY = 64 * 1024       # a form of the workbench: a few fields, a note, 50 case ids
-POLICY = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-          "img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; "
-          "form-action 'self'; base-uri 'none'; object-src 'none'")
-HEADERS = [(b"content-security-policy", POLICY.encode()), (b"x-frame-options", b"DENY"),
-           (b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"same-origin")]
+MAX_BODY = 64 * 1024  # a form of the workbench: a few fields, a note, 50 case ids
+POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; "
+    "form-action 'self'; base-uri 'none'; object-src 'none'"
+)
+HEADERS = [
+    (b"content-security-policy", POLICY.encode()),
+    (b"x-frame-options", b"DENY"),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"same-origin"),
+]
 
 
 class TooLarge(Exception):
@@ -67,7 +73,15 @@ class WorkbenchDoor:
 
 async def _refuse(send: Send) -> None:
     body = "请求内容过大或格式不正确。".encode()
-    await send({"type": "http.response.start", "status": 413,
-                "headers": [(b"content-type", b"text/plain; charset=utf-8"),
-                            (b"content-length", str(len(body)).encode()), *HEADERS]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 413,
+            "headers": [
+                (b"content-type", b"text/plain; charset=utf-8"),
+                (b"content-length", str(len(body)).encode()),
+                *HEADERS,
+            ],
+        }
+    )
     await send({"type": "http.response.body", "body": body})

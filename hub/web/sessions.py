@@ -17,7 +17,7 @@ from hub import audit, staff
 from hub.db import Database
 from hub.stations import token_hash
 
-SEEN_EVERY = timedelta(seconds=30)     # how often a request records that the session is alive
+SEEN_EVERY = timedelta(seconds=30)  # how often a request records that the session is alive
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,7 @@ class Flash:
 
 @dataclass(frozen=True)
 class Session:
-    key: str                  # the SHA-256 of the cookie's token
+    key: str  # the SHA-256 of the cookie's token
     account: staff.Account
     csrf: str
     flash: Flash | None
@@ -49,22 +49,30 @@ def start(db: Database, account: staff.Account, now: datetime) -> str:
     token = secrets.token_urlsafe(32)
     at = stamp(now)
     with db.transaction() as tx:
-        tx.execute("INSERT INTO staff_sessions (token_hash, staff_id, csrf, created_at, "
-                   "seen_at) VALUES (?, ?, ?, ?, ?)",
-                   (token_hash(token), account.id, secrets.token_urlsafe(32), at, at))
-        tx.execute("DELETE FROM staff_sessions WHERE staff_id = ? AND created_at < ?",
-                   (account.id, stamp(now - timedelta(days=2))))
+        tx.execute(
+            "INSERT INTO staff_sessions (token_hash, staff_id, csrf, created_at, "
+            "seen_at) VALUES (?, ?, ?, ?, ?)",
+            (token_hash(token), account.id, secrets.token_urlsafe(32), at, at),
+        )
+        tx.execute(
+            "DELETE FROM staff_sessions WHERE staff_id = ? AND created_at < ?",
+            (account.id, stamp(now - timedelta(days=2))),
+        )
     return token
 
 
-def find(db: Database, token: str, now: datetime, idle: timedelta, lifetime: timedelta,
-         address: str) -> Session | None:
+def find(
+    db: Database, token: str, now: datetime, idle: timedelta, lifetime: timedelta, address: str
+) -> Session | None:
     """The live session of this cookie token (its last request noted), None if there is none;
     `Ended` if it just ran out (it is ended and journalled)."""
     key = token_hash(token)
     with db.transaction(write=False) as tx:
-        row = tx.one("SELECT staff_id, csrf, created_at, seen_at, flash FROM staff_sessions "
-                     "WHERE token_hash = ?", (key,))
+        row = tx.one(
+            "SELECT staff_id, csrf, created_at, seen_at, flash FROM staff_sessions "
+            "WHERE token_hash = ?",
+            (key,),
+        )
     if row is None:
         return None
     account = staff.by_id(db, int(row[0]))
@@ -72,18 +80,19 @@ def find(db: Database, token: str, now: datetime, idle: timedelta, lifetime: tim
         end(db, key)
         return None
     seen = parse_stamp(row[3])
-    reason = ("idle" if now - seen > idle
-              else "expired" if now - parse_stamp(row[2]) > lifetime else None)
+    reason = (
+        "idle" if now - seen > idle else "expired" if now - parse_stamp(row[2]) > lifetime else None
+    )
     if reason is not None:
         with db.transaction() as tx:
             tx.execute("DELETE FROM staff_sessions WHERE token_hash = ?", (key,))
-            audit.record(tx, stamp(now), account.login, "timed_out", detail=reason,
-                         address=address)
+            audit.record(tx, stamp(now), account.login, "timed_out", detail=reason, address=address)
         raise Ended(reason)
     if now - seen >= SEEN_EVERY:
         with db.transaction() as tx:
-            tx.execute("UPDATE staff_sessions SET seen_at = ? WHERE token_hash = ?",
-                       (stamp(now), key))
+            tx.execute(
+                "UPDATE staff_sessions SET seen_at = ? WHERE token_hash = ?", (stamp(now), key)
+            )
     flash = None if row[4] is None else Flash(row[4][1:], row[4].startswith("!"))
     return Session(key, account, row[1], flash)
 

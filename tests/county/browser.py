@@ -19,23 +19,34 @@ from selenium.webdriver.support.ui import WebDriverWait
 from hub.web import assets
 from tests.system_setup import missing, require_tools
 
-FLAGS = ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-dev-shm-usage", "--disable-extensions", "--disable-component-update",
-         "--disable-sync", "--no-first-run", "--lang=zh-CN", "--window-size=1366,900")
+FLAGS = (
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-dev-shm-usage",
+    "--disable-extensions",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--lang=zh-CN",
+    "--window-size=1366,900",
+)
 
 
 def chromium(javascript: bool = True) -> webdriver.Chrome:
     require_tools("chromium", "chromedriver")
     if assets.vendor_file("htmx.min.js") is None:
         missing("the workbench's npm packages are not installed (packaging/hub/node_modules)")
-    os.environ.setdefault("SE_OFFLINE", "true")       # selenium never downloads a driver
+    os.environ.setdefault("SE_OFFLINE", "true")  # selenium never downloads a driver
     options = webdriver.ChromeOptions()
     for flag in FLAGS:
         options.add_argument(flag)
     options.binary_location = str(shutil.which("chromium"))
     if not javascript:
         options.add_experimental_option(
-            "prefs", {"profile.managed_default_content_settings.javascript": 2})
+            "prefs", {"profile.managed_default_content_settings.javascript": 2}
+        )
     return webdriver.Chrome(service=Service(str(shutil.which("chromedriver"))), options=options)
 
 
@@ -50,8 +61,11 @@ class Page:
         self.driver.get(self.base + path)
 
     def wait(self, condition: Callable[[webdriver.Chrome], Any], seconds: float = 10) -> Any:
-        return WebDriverWait(self.driver, seconds, ignored_exceptions=(
-            StaleElementReferenceException, NoSuchElementException)).until(condition)
+        return WebDriverWait(
+            self.driver,
+            seconds,
+            ignored_exceptions=(StaleElementReferenceException, NoSuchElementException),
+        ).until(condition)
 
     def find(self, css: str) -> Any:
         return self.driver.find_element(By.CSS_SELECTOR, css)
@@ -81,10 +95,11 @@ class Page:
     def shot(self, path: os.PathLike[str] | str, most: int = 6000) -> None:
         """The page from its top, 1366 pixels wide, as high as it is (768 to `most`)."""
         self.js("window.scrollTo(0, 0)")
-        height = max(768, min(int(self.js("return document.documentElement.scrollHeight")),
-                              most))
-        self.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
-            "width": 1366, "height": height, "deviceScaleFactor": 1, "mobile": False})
+        height = max(768, min(int(self.js("return document.documentElement.scrollHeight")), most))
+        self.driver.execute_cdp_cmd(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": 1366, "height": height, "deviceScaleFactor": 1, "mobile": False},
+        )
         try:
             self.driver.save_screenshot(str(path))
         finally:

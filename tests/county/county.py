@@ -22,8 +22,8 @@ STAFF = {  # login: (name, role, password)
     "0201": ("李稽核", "supervisor", "Jihe-2026-lj"),
     "0001": ("张管理", "admin", "Guanli-2026-zg"),
 }
-FORWARDED_ITEM = "YB0501"       # 门诊慢性病病种待遇认定: a town collects and forwards it
-OTHER_FORWARDED = "YB1001"      # 产前检查费支付: not on a town's list, so 帮办代办
+FORWARDED_ITEM = "YB0501"  # 门诊慢性病病种待遇认定: a town collects and forwards it
+OTHER_FORWARDED = "YB1001"  # 产前检查费支付: not on a town's list, so 帮办代办
 
 
 def add_staff(db: Database) -> None:
@@ -35,13 +35,17 @@ class Browser:
     """The workbench's ASGI app driven over HTTPS like a browser: cookies kept, forms posted
     with the CSRF token the last page carried."""
 
-    def __init__(self, db: Database, clock: FixedClock, settings: Settings | None = None,
-                 limits: Limits | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        clock: FixedClock,
+        settings: Settings | None = None,
+        limits: Limits | None = None,
+    ) -> None:
         self.db = db
         self.clock = clock
         self.app = create_app(db, clock, limits=limits, workbench=settings)
-        self.client = TestClient(self.app, base_url="https://hub.test",
-                                 follow_redirects=False)
+        self.client = TestClient(self.app, base_url="https://hub.test", follow_redirects=False)
         self.csrf = ""
 
     def close(self) -> None:
@@ -67,8 +71,9 @@ class Browser:
 
     def sign_in(self, login: str, password: str | None = None):
         self.get("/county/login")
-        answer = self.post("/county/login", {"login": login,
-                                             "password": password or STAFF[login][2]})
+        answer = self.post(
+            "/county/login", {"login": login, "password": password or STAFF[login][2]}
+        )
         return answer if answer.status_code != 303 else self.follow(answer)
 
 
@@ -83,8 +88,13 @@ def _form(fields: list[tuple[str, str]]) -> dict[str, str | list[str]]:
     return form
 
 
-def forward_case(counter, item: str = FORWARDED_ITEM, name: str = "欧阳娜娜",
-                 late_days: int = 0, sequence: str = "321"):
+def forward_case(
+    counter,
+    item: str = FORWARDED_ITEM,
+    name: str = "欧阳娜娜",
+    late_days: int = 0,
+    sequence: str = "321",
+):
     """A case of `item` opened, its materials received, accepted and forwarded `late_days`
     calendar days later (over 3 working days: the station forwarded it late)."""
     clock = counter.clock

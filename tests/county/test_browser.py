@@ -37,9 +37,11 @@ def site(county, hub_clock):
 def town(site, county, tmp_path):
     counter = new_station(tmp_path / "town.db", "370883101")
     connect_station(counter, county, site.url)
-    cases = [forward_case(counter, name="欧阳娜娜", sequence="101"),
-             forward_case(counter, OTHER_FORWARDED, name="张三丰", sequence="102"),
-             forward_case(counter, name="王𠮷", sequence="103", late_days=7)]
+    cases = [
+        forward_case(counter, name="欧阳娜娜", sequence="101"),
+        forward_case(counter, OTHER_FORWARDED, name="张三丰", sequence="102"),
+        forward_case(counter, name="王𠮷", sequence="103", late_days=7),
+    ]
     sync(counter)
     yield counter, cases
     counter.close()
@@ -51,18 +53,17 @@ def page(driver, site):
     return Page(driver, site.url)
 
 
-def test_a_clerk_works_the_inbox_and_the_station_gets_the_decision(page, town, county,
-                                                                  tmp_path):
+def test_a_clerk_works_the_inbox_and_the_station_gets_the_decision(page, town, county, tmp_path):
     counter, cases = town
     page.open("/county/inbox")
     page.sign_in("0101", STAFF["0101"][2])
     page.see("转报办件（帮办代办）")
     assert "共 3 件" in page.text() and "欧**娜" in page.text()
-    page.wait(lambda d: len(page.all("[data-chart] canvas")) == 2)    # ECharts drew both
+    page.wait(lambda d: len(page.all("[data-chart] canvas")) == 2)  # ECharts drew both
     page.shot(tmp_path / "inbox.png")
 
     page.js("window.kept = 'the same page'")
-    page.find("input[name=late]").click()                             # htmx: the list only
+    page.find("input[name=late]").click()  # htmx: the list only
     page.wait(lambda d: "共 1 件" in page.find("#inbox-list").text)
     assert "late=1" in page.driver.current_url
     assert page.js("return window.kept") == "the same page"
@@ -87,12 +88,12 @@ def test_a_clerk_works_the_inbox_and_the_station_gets_the_decision(page, town, c
         seen = tx.all("SELECT login, case_no FROM staff_journal WHERE kind = 'view_case'")
     assert ("0101", late.case_no) in seen
 
-    assert sync(counter).decisions == 4                  # 3 接收 and the 退回
+    assert sync(counter).decisions == 4  # 3 接收 and the 退回
     f9 = {row.case_no: row for row in downsync.forwarded_cases(counter.store)}
     assert f9[late.case_no].county_label == "县中心已退回"
     assert f9[late.case_no].county_note == "缺少二级以上医院出具的诊断证明原件"
     assert f9[cases[0].case_no].county_label == "县中心已接收"
-    sync(counter)                                        # its copy with the decision comes up
+    sync(counter)  # its copy with the decision comes up
     page.open("/county/inbox?state=returned")
     page.see("站点已收到")
 
@@ -106,8 +107,10 @@ def test_a_form_without_its_csrf_token_is_refused(page, town, county):
     page.find(".d-received button").click()
     page.see("未作任何更改")
     page.open("/county/inbox")
-    page.js("document.body.removeAttribute('hx-headers:inherited');"
-            "document.querySelectorAll('input[name=csrf]').forEach(e => e.remove())")
+    page.js(
+        "document.body.removeAttribute('hx-headers:inherited');"
+        "document.querySelectorAll('input[name=csrf]').forEach(e => e.remove())"
+    )
     page.find("[data-check-all]").click()
     page.find("button[name=status][value=received]").click()
     page.wait(lambda d: "未作任何更改" in page.find("#inbox-list").text)
@@ -134,7 +137,7 @@ def test_a_scanned_slip_is_checked_and_the_field_is_ready_for_the_next(page, tow
     page.sign_in("0101", STAFF["0101"][2])
     page.see("单据核验")
     assert page.js("return document.activeElement.name") == "qr"
-    page.type("input[name=qr]", qr, enter=True)                  # what a USB scanner does
+    page.type("input[name=qr]", qr, enter=True)  # what a USB scanner does
     page.wait(lambda d: "核验通过" in page.find("#slip-result").text)
     assert "一次性告知单（首次打印）" in page.find("#slip-result").text
     assert page.find("input[name=qr]").get_attribute("value") == ""
@@ -150,7 +153,7 @@ def test_without_javascript_the_forms_still_work(site, town, county):
         page.sign_in("0101", STAFF["0101"][2])
         page.see("共 3 件")
         page.find("input[name=late]").click()
-        page.find(".filters button[type=submit]").click()           # a plain GET
+        page.find(".filters button[type=submit]").click()  # a plain GET
         page.see("共 1 件")
         page.find("input[name=case]").click()
         page.find("button[name=status][value=processing]").click()  # a POST, then back
@@ -159,5 +162,6 @@ def test_without_javascript_the_forms_still_work(site, town, county):
     finally:
         driver.quit()
     with county.transaction() as tx:
-        assert tx.one("SELECT status FROM forwarded_cases WHERE case_uuid = ?",
-                      (cases[2].uuid,)) == ("processing",)
+        assert tx.one(
+            "SELECT status FROM forwarded_cases WHERE case_uuid = ?", (cases[2].uuid,)
+        ) == ("processing",)

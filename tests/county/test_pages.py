@@ -30,16 +30,21 @@ def town(hub, county, tmp_path):
 @pytest.fixture
 def forwarded(town):
     """Two forwarded cases of the town, synced."""
-    cases = [forward_case(town, name="欧阳娜娜", sequence="101"),
-             forward_case(town, name="张三丰", sequence="102")]
+    cases = [
+        forward_case(town, name="欧阳娜娜", sequence="101"),
+        forward_case(town, name="张三丰", sequence="102"),
+    ]
     sync(town)
     return cases
 
 
 def journal(db, kind: str) -> list[tuple]:
     with db.transaction() as tx:
-        return tx.all("SELECT login, case_uuid, case_no, detail FROM staff_journal "
-                      "WHERE kind = ? ORDER BY id", (kind,))
+        return tx.all(
+            "SELECT login, case_uuid, case_no, detail FROM staff_journal "
+            "WHERE kind = ? ORDER BY id",
+            (kind,),
+        )
 
 
 def test_pages_ask_for_a_sign_in_and_come_back_after_it(web):
@@ -47,11 +52,12 @@ def test_pages_ask_for_a_sign_in_and_come_back_after_it(web):
     assert answer.status_code == 303
     assert answer.headers["location"] == "/county/login?next=%2Fcounty%2Finbox"
     web.get(answer.headers["location"])
-    signed = web.post("/county/login", {"login": "0101", "password": STAFF["0101"][2],
-                                        "next": "/county/inbox"})
+    signed = web.post(
+        "/county/login", {"login": "0101", "password": STAFF["0101"][2], "next": "/county/inbox"}
+    )
     assert signed.headers["location"] == "/county/inbox"
     cookie = signed.headers["set-cookie"]
-    assert cookie.startswith("__Host-county_session=")          # over HTTPS: Secure, __Host-
+    assert cookie.startswith("__Host-county_session=")  # over HTTPS: Secure, __Host-
     for flag in ("HttpOnly", "Secure", "SameSite=strict", "Path=/"):
         assert flag in cookie
     page = web.follow(signed)
@@ -71,8 +77,10 @@ def test_over_plain_http_the_cookie_is_not_secure(county, hub_clock):
 
 def test_an_open_redirect_is_never_followed(web):
     web.get("/county/login")
-    answer = web.post("/county/login", {"login": "0101", "password": STAFF["0101"][2],
-                                        "next": "https://evil.example/"})
+    answer = web.post(
+        "/county/login",
+        {"login": "0101", "password": STAFF["0101"][2], "next": "https://evil.example/"},
+    )
     assert answer.headers["location"] == "/county/inbox"
 
 
@@ -82,7 +90,7 @@ def test_the_menu_and_the_pages_follow_the_role(web):
     assert web.get("/county/staff").status_code == 403
     assert web.get("/county/journal").status_code == 403
     web.client.cookies.clear()
-    boss = web.sign_in("0001")                     # the admin lands on 日志 (no inbox for them)
+    boss = web.sign_in("0001")  # the admin lands on 日志 (no inbox for them)
     assert boss.url.path == "/county/journal" and "转报办件" not in boss.text
     assert web.get("/county/inbox").status_code == 403
     assert web.get("/county/staff").status_code == 200
@@ -93,14 +101,18 @@ def test_a_post_without_the_csrf_token_is_refused_and_changes_nothing(web, forwa
     case = forwarded[0]
     refused = web.post(f"/county/cases/{case.uuid}/decide", {"status": "received"}, csrf=False)
     assert refused.status_code == 403 and "未作任何更改" in refused.text
-    forged = web.post(f"/county/cases/{case.uuid}/decide", {"status": "received",
-                                                             "csrf": "forged"}, csrf=False)
+    forged = web.post(
+        f"/county/cases/{case.uuid}/decide", {"status": "received", "csrf": "forged"}, csrf=False
+    )
     assert forged.status_code == 403
     assert web.post("/county/logout", csrf=False).status_code == 403
     with web.db.transaction() as tx:
         assert tx.scalar("SELECT count(*) FROM decisions") == 0
-    header = web.client.post(f"/county/cases/{case.uuid}/decide", data={"status": "received"},
-                             headers={"X-CSRF-Token": web.csrf})        # as htmx sends it
+    header = web.client.post(
+        f"/county/cases/{case.uuid}/decide",
+        data={"status": "received"},
+        headers={"X-CSRF-Token": web.csrf},
+    )  # as htmx sends it
     assert header.status_code == 303
 
 
@@ -117,7 +129,7 @@ def test_wrong_passwords_lock_the_account_and_the_page_says_so(web):
         assert answer.status_code == 401 and "工号或密码不正确" in answer.text
     answer = web.sign_in("0101", "not-the-password")
     assert "账号已锁定1分钟" in answer.text
-    assert "已锁定" in web.sign_in("0101").text                  # the right one waits too
+    assert "已锁定" in web.sign_in("0101").text  # the right one waits too
     web.clock.advance(minutes=1, seconds=1)
     assert web.sign_in("0101").status_code == 200
 
@@ -135,7 +147,7 @@ def test_an_idle_session_ends_and_says_why(county, hub_clock):
     web = Browser(county, hub_clock, settings=Settings(idle_minutes=15))
     web.sign_in("0101")
     hub_clock.advance(minutes=14)
-    assert web.get("/county/inbox").status_code == 200          # a request keeps it alive
+    assert web.get("/county/inbox").status_code == 200  # a request keeps it alive
     hub_clock.advance(minutes=15, seconds=1)
     answer = web.get("/county/inbox")
     assert answer.headers["location"] == "/county/login?next=%2Fcounty%2Finbox&reason=idle"
@@ -166,23 +178,26 @@ def test_pages_carry_headers_that_keep_them_private(web):
     assert "script-src 'self'" in policy and "frame-ancestors 'none'" in policy
     assert page.headers["cache-control"] == "no-store"
     assert page.headers["x-frame-options"] == "DENY"
-    scripts = re.findall(r"<script([^>]*)>", page.text)        # none inline: CSP allows none
-    assert scripts and all(" src=" in attributes or 'type="application/json"' in attributes
-                           for attributes in scripts)
+    scripts = re.findall(r"<script([^>]*)>", page.text)  # none inline: CSP allows none
+    assert scripts and all(
+        " src=" in attributes or 'type="application/json"' in attributes for attributes in scripts
+    )
 
 
 def test_a_body_too_large_is_refused_before_it_is_read(web):
     web.sign_in("0101")
-    answer = web.client.post("/county/inbox/decide", content=b"x" * (65 * 1024),
-                             headers={"Content-Type": "application/x-www-form-urlencoded"})
+    answer = web.client.post(
+        "/county/inbox/decide",
+        content=b"x" * (65 * 1024),
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
     assert answer.status_code == 413
 
 
 def test_static_files_are_the_hubs_own_and_cached_by_their_digest(web):
     page = web.sign_in("0101")
     for name in ("app.css", "app.js", "htmx.min.js", "echarts.min.js"):
-        url = re.search(rf'"(/county/(?:static|vendor)/{re.escape(name)}\?v=[0-9a-f]+)"',
-                        page.text)
+        url = re.search(rf'"(/county/(?:static|vendor)/{re.escape(name)}\?v=[0-9a-f]+)"', page.text)
         assert url, f"{name} is not linked with its digest"
         answer = web.client.get(url.group(1))
         assert answer.status_code == 200 and len(answer.content) > 1000, name
@@ -201,31 +216,39 @@ def test_the_inbox_lists_masked_and_the_case_page_shows_all_journalled(web, forw
     assert case.status_code == 200
     assert "欧阳娜娜" in case.text and forwarded[0].applicant.id_number in case.text
     assert "13912345678" in case.text
-    assert journal(web.db, "view_case") == [("0101", forwarded[0].uuid, forwarded[0].case_no,
-                                             None)]
+    assert journal(web.db, "view_case") == [("0101", forwarded[0].uuid, forwarded[0].case_no, None)]
     assert web.get("/county/cases/nonexistent").status_code == 404
 
 
 def test_htmx_gets_the_list_alone_and_the_filters_apply(web, forwarded):
     web.sign_in("0101")
-    fragment = web.client.get("/county/inbox?case_no=" + forwarded[1].case_no,
-                              headers={"HX-Request": "true", "HX-Target": "div#inbox-list"})
+    fragment = web.client.get(
+        "/county/inbox?case_no=" + forwarded[1].case_no,
+        headers={"HX-Request": "true", "HX-Target": "div#inbox-list"},
+    )
     assert "<html" not in fragment.text and "共 1 件" in fragment.text
     assert forwarded[1].case_no in fragment.text and forwarded[0].case_no not in fragment.text
 
 
 def test_bulk_receive_then_decide_a_case_on_its_page(web, forwarded):
     web.sign_in("0101")
-    answer = web.post("/county/inbox/decide", [("status", "received"),
-                                               ("case", forwarded[0].uuid),
-                                               ("case", forwarded[1].uuid),
-                                               ("back", "sort=newest")])
+    answer = web.post(
+        "/county/inbox/decide",
+        [
+            ("status", "received"),
+            ("case", forwarded[0].uuid),
+            ("case", forwarded[1].uuid),
+            ("back", "sort=newest"),
+        ],
+    )
     assert answer.headers["location"] == "/county/inbox?sort=newest"
     page = web.follow(answer)
     assert "已接收 2 件" in page.text
-    fragment = web.client.post("/county/inbox/decide", headers={"HX-Request": "true",
-                                                                "X-CSRF-Token": web.csrf},
-                               data={"status": "received", "case": forwarded[0].uuid})
+    fragment = web.client.post(
+        "/county/inbox/decide",
+        headers={"HX-Request": "true", "X-CSRF-Token": web.csrf},
+        data={"status": "received", "case": forwarded[0].uuid},
+    )
     assert "<html" not in fragment.text and "已处于此状态" in fragment.text
     empty = web.post("/county/inbox/decide", {"status": "done", "case": forwarded[0].uuid})
     assert "逐件办理" in web.follow(empty).text
@@ -234,14 +257,16 @@ def test_bulk_receive_then_decide_a_case_on_its_page(web, forwarded):
     assert "办理中" in page.text and "办结" in page.text and "退回" in page.text
     refused = web.follow(web.post(case_url + "/decide", {"status": "returned", "note": ""}))
     assert "退回须注明原因" in refused.text
-    done = web.follow(web.post(case_url + "/decide", {"status": "returned",
-                                                       "note": "缺少诊断证明原件"}))
+    done = web.follow(
+        web.post(case_url + "/decide", {"status": "returned", "note": "缺少诊断证明原件"})
+    )
     assert "已退回" in done.text and "缺少诊断证明原件" in done.text
-    assert 'name="status" value="done"' not in done.text            # final: no more forms
+    assert 'name="status" value="done"' not in done.text  # final: no more forms
     by = [row[3] for row in journal(web.db, "decide")]
     assert by == ["接收", "接收", "退回 缺少诊断证明原件"]
-    row = inbox.listing(web.db, inbox.Filters(state="returned"), web.clock.today(),
-                        WorkCalendar()).rows[0]
+    row = inbox.listing(
+        web.db, inbox.Filters(state="returned"), web.clock.today(), WorkCalendar()
+    ).rows[0]
     assert row.case_no == forwarded[0].case_no
 
 
@@ -257,12 +282,12 @@ def test_a_supervisor_reads_but_cannot_decide(web, forwarded):
 
 
 def test_the_slip_check_page_answers_as_the_api(web, town, forwarded):
-    qr = printed_qr(town, forwarded[0].id)          # the notice printed, its print synced
+    qr = printed_qr(town, forwarded[0].id)  # the notice printed, its print synced
     sync(town)
     web.sign_in("0101")
     page = web.get("/county/slips")
     assert 'name="qr"' in page.text and "autofocus" in page.text
-    valid = web.post("/county/slips", {"qr": qr})     # as a USB scanner types it, then Enter
+    valid = web.post("/county/slips", {"qr": qr})  # as a USB scanner types it, then Enter
     assert "核验通过" in valid.text and "一次性告知单（首次打印）" in valid.text
     assert "门诊慢性病病种待遇认定" in valid.text
     full_id = forwarded[0].applicant.id_number
@@ -272,31 +297,45 @@ def test_the_slip_check_page_answers_as_the_api(web, town, forwarded):
     assert "核验通过" in typed.text
     tampered = web.post("/county/slips", {"case_no": case_no, "code": "AAAAAAAA"})
     assert "核验未通过" in tampered.text
-    unknown = web.client.post("/county/slips", headers={"HX-Request": "true",
-                                                        "X-CSRF-Token": web.csrf},
-                              data={"qr": "YBGZ2|370883101-20261125-01-0999|ABCDEFGH"})
+    unknown = web.client.post(
+        "/county/slips",
+        headers={"HX-Request": "true", "X-CSRF-Token": web.csrf},
+        data={"qr": "YBGZ2|370883101-20261125-01-0999|ABCDEFGH"},
+    )
     assert "暂无法核验" in unknown.text and "<html" not in unknown.text
     bad = web.post("/county/slips", {"case_no": "0999", "code": "x"})
     assert "请扫描单据上的二维码" in bad.text and 'value="0999"' in bad.text
     assert [row[3] for row in journal(web.db, "slip_check")] == [
-        "核验通过", "核验通过", "核验未通过", "暂无法核验"]
+        "核验通过",
+        "核验通过",
+        "核验未通过",
+        "暂无法核验",
+    ]
 
 
 def test_people_management_by_the_admin(web):
     web.sign_in("0001")
-    added = web.post("/county/staff/add", {"login": "0102", "name": "赵经办", "role": "clerk",
-                                           "password": "Zhao-jingban-1", "password2":
-                                           "Zhao-jingban-1"})
+    added = web.post(
+        "/county/staff/add",
+        {
+            "login": "0102",
+            "name": "赵经办",
+            "role": "clerk",
+            "password": "Zhao-jingban-1",
+            "password2": "Zhao-jingban-1",
+        },
+    )
     assert "已新增人员：0102" in web.follow(added).text
-    mismatch = web.post("/county/staff/password", {"login": "0102", "password": "Zhao-new-pass1",
-                                                   "password2": "Zhao-new-pass2"})
+    mismatch = web.post(
+        "/county/staff/password",
+        {"login": "0102", "password": "Zhao-new-pass1", "password2": "Zhao-new-pass2"},
+    )
     assert mismatch.status_code == 422 and "不一致" in mismatch.text
     token_page = web.post("/county/staff/token", {"login": "0102"})
     token = re.search(r"<code class=\"mono\">(cas_[^<]+)</code>", token_page.text).group(1)
     assert staff.authenticate(web.db, token) == "0102"
-    with web.db.transaction() as tx:              # shown once: nowhere in the database
-        assert tx.scalar("SELECT count(*) FROM staff_sessions WHERE flash LIKE ?",
-                         ("%cas_%",)) == 0
+    with web.db.transaction() as tx:  # shown once: nowhere in the database
+        assert tx.scalar("SELECT count(*) FROM staff_sessions WHERE flash LIKE ?", ("%cas_%",)) == 0
     web.follow(web.post("/county/staff/deactivate", {"login": "0102"}))
     assert staff.authenticate(web.db, token) is None
     itself = web.post("/county/staff/deactivate", {"login": "0001"})
@@ -309,12 +348,15 @@ def test_people_management_by_the_admin(web):
 def test_changing_ones_own_password(web):
     web.sign_in("0101")
     web.get("/county/account")
-    wrong = web.post("/county/account/password", {"old": "nope", "password": "Wangfang-new-26",
-                                                  "password2": "Wangfang-new-26"})
+    wrong = web.post(
+        "/county/account/password",
+        {"old": "nope", "password": "Wangfang-new-26", "password2": "Wangfang-new-26"},
+    )
     assert wrong.status_code == 422 and "原密码不正确" in wrong.text
-    done = web.post("/county/account/password", {"old": STAFF["0101"][2],
-                                                 "password": "Wangfang-new-26",
-                                                 "password2": "Wangfang-new-26"})
+    done = web.post(
+        "/county/account/password",
+        {"old": STAFF["0101"][2], "password": "Wangfang-new-26", "password2": "Wangfang-new-26"},
+    )
     assert "密码已修改" in web.follow(done).text
     web.client.cookies.clear()
     assert web.sign_in("0101", "Wangfang-new-26").status_code == 200
@@ -323,7 +365,7 @@ def test_changing_ones_own_password(web):
 def test_the_page_reloads_itself_when_the_server_would_time_it_out(county, hub_clock):
     web = Browser(county, hub_clock, settings=Settings(idle_minutes=7))
     page = web.sign_in("0101")
-    assert 'data-idle-seconds="420"' in page.text           # static/app.js reloads after it
+    assert 'data-idle-seconds="420"' in page.text  # static/app.js reloads after it
     web.client.cookies.clear()
     signed_out = web.get("/county/login")
     assert signed_out.status_code == 200 and "data-idle-seconds" not in signed_out.text

@@ -24,14 +24,20 @@ def test_roles_grant_what_the_issue_says(county):
     assert clerk.may("read_cases") and clerk.may("decide") and clerk.may("check_slips")
     assert not clerk.may("read_journal") and not clerk.may("manage_staff")
     assert supervisor.may("read_cases") and supervisor.may("read_journal")
-    assert not supervisor.may("decide")                       # reads everything, decides nothing
-    assert boss.may("manage_staff") and not boss.may("read_cases")   # no citizen's data
+    assert not supervisor.may("decide")  # reads everything, decides nothing
+    assert boss.may("manage_staff") and not boss.may("read_cases")  # no citizen's data
 
 
-@pytest.mark.parametrize(("password", "problem"), [
-    ("short-1", "10-128"), ("aaaaaaaaaaaa", "过于简单"), ("0123456789", "过于简单"),
-    ("x0101-password", "不能包含工号"), (" spaced-out-pass", "首尾"),
-])
+@pytest.mark.parametrize(
+    ("password", "problem"),
+    [
+        ("short-1", "10-128"),
+        ("aaaaaaaaaaaa", "过于简单"),
+        ("0123456789", "过于简单"),
+        ("x0101-password", "不能包含工号"),
+        (" spaced-out-pass", "首尾"),
+    ],
+)
 def test_weak_passwords_are_refused_with_the_rule(county, password, problem):
     with pytest.raises(staff.StaffProblem, match=problem):
         staff.set_password(county, "0101", password, AT, "0001")
@@ -51,18 +57,23 @@ def test_wrong_passwords_lock_with_back_off_and_the_right_one_resets(county):
             staff.sign_in(county, "0101", "wrong-password!", now, "10.0.0.9")
     with pytest.raises(staff.LoginRefused, match="已锁定1分钟"):
         staff.sign_in(county, "0101", "wrong-password!", now, "10.0.0.9")
-    with pytest.raises(staff.LoginRefused, match="已锁定"):          # even the right one
+    with pytest.raises(staff.LoginRefused, match="已锁定"):  # even the right one
         staff.sign_in(county, "0101", STAFF["0101"][2], now + timedelta(seconds=59), "x")
     later = now + timedelta(minutes=1, seconds=1)
     with pytest.raises(staff.LoginRefused, match="已锁定2分钟"):
         staff.sign_in(county, "0101", "wrong-password!", later, "10.0.0.9")
-    account = staff.sign_in(county, "0101", STAFF["0101"][2], later + timedelta(minutes=3),
-                            "10.0.0.9")
+    account = staff.sign_in(
+        county, "0101", STAFF["0101"][2], later + timedelta(minutes=3), "10.0.0.9"
+    )
     assert account.failed_logins == 0 and account.locked_until is None
     with county.transaction() as tx:
-        kinds = [r[0] for r in tx.all(
-            "SELECT kind FROM staff_journal WHERE login = '0101' "
-            "AND kind IN ('login', 'login_failed', 'locked') ORDER BY id")]
+        kinds = [
+            r[0]
+            for r in tx.all(
+                "SELECT kind FROM staff_journal WHERE login = '0101' "
+                "AND kind IN ('login', 'login_failed', 'locked') ORDER BY id"
+            )
+        ]
     assert kinds.count("login_failed") == 7 and kinds.count("locked") == 2
     assert kinds[-1] == "login"
 
@@ -105,9 +116,11 @@ def test_staff_tokens_of_before_became_accounts_tokens(tmp_path, sealing_key, hu
     account of its name, the live token still checks slips, the revoked one is no token."""
     conn, mark = _hub_of_schema(hub_url, 3)
     for name, token, revoked in (("县中心一号窗口", "cas_live", None), ("信息科", "cas_gone", AT)):
-        conn.execute(f"INSERT INTO staff_tokens (name, token_hash, created_at, revoked_at) "
-                     f"VALUES ({mark}, {mark}, {mark}, {mark})",
-                     (name, token_hash(token), AT, revoked))
+        conn.execute(
+            f"INSERT INTO staff_tokens (name, token_hash, created_at, revoked_at) "
+            f"VALUES ({mark}, {mark}, {mark}, {mark})",
+            (name, token_hash(token), AT, revoked),
+        )
     conn.close()
     db = Database(hub_url, sealing_key=sealing_key)
     try:
@@ -128,29 +141,35 @@ def _hub_of_schema(url: str, upto: int):
     if url.startswith("sqlite"):
         import sqlite3
 
-        conn, dialect, mark = sqlite3.connect(url.removeprefix("sqlite:///"),
-                                              isolation_level=None), "sqlite", "?"
+        conn, dialect, mark = (
+            sqlite3.connect(url.removeprefix("sqlite:///"), isolation_level=None),
+            "sqlite",
+            "?",
+        )
     else:
         import psycopg
 
         conn, dialect, mark = psycopg.connect(url, autocommit=True), "postgres", "%s"
-    conn.execute("CREATE TABLE hub_migrations (number INTEGER PRIMARY KEY, name TEXT NOT NULL, "
-                 "applied_at TEXT NOT NULL)")
+    conn.execute(
+        "CREATE TABLE hub_migrations (number INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+        "applied_at TEXT NOT NULL)"
+    )
     for number, name, sql in migration_scripts()[:upto]:
         for key, value in PLACEHOLDERS[dialect].items():
             sql = sql.replace(key, value)
         for statement in _statements(sql):
             conn.execute(statement)
-        conn.execute(f"INSERT INTO hub_migrations VALUES ({mark}, {mark}, 'then')",
-                     (number, name))
+        conn.execute(f"INSERT INTO hub_migrations VALUES ({mark}, {mark}, 'then')", (number, name))
     return conn, mark
 
 
 def test_the_first_admin_from_the_command_line(hub_url, monkeypatch, capsys):
     typed = iter(["Diyige-admin-26", "Diyige-admin-26"])
     monkeypatch.setattr("getpass.getpass", lambda prompt="": next(typed))
-    assert admin.main(["--db", hub_url, "staff-add", "0001", "--name", "张管理",
-                       "--role", "admin"]) == 0
+    assert (
+        admin.main(["--db", hub_url, "staff-add", "0001", "--name", "张管理", "--role", "admin"])
+        == 0
+    )
     assert "/county/" in capsys.readouterr().out
     typed = iter(["too-short", "too-short"])
     assert admin.main(["--db", hub_url, "staff-password", "0001"]) == 2
@@ -166,11 +185,14 @@ def test_the_first_admin_from_the_command_line(hub_url, monkeypatch, capsys):
 
 def test_a_staff_token_checks_slips_through_the_api(hub, hub_db):
     token = staff.issue(hub_db, "县中心一号窗口", AT)
-    answer = httpx.post(f"{hub.url}/v1/staff/slip-checks", headers={
-        "Authorization": f"Bearer {token}"}, json={"qr": "YBGZ2|370883101-20261125-01-0007|"
-                                                         "ABCDEFGH"}, timeout=10)
+    answer = httpx.post(
+        f"{hub.url}/v1/staff/slip-checks",
+        headers={"Authorization": f"Bearer {token}"},
+        json={"qr": "YBGZ2|370883101-20261125-01-0007|ABCDEFGH"},
+        timeout=10,
+    )
     assert answer.status_code == 200 and answer.json()["result"] == "unknown"
     with hub_db.transaction() as tx:
-        assert tx.one("SELECT login, kind, case_no FROM staff_journal WHERE kind = "
-                      "'slip_check'") == ("县中心一号窗口", "slip_check",
-                                          "370883101-20261125-01-0007")
+        assert tx.one(
+            "SELECT login, kind, case_no FROM staff_journal WHERE kind = 'slip_check'"
+        ) == ("县中心一号窗口", "slip_check", "370883101-20261125-01-0007")

@@ -36,9 +36,12 @@ from tests.doors.tools import doors, dump, is_chinese, tried
 
 SHIPPED = catalogue_store.default_catalogue_dir()
 DOCUMENT = load_directory(SHIPPED).to_document()
-CALENDAR = {"year": 2027, "source": "县医保中心转发国务院办公厅通知",
-            "holidays": {"2027-01-01": "元旦", "2027-02-05": "春节", "2027-02-08": "春节"},
-            "workdays": {"2027-02-14": "春节"}}
+CALENDAR = {
+    "year": 2027,
+    "source": "县医保中心转发国务院办公厅通知",
+    "holidays": {"2027-01-01": "元旦", "2027-02-05": "春节", "2027-02-08": "春节"},
+    "workdays": {"2027-02-14": "春节"},
+}
 NUMBERS = itertools.count(1)
 
 
@@ -83,8 +86,9 @@ def serve_changed_items(counter: Counter, document: dict) -> None:
     changed = [item["code"] for item in document["items"] if shipped.get(item["code"]) != item]
     agent = Agent("李四", make_id(birth="19800101"), "", "子女", "授权委托书")
     for code in changed or sorted(counter.catalogue.items)[:1]:
-        case = counter.cases.open_case(Person("张三", make_id()), [code], counter.clerk,
-                                       agent=agent)
+        case = counter.cases.open_case(
+            Person("张三", make_id()), [code], counter.clerk, agent=agent
+        )
         for material in case.materials:
             if not material.required:
                 counter.cases.set_condition_applies(case.id, material.key, True, counter.clerk)
@@ -128,8 +132,11 @@ def import_file(station: Counter, raw: bytes) -> str:
     return "accepted"
 
 
-EDGES = [(where, value) for where in ("count", "minutes", "working_days", "rule")
-         for value in (0, 1, 99, 100, 365, 366, 1440, 1441, 10**6, 2**63, 10**30)]
+EDGES = [
+    (where, value)
+    for where in ("count", "minutes", "working_days", "rule")
+    for value in (0, 1, 99, 100, 365, 366, 1440, 1441, 10**6, 2**63, 10**30)
+]
 
 
 @pytest.mark.parametrize("where, value", EDGES)
@@ -139,8 +146,7 @@ def test_a_catalogue_number_at_an_edge_imports_usable_or_not_at_all(station, whe
     year 9999)."""
     document = copy.deepcopy(DOCUMENT)
     instant = next(item for item in document["items"] if "minutes" in item["time_limit"])
-    promised = next(item for item in document["items"]
-                    if "working_days" in item["time_limit"])
+    promised = next(item for item in document["items"] if "working_days" in item["time_limit"])
     if where == "count":
         instant["materials"][0]["count"] = value
     elif where == "minutes":
@@ -169,8 +175,11 @@ def spoiled_toml(draw: st.DrawFn, text: str) -> str:
         lines[at] = draw(st.text(NASTY_CHAR, max_size=30)) + "\n"
     elif how == "insert":
         column = draw(st.integers(0, len(lines[at])))
-        lines[at] = lines[at][:column] + draw(st.text(NASTY_CHAR, min_size=1, max_size=5)) \
+        lines[at] = (
+            lines[at][:column]
+            + draw(st.text(NASTY_CHAR, min_size=1, max_size=5))
             + lines[at][column:]
+        )
     elif how == "cut":
         lines = lines[:at]
     else:
@@ -241,7 +250,8 @@ def test_a_calendar_file_imports_or_changes_nothing(station, document, readable,
         tried("holiday calendar file (calendar FILE)", "refused")
         return
     calendar = YearCalendar.from_document(json.loads(raw))
-    stored = station.store.scalar("SELECT document FROM calendar_years WHERE year = ?",
-                                  (calendar.year,))
+    stored = station.store.scalar(
+        "SELECT document FROM calendar_years WHERE year = ?", (calendar.year,)
+    )
     assert YearCalendar.from_document(json.loads(stored)) == calendar
     tried("holiday calendar file (calendar FILE)", "accepted")

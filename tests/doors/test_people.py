@@ -60,8 +60,7 @@ def test_an_id_number_is_parsed_or_refused_in_chinese(text):
 
 
 @doors(100)
-@given(typed(OLD_ID) | st.text(st.sampled_from("0123456789０１２３ X"), max_size=20)
-       | id_numbers())
+@given(typed(OLD_ID) | st.text(st.sampled_from("0123456789０１２３ X"), max_size=20) | id_numbers())
 def test_an_old_number_is_upgraded_or_refused_in_chinese(text):
     try:
         upgraded = upgrade_old_number(text, TODAY)
@@ -79,10 +78,15 @@ def visible(text: str) -> bool:
 
 
 @doors(150)
-@given(name=names(), id_number=id_numbers(), phone=phones(),
-       agent=st.none() | st.tuples(names(), id_numbers(), phones(), names(), names()))
-def test_a_person_is_stored_exactly_or_refused_with_nothing_changed(station, name, id_number,
-                                                                      phone, agent):
+@given(
+    name=names(),
+    id_number=id_numbers(),
+    phone=phones(),
+    agent=st.none() | st.tuples(names(), id_numbers(), phones(), names(), names()),
+)
+def test_a_person_is_stored_exactly_or_refused_with_nothing_changed(
+    station, name, id_number, phone, agent
+):
     applicant = Person(name, id_number, phone)
     helper = None if agent is None else Agent(*agent)
     before = dump(station.store.path)

@@ -22,9 +22,17 @@ TRIED: dict[str, Counter[str]] = {}
 
 def doors(examples: int) -> settings:
     """Hypothesis settings for a door: `examples` inputs, the same on every run."""
-    return settings(max_examples=examples, derandomize=True, database=None, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
-                                           HealthCheck.function_scoped_fixture])
+    return settings(
+        max_examples=examples,
+        derandomize=True,
+        database=None,
+        deadline=None,
+        suppress_health_check=[
+            HealthCheck.too_slow,
+            HealthCheck.data_too_large,
+            HealthCheck.function_scoped_fixture,
+        ],
+    )
 
 
 def tried(path: str, outcome: str) -> None:
@@ -40,14 +48,21 @@ def raw_connection(path: Path | str, read_only: bool = False) -> sqlite3.Connect
 
 def dump(path: Path | str) -> list[str]:
     """Everything an SQLite store holds, as SQL (compared before and after a refused input)."""
-    conn = raw_connection(path, read_only=True)   # sqlcipher3 has no iterdump()
+    conn = raw_connection(path, read_only=True)  # sqlcipher3 has no iterdump()
     try:
-        found = [sql for (sql,) in conn.execute(
-            "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY type, name")]
-        for (table,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
-                                     "ORDER BY name").fetchall():
-            found += [f"{table}: {row!r}"
-                      for row in conn.execute(f'SELECT * FROM "{table}" ORDER BY rowid')]
+        found = [
+            sql
+            for (sql,) in conn.execute(
+                "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY type, name"
+            )
+        ]
+        for (table,) in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
+        ).fetchall():
+            found += [
+                f"{table}: {row!r}"
+                for row in conn.execute(f'SELECT * FROM "{table}" ORDER BY rowid')
+            ]
         return found
     finally:
         conn.close()
@@ -61,6 +76,9 @@ def is_chinese(message: str) -> bool:
 def summary() -> list[str]:
     """One line per path: inputs tried, by outcome (printed at the end of the run by
     tests/conftest.py)."""
-    return [f"{path}: {sum(outcomes.values())} (" + ", ".join(
-        f"{outcome} {count}" for outcome, count in sorted(outcomes.items())) + ")"
-        for path, outcomes in sorted(TRIED.items())]
+    return [
+        f"{path}: {sum(outcomes.values())} ("
+        + ", ".join(f"{outcome} {count}" for outcome, count in sorted(outcomes.items()))
+        + ")"
+        for path, outcomes in sorted(TRIED.items())
+    ]

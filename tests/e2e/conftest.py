@@ -37,8 +37,11 @@ def program(pytestconfig) -> list[str]:
     if executable.exists():
         command[0] = str(executable)
     elif not Path(command[0]).exists():
-        pytest.fail(f"--program {chosen}: {command[0]} does not exist (build the bundle with "
-                    "`python3 dev.py bundle`)", pytrace=False)
+        pytest.fail(
+            f"--program {chosen}: {command[0]} does not exist (build the bundle with "
+            "`python3 dev.py bundle`)",
+            pytrace=False,
+        )
     return command
 
 
@@ -61,8 +64,11 @@ def print_queue():
     require_tools("lpadmin", "lpstat")
     require_pdf_queue()  # the scheduler runs and cups-pdf is set up
     name = f"counterapp-e2e-{os.getpid()}-{uuid.uuid4().hex[:6]}"
-    added = subprocess.run(["lpadmin", "-p", name, "-v", "cups-pdf:/", "-E", "-P", CUPS_PDF_PPD],
-                           capture_output=True, text=True)
+    added = subprocess.run(
+        ["lpadmin", "-p", name, "-v", "cups-pdf:/", "-E", "-P", CUPS_PDF_PPD],
+        capture_output=True,
+        text=True,
+    )
     assert added.returncode == 0, f"could not add the print queue {name}: {added.stderr}"
     yield name
     jobs = completed_jobs(name)

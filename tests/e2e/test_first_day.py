@@ -48,8 +48,13 @@ def test_a_clerks_first_day_by_keys_alone(program, print_queue, tmp_path, figure
         server.connection.bind_characters(typed_text(first_day()))
         env = keyring_env(program, dict(server.env, PRINTER=print_queue))  # its own printer
         started = time.perf_counter()
-        process = subprocess.Popen([*program, "--data-dir", str(store.parent)], cwd=ROOT,
-                                   env=env, stdout=log, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            [*program, "--data-dir", str(store.parent)],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         driver = XDriver(server, process, tmp_path)
         walk = Walk(driver, store)
         try:
@@ -68,25 +73,35 @@ def test_a_clerks_first_day_by_keys_alone(program, print_queue, tmp_path, figure
     _check_the_store(walk)
     _check_the_printed_notice(walk, print_queue, pdfs_before)
     visit = walk.figures["instant visit"]
-    figures.append(f"walk through {Path(program[-1]).name}: {elapsed:.1f} s from launch to "
-                   f"exit ({len(first_day())} phases, screenshots in {tmp_path})")
-    figures.append(f"standard instant visit: {visit.presses} key presses ({visit.typed} typed "
-                   f"characters + {visit.chords} keys) in {visit.seconds:.1f} s")
+    figures.append(
+        f"walk through {Path(program[-1]).name}: {elapsed:.1f} s from launch to "
+        f"exit ({len(first_day())} phases, screenshots in {tmp_path})"
+    )
+    figures.append(
+        f"standard instant visit: {visit.presses} key presses ({visit.typed} typed "
+        f"characters + {visit.chords} keys) in {visit.seconds:.1f} s"
+    )
 
 
 def _check_the_store(walk: Walk) -> None:
-    station = walk.query("SELECT code, name, level, county_code, county_name, address, "
-                         "supervision_phone FROM station")
+    station = walk.query(
+        "SELECT code, name, level, county_code, county_name, address, "
+        "supervision_phone FROM station"
+    )
     assert station == [tuple(STATION)]
     assert walk.query("SELECT value FROM settings WHERE key = 'window_no'") == [(str(WINDOW_NO),)]
     assert walk.query("SELECT login, name FROM clerks") == [CLERK]
     tickets = walk.query("SELECT code, status, window_no FROM tickets ORDER BY id")
     assert tickets == [(code, "done", WINDOW_NO) for code in ("A001", "A002", "A003")]
-    cases = walk.query("SELECT c.applicant_name, c.state, t.code, r.level FROM cases c "
-                       "JOIN tickets t ON t.id = c.ticket_id "
-                       "LEFT JOIN ratings r ON r.case_id = c.id ORDER BY c.id")
-    assert cases == [(INSTANT.name, "completed", "A001", 5),
-                     (RETURNING.name, "forwarded", "A002", 4)]
+    cases = walk.query(
+        "SELECT c.applicant_name, c.state, t.code, r.level FROM cases c "
+        "JOIN tickets t ON t.id = c.ticket_id "
+        "LEFT JOIN ratings r ON r.case_id = c.id ORDER BY c.id"
+    )
+    assert cases == [
+        (INSTANT.name, "completed", "A001", 5),
+        (RETURNING.name, "forwarded", "A002", 4),
+    ]
     assert walk.query("SELECT count(*) FROM case_materials WHERE NOT received") == [(0,)]
 
 
@@ -94,9 +109,10 @@ def _check_the_printed_notice(walk: Walk, queue: str, before: set[Path]) -> None
     """Our queue took one job, and cups-pdf made of it the A4 notice of the returning
     citizen's case: its QR code carries the case number and the verification code the store
     recorded for that print."""
-    (case_no, code, layout, reprint), = walk.query(
+    ((case_no, code, layout, reprint),) = walk.query(
         "SELECT c.case_no, p.verification_code, p.layout, p.is_reprint FROM slip_prints p "
-        "JOIN cases c ON c.id = p.case_id WHERE p.kind = 'notice'")
+        "JOIN cases c ON c.id = p.case_id WHERE p.kind = 'notice'"
+    )
     assert (layout, reprint) == ("a4", 0)
     wanted = f"YBGZ2|{case_no}|{code}"
     deadline = time.monotonic() + PRINT_TIMEOUT_S
@@ -108,8 +124,10 @@ def _check_the_printed_notice(walk: Walk, queue: str, before: set[Path]) -> None
             assert (round(size.width_mm), round(size.height_mm)) == (210, 297)
             return
         time.sleep(0.2)
-    raise AssertionError(f"no printed notice with the QR code {wanted} in {cups_pdf_dirs()}, "
-                         f"or not one job done on {queue} ({completed_jobs(queue)})")
+    raise AssertionError(
+        f"no printed notice with the QR code {wanted} in {cups_pdf_dirs()}, "
+        f"or not one job done on {queue} ({completed_jobs(queue)})"
+    )
 
 
 def _printed_with(qr_text: str, before: set[Path]) -> bytes | None:

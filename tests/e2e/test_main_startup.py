@@ -35,7 +35,7 @@ from ui.qt import (
 
 from .walk import Waiting, Walk, first_run_set_up, log_in
 
-pytestmark = pytest.mark.slow   # the whole program started in this process: ~3 s each
+pytestmark = pytest.mark.slow  # the whole program started in this process: ~3 s each
 
 TICK_MS = 20
 # The window must stay up after it showed, through the work it defers until after its first
@@ -58,8 +58,7 @@ class QtDriver:
 
     def key(self, chord: str) -> None:
         combination = QKeySequence(chord)[0]
-        self.qtbot.keyClick(self._focused(), combination.key(),
-                            combination.keyboardModifiers())
+        self.qtbot.keyClick(self._focused(), combination.key(), combination.keyboardModifiers())
 
     def type(self, text: str) -> None:
         if text.isascii():
@@ -70,8 +69,10 @@ class QtDriver:
         QApplication.sendEvent(self._focused(), event)
 
     def window_shown(self, title: str) -> bool:
-        return any(widget.isVisible() and re.search(title, widget.windowTitle())
-                   for widget in QApplication.topLevelWidgets())
+        return any(
+            widget.isVisible() and re.search(title, widget.windowTitle())
+            for widget in QApplication.topLevelWidgets()
+        )
 
     def shot(self, name: str) -> None:
         window = QApplication.activeModalWidget() or QApplication.activeWindow()
@@ -113,8 +114,9 @@ class InProcessWalk:
         try:
             if self.waiting is not None and not self._ready():
                 if time.monotonic() > self.deadline:
-                    raise AssertionError(f"waited {self.waiting.timeout:.0f} s for "
-                                         f"{self.waiting.what}")
+                    raise AssertionError(
+                        f"waited {self.waiting.timeout:.0f} s for {self.waiting.what}"
+                    )
                 return
             self.waiting = next(self.steps)
             self.deadline = time.monotonic() + self.waiting.timeout
@@ -122,8 +124,11 @@ class InProcessWalk:
         except StopIteration:
             self.timer.stop()
             self.outcome = "the counter window closed before the clerk closed it"
-            self.window = next(w for w in QApplication.topLevelWidgets()
-                               if isinstance(w, MainWindow) and w.isVisible())
+            self.window = next(
+                w
+                for w in QApplication.topLevelWidgets()
+                if isinstance(w, MainWindow) and w.isVisible()
+            )
             self.closer.start()
         except AssertionError as failure:
             self.timer.stop()
@@ -155,7 +160,7 @@ def program_state_undone(qtbot) -> Iterator[None]:
     widgets, translators = set(app.topLevelWidgets()), set(app.findChildren(QTranslator))
     name = app.applicationName()
     for widget in widgets:  # an earlier test's window left open would keep the program from
-        widget.hide()       # ending when its own last window closes, as it does on a PC
+        widget.hide()  # ending when its own last window closes, as it does on a PC
     try:
         yield
     finally:
@@ -169,8 +174,9 @@ def program_state_undone(qtbot) -> Iterator[None]:
         qtbot.wait(0)
 
 
-def start_and_walk(qtbot, tmp_path: Path, argv: list[str], phases,
-                   store: Path) -> tuple[int, str, Walk]:
+def start_and_walk(
+    qtbot, tmp_path: Path, argv: list[str], phases, store: Path
+) -> tuple[int, str, Walk]:
     """Run `main.main(argv)` while the walk plays `phases`; its exit code, how it ended."""
     walk = Walk(QtDriver(qtbot, tmp_path), store)
     with program_state_undone(qtbot):
@@ -184,20 +190,34 @@ def start_and_walk(qtbot, tmp_path: Path, argv: list[str], phases,
 
 def test_the_demo_pin_at_the_demo_login_opens_the_counter_window(qtbot, tmp_path, frozen_clock):
     data = tmp_path / "data"
-    code, outcome, _walk = start_and_walk(qtbot, tmp_path, ["--demo", "--data-dir", str(data)],
-                                          [log_in(DEMO_PIN)], data / "demo" / "station.db")
+    code, outcome, _walk = start_and_walk(
+        qtbot,
+        tmp_path,
+        ["--demo", "--data-dir", str(data)],
+        [log_in(DEMO_PIN)],
+        data / "demo" / "station.db",
+    )
     assert outcome == "closed by the clerk", outcome
     assert code == 0
 
 
-def test_a_new_store_set_up_by_keys_then_login_opens_the_counter_window(qtbot, tmp_path,
-                                                                        frozen_clock):
+def test_a_new_store_set_up_by_keys_then_login_opens_the_counter_window(
+    qtbot, tmp_path, frozen_clock
+):
     data = tmp_path / "data"
-    code, outcome, walk = start_and_walk(qtbot, tmp_path, ["--data-dir", str(data)],
-                                         [first_run_set_up(), log_in()], data / "station.db")
+    code, outcome, walk = start_and_walk(
+        qtbot,
+        tmp_path,
+        ["--data-dir", str(data)],
+        [first_run_set_up(), log_in()],
+        data / "station.db",
+    )
     assert outcome == "closed by the clerk", outcome
     assert code == 0
     assert walk.query("SELECT code, level FROM station") == [("370883215", "village")]
     assert walk.query("SELECT login, role FROM clerks") == [("2001", "admin")]
     assert walk.query("SELECT kind FROM events WHERE subject = 'clerk' ORDER BY id") == [
-        ("created",), ("logged_in",), ("logged_out",)]
+        ("created",),
+        ("logged_in",),
+        ("logged_out",),
+    ]

@@ -31,17 +31,23 @@ def _load() -> ctypes.CDLL:
         "XDefaultRootWindow": (window, [display]),
         "XInternAtom": (ctypes.c_ulong, [display, ctypes.c_char_p, ctypes.c_int]),
         "XSelectInput": (ctypes.c_int, [display, window, ctypes.c_long]),
-        "XSendEvent": (ctypes.c_int, [display, window, ctypes.c_int, ctypes.c_long,
-                                      ctypes.POINTER(_XEvent)]),
+        "XSendEvent": (
+            ctypes.c_int,
+            [display, window, ctypes.c_int, ctypes.c_long, ctypes.POINTER(_XEvent)],
+        ),
         "XPending": (ctypes.c_int, [display]),
         "XNextEvent": (ctypes.c_int, [display, ctypes.POINTER(_XEvent)]),
         "XFlush": (ctypes.c_int, [display]),
         "XSync": (ctypes.c_int, [display, ctypes.c_int]),
         "XDisplayKeycodes": (ctypes.c_int, [display, number, number]),
-        "XGetKeyboardMapping": (ctypes.POINTER(ctypes.c_ulong),
-                                [display, ctypes.c_ubyte, ctypes.c_int, number]),
-        "XChangeKeyboardMapping": (ctypes.c_int, [display, ctypes.c_int, ctypes.c_int,
-                                                  ctypes.POINTER(ctypes.c_ulong), ctypes.c_int]),
+        "XGetKeyboardMapping": (
+            ctypes.POINTER(ctypes.c_ulong),
+            [display, ctypes.c_ubyte, ctypes.c_int, number],
+        ),
+        "XChangeKeyboardMapping": (
+            ctypes.c_int,
+            [display, ctypes.c_int, ctypes.c_int, ctypes.POINTER(ctypes.c_ulong), ctypes.c_int],
+        ),
         "XFree": (ctypes.c_int, [ctypes.c_void_p]),
     }
     for name, (result, arguments) in signatures.items():
@@ -78,25 +84,28 @@ class XConnection:
         character while typing, and the program now and then reads the key before the new
         binding: a character is lost (measured: one walk in four)."""
         wanted = "".join(sorted({char for char in text if not char.isascii()}))
-        pairs = [wanted[index:index + 2] for index in range(0, len(wanted), 2)]
+        pairs = [wanted[index : index + 2] for index in range(0, len(wanted), 2)]
         unused = self._unused_keycodes()
         if len(unused) < len(pairs):
             raise RuntimeError(f"{len(wanted)} characters to bind, {len(unused)} keys unused")
         for keycode, pair in zip(unused, pairs, strict=False):
             keysyms = [UNICODE_KEYSYM + ord(char) for char in pair.ljust(2, pair[0])]
-            self.x11.XChangeKeyboardMapping(self.display, keycode, 2,
-                                            (ctypes.c_ulong * 2)(*keysyms), 1)
+            self.x11.XChangeKeyboardMapping(
+                self.display, keycode, 2, (ctypes.c_ulong * 2)(*keysyms), 1
+            )
         self.x11.XSync(self.display, 0)
 
     def _unused_keycodes(self) -> list[int]:
         first, last, per = ctypes.c_int(), ctypes.c_int(), ctypes.c_int()
         self.x11.XDisplayKeycodes(self.display, ctypes.byref(first), ctypes.byref(last))
         count = last.value - first.value + 1
-        symbols = self.x11.XGetKeyboardMapping(self.display, first.value, count,
-                                               ctypes.byref(per))
+        symbols = self.x11.XGetKeyboardMapping(self.display, first.value, count, ctypes.byref(per))
         try:
-            return [first.value + index for index in range(count)
-                    if not any(symbols[index * per.value + level] for level in range(per.value))]
+            return [
+                first.value + index
+                for index in range(count)
+                if not any(symbols[index * per.value + level] for level in range(per.value))
+            ]
         finally:
             self.x11.XFree(symbols)
 
@@ -115,8 +124,12 @@ class XConnection:
         while time.monotonic() < deadline:
             while self.x11.XPending(self.display):
                 self.x11.XNextEvent(self.display, ctypes.byref(answer))
-                if (answer[0] & 0xFFFFFFFF == CLIENT_MESSAGE and answer[5] == self.protocols
-                        and answer[7] == self.ping_atom and answer[8] == stamp):
+                if (
+                    answer[0] & 0xFFFFFFFF == CLIENT_MESSAGE
+                    and answer[5] == self.protocols
+                    and answer[7] == self.ping_atom
+                    and answer[8] == stamp
+                ):
                     return True
             time.sleep(0.005)
         return False

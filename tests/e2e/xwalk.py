@@ -21,15 +21,15 @@ from .walk import Waiting
 from .xlib import XConnection
 
 SCREEN = "1366x768x24"
-KEY_DELAY_MS = 30   # between the keys of one xdotool call (a fast typist's pace)
+KEY_DELAY_MS = 30  # between the keys of one xdotool call (a fast typist's pace)
 POLL_S = 0.05
-PING_TIMEOUT_S = 2.0   # a window that closes meanwhile never answers: ask the next one
-RESPONSIVE_S = 30.0    # longer without an answer, and the program does not respond
+PING_TIMEOUT_S = 2.0  # a window that closes meanwhile never answers: ask the next one
+RESPONSIVE_S = 30.0  # longer without an answer, and the program does not respond
 
 
 @dataclass(frozen=True)
 class XServer:
-    env: dict[str, str]        # the environment of a program on this server
+    env: dict[str, str]  # the environment of a program on this server
     connection: XConnection
 
 
@@ -38,9 +38,12 @@ def x_server(log_dir: Path) -> Iterator[XServer]:
     """A private X server on a free display, with openbox."""
     read_end, write_end = os.pipe()
     with (log_dir / "xvfb.log").open("wb") as log:
-        xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(write_end), "-screen", "0", SCREEN,
-                                 "-nolisten", "tcp"], pass_fds=(write_end,),
-                                stdout=subprocess.DEVNULL, stderr=log)
+        xvfb = subprocess.Popen(
+            ["Xvfb", "-displayfd", str(write_end), "-screen", "0", SCREEN, "-nolisten", "tcp"],
+            pass_fds=(write_end,),
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+        )
     os.close(write_end)
     window_manager = None
     try:
@@ -69,8 +72,7 @@ def _start_window_manager(env: dict[str, str], log_dir: Path) -> subprocess.Pope
     says nothing (3 starts in 20 measured, on a server just started): it is started again."""
     for _attempt in range(5):
         with (log_dir / "openbox.log").open("ab") as log:
-            started = subprocess.Popen(["openbox"], env=env, stdout=subprocess.DEVNULL,
-                                       stderr=log)
+            started = subprocess.Popen(["openbox"], env=env, stdout=subprocess.DEVNULL, stderr=log)
         deadline = time.monotonic() + 30
         while started.poll() is None and time.monotonic() < deadline:
             if _window_manager_ready(env):
@@ -82,8 +84,9 @@ def _start_window_manager(env: dict[str, str], log_dir: Path) -> subprocess.Pope
 
 
 def _window_manager_ready(env: dict[str, str]) -> bool:
-    found = subprocess.run(["xprop", "-root", "_NET_SUPPORTING_WM_CHECK"], env=env,
-                           capture_output=True, text=True)
+    found = subprocess.run(
+        ["xprop", "-root", "_NET_SUPPORTING_WM_CHECK"], env=env, capture_output=True, text=True
+    )
     return "window id" in found.stdout
 
 
@@ -121,10 +124,13 @@ class XDriver:
 
     def wait(self, waiting: Waiting) -> None:
         """Poll until the walk may go on; the program ending meanwhile fails the walk."""
+
         def still_running() -> bool:
             if self.process.poll() is not None:
-                raise AssertionError(f"the program ended (exit code {self.process.returncode})"
-                                     f" while the walk waited for {waiting.what}")
+                raise AssertionError(
+                    f"the program ended (exit code {self.process.returncode})"
+                    f" while the walk waited for {waiting.what}"
+                )
             return waiting.done()
 
         _wait(still_running, waiting.timeout, waiting.what)
@@ -140,13 +146,16 @@ class XDriver:
             if window.isdigit() and self.x.ping(int(window), PING_TIMEOUT_S):
                 answered += 1
             elif time.monotonic() > deadline:
-                raise AssertionError(f"after {what}, the program's window did not answer for "
-                                     f"{RESPONSIVE_S:.0f} s (not responding)")
+                raise AssertionError(
+                    f"after {what}, the program's window did not answer for "
+                    f"{RESPONSIVE_S:.0f} s (not responding)"
+                )
             else:
                 time.sleep(POLL_S)  # no window active between two dialogs
 
     def shot(self, name: str) -> None:
         path = self.shots / f"{len(self.taken) + 1:02d}-{name}.png"
-        subprocess.run(["import", "-window", "root", str(path)], env=self.env, check=True,
-                       capture_output=True)
+        subprocess.run(
+            ["import", "-window", "root", str(path)], env=self.env, check=True, capture_output=True
+        )
         self.taken.append(path)

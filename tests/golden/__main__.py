@@ -22,7 +22,7 @@ from tests.conftest import LIBRARY_YEARS
 def regenerate_formats() -> None:
     from tests.golden import formats
 
-    workdays.pin_library_years(LIBRARY_YEARS)   # the years the tests see
+    workdays.pin_library_years(LIBRARY_YEARS)  # the years the tests see
     with tempfile.TemporaryDirectory() as scratch:
         changed = formats.write_all(formats.make_all(Path(scratch)))
     for path in changed:

@@ -51,19 +51,25 @@ GOLDEN = Path(__file__).resolve().parent.parent / "data" / "golden"
 KEYS: dict[str, str] = json.loads((GOLDEN / "keys.json").read_text(encoding="utf-8"))
 CATALOGUE = GOLDEN / "catalogue.json"
 # The files made from the golden station (name → what it holds).
-BATCH_LINES = GOLDEN / "batch.jsonl"          # the batch's canonical lines (what is hashed)
-BATCH_BODY = GOLDEN / "batch.jsonl.gz"        # the bytes on the wire (gzip of the lines)
-BATCH_SHA256 = GOLDEN / "batch.sha256"        # the content hash (X-Content-SHA256)
-ACK = GOLDEN / "ack.json"                     # the hub's ack for the batch (canonical JSON)
-TRANSFER_BATCHES = GOLDEN / "transfer-batches.bin"   # the station's USB file (format 2)
-TRANSFER_BATCHES_V1 = GOLDEN / "transfer-batches-v1.bin"   # one of before issue 13 (format 1)
-TRANSFER_ACKS = GOLDEN / "transfer-acks.bin"         # the hub's signed ack file for it
-SLIP_CODES = GOLDEN / "slip-codes.json"       # verification codes and QR texts
+BATCH_LINES = GOLDEN / "batch.jsonl"  # the batch's canonical lines (what is hashed)
+BATCH_BODY = GOLDEN / "batch.jsonl.gz"  # the bytes on the wire (gzip of the lines)
+BATCH_SHA256 = GOLDEN / "batch.sha256"  # the content hash (X-Content-SHA256)
+ACK = GOLDEN / "ack.json"  # the hub's ack for the batch (canonical JSON)
+TRANSFER_BATCHES = GOLDEN / "transfer-batches.bin"  # the station's USB file (format 2)
+TRANSFER_BATCHES_V1 = GOLDEN / "transfer-batches-v1.bin"  # one of before issue 13 (format 1)
+TRANSFER_ACKS = GOLDEN / "transfer-acks.bin"  # the hub's signed ack file for it
+SLIP_CODES = GOLDEN / "slip-codes.json"  # verification codes and QR texts
 
-STATION = Station(code="370883101", name="千泉街道医保服务站", level="town",
-                  county_code="370883", county_name="邹城市",
-                  address="千泉街道为民服务中心一楼", supervision_phone="0537-5211234")
-START = datetime(2026, 11, 25, 9, 0, tzinfo=CST)     # a Wednesday, a normal working day
+STATION = Station(
+    code="370883101",
+    name="千泉街道医保服务站",
+    level="town",
+    county_code="370883",
+    county_name="邹城市",
+    address="千泉街道为民服务中心一楼",
+    supervision_phone="0537-5211234",
+)
+START = datetime(2026, 11, 25, 9, 0, tzinfo=CST)  # a Wednesday, a normal working day
 BATCHED_AT = datetime(2026, 11, 26, 10, 30, tzinfo=CST)
 HUB_NOW = stamp(datetime(2026, 11, 26, 10, 31, tzinfo=CST))
 
@@ -102,9 +108,12 @@ def _fill(counter: Counter, clock: FixedClock) -> None:
     ticket = counter.queue.issue(Lane.PRIORITY, "70岁以上老人")
     clock.advance(minutes=1)
     counter.queue.call_next(1, clerk)
-    case = counter.cases.open_case(Person("𠮷春燕", _person_id("19560312", "123"),
-                                          "13800000000"), ["YB0101"], clerk,
-                                   ticket_id=ticket.id)
+    case = counter.cases.open_case(
+        Person("𠮷春燕", _person_id("19560312", "123"), "13800000000"),
+        ["YB0101"],
+        clerk,
+        ticket_id=ticket.id,
+    )
     clock.advance(minutes=2)
     case = counter.cases.mark_material(case.id, "id-card", True, clerk)
     case = counter.cases.accept(case.id, clerk)
@@ -118,9 +127,12 @@ def _fill(counter: Counter, clock: FixedClock) -> None:
     ticket = counter.queue.issue(Lane.NORMAL)
     counter.queue.call_next(1, clerk)
     forwarded = counter.cases.open_case(
-        Person("张三", _person_id("19480107", "214"), "13900000000"), ["YB0501"], clerk,
-        ticket_id=ticket.id, agent=Agent("张小三", _person_id("19780521", "315"), "13700000000",
-                                         "子女", "授权委托书"))
+        Person("张三", _person_id("19480107", "214"), "13900000000"),
+        ["YB0501"],
+        clerk,
+        ticket_id=ticket.id,
+        agent=Agent("张小三", _person_id("19780521", "315"), "13700000000", "子女", "授权委托书"),
+    )
     for key in ("identity", "agent-id", "principal-id", "power-of-attorney"):
         forwarded = counter.cases.mark_material(forwarded.id, key, True, clerk)
     clock.advance(minutes=5)
@@ -155,7 +167,7 @@ def golden_station(folder: Path) -> Iterator[Counter]:
     # the keyring first: loading the backend the tests configure imports the hub's web
     # framework, whose telemetry draws UUIDs when imported
     with in_memory_keyring(), counting_uuids():
-        store_key.save(path, bytes.fromhex(KEYS["store_key"]))   # the store is made under it
+        store_key.save(path, bytes.fromhex(KEYS["store_key"]))  # the store is made under it
         with Counter.open(path, clock) as counter:
             assert counter.store.sealed
             counter.configure_station(STATION)
@@ -181,11 +193,11 @@ def golden_batch(counter: Counter) -> wire.Batch:
 
 
 class Artefacts(NamedTuple):
-    lines: bytes                  # the batch's canonical lines
-    body: bytes                   # gzip of them, as uploaded
+    lines: bytes  # the batch's canonical lines
+    body: bytes  # gzip of them, as uploaded
     sha256: str
-    ack: bytes                    # the hub's ack, canonical JSON
-    transfer_batches: bytes       # encrypted afresh each time: compare `what_it_says`
+    ack: bytes  # the hub's ack, canonical JSON
+    transfer_batches: bytes  # encrypted afresh each time: compare `what_it_says`
     transfer_acks: bytes
     slip_codes: bytes
 
@@ -193,19 +205,34 @@ class Artefacts(NamedTuple):
 def hub_at(folder: Path) -> Database:
     """A county hub on SQLite with the golden station registered under the golden keys
     (its signing key and transfer key sealed as the hub seals them)."""
-    db = Database(f"sqlite:///{folder / 'golden-hub.db'}",
-                  sealing_key=folder / "golden-hub.sealing-key")
+    db = Database(
+        f"sqlite:///{folder / 'golden-hub.db'}", sealing_key=folder / "golden-hub.sealing-key"
+    )
     stations.register(db, STATION.code, STATION.name, STATION.level, HUB_NOW)
     with db.transaction() as tx:
-        tx.execute("UPDATE stations SET public_key = ? WHERE code = ?",
-                   (KEYS["station_public_key"], STATION.code))
+        tx.execute(
+            "UPDATE stations SET public_key = ? WHERE code = ?",
+            (KEYS["station_public_key"], STATION.code),
+        )
         assert db.sealer is not None
-        tx.execute("UPDATE hub_identity SET private_key = '', public_key = ?, sealed_key = ?, "
-                   "key_id = ? WHERE id = 1", (KEYS["hub_public_key"], db.sealer.seal(
-                       KEYS["hub_signing_key"].encode(), identity.CONTEXT), db.sealer.key_id))
-        tx.execute("UPDATE hub_identity SET transfer_public = ?, transfer_sealed = ? "
-                   "WHERE id = 1", (KEYS["hub_transfer_public_key"], db.sealer.seal(
-                       KEYS["hub_transfer_private_key"].encode(), identity.TRANSFER_CONTEXT)))
+        tx.execute(
+            "UPDATE hub_identity SET private_key = '', public_key = ?, sealed_key = ?, "
+            "key_id = ? WHERE id = 1",
+            (
+                KEYS["hub_public_key"],
+                db.sealer.seal(KEYS["hub_signing_key"].encode(), identity.CONTEXT),
+                db.sealer.key_id,
+            ),
+        )
+        tx.execute(
+            "UPDATE hub_identity SET transfer_public = ?, transfer_sealed = ? WHERE id = 1",
+            (
+                KEYS["hub_transfer_public_key"],
+                db.sealer.seal(
+                    KEYS["hub_transfer_private_key"].encode(), identity.TRANSFER_CONTEXT
+                ),
+            ),
+        )
     return db
 
 
@@ -239,20 +266,31 @@ SLIP_CASES = [
 
 # What one print of a slip says, as version-2 codes cover it (counterapp.slips.content).
 SLIP_CONTENT: dict[str, object] = {
-    "kind": "notice", "print": 1, "issued_at": "2026-11-25T09:05:00+08:00",
-    "applicant": "欧阳秀英", "id_number": "3708**********226X", "state": "materials_incomplete",
+    "kind": "notice",
+    "print": 1,
+    "issued_at": "2026-11-25T09:05:00+08:00",
+    "applicant": "欧阳秀英",
+    "id_number": "3708**********226X",
+    "state": "materials_incomplete",
     "items": [["YB0501", "门诊慢性病病种待遇认定", "2026-12-16"]],
-    "materials": [["identity", "居民身份证或社会保障卡", "received"],
-                  ["records", "近两年病历资料", "missing"]],
+    "materials": [
+        ["identity", "居民身份证或社会保障卡", "received"],
+        ["records", "近两年病历资料", "missing"],
+    ],
 }
 
 
 def printed_slip(counter: Counter) -> dict[str, str]:
     """The golden station's printed notice: its case number, code and QR text."""
-    row = counter.store.row("SELECT c.case_no, p.verification_code FROM slip_prints AS p "
-                            "JOIN cases AS c ON c.id = p.case_id WHERE p.kind = 'notice'")
-    return {"case_no": row["case_no"], "code": row["verification_code"],
-            "qr": qr_payload(row["case_no"], row["verification_code"])}
+    row = counter.store.row(
+        "SELECT c.case_no, p.verification_code FROM slip_prints AS p "
+        "JOIN cases AS c ON c.id = p.case_id WHERE p.kind = 'notice'"
+    )
+    return {
+        "case_no": row["case_no"],
+        "code": row["verification_code"],
+        "qr": qr_payload(row["case_no"], row["verification_code"]),
+    }
 
 
 def slip_codes(printed: dict[str, str]) -> bytes:
@@ -265,11 +303,30 @@ def slip_codes(printed: dict[str, str]) -> bytes:
     for station, case_no, case_uuid in SLIP_CASES:
         code = compute_code(secret, station, case_no, case_uuid)
         code_v2 = compute_code_v2(secret, station, case_no, case_uuid, SLIP_CONTENT)
-        rows.append({"station": station, "case_no": case_no, "case_uuid": case_uuid,
-                     "code": code, "qr": qr_payload(case_no, code, version=1),
-                     "code_v2": code_v2, "qr_v2": qr_payload(case_no, code_v2)})
-    return (json.dumps({"secret": KEYS["slip_secret"], "content": SLIP_CONTENT, "slips": rows,
-                        "printed": printed}, ensure_ascii=False, indent=1) + "\n").encode()
+        rows.append(
+            {
+                "station": station,
+                "case_no": case_no,
+                "case_uuid": case_uuid,
+                "code": code,
+                "qr": qr_payload(case_no, code, version=1),
+                "code_v2": code_v2,
+                "qr_v2": qr_payload(case_no, code_v2),
+            }
+        )
+    return (
+        json.dumps(
+            {
+                "secret": KEYS["slip_secret"],
+                "content": SLIP_CONTENT,
+                "slips": rows,
+                "printed": printed,
+            },
+            ensure_ascii=False,
+            indent=1,
+        )
+        + "\n"
+    ).encode()
 
 
 def make_all(folder: Path) -> Artefacts:
@@ -283,8 +340,15 @@ def make_all(folder: Path) -> Artefacts:
         exported = offline.export_batches(counter.store, counter.clock, folder / "out.bin")
         transfer_batches = exported.path.read_bytes()
     transfer_acks = hub_ack_file(folder / "usb", transfer_batches)
-    return Artefacts(lines, encoded.body, encoded.sha256, ack, transfer_batches, transfer_acks,
-                     slip_codes(printed))
+    return Artefacts(
+        lines,
+        encoded.body,
+        encoded.sha256,
+        ack,
+        transfer_batches,
+        transfer_acks,
+        slip_codes(printed),
+    )
 
 
 # What differs between two encryptions of the same USB file: the header's ephemeral key and
@@ -297,12 +361,15 @@ def what_it_says(data: bytes) -> tuple[dict[str, object], list[transfer.Part]]:
     """A station's USB file (format 2) as the hub reads it, after checking its signature and
     decrypting it with the golden transfer key: its header without the per-file encryption
     fields, and its parts."""
-    opened = transfer.open_sealed(data, KEYS["station_public_key"],
-                                  KEYS["hub_transfer_private_key"])
-    header = {key: value for key, value in transfer.read_header(data).items()
-              if key not in PER_FILE}
-    header["sealed_to"] = {key: value for key, value in header["sealed_to"].items()
-                           if key not in PER_FILE_SEALED_TO}
+    opened = transfer.open_sealed(
+        data, KEYS["station_public_key"], KEYS["hub_transfer_private_key"]
+    )
+    header = {
+        key: value for key, value in transfer.read_header(data).items() if key not in PER_FILE
+    }
+    header["sealed_to"] = {
+        key: value for key, value in header["sealed_to"].items() if key not in PER_FILE_SEALED_TO
+    }
     return header, opened.parts
 
 
@@ -317,12 +384,16 @@ def _unchanged(path: Path, data: bytes) -> bool:
 def write_all(artefacts: Artefacts) -> list[Path]:
     """Rewrite the golden files (a deliberate act: a format change, see the README); the USB
     file only if what it says changed."""
-    files = {BATCH_LINES: artefacts.lines, BATCH_BODY: artefacts.body,
-             BATCH_SHA256: (artefacts.sha256 + "\n").encode(), ACK: artefacts.ack + b"\n",
-             TRANSFER_BATCHES: artefacts.transfer_batches,
-             TRANSFER_ACKS: artefacts.transfer_acks, SLIP_CODES: artefacts.slip_codes}
+    files = {
+        BATCH_LINES: artefacts.lines,
+        BATCH_BODY: artefacts.body,
+        BATCH_SHA256: (artefacts.sha256 + "\n").encode(),
+        ACK: artefacts.ack + b"\n",
+        TRANSFER_BATCHES: artefacts.transfer_batches,
+        TRANSFER_ACKS: artefacts.transfer_acks,
+        SLIP_CODES: artefacts.slip_codes,
+    }
     changed = [path for path, data in files.items() if not _unchanged(path, data)]
     for path in changed:
         path.write_bytes(files[path])
     return changed
-

@@ -79,51 +79,66 @@ def _fill_2(conn: sqlite3.Connection) -> None:
     """Slip prints of the fixture's cases: the notice of a case, reprinted; a receipt; a
     queue ticket."""
     case_id, clerk, opened = conn.execute(
-        "SELECT id, owner_clerk_id, opened_at FROM cases ORDER BY id LIMIT 1").fetchone()
+        "SELECT id, owner_clerk_id, opened_at FROM cases ORDER BY id LIMIT 1"
+    ).fetchone()
     accepted_id, accepted_clerk, accepted_at = conn.execute(
         "SELECT id, owner_clerk_id, accepted_at FROM cases WHERE accepted_at IS NOT NULL "
-        "ORDER BY id DESC LIMIT 1").fetchone()
+        "ORDER BY id DESC LIMIT 1"
+    ).fetchone()
     ticket_id, issued = conn.execute(
-        "SELECT id, issued_at FROM tickets ORDER BY id DESC LIMIT 1").fetchone()
+        "SELECT id, issued_at FROM tickets ORDER BY id DESC LIMIT 1"
+    ).fetchone()
     rows = [
         ("notice", case_id, None, "a4", opened, clerk, 0, None, "QKXM7T2A"),
         ("notice", case_id, None, "a4", opened, clerk, 1, "办事人遗失，补打", "QKXM7T2A"),
-        ("receipt", accepted_id, None, "roll80", accepted_at, accepted_clerk, 0, None,
-         "B4RN5WZE"),
+        ("receipt", accepted_id, None, "roll80", accepted_at, accepted_clerk, 0, None, "B4RN5WZE"),
         ("ticket", None, ticket_id, "roll80", issued, None, 0, None, None),
     ]
     conn.executemany(
         "INSERT INTO slip_prints (kind, case_id, ticket_id, layout, printed_at, clerk_id, "
-        "is_reprint, reason, verification_code) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        "is_reprint, reason, verification_code) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        rows,
+    )
 
 
 def _fill_5(conn: sqlite3.Connection) -> None:
     """A citizen who only asked: a normal ticket called and ended without a case."""
     day, clerk, window = conn.execute(
         "SELECT day, clerk_id, window_no FROM tickets WHERE clerk_id IS NOT NULL "
-        "ORDER BY id DESC LIMIT 1").fetchone()
-    number = _last(conn, f"SELECT max(number) FROM tickets WHERE day = '{day}' "
-                         "AND lane = 'normal'") + 1
+        "ORDER BY id DESC LIMIT 1"
+    ).fetchone()
+    number = (
+        _last(conn, f"SELECT max(number) FROM tickets WHERE day = '{day}' AND lane = 'normal'") + 1
+    )
     uuid = "5c0a5e11-7d3b-4c55-9c4e-000000000005"
-    issued, called, ended = (f"{day}T11:40:00+08:00", f"{day}T11:41:00+08:00",
-                             f"{day}T11:43:00+08:00")
+    issued, called, ended = (
+        f"{day}T11:40:00+08:00",
+        f"{day}T11:41:00+08:00",
+        f"{day}T11:43:00+08:00",
+    )
     reason = "仅咨询政策"
     conn.execute(
         "INSERT INTO tickets (uuid, day, lane, number, code, status, window_no, clerk_id, "
         "issued_at, queued_at, called_at, finished_at, recalls, version, mirror, end_reason) "
         "VALUES (?, ?, 'normal', ?, ?, 'consulted', ?, ?, ?, ?, ?, ?, 0, 3, 0, ?)",
-        (uuid, day, number, f"A{number:03d}", window, clerk, issued, issued, called, ended,
-         reason))
-    events = [(issued, None, "issued", {"lane": "normal", "reason": None}),
-              (called, clerk, "called", {}),
-              (ended, clerk, "ended_without_case", {"reason": reason})]
+        (uuid, day, number, f"A{number:03d}", window, clerk, issued, issued, called, ended, reason),
+    )
+    events = [
+        (issued, None, "issued", {"lane": "normal", "reason": None}),
+        (called, clerk, "called", {}),
+        (ended, clerk, "ended_without_case", {"reason": reason}),
+    ]
     for version, (at, who, kind, data) in enumerate(events, start=1):
-        conn.execute("INSERT INTO events (at, clerk_id, subject, subject_uuid, kind, data) "
-                     "VALUES (?, ?, 'ticket', ?, ?, ?)",
-                     (at, who, uuid, kind, json.dumps(data, ensure_ascii=False,
-                                                      sort_keys=True)))
-        conn.execute("INSERT INTO outbox (record_type, record_uuid, record_version, "
-                     "enqueued_at) VALUES ('ticket', ?, ?, ?)", (uuid, version, at))
+        conn.execute(
+            "INSERT INTO events (at, clerk_id, subject, subject_uuid, kind, data) "
+            "VALUES (?, ?, 'ticket', ?, ?, ?)",
+            (at, who, uuid, kind, json.dumps(data, ensure_ascii=False, sort_keys=True)),
+        )
+        conn.execute(
+            "INSERT INTO outbox (record_type, record_uuid, record_version, "
+            "enqueued_at) VALUES ('ticket', ?, ?, ?)",
+            (uuid, version, at),
+        )
 
 
 def _pdf(title: str) -> bytes:
@@ -140,29 +155,81 @@ def _pdf(title: str) -> bytes:
 
 def _fill_6(conn: sqlite3.Connection) -> None:
     """Slips that did not print: one kept, one printed later (with its print), one dropped."""
-    cases = conn.execute("SELECT id, owner_clerk_id, opened_at, day FROM cases "
-                         "WHERE accepted_at IS NOT NULL ORDER BY id DESC LIMIT 3").fetchall()
-    (kept_id, kept_clerk, kept_at, _), (printed_id, printed_clerk, printed_kept, day), \
-        (dropped_id, dropped_clerk, dropped_kept, _) = cases
+    cases = conn.execute(
+        "SELECT id, owner_clerk_id, opened_at, day FROM cases "
+        "WHERE accepted_at IS NOT NULL ORDER BY id DESC LIMIT 3"
+    ).fetchall()
+    (
+        (kept_id, kept_clerk, kept_at, _),
+        (printed_id, printed_clerk, printed_kept, day),
+        (dropped_id, dropped_clerk, dropped_kept, _),
+    ) = cases
     failure = "打印机“PDF”已暂停"
-    insert = ("INSERT INTO unprinted_slips (kind, case_id, layout, clerk_id, verification_code, "
-              "pdf, failure, kept_at, saved_to, printed_at, print_id, dropped_at, "
-              "drop_reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-    conn.execute(insert, ("receipt", kept_id, "a4", kept_clerk, "M3ZV6QHD",
-                          _pdf("receipt (kept)"), failure, kept_at, None, None, None, None,
-                          None))
+    insert = (
+        "INSERT INTO unprinted_slips (kind, case_id, layout, clerk_id, verification_code, "
+        "pdf, failure, kept_at, saved_to, printed_at, print_id, dropped_at, "
+        "drop_reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    )
+    conn.execute(
+        insert,
+        (
+            "receipt",
+            kept_id,
+            "a4",
+            kept_clerk,
+            "M3ZV6QHD",
+            _pdf("receipt (kept)"),
+            failure,
+            kept_at,
+            None,
+            None,
+            None,
+            None,
+            None,
+        ),
+    )
     printed_at = f"{day}T16:05:00+08:00"
     print_id = conn.execute(
         "INSERT INTO slip_prints (kind, case_id, layout, printed_at, clerk_id, is_reprint, "
         "verification_code) VALUES ('notice', ?, 'roll80', ?, ?, 0, 'T2QW4XKC')",
-        (printed_id, printed_at, printed_clerk)).lastrowid
-    conn.execute(insert, ("notice", printed_id, "roll80", printed_clerk, "T2QW4XKC",
-                          _pdf("notice (printed later)"), "未连接打印机", printed_kept, None,
-                          printed_at, print_id, None, None))
-    conn.execute(insert, ("receipt", dropped_id, "a4", dropped_clerk, "H6PLA3RS",
-                          _pdf("receipt (dropped)"), failure, dropped_kept,
-                          "D:/柜台/受理回执.pdf", None, None, f"{day}T16:10:00+08:00",
-                          "办事人已取走PDF文件"))
+        (printed_id, printed_at, printed_clerk),
+    ).lastrowid
+    conn.execute(
+        insert,
+        (
+            "notice",
+            printed_id,
+            "roll80",
+            printed_clerk,
+            "T2QW4XKC",
+            _pdf("notice (printed later)"),
+            "未连接打印机",
+            printed_kept,
+            None,
+            printed_at,
+            print_id,
+            None,
+            None,
+        ),
+    )
+    conn.execute(
+        insert,
+        (
+            "receipt",
+            dropped_id,
+            "a4",
+            dropped_clerk,
+            "H6PLA3RS",
+            _pdf("receipt (dropped)"),
+            failure,
+            dropped_kept,
+            "D:/柜台/受理回执.pdf",
+            None,
+            None,
+            f"{day}T16:10:00+08:00",
+            "办事人已取走PDF文件",
+        ),
+    )
 
 
 def _fill_7(conn: sqlite3.Connection) -> None:
@@ -170,21 +237,39 @@ def _fill_7(conn: sqlite3.Connection) -> None:
     case_id, clerk, day, case_no = conn.execute(
         "SELECT id, owner_clerk_id, day, case_no FROM cases WHERE state = "
         "'materials_incomplete' AND id NOT IN (SELECT case_id FROM slip_prints WHERE "
-        "kind = 'notice' AND case_id IS NOT NULL) ORDER BY id LIMIT 1").fetchone()
-    content = json.dumps({"kind": "notice", "print": 1, "issued_at": f"{day}T15:20:00+08:00",
-                          "case_no": case_no, "state": "materials_incomplete"},
-                         ensure_ascii=False, sort_keys=True)
+        "kind = 'notice' AND case_id IS NOT NULL) ORDER BY id LIMIT 1"
+    ).fetchone()
+    content = json.dumps(
+        {
+            "kind": "notice",
+            "print": 1,
+            "issued_at": f"{day}T15:20:00+08:00",
+            "case_no": case_no,
+            "state": "materials_incomplete",
+        },
+        ensure_ascii=False,
+        sort_keys=True,
+    )
     printed_at = f"{day}T15:20:00+08:00"
     print_id = conn.execute(
         "INSERT INTO slip_prints (kind, case_id, layout, printed_at, clerk_id, is_reprint, "
         "verification_code, slip_content) VALUES ('notice', ?, 'a4', ?, ?, 0, 'R7WQ2MZK', ?)",
-        (case_id, printed_at, clerk, content)).lastrowid
+        (case_id, printed_at, clerk, content),
+    ).lastrowid
     conn.execute(
         "INSERT INTO unprinted_slips (kind, case_id, layout, clerk_id, verification_code, pdf, "
         "failure, kept_at, printed_at, print_id, slip_content) VALUES ('notice', ?, 'a4', ?, "
         "'R7WQ2MZK', ?, '未连接打印机', ?, ?, ?, ?)",
-        (case_id, clerk, _pdf("notice (content)"), f"{day}T15:10:00+08:00", printed_at,
-         print_id, content))
+        (
+            case_id,
+            clerk,
+            _pdf("notice (content)"),
+            f"{day}T15:10:00+08:00",
+            printed_at,
+            print_id,
+            content,
+        ),
+    )
 
 
 # An argon2id hash (cost lowered, as the tests hash them) of the PIN 483920.
@@ -196,15 +281,20 @@ def _fill_8(conn: sqlite3.Connection) -> None:
     PINs, a third deactivated (clerks are never deleted)."""
     ids = [row[0] for row in conn.execute("SELECT id FROM clerks ORDER BY id").fetchall()]
     day = conn.execute("SELECT max(day) FROM tickets").fetchone()[0]
-    conn.execute("UPDATE clerks SET role = 'admin', pin_hash = ?, pin_set_at = ? WHERE id = ?",
-                 (_PIN_HASH, f"{day}T08:00:00+08:00", ids[0]))
+    conn.execute(
+        "UPDATE clerks SET role = 'admin', pin_hash = ?, pin_set_at = ? WHERE id = ?",
+        (_PIN_HASH, f"{day}T08:00:00+08:00", ids[0]),
+    )
     if len(ids) > 1:
-        conn.execute("UPDATE clerks SET pin_hash = ?, pin_set_at = ?, failed_logins = 5, "
-                     "locked_until = ? WHERE id = ?", (_PIN_HASH, f"{day}T08:00:00+08:00",
-                                                       f"{day}T18:01:00+08:00", ids[1]))
+        conn.execute(
+            "UPDATE clerks SET pin_hash = ?, pin_set_at = ?, failed_logins = 5, "
+            "locked_until = ? WHERE id = ?",
+            (_PIN_HASH, f"{day}T08:00:00+08:00", f"{day}T18:01:00+08:00", ids[1]),
+        )
     if len(ids) > 2:
-        conn.execute("UPDATE clerks SET deactivated_at = ? WHERE id = ?",
-                     (f"{day}T18:30:00+08:00", ids[2]))
+        conn.execute(
+            "UPDATE clerks SET deactivated_at = ? WHERE id = ?", (f"{day}T18:30:00+08:00", ids[2])
+        )
 
 
 def _fill_9(conn: sqlite3.Connection) -> None:
@@ -214,17 +304,24 @@ def _fill_9(conn: sqlite3.Connection) -> None:
     clerk = conn.execute("SELECT min(id) FROM clerks").fetchone()[0]
     window = conn.execute(
         "INSERT INTO queue_keys (name, access, secret_hash, issued_at) VALUES "
-        "('2号窗口', 'window', ?, ?)", ("a" * 64, f"{day}T07:50:00+08:00")).lastrowid
-    conn.execute("INSERT INTO queue_keys (name, access, secret_hash, issued_at, revoked_at) "
-                 "VALUES ('旧取号机', 'kiosk', ?, ?, ?)",
-                 ("b" * 64, f"{day}T07:51:00+08:00", f"{day}T12:00:00+08:00"))
-    conn.execute("INSERT INTO queue_sessions (key_id, clerk_id, token_hash, day, opened_at, "
-                 "ended_at) VALUES (?, ?, ?, ?, ?, ?)", (window, clerk, "c" * 64, day,
-                                                          f"{day}T08:00:00+08:00",
-                                                          f"{day}T12:30:00+08:00"))
-    conn.execute("INSERT INTO queue_sessions (key_id, clerk_id, token_hash, day, opened_at) "
-                 "VALUES (?, ?, ?, ?, ?)", (window, clerk, "d" * 64, day,
-                                            f"{day}T12:31:00+08:00"))
+        "('2号窗口', 'window', ?, ?)",
+        ("a" * 64, f"{day}T07:50:00+08:00"),
+    ).lastrowid
+    conn.execute(
+        "INSERT INTO queue_keys (name, access, secret_hash, issued_at, revoked_at) "
+        "VALUES ('旧取号机', 'kiosk', ?, ?, ?)",
+        ("b" * 64, f"{day}T07:51:00+08:00", f"{day}T12:00:00+08:00"),
+    )
+    conn.execute(
+        "INSERT INTO queue_sessions (key_id, clerk_id, token_hash, day, opened_at, "
+        "ended_at) VALUES (?, ?, ?, ?, ?, ?)",
+        (window, clerk, "c" * 64, day, f"{day}T08:00:00+08:00", f"{day}T12:30:00+08:00"),
+    )
+    conn.execute(
+        "INSERT INTO queue_sessions (key_id, clerk_id, token_hash, day, opened_at) "
+        "VALUES (?, ?, ?, ?, ?)",
+        (window, clerk, "d" * 64, day, f"{day}T12:31:00+08:00"),
+    )
 
 
 # Schema 10: the first day's rows went to the hub on a USB stick, acknowledged the next
@@ -233,7 +330,7 @@ def _fill_9(conn: sqlite3.Connection) -> None:
 _BATCH = "5c0a5e11-7d3b-4c55-9c4e-0000000000b1"
 _SOURCE = "5c0a5e11-7d3b-4c55-9c4e-0000000000a1"
 _ERASED_AT = "2029-12-07T08:30:00+08:00"
-_CUTOFF = "2026-12-07T08:30:00+08:00"        # three years before: cases last changed before
+_CUTOFF = "2026-12-07T08:30:00+08:00"  # three years before: cases last changed before
 _FINISHED = ("completed", "forwarded", "closed")
 
 
@@ -252,8 +349,9 @@ def _scrubbed(text: str, replace: dict[str, str]) -> str:
     return json.dumps(_scrub(json.loads(text), replace), ensure_ascii=False, sort_keys=True)
 
 
-def _erase(conn: sqlite3.Connection, case_id: int, case_uuid: str, personal: dict[str, Any]
-           ) -> None:
+def _erase(
+    conn: sqlite3.Connection, case_id: int, case_uuid: str, personal: dict[str, Any]
+) -> None:
     """One case's personal fields erased where they are and where they were copied."""
     from counterapp.privacy import mask_id_number, mask_name
 
@@ -262,30 +360,45 @@ def _erase(conn: sqlite3.Connection, case_id: int, case_uuid: str, personal: dic
             return mask_name(value)
         return mask_id_number(value) if column.endswith("_id_number") else ""
 
-    replace = {str(v).strip(): masked(c, str(v)) for c, v in personal.items()
-               if v and str(v).strip()}
-    conn.execute(f"UPDATE cases SET {', '.join(f'{c} = ?' for c in personal)}, "
-                 "personal_erased_at = ? WHERE id = ?",
-                 (*(None if v is None else masked(c, str(v)) for c, v in personal.items()),
-                  _ERASED_AT, case_id))
-    for event_id, data in conn.execute("SELECT id, data FROM events WHERE subject_uuid = ?",
-                                       (case_uuid,)).fetchall():
+    replace = {
+        str(v).strip(): masked(c, str(v)) for c, v in personal.items() if v and str(v).strip()
+    }
+    conn.execute(
+        f"UPDATE cases SET {', '.join(f'{c} = ?' for c in personal)}, "
+        "personal_erased_at = ? WHERE id = ?",
+        (
+            *(None if v is None else masked(c, str(v)) for c, v in personal.items()),
+            _ERASED_AT,
+            case_id,
+        ),
+    )
+    for event_id, data in conn.execute(
+        "SELECT id, data FROM events WHERE subject_uuid = ?", (case_uuid,)
+    ).fetchall():
         if _scrubbed(data, replace) != data:
-            conn.execute("UPDATE events SET data = ? WHERE id = ?",
-                         (_scrubbed(data, replace), event_id))
+            conn.execute(
+                "UPDATE events SET data = ? WHERE id = ?", (_scrubbed(data, replace), event_id)
+            )
     for print_id, content in conn.execute(
-            "SELECT id, slip_content FROM slip_prints WHERE case_id = ? AND slip_content IS "
-            "NOT NULL", (case_id,)).fetchall():
-        conn.execute("UPDATE slip_prints SET slip_content = ? WHERE id = ?",
-                     (_scrubbed(content, replace), print_id))
+        "SELECT id, slip_content FROM slip_prints WHERE case_id = ? AND slip_content IS NOT NULL",
+        (case_id,),
+    ).fetchall():
+        conn.execute(
+            "UPDATE slip_prints SET slip_content = ? WHERE id = ?",
+            (_scrubbed(content, replace), print_id),
+        )
     for kept_id, content in conn.execute(
-            "SELECT id, slip_content FROM unprinted_slips WHERE case_id = ?",
-            (case_id,)).fetchall():
-        conn.execute("UPDATE unprinted_slips SET pdf = x'', slip_content = ? WHERE id = ?",
-                     (None if content is None else _scrubbed(content, replace), kept_id))
-    conn.execute("UPDATE unprinted_slips SET dropped_at = ?, drop_reason = ? WHERE case_id = ? "
-                 "AND printed_at IS NULL AND dropped_at IS NULL",
-                 (_ERASED_AT, "保存期满，个人信息已删除", case_id))
+        "SELECT id, slip_content FROM unprinted_slips WHERE case_id = ?", (case_id,)
+    ).fetchall():
+        conn.execute(
+            "UPDATE unprinted_slips SET pdf = x'', slip_content = ? WHERE id = ?",
+            (None if content is None else _scrubbed(content, replace), kept_id),
+        )
+    conn.execute(
+        "UPDATE unprinted_slips SET dropped_at = ?, drop_reason = ? WHERE case_id = ? "
+        "AND printed_at IS NULL AND dropped_at IS NULL",
+        (_ERASED_AT, "保存期满，个人信息已删除", case_id),
+    )
 
 
 def _close_past_days(conn: sqlite3.Connection) -> None:
@@ -293,25 +406,44 @@ def _close_past_days(conn: sqlite3.Connection) -> None:
     unserved, and that day's counts recorded."""
     open_tickets = conn.execute(
         "SELECT id, uuid, version, status, day FROM tickets WHERE mirror = 0 AND status IN "
-        "('waiting', 'called', 'serving', 'held') ORDER BY day, id").fetchall()
-    assert {row[3] for row in open_tickets} == {"waiting"}    # (serving would be finished)
+        "('waiting', 'called', 'serving', 'held') ORDER BY day, id"
+    ).fetchall()
+    assert {row[3] for row in open_tickets} == {"waiting"}  # (serving would be finished)
     for ticket_id, ticket_uuid, version, _, _ in open_tickets:
-        conn.execute("UPDATE tickets SET status = 'closed_unserved', version = ? WHERE id = ?",
-                     (version + 1, ticket_id))
-        conn.execute("INSERT INTO events (at, clerk_id, subject, subject_uuid, kind, data) "
-                     "VALUES (?, NULL, 'ticket', ?, 'closed_unserved', '{}')",
-                     (_ERASED_AT, ticket_uuid))
-        conn.execute("INSERT INTO outbox (record_type, record_uuid, record_version, "
-                     "enqueued_at) VALUES ('ticket', ?, ?, ?)",
-                     (ticket_uuid, version + 1, _ERASED_AT))
+        conn.execute(
+            "UPDATE tickets SET status = 'closed_unserved', version = ? WHERE id = ?",
+            (version + 1, ticket_id),
+        )
+        conn.execute(
+            "INSERT INTO events (at, clerk_id, subject, subject_uuid, kind, data) "
+            "VALUES (?, NULL, 'ticket', ?, 'closed_unserved', '{}')",
+            (_ERASED_AT, ticket_uuid),
+        )
+        conn.execute(
+            "INSERT INTO outbox (record_type, record_uuid, record_version, "
+            "enqueued_at) VALUES ('ticket', ?, ?, ?)",
+            (ticket_uuid, version + 1, _ERASED_AT),
+        )
     for day in sorted({row[4] for row in open_tickets}):
-        counts = dict(conn.execute("SELECT status, count(*) FROM tickets WHERE day = ? AND "
-                                   "mirror = 0 GROUP BY status", (day,)).fetchall())
-        conn.execute("INSERT INTO day_closings (day, closed_at, issued, served, no_show, "
-                     "unserved, consulted) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                     (day, _ERASED_AT, sum(counts.values()), counts.get("done", 0),
-                      counts.get("no_show", 0), counts.get("closed_unserved", 0),
-                      counts.get("consulted", 0)))
+        counts = dict(
+            conn.execute(
+                "SELECT status, count(*) FROM tickets WHERE day = ? AND mirror = 0 GROUP BY status",
+                (day,),
+            ).fetchall()
+        )
+        conn.execute(
+            "INSERT INTO day_closings (day, closed_at, issued, served, no_show, "
+            "unserved, consulted) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                day,
+                _ERASED_AT,
+                sum(counts.values()),
+                counts.get("done", 0),
+                counts.get("no_show", 0),
+                counts.get("closed_unserved", 0),
+                counts.get("consulted", 0),
+            ),
+        )
 
 
 def _fill_10(conn: sqlite3.Connection) -> None:
@@ -319,52 +451,87 @@ def _fill_10(conn: sqlite3.Connection) -> None:
     cases among them erased by the retention period (masked names and ID numbers, phones
     removed, `personal_erased_at`; their events' and slips' copies too), journalled."""
     first_day = conn.execute("SELECT min(day) FROM cases").fetchone()[0]
-    seqs = [row[0] for row in conn.execute(
-        "SELECT seq FROM outbox WHERE enqueued_at < ? ORDER BY seq",
-        (f"{first_day}T23:59:59+08:00",)).fetchall()]
+    seqs = [
+        row[0]
+        for row in conn.execute(
+            "SELECT seq FROM outbox WHERE enqueued_at < ? ORDER BY seq",
+            (f"{first_day}T23:59:59+08:00",),
+        ).fetchall()
+    ]
     records = conn.execute(
         "SELECT count(*) FROM (SELECT DISTINCT record_type, record_uuid FROM outbox "
-        f"WHERE seq IN ({', '.join('?' * len(seqs))}))", seqs).fetchone()[0]
+        f"WHERE seq IN ({', '.join('?' * len(seqs))}))",
+        seqs,
+    ).fetchone()[0]
     exported, acked = f"{first_day}T17:30:00+08:00", f"{first_day}T17:45:00+08:00"
-    conn.execute("INSERT INTO settings (key, value) VALUES ('sync.source_id', ?)",
-                 (json.dumps(_SOURCE),))
-    conn.execute("INSERT INTO sync_batches (batch_id, created_at, rows, records, sent_at, "
-                 "sent_via, acked_at) VALUES (?, ?, ?, ?, ?, 'file', ?)",
-                 (_BATCH, exported, len(seqs), records, exported, acked))
-    conn.execute(f"UPDATE outbox SET batch_id = ?, acked_at = ? WHERE seq IN "
-                 f"({', '.join('?' * len(seqs))})", (_BATCH, acked, *seqs))
-    conn.executemany("INSERT INTO sync_runs (started_at, finished_at, via, ok, batches, "
-                     "records) VALUES (?, ?, ?, 1, 1, ?)",
-                     [(exported, exported, "file-export", records),
-                      (acked, acked, "ack-import", len(seqs))])
+    conn.execute(
+        "INSERT INTO settings (key, value) VALUES ('sync.source_id', ?)", (json.dumps(_SOURCE),)
+    )
+    conn.execute(
+        "INSERT INTO sync_batches (batch_id, created_at, rows, records, sent_at, "
+        "sent_via, acked_at) VALUES (?, ?, ?, ?, ?, 'file', ?)",
+        (_BATCH, exported, len(seqs), records, exported, acked),
+    )
+    conn.execute(
+        f"UPDATE outbox SET batch_id = ?, acked_at = ? WHERE seq IN ({', '.join('?' * len(seqs))})",
+        (_BATCH, acked, *seqs),
+    )
+    conn.executemany(
+        "INSERT INTO sync_runs (started_at, finished_at, via, ok, batches, "
+        "records) VALUES (?, ?, ?, 1, 1, ?)",
+        [(exported, exported, "file-export", records), (acked, acked, "ack-import", len(seqs))],
+    )
     _close_past_days(conn)
-    personal = ("applicant_name", "applicant_id_number", "applicant_phone", "agent_name",
-                "agent_id_number", "agent_phone")
+    personal = (
+        "applicant_name",
+        "applicant_id_number",
+        "applicant_phone",
+        "agent_name",
+        "agent_id_number",
+        "agent_phone",
+    )
     due = conn.execute(
         f"SELECT id, uuid, {', '.join(personal)} FROM cases AS c WHERE personal_erased_at IS "
         f"NULL AND updated_at < ? AND state IN ({', '.join('?' * len(_FINISHED))}) AND NOT "
         "EXISTS (SELECT 1 FROM outbox AS o WHERE o.record_uuid = c.uuid AND o.acked_at IS "
-        "NULL) ORDER BY id", (_CUTOFF, *_FINISHED)).fetchall()
+        "NULL) ORDER BY id",
+        (_CUTOFF, *_FINISHED),
+    ).fetchall()
     assert due, "the first day should have finished cases"
     conn.execute("INSERT INTO erasing (id) VALUES (1)")
     for case_id, case_uuid, *values in due:
         _erase(conn, case_id, case_uuid, dict(zip(personal, values, strict=True)))
     conn.execute("DELETE FROM erasing")
-    conn.execute("INSERT INTO events (at, clerk_id, subject, subject_uuid, kind, data) VALUES "
-                 "(?, NULL, 'station', 'retention', 'personal_data_erased', ?)",
-                 (_ERASED_AT, json.dumps({"cases": len(due), "last_changed_before": _CUTOFF,
-                                          "years": 3}, sort_keys=True)))
+    conn.execute(
+        "INSERT INTO events (at, clerk_id, subject, subject_uuid, kind, data) VALUES "
+        "(?, NULL, 'station', 'retention', 'personal_data_erased', ?)",
+        (
+            _ERASED_AT,
+            json.dumps(
+                {"cases": len(due), "last_changed_before": _CUTOFF, "years": 3}, sort_keys=True
+            ),
+        ),
+    )
 
 
 FILLS: dict[int, Callable[[sqlite3.Connection], None]] = {
-    2: _fill_2, 5: _fill_5, 6: _fill_6, 7: _fill_7, 8: _fill_8, 9: _fill_9, 10: _fill_10}
+    2: _fill_2,
+    5: _fill_5,
+    6: _fill_6,
+    7: _fill_7,
+    8: _fill_8,
+    9: _fill_9,
+    10: _fill_10,
+}
 
 
 def make_store(version: int) -> Path:
     """Rebuild schema-`version`.db from the fixture one version below (see the module)."""
     if version not in FILLS:
-        raise SystemExit(f"schema {version} is a store written by the program of its time; "
-                         f"only {sorted(FILLS)} are made here")
+        raise SystemExit(
+            f"schema {version} is a store written by the program of its time; "
+            f"only {sorted(FILLS)} are made here"
+        )
     source = path_of(version - 1)
     with tempfile.TemporaryDirectory() as scratch:
         work = Path(scratch) / source.name
@@ -377,7 +544,7 @@ def make_store(version: int) -> Path:
             FILLS[version](conn)
             conn.execute("COMMIT")
             assert not conn.execute("PRAGMA foreign_key_check").fetchall()
-            conn.execute("PRAGMA journal_mode = DELETE")   # one file, no -wal beside it
+            conn.execute("PRAGMA journal_mode = DELETE")  # one file, no -wal beside it
             conn.execute("VACUUM")
         finally:
             conn.close()

@@ -64,7 +64,7 @@ def test_the_golden_batch_on_the_wire_reads_back(made):
     body, sha256 = BATCH_BODY.read_bytes(), BATCH_SHA256.read_text().strip()
     assert gzip.decompress(body) == BATCH_LINES.read_bytes()
     batch = wire.decode_batch(body, sha256)
-    assert wire.encode_batch(batch).sha256 == sha256        # re-encoded: the same lines
+    assert wire.encode_batch(batch).sha256 == sha256  # re-encoded: the same lines
     assert wire.scan_batch(body, sha256).batch_id == batch.batch_id
     if CLASSIC_ZLIB:
         assert made.body == body, REGENERATE
@@ -79,14 +79,21 @@ def test_the_hub_takes_the_golden_batch_over_http_and_answers_the_golden_ack(tmp
     hub = ThreadHub(db, clock=FixedClock(parse_stamp(formats.HUB_NOW))).start()
     try:
         token = stations.rotate(db, STATION.code, formats.HUB_NOW).token
-        answer = httpx.post(f"{hub.url}/v1/batches", content=BATCH_BODY.read_bytes(), headers={
-            "Authorization": f"Bearer {token}", "Content-Type": wire.MEDIA_TYPE,
-            wire.HASH_HEADER: BATCH_SHA256.read_text().strip()})
+        answer = httpx.post(
+            f"{hub.url}/v1/batches",
+            content=BATCH_BODY.read_bytes(),
+            headers={
+                "Authorization": f"Bearer {token}",
+                "Content-Type": wire.MEDIA_TYPE,
+                wire.HASH_HEADER: BATCH_SHA256.read_text().strip(),
+            },
+        )
         assert answer.status_code == 200, answer.text
         assert wire.canonical(answer.json()) + b"\n" == ACK.read_bytes(), REGENERATE
         with db.transaction() as tx:
-            assert tx.scalar("SELECT count(*) FROM records WHERE station = ?",
-                             (STATION.code,)) == 6       # the secrets are kept apart
+            assert (
+                tx.scalar("SELECT count(*) FROM records WHERE station = ?", (STATION.code,)) == 6
+            )  # the secrets are kept apart
         # the store key arrived sealed: the county can give it back for a dead PC's store
         (recovered,) = store_keys.recover(db, STATION.code, "golden", "test", formats.HUB_NOW)
         assert recovered.key_hex == KEYS["store_key"]
@@ -110,18 +117,19 @@ def test_todays_hub_decrypts_the_golden_usb_file_and_answers_the_golden_ack_file
     golden = TRANSFER_BATCHES.read_bytes()
     assert transfer.is_encrypted(golden)
     with pytest.raises(transfer.TransferError, match="只有县中心能读取"):
-        transfer.open_sealed(golden, KEYS["station_public_key"])    # not without the hub's key
-    opened = transfer.open_sealed(golden, KEYS["station_public_key"],
-                                  KEYS["hub_transfer_private_key"])
+        transfer.open_sealed(golden, KEYS["station_public_key"])  # not without the hub's key
+    opened = transfer.open_sealed(
+        golden, KEYS["station_public_key"], KEYS["hub_transfer_private_key"]
+    )
     assert opened.kind == "batches" and opened.station == STATION.code
     (part,) = opened.parts
-    assert part.body == BATCH_BODY.read_bytes()       # decrypted: the golden batch as uploaded
+    assert part.body == BATCH_BODY.read_bytes()  # decrypted: the golden batch as uploaded
     assert part.sha256 == BATCH_SHA256.read_text().strip()
     ack_file = formats.hub_ack_file(tmp_path, golden)
     acks = transfer.open_sealed(ack_file, KEYS["hub_public_key"])
-    assert acks.transfer_key == formats.transfer_certificate()   # the ack renews the key
+    assert acks.transfer_key == formats.transfer_certificate()  # the ack renews the key
     (ack,) = transfer.part_document(acks.parts[0])["acks"]
-    assert wire.canonical(ack) + b"\n" == ACK.read_bytes()   # the same ack as online
+    assert wire.canonical(ack) + b"\n" == ACK.read_bytes()  # the same ack as online
     if CLASSIC_ZLIB:
         assert ack_file == TRANSFER_ACKS.read_bytes(), REGENERATE
 
@@ -133,7 +141,8 @@ def test_todays_station_exports_what_the_golden_usb_file_says(made):
     header, parts = formats.what_it_says(made.transfer_batches)
     assert header == golden_header, REGENERATE
     assert set(transfer.read_header(made.transfer_batches)) == set(
-        transfer.read_header(TRANSFER_BATCHES.read_bytes()))    # the same fields, no more
+        transfer.read_header(TRANSFER_BATCHES.read_bytes())
+    )  # the same fields, no more
     assert [(p.name, p.sha256) for p in parts] == [(p.name, p.sha256) for p in golden_parts]
     if CLASSIC_ZLIB:
         assert parts == golden_parts, REGENERATE
@@ -149,12 +158,17 @@ def test_todays_hub_still_imports_a_usb_file_of_format_1_with_a_warning(tmp_path
     (part,) = opened.parts
     batch = wire.decode_batch(part.body, part.sha256)
     # re-signing the same parts gives the same bytes: format 1 is still written as it was
-    assert transfer.seal("batches", STATION.code, opened.created_at, opened.parts,
-                         KEYS["station_signing_key"]) == golden
+    assert (
+        transfer.seal(
+            "batches", STATION.code, opened.created_at, opened.parts, KEYS["station_signing_key"]
+        )
+        == golden
+    )
     with caplog.at_level(logging.WARNING, logger="hub"):
         ack_file = formats.hub_ack_file(tmp_path, golden)
-    assert any(STATION.code in r.getMessage() and "unencrypted" in r.getMessage()
-               for r in caplog.records)
+    assert any(
+        STATION.code in r.getMessage() and "unencrypted" in r.getMessage() for r in caplog.records
+    )
     acks = transfer.open_sealed(ack_file, KEYS["hub_public_key"])
     (ack,) = transfer.part_document(acks.parts[0])["acks"]
     assert ack["batch"] == batch.batch_id and ack["sha256"] == part.sha256
@@ -167,9 +181,17 @@ def test_the_golden_ack_file_is_signed_as_today_and_the_station_imports_it(tmp_p
     opened = transfer.open_sealed(golden, KEYS["hub_public_key"])
     assert opened.kind == "acks" and opened.station == STATION.code
     assert opened.transfer_key == formats.transfer_certificate()
-    assert transfer.seal("acks", STATION.code, opened.created_at, opened.parts,
-                         KEYS["hub_signing_key"], extra={"transfer_key": opened.transfer_key}
-                         ) == golden, REGENERATE
+    assert (
+        transfer.seal(
+            "acks",
+            STATION.code,
+            opened.created_at,
+            opened.parts,
+            KEYS["hub_signing_key"],
+            extra={"transfer_key": opened.transfer_key},
+        )
+        == golden
+    ), REGENERATE
     with formats.golden_station(tmp_path) as counter:
         batch = formats.golden_batch(counter)
         rows = outbox.pending_count(counter.store)
@@ -198,9 +220,16 @@ def test_slip_codes_and_qr_texts_are_the_golden_ones(made, tmp_path):
         case = counter.cases.find(first["case_no"])[0]
         assert case.uuid == first["case_uuid"]
         assert not verification.verify_payload(counter, first["qr"])  # no such print yet
-        counter.store.insert("slip_prints", {
-            "kind": "notice", "case_id": case.id, "layout": "a4",
-            "printed_at": "2026-11-25T09:05:00+08:00", "slip_content": None})
+        counter.store.insert(
+            "slip_prints",
+            {
+                "kind": "notice",
+                "case_id": case.id,
+                "layout": "a4",
+                "printed_at": "2026-11-25T09:05:00+08:00",
+                "slip_content": None,
+            },
+        )
         assert verification.verify_payload(counter, first["qr"])
         assert verification.verify_payload(counter, golden["printed"]["qr"])
         assert not verification.verify_payload(counter, first["qr_v2"])  # no print said that

@@ -35,8 +35,9 @@ def host(tmp_path, clock):
     of its key. 王丽 (1001) is the station admin."""
     with Counter.open(tmp_path / "host.db", clock) as counter:
         counter.configure_station(TOWN)
-        counter.clerk = add_clerk(counter.store, "1001", "王丽", clock, role=ADMIN,
-                                  pin_hash=pins.hash_pin(PIN))
+        counter.clerk = add_clerk(
+            counter.store, "1001", "王丽", clock, role=ADMIN, pin_hash=pins.hash_pin(PIN)
+        )
         counter.configure_queue(QueueLink(Role.HOST))
         server = QueueServer(counter.store.path, clock, port=0, bind="127.0.0.1").start()
         counter.server = server
@@ -62,15 +63,27 @@ def new_client(tmp_path, clock, host):
     a window PC also has a clerk, one of the host's (the station's) clerks, logged in there."""
     opened: list[Counter] = []
 
-    def make(name: str, login: str | None = None, clerk_name: str = "", window_no: int = 1,
-             url: str | None = None, kind: Access = Access.WINDOW) -> Counter:
+    def make(
+        name: str,
+        login: str | None = None,
+        clerk_name: str = "",
+        window_no: int = 1,
+        url: str | None = None,
+        kind: Access = Access.WINDOW,
+    ) -> Counter:
         """`url`: the host's address as this PC sees it (by default the host's own)."""
         counter = Counter.open(tmp_path / f"{name}.db", clock)
         counter.configure_station(TOWN)
         counter.set_window_no(window_no)
-        counter.configure_queue(QueueLink(Role.CLIENT, host_url=url or host.server.url,
-                                          key=issue_key(host, kind, name), access=kind,
-                                          pin=host.pin))
+        counter.configure_queue(
+            QueueLink(
+                Role.CLIENT,
+                host_url=url or host.server.url,
+                key=issue_key(host, kind, name),
+                access=kind,
+                pin=host.pin,
+            )
+        )
         if login is not None:
             if not host.store.scalar("SELECT 1 FROM clerks WHERE login = ?", (login,)):
                 add_clerk(host.store, login, clerk_name, clock, pin_hash=pins.hash_pin(PIN))
@@ -91,9 +104,14 @@ def read_message(reader: BinaryIO) -> bytes | None:
         if not line:
             return None
         head += line
-    length = next((int(value) for name, _, value in
-                   (line.partition(b":") for line in head.split(b"\r\n")[1:])
-                   if name.strip().lower() == b"content-length"), 0)
+    length = next(
+        (
+            int(value)
+            for name, _, value in (line.partition(b":") for line in head.split(b"\r\n")[1:])
+            if name.strip().lower() == b"content-length"
+        ),
+        0,
+    )
     return head + reader.read(length)
 
 
@@ -109,7 +127,7 @@ class LossyLink:
         self._serving = tls.server_context(tls.host_key())
         self._upstream = tls.client_context(pin)
         self.fates: list[str] = []
-        self.requests: list[bytes] = []   # every request that came, as it came
+        self.requests: list[bytes] = []  # every request that came, as it came
         self._listener = socket.create_server(("127.0.0.1", 0))
         self.url = f"https://127.0.0.1:{self._listener.getsockname()[1]}"
         threading.Thread(target=self._accept, daemon=True).start()
@@ -135,8 +153,7 @@ class LossyLink:
                 if fate == "request":
                     break
                 upstream = socket.create_connection(("127.0.0.1", self.host_port))
-                with self._upstream.wrap_socket(upstream) as host, \
-                        host.makefile("rb") as answers:
+                with self._upstream.wrap_socket(upstream) as host, host.makefile("rb") as answers:
                     host.sendall(request)
                     answer = read_message(answers)
                 if fate == "answer" or answer is None:

@@ -39,12 +39,12 @@ def test_a_host_shows_its_fingerprint_and_issues_and_revokes_keys(capsys, tmp_pa
     key = issued_key(out)
     assert code == 0 and "只显示这一次" in out and pin in out and len(key) == 32
     code, out, _ = run(capsys, tmp_path)
-    assert "大厅取号机\t取号机" in out and key not in out        # never shown again
-    assert "有效" in out and run(capsys, tmp_path, "--host")[1].count(pin) == 1   # same key
+    assert "大厅取号机\t取号机" in out and key not in out  # never shown again
+    assert "有效" in out and run(capsys, tmp_path, "--host")[1].count(pin) == 1  # same key
     code, out, _ = run(capsys, tmp_path, "--revoke", "1")
     assert code == 0 and "已吊销“大厅取号机”（取号机）" in out
     assert "已吊销 " in run(capsys, tmp_path)[1]
-    with Counter.open(tmp_path / "station.db") as counter:   # --host again: the usual port
+    with Counter.open(tmp_path / "station.db") as counter:  # --host again: the usual port
         assert counter.settings.get(SERVE_PORT_SETTING) == 8766
     code, out, _ = run(capsys, tmp_path, "--standalone")
     assert code == 0 and "单机排队" in out
@@ -54,8 +54,9 @@ def test_a_host_shows_its_fingerprint_and_issues_and_revokes_keys(capsys, tmp_pa
 
 def test_a_client_enters_the_key_and_reaches_the_host(capsys, tmp_path, monkeypatch, host):
     monkeypatch.setattr("sys.stdin", io.StringIO(issue(host) + "\n"))
-    code, out, err = run(capsys, tmp_path / "pc2", "--client", host.server.url,
-                         "--fingerprint", tls.shown(host.pin))
+    code, out, err = run(
+        capsys, tmp_path / "pc2", "--client", host.server.url, "--fingerprint", tls.shown(host.pin)
+    )
     assert code == 0, err
     assert "已连接排队主机：千泉街道医保服务站，本机密钥“2号窗口”（窗口）" in out
     assert "已从排队主机读取本站人员名单：1 人" in out
@@ -71,25 +72,41 @@ def issue(host: Counter, kind: str = "window") -> str:
     return access.issue(host.store, access.Access(kind), "2号窗口", host.clock)[1]
 
 
-def test_a_kiosk_pc_names_its_role_and_sets_the_code_that_closes_it(capsys, tmp_path,
-                                                                   monkeypatch, host):
+def test_a_kiosk_pc_names_its_role_and_sets_the_code_that_closes_it(
+    capsys, tmp_path, monkeypatch, host
+):
     monkeypatch.setattr("sys.stdin", io.StringIO(f"{issue(host, 'kiosk')}\n246810\n246810\n"))
-    code, _, err = run(capsys, tmp_path, "--client", host.server.url, "--role", "kiosk",
-                         "--fingerprint", host.pin.upper())
+    code, _, err = run(
+        capsys,
+        tmp_path,
+        "--client",
+        host.server.url,
+        "--role",
+        "kiosk",
+        "--fingerprint",
+        host.pin.upper(),
+    )
     assert code == 0, err
     with Counter.open(tmp_path / "station.db", host.clock) as counter:
         assert admin_code.may_close_public_screen(counter.settings, "246810")
     # the key the host issued says what the PC is: a window key on a hall PC is pointed out
     monkeypatch.setattr("sys.stdin", io.StringIO(f"{issue(host)}\n135790\n135790\n"))
-    code, _, err = run(capsys, tmp_path / "hall", "--client", host.server.url, "--role",
-                       "hall", "--fingerprint", host.pin)
+    code, _, err = run(
+        capsys,
+        tmp_path / "hall",
+        "--client",
+        host.server.url,
+        "--role",
+        "hall",
+        "--fingerprint",
+        host.pin,
+    )
     assert code == 2 and "排队主机为本机发放的是窗口密钥（“2号窗口”），而本机设为叫号屏" in err
 
 
 def test_a_wrong_fingerprint_sends_nothing_and_says_so(capsys, tmp_path, monkeypatch, host):
     monkeypatch.setattr("sys.stdin", io.StringIO(issue(host) + "\n"))
-    code, _, err = run(capsys, tmp_path, "--client", host.server.url,
-                       "--fingerprint", "0" * 64)
+    code, _, err = run(capsys, tmp_path, "--client", host.server.url, "--fingerprint", "0" * 64)
     assert code == 2 and "证书指纹与本机录入的不符" in err and "未发送任何数据" in err
 
 

@@ -43,15 +43,17 @@ def shared_queue_walk(qtbot, host, window2, ops, dialogs, clock) -> None:
     assert dialogs.errors == [] and panel.current is None
     (ticket,) = host.queue.of_today()
     assert (ticket.status, ticket.end_reason, ticket.window_no) == (
-        TicketStatus.CONSULTED, "办事人已离开", 2)
+        TicketStatus.CONSULTED,
+        "办事人已离开",
+        2,
+    )
     last = events_of(host.store, ticket.uuid)[-1]
     assert last["kind"] == "ended_without_case"
     login = host.store.scalar("SELECT login FROM clerks WHERE id = ?", (last["clerk_id"],))
     assert login == "1002"
     assert daily_report(host.store, clock.today()).tickets_consulted == 1
     assert daily_report(window2.store, clock.today()).tickets_consulted == 0  # mirrors: never
-    mirror = window2.store.one("SELECT status, end_reason FROM tickets WHERE id = ?",
-                               (called.id,))
+    mirror = window2.store.one("SELECT status, end_reason FROM tickets WHERE id = ?", (called.id,))
     assert tuple(mirror) == ("consulted", "办事人已离开")
 
 
@@ -59,8 +61,9 @@ def test_a_client_refuses_a_ticket_with_its_case_before_asking_the_host(host, ne
     window2 = new_client("window2", "1002", "李强", window_no=2)
     host.queue.issue(Lane.NORMAL)
     called = window2.queue.call_next(2, window2.clerk.id)
-    case = window2.cases.open_case(Person("钱多", make_id()), ["YB0101"], window2.clerk.id,
-                                   ticket_id=called.id)
+    case = window2.cases.open_case(
+        Person("钱多", make_id()), ["YB0101"], window2.clerk.id, ticket_id=called.id
+    )
     with pytest.raises(QueueError, match=f"已开办件 {case.case_no}"):
         window2.queue.end_without_case(called.id, window2.clerk.id, "仅咨询")
     assert host.queue.of_today()[0].status != TicketStatus.CONSULTED

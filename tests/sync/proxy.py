@@ -93,10 +93,8 @@ class FaultProxy:
                 sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             with self.lock:
                 self._open.update((client, upstream))
-            threading.Thread(target=self._pump, args=(client, upstream, True),
-                             daemon=True).start()
-            threading.Thread(target=self._pump, args=(upstream, client, False),
-                             daemon=True).start()
+            threading.Thread(target=self._pump, args=(client, upstream, True), daemon=True).start()
+            threading.Thread(target=self._pump, args=(upstream, client, False), daemon=True).start()
 
     def _pump(self, source: socket.socket, sink: socket.socket, upward: bool) -> None:
         try:
@@ -126,7 +124,7 @@ class FaultProxy:
             if len(data) <= self._cut_after:
                 self._cut_after -= len(data)
                 return data
-            keep, self._cut_after = data[:self._cut_after], None
+            keep, self._cut_after = data[: self._cut_after], None
             self.cuts += 1
         if keep:
             sink.sendall(keep)
@@ -134,8 +132,7 @@ class FaultProxy:
         _close(sink)
         return None
 
-    def _downward(self, data: bytes, source: socket.socket, sink: socket.socket
-                  ) -> bytes | None:
+    def _downward(self, data: bytes, source: socket.socket, sink: socket.socket) -> bytes | None:
         if self.delay_seconds:
             time.sleep(self.delay_seconds)
         with self.lock:

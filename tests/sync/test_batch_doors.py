@@ -39,8 +39,20 @@ from tests.sync.hubctl import ThreadHub
 from tests.sync.stations import add_visits, new_station
 from tests.sync.test_hub_doors import CASE, STATION, document, line
 
-TABLES = ("stations", "sources", "batches", "records", "slip_keys", "store_keys", "catalogues",
-          "decisions", "hub_identity", "staff", "forwarded_cases", "forwarded_items")
+TABLES = (
+    "stations",
+    "sources",
+    "batches",
+    "records",
+    "slip_keys",
+    "store_keys",
+    "catalogues",
+    "decisions",
+    "hub_identity",
+    "staff",
+    "forwarded_cases",
+    "forwarded_items",
+)
 
 
 @pytest.fixture(scope="module")
@@ -79,7 +91,7 @@ def spoiled_batches(draw: st.DrawFn, raw: bytes) -> tuple[bytes, str]:
     if how in ("header", "record"):
         at = 0 if how == "header" else draw(st.integers(1, len(lines) - 1))
         changed = draw(mutated(json.loads(lines[at])))
-        canonical_form = draw(st.booleans())     # the hub's fast path, or its full parse
+        canonical_form = draw(st.booleans())  # the hub's fast path, or its full parse
         lines[at] = canonical(changed) if canonical_form else json.dumps(changed).encode()
         raw = b"\n".join(lines) + b"\n"
     elif how == "lines":
@@ -90,8 +102,9 @@ def spoiled_batches(draw: st.DrawFn, raw: bytes) -> tuple[bytes, str]:
     return body, sha256_hex(raw)
 
 
-def check_outcome(db: Database, before: dict, held_before: dict, body: bytes,
-                  accepted: bool, path: str) -> None:
+def check_outcome(
+    db: Database, before: dict, held_before: dict, body: bytes, accepted: bool, path: str
+) -> None:
     """Refused: nothing changed. Accepted: each record in its newest version, as sent."""
     if not accepted:
         assert hub_dump(db) == before
@@ -100,17 +113,19 @@ def check_outcome(db: Database, before: dict, held_before: dict, body: bytes,
     batch = scan_batch(body, None)
     sent: dict[str, tuple[int, str, object]] = {}
     for record in batch.records:
-        if record.type != "slip_key" and (record.uuid not in sent
-                                          or record.version > sent[record.uuid][0]):
+        if record.type != "slip_key" and (
+            record.uuid not in sent or record.version > sent[record.uuid][0]
+        ):
             sent[record.uuid] = (record.version, record.day, as_json(record.data))
     after = held(db)
     for key, (version, day, data) in sent.items():
         if key in held_before and held_before[key][0] >= version:
-            assert after[key] == held_before[key]          # an older version changes nothing
+            assert after[key] == held_before[key]  # an older version changes nothing
         else:
             assert after[key] == (version, day, data)
     assert {u: r for u, r in after.items() if u not in sent} == {
-        u: r for u, r in held_before.items() if u not in sent}
+        u: r for u, r in held_before.items() if u not in sent
+    }
     tried(path, "accepted")
 
 
@@ -161,8 +176,14 @@ def test_a_spoiled_batch_over_http_is_a_4xx_or_stored_exactly(hub_url, hub_db, r
                 assert answer.status_code < 500, answer.text
                 if answer.status_code != 200:
                     assert 400 <= answer.status_code < 500 and answer.json()["detail"]
-                check_outcome(hub_db, before, held_before, body, answer.status_code == 200,
-                              "batch at the hub (POST /v1/batches)")
+                check_outcome(
+                    hub_db,
+                    before,
+                    held_before,
+                    body,
+                    answer.status_code == 200,
+                    "batch at the hub (POST /v1/batches)",
+                )
 
             one()
     finally:
@@ -177,8 +198,9 @@ def test_a_held_record_resent_with_broken_data_is_refused_on_either_database(hub
 
     def send(data: bytes) -> None:
         raw = document([line(record_id=record)]).replace(canonical(CASE), data)
-        ingest(hub_db, STATION, scan_batch(gzip.compress(raw), None), sha256_hex(raw),
-               "online", now())
+        ingest(
+            hub_db, STATION, scan_batch(gzip.compress(raw), None), sha256_hex(raw), "online", now()
+        )
 
     send(canonical(CASE))
     before = hub_dump(hub_db)

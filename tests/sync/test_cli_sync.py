@@ -24,21 +24,32 @@ def run(capsys, data_dir, *args):
     return code, captured.out, captured.err
 
 
-def test_set_up_sync_status_schedule_and_usb(hub, hub_db, hub_url, tmp_path, capsys,
-                                             monkeypatch, memory_keyring):
+def test_set_up_sync_status_schedule_and_usb(
+    hub, hub_db, hub_url, tmp_path, capsys, monkeypatch, memory_keyring
+):
     data = tmp_path / "data"
     counter = new_station(data / "station.db", "370883101201", "village")
     add_visits(counter, 3)
     counter.close()
     creds = register(hub_db, "370883101201", "village")
     monkeypatch.setattr("sys.stdin", io.StringIO(f"{creds.token}\n{creds.signing_key}\n"))
-    code, out, _ = run(capsys, data, "sync-setup", "--hub-url", hub.url, "--hub-key",
-                       creds.hub_public_key, "--hub-transfer-key", creds.hub_transfer_key,
-                       "--insecure-loopback")
+    code, out, _ = run(
+        capsys,
+        data,
+        "sync-setup",
+        "--hub-url",
+        hub.url,
+        "--hub-key",
+        creds.hub_public_key,
+        "--hub-transfer-key",
+        creds.hub_transfer_key,
+        "--insecure-loopback",
+    )
     assert code == 0 and "keyring" in out
     assert memory_keyring.secrets[("counterapp-hub", "370883101201")] == creds.token
-    code, out, _ = run(capsys, data, "sync-schedule", "--interval", "30",
-                       "--nightly-window", "01:00-04:00")
+    code, out, _ = run(
+        capsys, data, "sync-schedule", "--interval", "30", "--nightly-window", "01:00-04:00"
+    )
     assert code == 0 and "every 30 min; nightly 01:00-04:00" in out
     code, out, _ = run(capsys, data, "sync", "--status")
     assert code == 0 and "待上传" in out and "从未" in out
@@ -72,14 +83,21 @@ def test_forward_file_from_a_town(hub, hub_db, tmp_path, capsys, monkeypatch):
     town_creds = register(hub_db, "370883101")
     town.close()
     monkeypatch.setattr("sys.stdin", io.StringIO(f"{town_creds.token}\n\n"))
-    assert run(capsys, tmp_path / "t", "sync-setup", "--hub-url", hub.url,
-               "--insecure-loopback")[0] == 0
+    assert (
+        run(capsys, tmp_path / "t", "sync-setup", "--hub-url", hub.url, "--insecure-loopback")[0]
+        == 0
+    )
     credentials.save("370883101202", village_creds.token, village_creds.signing_key)
     village.settings.set(service.HUB_PUBLIC_KEY, village_creds.hub_public_key)
     service.note_transfer_key(village.store, village_creds.hub_transfer_key)
     offline.export_batches(village.store, village.clock, tmp_path / "v.ctr")
-    code, _, _ = run(capsys, tmp_path / "t", "forward-file", str(tmp_path / "v.ctr"),
-                       "--ack-out", str(tmp_path / "v.ack"))
+    code, _, _ = run(
+        capsys,
+        tmp_path / "t",
+        "forward-file",
+        str(tmp_path / "v.ctr"),
+        "--ack-out",
+        str(tmp_path / "v.ack"),
+    )
     assert code == 0 and (tmp_path / "v.ack").exists()
     village.close()
-

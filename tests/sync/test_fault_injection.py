@@ -58,8 +58,10 @@ def run_rounds(tmp_path, db: Database, rounds: int, seed: int) -> dict[str, Any]
     proxy = FaultProxy(hub.port)
     town = new_station(tmp_path / "town.db", "370883101")
     village = new_station(tmp_path / "village.db", "370883101201", "village")
-    tokens = {"town": connect_station(town, db, proxy.url).token,
-              "village": connect_station(village, db, proxy.url, "village").token}
+    tokens = {
+        "town": connect_station(town, db, proxy.url).token,
+        "village": connect_station(village, db, proxy.url, "village").token,
+    }
     stations = {"town": town, "village": village}
     faults: Tally[str] = Tally()
     outcome: Tally[str] = Tally()
@@ -77,9 +79,21 @@ def run_rounds(tmp_path, db: Database, rounds: int, seed: int) -> dict[str, Any]
                 touch_cases(counter, rng.randint(1, 3), rng)
             plan: dict[str, bool] = {}
             fault = rng.choices(
-                ("none", "cut", "ack_lost", "hub_down", "crash_before", "crash_after",
-                 "hub_restart", "hub_loses", "replay_stale", "usb", "usb_tampered"),
-                weights=(30, 8, 8, 6, 5, 8, 3, 4, 6, 8, 3))[0]
+                (
+                    "none",
+                    "cut",
+                    "ack_lost",
+                    "hub_down",
+                    "crash_before",
+                    "crash_after",
+                    "hub_restart",
+                    "hub_loses",
+                    "replay_stale",
+                    "usb",
+                    "usb_tampered",
+                ),
+                weights=(30, 8, 8, 6, 5, 8, 3, 4, 6, 8, 3),
+            )[0]
             faults[fault] += 1
             if fault == "cut":
                 proxy.cut_request(rng.randint(0, 6000))
@@ -96,20 +110,29 @@ def run_rounds(tmp_path, db: Database, rounds: int, seed: int) -> dict[str, Any]
                 hub = ThreadHub(db, hub.port).start()
             elif fault == "hub_loses":
                 with db.transaction() as tx:
-                    tx.execute("DELETE FROM records WHERE uuid IN (SELECT uuid FROM records "
-                               "ORDER BY random() LIMIT 2)")
+                    tx.execute(
+                        "DELETE FROM records WHERE uuid IN (SELECT uuid FROM records "
+                        "ORDER BY random() LIMIT 2)"
+                    )
             elif fault == "replay_stale" and stale[name]:
                 with HubClient(hub.url, tokens[name], verify=False) as client:
                     for old in rng.sample(stale[name], min(2, len(stale[name]))):
-                        client.upload(old)      # an old copy arrives late: changes nothing
+                        client.upload(old)  # an old copy arrives late: changes nothing
                         outcome["stale_replayed"] += 1
             elif fault in ("usb", "usb_tampered"):
                 usb_round(tmp_path, db, counter, fault == "usb_tampered", rng, outcome)
-            client = FaultyClient(proxy.url, tokens[name], verify=False, timeout=3, rng=rng,
-                                  plan=plan)
-            engine = SyncEngine(counter.store, counter.clock, client, retry=retry,
-                                sleep=lambda _: None, max_records=rng.choice((3, 10, 50)),
-                                reconcile_days=60)
+            client = FaultyClient(
+                proxy.url, tokens[name], verify=False, timeout=3, rng=rng, plan=plan
+            )
+            engine = SyncEngine(
+                counter.store,
+                counter.clock,
+                client,
+                retry=retry,
+                sleep=lambda _: None,
+                max_records=rng.choice((3, 10, 50)),
+                reconcile_days=60,
+            )
             try:
                 report = engine.run(down=rng.random() < 0.2)
                 outcome["ok" if report.ok else f"failed:{report.error_kind}"] += 1
@@ -118,19 +141,21 @@ def run_rounds(tmp_path, db: Database, rounds: int, seed: int) -> dict[str, Any]
             finally:
                 client.close()
                 proxy.clear()
-            if rng.random() < 0.1:       # keep some stale copies to replay later
+            if rng.random() < 0.1:  # keep some stale copies to replay later
                 pending = outbox.unacked_batches(counter.store)
                 if pending:
-                    batch = outbox.rebuild(counter.store, outbox.identity(counter.store),
-                                           pending[0], counter.clock)
+                    batch = outbox.rebuild(
+                        counter.store, outbox.identity(counter.store), pending[0], counter.clock
+                    )
                     if batch is not None:
                         stale[name].append(encode_batch(batch))
         # the weather clears: every station syncs until nothing is pending
         for counter in stations.values():
             client = HubClient(proxy.url, tokens[counter_name(stations, counter)], verify=False)
             for _ in range(5):
-                report = SyncEngine(counter.store, counter.clock, client, retry=retry,
-                                    sleep=lambda _: None).run()
+                report = SyncEngine(
+                    counter.store, counter.clock, client, retry=retry, sleep=lambda _: None
+                ).run()
                 if report.ok and report.pending == 0 and report.resent == 0:
                     break
             client.close()
@@ -139,12 +164,18 @@ def run_rounds(tmp_path, db: Database, rounds: int, seed: int) -> dict[str, Any]
             check_hub_matches(db, counter)
         with db.transaction() as tx:
             arrivals, distinct = tx.one("SELECT sum(times), count(*) FROM batches")
-        return {"rounds": rounds, "seed": seed, "seconds": round(time.monotonic() - started, 1),
-                "faults": dict(faults), "outcomes": dict(outcome),
-                "records": {name: a["records"] for name, a in audits.items()},
-                "batch_arrivals": int(arrivals), "distinct_batches": int(distinct),
-                "lost": sum(a["lost"] + a["stale"] for a in audits.values()),
-                "duplicated": sum(a["duplicated"] for a in audits.values())}
+        return {
+            "rounds": rounds,
+            "seed": seed,
+            "seconds": round(time.monotonic() - started, 1),
+            "faults": dict(faults),
+            "outcomes": dict(outcome),
+            "records": {name: a["records"] for name, a in audits.items()},
+            "batch_arrivals": int(arrivals),
+            "distinct_batches": int(distinct),
+            "lost": sum(a["lost"] + a["stale"] for a in audits.values()),
+            "duplicated": sum(a["duplicated"] for a in audits.values()),
+        }
     finally:
         proxy.close()
         hub.stop()
@@ -156,8 +187,9 @@ def counter_name(stations: dict, counter) -> str:
     return next(name for name, held in stations.items() if held is counter)
 
 
-def usb_round(tmp_path, db: Database, counter, tamper: bool, rng: random.Random,
-              outcome: Tally[str]) -> None:
+def usb_round(
+    tmp_path, db: Database, counter, tamper: bool, rng: random.Random, outcome: Tally[str]
+) -> None:
     stick = tmp_path / "stick.ctr"
     offline.export_batches(counter.store, counter.clock, stick)
     data = stick.read_bytes()
@@ -171,7 +203,7 @@ def usb_round(tmp_path, db: Database, counter, tamper: bool, rng: random.Random,
             outcome["tampered_refused"] += 1
         return
     ack = files.import_file(db, data, "file", now())
-    if rng.random() < 0.7:                       # sometimes the ack file never comes back
+    if rng.random() < 0.7:  # sometimes the ack file never comes back
         (tmp_path / "stick.ack").write_bytes(ack)
         offline.import_ack(counter.store, counter.clock, tmp_path / "stick.ack")
         outcome["usb_acked"] += 1
@@ -180,7 +212,7 @@ def usb_round(tmp_path, db: Database, counter, tamper: bool, rng: random.Random,
 
 
 @pytest.mark.slow
-@pytest.mark.timeout(600)   # ~45 s here; a slow CI machine may take several times that
+@pytest.mark.timeout(600)  # ~45 s here; a slow CI machine may take several times that
 def test_a_thousand_rounds_of_faults_lose_and_duplicate_nothing(tmp_path, capsys):
     db = Database(f"sqlite:///{tmp_path / 'hub.db'}")
     summary = run_rounds(tmp_path, db, 1000, SEED)

@@ -20,16 +20,21 @@ def test_health_and_openapi(hub):
     health = httpx.get(f"{hub.url}/health").json()
     assert health["status"] == "ok" and health["schema_version"] >= 1
     paths = httpx.get(f"{hub.url}/openapi.json").json()["paths"]
-    for path in ("/v1/batches", "/v1/reconcile", "/v1/catalogue", "/v1/decisions",
-                 "/v1/transfer", "/health"):
+    for path in (
+        "/v1/batches",
+        "/v1/reconcile",
+        "/v1/catalogue",
+        "/v1/decisions",
+        "/v1/transfer",
+        "/health",
+    ):
         assert path in paths
 
 
 def test_uploads_need_a_valid_token_and_an_intact_body(hub, hub_db, town):
     creds = register(hub_db, town.station.code)
     add_visits(town, 2)
-    encoded = encode_batch(outbox.new_batch(town.store, outbox.identity(town.store),
-                                            town.clock))
+    encoded = encode_batch(outbox.new_batch(town.store, outbox.identity(town.store), town.clock))
     headers = {"Content-Type": MEDIA_TYPE, HASH_HEADER: encoded.sha256}
     url = f"{hub.url}/v1/batches"
     assert httpx.post(url, content=encoded.body, headers=headers).status_code == 401
@@ -56,13 +61,28 @@ def test_tokens_are_kept_only_as_hashes(hub_db, hub_url, tmp_path):
 
 
 def test_admin_command_line(hub_url, capsys, tmp_path):
-    assert admin.main(["--db", hub_url, "register", "370883102", "--name", "太平镇医保服务站",
-                       "--level", "town"]) == 0
+    assert (
+        admin.main(
+            [
+                "--db",
+                hub_url,
+                "register",
+                "370883102",
+                "--name",
+                "太平镇医保服务站",
+                "--level",
+                "town",
+            ]
+        )
+        == 0
+    )
     out = capsys.readouterr().out
     token = next(line.split()[-1] for line in out.splitlines() if line.startswith("token"))
     assert token.startswith("cah_") and "shown once" in out
-    assert admin.main(["--db", hub_url, "register", "370883102", "--name", "x",
-                       "--level", "town"]) == 2
+    assert (
+        admin.main(["--db", hub_url, "register", "370883102", "--name", "x", "--level", "town"])
+        == 2
+    )
     assert admin.main(["--db", hub_url, "status"]) == 0
     assert "370883102\t太平镇医保服务站\ttown\tactive\tnever" in capsys.readouterr().out
     assert admin.main(["--db", hub_url, "rotate", "370883102", "--signing-key"]) == 0
@@ -91,24 +111,40 @@ def test_any_json_writer_is_accepted_and_bad_data_refused(hub, hub_db, town):
     add_visits(town, 2)
     batch = outbox.new_batch(town.store, outbox.identity(town.store), town.clock)
     header = json.dumps(batch.header())
-    lines = [json.dumps(r.to_wire(), ensure_ascii=True, indent=None)   # not canonical
-             for r in batch.records]
+    lines = [
+        json.dumps(r.to_wire(), ensure_ascii=True, indent=None)  # not canonical
+        for r in batch.records
+    ]
     raw = ("\n".join([header, *lines]) + "\n").encode()
     headers = {"Authorization": f"Bearer {creds.token}", "Content-Type": MEDIA_TYPE}
-    answer = httpx.post(f"{hub.url}/v1/batches", content=gzip.compress(raw),
-                        headers={**headers, HASH_HEADER: wire.sha256_hex(raw)})
+    answer = httpx.post(
+        f"{hub.url}/v1/batches",
+        content=gzip.compress(raw),
+        headers={**headers, HASH_HEADER: wire.sha256_hex(raw)},
+    )
     assert answer.status_code == 200 and answer.json()["stored"] == len(batch.records)
     broken = raw.replace(b'"data": {', b'"data": {"x": nope, ', 1)
     assert broken != raw
-    canonical_broken = b"\n".join(
-        [wire.canonical(batch.header()),
-         b'{"data":{"oops":},"day":"2026-11-23","id":"' + batch.records[0].uuid.encode()
-         + b'","t":"case","v":99}']) + b"\n"
-    canonical_broken = canonical_broken.replace(b'"records":' + str(len(batch.records)).encode(),
-                                                b'"records":1')
+    canonical_broken = (
+        b"\n".join(
+            [
+                wire.canonical(batch.header()),
+                b'{"data":{"oops":},"day":"2026-11-23","id":"'
+                + batch.records[0].uuid.encode()
+                + b'","t":"case","v":99}',
+            ]
+        )
+        + b"\n"
+    )
+    canonical_broken = canonical_broken.replace(
+        b'"records":' + str(len(batch.records)).encode(), b'"records":1'
+    )
     for body in (broken, canonical_broken):
-        answer = httpx.post(f"{hub.url}/v1/batches", content=gzip.compress(body),
-                            headers={**headers, HASH_HEADER: wire.sha256_hex(body)})
+        answer = httpx.post(
+            f"{hub.url}/v1/batches",
+            content=gzip.compress(body),
+            headers={**headers, HASH_HEADER: wire.sha256_hex(body)},
+        )
         assert answer.status_code == 400, answer.text
     with hub_db.transaction() as tx:
         assert tx.scalar("SELECT max(version) FROM records") < 99
@@ -117,17 +153,26 @@ def test_any_json_writer_is_accepted_and_bad_data_refused(hub, hub_db, town):
 def test_the_same_batch_uploaded_concurrently_is_stored_once(hub, hub_db, town):
     creds = register(hub_db, town.station.code)
     add_visits(town, 30)
-    encoded = encode_batch(outbox.new_batch(town.store, outbox.identity(town.store),
-                                            town.clock))
-    headers = {"Authorization": f"Bearer {creds.token}", "Content-Type": MEDIA_TYPE,
-               HASH_HEADER: encoded.sha256}
+    encoded = encode_batch(outbox.new_batch(town.store, outbox.identity(town.store), town.clock))
+    headers = {
+        "Authorization": f"Bearer {creds.token}",
+        "Content-Type": MEDIA_TYPE,
+        HASH_HEADER: encoded.sha256,
+    }
     with ThreadPoolExecutor(max_workers=4) as pool:
-        answers = list(pool.map(lambda _: httpx.post(f"{hub.url}/v1/batches",
-                                                     content=encoded.body, headers=headers,
-                                                     timeout=60), range(4)))
+        answers = list(
+            pool.map(
+                lambda _: httpx.post(
+                    f"{hub.url}/v1/batches", content=encoded.body, headers=headers, timeout=60
+                ),
+                range(4),
+            )
+        )
     assert all(answer.status_code == 200 for answer in answers)
     assert sum(answer.json()["stored"] for answer in answers) == answers[0].json()["records"]
     with hub_db.transaction() as tx:
-        assert tx.one("SELECT count(*), count(DISTINCT uuid) FROM records") == (
-            answers[0].json()["records"],) * 2
+        assert (
+            tx.one("SELECT count(*), count(DISTINCT uuid) FROM records")
+            == (answers[0].json()["records"],) * 2
+        )
         assert tx.scalar("SELECT times FROM batches") == 4

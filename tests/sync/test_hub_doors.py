@@ -26,15 +26,34 @@ CASE = {"case_no": f"{STATION}-20261125-01-0001", "state": "received"}
 
 
 def header(records: int, **fields: object) -> dict[str, object]:
-    return {"format": 1, "station": STATION, "source": str(uuid.uuid4()),
-            "batch": str(uuid.uuid4()), "created_at": "2026-11-25T09:00:00+08:00",
-            "pending_after": 0, "records": records, "seqs": [[1, max(records, 1)]], **fields}
+    return {
+        "format": 1,
+        "station": STATION,
+        "source": str(uuid.uuid4()),
+        "batch": str(uuid.uuid4()),
+        "created_at": "2026-11-25T09:00:00+08:00",
+        "pending_after": 0,
+        "records": records,
+        "seqs": [[1, max(records, 1)]],
+        **fields,
+    }
 
 
-def line(version: object = 1, day: object = "2026-11-25", data: object = None,
-         record_id: str | None = None) -> bytes:
-    return canonical({"data": CASE if data is None else data, "day": day,
-                      "id": record_id or str(uuid.uuid4()), "t": "case", "v": version})
+def line(
+    version: object = 1,
+    day: object = "2026-11-25",
+    data: object = None,
+    record_id: str | None = None,
+) -> bytes:
+    return canonical(
+        {
+            "data": CASE if data is None else data,
+            "day": day,
+            "id": record_id or str(uuid.uuid4()),
+            "t": "case",
+            "v": version,
+        }
+    )
 
 
 def document(lines: list[bytes], **fields: object) -> bytes:
@@ -49,10 +68,17 @@ class Upload:
         self.token = register(hub_db, STATION).token
 
     def post(self, raw: bytes, body: bytes | None = None) -> httpx.Response:
-        headers = {"Authorization": f"Bearer {self.token}", "Content-Type": MEDIA_TYPE,
-                   HASH_HEADER: sha256_hex(raw)}
-        return httpx.post(f"{self.hub.url}/v1/batches", headers=headers, timeout=60,
-                          content=gzip.compress(raw, mtime=0) if body is None else body)
+        headers = {
+            "Authorization": f"Bearer {self.token}",
+            "Content-Type": MEDIA_TYPE,
+            HASH_HEADER: sha256_hex(raw),
+        }
+        return httpx.post(
+            f"{self.hub.url}/v1/batches",
+            headers=headers,
+            timeout=60,
+            content=gzip.compress(raw, mtime=0) if body is None else body,
+        )
 
     def held(self) -> list[tuple[int, str]]:
         with self.db.transaction(write=False) as tx:
@@ -65,26 +91,48 @@ def upload(hub, hub_db) -> Upload:
 
 
 # --- numbers, dates and bytes -----------------------------------------------------------------
-@pytest.mark.parametrize("raw, named", [
-    (document([line(version=2**63 - 1)]), "version must be an integer from 1 to"),
-    (document([line(version=2**63)]), "version must be an integer from 1 to"),
-    (document([line(version=wire.MAX_VERSION + 1)]), "version must be an integer from 1 to"),
-    (document([line(version=True)]), "version must be an integer"),
-    (document([line(day="2026-13-45")]), "day 2026-13-45 is not a date"),
-    (document([line(day="2026-02-30")]), "day 2026-02-30 is not a date"),
-    (document([line(day="２０２６-11-25")]), "day must be YYYY-MM-DD"),
-    (document([line()], seqs=[[1, 2**63]]), "over 9007199254740992"),
-    (document([line()], seqs=[[2**64, 2**64 + 1]]), "over 9007199254740992"),
-    (document([line()], seqs=[[0, 3]]), "integers ≥ 1"),
-    (document([line()], seqs=[[5, 9], [1, 2]]), "overlaps or precedes"),
-    (document([line()], pending_after=2**63), "pending_after must be a count"),
-    (document([line()], pending_after=-1), "pending_after must be a count"),
-    (document([line()]).replace(b'"state":"received"', b'"state":"\xff\xfe"'), "not UTF-8"),
-    (document([line(data={"x": "[" * 100_000})]).replace(b'"' + b"[" * 100_000 + b'"',
-                                                         b"[" * 100_000), "JSON"),
-], ids=["v=2**63-1", "v=2**63", "v>max", "v=true", "month 13", "Feb 30", "wide digits",
-        "seq 2**63", "seq 2**64", "seq 0", "seqs unordered", "pending 2**63", "pending<0",
-        "raw 0xFF", "nested 100,000 deep"])
+@pytest.mark.parametrize(
+    "raw, named",
+    [
+        (document([line(version=2**63 - 1)]), "version must be an integer from 1 to"),
+        (document([line(version=2**63)]), "version must be an integer from 1 to"),
+        (document([line(version=wire.MAX_VERSION + 1)]), "version must be an integer from 1 to"),
+        (document([line(version=True)]), "version must be an integer"),
+        (document([line(day="2026-13-45")]), "day 2026-13-45 is not a date"),
+        (document([line(day="2026-02-30")]), "day 2026-02-30 is not a date"),
+        (document([line(day="２０２６-11-25")]), "day must be YYYY-MM-DD"),
+        (document([line()], seqs=[[1, 2**63]]), "over 9007199254740992"),
+        (document([line()], seqs=[[2**64, 2**64 + 1]]), "over 9007199254740992"),
+        (document([line()], seqs=[[0, 3]]), "integers ≥ 1"),
+        (document([line()], seqs=[[5, 9], [1, 2]]), "overlaps or precedes"),
+        (document([line()], pending_after=2**63), "pending_after must be a count"),
+        (document([line()], pending_after=-1), "pending_after must be a count"),
+        (document([line()]).replace(b'"state":"received"', b'"state":"\xff\xfe"'), "not UTF-8"),
+        (
+            document([line(data={"x": "[" * 100_000})]).replace(
+                b'"' + b"[" * 100_000 + b'"', b"[" * 100_000
+            ),
+            "JSON",
+        ),
+    ],
+    ids=[
+        "v=2**63-1",
+        "v=2**63",
+        "v>max",
+        "v=true",
+        "month 13",
+        "Feb 30",
+        "wide digits",
+        "seq 2**63",
+        "seq 2**64",
+        "seq 0",
+        "seqs unordered",
+        "pending 2**63",
+        "pending<0",
+        "raw 0xFF",
+        "nested 100,000 deep",
+    ],
+)
 def test_hostile_numbers_dates_and_bytes_are_refused_by_name(upload, raw, named):
     answer = upload.post(raw)
     assert answer.status_code == 400, answer.text
@@ -93,8 +141,11 @@ def test_hostile_numbers_dates_and_bytes_are_refused_by_name(upload, raw, named)
 
 
 def test_the_highest_allowed_values_are_stored(upload):
-    raw = document([line(version=wire.MAX_VERSION, day="2028-02-29")],
-                   seqs=[[1, 3], [2**53 - 5, 2**53]], pending_after=wire.MAX_PENDING)
+    raw = document(
+        [line(version=wire.MAX_VERSION, day="2028-02-29")],
+        seqs=[[1, 3], [2**53 - 5, 2**53]],
+        pending_after=wire.MAX_PENDING,
+    )
     answer = upload.post(raw)
     assert answer.status_code == 200, answer.text
     assert answer.json()["seqs"] == [[1, 3], [2**53 - 5, 2**53]]
@@ -103,8 +154,7 @@ def test_the_highest_allowed_values_are_stored(upload):
 
 def test_seqs_ranges_are_bounded_and_never_expanded(upload):
     """A 400-byte batch once asked the hub for 50 million sequence numbers (2.4 GiB, 15 s)."""
-    bomb = document([], seqs=[[n * 2_000_000 + 1, n * 2_000_000 + 1_000_001]
-                              for n in range(50)])
+    bomb = document([], seqs=[[n * 2_000_000 + 1, n * 2_000_000 + 1_000_001] for n in range(50)])
     assert len(gzip.compress(bomb)) < 600
     answer = upload.post(bomb)
     assert answer.status_code == 400 and "more than 1000000" in answer.json()["detail"]
@@ -144,13 +194,19 @@ def test_reconcile_checks_what_it_is_asked(hub, hub_db):
     source = str(uuid.uuid4())
     for body, field in [
         ({"source": source, "days": {"2026-13-45": good}}, "days"),
-        ({"source": source, "days": {"2026-11-25": {"count": 2**63, "digest": "a" * 64}}},
-         "count"),
+        ({"source": source, "days": {"2026-11-25": {"count": 2**63, "digest": "a" * 64}}}, "count"),
         ({"source": source, "days": {"2026-11-25": {"count": 1, "digest": "x"}}}, "digest"),
         ({"source": "not-a-uuid", "days": {}}, "source"),
-        ({"source": source, "days": {f"{2000 + n // 365}-01-01": good
-                                     for n in range(0, 365 * (MAX_RECONCILE_DAYS + 1), 365)}},
-         "days"),
+        (
+            {
+                "source": source,
+                "days": {
+                    f"{2000 + n // 365}-01-01": good
+                    for n in range(0, 365 * (MAX_RECONCILE_DAYS + 1), 365)
+                },
+            },
+            "days",
+        ),
     ]:
         answer = httpx.post(url, json=body, headers=auth)
         assert answer.status_code == 422, answer.text
@@ -173,8 +229,12 @@ class Pulled:
             yield b"{" * self.chunk
 
 
-POSTS = [("/v1/batches", 16 * 1024 * 1024), ("/v1/reconcile", RECONCILE_MAX_BYTES),
-         ("/v1/transfer", 16 * 1024 * 1024), ("/v1/staff/slip-checks", SLIP_CHECK_MAX_BYTES)]
+POSTS = [
+    ("/v1/batches", 16 * 1024 * 1024),
+    ("/v1/reconcile", RECONCILE_MAX_BYTES),
+    ("/v1/transfer", 16 * 1024 * 1024),
+    ("/v1/staff/slip-checks", SLIP_CHECK_MAX_BYTES),
+]
 
 
 @pytest.mark.parametrize("path, limit", POSTS)
@@ -182,6 +242,7 @@ def test_no_byte_of_a_body_is_read_before_the_token(hub_db, path, limit):
     """Through the ASGI app itself: the body is pulled only as the hub asks for it."""
     station_token = register(hub_db, STATION).token
     from hub import staff
+
     staff_token = staff.issue(hub_db, "desk", "2026-11-25T09:00:00+08:00")
     token = staff_token if "staff" in path else station_token
 
@@ -189,8 +250,11 @@ def test_no_byte_of_a_body_is_read_before_the_token(hub_db, path, limit):
         transport = httpx.ASGITransport(app=create_app(hub_db))
         seen = []
         async with httpx.AsyncClient(transport=transport, base_url="http://hub") as client:
-            for given, size in [(None, 400 * 1024 * 1024), ("cah_nope", 400 * 1024 * 1024),
-                                (token, 400 * 1024 * 1024)]:
+            for given, size in [
+                (None, 400 * 1024 * 1024),
+                ("cah_nope", 400 * 1024 * 1024),
+                (token, 400 * 1024 * 1024),
+            ]:
                 body = Pulled(size)
                 headers = {HASH_HEADER: "0" * 64, "Content-Type": "application/json"}
                 if given:
@@ -201,7 +265,7 @@ def test_no_byte_of_a_body_is_read_before_the_token(hub_db, path, limit):
 
     (anonymous, wrong, right) = asyncio.run(run())
     assert anonymous[:2] == (401, 0) and wrong[:2] == (401, 0)
-    assert right[0] == 413 and right[1] <= limit + 64 * 1024      # stopped at the cap
+    assert right[0] == 413 and right[1] <= limit + 64 * 1024  # stopped at the cap
 
 
 def raw_request(hub, head: str, body: bytes = b"") -> bytes:
@@ -213,9 +277,12 @@ def raw_request(hub, head: str, body: bytes = b"") -> bytes:
 
 def test_a_declared_length_over_the_cap_is_refused_unread(hub, hub_db):
     token = register(hub_db, STATION).token
-    answer = raw_request(hub, f"POST /v1/reconcile HTTP/1.1\nHost: hub\n"
-                              f"Authorization: Bearer {token}\n"
-                              f"Content-Length: {RECONCILE_MAX_BYTES + 1}\n")
+    answer = raw_request(
+        hub,
+        f"POST /v1/reconcile HTTP/1.1\nHost: hub\n"
+        f"Authorization: Bearer {token}\n"
+        f"Content-Length: {RECONCILE_MAX_BYTES + 1}\n",
+    )
     assert answer.startswith(b"HTTP/1.1 413 ")
 
 
@@ -239,4 +306,5 @@ def test_the_openapi_declares_what_the_hub_answers(hub):
     reconcile = spec["paths"]["/v1/reconcile"]["post"]["requestBody"]["content"]
     assert "$ref" not in json.dumps(reconcile)
     assert reconcile["application/json"]["schema"]["properties"]["days"]["maxProperties"] == (
-        MAX_RECONCILE_DAYS)
+        MAX_RECONCILE_DAYS
+    )

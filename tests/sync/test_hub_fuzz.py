@@ -18,22 +18,29 @@ from hub.limits import Limits, Rate
 from tests.sync.conftest import now, register
 from tests.sync.hubctl import ThreadHub
 
-EXAMPLES = 20                       # per operation and database: the whole run stays < ~60 s
-UNLIMITED = Limits(holder=Rate(1e6, 10**6), slip_checks=Rate(1e6, 10**6),
-                   failed_auth=Rate(1e6, 10**6))
+EXAMPLES = 20  # per operation and database: the whole run stays < ~60 s
+UNLIMITED = Limits(
+    holder=Rate(1e6, 10**6), slip_checks=Rate(1e6, 10**6), failed_auth=Rate(1e6, 10**6)
+)
 STATUSES: Counter[int] = Counter()
 # What the hub must hold to: no 5xx, and only statuses, content types, headers and bodies its
 # OpenAPI declares. Not "schema-valid data is accepted": a body the schema can only call
 # binary (a gzip batch, a signed file) is rightly refused as not gzip or not signed (400).
-CHECKS = [checks.not_a_server_error, checks.status_code_conformance,
-          checks.content_type_conformance, checks.response_headers_conformance,
-          checks.response_schema_conformance]
+CHECKS = [
+    checks.not_a_server_error,
+    checks.status_code_conformance,
+    checks.content_type_conformance,
+    checks.response_headers_conformance,
+    checks.response_schema_conformance,
+]
 
 
 @pytest.fixture
 def fuzzed_hub(hub_db):
-    tokens = {"station": register(hub_db, "370883101").token,
-              "staff": staff.issue(hub_db, "fuzz-desk", now())}
+    tokens = {
+        "station": register(hub_db, "370883101").token,
+        "staff": staff.issue(hub_db, "fuzz-desk", now()),
+    }
     server = ThreadHub(hub_db, limits=UNLIMITED).start()
     yield server, tokens
     server.stop()
@@ -42,10 +49,14 @@ def fuzzed_hub(hub_db):
 @pytest.fixture(scope="module", autouse=True)
 def _tally():
     yield
-    total, server_errors = sum(STATUSES.values()), sum(
-        n for status, n in STATUSES.items() if status >= 500)
-    print(f"\nschemathesis: {total} requests, {server_errors} answered 5xx; "
-          f"statuses {dict(sorted(STATUSES.items()))}")
+    total, server_errors = (
+        sum(STATUSES.values()),
+        sum(n for status, n in STATUSES.items() if status >= 500),
+    )
+    print(
+        f"\nschemathesis: {total} requests, {server_errors} answered 5xx; "
+        f"statuses {dict(sorted(STATUSES.items()))}"
+    )
 
 
 def _spec() -> dict[str, object]:
@@ -61,8 +72,9 @@ schema = schemathesis.openapi.from_dict(_spec())
 
 
 @schema.parametrize()
-@settings(max_examples=EXAMPLES, deadline=None, derandomize=True,
-          suppress_health_check=list(HealthCheck))
+@settings(
+    max_examples=EXAMPLES, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck)
+)
 def test_the_hub_answers_only_what_it_declares(case, fuzzed_hub):
     server, tokens = fuzzed_hub
     token = tokens["staff" if case.path.startswith("/v1/staff/") else "station"]

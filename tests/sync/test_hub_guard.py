@@ -34,8 +34,7 @@ class Captured(logging.Handler):
         self.records.append(record)
 
     def text(self) -> str:
-        return "\n".join(f"{r.levelname} {r.getMessage()} {r.exc_text or ''}"
-                         for r in self.records)
+        return "\n".join(f"{r.levelname} {r.getMessage()} {r.exc_text or ''}" for r in self.records)
 
 
 @pytest.fixture
@@ -63,13 +62,13 @@ def test_a_bucket_refills_at_its_rate_and_says_when():
     assert first.value.retry_after == 2 and first.value.first
     with pytest.raises(Refused) as again:
         limiter.take("a")
-    assert not again.value.first                    # a flood is logged once
-    limiter.take("b")                               # another key has its own bucket
+    assert not again.value.first  # a flood is logged once
+    limiter.take("b")  # another key has its own bucket
     clock[0] += 2.0
     limiter.take("a")
     with pytest.raises(Refused) as later:
         limiter.take("a")
-    assert later.value.first                        # a request passed since
+    assert later.value.first  # a request passed since
 
 
 def test_buckets_stay_bounded_in_number():
@@ -95,11 +94,11 @@ def test_limits_refuse_with_429_and_log_without_the_token(hub_db, logs):
 
         guessed = {"Authorization": "Bearer cah_guessed-token-1234"}
         assert [httpx.get(url, headers=guessed).status_code for _ in range(2)] == [401, 401]
-        assert httpx.get(url).status_code == 429      # this address failed too often
+        assert httpx.get(url).status_code == 429  # this address failed too often
     finally:
         hub.stop()
     warnings = [r.getMessage() for r in logs.records if r.levelno == logging.WARNING]
-    assert sum("429" in w and "station 370883101" in w for w in warnings) == 1   # once
+    assert sum("429" in w and "station 370883101" in w for w in warnings) == 1  # once
     assert sum(w.startswith("401 GET /v1/whoami from 127.0.0.1") for w in warnings) == 2
     assert sum("failed authentications from 127.0.0.1" in w for w in warnings) == 1
     assert token not in logs.text() and "guessed-token" not in logs.text()
@@ -108,10 +107,12 @@ def test_limits_refuse_with_429_and_log_without_the_token(hub_db, logs):
 def test_a_client_gone_mid_body_is_logged_quietly(hub, hub_db, logs):
     token = register(hub_db, "370883101").token
     with socket.create_connection(("127.0.0.1", hub.port), timeout=10) as conn:
-        conn.sendall(f"POST /v1/batches HTTP/1.1\r\nHost: hub\r\nAuthorization: Bearer {token}"
-                     f"\r\n{HASH_HEADER}: {'0' * 64}\r\nContent-Length: 100000\r\n\r\n"
-                     .encode() + b"\x1f\x8b" * 10)
-        time.sleep(0.2)                    # the hub is reading the body
+        conn.sendall(
+            f"POST /v1/batches HTTP/1.1\r\nHost: hub\r\nAuthorization: Bearer {token}"
+            f"\r\n{HASH_HEADER}: {'0' * 64}\r\nContent-Length: 100000\r\n\r\n".encode()
+            + b"\x1f\x8b" * 10
+        )
+        time.sleep(0.2)  # the hub is reading the body
     deadline = time.monotonic() + 10
     while "disconnected" not in logs.text() and time.monotonic() < deadline:
         time.sleep(0.02)
@@ -122,11 +123,23 @@ def test_a_client_gone_mid_body_is_logged_quietly(hub, hub_db, logs):
 
 # --- decisions go to the case number's own station ------------------------------------------------
 def _case_batch(station: str, case_no: str) -> tuple[bytes, str]:
-    record = {"data": {"case_no": case_no, "forwarded_at": "2026-11-25T10:00:00+08:00"},
-              "day": "2026-11-25", "id": str(uuid.uuid4()), "t": "case", "v": 1}
-    head = {"format": 1, "station": station, "source": str(uuid.uuid4()),
-            "batch": str(uuid.uuid4()), "created_at": "2026-11-25T10:00:00+08:00",
-            "pending_after": 0, "records": 1, "seqs": [[1, 1]]}
+    record = {
+        "data": {"case_no": case_no, "forwarded_at": "2026-11-25T10:00:00+08:00"},
+        "day": "2026-11-25",
+        "id": str(uuid.uuid4()),
+        "t": "case",
+        "v": 1,
+    }
+    head = {
+        "format": 1,
+        "station": station,
+        "source": str(uuid.uuid4()),
+        "batch": str(uuid.uuid4()),
+        "created_at": "2026-11-25T10:00:00+08:00",
+        "pending_after": 0,
+        "records": 1,
+        "seqs": [[1, 1]],
+    }
     raw = canonical(head) + b"\n" + canonical(record) + b"\n"
     return raw, str(record["id"])
 
@@ -137,25 +150,31 @@ def test_a_decision_reaches_only_the_station_the_case_number_names(hub, hub_db):
     tokens = {code: register(hub_db, code).token for code in ("370883101", "370883102")}
     number = "370883101-20261125-01-0007"
     uuids = {}
-    for station in ("370883102", "370883101"):          # the squatter first
+    for station in ("370883102", "370883101"):  # the squatter first
         raw, uuids[station] = _case_batch(station, number)
-        answer = httpx.post(f"{hub.url}/v1/batches", content=gzip.compress(raw),
-                            headers={"Authorization": f"Bearer {tokens[station]}",
-                                     "Content-Type": MEDIA_TYPE,
-                                     HASH_HEADER: sha256_hex(raw)})
+        answer = httpx.post(
+            f"{hub.url}/v1/batches",
+            content=gzip.compress(raw),
+            headers={
+                "Authorization": f"Bearer {tokens[station]}",
+                "Content-Type": MEDIA_TYPE,
+                HASH_HEADER: sha256_hex(raw),
+            },
+        )
         assert answer.status_code == 200, answer.text
     feeds.decide(hub_db, number, "processing", "", "county", now())
     assert [d["case"] for d in feeds.decisions_after(hub_db, "370883101", 0)] == [
-        uuids["370883101"]]
+        uuids["370883101"]
+    ]
     assert feeds.decisions_after(hub_db, "370883102", 0) == []
     with pytest.raises(feeds.FeedProblem, match="neither a case UUID nor a case number"):
         feeds.decide(hub_db, "0007", "done", "已认定", "county", now())
     with pytest.raises(feeds.FeedProblem, match="of station 370883109"):
-        feeds.decide(hub_db, "370883109-20261125-01-0007", "done", "已认定", "county",
-                     now())
+        feeds.decide(hub_db, "370883109-20261125-01-0007", "done", "已认定", "county", now())
     feeds.decide(hub_db, uuids["370883102"], "done", "已认定", "county", now())  # by UUID
     assert [d["case"] for d in feeds.decisions_after(hub_db, "370883102", 0)] == [
-        uuids["370883102"]]
+        uuids["370883102"]
+    ]
 
 
 # --- the hub's signing key, sealed ----------------------------------------------------------------
@@ -170,8 +189,9 @@ def _ack_opens(db: Database, private: str) -> bool:
     return True
 
 
-def test_the_signing_key_is_sealed_and_useless_without_the_key_file(hub_url, sealing_key,
-                                                                   tmp_path, monkeypatch):
+def test_the_signing_key_is_sealed_and_useless_without_the_key_file(
+    hub_url, sealing_key, tmp_path, monkeypatch
+):
     monkeypatch.delenv(KEY_ENV)
     db = Database(hub_url, sealing_key=sealing_key)
     public = identity.public_key(db, now())
@@ -181,27 +201,31 @@ def test_the_signing_key_is_sealed_and_useless_without_the_key_file(hub_url, sea
     db.close()
     if hub_url.startswith("sqlite"):
         monkeypatch.setenv(KEY_ENV, str(tmp_path / "another.key"))
-    wrong = Database(hub_url)                  # moved without its key file
+    wrong = Database(hub_url)  # moved without its key file
     try:
-        assert identity.public_key(wrong, now()) == public       # stations still pin it
+        assert identity.public_key(wrong, now()) == public  # stations still pin it
         with pytest.raises(identity.SealingProblem):
             identity.private_key(wrong, now())
     finally:
         wrong.close()
 
 
-def test_an_older_hubs_plaintext_key_is_sealed_at_start_and_erased(hub_url, sealing_key,
-                                                                  monkeypatch, caplog):
+def test_an_older_hubs_plaintext_key_is_sealed_at_start_and_erased(
+    hub_url, sealing_key, monkeypatch, caplog
+):
     monkeypatch.delenv(KEY_ENV)
     private, public = transfer.new_key_pair()
     if hub_url.startswith("sqlite"):
         monkeypatch.setenv(KEY_ENV, str(sealing_key.with_suffix(".unused")))
     old = Database(hub_url)
-    with old.transaction() as tx:                      # as a hub before migration 0003 kept it
-        tx.execute("INSERT INTO hub_identity (id, private_key, public_key, created_at) "
-                   "VALUES (1, ?, ?, ?)", (private, public, now()))
+    with old.transaction() as tx:  # as a hub before migration 0003 kept it
+        tx.execute(
+            "INSERT INTO hub_identity (id, private_key, public_key, created_at) "
+            "VALUES (1, ?, ?, ?)",
+            (private, public, now()),
+        )
     old.close()
-    if hub_url.startswith("postgres"):                 # no key file: kept, used, warned about
+    if hub_url.startswith("postgres"):  # no key file: kept, used, warned about
         with caplog.at_level(logging.WARNING, logger="hub"):
             keyless = Database(hub_url)
         assert "kept in plaintext" in caplog.text and "--sealing-key" in caplog.text
@@ -212,10 +236,13 @@ def test_an_older_hubs_plaintext_key_is_sealed_at_start_and_erased(hub_url, seal
     try:
         assert private not in _dump(mended)
         assert identity.private_key(mended, now()) == private and _ack_opens(mended, private)
-        if hub_url.startswith("sqlite"):               # not left in the file's free pages
+        if hub_url.startswith("sqlite"):  # not left in the file's free pages
             path = Path(hub_url.removeprefix("sqlite:///"))
-            stored = path.read_bytes() + Path(f"{path}-wal").read_bytes() if Path(
-                f"{path}-wal").exists() else path.read_bytes()
+            stored = (
+                path.read_bytes() + Path(f"{path}-wal").read_bytes()
+                if Path(f"{path}-wal").exists()
+                else path.read_bytes()
+            )
             assert private.encode() not in stored
     finally:
         mended.close()

@@ -71,14 +71,14 @@ def test_duplicate_and_out_of_order_batches(hub, hub_db, town):
     add_visits(town, 8)
     ident = outbox.identity(town.store)
     first = outbox.new_batch(town.store, ident, town.clock)
-    old = encode_batch(first)                         # the records as they are now
+    old = encode_batch(first)  # the records as they are now
     later(town)
-    touch_cases(town, 4, random.Random(2))            # newer versions of some of them
+    touch_cases(town, 4, random.Random(2))  # newer versions of some of them
     newer = encode_batch(outbox.rebuild(town.store, ident, first.batch_id, town.clock))
     with HubClient(hub.url, creds.token, verify=False) as client:
         ack_new = client.upload(newer)
-        ack_old = client.upload(old)                  # out of order: older after newer
-        ack_dup = client.upload(old)                  # and the same batch twice
+        ack_old = client.upload(old)  # out of order: older after newer
+        ack_dup = client.upload(old)  # and the same batch twice
     assert ack_new["stored"] == len(first.records)
     assert ack_old["stored"] == 0 and ack_dup["stored"] == 0 and ack_dup["times"] == 3
     assert sync(town).ok
@@ -112,8 +112,9 @@ def test_a_station_cannot_write_another_stations_records(hub, hub_db, town, vill
     with town.store.transaction():
         town.store.execute("UPDATE outbox SET acked_at = NULL, batch_id = NULL")
     batch = outbox.new_batch(town.store, ident, town.clock)
-    stolen = batch._replace(station=village.station.code,
-                            source=outbox.identity(village.store).source)
+    stolen = batch._replace(
+        station=village.station.code, source=outbox.identity(village.store).source
+    )
     fresh = outbox.new_batch(village.store, outbox.identity(village.store), village.clock)
     add_visits(village, 1)
     reused = outbox.new_batch(village.store, outbox.identity(village.store), village.clock)
@@ -121,7 +122,7 @@ def test_a_station_cannot_write_another_stations_records(hub, hub_db, town, vill
     reused = reused._replace(batch_id=towns_batch)
     assert fresh is None
     with HubClient(hub.url, intruder.token, verify=False) as client:
-        for attempt in (stolen, batch, reused):       # … or its own code, or its batch id
+        for attempt in (stolen, batch, reused):  # … or its own code, or its batch id
             try:
                 client.upload(encode_batch(attempt))
             except Exception as exc:

@@ -31,7 +31,7 @@ def test_failures_back_off_exponentially_with_jitter_and_a_cap():
     waits = [scheduler.backoff(n, T0) for n in range(12)]
     assert waits[0] >= timedelta(minutes=7.5) and waits[3] >= timedelta(minutes=60)
     assert max(waits) <= timedelta(hours=4)
-    assert scheduler.backoff(3, T0) == scheduler.backoff(3, T0)          # stable per attempt
+    assert scheduler.backoff(3, T0) == scheduler.backoff(3, T0)  # stable per attempt
     assert scheduler.backoff(3, T0) != scheduler.backoff(3, T0 + timedelta(seconds=1))
     failing = History(T0, None, 3)
     assert not scheduler.is_due(T0 + timedelta(minutes=20), failing)
@@ -39,7 +39,7 @@ def test_failures_back_off_exponentially_with_jitter_and_a_cap():
 
 
 def test_nightly_window_only():
-    scheduler = SyncScheduler(SyncPolicy(None, time(23, 0), time(4, 0)))   # wraps midnight
+    scheduler = SyncScheduler(SyncPolicy(None, time(23, 0), time(4, 0)))  # wraps midnight
     day = History(T0, T0, 0)
     assert not scheduler.is_due(T0 + timedelta(hours=3), day)
     night = T0.replace(hour=23, minute=30)
@@ -55,7 +55,7 @@ def test_settings_drive_the_policy(town):
     town.settings.set("sync.nightly_window", "01:30-03:00")
     policy = SyncPolicy.from_settings(town.settings)
     assert policy.interval is None and policy.night_start == time(1, 30)
-    assert service.is_due(town.store, town.clock)                    # never ran
+    assert service.is_due(town.store, town.clock)  # never ran
 
 
 def test_without_a_keyring_backend_the_clerk_gets_a_set_up_message(town, tmp_path):
@@ -96,6 +96,8 @@ def test_tls_is_required_off_the_loopback():
 def test_an_answer_that_is_not_a_json_object_is_transient(body):
     """A proxy's page or a cut body is retried later, never read as the hub's answer."""
     transport = httpx.MockTransport(lambda request: httpx.Response(200, content=body))
-    with (HubClient("http://127.0.0.1:8470", "t", verify=False, transport=transport) as client,
-          pytest.raises(TransientError, match="unreadable answer")):
+    with (
+        HubClient("http://127.0.0.1:8470", "t", verify=False, transport=transport) as client,
+        pytest.raises(TransientError, match="unreadable answer"),
+    ):
         client.whoami()

@@ -39,8 +39,9 @@ def printed_qr(counter, case_id: int) -> str:
     """The QR text read back from the notice the station prints for a case (a 补打 if it was
     printed before); the print is recorded, so its content goes up with the case."""
     reason = "遗失" if notice_printed(counter, case_id) else None
-    slip = prepare_notice(counter, case_id, Layout.A4, clerk_id=counter.clerk_id,
-                          reprint_reason=reason)
+    slip = prepare_notice(
+        counter, case_id, Layout.A4, clerk_id=counter.clerk_id, reprint_reason=reason
+    )
     record_print(counter, slip.pending)
     (text,) = qr_texts(slip.pdf)
     return text
@@ -85,7 +86,7 @@ def test_a_printed_slip_is_checked_at_the_county(hub, hub_db, town, other, caplo
     unsynced_qr = printed_qr(town, pending)
     sync(other)
     desk = Desk(hub, hub_db)
-    assert desk.check(qr=unsynced_qr) == "unknown"      # nothing of the town has arrived yet
+    assert desk.check(qr=unsynced_qr) == "unknown"  # nothing of the town has arrived yet
     sync(town)
 
     assert desk.check(qr=qr) == "valid"
@@ -94,13 +95,16 @@ def test_a_printed_slip_is_checked_at_the_county(hub, hub_db, town, other, caplo
     assert desk.check(case_no=case_no, code=tampered) == "invalid"
     assert desk.check(case_no=other_case_no, code=code) == "invalid"
     never = desk.post(case_no="370883101-20261123-01-9999", code=code).json()
-    assert never == {"case_no": "370883101-20261123-01-9999", "result": "unknown",
-                     "message": UNKNOWN}
+    assert never == {
+        "case_no": "370883101-20261123-01-9999",
+        "result": "unknown",
+        "message": UNKNOWN,
+    }
 
     later(town)
     (late,) = add_visits(town, 1)
     late_qr = printed_qr(town, late)
-    assert desk.check(qr=late_qr) == "unknown"           # a case not yet synced
+    assert desk.check(qr=late_qr) == "unknown"  # a case not yet synced
     sync(town)
     assert desk.check(qr=late_qr) == "valid"
     assert town.store.scalar("SELECT count(*) FROM outbox WHERE record_type = 'slip_key'") == 1
@@ -144,7 +148,7 @@ def test_a_station_cannot_vouch_for_another_stations_case_number(hub, hub_db, to
     case_no, code = printed_qr(town, genuine).split("|")[1:]
     (fake,) = add_visits(other, 1)
     other.store.execute("UPDATE cases SET case_no = ? WHERE id = ?", (case_no, fake))
-    forged = printed_qr(other, fake).split("|")[2]   # other's secret, the town's case number
+    forged = printed_qr(other, fake).split("|")[2]  # other's secret, the town's case number
     sync(other)
     desk = Desk(hub, hub_db)
     assert desk.check(case_no=case_no, code=forged) == "unknown"
@@ -160,14 +164,15 @@ def test_a_slip_check_body_is_read_only_for_staff_and_only_a_little(hub, hub_db)
     desk = Desk(hub, hub_db)
     assert desk.post(qr="YBGZ|" + "7" * 100_000).status_code == 413
 
-    def chunked():          # no Content-Length: the limit holds while reading
+    def chunked():  # no Content-Length: the limit holds while reading
         yield b'{"qr": "'
         for _ in range(64):
             yield b"7" * 1024
         yield b'"}'
 
-    assert httpx.post(url, content=chunked(), headers={**desk.headers, **as_json}
-                      ).status_code == 413
+    assert (
+        httpx.post(url, content=chunked(), headers={**desk.headers, **as_json}).status_code == 413
+    )
     malformed = httpx.post(url, content=b'{"code": 12345678}', headers=desk.headers)
     assert malformed.status_code == 422 and "12345678" not in malformed.text
     assert desk.check(case_no="370883101-20261123-01-0001", code="ABCDEFGH") == "unknown"
@@ -175,7 +180,7 @@ def test_a_slip_check_body_is_read_only_for_staff_and_only_a_little(hub, hub_db)
 
 def test_the_sealing_key_file_is_private_whatever_lay_beside_it(tmp_path):
     key_file = tmp_path / "hub-sealing.key"
-    left_over = tmp_path / f"{key_file.name}.{os.getpid()}.new"   # e.g. by a hub that died
+    left_over = tmp_path / f"{key_file.name}.{os.getpid()}.new"  # e.g. by a hub that died
     left_over.write_text("")
     left_over.chmod(0o644)
     made = sealing.load(key_file)
@@ -186,15 +191,24 @@ def test_the_sealing_key_file_is_private_whatever_lay_beside_it(tmp_path):
 def test_many_copies_of_a_secret_in_one_batch_cost_one_seal(hub, hub_db, monkeypatch):
     creds = register(hub_db, "370883109")
     source = str(uuid.uuid4())
-    copies = [wire.Record("slip_key", source, version, "2026-11-23",
-                          {"secret": secrets.token_hex(32)}) for version in range(1, 501)]
+    copies = [
+        wire.Record("slip_key", source, version, "2026-11-23", {"secret": secrets.token_hex(32)})
+        for version in range(1, 501)
+    ]
 
     def upload(records) -> httpx.Response:
-        encoded = wire.encode_batch(wire.Batch("370883109", source, str(uuid.uuid4()),
-                                               now(), (), tuple(records)))
-        return httpx.post(f"{hub.url}/v1/batches", content=encoded.body, headers={
-            "Authorization": f"Bearer {creds.token}", "Content-Type": wire.MEDIA_TYPE,
-            wire.HASH_HEADER: encoded.sha256})
+        encoded = wire.encode_batch(
+            wire.Batch("370883109", source, str(uuid.uuid4()), now(), (), tuple(records))
+        )
+        return httpx.post(
+            f"{hub.url}/v1/batches",
+            content=encoded.body,
+            headers={
+                "Authorization": f"Bearer {creds.token}",
+                "Content-Type": wire.MEDIA_TYPE,
+                wire.HASH_HEADER: encoded.sha256,
+            },
+        )
 
     seal, seals = hub_db.sealer.seal, []
     monkeypatch.setattr(hub_db.sealer, "seal", lambda *a: seals.append(1) or seal(*a))
@@ -217,8 +231,8 @@ def test_a_changed_secret_is_handed_over_again(hub, hub_db, town):
     sync(town)
     assert sync(town).batches == 0
     town.settings.set(SECRET_SETTING, "ab" * 32)
-    new = printed_qr(town, case_id).split("|")[2]       # a 补打 under the new secret
-    assert sync(town).records == 2                      # the case (its print) and the secret
+    new = printed_qr(town, case_id).split("|")[2]  # a 补打 under the new secret
+    assert sync(town).records == 2  # the case (its print) and the secret
     desk = Desk(hub, hub_db)
     assert desk.check(qr=old) == "invalid"
     assert desk.check(case_no=old.split("|")[1], code=new) == "valid"
@@ -241,14 +255,13 @@ def test_the_admin_command_line_checks_a_slip(hub, hub_db, hub_url, sealing_key,
     assert "cas_" in capsys.readouterr().out
 
 
-def test_a_village_hands_its_secret_over_by_usb(hub_url, hub_db, sealing_key, village,
-                                                tmp_path):
-    connect_station(village, hub_db, "http://127.0.0.1:9", "village")   # never online
+def test_a_village_hands_its_secret_over_by_usb(hub_url, hub_db, sealing_key, village, tmp_path):
+    connect_station(village, hub_db, "http://127.0.0.1:9", "village")  # never online
     (case_id,) = add_visits(village, 1)
     case_no, code = printed_qr(village, case_id).split("|")[1:]
     stick, ack = tmp_path / "village.ctr", tmp_path / "village.ack"
     cli = ["--db", hub_url, "--sealing-key", str(sealing_key)]
-    for _ in range(2):      # the first ack announces slip_key; the second file carries it
+    for _ in range(2):  # the first ack announces slip_key; the second file carries it
         offline.export_batches(village.store, village.clock, stick)
         assert admin.main([*cli, "import-file", str(stick), "--ack-out", str(ack)]) == 0
         offline.import_ack(village.store, village.clock, ack)
@@ -258,14 +271,14 @@ def test_a_village_hands_its_secret_over_by_usb(hub_url, hub_db, sealing_key, vi
 
 def hub_cases(db, station: str) -> int:
     with db.transaction(write=False) as tx:
-        return tx.one("SELECT count(*) FROM records WHERE station = ? AND type = 'case'",
-                      (station,))[0]
+        return tx.one(
+            "SELECT count(*) FROM records WHERE station = ? AND type = 'case'", (station,)
+        )[0]
 
 
 def secrets_held(db, station: str) -> list:
     with db.transaction(write=False) as tx:
-        return tx.all("SELECT version, sealed, key_id FROM slip_keys WHERE station = ?",
-                      (station,))
+        return tx.all("SELECT version, sealed, key_id FROM slip_keys WHERE station = ?", (station,))
 
 
 def key_rows(counter) -> int:
@@ -292,15 +305,16 @@ def restart(hub, hub_url, monkeypatch):
 
 @pytest.mark.parametrize("fault", ["missing", "replaced"])
 def test_case_uploads_go_on_while_the_hub_cannot_seal_a_secret(
-        fault, hub, hub_db, sealing_key, restart, town, other, tmp_path, caplog):
+    fault, hub, hub_db, sealing_key, restart, town, other, tmp_path, caplog
+):
     connect_station(town, hub_db, hub.url)
     connect_station(other, hub_db, hub.url)
     (elsewhere,) = add_visits(other, 1)
     other_qr = printed_qr(other, elsewhere)
-    sync(other)                                 # its secret is sealed under the hub's key
+    sync(other)  # its secret is sealed under the hub's key
     held = secrets_held(hub_db, "370883102")
     add_visits(town, 1)
-    sync(town)                                  # the hub announces slip_key; no secret yet
+    sync(town)  # the hub announces slip_key; no secret yet
     (case_id,) = add_visits(town, 1)
     qr = printed_qr(town, case_id)
     assert handed_keys.queue_if_changed(town.store, outbox.identity(town.store).source, town.clock)
@@ -311,7 +325,7 @@ def test_case_uploads_go_on_while_the_hub_cannot_seal_a_secret(
         sealing_key.write_text(secrets.token_hex(32) + "\n")
     broken = restart(None if fault == "missing" else sealing_key)
     add_visits(town, 1)
-    sync(town)                                  # the cases go in, the secret stays out
+    sync(town)  # the cases go in, the secret stays out
     assert outbox.pending_count(town.store) == 0
     assert hub_cases(broken.db, "370883101") == 3 and secrets_held(broken.db, "370883101") == []
     refusal = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR]
@@ -320,25 +334,26 @@ def test_case_uploads_go_on_while_the_hub_cannot_seal_a_secret(
     assert town.settings.get(SECRET_SETTING) not in caplog.text
 
     add_visits(town, 1)
-    sync(town)                                  # later cases arrive; no secret to this hub
+    sync(town)  # later cases arrive; no secret to this hub
     assert hub_cases(broken.db, "370883101") == 4 and key_rows(town) == 1
 
     shutil.copy(kept, sealing_key)
     mended = restart(sealing_key)
     add_visits(town, 1)
-    sync(town)                  # a case, whose ack announces slip_key again; then the secret
+    sync(town)  # a case, whose ack announces slip_key again; then the secret
     assert key_rows(town) == 2 and hub_cases(mended.db, "370883101") == 5
     desk = Desk(mended, mended.db)
     assert desk.check(qr=qr) == "valid" and desk.check(qr=other_qr) == "valid"
-    assert secrets_held(mended.db, "370883102") == held      # nothing stored was changed
+    assert secrets_held(mended.db, "370883102") == held  # nothing stored was changed
 
 
 def test_a_hub_without_its_key_refuses_village_files_whole(
-        hub_url, hub_db, sealing_key, village, tmp_path, capsys):
+    hub_url, hub_db, sealing_key, village, tmp_path, capsys
+):
     """The hub's signing key is sealed under the sealing key too: a hub moved without its key
     file cannot sign an acknowledgement, so it refuses the file before storing anything (the
     administrator sees why at once); with the key back the same file goes in, secret too."""
-    connect_station(village, hub_db, "http://127.0.0.1:9", "village")   # never online
+    connect_station(village, hub_db, "http://127.0.0.1:9", "village")  # never online
     (case_id,) = add_visits(village, 1)
     case_no, old_code = printed_qr(village, case_id).split("|")[1:]
     stick, ack = tmp_path / "village.ctr", tmp_path / "village.ack"
@@ -352,20 +367,20 @@ def test_a_hub_without_its_key_refuses_village_files_whole(
         return status
 
     assert carry(sealing_key) == 0
-    assert carry(sealing_key) == 0              # the first secret, sealed under the hub's key
+    assert carry(sealing_key) == 0  # the first secret, sealed under the hub's key
     held = secrets_held(hub_db, "370883101201")
     village.settings.set(SECRET_SETTING, "ab" * 32)
     new_code = printed_qr(village, case_id).split("|")[2]
-    moved = tmp_path / "moved.key"              # the hub moved without its key file
+    moved = tmp_path / "moved.key"  # the hub moved without its key file
     add_visits(village, 1)
     capsys.readouterr()
     assert carry(moved) == 2
     assert "sealed under sealing key" in capsys.readouterr().err
     assert hub_cases(hub_db, "370883101201") == 1
     assert secrets_held(hub_db, "370883101201") == held
-    assert outbox.pending_count(village.store) > 0          # nothing lost: still to carry
+    assert outbox.pending_count(village.store) > 0  # nothing lost: still to carry
 
-    assert carry(sealing_key) == 0              # the key is back: the cases and the secret
+    assert carry(sealing_key) == 0  # the key is back: the cases and the secret
     assert carry(sealing_key) == 0
     assert hub_cases(hub_db, "370883101201") == 2 and key_rows(village) == 2
     assert outbox.pending_count(village.store) == 0

@@ -16,8 +16,9 @@ from tests.sync.test_slip_checks import Desk, sync
 
 
 def _print(counter, case_id: int, reason: str | None = None):
-    slip = prepare_notice(counter, case_id, Layout.A4, clerk_id=counter.clerk_id,
-                          reprint_reason=reason)
+    slip = prepare_notice(
+        counter, case_id, Layout.A4, clerk_id=counter.clerk_id, reprint_reason=reason
+    )
     record_print(counter, slip.pending)
     return slip
 
@@ -42,14 +43,18 @@ def test_the_county_shows_what_the_checked_print_says(hub, hub_db, town):
         content = answer["slip"]
         assert content == slip.pending.content and content["print_no"] == number
         paper = _flat("".join(page_texts(slip.pdf)))
-        for line in (content["issued_at"], content["id_number"], content["applicant"],
-                     *(i["name"] for i in content["items"]),
-                     *(i["value"] for i in content["items"]),
-                     *(m["name"] for m in content["materials"])):
+        for line in (
+            content["issued_at"],
+            content["id_number"],
+            content["applicant"],
+            *(i["name"] for i in content["items"]),
+            *(i["value"] for i in content["items"]),
+            *(m["name"] for m in content["materials"]),
+        ):
             assert _flat(line) in paper, line
         assert case.applicant.id_number not in json.dumps(answer, ensure_ascii=False)
         shown.append(content["issued_at"])
-    assert shown[0] != shown[1]                   # each 补打 checked as itself
+    assert shown[0] != shown[1]  # each 补打 checked as itself
 
 
 def test_content_changed_after_the_print_no_longer_checks(hub, hub_db, town):
@@ -69,8 +74,10 @@ def test_content_changed_after_the_print_no_longer_checks(hub, hub_db, town):
         for event in data["events"]:
             if SLIP_FIELD in event.get("data", {}):
                 event["data"][SLIP_FIELD]["items"][0]["value"] = "2099年1月1日前"
-        tx.execute("UPDATE records SET data = ? WHERE uuid = ?",
-                   (json.dumps(data, ensure_ascii=False), case.uuid))
+        tx.execute(
+            "UPDATE records SET data = ? WHERE uuid = ?",
+            (json.dumps(data, ensure_ascii=False), case.uuid),
+        )
     assert desk.check(case_no=case.case_no, code=code) == "invalid"
 
 
@@ -80,14 +87,29 @@ def test_old_codes_check_only_for_cases_printed_before(hub, hub_db, town):
     # a print as the program before issue 13 recorded it: no content, a version-1 code
     legacy = verification.legacy_code_for(town, town.cases.get(old_case))
     with town.store.transaction():
-        town.store.insert("slip_prints", {
-            "kind": "notice", "case_id": old_case, "layout": "a4", "is_reprint": 0,
-            "printed_at": "2026-11-25T09:00:00+08:00", "clerk_id": town.clerk_id,
-            "verification_code": legacy})
+        town.store.insert(
+            "slip_prints",
+            {
+                "kind": "notice",
+                "case_id": old_case,
+                "layout": "a4",
+                "is_reprint": 0,
+                "printed_at": "2026-11-25T09:00:00+08:00",
+                "clerk_id": town.clerk_id,
+                "verification_code": legacy,
+            },
+        )
         from counterapp import journal
-        journal.record(town.store, subject="case", subject_uuid=town.cases.get(old_case).uuid,
-                       kind="notice_printed", at="2026-11-25T09:00:00+08:00",
-                       data={"layout": "a4"}, outbox_version=town.cases.get(old_case).version)
+
+        journal.record(
+            town.store,
+            subject="case",
+            subject_uuid=town.cases.get(old_case).uuid,
+            kind="notice_printed",
+            at="2026-11-25T09:00:00+08:00",
+            data={"layout": "a4"},
+            outbox_version=town.cases.get(old_case).version,
+        )
     _print(town, new_case)
     sync(town)
     desk = Desk(hub, hub_db)
@@ -97,4 +119,5 @@ def test_old_codes_check_only_for_cases_printed_before(hub, hub_db, town):
     assert "slip" not in answer
     new = town.cases.get(new_case)
     assert desk.check(case_no=new.case_no, code=verification.legacy_code_for(town, new)) == (
-        "invalid")                                # never printed with a version-1 code
+        "invalid"
+    )  # never printed with a version-1 code

@@ -27,15 +27,15 @@ def settled(qtbot, ops) -> None:
 
 
 @pytest.mark.parametrize("hub_url", ["sqlite"], indirect=True)
-def test_sync_now_runs_off_the_ui_thread_and_shows_the_result(qtbot_or_skip, hub, hub_db,
-                                                               town, town_ops):
+def test_sync_now_runs_off_the_ui_thread_and_shows_the_result(
+    qtbot_or_skip, hub, hub_db, town, town_ops
+):
     from ui.sync_status import SyncStatusWidget
 
     qtbot = qtbot_or_skip
     connect_station(town, hub_db, hub.url)
     add_visits(town, 5)
-    widget = SyncStatusWidget(town_ops, town.store.path, town.clock, auto=False,
-                              retry=FAST_RETRY)
+    widget = SyncStatusWidget(town_ops, town.store.path, town.clock, auto=False, retry=FAST_RETRY)
     qtbot.addWidget(widget)
     settled(qtbot, town_ops)
     assert "待上传" in widget.pending_label.text() and "从未" in widget.success_label.text()
@@ -47,7 +47,7 @@ def test_sync_now_runs_off_the_ui_thread_and_shows_the_result(qtbot_or_skip, hub
     assert widget.pending_label.text() == "待上传：0 条"
     assert "从未" not in widget.success_label.text()
     check_hub_matches(hub_db, town)
-    hub.stop()                                       # the hub goes away
+    hub.stop()  # the hub goes away
     add_visits(town, 1)
     widget.sync_now()
     qtbot.waitUntil(lambda: not widget.running, timeout=60_000)
@@ -63,14 +63,13 @@ def test_the_gui_thread_never_touches_the_store(qtbot_or_skip, town, town_ops):
 
     qtbot = qtbot_or_skip
     threads: list[str] = []
-    town.store.conn.set_trace_callback(lambda _sql: threads.append(
-        threading.current_thread().name))
+    town.store.conn.set_trace_callback(lambda _sql: threads.append(threading.current_thread().name))
     try:
         widget = SyncStatusWidget(town_ops, town.store.path, town.clock, auto=False)
         qtbot.addWidget(widget)
         widget.refresh()
         widget.sync_if_due()
-        widget.sync_now()                            # no hub set up: fails at once
+        widget.sync_now()  # no hub set up: fails at once
         qtbot.waitUntil(lambda: not widget.running, timeout=20_000)
         settled(qtbot, town_ops)
     finally:

@@ -43,8 +43,7 @@ def spoiled_files(draw: st.DrawFn, data: bytes) -> bytes:
     headers = [index for index, line in enumerate(lines[:3]) if _json_object(line)]
     if how == "json" and headers:
         at = draw(st.sampled_from(headers))
-        lines[at] = json.dumps(draw(mutated(json.loads(lines[at]))),
-                               separators=(",", ":")).encode()
+        lines[at] = json.dumps(draw(mutated(json.loads(lines[at]))), separators=(",", ":")).encode()
         return b"\n".join(lines)
     return draw(spoiled_bytes(data))
 
@@ -107,15 +106,19 @@ def test_a_spoiled_batch_file_forwarded_by_a_town_is_a_4xx(hub_url, hub_db, vill
     town_token = register(hub_db, "370883101").token
     server = ThreadHub(hub_db).start()
     try:
-        with httpx.Client(base_url=server.url, timeout=30,
-                          headers={"Authorization": f"Bearer {town_token}"}) as client:
+        with httpx.Client(
+            base_url=server.url, timeout=30, headers={"Authorization": f"Bearer {town_token}"}
+        ) as client:
 
             @doors(examples(hub_url, 30))
             @given(spoiled_files(data))
             def one(spoiled: bytes) -> None:
                 before = hub_dump(hub_db)
-                answer = client.post("/v1/transfer", content=spoiled,
-                                     headers={"Content-Type": "application/octet-stream"})
+                answer = client.post(
+                    "/v1/transfer",
+                    content=spoiled,
+                    headers={"Content-Type": "application/octet-stream"},
+                )
                 if spoiled != data:
                     assert 400 <= answer.status_code < 500, answer.text
                     assert answer.json()["detail"]
@@ -131,8 +134,7 @@ def test_a_spoiled_batch_file_forwarded_by_a_town_is_a_4xx(hub_url, hub_db, vill
         server.stop()
 
 
-def test_a_spoiled_ack_file_is_refused_at_the_station(hub_url, hub_db, village_file,
-                                                      tmp_path):
+def test_a_spoiled_ack_file_is_refused_at_the_station(hub_url, hub_db, village_file, tmp_path):
     village, data = village_file
     (tmp_path / "in.ctr").write_bytes(data)
     assert import_at_hub(hub_url, tmp_path / "in.ctr", tmp_path / "real.ack")[0] == 0

@@ -20,20 +20,23 @@ def test_round_trip_and_ranges(town):
     add_visits(town, 3)
     batch = outbox.new_batch(town.store, outbox.identity(town.store), town.clock)
     encoded = wire.encode_batch(batch)
-    assert encoded == wire.encode_batch(batch)                  # deterministic bytes
+    assert encoded == wire.encode_batch(batch)  # deterministic bytes
     back = wire.decode_batch(encoded.body, encoded.sha256)
     assert back == batch
     assert wire.to_ranges([5, 1, 2, 3, 7, 8]) == [[1, 3], [5, 5], [7, 8]]
     assert wire.from_ranges([[1, 3], [7, 8]]) == (1, 2, 3, 7, 8)
     names = {r.data.get("applicant_name") for r in batch.records if r.type == "case"}
-    assert names and None not in names                          # personal data travels
+    assert names and None not in names  # personal data travels
 
 
-@pytest.mark.parametrize("document, problem", [
-    ({"format": 2}, "unsupported format"),
-    ({"format": 1, "station": "x"}, "station"),
-    ({"format": 1, "station": "370883101", "source": "0" * 36}, "source"),
-])
+@pytest.mark.parametrize(
+    "document, problem",
+    [
+        ({"format": 2}, "unsupported format"),
+        ({"format": 1, "station": "x"}, "station"),
+        ({"format": 1, "station": "370883101", "source": "0" * 36}, "source"),
+    ],
+)
 def test_bad_documents_are_named(document, problem):
     with pytest.raises(wire.WireError, match=problem):
         wire.parse_batch(document)

@@ -58,8 +58,16 @@ class FakePrinter:
         self.refuse: str = ""
         self.failed = None  # set by the fixture: the service's failed signal
 
-    def print_pdf(self, kind: str, pdf: bytes, printer_name=None, *, on_success=None,
-                  on_failure=None, job_name=None) -> None:
+    def print_pdf(
+        self,
+        kind: str,
+        pdf: bytes,
+        printer_name=None,
+        *,
+        on_success=None,
+        on_failure=None,
+        job_name=None,
+    ) -> None:
         if self.refuse:
             if on_failure is not None:
                 on_failure(self.refuse)

@@ -10,7 +10,7 @@ from ui.visit_flow import Step
 
 from .visit import Clerk, type_text
 
-OLD = "370883560312123"                      # a 15-digit old number: born 1956-03-12
+OLD = "370883560312123"  # a 15-digit old number: born 1956-03-12
 OLD_AS_18 = make_id(birth="19560312", sequence="123")
 
 
@@ -22,8 +22,12 @@ def below(hint, field) -> bool:
     """The message is right under its field, in the same column."""
     field_box = field.geometry()
     hint_box = hint.geometry()
-    return (hint.isVisible() and hint.parentWidget() is field.parentWidget()
-            and hint_box.top() >= field_box.bottom() and hint_box.left() == field_box.left())
+    return (
+        hint.isVisible()
+        and hint.parentWidget() is field.parentWidget()
+        and hint_box.top() >= field_box.bottom()
+        and hint_box.left() == field_box.left()
+    )
 
 
 def test_a_500_character_name_is_kept_whole_and_the_limit_is_said(qtbot, window):
@@ -31,7 +35,7 @@ def test_a_500_character_name_is_kept_whole_and_the_limit_is_said(qtbot, window)
     page = window.case_panel.applicant
     assert "最多30个字" in page.name.placeholderText()
     type_text(qtbot, page.name, "张" * 500)
-    assert len(page.name.text()) == 500          # never cut
+    assert len(page.name.text()) == 500  # never cut
     hint = page.name_field.hint
     assert hint.text() == "姓名过长：最多30个字，当前500个字，请核对"
     assert colour(hint) == comfort.KIND_COLOURS["error"] and below(hint, page.name)
@@ -64,7 +68,7 @@ def test_each_problem_is_shown_under_its_own_field(qtbot, window):
         assert below(field.hint, field.field), message
     assert not page.agent_id.hint.text().startswith("身份证")  # the agent's number is fine
     assert "4 处需更正" in window.case_panel.problem.text()
-    assert page.name.hasFocus()                  # the first field with a problem
+    assert page.name.hasFocus()  # the first field with a problem
     # typing in a field takes its message away; the others stay
     qtbot.keyClicks(page.phone, "\b" * 5 + "13800000000")
     assert not page.phone_field.hint.isVisible()
@@ -76,7 +80,7 @@ def test_a_valid_number_is_green_with_a_tick_and_a_wrong_one_red(qtbot, window):
     qtbot.keyClicks(page.id_field.edit, make_id()[:10])
     assert page.id_field.hint.text() == "已输入 10 位，共 18 位"
     assert colour(page.id_field.hint) == comfort.KIND_COLOURS["warn"]
-    qtbot.keyClicks(page.id_field.edit, make_id()[10:])   # born 1956: 70, green channel
+    qtbot.keyClicks(page.id_field.edit, make_id()[10:])  # born 1956: 70, green channel
     assert page.id_field.hint.text().startswith("✓ 号码有效：男，1956年03月12日生，70岁")
     assert colour(page.id_field.hint) == comfort.KIND_COLOURS["ok"]
     qtbot.keyClick(page.id_field.edit, Qt.Key.Key_Backspace)
@@ -109,17 +113,18 @@ def test_a_15_digit_old_number_is_converted_with_one_key(qtbot, window):
 
 def test_full_width_digits_and_x_are_normalised_as_typed(qtbot, window):
     page = window.case_panel.applicant
-    number = make_id(birth="19491231", sequence="002", region="110105")   # ends in X
+    number = make_id(birth="19491231", sequence="002", region="110105")  # ends in X
     wide = "".join(chr(ord(c) + 0xFEE0) for c in number[:-1].lower()) + "ｘ"
     type_text(qtbot, page.id_field.edit, wide[:6] + "\u3000" + wide[6:])
     assert page.id_field.edit.text() == number == "11010519491231002X"
     assert page.id_field.hint.text().startswith("✓")
-    type_text(qtbot, page.id_field.edit, "Ａ")                  # not part of a number
+    type_text(qtbot, page.id_field.edit, "Ａ")  # not part of a number
     assert page.id_field.edit.text() == number
 
 
 def test_a_number_used_under_another_name_is_pointed_out_and_its_cases_listed(
-        qtbot, window, counter):
+    qtbot, window, counter
+):
     number = make_id(birth="19800101", sequence="123")
     earlier = counter.cases.open_case(Person("张三", number), ["YB0301"], counter.clerk_a.id)
     clerk = Clerk(qtbot, window)

@@ -23,7 +23,7 @@ def _open_dialog(clerk: Clerk, window, dialogs) -> ConsultDialog:
     clerk.key(window.queue_panel, Qt.Key.Key_F2, Qt.KeyboardModifier.ShiftModifier)
     dialog = dialogs.latest(ConsultDialog)
     assert dialog is not None and dialog.isVisible()
-    clerk.qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)   # it takes the keys
+    clerk.qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)  # it takes the keys
     return dialog
 
 
@@ -32,16 +32,16 @@ def test_shift_f2_ends_the_called_ticket_with_a_reason(qtbot, window, counter, d
     assert window.queue_panel.end_without_case.isEnabled()
     dialog = _open_dialog(clerk, window, dialogs)
     assert ticket.code in dialog.windowTitle()
-    clerk.key(dialog.reason, Qt.Key.Key_Return)              # no reason: refused in place
+    clerk.key(dialog.reason, Qt.Key.Key_Return)  # no reason: refused in place
     assert dialog.isVisible() and "原因" in dialog.problem.text()
     too_long = "办事人询问" * (REASON_MAX // 5 + 1)
     type_text(qtbot, dialog.reason.lineEdit(), too_long)
     clerk.click(dialog.ok_button)
     assert dialog.isVisible() and f"最多 {REASON_MAX} 个字" in dialog.problem.text()
-    assert dialog.reason_text == too_long                    # nothing was cut
+    assert dialog.reason_text == too_long  # nothing was cut
     assert counter.queue.get(ticket.id).status == TicketStatus.CALLED
     dialog.reason.lineEdit().clear()
-    clerk.key(dialog.reason, Qt.Key.Key_Down)                # the first ready-made reason
+    clerk.key(dialog.reason, Qt.Key.Key_Down)  # the first ready-made reason
     clerk.click(dialog.ok_button)
     ended = counter.queue.get(ticket.id)
     assert ended.status == TicketStatus.CONSULTED and ended.end_reason == "仅咨询政策或办事流程"
@@ -58,7 +58,7 @@ def test_the_wrong_window_reason_offers_the_transfer(qtbot, window, counter, dia
     dialog.reason.setCurrentText(WRONG_WINDOW)
     assert dialog.transfer_button.isVisible() and dialog.hint.isVisible()
     clerk.click(dialog.transfer_button)
-    assert dialogs.latest(ConsultDialog) is None                 # closed and forgotten
+    assert dialogs.latest(ConsultDialog) is None  # closed and forgotten
     transfer = dialogs.latest(TransferDialog)
     assert transfer is not None and transfer.isVisible()
     assert counter.queue.get(ticket.id).status == TicketStatus.CALLED

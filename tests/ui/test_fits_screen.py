@@ -107,12 +107,16 @@ def misfits(top: QWidget, area: QSize) -> list[str]:
         holder = child.parentWidget()
         if not holder.rect().contains(child.geometry()):
             box = child.geometry()
-            problems.append(f"{title}: {_name(child)} at {box.x()},{box.y()} "
-                            f"{box.width()}×{box.height()} is outside {_name(holder)} "
-                            f"({holder.width()}×{holder.height()})")
+            problems.append(
+                f"{title}: {_name(child)} at {box.x()},{box.y()} "
+                f"{box.width()}×{box.height()} is outside {_name(holder)} "
+                f"({holder.width()}×{holder.height()})"
+            )
         elif _has_text(child) and child.width() < child.minimumSizeHint().width():
-            problems.append(f"{title}: {_name(child)} is cut to {child.width()} px of "
-                            f"{child.minimumSizeHint().width()}")
+            problems.append(
+                f"{title}: {_name(child)} is cut to {child.width()} px of "
+                f"{child.minimumSizeHint().width()}"
+            )
     return problems
 
 
@@ -173,8 +177,9 @@ def test_the_counter_window_fits_at_every_step_and_tab(qtbot, window, counter, l
         check(f"tab {window.tabs.tabText(tab)}")
     window.lock("by_hand")
     settle(qtbot, window.ctx.ops)
-    window.lock_page.refused("PIN连续错误5次，王丽已锁定1分钟（至 09:01），"
-                             "站长可在「人员管理」中解锁")
+    window.lock_page.refused(
+        "PIN连续错误5次，王丽已锁定1分钟（至 09:01），站长可在「人员管理」中解锁"
+    )
     check("locked")
     if large:
         window.show_tab(0)
@@ -220,8 +225,9 @@ def login_dialog(qtbot, window) -> Shown:
 
 def admin_setup_dialog(qtbot, window) -> Shown:
     counter = window.ctx.counter
-    dialog = AdminSetupDialog(window.ctx.station.name, [counter.clerk_a, counter.clerk_b],
-                              "工号 1001 已属于王丽，请核对")
+    dialog = AdminSetupDialog(
+        window.ctx.station.name, [counter.clerk_a, counter.clerk_b], "工号 1001 已属于王丽，请核对"
+    )
     dialog.show()
     dialog.try_accept()
     yield "problems", dialog
@@ -231,8 +237,9 @@ def admin_check_dialog(qtbot, window) -> Shown:
     window.open_staff()
     settle(qtbot, window.ctx.ops)
     dialog = window.ctx.dialogs.latest(AdminCheckDialog)
-    dialog.message.setText("PIN连续错误5次，王丽已锁定1分钟（至 09:01），"
-                           "站长可在「人员管理」中解锁")
+    dialog.message.setText(
+        "PIN连续错误5次，王丽已锁定1分钟（至 09:01），站长可在「人员管理」中解锁"
+    )
     yield "locked", dialog
 
 
@@ -240,8 +247,7 @@ def staff_dialog(qtbot, window) -> Shown:
     counter = window.ctx.counter
     admin = accounts.authenticate(counter.store, "1001", PIN, counter.clock)
     for number in range(3, 9):
-        accounts.add(counter.store, admin, f"10{number:02d}", "欧阳𠮷娜娜", "390721",
-                     counter.clock)
+        accounts.add(counter.store, admin, f"10{number:02d}", "欧阳𠮷娜娜", "390721", counter.clock)
     window._open_staff_as(admin)
     settle(qtbot, window.ctx.ops)
     dialog = window.ctx.dialogs.latest(StaffDialog)
@@ -283,8 +289,9 @@ def consult_dialog(qtbot, window) -> Shown:
 
 def _kept_notice(window: MainWindow):
     counter = window.ctx.counter
-    case = counter.cases.open_case(Person("欧阳秀英", make_id(birth="19520714")),
-                                   list(LONG_ITEMS), counter.clerk_a.id)
+    case = counter.cases.open_case(
+        Person("欧阳秀英", make_id(birth="19520714")), list(LONG_ITEMS), counter.clerk_a.id
+    )
     slip = prepare_notice(counter, case.id, Layout.A4, clerk_id=counter.clerk_a.id)
     return unprinted.keep(counter, slip.pdf, slip.pending, PRINTER_PAUSED)
 
@@ -315,8 +322,9 @@ def queue_keys(qtbot, window) -> Shown:
     counter = window.ctx.counter
     counter.configure_queue(QueueLink(Role.HOST))
     for number, kind in enumerate((Access.WINDOW, Access.WINDOW, Access.KIOSK, Access.HALL)):
-        access.issue(counter.store, kind, f"{number + 2}号窗口旁边的大厅电脑（测试用长名）",
-                     counter.clock)
+        access.issue(
+            counter.store, kind, f"{number + 2}号窗口旁边的大厅电脑（测试用长名）", counter.clock
+        )
     access.revoke(counter.store, 1, counter.clock)
     dialog = _opened(window, QueueKeysDialog(window.ctx, window))
     dialog.load()
@@ -336,8 +344,9 @@ def screen_exit(qtbot, window) -> Shown:
 
 def follow_up_list(qtbot, window) -> Shown:
     for number, birth in enumerate(("19560312", "19600101", "19700707")):
-        bad_rating(window.ctx.counter, f"回访{number}", birth,
-                   "等候时间较长；服务态度不好；办理流程复杂")
+        bad_rating(
+            window.ctx.counter, f"回访{number}", birth, "等候时间较长；服务态度不好；办理流程复杂"
+        )
     window.open_follow_ups()
     settle(qtbot, window.ctx.ops)
     yield "three ratings", window.ctx.dialogs.latest(FollowUpDialog)
@@ -345,14 +354,16 @@ def follow_up_list(qtbot, window) -> Shown:
 
 def slip_preview(qtbot, window) -> Shown:
     counter = window.ctx.counter
-    case = counter.cases.open_case(Person("欧阳秀英", make_id(birth="19520714")),
-                                   list(LONG_ITEMS), counter.clerk_a.id)
+    case = counter.cases.open_case(
+        Person("欧阳秀英", make_id(birth="19520714")), list(LONG_ITEMS), counter.clerk_a.id
+    )
     slip = prepare_notice(counter, case.id, Layout.A4, clerk_id=counter.clerk_a.id)
     preview = SlipPreview(SlipPrinter(), "notice", slip.pdf, window)
     preview.open()
-    qtbot.waitUntil(lambda: any(not label.pixmap().isNull()
-                                for label in preview.pages.findChildren(QLabel)),
-                    timeout=10_000)
+    qtbot.waitUntil(
+        lambda: any(not label.pixmap().isNull() for label in preview.pages.findChildren(QLabel)),
+        timeout=10_000,
+    )
     yield "A4 notice", preview
 
 
@@ -418,9 +429,13 @@ def test_every_dialog_of_the_program_is_measured():
     names = set()
     for path in Path(importlib.import_module("ui").__file__).parent.glob("*.py"):
         module = importlib.import_module(f"ui.{path.stem}")
-        names |= {name for name, value in vars(module).items()
-                  if isinstance(value, type) and issubclass(value, QDialog)
-                  and value.__module__ == module.__name__}
+        names |= {
+            name
+            for name, value in vars(module).items()
+            if isinstance(value, type)
+            and issubclass(value, QDialog)
+            and value.__module__ == module.__name__
+        }
     assert names - set(DIALOGS) == set()
 
 
@@ -470,14 +485,16 @@ def _open_case_search(window: MainWindow) -> tuple[QTableView, int]:
     return window.search.table, SearchColumn.ITEMS
 
 
-@pytest.mark.parametrize("open_list", [_open_deadline_list, _open_case_search],
-                         ids=["F9 deadlines", "F12 case search"])
+@pytest.mark.parametrize(
+    "open_list", [_open_deadline_list, _open_case_search], ids=["F9 deadlines", "F12 case search"]
+)
 def test_the_case_lists_show_each_case_s_items_whole(qtbot, window, counter, large, open_list):
     """事项 lies within the list's width, its rows tall enough for the titles wrapped, also
     after the font mode changes; its tooltip lists them one by one."""
     clerk = counter.clerk_a.id
-    forwarded = counter.cases.open_case(Person("欧阳秀英", make_id(birth="19520714")),
-                                        list(LONG_ITEMS), clerk)
+    forwarded = counter.cases.open_case(
+        Person("欧阳秀英", make_id(birth="19520714")), list(LONG_ITEMS), clerk
+    )
     for material in forwarded.materials:
         if material.applies:
             counter.cases.mark_material(forwarded.id, material.key, True, clerk)

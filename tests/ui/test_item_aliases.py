@@ -19,13 +19,26 @@ def index():
     return built
 
 
-@pytest.mark.parametrize(("query", "expected"), [
-    ("慢特病", "YB0501"), ("门诊慢特病", "YB0501"), ("慢性病", "YB0501"),
-    ("mzmtb", "YB0501"), ("MTB", "YB0501"), ("mantebing", "YB0501"), ("ＭＺＭＴＢ", "YB0501"),
-    ("异地备案", "YB0301"), ("ydba", "YB0301"), ("生育津贴", "YB1004"), ("syjt", "YB1004"),
-    ("医保卡", "YB1101"), ("社保卡", "YB1101"), ("新生儿参保", "YB0101"),
-    ("xsecb", "YB0101"),
-])
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("慢特病", "YB0501"),
+        ("门诊慢特病", "YB0501"),
+        ("慢性病", "YB0501"),
+        ("mzmtb", "YB0501"),
+        ("MTB", "YB0501"),
+        ("mantebing", "YB0501"),
+        ("ＭＺＭＴＢ", "YB0501"),
+        ("异地备案", "YB0301"),
+        ("ydba", "YB0301"),
+        ("生育津贴", "YB1004"),
+        ("syjt", "YB1004"),
+        ("医保卡", "YB1101"),
+        ("社保卡", "YB1101"),
+        ("新生儿参保", "YB0101"),
+        ("xsecb", "YB0101"),
+    ],
+)
 def test_an_alias_finds_its_item(index, query, expected):
     found = [entry.item.code for entry in index.search(query)]
     assert expected in found, found
@@ -65,7 +78,7 @@ def test_the_clerk_types_an_alias_and_sees_when_nothing_matches(qtbot, window):
     page = window.case_panel.items
     qtbot.keyClicks(page.search, "mzmtb")
     assert [row.item.code for row in page.model.rows][:1] == ["YB0501"]
-    assert page.table.currentIndex().row() == 0       # the best match is highlighted
+    assert page.table.currentIndex().row() == 0  # the best match is highlighted
     assert not page.empty_note.isVisible()
     page.search.clear()
     type_text(qtbot, page.search, "慢特病")

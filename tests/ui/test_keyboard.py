@@ -23,42 +23,42 @@ def test_a_whole_instant_visit_by_keyboard_alone(qtbot, window, counter):
     settle(qtbot, window.ctx.ops)
     keys = Keyboard(qtbot, window)
     panel = window.case_panel
-    keys.press(Qt.Key.Key_F2)                           # call next
+    keys.press(Qt.Key.Key_F2)  # call next
     assert window.queue_panel.current.id == ticket.id
     assert keys.focused() is panel.applicant.name
     keys.type("孙八")
     keys.press(Qt.Key.Key_Tab)
     keys.type(make_id(birth="19720808"))
-    keys.ctrl_enter()                                   # on to the items
+    keys.ctrl_enter()  # on to the items
     assert panel.current_step == Step.ITEMS and keys.focused() is panel.items.search
-    keys.type("cxjm")                                   # 城乡居民参保登记 by pinyin initials
-    keys.press(Qt.Key.Key_Return)                       # Enter picks the highlighted row
+    keys.type("cxjm")  # 城乡居民参保登记 by pinyin initials
+    keys.press(Qt.Key.Key_Return)  # Enter picks the highlighted row
     assert panel.items.chosen == ["YB0101"] and keys.focused() is panel.items.search
-    keys.ctrl_enter()                                   # the case is opened
+    keys.ctrl_enter()  # the case is opened
     assert panel.current_step == Step.MATERIALS and keys.focused() is panel.materials.table
-    keys.press(Qt.Key.Key_Space)                        # the ID card is received
+    keys.press(Qt.Key.Key_Space)  # the ID card is received
     assert not panel.case.missing_materials
     keys.ctrl_enter()
     assert panel.current_step == Step.OUTCOME and keys.focused() is panel.outcome.accept_button
     assert panel.outcome.accept_button.text().endswith("Ctrl+回车")
-    keys.ctrl_enter()                                   # accept
+    keys.ctrl_enter()  # accept
     assert panel.current_step == Step.FINISH and keys.focused() is panel.finish.complete_button
-    keys.ctrl_enter()                                   # finish on the spot
+    keys.ctrl_enter()  # finish on the spot
     assert panel.current_step == Step.RATING and panel.case.state == CaseState.COMPLETED
-    keys.ctrl_enter()                                   # the rating, for the citizen
+    keys.ctrl_enter()  # the rating, for the citizen
     dialog = window.ctx.dialogs.latest(RatingDialog)
     assert dialog is not None
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)   # it takes the focus
-    keys.press(Qt.Key.Key_4)                            # 满意 (4 stars)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)  # it takes the focus
+    keys.press(Qt.Key.Key_4)  # 满意 (4 stars)
     qtbot.waitUntil(lambda: QApplication.focusWidget() is panel.rating.end_button)
     assert panel.rating.end_button.text().endswith("Ctrl+回车")
-    keys.ctrl_enter()                                   # the visit ends
+    keys.ctrl_enter()  # the visit ends
     case = counter.cases.find(make_id(birth="19720808"))[0]
     assert case.state == CaseState.COMPLETED
     assert counter.ratings.of_case(case.id).level == 4
     assert counter.queue.get(ticket.id).status == TicketStatus.DONE
     assert panel.current_step == Step.APPLICANT and panel.case is None
-    keys.press(Qt.Key.Key_F2)                           # the next citizen
+    keys.press(Qt.Key.Key_F2)  # the next citizen
     assert window.queue_panel.current.id == following.id
     assert not window.ctx.dialogs.errors
     assert (keys.presses, keys.typed) == (STANDARD_VISIT_KEYS, 2 + 18 + 4)

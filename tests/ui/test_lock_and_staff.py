@@ -26,8 +26,11 @@ NUMBER = make_id(birth="19520714")
 
 def shown_texts(window) -> str:
     """Every text a visible widget of the window shows."""
-    found = [w.text() for w in window.findChildren(QLineEdit) + window.findChildren(QLabel)
-             if w.isVisible()]
+    found = [
+        w.text()
+        for w in window.findChildren(QLineEdit) + window.findChildren(QLabel)
+        if w.isVisible()
+    ]
     return " ".join(found)
 
 
@@ -48,7 +51,7 @@ def test_the_lock_hides_the_case_and_the_same_pin_brings_it_back(qtbot, window, 
     assert not window.menuBar().isVisible()
     assert NAME not in shown_texts(window) and "屏幕已锁定" in shown_texts(window)
     assert QApplication.focusWidget() is window.lock_page.pin
-    keys.press(Qt.Key.Key_F2)                    # the work's keys do nothing behind the lock
+    keys.press(Qt.Key.Key_F2)  # the work's keys do nothing behind the lock
     keys.press(Qt.Key.Key_F12)
     assert counter.queue.waiting()[0].status == TicketStatus.WAITING
     assert window.tabs.currentIndex() == 0
@@ -58,7 +61,7 @@ def test_the_lock_hides_the_case_and_the_same_pin_brings_it_back(qtbot, window, 
     keys.type(PIN)
     keys.press(Qt.Key.Key_Return)
     assert not window.locked and window.case_panel.isVisible()
-    assert window.case_panel.applicant.name.text() == NAME    # the work stays as it was
+    assert window.case_panel.applicant.name.text() == NAME  # the work stays as it was
     assert QApplication.focusWidget() is window.case_panel.applicant.name
     kinds = [e["kind"] for e in clerk_events(counter, counter.clerk_a)]
     assert kinds[-3:] == ["screen_locked", "login_failed", "screen_unlocked"]
@@ -118,14 +121,18 @@ def test_the_station_admin_manages_clerks_behind_their_pin(qtbot, window, counte
     staff = window.ctx.dialogs.latest(StaffDialog)
     assert staff is not None and staff.model.rowCount() == 2
     new = staff.new_account
-    for field, text in ((new.login, "1003"), (new.name, "赵敏"), (new.pins.pin, "390721"),
-                        (new.pins.again, "390721")):
+    for field, text in (
+        (new.login, "1003"),
+        (new.name, "赵敏"),
+        (new.pins.pin, "390721"),
+        (new.pins.again, "390721"),
+    ):
         field.setFocus()
         keys.type(text)
-    keys.alt("A")                                     # 添加
+    keys.alt("A")  # 添加
     assert "已添加经办人员赵敏" in staff.status.text() and staff.model.rowCount() == 3
-    staff.table.selectRow(1)                          # 李强
-    keys.alt("D")                                     # 停用
+    staff.table.selectRow(1)  # 李强
+    keys.alt("D")  # 停用
     assert "李强已停用" in staff.status.text()
     assert not staff.deactivate_button.isEnabled() and staff.reactivate_button.isEnabled()
     staff.idle_minutes.setValue(3)
@@ -142,9 +149,10 @@ def test_the_idle_watch_locks_after_the_stations_time(qtbot, window, counter):
     now[0] += 599
     watch.check()
     assert not window.locked
-    QApplication.sendEvent(window.case_panel.applicant.name,  # a key: the clock starts again
-                           QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_A,
-                                     Qt.KeyboardModifier.NoModifier, "a"))
+    QApplication.sendEvent(
+        window.case_panel.applicant.name,  # a key: the clock starts again
+        QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_A, Qt.KeyboardModifier.NoModifier, "a"),
+    )
     now[0] += 599
     watch.check()
     assert not window.locked
@@ -158,8 +166,7 @@ def test_the_idle_watch_locks_after_the_stations_time(qtbot, window, counter):
 
 
 def test_searches_of_personal_data_are_journalled_masked(qtbot, window, counter):
-    counter.cases.open_case(Person(NAME, NUMBER, "13812345678"), ["YB0202"],
-                            counter.clerk_b.id)
+    counter.cases.open_case(Person(NAME, NUMBER, "13812345678"), ["YB0202"], counter.clerk_b.id)
     keys = Keyboard(qtbot, window)
     keys.press(Qt.Key.Key_F12)
     keys.type(NUMBER)

@@ -13,7 +13,7 @@ from .visit import Keyboard
 
 def open_case(keys: Keyboard, query: str, birth: str = "19800101") -> None:
     """① → ③ by keys: the applicant, one item picked in the search, the case opened."""
-    keys.alt("M")                                 # 姓名
+    keys.alt("M")  # 姓名
     keys.type("李四")
     keys.press(Qt.Key.Key_Tab)
     keys.type(make_id(birth=birth))
@@ -34,17 +34,17 @@ def test_at_step_4_it_issues_the_notice_then_ends_the_visit(qtbot, window, count
     keys = Keyboard(qtbot, window)
     panel = window.case_panel
     keys.press(Qt.Key.Key_F2)
-    open_case(keys, "YB0302")                     # nothing received yet
+    open_case(keys, "YB0302")  # nothing received yet
     keys.ctrl_enter()
     assert panel.current_step == Step.OUTCOME
     assert marked(panel.outcome) == [panel.outcome.notice_button.text()]
-    assert not panel.next_button.isVisible()      # the page's own button carries the key
-    keys.ctrl_enter()                             # the one-time notice, printed
+    assert not panel.next_button.isVisible()  # the page's own button carries the key
+    keys.ctrl_enter()  # the one-time notice, printed
     assert panel.case.state == CaseState.MATERIALS_INCOMPLETE
     assert [kind for kind, _ in printer.jobs] == ["notice"]
     assert marked(panel.outcome) == [panel.outcome.end_button.text()]
     case_id = panel.case.id
-    keys.ctrl_enter()                             # the citizen goes to fetch the materials
+    keys.ctrl_enter()  # the citizen goes to fetch the materials
     assert panel.case is None and panel.current_step == Step.APPLICANT
     assert counter.queue.get(ticket.id).status == TicketStatus.DONE
     assert counter.cases.get(case_id).state == CaseState.MATERIALS_INCOMPLETE
@@ -53,10 +53,10 @@ def test_at_step_4_it_issues_the_notice_then_ends_the_visit(qtbot, window, count
 def test_at_step_5_it_finishes_or_forwards_and_never_skips(qtbot, window, counter):
     keys = Keyboard(qtbot, window)
     panel = window.case_panel
-    open_case(keys, "mzmxbbz")                    # collected here, decided upward
+    open_case(keys, "mzmxbbz")  # collected here, decided upward
     keys.alt("A")
     keys.ctrl_enter()
-    keys.ctrl_enter()                             # accepted
+    keys.ctrl_enter()  # accepted
     assert panel.current_step == Step.FINISH
     assert marked(panel.finish) == [panel.finish.forward_button.text()]
     keys.ctrl_enter()
@@ -66,7 +66,7 @@ def test_at_step_5_it_finishes_or_forwards_and_never_skips(qtbot, window, counte
 def test_a_promised_item_is_not_finished_by_ctrl_enter_but_says_why(qtbot, window):
     keys = Keyboard(qtbot, window)
     panel = window.case_panel
-    open_case(keys, "YB0601")                     # a promised item handled here
+    open_case(keys, "YB0601")  # a promised item handled here
     keys.alt("A")
     keys.ctrl_enter()
     keys.ctrl_enter()
@@ -74,7 +74,7 @@ def test_a_promised_item_is_not_finished_by_ctrl_enter_but_says_why(qtbot, windo
     keys.ctrl_enter()
     assert panel.current_step == Step.FINISH and panel.case.state == CaseState.ACCEPTED
     assert "承诺件" in panel.problem.text() and "Alt+J" in panel.problem.text()
-    keys.alt("J")                                 # 当场办结, by its own letter
+    keys.alt("J")  # 当场办结, by its own letter
     assert panel.case.state == CaseState.COMPLETED and panel.current_step == Step.RATING
 
 
@@ -86,7 +86,7 @@ def test_at_step_6_it_asks_for_the_rating_then_ends(qtbot, window, dialogs):
     open_case(keys, "YB0202")
     keys.press(Qt.Key.Key_Space)
     for _ in range(3):
-        keys.ctrl_enter()                         # on to ④, accept, finish on the spot
+        keys.ctrl_enter()  # on to ④, accept, finish on the spot
     assert panel.current_step == Step.RATING and panel.case.state == CaseState.COMPLETED
     assert marked(panel.rating) == [panel.rating.rate_button.text()]
     keys.ctrl_enter()

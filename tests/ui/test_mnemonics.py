@@ -113,12 +113,13 @@ def test_the_collector_sees_what_qt_fires_and_nothing_else(qtbot):
     buttons[3].setEnabled(False)
     holder.show()
     assert clashes(reachable_mnemonics(holder)) == {
-        "Alt+S": ["QPushButton '受理(&S)'", "QPushButton '送出(&S)'"]}
+        "Alt+S": ["QPushButton '受理(&S)'", "QPushButton '送出(&S)'"]
+    }
     buttons[1].hide()
     assert reachable_mnemonics(holder) == {"Alt+S": ["QPushButton '受理(&S)'"]}
 
 
-@pytest.mark.slow   # every screen of the window, 3-4 s
+@pytest.mark.slow  # every screen of the window, 3-4 s
 def test_every_screen_has_each_mnemonic_once(qtbot, window, counter, dialogs, printer):
     set_window_count(counter.settings, 3)
     for _ in range(3):
@@ -137,30 +138,31 @@ def test_every_screen_has_each_mnemonic_once(qtbot, window, counter, dialogs, pr
     keys.press(Qt.Key.Key_F7)
     walk.check_dialog(keys, WalkInDialog, "窗口代取号", dialogs)
     keys.press(Qt.Key.Key_Escape)
-    keys.alt("D")                                       # 由他人代办
+    keys.alt("D")  # 由他人代办
     assert panel.applicant.agent_box.isVisible()
     walk.check(window, "① 代办")
     keys.alt("D")
-    keys.alt("M")                                       # 姓名 (the label's buddy)
+    keys.alt("M")  # 姓名 (the label's buddy)
     keys.type("吴十")
-    keys.alt("I")                                       # 身份证号
+    keys.alt("I")  # 身份证号
     keys.type(make_id(birth="19610203"))
     keys.ctrl_enter()
     assert panel.current_step == Step.ITEMS
     walk.check(window, "② 选事项")
-    keys.type("YB0302")                                 # 异地就医: a material is missing
+    keys.type("YB0302")  # 异地就医: a material is missing
     keys.press(Qt.Key.Key_Return)
     keys.ctrl_enter()
     assert panel.current_step == Step.MATERIALS
     walk.check(window, "③ 材料")
-    keys.press(Qt.Key.Key_X, Qt.KeyboardModifier.ControlModifier
-               | Qt.KeyboardModifier.ShiftModifier)
+    keys.press(
+        Qt.Key.Key_X, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    )
     walk.check_dialog(keys, WithdrawDialog, "撤销办件", dialogs)
     keys.press(Qt.Key.Key_Escape)
     keys.ctrl_enter()
     assert panel.current_step == Step.OUTCOME
     walk.check(window, "④ 缺材料")
-    keys.ctrl_enter()                                   # the one-time notice
+    keys.ctrl_enter()  # the one-time notice
     assert panel.case.state == CaseState.MATERIALS_INCOMPLETE
     walk.check(window, "④ 已告知")
     keys.alt("1")
@@ -168,18 +170,18 @@ def test_every_screen_has_each_mnemonic_once(qtbot, window, counter, dialogs, pr
     keys.alt("2")
     walk.check(window, "② 事项已锁定")
     keys.alt("3")
-    keys.alt("A")                                       # every material received
+    keys.alt("A")  # every material received
     walk.check(window, "③ 材料齐全")
     keys.ctrl_enter()
     walk.check(window, "④ 已告知、已补齐")
-    keys.ctrl_enter()                                   # accept
+    keys.ctrl_enter()  # accept
     assert panel.current_step == Step.FINISH
     walk.check(window, "⑤ 当场办结")
-    keys.alt("Y")                                       # the acceptance receipt
+    keys.alt("Y")  # the acceptance receipt
     assert [kind for kind, _ in printer.jobs] == ["notice", "receipt"]
     assert panel.finish.receipt.reprint_reason.isVisible()
     walk.check(window, "⑤ 回执已打印")
-    keys.ctrl_enter()                                   # finish on the spot
+    keys.ctrl_enter()  # finish on the spot
     assert panel.case.state == CaseState.COMPLETED
     walk.check(window, "⑥ 待评价")
     keys.ctrl_enter()
@@ -194,10 +196,10 @@ def test_every_screen_has_each_mnemonic_once(qtbot, window, counter, dialogs, pr
     keys.press(Qt.Key.Key_4)
     keys.qtbot.waitUntil(lambda: QApplication.focusWidget() is panel.rating.end_button)
     walk.check(window, "⑥ 已评价")
-    keys.ctrl_enter()                                   # the visit ends
+    keys.ctrl_enter()  # the visit ends
     assert panel.case is None
 
-    keys.press(Qt.Key.Key_F2)                           # a case forwarded upward
+    keys.press(Qt.Key.Key_F2)  # a case forwarded upward
     keys.type("郑十一")
     keys.press(Qt.Key.Key_Tab)
     keys.type(make_id(birth="19550505"))
@@ -216,26 +218,30 @@ def test_every_screen_has_each_mnemonic_once(qtbot, window, counter, dialogs, pr
     keys.press(Qt.Key.Key_F12)
     walk.check(window, "办件查询（F12）")
     keys.press(Qt.Key.Key_F8)
-    keys.press(Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier
-               | Qt.KeyboardModifier.ShiftModifier)
+    keys.press(
+        Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    )
     walk.check_dialog(keys, FollowUpDialog, "差评整改回访", dialogs)
     keys.press(Qt.Key.Key_Escape)
-    keys.alt("W")                                       # the 窗口 menu, not a button
+    keys.alt("W")  # the 窗口 menu, not a button
     menu = QApplication.activePopupWidget()
     assert menu is not None and menu.title() == "窗口(&W)"
-    qtbot.keyClick(menu, Qt.Key.Key_Up)                 # its last entry: 排队设置…
+    qtbot.keyClick(menu, Qt.Key.Key_Up)  # its last entry: 排队设置…
     qtbot.keyClick(menu, Qt.Key.Key_Return)
     keys.presses += 2
     walk.check_dialog(keys, QueueSettingsDialog, "排队设置", dialogs)
     keys.press(Qt.Key.Key_Escape)
-    keys.press(Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier  # 锁屏
-               | Qt.KeyboardModifier.AltModifier)
+    keys.press(
+        Qt.Key.Key_L,
+        Qt.KeyboardModifier.ControlModifier  # 锁屏
+        | Qt.KeyboardModifier.AltModifier,
+    )
     assert window.locked
     walk.check(window, "锁屏")
     keys.type(PIN)
     keys.press(Qt.Key.Key_Return)
     assert not window.locked
-    window.open_staff()                                 # 人员管理: the admin's PIN first
+    window.open_staff()  # 人员管理: the admin's PIN first
     check = walk.check_dialog(keys, AdminCheckDialog, "站长验证", dialogs)
     keys.type(PIN)
     keys.press(Qt.Key.Key_Return)
@@ -243,7 +249,7 @@ def test_every_screen_has_each_mnemonic_once(qtbot, window, counter, dialogs, pr
     walk.check_dialog(keys, StaffDialog, "人员管理", dialogs)
     keys.press(Qt.Key.Key_Escape)
 
-    for title in window.menuBar().actions():            # inside each menu
+    for title in window.menuBar().actions():  # inside each menu
         found: Mnemonics = defaultdict(list)
         for action in title.menu().actions():
             key = QKeySequence.mnemonic(action.text())
@@ -257,8 +263,12 @@ def test_every_screen_has_each_mnemonic_once(qtbot, window, counter, dialogs, pr
     qtbot.addWidget(preview)
     preview.show()
     walk.check(preview, "打印预览")
-    for other in (SetupDialog(), LoginDialog("站", [counter.clerk_a], 1),
-                  AdminSetupDialog("站", [counter.clerk_a]), KioskWindow(window.ctx.ops)):
+    for other in (
+        SetupDialog(),
+        LoginDialog("站", [counter.clerk_a], 1),
+        AdminSetupDialog("站", [counter.clerk_a]),
+        KioskWindow(window.ctx.ops),
+    ):
         qtbot.addWidget(other)
         other.show()
         walk.check(other, type(other).__name__)

@@ -30,20 +30,23 @@ def test_event_loop_keeps_turning_while_a_slow_core_call_runs(qtbot, ops, counte
         release.wait(60)
         return c.station.code
 
-    ops.query(slow, lambda code: results.append((code, threading.current_thread().name)),
-              label="正在统计…")
+    ops.query(
+        slow,
+        lambda code: results.append((code, threading.current_thread().name)),
+        label="正在统计…",
+    )
     assert not results  # the call returned at once; the work runs elsewhere
     # held long enough for the indicator (shown only for calls over PROGRESS_DELAY_MS)
     qtbot.waitUntil(lambda: busy == [(True, "正在统计…")], timeout=30_000)
     qtbot.waitUntil(lambda: len(ticks) >= 5, timeout=30_000)
-    assert not results and not release.is_set()     # all of that while the call was running
+    assert not results and not release.is_set()  # all of that while the call was running
     release.set()
     settle(qtbot, ops, timeout=30_000)
     timer.stop()
-    assert set(ticks[:5]) == {0}                     # the ticks came before the result
+    assert set(ticks[:5]) == {0}  # the ticks came before the result
     assert threads[0].startswith("store")
-    assert results == [("370883101", "MainThread")]   # the callback ran on the GUI thread
-    assert busy == [(True, "正在统计…"), (False, "")]   # hidden at the end
+    assert results == [("370883101", "MainThread")]  # the callback ran on the GUI thread
+    assert busy == [(True, "正在统计…"), (False, "")]  # hidden at the end
 
 
 def test_fast_calls_show_no_busy_indicator_and_keep_their_order(qtbot, ops):
@@ -118,7 +121,8 @@ def test_many_calls_do_not_exhaust_none_or_true(qtbot):
 
 
 def test_a_result_for_a_closed_widget_is_not_handed_to_it_but_its_change_is_announced(
-        qtbot, ops, dialogs):
+    qtbot, ops, dialogs
+):
     """A window closed while its call ran (e.g. the deadline list of a window being closed):
     calling back into the deleted widget would raise; the store change still counts."""
     asker = QLabel()

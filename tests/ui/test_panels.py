@@ -24,9 +24,9 @@ def test_queue_calls_on_f_keys(qtbot, window, counter, dialogs):
     second = counter.queue.issue(Lane.NORMAL)
     clerk.key(panel, Qt.Key.Key_F2)
     assert panel.current.id == first.id and panel.recall.isEnabled()
-    clerk.key(panel, Qt.Key.Key_F3)                  # recall
+    clerk.key(panel, Qt.Key.Key_F3)  # recall
     assert counter.queue.get(first.id).recalls == 1
-    clerk.key(panel, Qt.Key.Key_F4)                  # skip: did not come
+    clerk.key(panel, Qt.Key.Key_F4)  # skip: did not come
     assert counter.queue.get(first.id).status == TicketStatus.NO_SHOW
     assert panel.current is None
     clerk.key(panel, Qt.Key.Key_F2)
@@ -37,11 +37,11 @@ def test_queue_calls_on_f_keys(qtbot, window, counter, dialogs):
     clerk.choose_items("YB0202")
     clerk.next()
     case_id = window.case_panel.case.id
-    clerk.key(panel, Qt.Key.Key_F5)                  # hold
+    clerk.key(panel, Qt.Key.Key_F5)  # hold
     assert counter.queue.get(second.id).status == TicketStatus.HELD
     assert panel.current is None and window.case_panel.case is None
     assert "暂停中" in panel.model.data(panel.model.index(0, 3))
-    clerk.key(panel, Qt.Key.Key_F5)                  # resume: the case comes back
+    clerk.key(panel, Qt.Key.Key_F5)  # resume: the case comes back
     assert counter.queue.get(second.id).status == TicketStatus.SERVING
     assert window.case_panel.case.id == case_id and clerk.at(Step.MATERIALS)
     assert not dialogs.errors
@@ -52,7 +52,7 @@ def test_walk_in_ticket_at_the_window(qtbot, window, counter, dialogs):
     clerk.key(window.queue_panel, Qt.Key.Key_F7)
     dialog = dialogs.latest(WalkInDialog)
     dialog.priority.setChecked(True)
-    dialog.reason.setCurrentIndex(1)                 # 残疾人
+    dialog.reason.setCurrentIndex(1)  # 残疾人
     clerk.click(dialog.ok_button)
     assert dialogs.infos == ["已取号：Y001"]
     ticket = counter.queue.waiting()[0]
@@ -74,14 +74,16 @@ def test_case_search_shows_ids_masked_and_continues_a_waiting_case(qtbot, window
     assert shown == mask_id_number(number) and number not in shown
     assert model.data(model.index(0, SearchColumn.STATE)) == "材料不全待补正"
     assert model.data(model.index(0, SearchColumn.OWNER)) == "李强"
-    clerk.key(search.table, Qt.Key.Key_Return)       # continue
+    clerk.key(search.table, Qt.Key.Key_Return)  # continue
     assert window.tabs.currentIndex() == 0 and window.case_panel.case.id == case.id
     reopened = counter.cases.get(case.id)
     # 首问负责: the first clerk stays the owner; the take-over is recorded
     assert reopened.owner_clerk_id == counter.clerk_b.id
     assert reopened.handler_clerk_id == counter.clerk_a.id
-    kinds = [row["kind"] for row in counter.store.all(
-        "SELECT kind FROM events WHERE subject_uuid = ?", (case.uuid,))]
+    kinds = [
+        row["kind"]
+        for row in counter.store.all("SELECT kind FROM events WHERE subject_uuid = ?", (case.uuid,))
+    ]
     assert "handed_over" in kinds
 
 
@@ -116,14 +118,18 @@ def test_large_font_mode_toggles_and_is_remembered(qtbot, window, counter):
     assert comfort.is_large(app) and app.font().pointSize() == comfort.LARGE_POINTS > before
     assert window.case_panel.applicant.name.font().pointSize() == comfort.LARGE_POINTS
     assert counter.settings.get(comfort.LARGE_FONT_SETTING) is True
-    qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier
-                   | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClick(
+        window,
+        Qt.Key.Key_L,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
     settle(qtbot, window.ctx.ops)
     assert not comfort.is_large(app) and counter.settings.get(comfort.LARGE_FONT_SETTING) is False
 
 
-def test_sync_status_joins_the_window_and_a_new_catalogue_is_taken_up(qtbot, window, ctx,
-                                                                      ops, tmp_path):
+def test_sync_status_joins_the_window_and_a_new_catalogue_is_taken_up(
+    qtbot, window, ctx, ops, tmp_path
+):
     import json
 
     from counterapp import catalogue_store
@@ -150,8 +156,7 @@ def test_sync_status_joins_the_window_and_a_new_catalogue_is_taken_up(qtbot, win
     window.close()
 
 
-def test_county_decisions_show_in_the_deadline_list(qtbot, window, counter, ctx, ops,
-                                                     person_id):
+def test_county_decisions_show_in_the_deadline_list(qtbot, window, counter, ctx, ops, person_id):
     from counterapp.case_model import Person
     from counterapp.sync import downsync
     from counterapp.sync.engine import SyncReport
@@ -163,11 +168,15 @@ def test_county_decisions_show_in_the_deadline_list(qtbot, window, counter, ctx,
         if material.applies:
             counter.cases.mark_material(case.id, material.key, True, clerk)
     counter.cases.forward(counter.cases.accept(case.id, clerk).id, clerk, "报县中心")
-    downsync.apply_decision(counter.store, {"id": 7, "case": case.uuid, "status": "processing",
-                                            "note": ""}, ctx.clock)
+    downsync.apply_decision(
+        counter.store, {"id": 7, "case": case.uuid, "status": "processing", "note": ""}, ctx.clock
+    )
     window.after_sync(SyncReport(ok=True, decisions=1))
     settle(qtbot, ops)
     model = window.deadlines.model
-    states = [model.text(row, type(model).columns.STATE) for row in model.rows
-              if row.case.case_no == case.case_no]
+    states = [
+        model.text(row, type(model).columns.STATE)
+        for row in model.rows
+        if row.case.case_no == case.case_no
+    ]
     assert states == ["已转报上级（帮办代办） · 县中心办理中"]

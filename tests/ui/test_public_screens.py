@@ -31,8 +31,9 @@ def start(qtbot, tmp_path, clock, mode: str, code: str | None = CODE):
         counter.configure_station(TOWN)
         if code is not None:
             admin_code.set_admin_code(counter.settings, code)
-    startup = Startup(StartOptions(path, mode=mode, clock=clock), RecordingDialogs(),
-                      quit_program=lambda: None)
+    startup = Startup(
+        StartOptions(path, mode=mode, clock=clock), RecordingDialogs(), quit_program=lambda: None
+    )
     with qtbot.waitSignal(startup.ready, timeout=10000) as ready:
         startup.start()
     screen = ready.args[0]
@@ -52,18 +53,17 @@ def give(qtbot, startup, dialog: ScreenExitDialog, code: str) -> None:
 
 
 @pytest.mark.parametrize(("mode", "kind"), [("kiosk", KioskWindow), ("hall", HallDisplay)])
-def test_no_key_closes_a_public_screen_without_the_admin_code(qtbot, tmp_path, clock, mode,
-                                                              kind):
+def test_no_key_closes_a_public_screen_without_the_admin_code(qtbot, tmp_path, clock, mode, kind):
     startup, screen = start(qtbot, tmp_path, clock, mode)
     assert isinstance(screen, kind) and screen.isFullScreen()
     flags = screen.windowFlags()
     assert flags & Qt.WindowType.WindowStaysOnTopHint and flags & Qt.WindowType.FramelessWindowHint
-    assert isinstance(startup.ops.dialogs, PublicDialogs)   # nothing for staff on this screen
-    qtbot.keyClick(screen, Qt.Key.Key_Q, CTRL_SHIFT)          # was: closed at once
+    assert isinstance(startup.ops.dialogs, PublicDialogs)  # nothing for staff on this screen
+    qtbot.keyClick(screen, Qt.Key.Key_Q, CTRL_SHIFT)  # was: closed at once
     dialog = exit_dialog(qtbot, startup)
     assert screen.isVisible() and dialog.windowTitle() == f"工作人员关闭{screen.screen_name}"
     dialog.reject()
-    screen.close()                                            # Alt+F4, the window manager
+    screen.close()  # Alt+F4, the window manager
     assert screen.isVisible()
     dialog = exit_dialog(qtbot, startup)
     give(qtbot, startup, dialog, "135790")
@@ -83,12 +83,12 @@ def test_wrong_codes_make_the_next_try_wait_even_in_a_new_dialog(qtbot, tmp_path
     dialog.reject()
     kiosk.ask_to_close()
     dialog = exit_dialog(qtbot, startup)
-    assert not dialog.ok.isEnabled()                          # closing it reset nothing
+    assert not dialog.ok.isEnabled()  # closing it reset nothing
     give(qtbot, startup, dialog, CODE)
-    assert kiosk.isVisible()                                  # not even the right code
-    kiosk.exit_tries.findChild(QTimer).timeout.emit()         # the wait is over
+    assert kiosk.isVisible()  # not even the right code
+    kiosk.exit_tries.findChild(QTimer).timeout.emit()  # the wait is over
     assert dialog.ok.isEnabled()
-    give(qtbot, startup, dialog, "000000")                    # one more wrong: twice as long
+    give(qtbot, startup, dialog, "000000")  # one more wrong: twice as long
     assert f"{LOCK_SECONDS * 2} 秒后再试" in dialog.problem.text()
     kiosk.release()
     startup.close()
@@ -122,18 +122,19 @@ def test_the_clerks_window_offers_no_kiosk(window):
 
 
 def test_the_hall_display_opens_from_the_clerks_window_on_a_second_screen_only(
-        qtbot, window, dialogs, monkeypatch):
-    window.toggle_hall()                       # the tests' PC has one screen
+    qtbot, window, dialogs, monkeypatch
+):
+    window.toggle_hall()  # the tests' PC has one screen
     assert dialogs.errors == [HALL_NEEDS_SCREEN] and window.hall is None
     monkeypatch.setattr("ui.main_window.hall_screen", lambda _window: window.screen())
     window.toggle_hall()
     hall = window.hall
     qtbot.addWidget(hall)
     assert hall.isVisible() and hall.isFullScreen()
-    window.toggle_hall()                       # the clerk closes it from the menu again
+    window.toggle_hall()  # the clerk closes it from the menu again
     assert not hall.isVisible() and window.hall is None
     window.toggle_hall()
     again = window.hall
     qtbot.addWidget(again)
-    window.close()                             # the counter window takes it along
+    window.close()  # the counter window takes it along
     assert not again.isVisible()

@@ -23,10 +23,19 @@ def index(counter):
     return built
 
 
-@pytest.mark.parametrize(("query", "expected"), [
-    ("ydjy", "YB0301"), ("YDJY", "YB0301"), ("异地就医", "YB0301"), ("yidijiuyi", "YB0301"),
-    ("mzmxbbz", "YB0501"), ("yb0501", "YB0501"), ("参保登记", "YB0101"), ("sgbx", "YB0401"),
-])
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("ydjy", "YB0301"),
+        ("YDJY", "YB0301"),
+        ("异地就医", "YB0301"),
+        ("yidijiuyi", "YB0301"),
+        ("mzmxbbz", "YB0501"),
+        ("yb0501", "YB0501"),
+        ("参保登记", "YB0101"),
+        ("sgbx", "YB0401"),
+    ],
+)
 def test_item_search_by_text_code_or_pinyin(index, query, expected):
     found = [entry.item.code for entry in index.search(query)]
     assert expected in found, found
@@ -54,8 +63,10 @@ def test_id_hint_as_typed():
     today = date(2026, 11, 25)
     assert id_hint("", today) == ("", "")
     assert id_hint("3708831956", today) == ("已输入 10 位，共 18 位", "warn")
-    assert id_hint(make_id()[:17] + "0", today) == ("身份证号码校验位不符，请核对后重新输入",
-                                                    "error")
+    assert id_hint(make_id()[:17] + "0", today) == (
+        "身份证号码校验位不符，请核对后重新输入",
+        "error",
+    )
     # valid: a ✓ in the neutral "ok" colour, also for a citizen of the green channel
     text, kind = id_hint(make_id(birth="19560312"), today)
     assert kind == "ok" and text.startswith("✓ 号码有效") and "70岁" in text and "绿色通道" in text
@@ -123,16 +134,17 @@ def test_timer_readings(counter, clock):
     shown = reading(case, clock.now(), calendar)
     assert shown.level == Level.GREEN and "承诺办结期限" in shown.text
     due = date.fromisoformat(case.items[0].due_at)
-    assert reading(case, clock.now().replace(day=due.day, month=due.month),
-                   calendar).level == Level.AMBER
+    assert (
+        reading(case, clock.now().replace(day=due.day, month=due.month), calendar).level
+        == Level.AMBER
+    )
     late = reading(case, clock.now() + timedelta(days=30), calendar)
     assert late.level == Level.RED and "已超期" in late.text
 
 
 def test_case_search_by_name_id_number_date_and_state(counter, clock):
     clerk = counter.clerk_a.id
-    first = counter.cases.open_case(Person("欧阳娜娜", make_id(sequence="222")), ["YB0202"],
-                                    clerk)
+    first = counter.cases.open_case(Person("欧阳娜娜", make_id(sequence="222")), ["YB0202"], clerk)
     clock.advance(days=1)
     second = counter.cases.open_case(Person("张三", make_id(sequence="333")), ["YB0301"], clerk)
     counter.cases.notify_missing(second.id, clerk)
@@ -143,12 +155,12 @@ def test_case_search_by_name_id_number_date_and_state(counter, clock):
 
     assert ids("阳娜") == [first.id]
     assert ids(make_id(sequence="333")) == [second.id]
-    assert ids(make_id(sequence="333")[-6:]) == [second.id]   # the last digits
+    assert ids(make_id(sequence="333")[-6:]) == [second.id]  # the last digits
     assert ids(second.case_no) == [second.id]
     assert ids("", states=[CaseState.MATERIALS_INCOMPLETE]) == [second.id]
     assert ids("", day_from=second.day) == [second.id]
     assert ids("", day_to=first.day) == [first.id]
-    assert ids("%") == [] and ids("_") == []                  # LIKE wildcards are literal
+    assert ids("%") == [] and ids("_") == []  # LIKE wildcards are literal
     summary = case_search.search(store, "张三")[0]
     assert summary.owner_name == "王丽" and summary.item_titles.startswith("参保人员异地就医备案")
     assert case_search.case_for_ticket(store, 12345) is None
@@ -175,6 +187,7 @@ def test_open_deadlines_by_urgency(counter, clock):
     assert rows[2].kind == DueKind.SUPPLY and not rows[2].overdue
     assert rows[3].kind == DueKind.NONE and rows[3].due is None
     counter.cases.forward(forward.id, clerk)
-    upper = next(r for r in case_search.open_deadlines(counter.store, clock.now())
-             if r.case.id == forward.id)
+    upper = next(
+        r for r in case_search.open_deadlines(counter.store, clock.now()) if r.case.id == forward.id
+    )
     assert upper.kind == DueKind.UPPER

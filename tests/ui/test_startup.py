@@ -39,7 +39,7 @@ def test_first_run_setup_then_login_then_the_window(qtbot, tmp_path, clock):
     startup = started(qtbot, StartOptions(tmp_path / "station.db", clock=clock), dialogs)
     qtbot.waitUntil(lambda: dialogs.latest(SetupDialog) is not None)
     setup = dialogs.latest(SetupDialog)
-    setup.try_accept()                         # empty: problems shown in place
+    setup.try_accept()  # empty: problems shown in place
     assert "站点编码" in setup.problems.text() and setup.isVisible()
     qtbot.keyClicks(setup.code, TOWN.code)
     setup.name.setText(TOWN.name)
@@ -48,7 +48,7 @@ def test_first_run_setup_then_login_then_the_window(qtbot, tmp_path, clock):
     setup.county_name.setText(TOWN.county_name)
     setup.window_no.setValue(2)
     fill_account(qtbot, setup.admin_box, "2001", "周敏", "123456", "123456")
-    setup.try_accept()                         # a guessable PIN: said in place
+    setup.try_accept()  # a guessable PIN: said in place
     assert "连续" in setup.problems.text() and setup.isVisible()
     fill_account(qtbot, setup.admin_box, "2001", "周敏", PIN, PIN + "0")
     setup.try_accept()
@@ -86,7 +86,7 @@ def test_first_run_setup_then_login_then_the_window(qtbot, tmp_path, clock):
 def test_a_store_from_a_newer_program_is_refused_in_chinese(qtbot, tmp_path, clock):
     path = tmp_path / "station.db"
     Counter.open(path, clock).close()
-    conn = files.keyed(path, store_key.load(path))     # the sealed store, with its key
+    conn = files.keyed(path, store_key.load(path))  # the sealed store, with its key
     conn.execute("PRAGMA user_version = 99")
     conn.close()
     dialogs = RecordingDialogs()
@@ -111,8 +111,9 @@ def station_with_admin(path, clock) -> None:
 def test_a_scripted_login_checks_the_pin_and_the_logout_is_journalled(qtbot, tmp_path, clock):
     path = tmp_path / "station.db"
     station_with_admin(path, clock)
-    startup = started(qtbot, StartOptions(path, clerk_login="1001", clerk_pin=PIN, window_no=4,
-                                          clock=clock))
+    startup = started(
+        qtbot, StartOptions(path, clerk_login="1001", clerk_pin=PIN, window_no=4, clock=clock)
+    )
     with qtbot.waitSignal(startup.ready, timeout=5000) as ready_signal:
         pass
     window = ready_signal.args[0]
@@ -130,8 +131,9 @@ def test_a_scripted_login_with_a_wrong_pin_ends_the_program(qtbot, tmp_path, clo
     path = tmp_path / "station.db"
     station_with_admin(path, clock)
     dialogs = RecordingDialogs()
-    startup = started(qtbot, StartOptions(path, clerk_login="1001", clerk_pin="999888",
-                                          clock=clock), dialogs)
+    startup = started(
+        qtbot, StartOptions(path, clerk_login="1001", clerk_pin="999888", clock=clock), dialogs
+    )
     with qtbot.waitSignal(startup.failed, timeout=5000) as failure:
         pass
     assert failure.args[0].startswith("登录失败：PIN不正确") and startup.window is None
@@ -144,14 +146,14 @@ def test_a_store_from_before_accounts_asks_for_its_admin_first(qtbot, tmp_path, 
     path = tmp_path / "station.db"
     with Counter.open(path, clock) as counter:
         counter.configure_station(TOWN)
-        add_clerk(counter.store, "1001", "王丽", clock)   # no PIN, no admin
+        add_clerk(counter.store, "1001", "王丽", clock)  # no PIN, no admin
         add_clerk(counter.store, "1002", "李强", clock)
     dialogs = RecordingDialogs()
     startup = started(qtbot, StartOptions(path, clock=clock), dialogs)
     qtbot.waitUntil(lambda: dialogs.latest(AdminSetupDialog) is not None)
     admin_setup = dialogs.latest(AdminSetupDialog)
     fill_account(qtbot, admin_setup.account, "1001", "李强", PIN, PIN)
-    admin_setup.try_accept()                    # 1001 is 王丽's: refused, asked again
+    admin_setup.try_accept()  # 1001 is 王丽's: refused, asked again
     qtbot.waitUntil(lambda: dialogs.latest(AdminSetupDialog) not in (None, admin_setup))
     admin_setup = dialogs.latest(AdminSetupDialog)
     assert "已属于王丽" in admin_setup.problems.text()
@@ -162,15 +164,19 @@ def test_a_store_from_before_accounts_asks_for_its_admin_first(qtbot, tmp_path, 
     assert login.login == "1001"
     login.clerk_box.setCurrentIndex(login.clerk_box.findData("1002"))
     qtbot.keyClicks(login.pin, PIN)
-    login.try_login()                           # 李强 has no PIN yet: the admin must set it
+    login.try_login()  # 李强 has no PIN yet: the admin must set it
     qtbot.waitUntil(lambda: login.message.isVisible())
     assert "李强尚未设置PIN" in login.message.text()
     startup.close()
 
 
 def fill_account(qtbot, box, login, name, pin, again) -> None:
-    for edit, text in ((box.login, login), (box.name, name), (box.pins.pin, pin),
-                       (box.pins.again, again)):
+    for edit, text in (
+        (box.login, login),
+        (box.name, name),
+        (box.pins.pin, pin),
+        (box.pins.again, again),
+    ):
         edit.clear()
         if text.isascii():
             qtbot.keyClicks(edit, text)
@@ -201,16 +207,21 @@ def test_the_demo_login_shows_the_demo_pin_and_a_real_store_never(qtbot, tmp_pat
         dialogs = RecordingDialogs()
         startup = started(qtbot, StartOptions(path, demo=demo, clock=clock), dialogs)
         qtbot.waitUntil(lambda d=dialogs: d.latest(LoginDialog) is not None, timeout=30000)
-        texts = " ".join(label.text() for label in dialogs.latest(LoginDialog).findChildren(
-            type(dialogs.latest(LoginDialog).message)))
+        texts = " ".join(
+            label.text()
+            for label in dialogs.latest(LoginDialog).findChildren(
+                type(dialogs.latest(LoginDialog).message)
+            )
+        )
         assert (DEMO_PIN in texts) is demo
         startup.close()
 
 
 def test_demo_mode_seeds_a_station_on_first_run(qtbot, tmp_path, clock):
     path = tmp_path / "demo" / "station.db"
-    startup = started(qtbot, StartOptions(path, demo=True, clerk_login="1001",
-                                          clerk_pin=DEMO_PIN, clock=clock))
+    startup = started(
+        qtbot, StartOptions(path, demo=True, clerk_login="1001", clerk_pin=DEMO_PIN, clock=clock)
+    )
     with qtbot.waitSignal(startup.ready, timeout=30000) as ready_signal:
         pass
     window = ready_signal.args[0]
@@ -251,8 +262,9 @@ def test_no_module_of_the_program_has_its_source_read_by_pyside_on_import():
     each); ui.qt enters this program's modules as 'ignore' first. Run in a fresh interpreter,
     since this test session has imported everything already."""
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    done = subprocess.run([sys.executable, "-c", PROBE_COUNT], capture_output=True, text=True,
-                          env=env, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE_COUNT], capture_output=True, text=True, env=env, check=True
+    )
     probed = done.stdout.split()
     if probed == ["no", "table"]:
         pytest.skip("this PySide version has no __feature__ table")
@@ -263,11 +275,11 @@ def test_no_module_of_the_program_has_its_source_read_by_pyside_on_import():
 def test_a_store_whose_key_this_pc_lacks_is_refused_in_chinese(qtbot, tmp_path):
     Counter.open(tmp_path / "elsewhere.db").close()
     path = tmp_path / "station.db"
-    (tmp_path / "elsewhere.db").rename(path)            # a copy: its key names the other path
+    (tmp_path / "elsewhere.db").rename(path)  # a copy: its key names the other path
     dialogs = RecordingDialogs()
     startup = started(qtbot, StartOptions(path), dialogs)
     with qtbot.waitSignal(startup.failed, timeout=5000) as failure:
         pass
     assert "没有此数据文件的加密密钥" in failure.args[0] and str(path) in failure.args[0]
-    assert files.opens_with(path, store_key.load(tmp_path / "elsewhere.db"))   # untouched
+    assert files.opens_with(path, store_key.load(tmp_path / "elsewhere.db"))  # untouched
     startup.close()

@@ -14,12 +14,16 @@ from .visit import Keyboard
 
 def waiting_rows(panel) -> list[str]:
     model = panel.model
-    return [model.ticket(row).code for row in range(model.rowCount())
-            if model.ticket(row).status == TicketStatus.WAITING]
+    return [
+        model.ticket(row).code
+        for row in range(model.rowCount())
+        if model.ticket(row).status == TicketStatus.WAITING
+    ]
 
 
-def test_f6_offers_the_other_windows_and_count_list_and_hall_agree(qtbot, window, counter,
-                                                                    ops, dialogs):
+def test_f6_offers_the_other_windows_and_count_list_and_hall_agree(
+    qtbot, window, counter, ops, dialogs
+):
     from ui.main_window import MainWindow
 
     set_window_count(counter.settings, 3)
@@ -28,7 +32,7 @@ def test_f6_offers_the_other_windows_and_count_list_and_hall_agree(qtbot, window
     hall = HallDisplay(ops)
     qtbot.addWidget(hall)
     hall.show()
-    window.activateWindow()                         # the hall is the citizens' screen
+    window.activateWindow()  # the hall is the citizens' screen
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
     keys = Keyboard(qtbot, window)
     keys.press(Qt.Key.Key_F2)
@@ -38,9 +42,9 @@ def test_f6_offers_the_other_windows_and_count_list_and_hall_agree(qtbot, window
     assert dialog is not None
     qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
     offered = [dialog.to_window.itemText(i) for i in range(dialog.to_window.count())]
-    assert offered == ["2号窗口", "3号窗口"]        # never the own window, nor window 99
+    assert offered == ["2号窗口", "3号窗口"]  # never the own window, nor window 99
     assert keys.focused() is dialog.to_window
-    keys.press(Qt.Key.Key_Down)                     # 3号窗口
+    keys.press(Qt.Key.Key_Down)  # 3号窗口
     keys.press(Qt.Key.Key_Return)
     moved = counter.queue.get(first.id)
     assert moved.status == TicketStatus.WAITING and moved.target_window == 3
@@ -71,8 +75,7 @@ def test_f6_offers_the_other_windows_and_count_list_and_hall_agree(qtbot, window
     assert window.queue_panel.summary.text() == "等候 1 人（其中优先 0 人）"
 
 
-def test_f6_at_a_one_window_station_says_where_to_add_windows(qtbot, window, counter,
-                                                             dialogs):
+def test_f6_at_a_one_window_station_says_where_to_add_windows(qtbot, window, counter, dialogs):
     from ui.queue_settings_dialog import QueueSettingsDialog
 
     counter.queue.issue(Lane.NORMAL)
@@ -84,11 +87,11 @@ def test_f6_at_a_one_window_station_says_where_to_add_windows(qtbot, window, cou
     window.open_queue_settings()
     settings = dialogs.latest(QueueSettingsDialog)
     qtbot.waitUntil(lambda: settings.save_button.isEnabled())
-    assert settings.window_count.value() == 0       # 按各窗口叫号情况自动识别
+    assert settings.window_count.value() == 0  # 按各窗口叫号情况自动识别
     settings.window_count.setFocus()
     keys.press(Qt.Key.Key_Up)
     keys.press(Qt.Key.Key_Up)
-    keys.press(Qt.Key.Key_Return)                   # 保存
+    keys.press(Qt.Key.Key_Return)  # 保存
     assert counter.settings.get("station_windows") == 2
     keys.press(Qt.Key.Key_F6)
     dialog = dialogs.latest(TransferDialog)

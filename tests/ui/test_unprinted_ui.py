@@ -26,8 +26,9 @@ class HeldPrinter:
     def __init__(self) -> None:
         self.jobs: list[tuple[str, bytes, object, object]] = []
 
-    def print_pdf(self, kind, pdf, printer_name=None, *, on_success=None, on_failure=None,
-                  job_name=None) -> None:
+    def print_pdf(
+        self, kind, pdf, printer_name=None, *, on_success=None, on_failure=None, job_name=None
+    ) -> None:
         self.jobs.append((kind, pdf, on_success, on_failure))
 
     def answer(self, message: str = "") -> None:
@@ -73,7 +74,7 @@ def test_a_failed_notice_is_kept_and_a_retry_shows_a_busy_bar(qtbot, window, cou
     assert kept.case_id == case.id and not notice_printed(counter, case.id)
     assert case.case_no in dialog.text.text() and "不算已出具" in dialog.text.text()
     assert dialog.retry_button.isDefault()
-    clerk.click(dialog.retry_button)                     # the printer is still off
+    clerk.click(dialog.retry_button)  # the printer is still off
     assert dialog.actions_row.busy.isVisible()
     assert dialog.actions_row.status.text() == "正在打印一次性告知单…"
     held.answer(NO_PRINTER)
@@ -81,14 +82,14 @@ def test_a_failed_notice_is_kept_and_a_retry_shows_a_busy_bar(qtbot, window, cou
     assert not dialog.actions_row.busy.isVisible()
     assert "没有可用的打印机" in dialog.actions_row.status.text()
     assert core.open_slips(counter) == [kept] and prints_of_case(counter, case.id) == []
-    clerk.click(dialog.retry_button)                     # the printer is back
+    clerk.click(dialog.retry_button)  # the printer is back
     assert dialog.actions_row.busy.isVisible()
     held.answer()
     clerk.settle()
     assert not dialog.actions_row.busy.isVisible() and "已打印" in dialog.actions_row.status.text()
     assert not dialog.retry_button.isVisible() and dialog.later_button.text() == "关闭"
     records = prints_of_case(counter, case.id)
-    assert len(records) == 1 and not records[0].is_reprint       # the first print, once
+    assert len(records) == 1 and not records[0].is_reprint  # the first print, once
     assert core.open_slips(counter) == []
     clerk.click(dialog.later_button)
     assert not dialog.isVisible()
@@ -96,7 +97,7 @@ def test_a_failed_notice_is_kept_and_a_retry_shows_a_busy_bar(qtbot, window, cou
 
 def test_a_second_failure_replaces_the_open_dialog(qtbot, window, counter, held):
     clerk, _case, first = notice_fails(qtbot, window, held)
-    clerk.click(window.case_panel.outcome.print_button)   # the clerk tries again: fails again
+    clerk.click(window.case_panel.outcome.print_button)  # the clerk tries again: fails again
     held.answer(NO_PRINTER)
     clerk.settle()
     second = window.ctx.dialogs.latest(PrintFailedDialog)
@@ -105,8 +106,9 @@ def test_a_second_failure_replaces_the_open_dialog(qtbot, window, counter, held)
     assert len(core.open_slips(counter)) == 1
 
 
-def test_save_the_pdf_in_the_default_folder_under_the_case_number(qtbot, window, counter,
-                                                                   held, folder):
+def test_save_the_pdf_in_the_default_folder_under_the_case_number(
+    qtbot, window, counter, held, folder
+):
     clerk, case, dialog = notice_fails(qtbot, window, held)
     clerk.click(dialog.save_button)
     files = window.ctx.dialogs.latest(QFileDialog)
@@ -119,7 +121,7 @@ def test_save_the_pdf_in_the_default_folder_under_the_case_number(qtbot, window,
     (kept,) = core.open_slips(counter)
     assert wanted.read_bytes() == core.pdf_of(counter, kept.id)
     assert kept.saved_to == str(wanted) and "已另存为" in dialog.actions_row.status.text()
-    assert not notice_printed(counter, case.id)          # a saved PDF is not a printed notice
+    assert not notice_printed(counter, case.id)  # a saved PDF is not a printed notice
     assert events_of(counter.store, case.uuid)[-1]["kind"] == "notice_pdf_saved"
 
 
@@ -129,15 +131,18 @@ def test_print_it_later_from_the_list(qtbot, window, counter, held):
     assert not dialog.isVisible()
     window.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
-    clerk.key(QApplication.focusWidget() or window, Qt.Key.Key_P,
-              Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    clerk.key(
+        QApplication.focusWidget() or window,
+        Qt.Key.Key_P,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
     listing = window.ctx.dialogs.latest(UnprintedSlipsDialog)
     assert listing is not None and listing.isVisible()
     clerk.settle()
     assert [row.case_no for row in listing.model.rows] == [case.case_no]
     assert "待打印 1 份" in listing.summary.text()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is listing)
-    clerk.key(listing.table, Qt.Key.Key_Return)          # print the selected slip
+    clerk.key(listing.table, Qt.Key.Key_Return)  # print the selected slip
     assert listing.actions_row.busy.isVisible()
     held.answer()
     clerk.settle()
@@ -156,7 +161,7 @@ def test_take_a_slip_off_the_list_with_a_reason(qtbot, window, counter, held):
     asking = window.ctx.dialogs.latest(QInputDialog)
     assert asking is not None and asking.isVisible()
     asking.setTextValue("")
-    asking.accept()                                      # no reason: refused, kept
+    asking.accept()  # no reason: refused, kept
     clerk.settle()
     assert "原因" in listing.actions_row.status.text() and len(core.open_slips(counter)) == 1
     clerk.click(listing.drop_button)

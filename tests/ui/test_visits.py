@@ -67,8 +67,9 @@ def test_priority_ticket_from_the_kiosk_is_marked_and_called_first(qtbot, window
     assert served.priority_reason == "70岁以上老人"
 
 
-def test_missing_materials_one_time_notice_then_the_citizen_returns(qtbot, window, counter,
-                                                                    clock, printer):
+def test_missing_materials_one_time_notice_then_the_citizen_returns(
+    qtbot, window, counter, clock, printer
+):
     counter.queue.issue(Lane.NORMAL)
     clerk = Clerk(qtbot, window)
     clerk.call_next()
@@ -76,8 +77,9 @@ def test_missing_materials_one_time_notice_then_the_citizen_returns(qtbot, windo
     materials = window.case_panel.materials
     rows = {m.key: i for i, m in enumerate(materials.model.rows)}
     # the applicant lives elsewhere long-term: the condition applies (Space on that column)
-    materials.table.setCurrentIndex(materials.model.index(rows["residence-proof"],
-                                                          MaterialColumn.CONDITION))
+    materials.table.setCurrentIndex(
+        materials.model.index(rows["residence-proof"], MaterialColumn.CONDITION)
+    )
     clerk.key(materials.table, Qt.Key.Key_Space)
     assert window.case_panel.case.missing_materials[-1].key == "residence-proof"
     # the ID card is there: Space on the first row ticks it as received
@@ -151,8 +153,10 @@ def test_several_items_share_materials_once(qtbot, window):
 def test_forward_upward_with_its_three_working_day_deadline(qtbot, window, counter):
     clerk = Clerk(qtbot, window)
     case = start_case(clerk, "mzmxbbz")  # 门诊慢性病病种待遇认定(收集鉴定材料)
-    assert any("收集转报" in window.case_panel.items.chosen_list.item(i).text()
-               for i in range(window.case_panel.items.chosen_list.count()))
+    assert any(
+        "收集转报" in window.case_panel.items.chosen_list.item(i).text()
+        for i in range(window.case_panel.items.chosen_list.count())
+    )
     clerk.tick_all_materials()
     clerk.next()
     clerk.click(window.case_panel.outcome.accept_button)
@@ -182,10 +186,10 @@ def test_an_overdue_case_turns_red_and_leads_the_deadline_list(qtbot, window, co
     clock.advance(minutes=10)
     timer.refresh()
     assert timer.current.level == Level.RED and "已超时" in timer.current.text
-    clerk.click(window.case_panel.finish.later_button)   # not finished now
+    clerk.click(window.case_panel.finish.later_button)  # not finished now
     clerk.click(window.case_panel.rating.end_button)
 
-    other = start_case(clerk, "YB0501", name="钱七")   # forwarded later: days left
+    other = start_case(clerk, "YB0501", name="钱七")  # forwarded later: days left
     clerk.tick_all_materials()
     clerk.next()
     clerk.click(window.case_panel.outcome.accept_button)
@@ -200,7 +204,7 @@ def test_an_overdue_case_turns_red_and_leads_the_deadline_list(qtbot, window, co
     assert model.rows[1].case.id == other.id
     assert model.data(model.index(1, DeadlineColumn.URGENCY)).startswith("剩 ")
     assert "已超期 1 件" in window.deadlines.summary.text()
-    assert window.tabs.tabText(1) == "期限提醒（F9）· 超期 1 件"   # seen from every tab
+    assert window.tabs.tabText(1) == "期限提醒（F9）· 超期 1 件"  # seen from every tab
     # Enter on the overdue row continues it; the timer shows red there too
     window.deadlines.table.setCurrentIndex(model.index(0, 0))
     clerk.key(window.deadlines.table, Qt.Key.Key_Return)
@@ -223,11 +227,11 @@ def test_a_bad_rating_needs_a_reason_and_is_flagged(qtbot, window, counter):
     clerk.click(window.case_panel.finish.complete_button)
     clerk.click(window.case_panel.rating.rate_button)
     dialog = window.ctx.dialogs.latest(RatingDialog)
-    clerk.click(dialog.buttons[1])            # 非常不满意
+    clerk.click(dialog.buttons[1])  # 非常不满意
     assert dialog.reason_edit.isVisible()
-    clerk.click(dialog.submit_button)         # no reason yet: refused in place
+    clerk.click(dialog.submit_button)  # no reason yet: refused in place
     assert "原因" in dialog.problem.text() and dialog.isVisible()
-    clerk.click(dialog.reason_buttons.itemAt(0).widget())   # 等候时间较长
+    clerk.click(dialog.reason_buttons.itemAt(0).widget())  # 等候时间较长
     clerk.click(dialog.submit_button)
     rating = counter.ratings.of_case(case.id)
     assert rating.level == 1 and rating.reason == "等候时间较长"
@@ -246,8 +250,9 @@ def test_transfer_is_refused_once_the_case_is_opened(qtbot, window, counter, dia
     assert dialogs.latest(TransferDialog) is None
 
 
-def test_a_failed_print_does_not_count_and_a_reprint_needs_a_reason(qtbot, window, counter,
-                                                                     printer):
+def test_a_failed_print_does_not_count_and_a_reprint_needs_a_reason(
+    qtbot, window, counter, printer
+):
     clerk = Clerk(qtbot, window)
     case = start_case(clerk, "YB0302")
     clerk.next()
@@ -257,21 +262,22 @@ def test_a_failed_print_does_not_count_and_a_reprint_needs_a_reason(qtbot, windo
     assert counter.cases.get(case.id).state == CaseState.MATERIALS_INCOMPLETE
     assert "没有可用的打印机" in outcome.print_note.text()
     assert prints_of_case(counter, case.id) == []
-    assert "一次性告知单" in outcome.notice.toPlainText()   # still there to read out
+    assert "一次性告知单" in outcome.notice.toPlainText()  # still there to read out
     printer.refuse = ""
-    clerk.click(outcome.print_button)                      # the first real print
-    clerk.click(outcome.print_button)                      # a reprint: no reason given yet
+    clerk.click(outcome.print_button)  # the first real print
+    clerk.click(outcome.print_button)  # a reprint: no reason given yet
     assert "补打原因" in outcome.print_note.text()
     assert len(prints_of_case(counter, case.id)) == 1
     outcome.reprint_reason.setCurrentIndex(1)
-    clerk.click(outcome.print_button)                      # a reprint, with its reason
+    clerk.click(outcome.print_button)  # a reprint, with its reason
     records = prints_of_case(counter, case.id)
     assert [r.is_reprint for r in records] == [False, True]
     assert records[1].reason == "告知单污损"
 
 
 def test_without_the_printing_service_the_notice_is_read_from_the_screen(
-        qtbot, window_without_printing):
+    qtbot, window_without_printing
+):
     main = window_without_printing
     clerk = Clerk(qtbot, main)
     start_case(clerk, "YB0302")

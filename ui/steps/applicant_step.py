@@ -83,14 +83,25 @@ class ApplicantStep(StepPage):
         self.relation_field = Noted(self.relation)
         self.authorisation_field = Noted(self.authorisation)
         self.applicant_fields: dict[str, Noted[QWidget]] = {
-            "name": self.name_field, "id_number": self.id_field, "phone": self.phone_field}
+            "name": self.name_field,
+            "id_number": self.id_field,
+            "phone": self.phone_field,
+        }
         self.agent_fields: dict[str, Noted[QWidget]] = {
-            "name": self.agent_name_field, "id_number": self.agent_id,
-            "phone": self.agent_phone_field, "relation": self.relation_field,
-            "authorisation": self.authorisation_field}
+            "name": self.agent_name_field,
+            "id_number": self.agent_id,
+            "phone": self.agent_phone_field,
+            "relation": self.relation_field,
+            "authorisation": self.authorisation_field,
+        }
         agent_form = QFormLayout(self.agent_box)
-        for label, key in (("姓名", "name"), ("身份证号", "id_number"), ("联系电话", "phone"),
-                           ("与申请人关系", "relation"), ("授权方式", "authorisation")):
+        for label, key in (
+            ("姓名", "name"),
+            ("身份证号", "id_number"),
+            ("联系电话", "phone"),
+            ("与申请人关系", "relation"),
+            ("授权方式", "authorisation"),
+        ):
             agent_form.addRow(label, self.agent_fields[key])
         self.agent_box.setVisible(False)
         self.with_agent.toggled.connect(self.agent_box.setVisible)
@@ -128,8 +139,14 @@ class ApplicantStep(StepPage):
         self.found_note.hide()
         self.ticket_note.hide()
         self.id_notice.hide()
-        self._inputs = [self.name, self.id_field.edit, self.phone, self.agent_name,
-                        self.agent_id.edit, self.agent_phone]
+        self._inputs = [
+            self.name,
+            self.id_field.edit,
+            self.phone,
+            self.agent_name,
+            self.agent_id.edit,
+            self.agent_phone,
+        ]
 
     # --- reading what was typed ------------------------------------------------------------
     def people(self) -> tuple[Person, Agent | None]:
@@ -137,9 +154,13 @@ class ApplicantStep(StepPage):
         applicant = Person(self.name.text(), self.id_field.text, self.phone.text()).normalised()
         agent = None
         if self.with_agent.isChecked():
-            agent = Agent(self.agent_name.text(), self.agent_id.text, self.agent_phone.text(),
-                          self.relation.currentText(),
-                          self.authorisation.currentText()).normalised()
+            agent = Agent(
+                self.agent_name.text(),
+                self.agent_id.text,
+                self.agent_phone.text(),
+                self.relation.currentText(),
+                self.authorisation.currentText(),
+            ).normalised()
         return applicant, agent
 
     def problems(self) -> list[str]:
@@ -153,8 +174,10 @@ class ApplicantStep(StepPage):
             theirs.setdefault("id_number", "代办人不能是申请人本人")
         found: list[str] = []
         first: Noted[QWidget] | None = None
-        for role, fields, wrong in (("申请人", self.applicant_fields, mine),
-                                    ("代办人", self.agent_fields, theirs)):
+        for role, fields, wrong in (
+            ("申请人", self.applicant_fields, mine),
+            ("代办人", self.agent_fields, theirs),
+        ):
             for key, field in fields.items():
                 message = wrong.get(key, "")
                 field.show_problem(message)
@@ -173,7 +196,8 @@ class ApplicantStep(StepPage):
         ticket = self.host.ticket
         if ticket is not None and ticket.lane == Lane.PRIORITY:
             self.ticket_note.setText(
-                f"★ {ticket.code} 为优先号（绿色通道）：{ticket.priority_reason}")
+                f"★ {ticket.code} 为优先号（绿色通道）：{ticket.priority_reason}"
+            )
         else:
             self.ticket_note.setText("")
         self.ticket_note.setVisible(bool(self.ticket_note.text()))
@@ -210,8 +234,9 @@ class ApplicantStep(StepPage):
     def find_cases(self) -> None:
         text, clerk = self.find_edit.text().strip(), self.ctx.clerk_id
         if text:
-            self.ctx.ops.query(lambda c: lookups.find_cases(c, clerk, text), self._show_found,
-                               parent=self)
+            self.ctx.ops.query(
+                lambda c: lookups.find_cases(c, clerk, text), self._show_found, parent=self
+            )
 
     def _maybe_returning(self, text: str) -> None:
         """A valid number: look up what the station recorded under it (names, cases)."""
@@ -223,13 +248,26 @@ class ApplicantStep(StepPage):
         if self.host.case is not None or problem_with(number, self.ctx.clock.today()):
             return
         clerk = self.ctx.clerk_id
-        self.ctx.ops.query(lambda c: lookups.id_history(c, clerk, number), self._show_history,
-                           parent=self)
+        self.ctx.ops.query(
+            lambda c: lookups.id_history(c, clerk, number), self._show_history, parent=self
+        )
 
     def _show_found(self, cases: list[Case]) -> None:
-        self._fill([(c.id, c.case_no, c.state.label, "；".join(i.title for i in c.items),
-                     c.applicant.name, c.applicant.id_number, c.state in OPEN_STATES)
-                    for c in cases], "未找到办件" if not cases else "")
+        self._fill(
+            [
+                (
+                    c.id,
+                    c.case_no,
+                    c.state.label,
+                    "；".join(i.title for i in c.items),
+                    c.applicant.name,
+                    c.applicant.id_number,
+                    c.state in OPEN_STATES,
+                )
+                for c in cases
+            ],
+            "未找到办件" if not cases else "",
+        )
         if cases:
             self.found.setFocus()
 
@@ -244,9 +282,21 @@ class ApplicantStep(StepPage):
         message = f"该身份证号码已有 {len(history.cases)} 件办件"
         if open_:
             message += f"，其中 {open_} 件未办结，选中后回车可继续办理"
-        self._fill([(s.id, s.case_no, s.state_text, s.item_titles, s.applicant_name,
-                     s.applicant_id_number, s.state in OPEN_STATES) for s in history.cases],
-                   message)
+        self._fill(
+            [
+                (
+                    s.id,
+                    s.case_no,
+                    s.state_text,
+                    s.item_titles,
+                    s.applicant_name,
+                    s.applicant_id_number,
+                    s.state in OPEN_STATES,
+                )
+                for s in history.cases
+            ],
+            message,
+        )
         self._listing_history = True
 
     def _show_other_names(self) -> None:
@@ -257,15 +307,18 @@ class ApplicantStep(StepPage):
         self.id_notice.setText(
             f"⚠ 该号码曾以「{'」「'.join(others)}」的姓名办件，与所填姓名不同：请核对证件，"
             "是号码输错，还是同一人登记了不同姓名？（可继续办理；该号码的办件见上方列表）"
-            if others else "")
+            if others
+            else ""
+        )
         self.id_notice.setVisible(bool(others))
 
     def _fill(self, rows: list[FoundRow], message: str) -> None:
         self._listing_history = False
         self.found.clear()
         for case_id, case_no, state, items, name, number, open_ in rows:
-            entry = QListWidgetItem(f"{case_no}　{state}　{name}（{mask_id_number(number)}）　"
-                                    f"{items}")
+            entry = QListWidgetItem(
+                f"{case_no}　{state}　{name}（{mask_id_number(number)}）　{items}"
+            )
             entry.setData(Qt.ItemDataRole.UserRole, case_id if open_ else None)
             self.found.addItem(entry)
         self.found.setVisible(bool(rows))
@@ -281,4 +334,3 @@ class ApplicantStep(StepPage):
             self.ctx.dialogs.error(self, "该办件已办结或归档，不能继续办理")
             return
         self.host.open_case(case_id)
-

@@ -103,4 +103,3 @@ def note(text: str = "", kind: str = "") -> QLabel:
     label.setWordWrap(True)
     set_kind(label, kind)
     return label
-

@@ -65,12 +65,15 @@ class FinishStep(StepPage):
         if case is None:
             return
         for item in case.items:
-            self.items.addItem(f"{item.title}　[{MODE_LABELS[item.mode]}]　"
-                               f"办结期限：{due_text(item.due_at)}")
+            self.items.addItem(
+                f"{item.title}　[{MODE_LABELS[item.mode]}]　办结期限：{due_text(item.due_at)}"
+            )
         if forwarding and case.forward_due is not None:
             provisional = "（暂按推算的节假日）" if case.forward_due_provisional else ""
-            text = (f"本件含须报送上级的事项：材料已齐，须于 {case.forward_due:%Y-%m-%d} 前"
-                    f"（3个工作日内）报送{provisional}。")
+            text = (
+                f"本件含须报送上级的事项：材料已齐，须于 {case.forward_due:%Y-%m-%d} 前"
+                f"（3个工作日内）报送{provisional}。"
+            )
             kind = "warn"
         elif accepted:
             text, kind = "本站办理的事项，可当场办结；承诺件也可在时限内办结。", "ok"

@@ -35,8 +35,11 @@ from ui.table_model import RowTableModel, row_table_view
 from ui.visit_flow import Step, items_editable
 
 FORWARD_BACKGROUND = QColor("#fff3e0")
-MODE_TAGS = {LevelMode.HANDLE: "本级办理", LevelMode.COLLECT: "【收集转报】",
-             LevelMode.ASSIST: "【帮办代办】"}
+MODE_TAGS = {
+    LevelMode.HANDLE: "本级办理",
+    LevelMode.COLLECT: "【收集转报】",
+    LevelMode.ASSIST: "【帮办代办】",
+}
 
 
 class Column(IntEnum):
@@ -76,8 +79,11 @@ class ItemTableModel(RowTableModel[Entry]):
         if role == Qt.ItemDataRole.BackgroundRole and entry.mode != LevelMode.HANDLE:
             return QBrush(FORWARD_BACKGROUND)
         if role == Qt.ItemDataRole.ToolTipRole:
-            forward = ("本站收集材料，3个工作日内报送上级办理" if entry.mode != LevelMode.HANDLE
-                       else "本站当场受理办理")
+            forward = (
+                "本站收集材料，3个工作日内报送上级办理"
+                if entry.mode != LevelMode.HANDLE
+                else "本站当场受理办理"
+            )
             also = f"\n又称：{'、'.join(entry.item.aliases)}" if entry.item.aliases else ""
             return f"{entry.item.title}{also}\n办理对象：{entry.item.applicants}\n{forward}"
         return None
@@ -90,7 +96,8 @@ class ItemsStep(StepPage):
         super().__init__(host, parent)
         self.search = QLineEdit()
         self.search.setPlaceholderText(
-            "输入事项名称、俗称、编码或拼音首字母（如 ydjy＝异地就医），回车选中首行，↓ 进入列表")
+            "输入事项名称、俗称、编码或拼音首字母（如 ydjy＝异地就医），回车选中首行，↓ 进入列表"
+        )
         self.empty_note = note(kind="warn")
         self.empty_note.setObjectName("itemsEmpty")
         self.empty_note.hide()
@@ -123,8 +130,9 @@ class ItemsStep(StepPage):
         columns.addLayout(left, 4)
         columns.addLayout(right, 1)
         layout = QVBoxLayout(self)
-        layout.addWidget(heading(
-            "② 办理事项 · 本级清单在前，标【收集转报】【帮办代办】的须报送上级"))
+        layout.addWidget(
+            heading("② 办理事项 · 本级清单在前，标【收集转报】【帮办代办】的须报送上级")
+        )
         layout.addWidget(self.lock_note)
         layout.addLayout(columns, 1)
         self.search.textChanged.connect(self.filter)
@@ -163,7 +171,8 @@ class ItemsStep(StepPage):
         Enter in the list), and the search is ready for the next item."""
         row = self.table.currentIndex().row()
         if 0 <= row < len(self.model.rows) and (
-                self.model.rows[row].item.code not in self.model.chosen):
+            self.model.rows[row].item.code not in self.model.chosen
+        ):
             self.toggle(row)
         self.search.selectAll()
 
@@ -188,10 +197,14 @@ class ItemsStep(StepPage):
         if self.model.chosen:
             materials = merged_materials(catalogue, self.model.chosen, False)
             sources = sum(len(catalogue.item(code).materials) for code in self.model.chosen)
-            shared = f"，共用材料已合并 {sources - len(materials)} 项" if sources > len(
-                materials) else ""
-            self.materials_note.setText(f"{len(self.model.chosen)} 个事项，材料 {len(materials)} 项"
-                                        f"{shared}")
+            shared = (
+                f"，共用材料已合并 {sources - len(materials)} 项"
+                if sources > len(materials)
+                else ""
+            )
+            self.materials_note.setText(
+                f"{len(self.model.chosen)} 个事项，材料 {len(materials)} 项{shared}"
+            )
         else:
             self.materials_note.setText("尚未选择事项")
 

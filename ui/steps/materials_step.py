@@ -65,16 +65,19 @@ class MaterialTableModel(RowTableModel[CaseMaterial]):
         self.editable = False
 
     def set_case(self, case: Case | None) -> None:
-        self.editable = case is not None and case.state in (CaseState.RECEIVED,
-                                                             CaseState.MATERIALS_INCOMPLETE)
+        self.editable = case is not None and case.state in (
+            CaseState.RECEIVED,
+            CaseState.MATERIALS_INCOMPLETE,
+        )
         self.set_rows(() if case is None else case.materials)
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
         base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
         material = self.rows[index.row()]
         if self.editable and (
-                (index.column() == Column.RECEIVED and material.applies)
-                or (index.column() == Column.CONDITION and not material.required)):
+            (index.column() == Column.RECEIVED and material.applies)
+            or (index.column() == Column.CONDITION and not material.required)
+        ):
             base |= Qt.ItemFlag.ItemIsUserCheckable
         return base
 
@@ -102,8 +105,7 @@ class MaterialTableModel(RowTableModel[CaseMaterial]):
             return f"仅在「{m.condition}」时需要；适用时勾选“条件适用”"
         return None
 
-    def setData(self, index: AnyIndex, value: Any,
-                role: int = Qt.ItemDataRole.EditRole) -> bool:
+    def setData(self, index: AnyIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         if role != Qt.ItemDataRole.CheckStateRole or not self.editable:
             return False
         checked = Qt.CheckState(value) == Qt.CheckState.Checked
@@ -126,8 +128,10 @@ class MaterialsStep(StepPage):
         header.setSectionResizeMode(Column.CONDITION, QHeaderView.ResizeMode.Stretch)
         self.summary = note()
         self.all_button = QPushButton("全部已收(&A)")
-        self.explain = note("空格＝勾选已收；在“条件适用”列按空格＝该条件适用于本人。"
-                            "浅灰色的条件材料不适用时无须提交。")
+        self.explain = note(
+            "空格＝勾选已收；在“条件适用”列按空格＝该条件适用于本人。"
+            "浅灰色的条件材料不适用时无须提交。"
+        )
         row = QHBoxLayout()
         row.addWidget(self.summary, 1)
         row.addWidget(self.all_button)
@@ -185,8 +189,7 @@ class MaterialsStep(StepPage):
         if case is None:
             return
         if column == Column.CONDITION:
-            self.host.case_op(lambda c: c.cases.set_condition_applies(case.id, key, checked,
-                                                                      clerk))
+            self.host.case_op(lambda c: c.cases.set_condition_applies(case.id, key, checked, clerk))
         else:
             self.host.case_op(lambda c: c.cases.mark_material(case.id, key, checked, clerk))
 
@@ -205,9 +208,13 @@ class MaterialsStep(StepPage):
         self.host.case_op(work)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if (watched is self.table and event.type() == QEvent.Type.KeyPress
-                and isinstance(event, QKeyEvent) and event.key() == Qt.Key.Key_Space
-                and not event.modifiers()):
+        if (
+            watched is self.table
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_Space
+            and not event.modifiers()
+        ):
             index = self.table.currentIndex()
             if index.isValid() and self.model.editable:
                 m = self.model.rows[index.row()]

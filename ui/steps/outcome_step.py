@@ -43,8 +43,7 @@ class OutcomeStep(StepPage):
         self.notice.setMinimumHeight(120)
         self.print_note = note()
         buttons = QHBoxLayout()
-        for button in (self.accept_button, self.notice_button, self.end_button,
-                       self.print_button):
+        for button in (self.accept_button, self.notice_button, self.end_button, self.print_button):
             button.setMinimumHeight(36)
             buttons.addWidget(button)
         buttons.addWidget(self.reprint_label)
@@ -68,8 +67,11 @@ class OutcomeStep(StepPage):
         missing = [] if case is None else case.missing_materials
         state = None if case is None else case.state
         told = state == CaseState.MATERIALS_INCOMPLETE
-        self.accept_button.setVisible(case is not None and not missing and state in (
-            CaseState.RECEIVED, CaseState.MATERIALS_INCOMPLETE))
+        self.accept_button.setVisible(
+            case is not None
+            and not missing
+            and state in (CaseState.RECEIVED, CaseState.MATERIALS_INCOMPLETE)
+        )
         self.notice_button.setVisible(bool(missing) and state == CaseState.RECEIVED)
         self.end_button.setVisible(told)
         for widget in (self.print_button, self.reprint_label, self.reprint_reason):
@@ -83,12 +85,17 @@ class OutcomeStep(StepPage):
                 text = "办事人已补齐告知单所列材料，可以受理。"
         elif told:
             due = case.supply_due.strftime("%Y-%m-%d") if case.supply_due else "—"
-            text = (f"已出具一次性告知单，尚缺 {len(missing)} 项，补正期限 {due}。"
-                    "材料补齐后方可受理；不得再增加材料。")
+            text = (
+                f"已出具一次性告知单，尚缺 {len(missing)} 项，补正期限 {due}。"
+                "材料补齐后方可受理；不得再增加材料。"
+            )
             kind = "warn"
         else:
-            text = (f"尚缺 {len(missing)} 项材料：" + "、".join(m.name for m in missing)
-                    + "。请出具一次性告知单，一次告知全部所缺材料。")
+            text = (
+                f"尚缺 {len(missing)} 项材料："
+                + "、".join(m.name for m in missing)
+                + "。请出具一次性告知单，一次告知全部所缺材料。"
+            )
             kind = "warn"
         self.status.setText(text)
         set_kind(self.status, kind)
@@ -101,8 +108,11 @@ class OutcomeStep(StepPage):
         self.reprint_reason.clear_reason()
 
     def primary_buttons(self) -> dict[Primary, QPushButton]:
-        return {Primary.ACCEPT: self.accept_button, Primary.NOTIFY: self.notice_button,
-                Primary.AWAIT: self.end_button}
+        return {
+            Primary.ACCEPT: self.accept_button,
+            Primary.NOTIFY: self.notice_button,
+            Primary.AWAIT: self.end_button,
+        }
 
     def focus_first(self) -> None:
         for button in (self.accept_button, self.notice_button, self.end_button):
@@ -137,8 +147,9 @@ class OutcomeStep(StepPage):
             self.print_note.setText("正在打印告知单…")
             set_kind(self.print_note, "")
         else:
-            self.print_note.setText("本机未安装打印服务：请按屏幕上的告知内容向办事人逐项说明，"
-                                    "并请其拍照或抄录。")
+            self.print_note.setText(
+                "本机未安装打印服务：请按屏幕上的告知内容向办事人逐项说明，并请其拍照或抄录。"
+            )
             set_kind(self.print_note, "warn")
 
     def _printed(self, kind: str) -> None:

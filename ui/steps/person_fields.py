@@ -150,10 +150,18 @@ class IdField(Noted[QLineEdit]):
         self.convert_button.setToolTip("15位旧身份证号码转为18位：出生年份前加“19”，末尾补校验位")
         self.convert_button.hide()
         self.row.addWidget(self.convert_button)
-        self._convert_key = QShortcut(QKeySequence(Qt.Key.Key_Return), self.edit,
-                                      self.convert, context=Qt.ShortcutContext.WidgetShortcut)
-        self._convert_key_pad = QShortcut(QKeySequence(Qt.Key.Key_Enter), self.edit,
-                                          self.convert, context=Qt.ShortcutContext.WidgetShortcut)
+        self._convert_key = QShortcut(
+            QKeySequence(Qt.Key.Key_Return),
+            self.edit,
+            self.convert,
+            context=Qt.ShortcutContext.WidgetShortcut,
+        )
+        self._convert_key_pad = QShortcut(
+            QKeySequence(Qt.Key.Key_Enter),
+            self.edit,
+            self.convert,
+            context=Qt.ShortcutContext.WidgetShortcut,
+        )
         self.convert_button.clicked.connect(self.convert)
         self.edit.textChanged.connect(self._check)
         self._check("")
@@ -187,4 +195,3 @@ class IdField(Noted[QLineEdit]):
         self.convert_button.setVisible(old)
         self._convert_key.setEnabled(old)
         self._convert_key_pad.setEnabled(old)
-

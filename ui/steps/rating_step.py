@@ -31,8 +31,12 @@ class RatingStep(StepPage):
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addWidget(heading("⑥ 好差评"))
-        layout.addWidget(note("评价器已转向办事人：请办事人在评价窗口中选择。"
-                              "差评须说明原因，系统将登记并在15个工作日内整改回访。"))
+        layout.addWidget(
+            note(
+                "评价器已转向办事人：请办事人在评价窗口中选择。"
+                "差评须说明原因，系统将登记并在15个工作日内整改回访。"
+            )
+        )
         layout.addWidget(self.status)
         layout.addLayout(buttons)
         self.receipt = ReceiptBox(host)
@@ -46,8 +50,7 @@ class RatingStep(StepPage):
         self.receipt.show_case(case)
         if case is not None and self.rating is None:
             case_id = case.id
-            self.ctx.ops.query(lambda c: c.ratings.of_case(case_id), self._show_rating,
-                               parent=self)
+            self.ctx.ops.query(lambda c: c.ratings.of_case(case_id), self._show_rating, parent=self)
 
     def reset(self) -> None:
         self.rating = None
@@ -79,8 +82,12 @@ class RatingStep(StepPage):
         if case is None:
             return
         chosen = RatingLevel(level)
-        self.ctx.ops.change(lambda c: c.ratings.rate(case, chosen, reason), RATING,
-                            on_success=self._show_rating, parent=self)
+        self.ctx.ops.change(
+            lambda c: c.ratings.rate(case, chosen, reason),
+            RATING,
+            on_success=self._show_rating,
+            parent=self,
+        )
 
     def _show_rating(self, rating: Rating | None) -> None:
         self.rating = rating
@@ -91,8 +98,10 @@ class RatingStep(StepPage):
             return
         self.rate_button.setEnabled(False)
         if rating.follow_up_due:
-            self.status.setText(f"差评：{rating.level.label}（{rating.reason}）。已列入整改回访，"
-                                f"须于 {rating.follow_up_due} 前回访。")
+            self.status.setText(
+                f"差评：{rating.level.label}（{rating.reason}）。已列入整改回访，"
+                f"须于 {rating.follow_up_due} 前回访。"
+            )
             set_kind(self.status, "error")
         else:
             self.status.setText(f"办事人评价：{rating.level.label}。谢谢！")

@@ -60,8 +60,10 @@ class ReceiptBox(QWidget):
         if ctx.slips.print_receipt(case.id, ctx.clerk_id, reason, self):
             self._say("正在打印受理回执…", "")
         else:
-            self._say("本机未安装打印服务，无法打印受理回执：请告知办事人办件编号，"
-                      "凭办件编号查询进度。", "warn")
+            self._say(
+                "本机未安装打印服务，无法打印受理回执：请告知办事人办件编号，凭办件编号查询进度。",
+                "warn",
+            )
 
     def _show_reprint(self, printed: bool) -> None:
         self.printed_before = printed

@@ -29,16 +29,33 @@ def case_page(request: Request, case_uuid: str, bench: Bench, session: Reader) -
     detail = inbox.case_detail(bench.db, case_uuid[:64], bench.clock.today(), bench.calendar)
     if detail is None:
         raise auth.Refused(404, "县中心没有这个转报办件。")
-    inbox.note_view(bench.db, case_uuid, detail.row.case_no, session.account.login,
-                    stamp(bench.clock.now()), address(request))
-    return render(request, session, "case.html",
-                  {"case": detail, "data": detail.data, "modes": MODES, "forms": FORMS,
-                   "can_decide": session.account.may("decide"), "note_max": NOTE_MAX})
+    inbox.note_view(
+        bench.db,
+        case_uuid,
+        detail.row.case_no,
+        session.account.login,
+        stamp(bench.clock.now()),
+        address(request),
+    )
+    return render(
+        request,
+        session,
+        "case.html",
+        {
+            "case": detail,
+            "data": detail.data,
+            "modes": MODES,
+            "forms": FORMS,
+            "can_decide": session.account.may("decide"),
+            "note_max": NOTE_MAX,
+        },
+    )
 
 
 @router.post("/cases/{case_uuid}/decide")
-def decide(request: Request, case_uuid: str, bench: Bench, form: auth.PostedForm,
-           session: Decider) -> Response:
+def decide(
+    request: Request, case_uuid: str, bench: Bench, form: auth.PostedForm, session: Decider
+) -> Response:
     status = form.text("status", 16)
     note = form.text("note", NOTE_MAX + 1)
     if status not in inbox.ACTIONS:
@@ -46,10 +63,20 @@ def decide(request: Request, case_uuid: str, bench: Bench, form: auth.PostedForm
     elif len(note) > NOTE_MAX:
         flash = sessions.Flash(f"说明不能超过{NOTE_MAX}字", error=True)
     else:
-        outcome = inbox.decide(bench.db, [case_uuid[:64]], status, note,
-                               signature(session.account), stamp(bench.clock.now()),
-                               address(request), session.account.login)
-        flash = (sessions.Flash(f"已{inbox.ACTIONS[status]}：站点下次同步时收到此决定")
-                 if outcome.decided else sessions.Flash(outcome.refused[0][1], error=True))
+        outcome = inbox.decide(
+            bench.db,
+            [case_uuid[:64]],
+            status,
+            note,
+            signature(session.account),
+            stamp(bench.clock.now()),
+            address(request),
+            session.account.login,
+        )
+        flash = (
+            sessions.Flash(f"已{inbox.ACTIONS[status]}：站点下次同步时收到此决定")
+            if outcome.decided
+            else sessions.Flash(outcome.refused[0][1], error=True)
+        )
     sessions.set_flash(bench.db, session.key, flash)
     return RedirectResponse(f"{PREFIX}/cases/{case_uuid[:64]}", status_code=303)

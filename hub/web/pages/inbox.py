@@ -31,15 +31,23 @@ def signature(account: staff.Account) -> str:
     return f"{account.name}（{account.login}）"
 
 
-def _list_context(bench: Bench, session: sessions.Session, filters: inbox.Filters,
-                  message: sessions.Flash | None = None) -> dict[str, Any]:
+def _list_context(
+    bench: Bench,
+    session: sessions.Session,
+    filters: inbox.Filters,
+    message: sessions.Flash | None = None,
+) -> dict[str, Any]:
     today = bench.clock.today()
-    return {"filters": filters, "today": today, "message": message,
-            "listing": inbox.listing(bench.db, filters, today, bench.calendar),
-            "can_decide": session.account.may("decide"),
-            "bulk": [(status, inbox.ACTIONS[status]) for status in inbox.BULK_ACTIONS],
-            "query": urlencode(filters.params()),
-            "page_url": lambda page: f"{PREFIX}/inbox?{urlencode(filters.params(page=page))}"}
+    return {
+        "filters": filters,
+        "today": today,
+        "message": message,
+        "listing": inbox.listing(bench.db, filters, today, bench.calendar),
+        "can_decide": session.account.may("decide"),
+        "bulk": [(status, inbox.ACTIONS[status]) for status in inbox.BULK_ACTIONS],
+        "query": urlencode(filters.params()),
+        "page_url": lambda page: f"{PREFIX}/inbox?{urlencode(filters.params(page=page))}",
+    }
 
 
 @router.get("/inbox")
@@ -50,10 +58,13 @@ def inbox_page(request: Request, bench: Bench, session: Reader) -> Response:
         return render(request, session, "_inbox_list.html", context)
     today = bench.clock.today()
     context.update(
-        summary=inbox.summary(bench.db, today), states=inbox.STATES,
+        summary=inbox.summary(bench.db, today),
+        states=inbox.STATES,
         sorts={key: label for key, (_, label) in inbox.SORTS.items()},
-        stations=inbox.stations(bench.db), items=inbox.items(bench.db),
-        chart=script_json(inbox.chart(bench.db, today)))
+        stations=inbox.stations(bench.db),
+        items=inbox.items(bench.db),
+        chart=script_json(inbox.chart(bench.db, today)),
+    )
     return render(request, session, "inbox.html", context)
 
 
@@ -75,24 +86,34 @@ def describe(outcome: inbox.Outcome, action: str) -> sessions.Flash:
 
 
 @router.post("/inbox/decide")
-def decide_many(request: Request, bench: Bench, form: auth.PostedForm, session: Decider
-                ) -> Response:
+def decide_many(
+    request: Request, bench: Bench, form: auth.PostedForm, session: Decider
+) -> Response:
     back = dict(parse_qsl(form.text("back", 1000)))
     filters = inbox.Filters.parse(back)
     status = form.text("status", 16)
-    cases = form.all("case", 64)[:inbox.PAGE_SIZE]
+    cases = form.all("case", 64)[: inbox.PAGE_SIZE]
     if status not in inbox.BULK_ACTIONS:
-        message = sessions.Flash("批量处理只能接收或标记办理中；办结、退回请在办件页逐件办理",
-                                 error=True)
+        message = sessions.Flash(
+            "批量处理只能接收或标记办理中；办结、退回请在办件页逐件办理", error=True
+        )
     elif not cases:
         message = sessions.Flash("请先勾选要处理的办件", error=True)
     else:
-        outcome = inbox.decide(bench.db, cases, status, "", signature(session.account),
-                               stamp(bench.clock.now()), address(request),
-                               session.account.login)
+        outcome = inbox.decide(
+            bench.db,
+            cases,
+            status,
+            "",
+            signature(session.account),
+            stamp(bench.clock.now()),
+            address(request),
+            session.account.login,
+        )
         message = describe(outcome, inbox.ACTIONS[status])
     if is_htmx(request):
-        return render(request, session, "_inbox_list.html",
-                      _list_context(bench, session, filters, message))
+        return render(
+            request, session, "_inbox_list.html", _list_context(bench, session, filters, message)
+        )
     sessions.set_flash(bench.db, session.key, message)
     return RedirectResponse(f"{PREFIX}/inbox?{urlencode(filters.params())}", status_code=303)

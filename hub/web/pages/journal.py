@@ -25,16 +25,28 @@ _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 def journal_page(request: Request, bench: Bench, session: Reader) -> Response:
     params = request.query_params
     day = params.get("day", "")
-    query = audit.Query(login=params.get("login", "").strip()[:32],
-                        case_no=params.get("case_no", "").strip()[:64],
-                        kind=params.get("kind", "") if params.get("kind") in audit.KINDS else "",
-                        day=day if _DAY.fullmatch(day) else "")
+    query = audit.Query(
+        login=params.get("login", "").strip()[:32],
+        case_no=params.get("case_no", "").strip()[:64],
+        kind=params.get("kind", "") if params.get("kind") in audit.KINDS else "",
+        day=day if _DAY.fullmatch(day) else "",
+    )
     page_text = params.get("page", "1")
     page = int(page_text) if page_text.isdigit() and 0 < int(page_text) < 10**6 else 1
     entries, total = audit.entries(bench.db, query, PAGE_SIZE, (page - 1) * PAGE_SIZE)
     pages = max(1, -(-total // PAGE_SIZE))
     shown = {key: value for key, value in vars(query).items() if value}
-    return render(request, session, "journal.html",
-                  {"entries": entries, "total": total, "page": page, "pages": pages,
-                   "query": query, "kinds": audit.KINDS,
-                   "page_url": lambda n: f"{PREFIX}/journal?{urlencode({**shown, 'page': n})}"})
+    return render(
+        request,
+        session,
+        "journal.html",
+        {
+            "entries": entries,
+            "total": total,
+            "page": page,
+            "pages": pages,
+            "query": query,
+            "kinds": audit.KINDS,
+            "page_url": lambda n: f"{PREFIX}/journal?{urlencode({**shown, 'page': n})}",
+        },
+    )

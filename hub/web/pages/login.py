@@ -24,17 +24,18 @@ from hub.web.context import PREFIX, Bench, NavEntry, address, render
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
 FORM_COOKIE = "county_login_csrf"
-REASONS = {"idle": "长时间未操作，已自动退出，请重新登录。",
-           "expired": "本次登录已超过时限，请重新登录。",
-           "logout": "已安全退出。"}
+REASONS = {
+    "idle": "长时间未操作，已自动退出，请重新登录。",
+    "expired": "本次登录已超过时限，请重新登录。",
+    "logout": "已安全退出。",
+}
 SignedIn = Annotated[sessions.Session, Depends(auth.allowed(""))]
 SigningOut = Annotated[sessions.Session, Depends(auth.changing(""))]
 
 
 def safe_next(path: str) -> str:
     """Only a path of the workbench itself: never another site (an open redirect)."""
-    return path if path.startswith(PREFIX + "/") and "//" not in path and "\\" not in path \
-        else ""
+    return path if path.startswith(PREFIX + "/") and "//" not in path and "\\" not in path else ""
 
 
 def landing(nav: list[NavEntry], account: staff.Account) -> str:
@@ -51,12 +52,28 @@ def front_door(bench: Bench, session: SignedIn) -> Response:
     return RedirectResponse(landing(bench.nav, session.account), status_code=303)
 
 
-def _form(request: Request, login: str = "", next_path: str = "", message: str | None = None,
-          error: str | None = None, status: int = 200) -> Response:
+def _form(
+    request: Request,
+    login: str = "",
+    next_path: str = "",
+    message: str | None = None,
+    error: str | None = None,
+    status: int = 200,
+) -> Response:
     token = secrets.token_urlsafe(24)
-    response = render(request, None, "login.html",
-                      {"form_csrf": token, "login": login, "next": safe_next(next_path),
-                       "message": message, "error": error}, status)
+    response = render(
+        request,
+        None,
+        "login.html",
+        {
+            "form_csrf": token,
+            "login": login,
+            "next": safe_next(next_path),
+            "message": message,
+            "error": error,
+        },
+        status,
+    )
     auth.set_cookie(response, request, FORM_COOKIE, token, path=PREFIX + "/login")
     return response
 
@@ -84,16 +101,22 @@ def sign_in(request: Request, bench: Bench, form: auth.PostedForm) -> Response:
     try:
         guard.failed_auth.check(where)
     except RateRefused as refused:
-        return _form(request, login, next_path, status=429,
-                     error=f"失败次数过多，请 {refused.retry_after} 秒后再试。")
+        return _form(
+            request,
+            login,
+            next_path,
+            status=429,
+            error=f"失败次数过多，请 {refused.retry_after} 秒后再试。",
+        )
     try:
         account = staff.sign_in(bench.db, login, password, bench.clock.now(), where)
     except staff.LoginRefused as exc:
         guard.failed_auth.spend(where)
         return _form(request, login, next_path, error=str(exc), status=401)
     token = sessions.start(bench.db, account, bench.clock.now())
-    response = RedirectResponse(safe_next(next_path) or landing(bench.nav, account),
-                                status_code=303)
+    response = RedirectResponse(
+        safe_next(next_path) or landing(bench.nav, account), status_code=303
+    )
     auth.set_cookie(response, request, auth.cookie_name(request), token)
     response.delete_cookie(FORM_COOKIE, path=PREFIX + "/login")
     return response
@@ -103,8 +126,9 @@ def sign_in(request: Request, bench: Bench, form: auth.PostedForm) -> Response:
 def sign_out(request: Request, bench: Bench, session: SigningOut) -> Response:
     sessions.end(bench.db, session.key)
     with bench.db.transaction() as tx:
-        audit.record(tx, stamp(bench.clock.now()), session.account.login, "logout",
-                     address=address(request))
+        audit.record(
+            tx, stamp(bench.clock.now()), session.account.login, "logout", address=address(request)
+        )
     response = RedirectResponse(auth.login_url(reason="logout"), status_code=303)
     response.delete_cookie(auth.cookie_name(request), path="/")
     return response

@@ -21,12 +21,26 @@ Changing = Annotated[sessions.Session, Depends(auth.changing("manage_staff"))]
 ACTIONS = ("add", "password", "role", "deactivate", "reactivate", "unlock", "token", "revoke")
 
 
-def _page(request: Request, bench: Bench, session: sessions.Session,
-          extra: dict[str, Any] | None = None, status: int = 200) -> Response:
-    return render(request, session, "staff.html",
-                  {"accounts": staff.accounts(bench.db), "roles": staff.ROLES,
-                   "now": bench.clock.now(), "password_min": staff.PASSWORD_MIN,
-                   **(extra or {})}, status)
+def _page(
+    request: Request,
+    bench: Bench,
+    session: sessions.Session,
+    extra: dict[str, Any] | None = None,
+    status: int = 200,
+) -> Response:
+    return render(
+        request,
+        session,
+        "staff.html",
+        {
+            "accounts": staff.accounts(bench.db),
+            "roles": staff.ROLES,
+            "now": bench.clock.now(),
+            "password_min": staff.PASSWORD_MIN,
+            **(extra or {}),
+        },
+        status,
+    )
 
 
 @router.get("/staff")
@@ -45,8 +59,15 @@ def _do(action: str, bench: Bench, form: auth.Form, by: str) -> str | None:
     """Carry out one action; returns a new API token when one was issued."""
     login, now = form.text("login", staff.LOGIN_MAX).strip(), stamp(bench.clock.now())
     if action == "add":
-        staff.add(bench.db, login, form.text("name", staff.NAME_MAX + 1),
-                  form.text("role", 16), _two_passwords(form), now, by)
+        staff.add(
+            bench.db,
+            login,
+            form.text("name", staff.NAME_MAX + 1),
+            form.text("role", 16),
+            _two_passwords(form),
+            now,
+            by,
+        )
     elif action == "password":
         staff.set_password(bench.db, login, _two_passwords(form), now, by)
     elif action == "role":
@@ -64,22 +85,34 @@ def _do(action: str, bench: Bench, form: auth.Form, by: str) -> str | None:
     return None
 
 
-DONE = {"add": "已新增人员", "password": "已设置密码", "role": "已变更角色",
-        "deactivate": "已停用", "reactivate": "已启用", "unlock": "已解除锁定",
-        "revoke": "已吊销接口令牌"}
+DONE = {
+    "add": "已新增人员",
+    "password": "已设置密码",
+    "role": "已变更角色",
+    "deactivate": "已停用",
+    "reactivate": "已启用",
+    "unlock": "已解除锁定",
+    "revoke": "已吊销接口令牌",
+}
 
 
 @router.post("/staff/{action}")
-def change(request: Request, action: str, bench: Bench, form: auth.PostedForm,
-           session: Changing) -> Response:
+def change(
+    request: Request, action: str, bench: Bench, form: auth.PostedForm, session: Changing
+) -> Response:
     if action not in ACTIONS:
         raise auth.Refused(404, "没有这项操作。")
     login = form.text("login", staff.LOGIN_MAX).strip()
     try:
         token = _do(action, bench, form, session.account.login)
     except staff.StaffProblem as exc:
-        return _page(request, bench, session,
-                     {"message": sessions.Flash(str(exc), error=True), "form": action}, 422)
+        return _page(
+            request,
+            bench,
+            session,
+            {"message": sessions.Flash(str(exc), error=True), "form": action},
+            422,
+        )
     if token is not None:
         return _page(request, bench, session, {"token": token, "token_login": login})
     sessions.set_flash(bench.db, session.key, sessions.Flash(f"{DONE[action]}：{login}"))
