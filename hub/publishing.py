@@ -286,6 +286,16 @@ def published_calendars(db: Database) -> list[dict[str, Any]]:
     ]
 
 
+def catalogue_versions(db: Database) -> list[tuple[str, str, str, bool]]:
+    """(version, published, imported at, active) of every catalogue on the hub, newest first."""
+    with db.transaction(write=False) as tx:
+        rows = tx.all(
+            "SELECT version, published, imported_at, active FROM catalogues "
+            "ORDER BY imported_at DESC, version DESC"
+        )
+    return [(r[0], r[1], r[2], bool(r[3])) for r in rows]
+
+
 def work_calendar(db: Database) -> WorkCalendar:
     """The working days the county's own deadlines follow: its published years win."""
     return WorkCalendar([entry["calendar"] for entry in reversed(published_calendars(db))])
