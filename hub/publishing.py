@@ -183,15 +183,15 @@ def _checked(
     return YearCalendar(year, dict(holidays), dict(workdays), CALENDAR_SOURCE)
 
 
-def calendar_from_form(year_text: str, holidays: str, workdays: str) -> YearCalendar:
+def calendar_from_form(year: str, holidays: str, workdays: str) -> YearCalendar:
     """The admin's entry of one year's holiday notice, validated (PublishProblem lists all)."""
-    if not year_text.strip().isdigit() or not 2000 <= int(year_text) <= 2100:
+    if not year.strip().isdigit() or not 2000 <= int(year) <= 2100:
         raise PublishProblem(["年份应为四位数字，如 2027。"])
-    year, problems = int(year_text), list[str]()
+    number, problems = int(year), list[str]()
     return _checked(
-        year,
-        _days(holidays, "放假日期", year, problems),
-        _days(workdays, "调休上班日期", year, problems),
+        number,
+        _days(holidays, "放假日期", number, problems),
+        _days(workdays, "调休上班日期", number, problems),
         problems,
     )
 

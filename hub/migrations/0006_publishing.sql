@@ -1,4 +1,4 @@
--- 0007: publishing from the workbench (发布): catalogues uploaded and awaiting the admin's
+-- 0006: publishing from the workbench (发布): catalogues uploaded and awaiting the admin's
 -- confirmation, and the county's official working-day calendars with their feed to stations.
 
 -- An uploaded catalogue that passed validation, kept until it is published (by its SHA-256,
