@@ -95,6 +95,11 @@ class Counter:
 
     def import_calendar_year(self, calendar: YearCalendar) -> None:
         calendar_store.import_year(self.store, calendar, self.clock)
+        self.reload_calendar()
+
+    def reload_calendar(self) -> None:
+        """Take up the stored official calendars again, e.g. after a sync brought the county's
+        calendar of next year: deadlines computed from now on follow it."""
         self.calendar = calendar_store.work_calendar(self.store)
         self.ratings = RatingService(self.store, self.clock, self.calendar)
         if self._cases is not None:

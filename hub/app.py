@@ -23,7 +23,7 @@ from starlette.concurrency import run_in_threadpool
 from counterapp.clock import Clock, stamp
 from counterapp.sync import transfer
 from counterapp.sync.wire import HASH_HEADER, MAX_BODY_BYTES, MEDIA_TYPE, WireError, scan_batch
-from hub import audit, feeds, files, identity, slips, web
+from hub import audit, feeds, files, identity, publishing, slips, web
 from hub.db import Database
 from hub.guard import HANDLERS, Guard, Staff, Station, read_body, too_many
 from hub.ingest import Forbidden, ingest
@@ -31,6 +31,7 @@ from hub.limits import Limits, Refused
 from hub.models import (
     AUTH,
     AckOut,
+    CalendarsOut,
     CatalogueOut,
     DecisionsOut,
     Health,
@@ -49,7 +50,7 @@ from hub.sealing import SealingProblem
 log = logging.getLogger("hub")
 SLIP_CHECK_MAX_BYTES = 4096  # a slip check's JSON body: a case number and a code, or a QR text
 RECONCILE_MAX_BYTES = 256 * 1024  # 1,000 days of figures (~110 bytes each), and room to spare
-MAX_CURSOR = 2**63 - 1  # decision ids are 64-bit integers
+MAX_CURSOR = 2**63 - 1  # decision and calendar ids are 64-bit integers
 HashHeader = Annotated[
     str,
     Header(
@@ -181,6 +182,17 @@ def create_app(
         station: Station, after: Annotated[int, Query(ge=0, le=MAX_CURSOR)] = 0
     ) -> dict[str, Any]:
         return {"decisions": feeds.decisions_after(db, station, after)}
+
+    @app.get(
+        "/v1/calendars",
+        response_model=CalendarsOut,
+        responses=responses(*AUTH, 422),
+        summary="The county's official working-day calendars published after the cursor",
+    )
+    def calendars(
+        station: Station, after: Annotated[int, Query(ge=0, le=MAX_CURSOR)] = 0
+    ) -> dict[str, Any]:
+        return {"calendars": publishing.calendars_after(db, after)}
 
     @app.post(
         "/v1/transfer",

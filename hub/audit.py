@@ -31,6 +31,8 @@ KINDS = {
     "unlocked": "解除锁定",
     "token_issued": "发放接口令牌",
     "token_revoked": "吊销接口令牌",
+    "catalogue_published": "发布事项目录",
+    "calendar_published": "发布工作日历",
 }
 DETAIL_MAX = 200
 

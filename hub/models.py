@@ -179,6 +179,18 @@ class CatalogueOut(BaseModel):
     document: dict[str, Any]
 
 
+class PublishedCalendar(BaseModel):
+    id: int  # the feed's cursor
+    year: int
+    sha256: str  # of the canonical JSON of `document`
+    document: dict[str, Any]  # a YearCalendar document (year, source, holidays, workdays)
+    published_at: str
+
+
+class CalendarsOut(BaseModel):
+    calendars: list[PublishedCalendar]
+
+
 class HubKey(BaseModel):
     public_key: str
     # the key stations encrypt USB files to, certified by public_key (`<key>.<signature>`)

@@ -211,14 +211,17 @@ class MainWindow(QMainWindow):
         box.show()
 
     def after_sync(self, report: SyncReport) -> None:
-        """A new catalogue from the county is taken up at once; decisions and acknowledged
-        uploads (待上传 → 已转报上级) refresh the deadlines and the open case."""
+        """A new catalogue or official calendar from the county is taken up at once (deadlines
+        computed from then on follow the calendar, no longer provisional); decisions and
+        acknowledged uploads (待上传 → 已转报上级) refresh the deadlines and the open case."""
         if report.catalogue:
             self.ctx.ops.change(
                 lambda counter: counter.reload_catalogue(),
                 STATION,
                 on_success=lambda _catalogue: self.ctx.catalogue_changed(),
             )
+        if report.calendars:
+            self.ctx.ops.change(lambda counter: counter.reload_calendar(), STATION)
         if report.decisions or report.acked_rows:
             self.deadlines.reload()
             self.case_panel.refresh_upload_state()

@@ -149,6 +149,17 @@ class HubClient:
             self._json(self._send("GET", "/v1/decisions", params={"after": after}))["decisions"]
         )
 
+    def calendars(self, after: int) -> list[dict[str, Any]]:
+        """The county's official calendars published after the cursor `after` (none from a hub
+        older than the feed)."""
+        try:
+            response = self._send("GET", "/v1/calendars", params={"after": after})
+        except RejectedError as exc:
+            if ": 404 " in str(exc):
+                return []
+            raise
+        return list(self._json(response)["calendars"])
+
     def forward_file(self, data: bytes) -> bytes:
         return self._send(
             "POST",

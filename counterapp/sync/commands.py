@@ -64,7 +64,13 @@ def cmd_sync(args: argparse.Namespace) -> None:
         print(
             f"synced: {report.batches} batches, {report.records} records, "
             f"{report.resent} re-sent after reconciliation, {report.decisions} decisions, "
-            f"catalogue {report.catalogue or 'unchanged'}; {report.pending} pending"
+            f"catalogue {report.catalogue or 'unchanged'}"
+            + (
+                f", official calendar {', '.join(map(str, report.calendars))}"
+                if report.calendars
+                else ""
+            )
+            + f"; {report.pending} pending"
         )
 
 

@@ -1,7 +1,10 @@
-"""What comes down from the county: its catalogue and its decisions on forwarded cases.
+"""What comes down from the county: its catalogue, its official working-day calendars and its
+decisions on forwarded cases.
 
 A catalogue goes through `catalogue_store.import_catalogue` (validated first, one transaction,
 the old version kept if the new one is bad; open cases keep the version they started with).
+A calendar is a whole year (`calendar_store.import_year`): from then on that year's deadlines
+come from it and are no longer provisional; deadlines already stored on cases stay as they were.
 A decision changes the case like every other change: version + 1, an event and an outbox row
 in the same transaction, so the county's copy learns that the station saw it.
 """
@@ -11,15 +14,17 @@ from __future__ import annotations
 import hashlib
 from typing import Any, NamedTuple
 
-from counterapp import catalogue_store, journal
+from counterapp import calendar_store, catalogue_store, journal
 from counterapp.case_model import COUNTY_STATUS_LABELS
 from counterapp.catalogue import CatalogueInvalid, Problem, parse_document
 from counterapp.clock import Clock, stamp
 from counterapp.sync.wire import DECISION_STATUSES, canonical
+from counterapp.workdays import YearCalendar
 from db.settings import Settings
 from db.store import Store
 
 DECISION_CURSOR = "sync.decisions_after"
+CALENDAR_CURSOR = "sync.calendars_after"
 
 
 def apply_catalogue(store: Store, offered: dict[str, Any], clock: Clock) -> str:
@@ -35,6 +40,27 @@ def apply_catalogue(store: Store, offered: dict[str, Any], clock: Clock) -> str:
         raise CatalogueInvalid([Problem(source, "", "the catalogue does not match its hash")])
     catalogue_store.import_catalogue(store, catalogue, source, clock)
     return catalogue.version
+
+
+def apply_calendar(store: Store, published: dict[str, Any], clock: Clock) -> int:
+    """Store one published calendar from the feed and move the cursor past it; returns its year.
+    Raises ValueError (nothing stored, the cursor kept) if it is damaged or invalid."""
+    document = published.get("document")
+    if not isinstance(document, dict):
+        raise ValueError("no calendar document in the answer")
+    if hashlib.sha256(canonical(document)).hexdigest() != published.get("sha256"):
+        raise ValueError("the calendar does not match its hash")
+    calendar = YearCalendar.from_document(document)
+    if calendar.year != published.get("year"):
+        raise ValueError(f"the calendar of {calendar.year} was sent as {published.get('year')}")
+    with store.transaction():
+        calendar_store.import_year(store, calendar, clock)
+        Settings(store).set(CALENDAR_CURSOR, max(int(published["id"]), calendar_cursor(store)))
+    return calendar.year
+
+
+def calendar_cursor(store: Store) -> int:
+    return int(Settings(store).get(CALENDAR_CURSOR, 0))
 
 
 def apply_decision(store: Store, decision: dict[str, Any], clock: Clock) -> bool:

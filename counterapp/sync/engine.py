@@ -25,6 +25,7 @@ from counterapp.clock import Clock, stamp
 from counterapp.sync import downsync, handed_keys, outbox
 from counterapp.sync.client import HubClient, RejectedError, SyncError, TransientError
 from counterapp.sync.wire import Batch, Encoded, day_digest, encode_batch, from_ranges
+from db.settings import Settings
 from db.store import Store
 
 log = logging.getLogger("counterapp.sync")
@@ -62,6 +63,7 @@ class SyncReport:
     acked_rows: int = 0
     resent: int = 0
     catalogue: str | None = None
+    calendars: list[int] = field(default_factory=list)  # years of official calendars received
     decisions: int = 0
     pending: int = 0
     warnings: list[str] = field(default_factory=list)
@@ -219,6 +221,7 @@ class SyncEngine:
             except CatalogueInvalid as exc:
                 report.warnings.append(f"县中心下发的事项目录未通过校验，仍使用原目录：{exc}")
                 log.warning("catalogue %s from the hub rejected", offered.get("version"))
+        self.pull_calendars(report)
         while True:
             after = downsync.decision_cursor(self.store)
             decisions = self._call(partial(self.client.decisions, after))
@@ -227,3 +230,19 @@ class SyncEngine:
             for decision in decisions:
                 report.decisions += int(downsync.apply_decision(self.store, decision, self.clock))
         self.progress("down", 1, 1)
+
+    def pull_calendars(self, report: SyncReport) -> None:
+        """Official calendars published since the last run; a damaged one is skipped (the
+        county publishes the year again), so the feed never sticks on it."""
+        while True:
+            after = downsync.calendar_cursor(self.store)
+            published = self._call(partial(self.client.calendars, after))
+            if not published:
+                return
+            for entry in published:
+                try:
+                    report.calendars.append(downsync.apply_calendar(self.store, entry, self.clock))
+                except (ValueError, KeyError, TypeError) as exc:
+                    report.warnings.append(f"县中心发布的工作日历未通过校验，已跳过：{exc}")
+                    log.warning("calendar %s from the hub rejected: %s", entry.get("id"), exc)
+                    Settings(self.store).set(downsync.CALENDAR_CURSOR, int(entry["id"]))

@@ -15,6 +15,7 @@ from fastapi.responses import Response
 
 from counterapp.clock import Clock
 from counterapp.workdays import WorkCalendar
+from hub import publishing
 from hub.db import Database
 from hub.web import assets, auth, pages
 from hub.web.context import Settings, Workbench, render
@@ -34,7 +35,7 @@ def mount(
         db,
         clock,
         settings or Settings(),
-        calendar or WorkCalendar(),
+        calendar or publishing.work_calendar(db),
         nav=[module.NAV for module in pages.MODULES if hasattr(module, "NAV")],
     )
     app.add_middleware(WorkbenchDoor)

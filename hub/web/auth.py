@@ -18,13 +18,14 @@ from __future__ import annotations
 import hmac
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Annotated
+from typing import Annotated, NamedTuple
 from urllib.parse import urlencode
 
 from fastapi import Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import FormData
+from starlette.datastructures import FormData, UploadFile
+from starlette.formparsers import MultiPartException
 
 from hub.web import sessions
 from hub.web.context import PREFIX, address, is_htmx, workbench
@@ -78,6 +79,40 @@ async def read_form(request: Request) -> Form:
 
 
 PostedForm = Annotated[Form, Depends(read_form)]
+
+
+class Upload(NamedTuple):
+    """A posted form with one file (multipart): its fields, the file's bytes and name."""
+
+    form: Form
+    data: bytes
+    filename: str
+
+
+async def read_upload(request: Request) -> Upload:
+    """The form of an upload page; the body is capped by `middleware.UPLOAD_MAX` on the way in."""
+    try:
+        data = await request.form(max_files=1, max_fields=20, max_part_size=64 * 1024)
+    except (MultiPartException, ValueError, AssertionError):
+        raise Refused(400, "上传的内容格式不正确。") from None
+    file = data.get("file")
+    if not isinstance(file, UploadFile):
+        return Upload(Form(data), b"", "")
+    return Upload(Form(data), await file.read(), file.filename or "")
+
+
+def uploading(permission: str) -> Callable[..., Awaitable[tuple[sessions.Session, Upload]]]:
+    """The dependency of an upload that needs `permission`: as `changing`, for a form with a
+    file (the CSRF token is the form's field)."""
+    viewer = allowed(permission)
+
+    async def dependency(request: Request) -> tuple[sessions.Session, Upload]:
+        session = await viewer(request)
+        upload = await read_upload(request)
+        check_csrf(request, upload.form, session.csrf)
+        return session, upload
+
+    return dependency
 
 
 def secure(request: Request) -> bool:

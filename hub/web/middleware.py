@@ -1,15 +1,20 @@
 """The workbench's door (pure ASGI, for paths under /county only; the stations' API has its own,
-`hub.guard`): a posted body over `MAX_BODY` is refused while it is read, never parsed; every
-answer carries headers that keep its pages out of caches and frames and let only the hub's own
-scripts run."""
+`hub.guard`): a posted body over `MAX_BODY` (an upload page's own `UPLOAD_MAX`) is refused while
+it is read, never parsed; every answer carries headers that keep its pages out of caches and
+frames and let only the hub's own scripts run."""
 
 from __future__ import annotations
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from hub.publishing import CALENDAR_MAX_BYTES, CATALOGUE_MAX_BYTES
 from hub.web.assets import PREFIX
 
 MAX_BODY = 64 * 1024  # a form of the workbench: a few fields, a note, 50 case ids
+UPLOAD_MAX = {  # pages that take a file: its cap and room for the form around it
+    PREFIX + "/catalogue/upload": CATALOGUE_MAX_BYTES + 16 * 1024,
+    PREFIX + "/calendar/upload": CALENDAR_MAX_BYTES + 16 * 1024,
+}
 POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
     "img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; "
@@ -38,7 +43,8 @@ class WorkbenchDoor:
             return
         headers = dict(scope["headers"])
         declared = headers.get(b"content-length", b"0")
-        if not declared.isdigit() or int(declared) > MAX_BODY:
+        most = UPLOAD_MAX.get(path, MAX_BODY)
+        if not declared.isdigit() or int(declared) > most:
             await _refuse(send)
             return
         received = 0
@@ -49,7 +55,7 @@ class WorkbenchDoor:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > MAX_BODY:
+                if received > most:
                     raise TooLarge()
             return message
 

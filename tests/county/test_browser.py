@@ -1,13 +1,18 @@
 """The workbench in a real browser (Chromium headless): a clerk signs in, works the inbox with
 htmx, decides a case, and the decision arrives at a real station store after its sync; a
 form without its CSRF token is refused; wrong passwords lock the account; a scanned slip is
-checked; and the pages work without JavaScript. On SQLite and PostgreSQL hubs."""
+checked; an admin uploads a catalogue, reads its diff and publishes it; and the pages work
+without JavaScript. On SQLite and PostgreSQL hubs."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
+from counterapp.catalogue import default_catalogue_dir, load_directory
 from counterapp.sync import downsync
+from hub import feeds
 from tests.county.browser import Page, chromium
 from tests.county.county import OTHER_FORWARDED, STAFF, forward_case, sync
 from tests.sync.conftest import connect_station
@@ -142,6 +147,26 @@ def test_a_scanned_slip_is_checked_and_the_field_is_ready_for_the_next(page, tow
     assert "一次性告知单（首次打印）" in page.find("#slip-result").text
     assert page.find("input[name=qr]").get_attribute("value") == ""
     assert page.js("return document.activeElement.name") == "qr"
+
+
+def test_an_admin_uploads_a_catalogue_and_publishes_it(page, county, tmp_path):
+    document = load_directory(default_catalogue_dir()).to_document()
+    feeds.import_catalogue(county, document, "cli", "2026-11-01T09:00:00+08:00")
+    document["catalogue"]["version"] = "county-2027.1"
+    document["items"][0]["time_limit"] = {"minutes": 20}
+    upload = tmp_path / "county-2027.1.json"
+    upload.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    page.open("/county/catalogue")
+    page.sign_in("0001", STAFF["0001"][2])
+    page.see("上传新目录")
+    page.find("input[type=file]").send_keys(str(upload))
+    page.find("form[enctype] button").click()
+    page.see("办理时限 10分钟 → 20分钟")
+    page.find("input[name=confirm]").click()
+    page.find("#publish").click()
+    page.see("已发布事项目录 county-2027.1")
+    assert page.find("#active-version").text == "county-2027.1"
+    assert feeds.active_catalogue(county)["version"] == "county-2027.1"
 
 
 def test_without_javascript_the_forms_still_work(site, town, county):
