@@ -31,6 +31,10 @@ KINDS = {
     "unlocked": "解除锁定",
     "token_issued": "发放接口令牌",
     "token_revoked": "吊销接口令牌",
+    "station_registered": "登记站点",
+    "enrol_code_issued": "生成登记码",
+    "station_revoked": "吊销站点",
+    "station_enrolled": "站点完成登记",
 }
 DETAIL_MAX = 200
 

@@ -36,6 +36,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "check_slips": frozenset({"clerk", "supervisor"}),
     "read_journal": frozenset({"supervisor", "admin"}),
     "manage_staff": frozenset({"admin"}),
+    "manage_stations": frozenset({"admin"}),
 }
 PASSWORD_MIN = 10
 PASSWORD_MAX = 128
