@@ -112,7 +112,9 @@ def test_a_typo_is_caught_before_anything_is_sent(
     assert status == 2 and "校验不符" in err and "未保存任何内容" in err
     _nothing_stored(data, memory_keyring)
     # the code itself was not spent: typed right (lower case, O for 0), it still enrols
-    status, out, err = run(capsys, data, "sync-setup", "--enrol", code.lower())
+    prefix, url, groups = code.split(" ")
+    retyped = f"{prefix.lower()} {url} {groups.lower().replace('0', 'o')}"
+    status, _, err = run(capsys, data, "sync-setup", "--enrol", retyped)
     assert status == 0, err
 
 
