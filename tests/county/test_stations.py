@@ -160,3 +160,12 @@ def test_enrolment_is_rate_limited_per_address(county, hub_clock):
         assert statuses == [404, 404, 404, 429, 429]
     finally:
         web.close()
+
+
+def test_hub_admin_prints_a_code_for_a_registered_station(county, capsys, hub_url, web):
+    from hub import admin
+
+    register(web)
+    assert admin.main(["--db", hub_url, "enrol-code", "370883101", "--hub-url", "https://h"]) == 0
+    printed = capsys.readouterr().out.strip().splitlines()[-1]
+    assert enrol_code.parse(printed).hub_url == "https://h"
