@@ -32,10 +32,12 @@ from ui.qt import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QKeyEvent,
     QLabel,
     QLineEdit,
     QPushButton,
     QSpinBox,
+    Qt,
     QVBoxLayout,
     QWidget,
 )
@@ -160,6 +162,15 @@ class SetupDialog(QDialog):
         self.queue_box.role.currentIndexChanged.connect(self._part_changed)
         self.queue_box.access.currentIndexChanged.connect(self._part_changed)
         self._part_changed()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Enter in the code field (a scanner ends with it) reads the code, nothing more: it
+        must not also press 保存并继续, the dialog's default button."""
+        enter = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        if enter and self.focusWidget() is self.enrol_code:
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
     def read_code(self) -> None:
         """Redeem the code at its hub, off the GUI thread; the answer fills the station."""

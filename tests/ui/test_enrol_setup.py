@@ -53,6 +53,7 @@ def test_the_first_run_takes_the_county_code(
     qtbot.keyClicks(setup.enrol_code, code[:-1] + ("1" if code[-1] != "1" else "2"))
     qtbot.keyClick(setup.enrol_code, "\r")
     qtbot.waitUntil(lambda: "校验不符" in setup.enrol_state.text())
+    assert setup.problems.text() == ""  # Enter read the code and did not press 保存并继续
     assert setup.code.text() == "" and not memory_keyring.secrets.get(
         ("counterapp-hub", STATION.code)
     )
@@ -64,6 +65,7 @@ def test_the_first_run_takes_the_county_code(
     assert setup.station() == STATION
     assert setup.code.isReadOnly() and setup.hub_url.text() == county_hub.url
     assert ("counterapp-hub", STATION.code) not in memory_keyring.secrets  # not before saving
+    setup.grab().save(str(tmp_path / "setup-enrolled.png"))  # to look at
 
     fill_account(qtbot, setup.admin_box, "2001", "周敏", PIN, PIN)
     setup.try_accept()
