@@ -159,6 +159,9 @@ class SetupDialog(QDialog):
         layout.addLayout(columns)
         layout.addWidget(self.problems)
         layout.addWidget(buttons)
+        # The keys start at 站点编码, as they always have (the walk in tests/e2e types the
+        # station from there); the code field is one click or Shift+Tab ×2 away.
+        self.code.setFocus()
         self.queue_box.role.currentIndexChanged.connect(self._part_changed)
         self.queue_box.access.currentIndexChanged.connect(self._part_changed)
         self._part_changed()

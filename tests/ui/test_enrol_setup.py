@@ -17,6 +17,7 @@ from tests.sync.hubctl import ThreadHub
 from tests.ui.test_startup import fill_account, started
 from ui.dialogs import RecordingDialogs
 from ui.login_dialog import LoginDialog
+from ui.qt import Qt
 from ui.setup_dialog import SetupDialog
 from ui.startup import StartOptions
 
@@ -49,6 +50,8 @@ def test_the_first_run_takes_the_county_code(
     qtbot.waitUntil(lambda: dialogs.latest(SetupDialog) is not None)
     setup = dialogs.latest(SetupDialog)
     assert setup.enrol_code.isVisibleTo(setup)
+    assert setup.focusWidget() is setup.code  # the keys start at 站点编码, as before
+    qtbot.mouseClick(setup.enrol_code, Qt.MouseButton.LeftButton)  # the clerk clicks the field
 
     qtbot.keyClicks(setup.enrol_code, code[:-1] + ("1" if code[-1] != "1" else "2"))
     qtbot.keyClick(setup.enrol_code, "\r")
