@@ -3,6 +3,9 @@
     register CODE --name N --level L   register a station; prints its token and signing key ONCE
     rotate CODE [--signing-key]        a new token (and key); the old ones stop working at once
     revoke CODE                        the station's token and key stop working
+    enrol-code CODE --hub-url URL      a one-time enrolment code (县中心登记码) for a registered
+                                       station; printed ONCE (the workbench's 站点管理 shows it
+                                       as a QR code too)
     status                             every station: last sync, pending, records
     catalogue-import PATH              validate and activate the county's official catalogue
     decide CASE --status S [--note T]  a decision on a forwarded case (case number or UUID)
@@ -145,6 +148,11 @@ def run(args: argparse.Namespace, db: Database) -> int:
         return 0
     if args.command == "register":
         _print_credentials(stations.register(db, args.code, args.name, args.level, now))
+    elif args.command == "enrol-code":
+        from hub import enrolment
+
+        made = enrolment.issue(db, args.code, args.hub_url, Clock().now(), "hub.admin")
+        print(f"enrolment code for {args.code} (once; valid 72 hours, single use):\n{made.text}")
     elif args.command == "rotate":
         _print_credentials(stations.rotate(db, args.code, now, signing_key=args.signing_key))
     elif args.command == "revoke":
@@ -190,6 +198,9 @@ def build_parser() -> argparse.ArgumentParser:
     register.add_argument("code")
     register.add_argument("--name", required=True)
     register.add_argument("--level", required=True, choices=stations.LEVELS)
+    code = commands.add_parser("enrol-code", help="a one-time enrolment code for a station")
+    code.add_argument("code")
+    code.add_argument("--hub-url", required=True, help="the address the stations reach the hub at")
     rotate = commands.add_parser("rotate", help="issue a new token")
     rotate.add_argument("code")
     rotate.add_argument("--signing-key", action="store_true", help="also a new signing key")

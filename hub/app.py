@@ -23,9 +23,9 @@ from starlette.concurrency import run_in_threadpool
 from counterapp.clock import Clock, stamp
 from counterapp.sync import transfer
 from counterapp.sync.wire import HASH_HEADER, MAX_BODY_BYTES, MEDIA_TYPE, WireError, scan_batch
-from hub import audit, feeds, files, identity, publishing, slips, web
+from hub import audit, enrolment, feeds, files, identity, publishing, slips, web
 from hub.db import Database
-from hub.guard import HANDLERS, Guard, Staff, Station, read_body, too_many
+from hub.guard import HANDLERS, Guard, Staff, Station, client_address, read_body, too_many
 from hub.ingest import Forbidden, ingest
 from hub.limits import Limits, Refused
 from hub.models import (
@@ -34,6 +34,8 @@ from hub.models import (
     CalendarsOut,
     CatalogueOut,
     DecisionsOut,
+    EnrolIn,
+    EnrolOut,
     Health,
     HubKey,
     ReconcileIn,
@@ -49,6 +51,7 @@ from hub.sealing import SealingProblem
 
 log = logging.getLogger("hub")
 SLIP_CHECK_MAX_BYTES = 4096  # a slip check's JSON body: a case number and a code, or a QR text
+ENROL_MAX_BYTES = 256  # {"secret": "<20 characters>"}
 RECONCILE_MAX_BYTES = 256 * 1024  # 1,000 days of figures (~110 bytes each), and room to spare
 MAX_CURSOR = 2**63 - 1  # decision and calendar ids are 64-bit integers
 HashHeader = Annotated[
@@ -288,6 +291,32 @@ def create_app(
             log.warning("no transfer key to give the stations: %s", exc)
             transfer_key = None
         return HubKey(public_key=public, transfer_key=transfer_key)
+
+    @app.post(
+        "/v1/enrol",
+        response_model=EnrolOut,
+        summary="Enrol a station with the secret of its one-time enrolment code: its token, "
+        "signing key and data, given once (docs/sync-wire-format.md, Enrolment)",
+        responses=responses(404, 410, 413, 422, 429, 503),
+        openapi_extra=json_body(EnrolIn),
+    )
+    async def enrol(request: Request) -> dict[str, Any]:
+        guard: Guard = request.app.state.guard
+        address = client_address(request)
+        try:
+            guard.failed_auth.check(address)
+            guard.enrolments.take(address)
+        except Refused as refused:
+            raise too_many(request, refused, f"enrolments from {address}") from None
+        asked: EnrolIn = await _json(request, EnrolIn, ENROL_MAX_BYTES)
+        try:
+            return await run_in_threadpool(enrolment.redeem, db, asked.secret, clock.now(), address)
+        except enrolment.EnrolRefused as exc:
+            guard.failed_auth.spend(address)
+            log.warning("enrolment from %s refused: code %s", address, exc.reason)
+            raise HTTPException(404 if exc.reason == "unknown" else 410, str(exc)) from exc
+        except SealingProblem as exc:
+            raise _sealing_refused(exc) from exc
 
     @app.get("/v1/whoami", response_model=WhoAmI, responses=responses(*AUTH))
     def whoami(station: Station) -> WhoAmI:

@@ -33,6 +33,10 @@ KINDS = {
     "token_revoked": "吊销接口令牌",
     "catalogue_published": "发布事项目录",
     "calendar_published": "发布工作日历",
+    "station_registered": "登记站点",
+    "enrol_code_issued": "生成登记码",
+    "station_revoked": "吊销站点",
+    "station_enrolled": "站点完成登记",
 }
 DETAIL_MAX = 200
 

@@ -44,6 +44,7 @@ class Guard:
         self.holders = RateLimiter(limits.holder)
         self.slip_checks = RateLimiter(limits.slip_checks)
         self.failed_auth = RateLimiter(limits.failed_auth)
+        self.enrolments = RateLimiter(limits.enrolments)
 
 
 def client_address(request: Request) -> str:

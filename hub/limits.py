@@ -30,6 +30,7 @@ class Limits:
     holder: Rate = Rate(per_second=10.0, burst=300)  # per station / staff token
     slip_checks: Rate = Rate(per_second=1.0, burst=60)  # per staff token: no guessing
     failed_auth: Rate = Rate(per_second=0.2, burst=20)  # per client address
+    enrolments: Rate = Rate(per_second=0.05, burst=10)  # per client address: no guessing
 
 
 class _Bucket:

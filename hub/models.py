@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, Field, StringConstraints
 
+from counterapp.sync.enrol_code import SECRET_PATTERN
 from hub import slips
 
 MAX_RECONCILE_DAYS = 1000  # a station asks about ≤ 401 days (`--full`: 400 days back)
@@ -32,7 +33,8 @@ _RESPONSES: dict[int, dict[str, Any]] = {
     403: {
         "description": "these credentials may not write this (another station's batch or records)"
     },
-    404: {"description": "nothing to give yet"},
+    404: {"description": "nothing to give yet, or no such enrolment code"},
+    410: {"description": "the enrolment code was used, replaced, revoked or has expired"},
     413: {"description": "the body is over this call's limit (refused while reading)"},
     422: {"description": "a parameter, header or body field is malformed (the detail names it)"},
     429: {
@@ -199,3 +201,30 @@ class HubKey(BaseModel):
 
 class WhoAmI(BaseModel):
     station: str
+
+
+class EnrolIn(BaseModel):
+    """The secret of a one-time enrolment code (`counterapp.sync.enrol_code`), normalised."""
+
+    secret: Annotated[str, StringConstraints(pattern=SECRET_PATTERN)]
+
+
+class EnrolledStation(BaseModel):
+    code: str
+    name: str
+    level: str
+    county_code: str
+    county_name: str
+    address: str
+    supervision_phone: str
+
+
+class EnrolOut(BaseModel):
+    """What an enrolling station receives, once: its data, its new token and signing key, and
+    the hub's keys (the station checks `hub_public_key` against the code's fingerprint)."""
+
+    station: EnrolledStation
+    token: str
+    signing_key: str
+    hub_public_key: str
+    hub_transfer_key: str

@@ -37,6 +37,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "read_journal": frozenset({"supervisor", "admin"}),
     "manage_staff": frozenset({"admin"}),
     "publish": frozenset({"admin"}),
+    "manage_stations": frozenset({"admin"}),
 }
 PASSWORD_MIN = 10
 PASSWORD_MAX = 128

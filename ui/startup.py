@@ -247,7 +247,7 @@ class Startup(QObject):
         """The first-run set-up."""
         from ui.setup_dialog import SetupDialog
 
-        dialog = SetupDialog()
+        dialog = SetupDialog(ops=self.ops)
         dialog.accepted.connect(lambda: self._configure(dialog.answers))
         dialog.rejected.connect(self.quit_program)
         self.dialogs.open(dialog)
@@ -264,6 +264,10 @@ class Startup(QObject):
                 counter.configure_station(answers.station)
                 counter.settings.set(WINDOW_SETTING, answers.window_no)
                 counter.settings.set(HUB_SETTING, answers.hub_url)
+                if answers.enrolment is not None:  # the secrets into the keyring, key pinned
+                    from counterapp.sync import enrol
+
+                    enrol.apply(counter.store, answers.enrolment, counter.clock)
                 if client is None:
                     accounts.set_up_admin(
                         counter.store,

@@ -26,6 +26,7 @@ class SyncError(Exception):
 
     kind = "error"
     message = "同步失败"
+    status = 0  # the hub's HTTP status, where it answered
 
 
 class TransientError(SyncError):
@@ -107,7 +108,9 @@ class HubClient:
             raise ForbiddenError(f"{method} {path}: 403 {detail}")
         if status == 429 or status >= 500:
             raise TransientError(f"{method} {path}: {status}")
-        raise RejectedError(f"{method} {path}: {status} {detail}")
+        rejected = RejectedError(f"{method} {path}: {status} {detail}")
+        rejected.status = status
+        raise rejected
 
     def _json(self, response: httpx.Response) -> dict[str, Any]:
         """The hub's answer: always a JSON object."""
@@ -175,6 +178,11 @@ class HubClient:
         """The hub's signing key and its certified transfer key (a hub before issue 13 has
         none)."""
         return self._json(self._send("GET", "/v1/hub-key"))
+
+    def enrol(self, secret: str) -> dict[str, Any]:
+        """Redeem a one-time enrolment code's secret (no token needed; `counterapp.sync.enrol`):
+        a refused code is a RejectedError with status 404 or 410."""
+        return self._json(self._send("POST", "/v1/enrol", json={"secret": secret}))
 
     def whoami(self) -> str:
         return str(self._json(self._send("GET", "/v1/whoami"))["station"])

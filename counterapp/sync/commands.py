@@ -83,6 +83,11 @@ def _secret(prompt: str) -> str:
 def cmd_sync_setup(args: argparse.Namespace) -> None:
     from counterapp.sync import service
 
+    if args.enrol:
+        _enrol(args)
+        return
+    if not args.hub_url:
+        raise SyncFailed("give --enrol CODE (the county's enrolment code) or --hub-url URL")
     with _open(args) as counter:
         token = _secret("县中心发放的同步令牌（token）：")
         key = _secret("站点签名密钥（signing key，可留空）：") or None
@@ -97,6 +102,27 @@ def cmd_sync_setup(args: argparse.Namespace) -> None:
             insecure_loopback=args.insecure_loopback,
         )
         print("sync set up: the token is in the system keyring, the hub address in settings")
+
+
+def _enrol(args: argparse.Namespace) -> None:
+    """The county's one-time code: station data, secrets and hub key in one step."""
+    from counterapp.sync import enrol
+
+    with _open(args) as counter:
+        done = enrol.fetch(
+            args.enrol, ca_bundle=args.ca_bundle, insecure_loopback=args.insecure_loopback
+        )
+        enrol.apply(
+            counter.store,
+            done,
+            counter.clock,
+            ca_bundle=args.ca_bundle,
+            insecure_loopback=args.insecure_loopback,
+        )
+        print(
+            f"enrolled as {done.station.code} {done.station.name} with {done.code.hub_url}: "
+            "the token and signing key are in the system keyring, the hub key pinned"
+        )
 
 
 def cmd_sync_schedule(args: argparse.Namespace) -> None:
@@ -151,10 +177,16 @@ def register(command: Command) -> None:
     setup = command(
         "sync-setup",
         cmd_sync_setup,
-        "set the hub address; read the token and "
-        "signing key from the terminal into the system keyring",
+        "enrol with the county's one-time code (--enrol), or set the hub address and read "
+        "the token and signing key from the terminal; secrets go into the system keyring",
     )
-    setup.add_argument("--hub-url", required=True)
+    setup.add_argument(
+        "--enrol",
+        metavar="CODE",
+        help="the county's enrolment code (县中心登记码, in quotes): station data, token, "
+        "signing key and hub key in one step",
+    )
+    setup.add_argument("--hub-url")
     setup.add_argument("--hub-key", help="the hub's public key (checks ack files)")
     setup.add_argument(
         "--hub-transfer-key", help="the hub's transfer key (USB files are encrypted to it)"

@@ -61,6 +61,12 @@ def has_token(code: str) -> bool:
         return False
 
 
+def check_usable() -> None:
+    """Raise CredentialsError if there is no keyring to save secrets in (asked before a
+    one-time enrolment code is spent)."""
+    _get(TOKEN_SERVICE, "-")
+
+
 def save(code: str, token_value: str, signing_key_value: str | None) -> None:
     """Store the secrets the county issued (at set-up or after a rotation)."""
     try:

@@ -190,3 +190,46 @@ def test_without_javascript_the_forms_still_work(site, town, county):
         assert tx.one(
             "SELECT status FROM forwarded_cases WHERE case_uuid = ?", (cases[2].uuid,)
         ) == ("processing",)
+
+
+def test_an_admin_registers_a_station_and_it_enrols_with_the_code(page, site, county, tmp_path):
+    import zxingcpp
+    from PIL import Image
+
+    from counterapp.app import Counter
+    from counterapp.station import load_station
+    from counterapp.sync import enrol, service
+
+    page.open("/county/stations")
+    page.sign_in("0001", STAFF["0001"][2])
+    page.see("登记站点")
+    for name, value in {
+        "code": "370883105",
+        "name": "香城镇医保服务站",
+        "county_code": "370883",
+        "county_name": "邹城市",
+        "address": "香城镇政府路8号",
+        "supervision_phone": "0537-5211234",
+    }.items():
+        page.type(f"input[name={name}]", value)
+    page.find("button.primary").click()
+    page.see("县中心登记码（仅显示这一次")
+    code = page.find("#enrol-code").text
+    assert code.startswith(f"YBDJ1 {site.url} ")
+    page.shot(tmp_path / "stations.png")
+    scanned = zxingcpp.read_barcodes(Image.open(tmp_path / "stations.png"))
+    assert [found.text for found in scanned] == [code]  # the QR carries the same text
+
+    with Counter.open(tmp_path / "station.db") as counter:
+        enrol.apply(counter.store, enrol.fetch(code), counter.clock)
+        assert load_station(counter.store).name == "香城镇医保服务站"
+        assert service.sync_now(counter.store, counter.clock, timeout=5).ok
+    page.open("/county/stations")
+    assert "已登记" in page.text() and code not in page.text()
+
+    page.find("tr:not(.inactive) details summary").click()
+    page.find("form[action$='/stations/revoke'] button").click()  # the box not ticked
+    assert "已吊销" not in page.find("table.stations").text  # the browser asks for the tick
+    page.find("input[name=confirm]").click()
+    page.find("form[action$='/stations/revoke'] button").click()
+    page.see("已吊销站点：370883105")

@@ -20,7 +20,10 @@ from tests.sync.hubctl import ThreadHub
 
 EXAMPLES = 20  # per operation and database: the whole run stays < ~60 s
 UNLIMITED = Limits(
-    holder=Rate(1e6, 10**6), slip_checks=Rate(1e6, 10**6), failed_auth=Rate(1e6, 10**6)
+    holder=Rate(1e6, 10**6),
+    slip_checks=Rate(1e6, 10**6),
+    failed_auth=Rate(1e6, 10**6),
+    enrolments=Rate(1e6, 10**6),
 )
 STATUSES: Counter[int] = Counter()
 # What the hub must hold to: no 5xx, and only statuses, content types, headers and bodies its

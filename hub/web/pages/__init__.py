@@ -11,6 +11,7 @@ from hub.web.pages import (
     login,
     slips,
     staff,
+    stations,
 )
 
-MODULES = (login, inbox, cases, slips, journal, staff, catalogue, calendar, account)
+MODULES = (login, inbox, cases, slips, journal, staff, stations, catalogue, calendar, account)
