@@ -238,8 +238,10 @@ def consult_and_unprinted(shoot: Shooter, window: MainWindow, counter: Counter) 
     consult.try_accept()
     shoot.settle()
     told = counter.store.scalar(
-        "SELECT id FROM cases WHERE state = 'materials_incomplete' ORDER BY id DESC LIMIT 1"
-    )
+        "SELECT id FROM cases WHERE state = 'materials_incomplete' AND NOT EXISTS ("
+        "SELECT 1 FROM slip_prints AS p WHERE p.case_id = cases.id AND p.kind = 'notice') "
+        "ORDER BY id DESC LIMIT 1"
+    )  # one whose notice never printed (the walk above printed one with the default printer)
     slip = prepare_notice(counter, told, Layout.A4, clerk_id=window.ctx.clerk_id)
     failure = "打印失败：打印机“柜台A4”已暂停，请在系统打印设置中恢复后重试。"
     kept = unprinted.keep(counter, slip.pdf, slip.pending, failure)
@@ -393,7 +395,7 @@ def main() -> None:
         settings.close()
         queue_keys(shoot, window, counter)
 
-        setup = SetupDialog()
+        setup = SetupDialog(ops=window.ctx.ops)  # with the 登记码 box, as on a first run
         setup.show()
         shoot.shot(setup, "12_first_run_setup")
         setup.queue_box.role.setCurrentIndex(setup.queue_box.role.findData(Role.CLIENT))

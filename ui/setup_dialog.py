@@ -50,7 +50,6 @@ if TYPE_CHECKING:  # httpx loads only when a code is read
 class SetupAnswers(NamedTuple):
     station: Station
     window_no: int
-    hub_url: str
     admin_login: str
     admin_name: str
     admin_pin: str
@@ -108,8 +107,11 @@ class SetupDialog(QDialog):
         self.phone.setPlaceholderText("监督电话，如 0537-5211234")
         self.window_no = QSpinBox()
         self.window_no.setRange(1, 99)
+        # Shown, not typed: sync needs the hub's token and key too, which only the enrolment
+        # code (or `counterapp sync-setup`) brings; a typed address alone would set up nothing.
         self.hub_url = QLineEdit()
-        self.hub_url.setPlaceholderText("县医保经办中心同步地址（可稍后设置）")
+        self.hub_url.setReadOnly(True)
+        self.hub_url.setPlaceholderText("由县中心登记码填入（无登记码时可稍后设置同步）")
         station_box = QGroupBox("服务站（点）")
         form = QFormLayout(station_box)
         form.addRow("站点编码", self.code)
@@ -265,7 +267,6 @@ class SetupDialog(QDialog):
         self.answers = SetupAnswers(
             station,
             self.window_no.value(),
-            self.hub_url.text().strip(),
             *admin,
             queue,
             code if client is not None else "",

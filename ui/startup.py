@@ -46,7 +46,6 @@ if TYPE_CHECKING:  # the dialogs are imported when shown: a scripted login needs
 
 log = logging.getLogger(__name__)
 WINDOW_SETTING = "window_no"
-HUB_SETTING = "hub_url"
 LAST_LOGIN_SETTING = "last_login"  # chosen in advance at this PC's next login
 NOT_SERVING = "排队服务未能启动，其他窗口暂时无法连接本机排队，请联系站点管理员"
 PUBLIC_PC = (
@@ -263,7 +262,6 @@ class Startup(QObject):
             with counter.store.transaction():
                 counter.configure_station(answers.station)
                 counter.settings.set(WINDOW_SETTING, answers.window_no)
-                counter.settings.set(HUB_SETTING, answers.hub_url)
                 if answers.enrolment is not None:  # the secrets into the keyring, key pinned
                     from counterapp.sync import enrol
 
