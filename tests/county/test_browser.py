@@ -10,7 +10,7 @@ import pytest
 from counterapp.sync import downsync
 from tests.county.browser import Page, chromium
 from tests.county.county import OTHER_FORWARDED, STAFF, forward_case, sync
-from tests.sync.conftest import connect_station
+from tests.sync.conftest import connect_station, register
 from tests.sync.hubctl import ThreadHub
 from tests.sync.stations import new_station
 from tests.sync.test_slip_checks import printed_qr
@@ -165,3 +165,22 @@ def test_without_javascript_the_forms_still_work(site, town, county):
         assert tx.one(
             "SELECT status FROM forwarded_cases WHERE case_uuid = ?", (cases[2].uuid,)
         ) == ("processing",)
+
+
+def test_a_supervisor_reads_the_stations_and_filters_them(page, town, county, tmp_path):
+    register(county, "370883101201", "village")  # registered, never synced
+    page.open("/county/stations")
+    page.sign_in("0201", STAFF["0201"][2])
+    page.see("亮牌规则")
+    table = page.find("#stations-list").text
+    assert "测试站101" in table and "黄牌" in table and "近30天逾期转报1件" in table
+    assert "测试站201" in table and "从未同步" in table
+    page.shot(tmp_path / "stations.png")
+    page.js("window.kept = 'the same page'")
+    page.find("select[name=level] option[value=village]").click()  # htmx: the table only
+    page.wait(lambda d: "测试站101" not in page.find("#stations-list").text)
+    assert "level=village" in page.driver.current_url
+    assert page.js("return window.kept") == "the same page"
+    page.find("a[href='/county/stations/370883101201']").click()
+    page.see("没有超期未办结的转报办件")
+    assert "村(社区)医保服务点" in page.text()
