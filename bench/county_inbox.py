@@ -139,14 +139,14 @@ def run(cases: int, rounds: int) -> None:
                 ("list: every case, newest first", "/county/inbox?state=all&sort=newest", fragment),
                 ("list: every case, page 200", "/county/inbox?state=all&page=200", fragment),
                 ("one case in full (journalled)", f"/county/cases/{some[0]}", None),
-                ("supervision page (every station's card)", "/county/stations", None),
-                ("supervision list: red cards", "/county/stations?light=red", stations_list),
+                ("supervision page (every station's card)", "/county/supervision", None),
+                ("supervision list: red cards", "/county/supervision?light=red", stations_list),
                 (
                     "supervision list: villages, longest silent first",
-                    "/county/stations?level=village&sort=silent",
+                    "/county/supervision?level=village&sort=silent",
                     stations_list,
                 ),
-                ("one station's page", f"/county/stations/{some[1]}", None),
+                ("one station's page", f"/county/supervision/{some[1]}", None),
             ]
             print(
                 f"server time on loopback, {rounds} requests each (p50 / p95 ms; target p95 ≤ 300):"

@@ -104,7 +104,7 @@ def store(tx: Tx, follow_ups: Sequence[FollowUp]) -> None:
 
 
 def backfill(db: Database, chunk: int = 2000) -> int:
-    """Project the bad ratings a hub held before migration 0006 (once); returns how many."""
+    """Project the bad ratings a hub held before migration 0008 (once); returns how many."""
     done, last = 0, 0
     while True:
         with db.transaction() as tx:

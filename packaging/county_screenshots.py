@@ -143,7 +143,7 @@ def main() -> None:
         page.see("转报办件")
         page.open("/county/journal")
         page.shot(out / "county-06-journal.png")
-        page.open("/county/stations")
+        page.open("/county/supervision")
         page.see("亮牌规则")
         page.shot(out / "county-08-stations.png", most=1400)
         red = page.find("#stations-list tr.row-red a").get_attribute("href")

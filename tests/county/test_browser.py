@@ -169,7 +169,7 @@ def test_without_javascript_the_forms_still_work(site, town, county):
 
 def test_a_supervisor_reads_the_stations_and_filters_them(page, town, county, tmp_path):
     register(county, "370883101201", "village")  # registered, never synced
-    page.open("/county/stations")
+    page.open("/county/supervision")
     page.sign_in("0201", STAFF["0201"][2])
     page.see("亮牌规则")
     table = page.find("#stations-list").text
@@ -181,6 +181,6 @@ def test_a_supervisor_reads_the_stations_and_filters_them(page, town, county, tm
     page.wait(lambda d: "测试站101" not in page.find("#stations-list").text)
     assert "level=village" in page.driver.current_url
     assert page.js("return window.kept") == "the same page"
-    page.find("a[href='/county/stations/370883101201']").click()
+    page.find("a[href='/county/supervision/370883101201']").click()
     page.see("没有超期未办结的转报办件")
     assert "村(社区)医保服务点" in page.text()

@@ -66,25 +66,25 @@ def rows(page: str) -> dict[str, str]:
     """Each station's table row (its text without tags), by station code."""
     found = {}
     for row in re.findall(r"<tr class=\"row-.*?</tr>", page, re.S):
-        code = re.search(r"/county/stations/(\d+)", row)
+        code = re.search(r"/county/supervision/(\d+)", row)
         assert code is not None
         found[code.group(1)] = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", row)).strip()
     return found
 
 
 def test_every_role_may_read_it_and_nobody_unsigned(web, stations):
-    assert web.get("/county/stations").status_code == 303
+    assert web.get("/county/supervision").status_code == 303
     for login in ("0101", "0201", "0001"):
         web.client.cookies.clear()
         web.sign_in(login)
-        page = web.get("/county/stations")
+        page = web.get("/county/supervision")
         assert page.status_code == 200 and "站点监管" in page.text, login
         assert set(rows(page.text)) == {TOWN, VILLAGE, HOSPITAL}
 
 
 def test_what_a_synced_station_reported_and_its_card(web, stations):
     web.sign_in("0201")
-    page = web.get("/county/stations").text
+    page = web.get("/county/supervision").text
     town = rows(page)[TOWN]
     assert "黄牌" in town and "测试站101" in town and "2026-11-25 09:00 在线" in town
     assert "日历 2027" in town and town.count("default") == 1  # the catalogue it holds
@@ -101,17 +101,17 @@ def test_what_a_synced_station_reported_and_its_card(web, stations):
 def test_cards_turn_as_days_pass_without_a_sync(web, stations):
     web.clock.advance(days=4)  # (a session lasts hours: sign in after each jump)
     web.sign_in("0101")
-    silent = rows(web.get("/county/stations").text)
+    silent = rows(web.get("/county/supervision").text)
     assert "4天未同步" in silent[TOWN] and "黄牌" in silent[TOWN]
     assert "4天登记后从未同步" in silent[VILLAGE] and "黄牌" in silent[VILLAGE]
     web.clock.advance(days=4)
     web.sign_in("0101")
-    late = rows(web.get("/county/stations").text)
+    late = rows(web.get("/county/supervision").text)
     assert "红牌" in late[TOWN] and "8天未同步" in late[TOWN]
     assert "差评待回访1件" in late[TOWN] and "红牌" in late[VILLAGE]
     web.clock.advance(days=12)  # the call-back was due 15 working days after the rating
     web.sign_in("0101")
-    assert "差评逾期未回访1件" in rows(web.get("/county/stations").text)[TOWN]
+    assert "差评逾期未回访1件" in rows(web.get("/county/supervision").text)[TOWN]
 
 
 def test_a_follow_up_done_at_the_station_leaves_the_count_at_its_next_sync(web, stations):
@@ -120,25 +120,25 @@ def test_a_follow_up_done_at_the_station_leaves_the_count_at_its_next_sync(web, 
     town.ratings.follow_up_done(waiting[0].case_id, town.clerk_id, "已电话回访并致歉")
     sync(town)
     web.sign_in("0201")
-    assert "差评" not in rows(web.get("/county/stations").text)[TOWN]
+    assert "差评" not in rows(web.get("/county/supervision").text)[TOWN]
     with web.db.transaction() as tx:
         assert tx.scalar("SELECT count(*) FROM follow_ups WHERE followed_up_at IS NULL") == 0
 
 
 def test_filters_sort_and_the_htmx_fragment(web, stations):
     web.sign_in("0201")
-    assert set(rows(web.get("/county/stations?level=village").text)) == {VILLAGE}
-    assert set(rows(web.get("/county/stations?light=yellow").text)) == {TOWN}
-    assert set(rows(web.get("/county/stations?light=nonsense&level=x").text)) == {
+    assert set(rows(web.get("/county/supervision?level=village").text)) == {VILLAGE}
+    assert set(rows(web.get("/county/supervision?light=yellow").text)) == {TOWN}
+    assert set(rows(web.get("/county/supervision?light=nonsense&level=x").text)) == {
         TOWN,
         VILLAGE,
         HOSPITAL,
     }
-    by_status = list(rows(web.get("/county/stations").text))
+    by_status = list(rows(web.get("/county/supervision").text))
     assert by_status == [TOWN, VILLAGE, HOSPITAL]  # yellow, green, off
-    assert list(rows(web.get("/county/stations?sort=code").text)) == sorted(by_status)
+    assert list(rows(web.get("/county/supervision?sort=code").text)) == sorted(by_status)
     fragment = web.get(
-        "/county/stations?level=town",
+        "/county/supervision?level=town",
         headers={"HX-Request": "true", "HX-Target": "div#stations-list"},
     )
     assert "<html" not in fragment.text and set(rows(fragment.text)) == {TOWN}
@@ -147,16 +147,16 @@ def test_filters_sort_and_the_htmx_fragment(web, stations):
 def test_a_station_page_shows_masked_data_only(web, stations):
     web.clock.advance(days=40)  # the forwarded cases are past the county's time limit
     web.sign_in("0101")
-    page = web.get(f"/county/stations/{TOWN}").text
+    page = web.get(f"/county/supervision/{TOWN}").text
     assert "欧**娜" in page and "张*丰" in page and "不满意" in page
     assert "欧阳娜娜" not in page and "13800001111" not in page and "赵敏敏" not in page
     assert 'href="/county/cases/' in page  # a clerk may open the case in full
     assert "在线" in page and "县医保局通知" not in page
     web.client.cookies.clear()
     web.sign_in("0001")
-    admin = web.get(f"/county/stations/{TOWN}").text
+    admin = web.get(f"/county/supervision/{TOWN}").text
     assert "欧**娜" in admin and 'href="/county/cases/' not in admin
-    assert web.get("/county/stations/999999").status_code == 404
+    assert web.get("/county/supervision/999999").status_code == 404
 
 
 def test_a_hub_upgraded_to_supervision_counts_the_bad_ratings_it_held(county, stations):

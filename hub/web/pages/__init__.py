@@ -1,6 +1,6 @@
 """The workbench's pages, one module each: its routes (`router`) and, if it is in the menu,
 its `NAV` entry. The menu follows this order; a new page is added here."""
 
-from hub.web.pages import account, cases, inbox, journal, login, slips, staff, stations
+from hub.web.pages import account, cases, inbox, journal, login, slips, staff, supervision
 
-MODULES = (login, inbox, stations, cases, slips, journal, staff, account)
+MODULES = (login, inbox, supervision, cases, slips, journal, staff, account)

@@ -1,4 +1,4 @@
--- 0006: station supervision (站点监管, hub/supervision.py): what each station reports of the
+-- 0008: station supervision (站点监管, hub/supervision.py): what each station reports of the
 -- catalogue and calendar it uses, and its bad ratings awaiting follow-up.
 
 -- The catalogue version a station said it holds when it last asked for the county's

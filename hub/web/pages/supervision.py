@@ -3,7 +3,7 @@ the rules written on the page), filtered by level and card and sorted; and a sta
 page (its PCs, last uploads, overdue forwarded cases and bad ratings awaiting follow-up).
 
 Without JavaScript the filter form is a GET; with htmx it replaces the table only
-(`_stations_list.html`) and the address bar follows the filters.
+(`_supervision_list.html`) and the address bar follows the filters.
 """
 
 from __future__ import annotations
@@ -20,13 +20,13 @@ from hub.web import auth, sessions
 from hub.web.context import PREFIX, Bench, NavEntry, is_htmx, render
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
-NAV = NavEntry(PREFIX + "/stations", "站点监管", "read_stations")
+NAV = NavEntry(PREFIX + "/supervision", "站点监管", "read_stations")
 LIST_TARGET = "#stations-list"
 Reader = Annotated[sessions.Session, Depends(auth.allowed("read_stations"))]
 RULE_LIGHTS = (station_rules.RED, station_rules.YELLOW, station_rules.GREEN)
 
 
-@router.get("/stations")
+@router.get("/supervision")
 def stations_page(request: Request, bench: Bench, session: Reader) -> Response:
     filters = supervision.Filters.parse(request.query_params)
     found = supervision.overview(bench.db, filters, bench.clock.today())
@@ -37,7 +37,7 @@ def stations_page(request: Request, bench: Bench, session: Reader) -> Response:
         "query": urlencode(filters.params()),
     }
     if is_htmx(request) and request.headers.get("HX-Target", "").endswith(LIST_TARGET):
-        return render(request, session, "_stations_list.html", context)
+        return render(request, session, "_supervision_list.html", context)
     context.update(
         levels=LEVEL_NAMES,
         lights=station_rules.LIGHTS,
@@ -47,10 +47,10 @@ def stations_page(request: Request, bench: Bench, session: Reader) -> Response:
             for light in RULE_LIGHTS
         ],
     )
-    return render(request, session, "stations.html", context)
+    return render(request, session, "supervision.html", context)
 
 
-@router.get("/stations/{code}")
+@router.get("/supervision/{code}")
 def station_page(request: Request, code: str, bench: Bench, session: Reader) -> Response:
     found = supervision.detail(bench.db, code[:32], bench.clock.today())
     if found is None:
@@ -58,7 +58,7 @@ def station_page(request: Request, code: str, bench: Bench, session: Reader) -> 
     return render(
         request,
         session,
-        "station.html",
+        "supervision_station.html",
         {
             "station": found,
             "row": found.row,
