@@ -2,7 +2,8 @@
 shipped): its stations — towns, hospitals, clinics and the villages around each town — and a
 year of their cases as the stations' sync leaves them at the hub (the case records' data in the
 stations' own shape), a share of them forwarded (帮办代办), with the county's decisions on them
-(old ones mostly 办结, a few left open past their due day, recent ones still 待接收 or 办理中).
+(old ones mostly 办结, a few left open past their due day, recent ones still 待接收 or 办理中),
+the stations' sync states and their bad ratings awaiting follow-up (station supervision).
 
 Loaded with COPY on PostgreSQL (executemany on SQLite); the inbox's own rows are made from the
 records by `hub.forwarded.project`, exactly as the hub's ingest makes them.
@@ -24,7 +25,7 @@ from counterapp.catalogue_model import Catalogue
 from counterapp.clock import CST, stamp
 from counterapp.idnumber import check_char
 from counterapp.workdays import WorkCalendar
-from hub import forwarded
+from hub import follow_ups, forwarded
 from hub.db import Database, Tx
 from hub.forwarded import Projection
 
@@ -64,6 +65,17 @@ RESULTS = (
     "审核通过",
 )
 CLERKS = ("王芳（0101）", "刘洋（0102）", "陈静（0103）")
+RECORD_COLUMNS = (
+    "uuid",
+    "type",
+    "station",
+    "source",
+    "version",
+    "day",
+    "data",
+    "batch_id",
+    "received_at",
+)
 
 
 @dataclass(frozen=True)
@@ -314,6 +326,7 @@ def fill(
     _load(db, chunk, counts)
     with db.transaction() as tx:
         forwarded.apply_decisions(tx)
+    counts["follow_ups"] = _supervision(db, sample, case_count // 100, today, seed)
     if db.dialect == "postgres":
         with db.connection() as conn:
             conn.autocommit = True
@@ -322,27 +335,79 @@ def fill(
     return counts
 
 
+def _supervision(
+    db: Database, sample: list[SampleStation], ratings: int, today: date, seed: int
+) -> int:
+    """What station supervision reads besides the cases: each station's last sync (most
+    today, some silent for days, villages often by USB), what it reported as pending and
+    the catalogue and calendar it uses; and `ratings` bad ratings, the recent ones still
+    awaiting their call-back. Returns how many bad ratings."""
+    rng = random.Random(seed + 1)
+    now = datetime.combine(today, time(8), CST)
+    states = []
+    for station in sample:
+        silent = rng.choices((0, 1, 2, 5, 9), (80, 10, 4, 4, 2))[0]
+        usb = station.level == "village" and rng.random() < 0.5
+        states.append(
+            (
+                stamp(now - timedelta(days=silent, minutes=rng.randrange(600))),
+                "file" if usb else "online",
+                rng.choices((0, 3, 40, 250), (85, 10, 4, 1))[0],
+                None if usb else rng.choices(("default-2026.2", "default-2026.1"), (95, 5))[0],
+                None if usb else stamp(now - timedelta(days=silent)),
+                None if usb else rng.choice(("2026", "2026,2027")),
+                station.code,
+            )
+        )
+    records, rows = [], []
+    for n in range(ratings):
+        station = rng.choice(sample)
+        rated = now - timedelta(days=rng.randrange(365), minutes=rng.randrange(600))
+        due = rated.date() + timedelta(days=21)
+        data = {
+            "level": rng.choice((1, 2)),
+            "reason": "等候时间太长",
+            "rated_at": stamp(rated),
+            "follow_up_due": due.isoformat(),
+            "followed_up_at": stamp(rated + timedelta(days=3)) if due < today else None,
+            "case_uuid": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+        }
+        rating_uuid = str(uuid.UUID(int=rng.getrandbits(128), version=4))
+        text = json.dumps(data, ensure_ascii=False)
+        records.append(
+            (
+                rating_uuid,
+                "rating",
+                station.code,
+                f"pc-{station.code}",
+                2,
+                rated.date().isoformat(),
+                text,
+                f"batch-{station.code}-r{n}",
+                stamp(rated),
+            )
+        )
+        follow_up = follow_ups.project(rating_uuid, station.code, 2, text)
+        assert follow_up is not None
+        rows.append(follow_up)
+    with db.transaction() as tx:
+        tx.executemany(
+            "UPDATE stations SET last_sync_at = ?, last_via = ?, pending = ?, "
+            "catalogue_version = ?, catalogue_reported_at = ?, calendar_years = ? "
+            "WHERE code = ?",
+            states,
+        )
+        _rows(tx, "records", RECORD_COLUMNS, records)
+        follow_ups.store(tx, rows)
+    return len(rows)
+
+
 def _load(db: Database, chunk: list[tuple[Any, ...]], counts: dict[str, int]) -> None:
     records = [case[0] for case in chunk]
     projections = [case[1] for case in chunk if case[1] is not None]
     decisions = [d for case in chunk for d in case[2]]
     with db.transaction() as tx:
-        _rows(
-            tx,
-            "records",
-            (
-                "uuid",
-                "type",
-                "station",
-                "source",
-                "version",
-                "day",
-                "data",
-                "batch_id",
-                "received_at",
-            ),
-            records,
-        )
+        _rows(tx, "records", RECORD_COLUMNS, records)
         _rows(
             tx,
             "decisions",

@@ -8,7 +8,9 @@ and each page is asked for `--rounds` times over keep-alive HTTP on loopback aft
 - the inbox page in full (counts, both charts' figures, the first page of open cases);
 - the list alone as htmx asks for it, filtered by station, item, overdue, late forwarding,
   sorted by the newest, on a deep page, and every case;
-- one case in full (its record, decisions, and the journal entry the view writes).
+- one case in full (its record, decisions, and the journal entry the view writes);
+- station supervision (站点监管): the page with every station's card, its list filtered by
+  card and by level (as htmx asks), and one station's page.
 
 Figures: server time per page (p50 / p95, target p95 ≤ 300 ms) and the inbox's page weight
 (gzip, as transferred): the first visit with every script and the stylesheet, and a later one
@@ -100,7 +102,8 @@ def run(cases: int, rounds: int) -> None:
         counts = fill(db, 400, cases, today)
         print(
             f"loaded {counts['cases']:,} cases ({counts['forwarded']:,} forwarded, "
-            f"{counts['decisions']:,} decisions) of 400 stations with COPY in "
+            f"{counts['decisions']:,} decisions, {counts['follow_ups']:,} bad ratings) "
+            f"of 400 stations with COPY in "
             f"{time.perf_counter() - started:.0f} s"
         )
         with db.transaction(write=False) as tx:
@@ -126,6 +129,7 @@ def run(cases: int, rounds: int) -> None:
         ):
             _sign_in(client)
             fragment = {"HX-Request": "true", "HX-Target": "div#inbox-list"}
+            stations_list = {"HX-Request": "true", "HX-Target": "div#stations-list"}
             pages = [
                 ("inbox page (counts, charts, first 50 open cases)", "/county/inbox", None),
                 ("list: one station", f"/county/inbox?station={some[1]}", fragment),
@@ -135,6 +139,14 @@ def run(cases: int, rounds: int) -> None:
                 ("list: every case, newest first", "/county/inbox?state=all&sort=newest", fragment),
                 ("list: every case, page 200", "/county/inbox?state=all&page=200", fragment),
                 ("one case in full (journalled)", f"/county/cases/{some[0]}", None),
+                ("supervision page (every station's card)", "/county/supervision", None),
+                ("supervision list: red cards", "/county/supervision?light=red", stations_list),
+                (
+                    "supervision list: villages, longest silent first",
+                    "/county/supervision?level=village&sort=silent",
+                    stations_list,
+                ),
+                ("one station's page", f"/county/supervision/{some[1]}", None),
             ]
             print(
                 f"server time on loopback, {rounds} requests each (p50 / p95 ms; target p95 ≤ 300):"

@@ -46,3 +46,8 @@ def work_calendar(store: Store) -> WorkCalendar:
         for row in store.all("SELECT document FROM calendar_years ORDER BY year")
     ]
     return WorkCalendar(years)
+
+
+def official_years(store: Store) -> list[int]:
+    """The years whose official calendar the county pushed to this store."""
+    return [int(row["year"]) for row in store.all("SELECT year FROM calendar_years ORDER BY year")]

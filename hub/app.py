@@ -23,7 +23,7 @@ from starlette.concurrency import run_in_threadpool
 from counterapp.clock import Clock, stamp
 from counterapp.sync import transfer
 from counterapp.sync.wire import HASH_HEADER, MAX_BODY_BYTES, MEDIA_TYPE, WireError, scan_batch
-from hub import audit, enrolment, feeds, files, identity, publishing, slips, web
+from hub import audit, enrolment, feeds, files, identity, publishing, slips, stations, web
 from hub.db import Database
 from hub.guard import HANDLERS, Guard, Staff, Station, client_address, read_body, too_many
 from hub.ingest import Forbidden, ingest
@@ -171,8 +171,18 @@ def create_app(
         },
     )
     def catalogue(
-        station: Station, have: Annotated[str | None, Query(max_length=64)] = None
+        station: Station,
+        have: Annotated[str | None, Query(max_length=64)] = None,
+        calendars: Annotated[
+            str | None,
+            Query(
+                max_length=64,
+                pattern=r"^\d{4}(,\d{4})*$",
+                description="years of official working-day calendar the station holds",
+            ),
+        ] = None,
     ) -> Any:
+        stations.note_versions(db, station, have, calendars, stamp(clock.now()))
         active = feeds.active_catalogue(db)
         if active is None:
             raise HTTPException(404, "the county has not imported a catalogue yet")

@@ -20,7 +20,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from hub import forwarded, identity, sealing
+from hub import follow_ups, forwarded, identity, sealing
 
 PLACEHOLDERS = {
     "sqlite": {
@@ -169,6 +169,8 @@ class Database:
             tasks = {row[0] for row in tx.all("SELECT name FROM hub_tasks")}
         if forwarded.TASK in tasks:
             forwarded.backfill(self)
+        if follow_ups.TASK in tasks:
+            follow_ups.backfill(self)
 
     def schema_version(self) -> int:
         with self.transaction(write=False) as tx:

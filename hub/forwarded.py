@@ -93,11 +93,12 @@ ITEMS = (
 )
 
 
-def _text(value: Any, limit: int = MAX_TEXT) -> str | None:
+def read_text(value: Any, limit: int = MAX_TEXT) -> str | None:
+    """Text cut to `limit`, or None for anything else (a station writes its data as it likes)."""
     return value[:limit] if isinstance(value, str) and value else None
 
 
-def _day(value: Any) -> str | None:
+def read_day(value: Any) -> str | None:
     """The day of a day or a stamp (an instant item's due moment), else None."""
     if not isinstance(value, str) or not _DAY.match(value):
         return None
@@ -117,7 +118,7 @@ def _item_due(
     """(day, provisional) the county must finish an item by: its promised day, or, for an
     instant item, the working day after it was forwarded."""
     due = item.get("due_at")
-    day = _day(due)
+    day = read_day(due)
     if day is None:
         return None
     if isinstance(due, str) and len(due) > 10:  # a moment: minutes, an instant item
@@ -142,7 +143,7 @@ def project(
     if (
         not isinstance(forwarded_at, str)
         or not _STAMP.match(forwarded_at)
-        or _day(forwarded_at) is None
+        or read_day(forwarded_at) is None
     ):
         return None
     forwarded_at = forwarded_at[:32]
@@ -152,19 +153,19 @@ def project(
     dues = [due for item in upward if (due := _item_due(item, sent, calendar)) is not None]
     county_due, provisional = max(dues) if dues else (sent.isoformat(), False)
     materials = [m for m in _dicts(data.get("materials")) if m.get("applies")]
-    forward_due = _day(data.get("forward_due"))
+    forward_due = read_day(data.get("forward_due"))
     codes = tuple(
         dict.fromkeys(
-            code for item in upward if (code := _text(item.get("item_code"), 32)) is not None
+            code for item in upward if (code := read_text(item.get("item_code"), 32)) is not None
         )
     )
-    titles = [title for item in upward if (title := _text(item.get("title"), 60)) is not None]
+    titles = [title for item in upward if (title := read_text(item.get("title"), 60)) is not None]
     return Projection(
         case_uuid=case_uuid,
         station=station,
-        case_no=_text(data.get("case_no"), 64) or "",
+        case_no=read_text(data.get("case_no"), 64) or "",
         version=version,
-        applicant=mask_name(_text(data.get("applicant_name"), 30) or ""),
+        applicant=mask_name(read_text(data.get("applicant_name"), 30) or ""),
         items=ITEM_SEPARATOR.join(titles)[:MAX_TEXT],
         materials_received=sum(1 for m in materials if m.get("received")),
         materials_total=len(materials),
@@ -173,8 +174,8 @@ def project(
         forwarded_late=int(forward_due is not None and forwarded_at[:10] > forward_due),
         county_due=county_due,
         county_due_provisional=int(provisional),
-        station_status=_text(data.get("county_status"), 16),
-        station_decided_at=_text(data.get("county_decided_at"), 32),
+        station_status=read_text(data.get("county_status"), 16),
+        station_decided_at=read_text(data.get("county_decided_at"), 32),
         item_codes=codes,
     )
 

@@ -8,8 +8,8 @@ one. A record first written by another station is refused with the whole batch (
 secrets (`slip_key`, `store_key`) are sealed into their own tables in the same transaction
 (`hub.keys_in`); those the hub cannot seal now are left out, never the batch, and the ack stops
 announcing them.
-A forwarded case's row of the county's inbox is written in that transaction too
-(`hub.forwarded`).
+A forwarded case's row of the county's inbox (`hub.forwarded`) and a bad rating's row of
+station supervision (`hub.follow_ups`) are written in that transaction too.
 
 On PostgreSQL the usual case — records the hub has never seen — goes straight in with COPY;
 records it already holds go through a temporary table and the same guarded upsert. If another
@@ -23,7 +23,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from counterapp.sync.wire import (
     KEY_RECORD_TYPES,
@@ -33,7 +33,7 @@ from counterapp.sync.wire import (
     WireError,
     top_seq,
 )
-from hub import forwarded, keys_in
+from hub import follow_ups, forwarded, keys_in
 from hub.db import Database, Tx
 
 COLUMNS = ("uuid", "type", "station", "source", "version", "day", "data", "batch_id", "received_at")
@@ -67,6 +67,13 @@ class Forbidden(PermissionError):
 
 class _Raced(Exception):
     """COPY met a record inserted meanwhile by another request."""
+
+
+class Projections(NamedTuple):
+    """The rows a batch adds to the county's read tables, written with its records."""
+
+    forwarded: list[forwarded.Projection]
+    follow_ups: list[follow_ups.FollowUp]
 
 
 @dataclass(frozen=True)
@@ -113,13 +120,15 @@ def ingest(
                 now,
             )
     rows = list(newest.values())
-    inbox = forwarded.from_rows(rows)
+    projections = Projections(forwarded.from_rows(rows), follow_ups.from_rows(rows))
     try:
         try:
-            stored, taken, times = _store(db, batch, rows, inbox, keys, sha256, via, now, fast=True)
+            stored, taken, times = _store(
+                db, batch, rows, projections, keys, sha256, via, now, fast=True
+            )
         except _Raced:
             stored, taken, times = _store(
-                db, batch, rows, inbox, keys, sha256, via, now, fast=False
+                db, batch, rows, projections, keys, sha256, via, now, fast=False
             )
     except sqlite3.IntegrityError as exc:
         raise WireError(f"a record's data is not JSON: {exc}") from exc
@@ -143,23 +152,24 @@ def _store(
     db: Database,
     batch: ScannedBatch,
     rows: list[Row],
-    inbox: list[forwarded.Projection],
+    projections: Projections,
     keys: list[RawRecord],
     sha256: str,
     via: str,
     now: str,
     fast: bool,
 ) -> tuple[int, keys_in.KeysIn, int]:
-    """Store the records, their forwarded cases' inbox rows, and seal the keys in one
-    transaction: (records stored, what became of the keys, how often this batch id has
-    arrived)."""
+    """Store the records, their rows of the county's read tables (forwarded cases, bad
+    ratings awaiting follow-up), and seal the keys in one transaction: (records stored, what
+    became of the keys, how often this batch id has arrived)."""
     with db.transaction() as tx:
         if tx.dialect == "postgres":
             stored = _postgres(tx, batch.station, rows, fast)
         else:
             _check_owner_sqlite(tx, batch.station, [row[0] for row in rows])
             stored = tx.executemany(SQLITE_UPSERT, rows)
-        forwarded.store(tx, inbox)
+        forwarded.store(tx, projections.forwarded)
+        follow_ups.store(tx, projections.follow_ups)
         taken = keys_in.take_keys(
             tx, db.sealer, batch.station, batch.source, batch.batch_id, keys, now
         )

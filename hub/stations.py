@@ -120,6 +120,19 @@ def public_key(db: Database, code: str) -> str | None:
     return key
 
 
+def note_versions(
+    db: Database, code: str, catalogue: str | None, calendars: str | None, now: str
+) -> None:
+    """What the station said it works with when it asked for the county's catalogue (each
+    online sync): its catalogue version and the years of official calendar it holds."""
+    with db.transaction() as tx:
+        tx.execute(
+            "UPDATE stations SET catalogue_version = ?, catalogue_reported_at = ?, "
+            "calendar_years = ? WHERE code = ?",
+            (catalogue, now, calendars, code),
+        )
+
+
 def status(db: Database) -> list[StationStatus]:
     with db.transaction(write=False) as tx:
         rows = tx.all(

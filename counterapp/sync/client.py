@@ -137,10 +137,18 @@ class HubClient:
             self._send("POST", "/v1/reconcile", json={"source": source, "days": days})
         )
 
-    def catalogue(self, have: str | None) -> dict[str, Any] | None:
-        """The county's active catalogue, or None if `have` is already it (or none exists)."""
+    def catalogue(
+        self, have: str | None, calendars: list[int] | None = None
+    ) -> dict[str, Any] | None:
+        """The county's active catalogue, or None if `have` is already it (or none exists).
+        `have` and `calendars` (the years of official calendar this store holds) also tell the
+        county what the station works with (its supervision page); a hub before that ignores
+        them."""
+        params: dict[str, str] = {"have": have} if have else {}
+        if calendars:
+            params["calendars"] = ",".join(str(year) for year in calendars)
         try:
-            response = self._send("GET", "/v1/catalogue", params={"have": have} if have else {})
+            response = self._send("GET", "/v1/catalogue", params=params)
         except RejectedError as exc:
             if ": 404 " in str(exc):
                 return None

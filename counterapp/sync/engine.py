@@ -19,6 +19,7 @@ from datetime import timedelta
 from functools import partial
 from typing import Any, TypeVar
 
+from counterapp import calendar_store
 from counterapp.catalogue import CatalogueInvalid
 from counterapp.catalogue_store import active_catalogue
 from counterapp.clock import Clock, stamp
@@ -214,7 +215,10 @@ class SyncEngine:
     # --- down -------------------------------------------------------------------------------
     def pull(self, report: SyncReport) -> None:
         active = active_catalogue(self.store)
-        offered = self._call(lambda: self.client.catalogue(active.version if active else None))
+        years = calendar_store.official_years(self.store)
+        offered = self._call(
+            lambda: self.client.catalogue(active.version if active else None, years)
+        )
         if offered is not None:
             try:
                 report.catalogue = downsync.apply_catalogue(self.store, offered, self.clock)

@@ -15,7 +15,7 @@ from counterapp.sync import downsync
 from hub import feeds
 from tests.county.browser import Page, chromium
 from tests.county.county import OTHER_FORWARDED, STAFF, forward_case, sync
-from tests.sync.conftest import connect_station
+from tests.sync.conftest import connect_station, register
 from tests.sync.hubctl import ThreadHub
 from tests.sync.stations import new_station
 from tests.sync.test_slip_checks import printed_qr
@@ -233,3 +233,22 @@ def test_an_admin_registers_a_station_and_it_enrols_with_the_code(page, site, co
     page.find("input[name=confirm]").click()
     page.find("form[action$='/stations/revoke'] button").click()
     page.see("已吊销站点：370883105")
+
+
+def test_a_supervisor_reads_the_stations_and_filters_them(page, town, county, tmp_path):
+    register(county, "370883101201", "village")  # registered, never synced
+    page.open("/county/supervision")
+    page.sign_in("0201", STAFF["0201"][2])
+    page.see("亮牌规则")
+    table = page.find("#stations-list").text
+    assert "测试站101" in table and "黄牌" in table and "近30天逾期转报1件" in table
+    assert "测试站201" in table and "从未同步" in table
+    page.shot(tmp_path / "stations.png")
+    page.js("window.kept = 'the same page'")
+    page.find("select[name=level] option[value=village]").click()  # htmx: the table only
+    page.wait(lambda d: "测试站101" not in page.find("#stations-list").text)
+    assert "level=village" in page.driver.current_url
+    assert page.js("return window.kept") == "the same page"
+    page.find("a[href='/county/supervision/370883101201']").click()
+    page.see("没有超期未办结的转报办件")
+    assert "村(社区)医保服务点" in page.text()

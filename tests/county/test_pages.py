@@ -90,8 +90,8 @@ def test_the_menu_and_the_pages_follow_the_role(web):
     assert web.get("/county/staff").status_code == 403
     assert web.get("/county/journal").status_code == 403
     web.client.cookies.clear()
-    boss = web.sign_in("0001")  # the admin lands on 日志 (no inbox for them)
-    assert boss.url.path == "/county/journal" and "转报办件" not in boss.text
+    boss = web.sign_in("0001")  # the admin lands on 站点监管 (no inbox for them)
+    assert boss.url.path == "/county/supervision" and "转报办件" not in boss.text
     assert web.get("/county/inbox").status_code == 403
     assert web.get("/county/staff").status_code == 200
 

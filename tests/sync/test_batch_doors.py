@@ -52,6 +52,7 @@ TABLES = (
     "staff",
     "forwarded_cases",
     "forwarded_items",
+    "follow_ups",
 )
 
 

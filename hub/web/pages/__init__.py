@@ -12,6 +12,19 @@ from hub.web.pages import (
     slips,
     staff,
     stations,
+    supervision,
 )
 
-MODULES = (login, inbox, cases, slips, journal, staff, stations, catalogue, calendar, account)
+MODULES = (
+    login,
+    inbox,
+    supervision,
+    cases,
+    slips,
+    journal,
+    staff,
+    stations,
+    catalogue,
+    calendar,
+    account,
+)
