@@ -11,6 +11,7 @@ flags as the tests, `tests/county/browser.py`) signs in as each role and saves e
 
 from __future__ import annotations
 
+import json
 import shutil
 import sys
 import tempfile
@@ -28,6 +29,7 @@ import uvicorn  # noqa: E402
 from bench.county import fill  # noqa: E402
 from counterapp.app import Counter  # noqa: E402
 from counterapp.case_model import Person  # noqa: E402
+from counterapp.catalogue import default_catalogue_dir, load_directory  # noqa: E402
 from counterapp.clock import CST, FixedClock, stamp  # noqa: E402
 from counterapp.idnumber import check_char  # noqa: E402
 from counterapp.memory_keyring import in_memory_keyring  # noqa: E402
@@ -37,9 +39,10 @@ from counterapp.slips.service import prepare_notice  # noqa: E402
 from counterapp.station import Station, add_clerk  # noqa: E402
 from counterapp.sync import service  # noqa: E402
 from counterapp.workdays import WorkCalendar  # noqa: E402
-from hub import inbox, staff, stations  # noqa: E402
+from hub import feeds, inbox, staff, stations  # noqa: E402
 from hub.app import create_app  # noqa: E402
 from hub.db import Database  # noqa: E402
+from tests.county.browser import Page, chromium  # noqa: E402  (the tests' browser and its flags)
 
 DAY = date(2026, 11, 25)
 HUB_TIME = datetime(2026, 11, 25, 10, 30, tzinfo=CST)
@@ -96,9 +99,45 @@ def real_station(folder: Path, db: Database, url: str) -> tuple[Counter, str]:
     return counter, f"YBGZ2|{case.case_no}|{slip.pending.verification_code}"
 
 
+def admin_pages(page: Page, db: Database, folder: Path, out: Path) -> None:
+    """站点管理 with a fresh enrolment code, a catalogue's diff before 发布, a calendar's preview
+    (the admin, signed in)."""
+    page.open("/county/stations")
+    for name, value in {
+        "code": "370883105",
+        "name": "香城镇医保服务站",
+        "county_code": "370883",
+        "county_name": "邹城市",
+        "address": "香城镇政府路8号",
+        "supervision_phone": "0537-5211234",
+    }.items():
+        page.type(f"input[name={name}]", value)
+    page.find("button.primary").click()
+    page.see("县中心登记码（仅显示这一次")
+    page.shot(out / "county-10-enrol-code.png", most=1200)
+    document = load_directory(default_catalogue_dir()).to_document()
+    feeds.import_catalogue(db, document, "cli", stamp(HUB_TIME))
+    document["catalogue"]["version"] = "county-2027.1"
+    document["items"][0]["time_limit"] = {"minutes": 20}
+    del document["items"][-1]
+    upload = folder / "county-2027.1.json"
+    upload.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    page.open("/county/catalogue")
+    page.find("input[type=file]").send_keys(str(upload))
+    page.find("form[enctype] button").click()
+    page.see("办理时限 10分钟 → 20分钟")
+    page.shot(out / "county-11-catalogue-diff.png", most=1400)
+    page.open("/county/calendar")
+    page.type("input[name=year]", "2027")
+    page.type("textarea[name=holidays]", "2027-01-01 元旦\n2027-02-06至2027-02-12 春节")
+    page.type("textarea[name=workdays]", "2027-02-13 春节")
+    page.find("form[action$='/calendar/preview'] button").click()
+    page.see("预览：2027年")
+    page.shot(out / "county-12-calendar-preview.png", most=1400)
+
+
 def main() -> None:
     out = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "docs" / "screenshots"
-    from tests.county.browser import Page, chromium  # the tests' browser and its flags
 
     folder = Path(tempfile.mkdtemp(prefix="county-shots-"))
     db = Database(f"sqlite:///{folder / 'hub.db'}", sealing_key=folder / "sealing.key")
@@ -156,6 +195,7 @@ def main() -> None:
         page.open("/county/staff")
         page.js("document.querySelector('details').open = true")
         page.shot(out / "county-07-staff.png")
+        admin_pages(page, db, folder, out)
         counter.close()
     finally:
         driver.quit()
