@@ -232,7 +232,9 @@ def build_parser() -> argparse.ArgumentParser:
     verify = commands.add_parser("verify-slip", help="check a slip's verification code")
     verify.add_argument("case_no", nargs="?", help="the case number (办件编号) on the slip")
     verify.add_argument("code", nargs="?", help="the 8-character 验证码 on the slip")
-    verify.add_argument("--qr", help="or the text of the slip's QR code (YBGZ|…|…)")
+    verify.add_argument(
+        "--qr", help="or the text of the slip's QR code (YBGZ2|…|…, or YBGZ|…|… before)"
+    )
     return parser
 
 
