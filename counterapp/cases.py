@@ -1,7 +1,9 @@
 """Cases at the counter: open, tick materials, accept or notify, finish or forward, hand over.
 
-Every change goes through `_change`, which checks the state machine, bumps the case version and
-writes the event and the outbox row in the same transaction as the change itself.
+Every change made here goes through `_change`, which checks the state machine, bumps the case
+version and writes the event and the outbox row in the same transaction as the change itself.
+(Elsewhere, recording a print bumps the version too, `counterapp.slips.records`, and the
+retention period's erasure masks personal fields, `counterapp.retention`.)
 The clerk who opens the case is its owner (首问负责) for good; a hand-over only changes who is
 handling it, and is logged.
 """
@@ -414,7 +416,8 @@ class CaseService:
         data: dict[str, Any] | None = None,
         **fields: Any,
     ) -> Case:
-        """The one place a case changes: state check, version, event and outbox together.
+        """The one place this service changes a case: state check, version, event and outbox
+        together.
 
         `fields` are Case attributes with their new values; the stored columns follow from
         them, and the returned Case is built from them without reading the store again.

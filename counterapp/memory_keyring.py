@@ -1,5 +1,6 @@
 """Secrets in memory, for the self-test and the tests: neither may read or write the station's
-real keyring (Windows Credential Manager), where the hub token and the queue key live."""
+real keyring (Windows Credential Manager), where the hub token, the transfer signing key, the
+queue key, the queue host's TLS key and the store key live."""
 
 from __future__ import annotations
 

@@ -4,8 +4,8 @@ It lives in the PC user's system keyring only (Windows Credential Manager; a des
 such as gnome-keyring on Linux), under service "counterapp-store" and the store file's full
 path, never in a file, a setting or a log; a copy of the data folder taken without the user's
 account therefore opens nowhere. The county can recover it: each store hands its key to the
-hub, sealed there (`counterapp.sync.store_key_record`), and `counterapp store-key --restore`
-puts a recovered key back into a keyring.
+hub (`counterapp.sync.handed_keys`), sealed there (`hub.keys_in`), and
+`counterapp store-key --restore` puts a recovered key back into a keyring.
 
 `open_store` is how the program opens a store:
 

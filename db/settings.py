@@ -1,7 +1,9 @@
 """Durable key/value settings kept in the store (window number, printer choices, sync times…).
 
-Values are JSON. Settings that belong to one PC rather than to the station's data (such as the
-county hub's token) do not live here: tokens go to the system keyring only.
+Values are JSON. The secrets that let someone act for the station or open its store (the hub
+token, the queue key, the signing, TLS and store keys) do not live here: they go to the
+system keyring only. What is here is sealed with the store (the slip secret, the hash of the
+administrator's code among it).
 """
 
 from __future__ import annotations

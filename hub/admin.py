@@ -26,8 +26,9 @@
     store-key CODE --by N --reason T   print the keys of a station's stores (a dead PC's store
                                        opens with it); every taking is recorded
 
---sealing-key FILE (or COUNTERAPP_HUB_SEALING_KEY) names the key that seals the stations' slip
-secrets; a SQLite hub without one uses `<database file>.sealing-key`.
+--sealing-key FILE (or COUNTERAPP_HUB_SEALING_KEY) names the key that seals the stations' secrets
+(slip secrets, store keys) and the hub's own signing and transfer keys; a SQLite hub without one
+uses `<database file>.sealing-key`.
 """
 
 from __future__ import annotations
@@ -242,7 +243,9 @@ def build_parser() -> argparse.ArgumentParser:
     verify = commands.add_parser("verify-slip", help="check a slip's verification code")
     verify.add_argument("case_no", nargs="?", help="the case number (办件编号) on the slip")
     verify.add_argument("code", nargs="?", help="the 8-character 验证码 on the slip")
-    verify.add_argument("--qr", help="or the text of the slip's QR code (YBGZ|…|…)")
+    verify.add_argument(
+        "--qr", help="or the text of the slip's QR code (YBGZ2|…|…, or YBGZ|…|… before)"
+    )
     return parser
 
 
@@ -251,7 +254,8 @@ def add_sealing_key_option(parser: argparse.ArgumentParser) -> None:
         "--sealing-key",
         type=Path,
         metavar="FILE",
-        help="the key file that seals slip secrets (or COUNTERAPP_HUB_SEALING_KEY)",
+        help="the key file that seals the stations' secrets and the hub's own keys "
+        "(or COUNTERAPP_HUB_SEALING_KEY)",
     )
 
 

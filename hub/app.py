@@ -105,6 +105,7 @@ def create_app(
         version="1",
         description="Sync of 医保服务站 stations to their county (issue 4); "
         "see docs/sync-wire-format.md.",
+        # Starlette types a handler for `Exception`; these take a subclass of it
         exception_handlers=HANDLERS,  # type: ignore[arg-type]
     )
     app.add_middleware(GZipMiddleware, minimum_size=2048)

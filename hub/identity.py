@@ -1,4 +1,6 @@
-"""The hub's own Ed25519 signing key (it signs acknowledgement files), sealed at rest.
+"""The hub's own keys, sealed at rest: its Ed25519 signing key (it signs acknowledgement
+files) and its X25519 transfer key (stations encrypt their USB files to it, `transfer_key`,
+certified by the signing key).
 
 Whoever holds this key can make acknowledgement files every village station trusts, so it is
 kept like the slip secrets: sealed with AES-256-GCM under the hub's sealing key, the file

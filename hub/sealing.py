@@ -1,4 +1,5 @@
-"""The stations' slip secrets at rest: sealed with AES-256-GCM under the hub's sealing key.
+"""Secrets at rest at the hub, sealed with AES-256-GCM under the hub's sealing key: the
+stations' slip secrets and store keys (`hub.keys_in`) and the hub's own keys (`hub.identity`).
 
 The hub must hold each station store's secret itself (an HMAC cannot be checked against a
 hash of its key), so the secret is sealed before it is written and opened only to check a

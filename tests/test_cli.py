@@ -33,6 +33,26 @@ def test_every_command_is_documented_in_the_readme():
                     assert option in README, f"README lacks {name} {option}"
 
 
+def test_every_hub_command_is_documented_in_the_readme():
+    """`python -m hub.admin` and `python -m hub serve`: each command has a row of the README's
+    hub table, and that row shows each of its options."""
+    from hub.admin import build_parser
+
+    section = README.split("The county hub's commands", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in section.splitlines() if line.startswith("| `python -m hub")]
+    assert any("`python -m hub serve [--host H] [--port N]`" in row for row in rows)
+    parser = build_parser()
+    for option in ("--db", "--sealing-key"):
+        assert option in section, f"README lacks hub.admin {option}"
+    for name, sub in parser._subparsers._group_actions[0].choices.items():
+        found = [row for row in rows if re.search(rf"(hub\.admin |`){re.escape(name)}[ `]", row)]
+        assert found, f"README lacks hub.admin {name}"
+        for action in sub._actions:
+            for option in action.option_strings:
+                if option.startswith("--") and option != "--help":
+                    assert any(option in row for row in found), f"README lacks {name} {option}"
+
+
 def test_set_up_a_station_from_the_command_line(capsys, tmp_path):
     code, out, _ = run(
         capsys,

@@ -42,6 +42,7 @@ def mount(
     app.include_router(assets.router)
     for module in pages.MODULES:
         app.include_router(module.router)
+    # Starlette types a handler for `Exception`; these take a subclass of it
     app.add_exception_handler(auth.LoginRequired, _login_required)  # type: ignore[arg-type]
     app.add_exception_handler(auth.Refused, _refused)  # type: ignore[arg-type]
 

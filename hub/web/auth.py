@@ -1,5 +1,5 @@
 """Who is signed in, what they may do, and the CSRF check of every change: in one place, so a
-page only says which permission it needs (`Viewer`, `Changer`).
+page only says which permission it needs (`allowed`, `changing`).
 
 - A page asks `allowed(permission)`: the session of the request's cookie, else `LoginRequired`
   (a page is redirected to the sign-in, an htmx request told to go there with `HX-Redirect`);
