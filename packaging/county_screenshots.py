@@ -104,15 +104,15 @@ def admin_pages(page: Page, db: Database, folder: Path, out: Path) -> None:
     (the admin, signed in)."""
     page.open("/county/stations")
     for name, value in {
-        "code": "370883105",
-        "name": "香城镇医保服务站",
+        "code": "370883150",  # not among the sample county's stations
+        "name": "香城镇第二医保服务站",
         "county_code": "370883",
         "county_name": "邹城市",
         "address": "香城镇政府路8号",
         "supervision_phone": "0537-5211234",
     }.items():
-        page.type(f"input[name={name}]", value)
-    page.find("button.primary").click()
+        page.type(f"form[action$='/stations/register'] input[name={name}]", value)
+    page.find("form[action$='/stations/register'] button.primary").click()
     page.see("县中心登记码（仅显示这一次")
     page.shot(out / "county-10-enrol-code.png", most=1200)
     document = load_directory(default_catalogue_dir()).to_document()

@@ -75,6 +75,20 @@ def test_register_shows_the_code_once_and_it_enrols_once(web, county):
     assert {"station_registered", "enrol_code_issued", "station_enrolled"} <= set(journal(county))
 
 
+def test_a_station_set_up_by_hand_that_syncs_is_in_use_not_waiting(web, county):
+    """One registered with `hub.admin register` and set up with `sync-setup` (no code) syncs."""
+    stations.register(county, "370883102", "香城镇医保服务站", "town", "2026-11-20T09:00:00+08:00")
+    with county.transaction() as tx:
+        tx.execute(
+            "UPDATE stations SET last_sync_at = ? WHERE code = ?",
+            ("2026-11-24T17:00:00+08:00", "370883102"),
+        )
+    web.sign_in("0001")
+    row = re.search(r"370883102.*?</tr>", web.get("/county/stations").text, re.S)
+    assert row is not None and "在用（手工设置同步）" in row.group(0)
+    assert "待登记" not in row.group(0)
+
+
 def test_a_code_expires_after_72_hours(web, county, hub_clock):
     code = shown_code(register(web))
     hub_clock.set(hub_clock.now() + timedelta(hours=72))

@@ -287,15 +287,22 @@ def test_a_declared_length_over_the_cap_is_refused_unread(hub, hub_db):
 
 
 # --- what the OpenAPI declares ------------------------------------------------------------------
+# The hub's doors that take no bearer token: its public key, and enrolment by one-time code.
+OPEN_DOORS = ("/v1/hub-key", "/v1/enrol")
+
+
 def test_the_openapi_declares_what_the_hub_answers(hub):
     spec = httpx.get(f"{hub.url}/openapi.json").json()
     assert spec["components"]["securitySchemes"]["HTTPBearer"]["scheme"] == "bearer"
     for path, methods in spec["paths"].items():
         for method, operation in methods.items():
             codes = set(operation["responses"])
-            if path.startswith("/v1/") and path != "/v1/hub-key":
+            if path.startswith("/v1/") and path not in OPEN_DOORS:
                 assert {"401", "429"} <= codes, (path, method)
                 assert operation["security"] == [{"HTTPBearer": []}], (path, method)
+                assert "Retry-After" in operation["responses"]["429"]["headers"]
+            if path == "/v1/enrol":  # no token yet: the one-time code is the credential
+                assert "security" not in operation and {"404", "410", "429"} <= codes
                 assert "Retry-After" in operation["responses"]["429"]["headers"]
             if method == "post":
                 assert "413" in codes, (path, codes)
