@@ -10,7 +10,8 @@ from counterapp.clock import CST, FixedClock
 from counterapp.deadlines import is_overdue
 from counterapp.demo import DemoUnavailable, seed_demo
 from counterapp.idnumber import parse_id_number
-from counterapp.reports import daily_report
+from counterapp.ledger import station_facts
+from counterapp.ledger.figures import Period, values
 
 TODAY = date(2026, 11, 25)
 
@@ -65,7 +66,7 @@ def test_without_faker_no_demo_store_is_made(tmp_path, monkeypatch):
     assert list(tmp_path.iterdir()) == []
 
 
-def test_daily_report_counts_match_the_rows(demo_store):
+def test_the_day_ledger_counts_match_the_rows(demo_store):
     with open_on_demo_day(demo_store) as counter:
         day = date.fromisoformat(
             counter.store.scalar(
@@ -73,30 +74,32 @@ def test_daily_report_counts_match_the_rows(demo_store):
                 (TODAY.isoformat(),),
             )
         )
-        report = daily_report(counter.store, day)
+        got = values(station_facts.ledger(counter.store, Period.day(day), counter.calendar, now()))
         key = day.isoformat()
-        assert report.tickets_issued == counter.store.scalar(
+        assert got["tickets_issued"] == counter.store.scalar(
             "SELECT count(*) FROM tickets WHERE day = ?", (key,)
         )
-        assert report.cases_opened == counter.store.scalar(
+        assert got["cases_opened"] == counter.store.scalar(
             "SELECT count(*) FROM cases WHERE day = ?", (key,)
         )
-        assert report.items_total == sum(report.items_by_code.values())
-        assert 0 < report.on_the_spot_rate <= 1
-        assert sum(report.ratings_by_level.values()) == counter.store.scalar(
-            "SELECT count(*) FROM ratings JOIN cases ON cases.id = ratings.case_id "
-            "WHERE cases.day = ?",
+        assert got["items_total"] == counter.store.scalar(
+            "SELECT count(*) FROM case_items JOIN cases ON cases.id = case_id WHERE day = ?",
             (key,),
         )
-        assert report.average_wait_minutes > 0
+        assert 0 < (got["on_the_spot_rate"] or 0) <= 100
+        assert got["ratings_total"] == counter.store.scalar(
+            "SELECT count(*) FROM ratings WHERE substr(rated_at, 1, 10) = ?", (key,)
+        )
+        assert (got["wait_mean"] or 0) > 0
 
 
-def test_empty_day_report():
-    from db.store import Store
+def test_empty_day_ledger(counter):
+    got = values(station_facts.ledger(counter.store, Period.day(TODAY), counter.calendar, now()))
+    assert got["tickets_issued"] == 0 and got["on_the_spot_rate"] is None
 
-    with Store(":memory:") as store:
-        report = daily_report(store, TODAY)
-    assert report.tickets_issued == 0 and report.on_the_spot_rate is None
+
+def now():
+    return datetime.combine(TODAY, time(16, 0), CST)
 
 
 def test_overdue_rules():

@@ -27,7 +27,6 @@ class TicketFact(NamedTuple):
 class CaseFact(NamedTuple):
     case_no: str
     day: date  # the service day it was opened
-    state: str  # case_model.CaseState value
     opened_at: datetime
     accepted_at: datetime | None
     forward_due: datetime | None  # set at acceptance for a case with items to forward

@@ -7,13 +7,16 @@ is `as_of` (an item not finished is late only once its due has passed by then).
 Who counts where:
 - tickets by their service day; cases and their items by the day the case was opened;
   ratings by the day they were given; complaints by the day they were received.
-- waiting time: issue to (last) call, tickets that were called; P90 by nearest rank.
+- waiting time: issue to first call, tickets that were called (a transferred ticket keeps
+  its first call); P90 by nearest rank.
 - handling time of an item: case opened to item finished by this station, in minutes.
 - on the spot (当场办结): an item this station handles, finished on the day its case was
   opened; every item of the period's cases counts in the denominator (an item forwarded
   upward, a case waiting for materials or withdrawn is not finished on the spot).
 - on time: finished (forwarded, followed up, closed) by its stored due; one not finished
-  whose due has passed is late; one not finished and not yet due is not judged.
+  whose due has passed is late; one not finished and not yet due is not judged. "Finished"
+  means by `as_of`: a ledger of a past moment judges what was known then.
+- open: a case of the period not completed, forwarded or closed by `as_of`.
 """
 
 from __future__ import annotations
@@ -41,7 +44,6 @@ FORWARD_WORKING_DAYS = 3  # 材料齐全后3个工作日内报送 (帮办代办)
 FOLLOW_UP_WORKING_DAYS = 15  # 差评15个工作日内整改回访 (国办发〔2019〕51号)
 LEVEL_LABELS = {5: "非常满意", 4: "满意", 3: "基本满意", 2: "不满意", 1: "非常不满意"}
 BAD_LEVELS = (1, 2)
-OPEN_STATES = ("received", "materials_incomplete", "accepted")
 GROUPS = ("取号", "办件", "评价", "投诉")
 
 
@@ -128,6 +130,11 @@ def compute(period: Period, facts: Facts, calendar: WorkCalendar, as_of: datetim
         *_rating_figures(ratings, as_of),
         *_complaint_figures(complaints, as_of),
     ]
+
+
+def values(figures: list[Figure]) -> dict[str, float | None]:
+    """Each figure's value by its key."""
+    return {figure.key: figure.value for figure in figures}
 
 
 def by_day(
@@ -254,7 +261,7 @@ def _case_figures(
         for c in cases
         if c.case_no in forwarding and c.accepted_at is not None
     ]
-    open_cases = [c for c in cases if c.state in OPEN_STATES]
+    open_cases = [c for c in cases if _open(c, as_of)]
     overdue = _overdue_cases(open_cases, items, calendar, as_of)
     return [
         _count("cases_opened", "办件", "受理办件", len(cases), "件"),
@@ -381,9 +388,14 @@ def _late(done: datetime | None, due: datetime | None, as_of: datetime) -> bool 
     """True late, False on time, None not judged (no due, or not done and not yet due)."""
     if due is None:
         return None
-    if done is not None:
+    if done is not None and done <= as_of:
         return done > due
     return True if as_of > due else None
+
+
+def _open(case: CaseFact, as_of: datetime) -> bool:
+    ends = (case.completed_at, case.forwarded_at, case.closed_at)
+    return not any(end is not None and end <= as_of for end in ends)
 
 
 def _forward_due(case: CaseFact, calendar: WorkCalendar) -> datetime | None:

@@ -38,6 +38,16 @@ def ledger(store: Store, period: Period, calendar: WorkCalendar, now: datetime) 
     return compute(period, read(store, period), calendar, min(now, period.end()))
 
 
+def consulted_reasons(store: Store, period: Period) -> dict[str, int]:
+    """Why the period's consultation-only tickets (仅咨询) ended without a case, most first."""
+    found: dict[str, int] = store.mapping(
+        "SELECT end_reason, count(*) FROM tickets WHERE day BETWEEN ? AND ? AND mirror = 0 "
+        "AND status = 'consulted' GROUP BY end_reason ORDER BY count(*) DESC, end_reason",
+        (period.first.isoformat(), period.last.isoformat()),
+    )
+    return found
+
+
 def _tickets(store: Store, first: str, last: str, after: str) -> list[TicketFact]:
     transferred = {
         row[0]
@@ -71,16 +81,15 @@ def _cases(store: Store, first: str, last: str) -> list[CaseFact]:
         CaseFact(
             row[0],
             date.fromisoformat(row[1]),
-            row[2],
-            parse_stamp(row[3]),
-            _moment(row[4]),
-            _due(row[5]),
+            parse_stamp(row[2]),
+            _moment(row[3]),
+            _due(row[4]),
+            _moment(row[5]),
             _moment(row[6]),
             _moment(row[7]),
-            _moment(row[8]),
         )
         for row in store.all(
-            "SELECT case_no, day, state, opened_at, accepted_at, forward_due, forwarded_at, "
+            "SELECT case_no, day, opened_at, accepted_at, forward_due, forwarded_at, "
             "completed_at, closed_at FROM cases WHERE day BETWEEN ? AND ?",
             (first, last),
         )
