@@ -18,7 +18,9 @@ from counterapp.app import Counter
 from counterapp.catalogue import CatalogueInvalid
 from counterapp.lan_queue import commands as queue_commands
 from counterapp.ledger.figures import Period
+from counterapp.ledger.report import Ledger, station_ledger
 from counterapp.queue import QueueError
+from counterapp.reports import ledger_lines
 from counterapp.station import LEVEL_NAMES, Station, StationError, StationNotConfigured
 from counterapp.store_key import StoreKeyError
 from counterapp.sync import commands as sync_commands
@@ -130,7 +132,7 @@ def cmd_close_day(args: argparse.Namespace) -> None:
 def cmd_report(args: argparse.Namespace) -> None:
     with _open(args) as counter:
         day = date.fromisoformat(args.day) if args.day else counter.clock.today()
-        _print_ledger(counter, Period.day(day))
+        print("\n".join(ledger_lines(_ledger(counter, Period.day(day)))))
 
 
 def cmd_ledger(args: argparse.Namespace) -> None:
@@ -140,16 +142,23 @@ def cmd_ledger(args: argparse.Namespace) -> None:
         last = date.fromisoformat(args.last) if args.last else today
         if last < first:
             raise ValueError(f"结束日期 {last} 早于开始日期 {first}")
-        _print_ledger(counter, Period(first, last))
+        ledger = _ledger(counter, Period(first, last))
+        print("\n".join(ledger_lines(ledger)))
+        if args.xlsx:
+            from counterapp.ledger.xlsx import write_xlsx
+
+            write_xlsx(ledger, Path(args.xlsx))
+            print(f"已导出 {args.xlsx}")
+        if args.pdf:
+            from counterapp.ledger.pdf import write_pdf
+
+            write_pdf(ledger, Path(args.pdf))
+            print(f"已导出 {args.pdf}")
 
 
-def _print_ledger(counter: Counter, period: Period) -> None:
-    from counterapp.ledger import station_facts
-    from counterapp.reports import ledger_lines
-
-    figures = station_facts.ledger(counter.store, period, counter.calendar, counter.clock.now())
-    reasons = station_facts.consulted_reasons(counter.store, period)
-    print("\n".join(ledger_lines(period, figures, reasons)))
+def _ledger(counter: Counter, period: Period) -> Ledger:
+    title = counter.station.name if counter.station else "本站"
+    return station_ledger(counter.store, title, period, counter.calendar, counter.clock.now())
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -207,6 +216,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ledger.add_argument("--from", dest="first", help="YYYY-MM-DD (default: this month's 1st)")
     ledger.add_argument("--to", dest="last", help="YYYY-MM-DD (default: today)")
+    ledger.add_argument("--xlsx", metavar="FILE", help="write the ledger as an XLSX workbook")
+    ledger.add_argument("--pdf", metavar="FILE", help="write the ledger as a PDF")
     sync_commands.register(command)  # sync, sync-setup, export-batches, … (issue 4)
     store_commands.register(command)  # store-key, retention, backups (issue 13)
     queue_commands.register(command)  # queue-setup: one queue for several windows

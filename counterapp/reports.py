@@ -3,15 +3,17 @@
 
 from __future__ import annotations
 
-from counterapp.ledger.figures import GROUPS, Figure, Period
+from counterapp.ledger.figures import GROUPS, Figure
+from counterapp.ledger.report import Ledger
 
 
-def ledger_lines(period: Period, figures: list[Figure], reasons: dict[str, int]) -> list[str]:
+def ledger_lines(ledger: Ledger) -> list[str]:
     """One line per figure, grouped; a rule not met is marked 未达标."""
-    lines = [f"{period.label} 台账"]
+    reasons = ledger.reasons
+    lines = [f"{ledger.title} {ledger.period.label} 台账"]
     for group in GROUPS:
         lines.append(f"【{group}】")
-        for figure in (f for f in figures if f.group == group):
+        for figure in (f for f in ledger.figures if f.group == group):
             lines.append(f"  {figure.label}：{figure.text}" + _judged(figure))
             if figure.key == "tickets_consulted" and reasons:
                 lines.append(

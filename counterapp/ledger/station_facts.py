@@ -34,8 +34,8 @@ def read(store: Store, period: Period) -> Facts:
 
 
 def ledger(store: Store, period: Period, calendar: WorkCalendar, now: datetime) -> list[Figure]:
-    """The period's figures as of now (or the period's end, if it is past)."""
-    return compute(period, read(store, period), calendar, min(now, period.end()))
+    """The period's figures as of now: a due that passed after the period still counts."""
+    return compute(period, read(store, period), calendar, now)
 
 
 def consulted_reasons(store: Store, period: Period) -> dict[str, int]:
