@@ -132,7 +132,7 @@ def _items_table(text: _Text, ledger: Ledger) -> Table:
         "平均用时（分钟）",
         "达标",
     ]
-    return _grid(text, head, rows, [58, 14, 18, 13, 15, 12, 12, 26, 12])
+    return _grid(text, head, rows, [54, 14, 18, 13, 15, 12, 12, 24, 18])
 
 
 def _days_table(text: _Text, ledger: Ledger) -> Table:
