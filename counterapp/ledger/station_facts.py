@@ -1,24 +1,22 @@
 """The station's facts for a period, read from its store: a few indexed queries, no figure.
 
 Mirror tickets (a window PC's copies of its queue host's tickets) are never counted: the
-host's store holds the ticket."""
+host's store holds the ticket. A month of a busy station is tens of thousands of rows, so the
+rows come as plain tuples and each stamp is parsed once (`datetime.fromisoformat`).
+"""
 
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from counterapp.clock import parse_stamp
 from counterapp.deadlines import due_moment
-from counterapp.ledger.facts import (
-    CaseFact,
-    Facts,
-    ItemFact,
-    RatingFact,
-    TicketFact,
-)
+from counterapp.ledger.facts import CaseFact, Facts, ItemFact, RatingFact, TicketFact
 from counterapp.ledger.figures import Figure, Period, compute
 from counterapp.workdays import WorkCalendar
 from db.store import Store
+
+_stamp = datetime.fromisoformat
+_day = date.fromisoformat
 
 
 def read(store: Store, period: Period) -> Facts:
@@ -51,7 +49,7 @@ def consulted_reasons(store: Store, period: Period) -> dict[str, int]:
 def _tickets(store: Store, first: str, last: str, after: str) -> list[TicketFact]:
     transferred = {
         row[0]
-        for row in store.all(
+        for row in store.tuples(
             "SELECT subject_uuid FROM events WHERE subject = 'ticket' AND kind = 'transferred' "
             "AND at >= ? AND at < ?",
             (first, after),
@@ -59,16 +57,16 @@ def _tickets(store: Store, first: str, last: str, after: str) -> list[TicketFact
     }
     return [
         TicketFact(
-            date.fromisoformat(row[0]),
-            row[1],
-            row[2],
-            parse_stamp(row[3]),
-            _moment(row[4]),
-            _moment(row[5]),
-            row[6],
-            row[7] in transferred,
+            _day(day),
+            lane,
+            status,
+            _stamp(issued),
+            called and _stamp(called),
+            finished and _stamp(finished),
+            window,
+            uuid in transferred,
         )
-        for row in store.all(
+        for day, lane, status, issued, called, finished, window, uuid in store.tuples(
             "SELECT day, lane, status, issued_at, called_at, finished_at, window_no, uuid "
             "FROM tickets WHERE day BETWEEN ? AND ? AND mirror = 0",
             (first, last),
@@ -79,19 +77,21 @@ def _tickets(store: Store, first: str, last: str, after: str) -> list[TicketFact
 def _cases(store: Store, first: str, last: str) -> list[CaseFact]:
     return [
         CaseFact(
-            row[0],
-            date.fromisoformat(row[1]),
-            parse_stamp(row[2]),
-            _moment(row[3]),
-            _due(row[4]),
-            _moment(row[5]),
-            _moment(row[6]),
-            _moment(row[7]),
+            case_no,
+            _day(day),
+            _stamp(opened),
+            accepted and _stamp(accepted),
+            forward_due and due_moment(forward_due),
+            forwarded and _stamp(forwarded),
+            completed and _stamp(completed),
+            closed and _stamp(closed),
         )
-        for row in store.all(
-            "SELECT case_no, day, opened_at, accepted_at, forward_due, forwarded_at, "
-            "completed_at, closed_at FROM cases WHERE day BETWEEN ? AND ?",
-            (first, last),
+        for case_no, day, opened, accepted, forward_due, forwarded, completed, closed in (
+            store.tuples(
+                "SELECT case_no, day, opened_at, accepted_at, forward_due, forwarded_at, "
+                "completed_at, closed_at FROM cases WHERE day BETWEEN ? AND ?",
+                (first, last),
+            )
         )
     ]
 
@@ -99,19 +99,31 @@ def _cases(store: Store, first: str, last: str) -> list[CaseFact]:
 def _items(store: Store, first: str, last: str) -> list[ItemFact]:
     return [
         ItemFact(
-            row[0],
-            date.fromisoformat(row[1]),
-            row[2],
-            row[3],
-            row[4],
-            row[5],
-            row[6],
-            row[7],
-            parse_stamp(row[8]),
-            _due(row[9]),
-            _moment(row[10]),
+            case_no,
+            _day(day),
+            code,
+            title,
+            kind,
+            mode,
+            minutes,
+            working_days,
+            _stamp(opened),
+            due and due_moment(due),
+            completed and _stamp(completed),
         )
-        for row in store.all(
+        for (
+            case_no,
+            day,
+            code,
+            title,
+            kind,
+            mode,
+            minutes,
+            working_days,
+            opened,
+            due,
+            completed,
+        ) in store.tuples(
             "SELECT c.case_no, c.day, i.item_code, i.title, i.kind, i.mode, i.limit_minutes, "
             "i.limit_working_days, c.opened_at, i.due_at, i.completed_at "
             "FROM cases AS c JOIN case_items AS i ON i.case_id = c.id "
@@ -123,19 +135,17 @@ def _items(store: Store, first: str, last: str) -> list[ItemFact]:
 
 def _ratings(store: Store, first: str, after: str) -> list[RatingFact]:
     return [
-        RatingFact(row[0], row[1], parse_stamp(row[2]), _due(row[3]), _moment(row[4]))
-        for row in store.all(
+        RatingFact(
+            case_no,
+            level,
+            _stamp(rated),
+            due and due_moment(due),
+            followed and _stamp(followed),
+        )
+        for case_no, level, rated, due, followed in store.tuples(
             "SELECT c.case_no, r.level, r.rated_at, r.follow_up_due, r.followed_up_at "
             "FROM ratings AS r JOIN cases AS c ON c.id = r.case_id "
             "WHERE r.rated_at >= ? AND r.rated_at < ?",
             (first, after),
         )
     ]
-
-
-def _moment(text: str | None) -> datetime | None:
-    return None if text is None else parse_stamp(text)
-
-
-def _due(text: str | None) -> datetime | None:
-    return None if text is None else due_moment(text)
