@@ -11,7 +11,8 @@ from counterapp.deadlines import is_overdue
 from counterapp.demo import DemoUnavailable, seed_demo
 from counterapp.idnumber import parse_id_number
 from counterapp.ledger import station_facts
-from counterapp.ledger.figures import Period, values
+from counterapp.ledger.figures import Period, compute, values
+from counterapp.ledger.report import station_ledger
 
 TODAY = date(2026, 11, 25)
 
@@ -108,3 +109,18 @@ def test_overdue_rules():
     assert is_overdue("2026-11-24", now)
     assert is_overdue((now - timedelta(minutes=1)).isoformat(), now)
     assert not is_overdue((now + timedelta(minutes=1)).isoformat(), now)
+
+
+def test_the_ledger_counted_in_sql_equals_the_definition_on_the_demo(demo_store):
+    """Three random demo days: the window's ledger (station_tally, SQL) against
+    figures.compute over the facts."""
+    with open_on_demo_day(demo_store) as counter:
+        period = Period(TODAY - timedelta(days=3), TODAY)
+        ledger = station_ledger(counter.store, "demo", period, counter.calendar, now())
+        facts = station_facts.read(counter.store, period)
+        defined = compute(period, facts, counter.calendar, now())
+        assert [f._replace(value=None) for f in ledger.figures] == [
+            f._replace(value=None) for f in defined
+        ]
+        assert [f.value for f in ledger.figures] == pytest.approx([f.value for f in defined])
+        assert values(defined)["tickets_issued"] > 0 and values(defined)["cases_opened"] > 0

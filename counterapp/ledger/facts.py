@@ -51,6 +51,7 @@ class ItemFact(NamedTuple):
 
 class RatingFact(NamedTuple):
     case_no: str
+    day: date  # the case's day: a rating counts with its case
     level: int  # 1 非常不满意 … 5 非常满意
     rated_at: datetime
     follow_up_due: datetime | None  # bad ratings only

@@ -1,6 +1,7 @@
 """One period's ledger as the window shows it and the exports write it: the figures, the
 handling time per item, each day's figures (for the charts and the daily sheet), and why
-consultation-only tickets ended. Built from facts by `figures` (the one definition)."""
+consultation-only tickets ended. Counted in SQL by day (`station_tally`), the period's tally
+the days' sum, every figure made by `figures.figures_of` (the one definition)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import NamedTuple
 
-from counterapp.ledger import station_facts
-from counterapp.ledger.figures import Figure, ItemRow, Period, by_day, compute, item_rows
+from counterapp.ledger import station_facts, station_tally
+from counterapp.ledger.figures import Figure, ItemRow, Period, figures_of, merge
 from counterapp.workdays import WorkCalendar
 from db.store import Store
 
@@ -59,15 +60,15 @@ def station_ledger(
 ) -> Ledger:
     """The station's ledger of a period as of now (what is known now is judged)."""
     report = progress or (lambda percent, step: None)
-    report(0, "读取台账数据")
-    facts = station_facts.read(store, period)
-    report(40, "计算统计指标")
+    report(0, "统计台账数据")
+    days = station_tally.day_tallies(store, period, now)
+    report(40, "统计事项办理时间")
     return Ledger(
         title,
         period,
         now,
-        compute(period, facts, calendar, now),
-        item_rows(period, facts.items, now),
-        by_day(period, facts, calendar, now),
+        figures_of(merge(days.values())),
+        station_tally.item_rows(store, period, now),
+        [(day, figures_of(tally)) for day, tally in days.items()],
         station_facts.consulted_reasons(store, period),
     )

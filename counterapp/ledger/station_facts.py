@@ -1,4 +1,7 @@
 """The station's facts for a period, read from its store: a few indexed queries, no figure.
+The window and the exports count the same rows in SQL (`station_tally`); these facts are
+what `figures.tally`, the definition, counts (the tests check both agree), and what
+`counterapp report` computes from.
 
 Mirror tickets (a window PC's copies of its queue host's tickets) are never counted: the
 host's store holds the ticket. A month of a busy station is tens of thousands of rows, so the
@@ -26,7 +29,7 @@ def read(store: Store, period: Period) -> Facts:
         tickets=_tickets(store, first, last, after),
         cases=_cases(store, first, last),
         items=_items(store, first, last),
-        ratings=_ratings(store, first, after),
+        ratings=_ratings(store, first, last),
         complaints=[],  # the complaints register (投诉) adds its table and reads it here
     )
 
@@ -133,19 +136,20 @@ def _items(store: Store, first: str, last: str) -> list[ItemFact]:
     ]
 
 
-def _ratings(store: Store, first: str, after: str) -> list[RatingFact]:
+def _ratings(store: Store, first: str, last: str) -> list[RatingFact]:
     return [
         RatingFact(
             case_no,
+            _day(day),
             level,
             _stamp(rated),
             due and due_moment(due),
             followed and _stamp(followed),
         )
-        for case_no, level, rated, due, followed in store.tuples(
-            "SELECT c.case_no, r.level, r.rated_at, r.follow_up_due, r.followed_up_at "
+        for case_no, day, level, rated, due, followed in store.tuples(
+            "SELECT c.case_no, c.day, r.level, r.rated_at, r.follow_up_due, r.followed_up_at "
             "FROM ratings AS r JOIN cases AS c ON c.id = r.case_id "
-            "WHERE r.rated_at >= ? AND r.rated_at < ?",
-            (first, after),
+            "WHERE c.day BETWEEN ? AND ?",
+            (first, last),
         )
     ]

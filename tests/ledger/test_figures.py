@@ -7,9 +7,19 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from counterapp.clock import CST
-from counterapp.ledger import station_facts
+from counterapp.ledger import station_facts, station_tally
 from counterapp.ledger.facts import ComplaintFact, Facts
-from counterapp.ledger.figures import Figure, Period, by_day, compute, item_rows, percentile
+from counterapp.ledger.figures import (
+    Figure,
+    Period,
+    Tally,
+    by_day,
+    compute,
+    item_rows,
+    merge,
+    percentile,
+    tally,
+)
 from counterapp.workdays import WorkCalendar
 from tests.ledger.conftest import at
 
@@ -90,10 +100,33 @@ def test_a_single_day(period):
 def test_the_days_add_up_to_the_period(period):
     facts = station_facts.read(period.counter.store, PERIOD)
     days = by_day(PERIOD, facts, WorkCalendar(), AS_OF)
-    assert [day for day, _ in days] == PERIOD.days()
-    issued = {day: {f.key: f.value for f in figs}["tickets_issued"] for day, figs in days}
-    assert issued[date(2026, 9, 30)] == 5 and issued[date(2026, 10, 8)] == 1
-    assert sum(v or 0 for v in issued.values()) == 6
+    assert list(days) == PERIOD.days()
+    assert days[date(2026, 9, 30)].issued == 5 and days[date(2026, 10, 8)].issued == 1
+    assert days[date(2026, 10, 3)] == Tally()  # the holiday
+    assert merge(days.values()) == tally(PERIOD, facts, WorkCalendar(), AS_OF)
+
+
+MOMENTS = [at(9, 30, 9, 0), at(9, 30, 23, 0), at(10, 9, 9, 0), at(10, 10, 23, 0), AS_OF]
+
+
+@pytest.mark.parametrize("as_of", MOMENTS, ids=[m.strftime("%m-%d %H:%M") for m in MOMENTS])
+def test_the_station_counts_in_sql_what_the_definition_counts(period, as_of):
+    """station_tally (SQL, what the window and the exports use) = figures.tally over the
+    facts, day by day, at moments before, during and after each due."""
+    store = period.counter.store
+    facts = station_facts.read(store, PERIOD)
+    in_sql = station_tally.day_tallies(store, PERIOD, as_of)
+    defined = by_day(PERIOD, facts, WorkCalendar(), as_of)
+    for day in PERIOD.days():
+        assert in_sql[day]._replace(waits=sorted(in_sql[day].waits)) == defined[day]._replace(
+            waits=sorted(defined[day].waits)
+        ), day
+    rows = station_tally.item_rows(store, PERIOD, as_of)
+    expected = item_rows(PERIOD, facts.items, as_of)
+    assert [r._replace(mean_minutes=None) for r in rows] == [
+        r._replace(mean_minutes=None) for r in expected
+    ]
+    assert [r.mean_minutes for r in rows] == pytest.approx([r.mean_minutes for r in expected])
 
 
 def test_handling_time_per_item(period):
