@@ -30,7 +30,8 @@ class LedgerCharts(QWidget):
         return view
 
     def show_days(self, days: list[tuple[date, list[Figure]]]) -> None:
-        labels = [day.strftime("%m-%d") for day, _ in days]
+        short = len(days) <= 12
+        labels = [day.strftime("%m-%d") if short else str(day.day) for day, _ in days]
         values = [{f.key: f.value for f in figures} for _, figures in days]
         self.tickets.setChart(
             self._bars(
@@ -57,12 +58,12 @@ class LedgerCharts(QWidget):
             series.append(bar_set)
         chart = self._chart(title)
         chart.addSeries(series)
-        axis_x = c.QBarCategoryAxis()
-        axis_x.append(_sparse(labels))
+        axis_x = _days_axis(c, labels)
         axis_y = c.QValueAxis()
         axis_y.setLabelFormat("%d")
         top = max((n for _, _, numbers in sets for n in numbers), default=0)
         axis_y.setRange(0, max(top * 1.15, 1))
+        axis_y.applyNiceNumbers()
         chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
         chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(axis_x)
@@ -90,8 +91,7 @@ class LedgerCharts(QWidget):
             target.append(n + 0.5, ON_THE_SPOT_RATE * 100)
         chart = self._chart("每日当场办结率（%）")
         chart.addSeries(series)
-        axis_x = c.QBarCategoryAxis()
-        axis_x.append(_sparse(labels))
+        axis_x = _days_axis(c, labels)
         axis_y = c.QValueAxis()
         axis_y.setRange(0, 100)
         axis_y.setLabelFormat("%d")
@@ -117,8 +117,15 @@ class LedgerCharts(QWidget):
         return chart
 
 
+def _days_axis(charts: Any, labels: list[str]) -> Any:
+    axis = charts.QBarCategoryAxis()
+    axis.append(_sparse(labels))
+    axis.setTruncateLabels(False)  # a day's number is wider than a month's bar
+    return axis
+
+
 def _sparse(labels: list[str]) -> list[str]:
-    """Every label of a short period; of a month, every few (the others blank but distinct,
-    as a category axis needs)."""
+    """Every label of a short period; of a month, every fifth day (the others blank but
+    distinct, as a category axis needs)."""
     step = 1 if len(labels) <= 12 else 5
     return [label if n % step == 0 else " " * (n + 1) for n, label in enumerate(labels)]

@@ -46,16 +46,19 @@ class FigureColumn(IntEnum):
     TARGET = 2
     VERDICT = 3
     DETAIL = 4
-    RULE = 5
 
 
 class FigureModel(RowTableModel[Figure]):
+    """The figures; the rule each one measures is its tooltip (and a column of the exports)."""
+
     columns = FigureColumn
-    headers = ("指标", "数值", "要求", "达标", "计算依据", "制度要求")
+    headers = ("指标", "数值", "要求", "达标", "计算依据")
 
     def cell(self, row: Figure, column: FigureColumn, role: int) -> Any:
         if role == Qt.ItemDataRole.ForegroundRole and row.met is False:
             return QBrush(RED)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return row.rule or None
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         return (
@@ -64,7 +67,6 @@ class FigureModel(RowTableModel[Figure]):
             row.target,
             verdict(row.met),
             row.detail,
-            row.rule,
         )[column]
 
 
@@ -144,7 +146,7 @@ class LedgerTab(QWidget):
             bar.addWidget(widget)
         self.figures = FigureModel()
         self.items = ItemModel()
-        self.figure_table = row_table_view(self.figures, stretch=FigureColumn.RULE)
+        self.figure_table = row_table_view(self.figures, stretch=FigureColumn.LABEL)
         self.item_table = row_table_view(self.items, stretch=ItemColumn.ITEM)
         tables = QTabWidget()
         tables.addTab(self.figure_table, "统计指标")
@@ -160,6 +162,7 @@ class LedgerTab(QWidget):
         split.addWidget(charts_page)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
+        split.setSizes([600, 400])
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(self.summary)
