@@ -266,12 +266,14 @@ def item_rows(period: Period, items: Iterable[ItemFact], as_of: datetime) -> lis
     for code, group in sorted(grouped.items()):
         here = [i for i in group if i.completed_at is not None and i.mode == "handle"]
         judged = [_late(i.completed_at, i.due, as_of) for i in group if i.mode == "handle"]
+        minutes = [i.limit_minutes for i in group if i.limit_minutes is not None]
+        working_days = [i.limit_working_days for i in group if i.limit_working_days is not None]
         rows.append(
             ItemRow(
                 code,
-                group[0].title,
-                group[0].kind,
-                limit_text(group[0].limit_minutes, group[0].limit_working_days),
+                min(i.title for i in group),  # one title, kind and limit per code: the
+                min(i.kind for i in group),  # least, should catalogues have differed
+                limit_text(min(minutes, default=None), min(working_days, default=None)),
                 len(group),
                 len(here),
                 judged.count(False),

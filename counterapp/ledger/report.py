@@ -61,14 +61,14 @@ def station_ledger(
     """The station's ledger of a period as of now (what is known now is judged)."""
     report = progress or (lambda percent, step: None)
     report(0, "统计台账数据")
-    days = station_tally.day_tallies(store, period, now)
-    report(40, "统计事项办理时间")
+    days, items = station_tally.count(store, period, now)
+    report(40, "计算统计指标")
     return Ledger(
         title,
         period,
         now,
         figures_of(merge(days.values())),
-        station_tally.item_rows(store, period, now),
+        items,
         [(day, figures_of(tally)) for day, tally in days.items()],
         station_facts.consulted_reasons(store, period),
     )

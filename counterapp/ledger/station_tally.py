@@ -45,35 +45,38 @@ FROM tickets WHERE day BETWEEN :first AND :last AND mirror = 0 GROUP BY day
 """.format(wait=_seconds("called_at", "issued_at"))
 
 _HANDLED_LATE = _late("i.completed_at", "i.due_at")
+# The period's items by their case's day and item: one pass over the join gives both each
+# day's item counts and the handling time per item.
+_HERE = "i.mode = 'handle' AND i.completed_at IS NOT NULL"
+_ITEMS = f"""
+SELECT c.day, i.item_code, i.kind, min(i.title), min(i.limit_minutes),
+       min(i.limit_working_days), count(*),
+       sum(i.mode = 'handle' AND {_HANDLED_LATE} IS NOT NULL),
+       sum(i.mode = 'handle' AND {_HANDLED_LATE} = 0),
+       sum({_HERE}), total(CASE WHEN {_HERE} THEN {_seconds("i.completed_at", "c.opened_at")} END),
+       sum(i.mode = 'handle' AND substr(i.completed_at, 1, 10) = c.day)
+FROM cases AS c JOIN case_items AS i ON i.case_id = c.id
+WHERE c.day BETWEEN :first AND :last GROUP BY c.day, i.item_code, i.kind
+"""
+
+# The period's cases by day. A case has a forward due exactly when it was accepted with items
+# to forward (`CaseService.accept`), so the forwarding is judged on it without reading the
+# items; an open case's items are read only to see whether one is past its due.
 _CASES = f"""
-WITH per_case AS (
-    SELECT i.case_id,
-           count(*) AS items,
-           sum(i.mode = 'handle' AND {_HANDLED_LATE} IS NOT NULL) AS judged,
-           sum(i.mode = 'handle' AND {_HANDLED_LATE} = 0) AS on_time,
-           sum(i.mode = 'handle' AND i.kind = 'instant' AND i.completed_at IS NOT NULL)
-               AS instant,
-           sum(CASE WHEN i.mode = 'handle' AND i.kind = 'instant' AND i.completed_at IS NOT NULL
-                    THEN {_seconds("i.completed_at", "c.opened_at")} END) AS instant_seconds,
-           sum(i.mode = 'handle' AND substr(i.completed_at, 1, 10) = c.day) AS on_the_spot,
-           max(i.mode != 'handle') AS forwarding,
-           max(i.mode = 'handle' AND (i.completed_at IS NULL OR i.completed_at > :as_of)
-               AND i.due_at IS NOT NULL AND :as_of > {_due("i.due_at")}) AS item_past
-    FROM cases AS c JOIN case_items AS i ON i.case_id = c.id
-    WHERE c.day BETWEEN :first AND :last GROUP BY i.case_id
-), judged AS (
-    SELECT c.day, p.*,
+SELECT day, count(*), sum(open),
+       sum(CASE WHEN open THEN forward_late = 1 OR EXISTS (
+               SELECT 1 FROM case_items AS i WHERE i.case_id = case_key AND i.mode = 'handle'
+               AND (i.completed_at IS NULL OR i.completed_at > :as_of)
+               AND i.due_at IS NOT NULL AND :as_of > {_due("i.due_at")}) END),
+       count(forward_late), sum(forward_late = 0)
+FROM (
+    SELECT c.id AS case_key, c.day AS day,
            coalesce(c.completed_at, '~') > :as_of AND coalesce(c.forwarded_at, '~') > :as_of
                AND coalesce(c.closed_at, '~') > :as_of AS open,
-           CASE WHEN p.forwarding AND c.accepted_at IS NOT NULL
+           CASE WHEN c.accepted_at IS NOT NULL
                 THEN {_late("c.forwarded_at", "c.forward_due")} END AS forward_late
-    FROM cases AS c LEFT JOIN per_case AS p ON p.case_id = c.id
-    WHERE c.day BETWEEN :first AND :last
-)
-SELECT day, count(*), sum(open), sum(open AND (item_past OR forward_late = 1)),
-       total(items), total(judged), total(on_time), total(instant), total(instant_seconds),
-       total(on_the_spot), count(forward_late), sum(forward_late = 0)
-FROM judged GROUP BY day
+    FROM cases AS c WHERE c.day BETWEEN :first AND :last
+) GROUP BY day
 """
 
 _FOLLOW_UP_LATE = _late("r.followed_up_at", "r.follow_up_due")
@@ -85,22 +88,12 @@ FROM ratings AS r JOIN cases AS c ON c.id = r.case_id
 WHERE c.day BETWEEN :first AND :last GROUP BY c.day
 """
 
-_ITEMS = f"""
-SELECT i.item_code, min(i.title), min(i.kind), min(i.limit_minutes), min(i.limit_working_days),
-       count(*), sum(i.mode = 'handle' AND i.completed_at IS NOT NULL),
-       sum(i.mode = 'handle' AND {_HANDLED_LATE} = 0),
-       sum(i.mode = 'handle' AND {_HANDLED_LATE} = 1),
-       avg(CASE WHEN i.mode = 'handle' AND i.completed_at IS NOT NULL
-                THEN {_seconds("i.completed_at", "c.opened_at")} END) / 60.0
-FROM cases AS c JOIN case_items AS i ON i.case_id = c.id
-WHERE c.day BETWEEN :first AND :last GROUP BY i.item_code ORDER BY i.item_code
-"""
 
-
-def day_tallies(store: Store, period: Period, as_of: datetime) -> dict[date, Tally]:
-    """Each day of the period with its tally (a day with nothing has an empty one)."""
+def count(store: Store, period: Period, as_of: datetime) -> tuple[dict[date, Tally], list[ItemRow]]:
+    """Each day of the period with its tally (a day with nothing has an empty one), and the
+    handling time per item (`figures.item_rows`)."""
     params = _params(period, as_of)
-    fields: dict[date, dict[str, Any]] = defaultdict(dict)
+    fields: dict[date, dict[str, Any]] = defaultdict(lambda: defaultdict(int))
     for day, *n, waits in store.tuples(_TICKETS, params):
         fields[date.fromisoformat(day)].update(
             zip(
@@ -113,48 +106,77 @@ def day_tallies(store: Store, period: Period, as_of: datetime) -> dict[date, Tal
     for day, *n in store.tuples(_CASES, params):
         fields[date.fromisoformat(day)].update(
             zip(
-                (
-                    "cases",
-                    "open",
-                    "overdue",
-                    "items",
-                    "items_judged",
-                    "items_on_time",
-                    "instant",
-                    "instant_seconds",
-                    "on_the_spot",
-                    "forwards_judged",
-                    "forwards_on_time",
-                ),
+                ("cases", "open", "overdue", "forwards_judged", "forwards_on_time"),
                 (int(v or 0) for v in n),
                 strict=True,
             )
         )
+    items: dict[str, _ItemCount] = {}
+    for day, code, kind, title, minutes, working_days, *sums in store.tuples(_ITEMS, params):
+        total, judged, on_time, here, seconds, spot = (int(v or 0) for v in sums)  # NULL: 0
+        counted = fields[date.fromisoformat(day)]
+        counted["items"] += total
+        counted["items_judged"] += judged
+        counted["items_on_time"] += on_time
+        counted["on_the_spot"] += spot
+        if kind == "instant":
+            counted["instant"] += here
+            counted["instant_seconds"] += seconds
+        item = items.setdefault(code, _ItemCount(title, kind, minutes, working_days))
+        item.add(title, kind, minutes, working_days, total, judged, on_time, here, seconds)
     for day, l1, l2, l3, l4, l5, bad_judged, bad_on_time in store.tuples(_RATINGS, params):
         fields[date.fromisoformat(day)].update(
             levels=(l1, l2, l3, l4, l5), bad_judged=bad_judged, bad_on_time=bad_on_time or 0
         )
-    return {day: Tally(**fields.get(day, {})) for day in period.days()}
+    tallies = {day: Tally(**fields.get(day, {})) for day in period.days()}
+    return tallies, [item.row(code) for code, item in sorted(items.items())]
 
 
-def item_rows(store: Store, period: Period, as_of: datetime) -> list[ItemRow]:
-    """`figures.item_rows` counted in SQL."""
-    return [
-        ItemRow(
+class _ItemCount:
+    """One item's counts over the period's days (its title, kind and limit: the least seen,
+    as `figures.item_rows` takes them)."""
+
+    def __init__(
+        self, title: str, kind: str, minutes: int | None, working_days: int | None
+    ) -> None:
+        self.title, self.kind = title, kind
+        self.minutes, self.working_days = minutes, working_days
+        self.items = self.judged = self.on_time = self.here = self.seconds = 0
+
+    def add(
+        self,
+        title: str,
+        kind: str,
+        minutes: int | None,
+        working_days: int | None,
+        *counts: int,
+    ) -> None:
+        self.title, self.kind = min(self.title, title), min(self.kind, kind)
+        self.minutes = _least(self.minutes, minutes)
+        self.working_days = _least(self.working_days, working_days)
+        items, judged, on_time, here, seconds = counts
+        self.items += items
+        self.judged += judged
+        self.on_time += on_time
+        self.here += here
+        self.seconds += seconds
+
+    def row(self, code: str) -> ItemRow:
+        return ItemRow(
             code,
-            title,
-            kind,
-            limit_text(minutes, working_days),
-            items,
-            here or 0,
-            on_time or 0,
-            late or 0,
-            mean,
+            self.title,
+            self.kind,
+            limit_text(self.minutes, self.working_days),
+            self.items,
+            self.here,
+            self.on_time,
+            self.judged - self.on_time,
+            self.seconds / self.here / 60 if self.here else None,
         )
-        for code, title, kind, minutes, working_days, items, here, on_time, late, mean in (
-            store.tuples(_ITEMS, _params(period, as_of))
-        )
-    ]
+
+
+def _least(a: int | None, b: int | None) -> int | None:
+    return b if a is None else a if b is None else min(a, b)
 
 
 def _params(period: Period, as_of: datetime) -> dict[str, str]:

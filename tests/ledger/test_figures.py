@@ -115,13 +115,12 @@ def test_the_station_counts_in_sql_what_the_definition_counts(period, as_of):
     facts, day by day, at moments before, during and after each due."""
     store = period.counter.store
     facts = station_facts.read(store, PERIOD)
-    in_sql = station_tally.day_tallies(store, PERIOD, as_of)
+    in_sql, rows = station_tally.count(store, PERIOD, as_of)
     defined = by_day(PERIOD, facts, WorkCalendar(), as_of)
     for day in PERIOD.days():
         assert in_sql[day]._replace(waits=sorted(in_sql[day].waits)) == defined[day]._replace(
             waits=sorted(defined[day].waits)
         ), day
-    rows = station_tally.item_rows(store, PERIOD, as_of)
     expected = item_rows(PERIOD, facts.items, as_of)
     assert [r._replace(mean_minutes=None) for r in rows] == [
         r._replace(mean_minutes=None) for r in expected
