@@ -13,6 +13,7 @@ from counterapp.case_model import Person
 from counterapp.journal import events_of
 from counterapp.ledger import station_facts
 from counterapp.ledger.figures import Period, values
+from counterapp.ledger.report import station_ledger
 from counterapp.queue import Lane, QueueError, TicketStatus
 from counterapp.states import TransitionError
 from counterapp.typed_text import REASON_MAX
@@ -105,7 +106,9 @@ def _day_with_every_ending(counter) -> None:
 def test_the_day_counts_consultations_on_their_own(counter):
     _day_with_every_ending(counter)
     got = values(
-        station_facts.ledger(counter.store, Period.day(DAY), counter.calendar, counter.clock.now())
+        station_ledger(
+            counter.store, "", Period.day(DAY), counter.calendar, counter.clock.now()
+        ).figures
     )
     assert (
         got["tickets_issued"],

@@ -75,7 +75,9 @@ def test_the_day_ledger_counts_match_the_rows(demo_store):
                 (TODAY.isoformat(),),
             )
         )
-        got = values(station_facts.ledger(counter.store, Period.day(day), counter.calendar, now()))
+        got = values(
+            station_ledger(counter.store, "", Period.day(day), counter.calendar, now()).figures
+        )
         key = day.isoformat()
         assert got["tickets_issued"] == counter.store.scalar(
             "SELECT count(*) FROM tickets WHERE day = ?", (key,)
@@ -95,7 +97,9 @@ def test_the_day_ledger_counts_match_the_rows(demo_store):
 
 
 def test_empty_day_ledger(counter):
-    got = values(station_facts.ledger(counter.store, Period.day(TODAY), counter.calendar, now()))
+    got = values(
+        station_ledger(counter.store, "", Period.day(TODAY), counter.calendar, now()).figures
+    )
     assert got["tickets_issued"] == 0 and got["on_the_spot_rate"] is None
 
 

@@ -11,8 +11,8 @@ from counterapp import retention
 from counterapp.app import Counter
 from counterapp.case_model import Agent, Person
 from counterapp.clock import CST
-from counterapp.ledger import station_facts
 from counterapp.ledger.figures import Period
+from counterapp.ledger.report import station_ledger
 from counterapp.slips import Layout, prepare_notice, record_print
 from counterapp.sync import outbox
 from tests.conftest import make_id
@@ -55,7 +55,7 @@ def test_personal_fields_are_erased_after_three_years_and_the_counts_stay(tmp_pa
     )  # still open: never erased
     acknowledge_everything(counter)
     day = Period.day(clock.today())
-    report_before = station_facts.ledger(counter.store, day, counter.calendar, day.end())
+    report_before = station_ledger(counter.store, "", day, counter.calendar, day.end()).figures
     clock.set(clock.now() + timedelta(days=3 * 365))  # not yet three years
     counter = reopen(counter, tmp_path / "station.db")
     assert counter.erased.cases == 0
@@ -91,7 +91,7 @@ def test_personal_fields_are_erased_after_three_years_and_the_counts_stay(tmp_pa
         ):
             assert value not in text
         assert "欧**娜" in text  # the slip's content, masked
-        after = station_facts.ledger(counter.store, day, counter.calendar, day.end())
+        after = station_ledger(counter.store, "", day, counter.calendar, day.end()).figures
         assert after == report_before
         event = counter.store.one("SELECT data FROM events WHERE kind = 'personal_data_erased'")
         assert json.loads(event["data"])["cases"] == 1

@@ -1,7 +1,6 @@
 """The station's facts for a period, read from its store: a few indexed queries, no figure.
-The window and the exports count the same rows in SQL (`station_tally`); these facts are
-what `figures.tally`, the definition, counts (the tests check both agree), and what
-`counterapp report` computes from.
+The window, the exports and the command line count the same rows in SQL (`station_tally`);
+these facts are what `figures.tally`, the definition, counts: the tests check both agree.
 
 Mirror tickets (a window PC's copies of its queue host's tickets) are never counted: the
 host's store holds the ticket. A month of a busy station is tens of thousands of rows, so the
@@ -14,8 +13,7 @@ from datetime import date, datetime, timedelta
 
 from counterapp.deadlines import due_moment
 from counterapp.ledger.facts import CaseFact, Facts, ItemFact, RatingFact, TicketFact
-from counterapp.ledger.figures import Figure, Period, compute
-from counterapp.workdays import WorkCalendar
+from counterapp.ledger.figures import Period
 from db.store import Store
 
 _stamp = datetime.fromisoformat
@@ -32,11 +30,6 @@ def read(store: Store, period: Period) -> Facts:
         ratings=_ratings(store, first, last),
         complaints=[],  # the complaints register (投诉) adds its table and reads it here
     )
-
-
-def ledger(store: Store, period: Period, calendar: WorkCalendar, now: datetime) -> list[Figure]:
-    """The period's figures as of now: a due that passed after the period still counts."""
-    return compute(period, read(store, period), calendar, now)
 
 
 def consulted_reasons(store: Store, period: Period) -> dict[str, int]:

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from counterapp.clock import CST
-from counterapp.ledger import station_facts, station_tally
+from counterapp.ledger import station_facts
 from counterapp.ledger.facts import ComplaintFact, Facts
 from counterapp.ledger.figures import (
     Figure,
@@ -20,6 +20,7 @@ from counterapp.ledger.figures import (
     percentile,
     tally,
 )
+from counterapp.ledger.report import station_ledger, station_tally
 from counterapp.workdays import WorkCalendar
 from tests.ledger.conftest import at
 
@@ -144,11 +145,13 @@ def test_handling_time_per_item(period):
 def test_the_ledger_is_judged_as_of_now(period):
     now = at(10, 10, 12, 0)
     got = {
-        f.key: f for f in station_facts.ledger(period.counter.store, PERIOD, WorkCalendar(), now)
+        f.key: f
+        for f in station_ledger(period.counter.store, "", PERIOD, WorkCalendar(), now).figures
     }
     assert got["cases_overdue"].value == 0  # D's forward is due at the end of 10-10
     past = {
-        f.key: f for f in station_facts.ledger(period.counter.store, PERIOD, WorkCalendar(), AS_OF)
+        f.key: f
+        for f in station_ledger(period.counter.store, "", PERIOD, WorkCalendar(), AS_OF).figures
     }
     assert past == figures(period.counter)
 
