@@ -12,7 +12,7 @@ from typing import Any
 
 from counterapp.app import Counter
 from counterapp.ledger.figures import Figure, ItemRow, Period
-from counterapp.ledger.report import KIND_LABELS, Ledger, station_ledger, verdict
+from counterapp.ledger.report import KIND_LABELS, Ledger, Progress, station_ledger, verdict
 from ui.context import AppContext
 from ui.qt import (
     QBrush,
@@ -306,7 +306,7 @@ class LedgerTab(QWidget):
             button.setEnabled(True)
 
 
-def _read(counter: Counter, title: str, period: Period, progress: Any = None) -> Ledger:
+def _read(counter: Counter, title: str, period: Period, progress: Progress | None = None) -> Ledger:
     return station_ledger(
         counter.store, title, period, counter.calendar, counter.clock.now(), progress
     )

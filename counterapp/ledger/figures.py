@@ -32,11 +32,7 @@ from itertools import chain
 from typing import Any, NamedTuple
 
 from counterapp.clock import CST
-from counterapp.ledger.facts import (
-    CaseFact,
-    Facts,
-    ItemFact,
-)
+from counterapp.ledger.facts import CaseFact, Facts, ItemFact
 from counterapp.workdays import WorkCalendar
 
 INSTANT_MEAN_MINUTES = 10  # 即办件平均办理时间不超过10分钟
