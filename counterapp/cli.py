@@ -17,7 +17,10 @@ from counterapp import catalogue_store, clerk_commands, paths, retention, store_
 from counterapp.app import Counter
 from counterapp.catalogue import CatalogueInvalid
 from counterapp.lan_queue import commands as queue_commands
+from counterapp.ledger.figures import Period
+from counterapp.ledger.report import Ledger, station_ledger
 from counterapp.queue import QueueError
+from counterapp.reports import ledger_lines
 from counterapp.station import LEVEL_NAMES, Station, StationError, StationNotConfigured
 from counterapp.store_key import StoreKeyError
 from counterapp.sync import commands as sync_commands
@@ -127,41 +130,35 @@ def cmd_close_day(args: argparse.Namespace) -> None:
 
 
 def cmd_report(args: argparse.Namespace) -> None:
-    from counterapp.reports import daily_report
-
     with _open(args) as counter:
         day = date.fromisoformat(args.day) if args.day else counter.clock.today()
-        report = daily_report(counter.store, day)
-        rate = report.on_the_spot_rate
-        print(f"{day} 台账")
-        print(
-            f"  取号 {report.tickets_issued}，办结 {report.tickets_served}，"
-            f"过号 {report.tickets_no_show}，平均等候 "
-            f"{report.average_wait_minutes or 0:.1f} 分钟"
-        )
-        reasons = "，".join(
-            f"{reason} {count}" for reason, count in report.consulted_by_reason.items()
-        )
-        print(
-            f"  仅咨询（无需办件） {report.tickets_consulted}" + (f"：{reasons}" if reasons else "")
-        )
-        print(
-            f"  办件 {report.cases_opened}："
-            + "，".join(
-                f"{state} {count}" for state, count in sorted(report.cases_by_state.items())
-            )
-        )
-        print(
-            f"  事项 {report.items_total}，当场办结 {report.items_done_on_the_spot}"
-            + (f"（{rate:.0%}）" if rate is not None else "")
-            + f"，转报 {report.items_forwarded}"
-        )
-        print(
-            "  评价 "
-            + "，".join(
-                f"{level}星 {count}" for level, count in sorted(report.ratings_by_level.items())
-            )
-        )
+        print("\n".join(ledger_lines(_ledger(counter, Period.day(day)))))
+
+
+def cmd_ledger(args: argparse.Namespace) -> None:
+    with _open(args) as counter:
+        today = counter.clock.today()
+        first = date.fromisoformat(args.first) if args.first else today.replace(day=1)
+        last = date.fromisoformat(args.last) if args.last else today
+        if last < first:
+            raise ValueError(f"结束日期 {last} 早于开始日期 {first}")
+        ledger = _ledger(counter, Period(first, last))
+        print("\n".join(ledger_lines(ledger)))
+        if args.xlsx:
+            from counterapp.ledger.xlsx import write_xlsx
+
+            write_xlsx(ledger, Path(args.xlsx))
+            print(f"已导出 {args.xlsx}")
+        if args.pdf:
+            from counterapp.ledger.pdf import write_pdf
+
+            write_pdf(ledger, Path(args.pdf))
+            print(f"已导出 {args.pdf}")
+
+
+def _ledger(counter: Counter, period: Period) -> Ledger:
+    title = counter.station.name if counter.station else "本站"
+    return station_ledger(counter.store, title, period, counter.calendar, counter.clock.now())
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -214,6 +211,13 @@ def build_parser() -> argparse.ArgumentParser:
     close_day.add_argument("--day", help="YYYY-MM-DD (default: today)")
     report = command("report", cmd_report, "print a day's ledger (台账)")
     report.add_argument("--day", help="YYYY-MM-DD (default: today)")
+    ledger = command(
+        "ledger", cmd_ledger, "print a period's ledger (台账); export it as XLSX or PDF"
+    )
+    ledger.add_argument("--from", dest="first", help="YYYY-MM-DD (default: this month's 1st)")
+    ledger.add_argument("--to", dest="last", help="YYYY-MM-DD (default: today)")
+    ledger.add_argument("--xlsx", metavar="FILE", help="write the ledger as an XLSX workbook")
+    ledger.add_argument("--pdf", metavar="FILE", help="write the ledger as a PDF")
     sync_commands.register(command)  # sync, sync-setup, export-batches, … (issue 4)
     store_commands.register(command)  # store-key, retention, backups (issue 13)
     queue_commands.register(command)  # queue-setup: one queue for several windows

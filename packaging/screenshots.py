@@ -37,6 +37,7 @@ from ui.dialogs import RecordingDialogs  # noqa: E402
 from ui.follow_up_dialog import FollowUpDialog  # noqa: E402
 from ui.hall_display import HallDisplay  # noqa: E402
 from ui.kiosk import KioskWindow  # noqa: E402
+from ui.ledger_tab import MONTH  # noqa: E402
 from ui.login_dialog import LoginDialog  # noqa: E402
 from ui.main_window import MainWindow  # noqa: E402
 from ui.ops import Ops  # noqa: E402
@@ -307,6 +308,13 @@ def queue_keys(shoot: Shooter, window: MainWindow, counter: Counter) -> None:
         counter.configure_queue(QueueLink(Role.STANDALONE))
 
 
+def ledger(shoot: Shooter, window: MainWindow) -> None:
+    """台账统计 (F10): the demo month, its rules not met in red, and the charts."""
+    window.show_tab(3)
+    window.ledger.view.setCurrentIndex(MONTH)
+    shoot.shot(window, "22_ledger_month")
+
+
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     app = application(sys.argv[:1])
@@ -339,6 +347,7 @@ def main() -> None:
         window.search.text.setText("欧阳")
         window.search.search()
         shoot.shot(window, "08_case_search")
+        ledger(shoot, window)
         window.show_tab(0)
         follow_ups_and_withdraw(shoot, window, counter)
 

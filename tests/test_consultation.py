@@ -11,8 +11,10 @@ from counterapp import cli, paths
 from counterapp.app import Counter
 from counterapp.case_model import Person
 from counterapp.journal import events_of
+from counterapp.ledger import station_facts
+from counterapp.ledger.figures import Period, values
+from counterapp.ledger.report import station_ledger
 from counterapp.queue import Lane, QueueError, TicketStatus
-from counterapp.reports import daily_report
 from counterapp.states import TransitionError
 from counterapp.typed_text import REASON_MAX
 from tests.conftest import TOWN, make_id
@@ -103,14 +105,21 @@ def _day_with_every_ending(counter) -> None:
 
 def test_the_day_counts_consultations_on_their_own(counter):
     _day_with_every_ending(counter)
-    report = daily_report(counter.store, DAY)
+    got = values(
+        station_ledger(
+            counter.store, "", Period.day(DAY), counter.calendar, counter.clock.now()
+        ).figures
+    )
     assert (
-        report.tickets_issued,
-        report.tickets_served,
-        report.tickets_no_show,
-        report.tickets_consulted,
+        got["tickets_issued"],
+        got["tickets_served"],
+        got["tickets_no_show"],
+        got["tickets_consulted"],
     ) == (6, 1, 1, 3)
-    assert report.consulted_by_reason == {"仅咨询": 2, "走错窗口（建议转窗口）": 1}
+    assert station_facts.consulted_reasons(counter.store, Period.day(DAY)) == {
+        "仅咨询": 2,
+        "走错窗口（建议转窗口）": 1,
+    }
     closing = counter.queue.close_day(DAY)
     assert (
         closing.issued,
@@ -132,7 +141,7 @@ def test_the_cli_report_has_a_consultation_line(capsys, tmp_path, clock, frozen_
         _day_with_every_ending(counter)
     assert cli.main(["--data-dir", str(tmp_path), "report", "--day", DAY.isoformat()]) == 0
     out = capsys.readouterr().out
-    assert "取号 6，办结 1，过号 1" in out
-    assert "仅咨询（无需办件） 3：仅咨询 2，走错窗口（建议转窗口） 1" in out
+    assert "取号：6 张" in out and "办结（叫号后办理完毕）：1 张" in out and "过号未到：1 张" in out
+    assert "仅咨询（无需办件）：3 张\n    仅咨询 2，走错窗口（建议转窗口） 1" in out
     assert cli.main(["--data-dir", str(tmp_path), "close-day", "--day", DAY.isoformat()]) == 0
     assert "consultation only 3" in capsys.readouterr().out

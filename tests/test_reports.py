@@ -10,7 +10,9 @@ from counterapp.clock import CST, FixedClock
 from counterapp.deadlines import is_overdue
 from counterapp.demo import DemoUnavailable, seed_demo
 from counterapp.idnumber import parse_id_number
-from counterapp.reports import daily_report
+from counterapp.ledger import station_facts
+from counterapp.ledger.figures import Period, compute, values
+from counterapp.ledger.report import station_ledger
 
 TODAY = date(2026, 11, 25)
 
@@ -65,7 +67,7 @@ def test_without_faker_no_demo_store_is_made(tmp_path, monkeypatch):
     assert list(tmp_path.iterdir()) == []
 
 
-def test_daily_report_counts_match_the_rows(demo_store):
+def test_the_day_ledger_counts_match_the_rows(demo_store):
     with open_on_demo_day(demo_store) as counter:
         day = date.fromisoformat(
             counter.store.scalar(
@@ -73,30 +75,36 @@ def test_daily_report_counts_match_the_rows(demo_store):
                 (TODAY.isoformat(),),
             )
         )
-        report = daily_report(counter.store, day)
+        got = values(
+            station_ledger(counter.store, "", Period.day(day), counter.calendar, now()).figures
+        )
         key = day.isoformat()
-        assert report.tickets_issued == counter.store.scalar(
+        assert got["tickets_issued"] == counter.store.scalar(
             "SELECT count(*) FROM tickets WHERE day = ?", (key,)
         )
-        assert report.cases_opened == counter.store.scalar(
+        assert got["cases_opened"] == counter.store.scalar(
             "SELECT count(*) FROM cases WHERE day = ?", (key,)
         )
-        assert report.items_total == sum(report.items_by_code.values())
-        assert 0 < report.on_the_spot_rate <= 1
-        assert sum(report.ratings_by_level.values()) == counter.store.scalar(
-            "SELECT count(*) FROM ratings JOIN cases ON cases.id = ratings.case_id "
-            "WHERE cases.day = ?",
+        assert got["items_total"] == counter.store.scalar(
+            "SELECT count(*) FROM case_items JOIN cases ON cases.id = case_id WHERE day = ?",
             (key,),
         )
-        assert report.average_wait_minutes > 0
+        assert 0 < (got["on_the_spot_rate"] or 0) <= 100
+        assert got["ratings_total"] == counter.store.scalar(
+            "SELECT count(*) FROM ratings WHERE substr(rated_at, 1, 10) = ?", (key,)
+        )
+        assert (got["wait_mean"] or 0) > 0
 
 
-def test_empty_day_report():
-    from db.store import Store
+def test_empty_day_ledger(counter):
+    got = values(
+        station_ledger(counter.store, "", Period.day(TODAY), counter.calendar, now()).figures
+    )
+    assert got["tickets_issued"] == 0 and got["on_the_spot_rate"] is None
 
-    with Store(":memory:") as store:
-        report = daily_report(store, TODAY)
-    assert report.tickets_issued == 0 and report.on_the_spot_rate is None
+
+def now():
+    return datetime.combine(TODAY, time(16, 0), CST)
 
 
 def test_overdue_rules():
@@ -105,3 +113,18 @@ def test_overdue_rules():
     assert is_overdue("2026-11-24", now)
     assert is_overdue((now - timedelta(minutes=1)).isoformat(), now)
     assert not is_overdue((now + timedelta(minutes=1)).isoformat(), now)
+
+
+def test_the_ledger_counted_in_sql_equals_the_definition_on_the_demo(demo_store):
+    """Three random demo days: the window's ledger (station_tally, SQL) against
+    figures.compute over the facts."""
+    with open_on_demo_day(demo_store) as counter:
+        period = Period(TODAY - timedelta(days=3), TODAY)
+        ledger = station_ledger(counter.store, "demo", period, counter.calendar, now())
+        facts = station_facts.read(counter.store, period)
+        defined = compute(period, facts, counter.calendar, now())
+        assert [f._replace(value=None) for f in ledger.figures] == [
+            f._replace(value=None) for f in defined
+        ]
+        assert [f.value for f in ledger.figures] == pytest.approx([f.value for f in defined])
+        assert values(defined)["tickets_issued"] > 0 and values(defined)["cases_opened"] > 0

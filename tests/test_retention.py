@@ -11,7 +11,8 @@ from counterapp import retention
 from counterapp.app import Counter
 from counterapp.case_model import Agent, Person
 from counterapp.clock import CST
-from counterapp.reports import daily_report
+from counterapp.ledger.figures import Period
+from counterapp.ledger.report import station_ledger
 from counterapp.slips import Layout, prepare_notice, record_print
 from counterapp.sync import outbox
 from tests.conftest import make_id
@@ -53,7 +54,8 @@ def test_personal_fields_are_erased_after_three_years_and_the_counts_stay(tmp_pa
         Person("张三", make_id(sequence="777")), ["YB0302"], counter.clerk_a.id
     )  # still open: never erased
     acknowledge_everything(counter)
-    report_before = daily_report(counter.store, clock.today())
+    day = Period.day(clock.today())
+    report_before = station_ledger(counter.store, "", day, counter.calendar, day.end()).figures
     clock.set(clock.now() + timedelta(days=3 * 365))  # not yet three years
     counter = reopen(counter, tmp_path / "station.db")
     assert counter.erased.cases == 0
@@ -89,7 +91,8 @@ def test_personal_fields_are_erased_after_three_years_and_the_counts_stay(tmp_pa
         ):
             assert value not in text
         assert "欧**娜" in text  # the slip's content, masked
-        assert daily_report(counter.store, case.opened_at.date()) == report_before
+        after = station_ledger(counter.store, "", day, counter.calendar, day.end()).figures
+        assert after == report_before
         event = counter.store.one("SELECT data FROM events WHERE kind = 'personal_data_erased'")
         assert json.loads(event["data"])["cases"] == 1
         assert counter.store.scalar("SELECT count(*) FROM erasing") == 0

@@ -2,11 +2,12 @@
 search on the right, the station and clerk in the status bar.
 
 Shortcuts: F1 help, F2–F7, Shift+F2 and Shift+F4 queue calls, F11 the queue list, F8 current
-case, F9 deadlines, F12 case search (the keys go to its search box), Ctrl+Shift+R bad-rating
-follow-ups, Ctrl+Shift+P slips that did not print, Ctrl+Shift+X withdraw the case, Ctrl+Enter
-the step's main action, Alt+B back, Alt+1…6 a step, Ctrl+Shift+L large-font mode; each
-Alt+letter once per screen. The follow-up list, the slips that did not print (and the dialog
-offered when a print fails) and the queue settings are dialogs built when first opened.
+case, F9 deadlines, F12 case search (the keys go to its search box), F10 the ledger
+(台账统计), Ctrl+Shift+R bad-rating follow-ups, Ctrl+Shift+P slips that did not print,
+Ctrl+Shift+X withdraw the case, Ctrl+Enter the step's main action, Alt+B back, Alt+1…6 a
+step, Ctrl+Shift+L large-font mode; each Alt+letter once per screen. The follow-up list, the
+slips that did not print (and the dialog offered when a print fails) and the queue settings
+are dialogs built when first opened.
 
 Ctrl+Alt+L (or menu 窗口 → 锁屏) and the station's idle time lock the window: its content
 gives way to the lock screen, its menus go and the dialogs it had open are hidden (人员管理
@@ -65,6 +66,7 @@ if TYPE_CHECKING:
     from ui.deadline_list import DeadlineList
     from ui.follow_up_dialog import FollowUpDialog
     from ui.hall_display import HallDisplay
+    from ui.ledger_tab import LedgerTab
     from ui.qt import (
         QCloseEvent,  # its class alone costs ~2 ms of start-up (QEvent's enums)
         QScreen,
@@ -105,8 +107,10 @@ class MainWindow(QMainWindow):
         # its tab when first needed (see the properties below), after the first paint.
         self._deadline_page, self._deadline_tab = self._empty_tab(DEADLINE_TAB)
         _, self._search_tab = self._empty_tab("办件查询（F12）")
+        _, self._ledger_tab = self._empty_tab("台账统计（F10）")
         self._deadlines: DeadlineList | None = None
         self._search: CaseSearch | None = None
+        self._ledger: LedgerTab | None = None
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.queue_panel)
         splitter.addWidget(self.tabs)
@@ -174,6 +178,15 @@ class MainWindow(QMainWindow):
             self._search.open_requested.connect(self.open_case)
             self._search_tab.addWidget(self._search)
         return self._search
+
+    @property
+    def ledger(self) -> LedgerTab:
+        if self._ledger is None:
+            from ui.ledger_tab import LedgerTab
+
+            self._ledger = LedgerTab(self.ctx)
+            self._ledger_tab.addWidget(self._ledger)
+        return self._ledger
 
     def load(self) -> None:
         """The first read after the window is shown: the queue. Whatever the first screen does
@@ -247,6 +260,7 @@ class MainWindow(QMainWindow):
         view.addAction(self._action("当前办件", "F8", lambda: self.show_tab(0)))
         view.addAction(self._action("期限提醒", "F9", lambda: self.show_tab(1)))
         view.addAction(self._action("办件查询", "F12", lambda: self.show_tab(2)))
+        view.addAction(self._action("台账统计", "F10", lambda: self.show_tab(3)))
         view.addSeparator()
         view.addAction(self._action("差评整改回访", "Ctrl+Shift+R", self.open_follow_ups))
         view.addAction(self._action("待打印单据", "Ctrl+Shift+P", self.open_unprinted))
@@ -281,6 +295,8 @@ class MainWindow(QMainWindow):
         elif index == 2:
             self.search.text.setFocus()
             self.search.text.selectAll()
+        elif index == 3:
+            self.ledger.view.setFocus()
         else:
             self.deadlines.table.setFocus()
 
@@ -299,6 +315,8 @@ class MainWindow(QMainWindow):
             self.deadlines.reload()
         elif index == 2:
             self.search.show()  # built on first view
+        elif index == 3:
+            self.ledger.reload()  # built on first view, read again each time
         self._focus_tab(index)  # also when the tab was chosen with the mouse
 
     def show_help(self) -> None:

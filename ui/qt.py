@@ -5,7 +5,8 @@ pyproject.toml, `[tool.importlinter]`, fails the tests when another module impor
 Names are looked up lazily in QtCore, QtGui and QtWidgets, then in QtPrintSupport, which is
 imported only when a printing name is first asked for (see `__getattr__`). Optional Qt modules
 that are not part of PySide6-Essentials (QtTextToSpeech lives in Addons) are imported here
-too, and are None when absent.
+too, and are None when absent; QtCharts (Addons, a dependency) is loaded on first use by
+`qt_charts()`.
 
 """
 
@@ -33,6 +34,15 @@ try:  # PySide6-Addons only; the hall display speaks when it is there
     from PySide6 import QtTextToSpeech
 except ImportError:  # pragma: no cover - depends on the installed wheels
     QtTextToSpeech = None
+
+
+def qt_charts() -> ModuleType:
+    """QtCharts (PySide6-Addons), imported when the ledger's charts are first drawn: loading
+    it (libQt6Charts and its OpenGL libraries) is no cost of the window's start."""
+    from PySide6 import QtCharts
+
+    return QtCharts
+
 
 # PySide's own modules keep whatever PySide decides for them.
 PYSIDE_OWN = ("PySide6", "shiboken6", "shibokensupport", "signature_bootstrap")

@@ -8,8 +8,9 @@ import pytest
 
 from counterapp.case_model import Person
 from counterapp.journal import events_of
+from counterapp.ledger import station_facts
+from counterapp.ledger.figures import Period
 from counterapp.queue import Lane, QueueError, TicketStatus
-from counterapp.reports import daily_report
 from tests.conftest import make_id
 from tests.lan_queue.test_ui_shared_queue import panel_for
 from tests.ui.conftest import settle
@@ -51,8 +52,9 @@ def shared_queue_walk(qtbot, host, window2, ops, dialogs, clock) -> None:
     assert last["kind"] == "ended_without_case"
     login = host.store.scalar("SELECT login FROM clerks WHERE id = ?", (last["clerk_id"],))
     assert login == "1002"
-    assert daily_report(host.store, clock.today()).tickets_consulted == 1
-    assert daily_report(window2.store, clock.today()).tickets_consulted == 0  # mirrors: never
+    day = Period.day(clock.today())
+    assert station_facts.consulted_reasons(host.store, day) == {"办事人已离开": 1}
+    assert station_facts.consulted_reasons(window2.store, day) == {}  # mirrors: never
     mirror = window2.store.one("SELECT status, end_reason FROM tickets WHERE id = ?", (called.id,))
     assert tuple(mirror) == ("consulted", "办事人已离开")
 
