@@ -20,7 +20,7 @@ from counterapp.ratings import RatingLevel
 from counterapp.workdays import WorkCalendar
 from hub import ledger, ledger_cards
 from tests.conftest import make_id
-from tests.county.county import sync
+from tests.county.county import STAFF, sync
 from tests.sync.conftest import connect_station
 from tests.sync.hubctl import ThreadHub
 from tests.sync.stations import new_station
@@ -189,3 +189,41 @@ def test_every_table_reads_back_from_its_xlsx(web, town):
     items = list(openpyxl.load_workbook(io.BytesIO(one.content)).active.iter_rows(values_only=True))
     assert [row[0] for row in items[1:]] == ["YB0101", "YB0501"]
     assert web.get(f"/county/ledger/export?{query}&table=nothing").status_code == 404
+
+
+@pytest.fixture(scope="module")
+def driver():
+    from tests.county.browser import chromium
+
+    browser = chromium()
+    yield browser
+    browser.quit()
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(240)
+def test_the_month_page_in_a_real_browser(driver, county_hub, town, tmp_path):
+    from tests.county.browser import Page
+
+    driver.delete_all_cookies()
+    page = Page(driver, county_hub.url)
+    page.open("/county/ledger")
+    page.sign_in("0201", STAFF["0201"][2])
+    page.see("红黄牌及排名")
+    page.open("/county/ledger?period=month&month=2026-09")
+    page.see("红黄牌及排名")
+    assert "2026年9月" in page.find("h1").text
+    page.wait(lambda d: len(page.all("[data-chart] canvas")) == 2)  # ECharts drew both
+    assert "红牌" in page.find("table.t-cards").text
+    red = page.all("table.t-county td.short")
+    assert any(cell.text == "50.0%" for cell in red)  # 当场办结率 below 90%: in red
+    page.shot(tmp_path / "ledger.png")
+    page.find("select[name=period] option[value=day]").click()
+    # a Saturday worked for the holiday (a date field is typed in the browser's locale)
+    page.js("document.querySelector('input[name=day]').value = '2026-10-10'")
+    page.find("form.filters button").click()
+    page.wait(lambda d: "2026-10-10" in page.find("h1").text)
+    assert "红黄牌及排名" not in page.text()  # a month's cards only
+    page.find("table.t-stations a").click()
+    page.see("各事项办理时间（对照时限）")
+    assert "YB0101" in page.text()
