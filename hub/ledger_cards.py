@@ -7,8 +7,8 @@ month, by the rules its ledger measures — whether each figure's rule is met is
 in `counterapp.ledger.figures`, and read here. The cards share supervision's names (绿灯 /
 黄牌 / 红牌) and its threshold of overdue cases for a red card (`OVERDUE_RED`).
 
-Ranking: green before yellow before red; then the share of rules met, the on-the-spot rate,
-the instant items' mean time; then the station's code.
+Ranking: green before yellow before red; then the share of rules met, the number of rules
+judged, the on-the-spot rate, the instant items' mean time; then the station's code.
 """
 
 from __future__ import annotations
@@ -88,6 +88,7 @@ def _sort_key(station: Station, card: Card) -> tuple[float, ...]:
     return (
         _ORDER[card.light],
         -(card.met / card.judged if card.judged else 1.0),
+        -card.judged,  # of two stations meeting every rule, the one judged on more first
         -(spot if spot is not None else -1.0),
         instant if instant is not None else float("inf"),
         float(station.code) if station.code.isdigit() else 0.0,
