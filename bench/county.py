@@ -259,6 +259,8 @@ def _case(
             data["county_status"], data["county_decided_at"] = decisions[-1][2], decisions[-1][4]
     else:
         data.update(state="completed", completed_at=at)
+        for entry in items:  # each item finished at the window, as a station records it
+            entry["completed_at"] = at
         data["events"].append({"id": 3, "at": at, "kind": "completed", "clerk": "1001"})
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     record = (

@@ -38,6 +38,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # station supervision carries no citizen's data (applicants masked, the case page asks
     # read_cases): clerks chase late stations, admins look after them, supervisors judge
     "read_stations": frozenset({"clerk", "supervisor", "admin"}),
+    # the ledger (统计台账): counts, times and rates of the stations, nothing personal
+    "read_ledger": frozenset({"clerk", "supervisor", "admin"}),
     "manage_staff": frozenset({"admin"}),
     "publish": frozenset({"admin"}),
     "manage_stations": frozenset({"admin"}),

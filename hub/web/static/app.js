@@ -32,8 +32,7 @@
     charts = [];
     document.querySelectorAll("[data-chart]").forEach(function (element) {
       var chart = window.echarts.init(element, null, { renderer: "canvas" });
-      chart.setOption(element.getAttribute("data-chart") === "days" ? daysOption(data)
-                                                                    : stationsOption(data));
+      chart.setOption(OPTIONS[element.getAttribute("data-chart")](data));
       charts.push(chart);
     });
   }
@@ -67,6 +66,43 @@
                  label: { show: true, position: "right", fontSize: 11 } }]
     };
   }
+  /* 统计台账: each level's rates (red where the rule is not met), and each day of a month. */
+  function ledgerLevelsOption(data) {
+    var colors = ["#5b8fd0", "#4caf80", "#9c7bd0"];
+    return {
+      animation: false, textStyle: font,
+      legend: { top: 0, textStyle: { fontSize: 11 } },
+      grid: { left: 8, right: 8, top: 26, bottom: 8, containLabel: true },
+      xAxis: { type: "category", data: data.levels,
+               axisLabel: { fontSize: 10, interval: 0, width: 110, overflow: "truncate" } },
+      yAxis: { type: "value", max: 100, axisLabel: { fontSize: 10 } },
+      series: data.rates.map(function (rate, n) {
+        return {
+          name: rate.name, type: "bar", data: rate.values.map(function (value, i) {
+            return { value: value,
+                     itemStyle: { color: rate.met[i] === false ? "#c62828" : colors[n] } };
+          }),
+          label: { show: true, position: "top", fontSize: 9, color: "#616e7c" }
+        };
+      })
+    };
+  }
+  function ledgerDaysOption(data) {
+    var days = data.days;
+    return {
+      animation: false, textStyle: font,
+      legend: { top: 0, textStyle: { fontSize: 11 } },
+      grid: { left: 32, right: 8, top: 26, bottom: 22 },
+      xAxis: { type: "category", data: days.days, axisLabel: { fontSize: 10 } },
+      yAxis: { type: "value", minInterval: 1, axisLabel: { fontSize: 10 } },
+      series: [
+        { name: "取号", type: "bar", data: days.tickets, itemStyle: { color: "#5b8fd0" } },
+        { name: "受理办件", type: "bar", data: days.cases, itemStyle: { color: "#e39b2b" } }
+      ]
+    };
+  }
+  var OPTIONS = { days: daysOption, stations: stationsOption,
+                  "ledger-levels": ledgerLevelsOption, "ledger-days": ledgerDaysOption };
   window.addEventListener("resize", function () {
     charts.forEach(function (chart) { chart.resize(); });
   });
