@@ -103,7 +103,7 @@ class SyncEngine:
             self.upload_all(ident, report)
             key_queued = handed_keys.queue_if_changed(self.store, ident.source, self.clock)
             report.resent = self.reconcile(ident)
-            if report.resent or key_queued:
+            if report.resent or key_queued or outbox.sendable(self.store):
                 self.upload_all(ident, report)
             if down:
                 self.pull(report)
