@@ -13,7 +13,7 @@ outbox sends only once the hub has announced it takes complaints (`counterapp.sy
 from __future__ import annotations
 
 import sqlite3
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import NamedTuple
 
@@ -21,6 +21,7 @@ from counterapp import deadlines, journal
 from counterapp.case_model import normalise_phone, phone_problem
 from counterapp.clock import Clock, parse_stamp, stamp
 from counterapp.idnumber import IdNumberError, normalise, parse_id_number
+from counterapp.ledger.facts import ComplaintFact
 from counterapp.states import TransitionError, check_move
 from counterapp.typed_text import TextRule, checked, name_problem
 from counterapp.workdays import WorkCalendar
@@ -340,3 +341,21 @@ class ComplaintService:
                 text = f"办结：{text}（{Feedback(data['feedback']).label}）"
             found.append(Note(event["at"], event["kind"], text))
         return found
+
+
+def complaint_facts(store: Store, first: date, last: date) -> list[ComplaintFact]:
+    """The complaints received from `first` to `last` (days), as the ledger's figures
+    (complaints received, closed on time) count them."""
+    rows = store.all(
+        "SELECT received_at, due, closed_at FROM complaints "
+        "WHERE received_at >= ? AND received_at < ? ORDER BY received_at",
+        (first.isoformat(), (last + timedelta(days=1)).isoformat()),
+    )
+    return [
+        ComplaintFact(
+            received_at=parse_stamp(row["received_at"]),
+            due=deadlines.due_moment(row["due"]),
+            closed_at=None if row["closed_at"] is None else parse_stamp(row["closed_at"]),
+        )
+        for row in rows
+    ]

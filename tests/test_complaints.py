@@ -130,3 +130,35 @@ def test_listing_puts_open_ones_first_by_deadline(counter, clock):
         second.id,
         third.id,
     ]
+
+
+def test_the_ledger_counts_complaints_received_and_closed_on_time(counter, clock):
+    from counterapp.complaints import complaint_facts
+    from counterapp.ledger import station_facts
+    from counterapp.ledger.figures import Period
+
+    on_time = counter.complaints.register(COMPLAINT, None)
+    late = counter.complaints.register(COMPLAINT, None)
+    counter.complaints.register(COMPLAINT, None)  # open, not yet due: not judged
+    clock.advance(days=2)
+    counter.complaints.close(on_time.id, "已处理", Feedback.SATISFIED, None)
+    clock.set(datetime(2026, 12, 17, 9, 0, tzinfo=CST))  # the day after the deadline 12-16
+    counter.complaints.close(late.id, "已处理", Feedback.DISSATISFIED, None)
+    clock.set(datetime(2026, 11, 30, 9, 0, tzinfo=CST))
+    counter.complaints.register(COMPLAINT, None)  # outside the period
+    facts = complaint_facts(
+        counter.store, datetime(2026, 11, 25).date(), datetime(2026, 11, 25).date()
+    )
+    assert len(facts) == 3
+    assert facts[0].due == datetime(2026, 12, 16, 23, 59, 59, tzinfo=CST)
+    period = Period.day(datetime(2026, 11, 25).date())
+    figures = {
+        f.key: f
+        for f in station_facts.ledger(
+            counter.store, period, counter.calendar, datetime(2026, 12, 31, tzinfo=CST)
+        )
+    }
+    assert figures["complaints_received"].value == 3
+    # as of the period's end (11-25) only the closed ones are judged: one on time, one late
+    assert figures["complaints_on_time"].detail.startswith("1 / 2")
+    assert figures["complaints_on_time"].met is False

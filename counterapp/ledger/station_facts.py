@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from counterapp.clock import parse_stamp
+from counterapp.complaints import complaint_facts
 from counterapp.deadlines import due_moment
 from counterapp.ledger.facts import (
     CaseFact,
@@ -29,7 +30,7 @@ def read(store: Store, period: Period) -> Facts:
         cases=_cases(store, first, last),
         items=_items(store, first, last),
         ratings=_ratings(store, first, after),
-        complaints=[],  # the complaints register (投诉) adds its table and reads it here
+        complaints=complaint_facts(store, period.first, period.last),
     )
 
 
