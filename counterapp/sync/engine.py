@@ -203,6 +203,7 @@ class SyncEngine:
             for day, entries in mine.items()
         }
         answer = self._call(lambda: self.client.reconcile(ident.source, days))
+        handed_keys.note_announced(self.store, answer)
         missing: list[tuple[str, str, int]] = []
         for day, theirs in answer.get("differ", {}).items():
             held = {uuid: int(version) for _, uuid, version in theirs}
