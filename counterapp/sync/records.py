@@ -169,8 +169,9 @@ class Snapshots:
         records = []
         for row in rows:
             data = _compact(row, _COMPLAINT_DROP)
-            data["clerk"] = self._login(row["clerk_id"])
-            data["received_by"] = self._login(row["received_by"])
+            for key, column in (("clerk", "clerk_id"), ("received_by", "received_by")):
+                if row[column] is not None:
+                    data[key] = self._login(row[column])
             data["events"] = events.get(row["uuid"], [])
             day = row["received_at"][:10]
             records.append(Record("complaint", row["uuid"], row["version"], day, data))
