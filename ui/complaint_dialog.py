@@ -75,7 +75,7 @@ class ComplaintDialog(QDialog):
 
     def entered(self) -> NewComplaint:
         return NewComplaint(
-            channel=self.channel.currentData(),
+            channel=Channel(self.channel.currentData()),  # Qt hands back the str
             name=self.name.text(),
             phone=self.phone.text(),
             about=self.about.toPlainText(),

@@ -153,7 +153,8 @@ class ComplaintListDialog(QDialog):
 
     def close_selected(self) -> None:
         row, clerk, text = self.selected(), self.ctx.clerk_id, self.text.toPlainText()
-        feedback: Feedback | None = self.feedback.currentData()
+        chosen = self.feedback.currentData()  # Qt hands back the str value
+        feedback = None if chosen is None else Feedback(chosen)
         if row is None or row.state == ComplaintState.CLOSED:
             self._say("请先在列表中选中一条未办结的投诉", "error")
             return
