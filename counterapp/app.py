@@ -10,6 +10,7 @@ from counterapp import calendar_store, catalogue_store, lookups, retention, sess
 from counterapp.cases import CaseService
 from counterapp.catalogue import Catalogue
 from counterapp.clock import Clock
+from counterapp.complaints import ComplaintService
 from counterapp.lan_queue import roles as queue_roles
 from counterapp.lan_queue.client import RemoteQueue
 from counterapp.queue import Queue
@@ -59,6 +60,11 @@ class Counter:
                 self.queue,
             )
         return self._cases
+
+    @property
+    def complaints(self) -> ComplaintService:
+        """The complaints register, with the calendar in use now."""
+        return ComplaintService(self.store, self.clock, self.calendar)
 
     @property
     def window_no(self) -> int:

@@ -81,6 +81,13 @@ def normalise_phone(text: str) -> str:
     return "".join(unicodedata.normalize("NFKC", text).split())
 
 
+def phone_problem(phone: str) -> str | None:
+    """What is wrong with a (normalised, non-empty) phone number, or None."""
+    if _PHONE.fullmatch(phone):
+        return None
+    return "联系电话格式不正确（11位手机号或带区号的固定电话）"
+
+
 def _person_problems(name: str, id_number: str, phone: str, today: date) -> dict[str, str]:
     """Field name → what is wrong with it, worded to stand under the field (no role)."""
     found = {}
@@ -90,8 +97,8 @@ def _person_problems(name: str, id_number: str, phone: str, today: date) -> dict
         parse_id_number(id_number, today)
     except IdNumberError as exc:
         found["id_number"] = str(exc)
-    if phone and not _PHONE.fullmatch(phone):
-        found["phone"] = "联系电话格式不正确（11位手机号或带区号的固定电话）"
+    if phone and (problem := phone_problem(phone)) is not None:
+        found["phone"] = problem
     return found
 
 

@@ -17,7 +17,13 @@ from typing import Any
 
 from counterapp.catalogue import CatalogueInvalid, Problem, parse_document
 from counterapp.sync.slip_codes import CASE_NO, case_station
-from counterapp.sync.wire import DECISION_STATUSES, canonical, day_digest
+from counterapp.sync.wire import (
+    DECISION_STATUSES,
+    KEY_RECORD_TYPES,
+    RECORD_TYPES,
+    canonical,
+    day_digest,
+)
 from hub.db import CASE_NO_SQL, Database, Tx
 
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
@@ -34,10 +40,14 @@ def reconcile(
     """Compare the station's per-day counts and digests with the hub's.
 
     Returns the hub's figures for every day asked about and, for the days that differ, the
-    hub's (type, uuid, version) list, so the station can re-send exactly what is missing or old.
+    hub's (type, uuid, version) list, so the station can re-send exactly what is missing or old;
+    and the record types it takes (`accepts`, the secrets left out: only a batch's ack says
+    whether it can seal them now), so a station holding only a type this hub newly takes (a
+    complaint) learns it without a batch.
     """
+    accepts = [kind for kind in RECORD_TYPES if kind not in KEY_RECORD_TYPES]
     if not days:
-        return {"days": {}, "differ": {}}
+        return {"days": {}, "differ": {}, "accepts": accepts}
     with db.transaction(write=False) as tx:
         rows = tx.all(
             "SELECT day, type, uuid, version FROM records WHERE station = ? "
@@ -58,7 +68,7 @@ def reconcile(
         if theirs.get("count") != figures[day]["count"]
         or theirs.get("digest") != figures[day]["digest"]
     }
-    return {"days": figures, "differ": differ}
+    return {"days": figures, "differ": differ, "accepts": accepts}
 
 
 # --- catalogue --------------------------------------------------------------------------------

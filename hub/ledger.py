@@ -105,7 +105,9 @@ class StationLedger:
 
 
 def as_of(period: Period, now: datetime) -> datetime:
-    return min(now, period.end())
+    """The moment a period is judged at: now, what is known now, as the station's own ledger
+    does (`counterapp.ledger.report`), so both show the same figures for the same period."""
+    return now
 
 
 def county(db: Database, choice: Choice, now: datetime, calendar: WorkCalendar) -> CountyLedger:
@@ -134,7 +136,7 @@ def county(db: Database, choice: Choice, now: datetime, calendar: WorkCalendar) 
         county=figures.compute(period, everyone, calendar, moment),
         levels=levels,
         stations=stations,
-        days=figures.by_day(period, everyone, calendar, moment) if choice.kind == "month" else [],
+        days=_days(period, everyone, calendar, moment) if choice.kind == "month" else [],
     )
 
 
@@ -152,9 +154,19 @@ def station(
     return StationLedger(
         station=Station(row[0], row[1], row[2], figures.compute(period, facts, calendar, moment)),
         as_of=moment,
-        days=figures.by_day(period, facts, calendar, moment) if choice.kind == "month" else [],
+        days=_days(period, facts, calendar, moment) if choice.kind == "month" else [],
         items=figures.item_rows(period, facts.items, moment),
     )
+
+
+def _days(
+    period: Period, facts: Facts, calendar: WorkCalendar, moment: datetime
+) -> list[tuple[date, list[Figure]]]:
+    """Each day of the period with its figures (the month's charts and daily table)."""
+    return [
+        (day, figures.figures_of(tally))
+        for day, tally in figures.by_day(period, facts, calendar, moment).items()
+    ]
 
 
 def merged(facts: Mapping[str, Facts], codes: Iterable[str]) -> Facts:

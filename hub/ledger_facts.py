@@ -16,11 +16,18 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
 
 from counterapp.deadlines import due_moment
-from counterapp.ledger.facts import CaseFact, Facts, ItemFact, RatingFact, TicketFact
+from counterapp.ledger.facts import (
+    CaseFact,
+    ComplaintFact,
+    Facts,
+    ItemFact,
+    RatingFact,
+    TicketFact,
+)
 from counterapp.ledger.figures import Period
 from hub.db import Tx
 
@@ -33,7 +40,6 @@ TICKET = ("day", "lane", "status", "issued_at", "called_at", "finished_at", "win
 CASE = (
     "case_no",
     "day",
-    "state",
     "opened_at",
     "accepted_at",
     "forward_due",
@@ -83,7 +89,7 @@ class _Dialect:
 
 def read(tx: Tx, period: Period, stations: Iterable[str] = ()) -> dict[str, Facts]:
     """Each station's facts for the period (every station of the county, or those named),
-    as `station_facts.read` gives them at the station; the hub has no complaints yet."""
+    as `station_facts.read` gives them at the station."""
     sql = _Dialect(tx.dialect)
     chosen = list(stations)
     where = "r.type = ? AND r.day BETWEEN ? AND ?"
@@ -123,16 +129,32 @@ def read(tx: Tx, period: Period, stations: Iterable[str] = ()) -> dict[str, Fact
         found[station].items.append(item)
 
     fields = ", ".join(sql.field(name) for name in RATING)
+    # A rating counts with its case's day, as at the station; it is given on that day or
+    # later, so only ratings from the period's first day on are read.
     case_no = sql.field("case_no", "c.data")
+    by_case_day = where.replace("r.day BETWEEN", "r.day >= ? AND c.day BETWEEN")
     for station, rating in _facts(
         tx.all(
-            f"SELECT r.station, {case_no}, {fields} FROM records AS r "
-            f"LEFT JOIN records AS c ON c.uuid = {sql.field('case_uuid')} WHERE {where}",
-            ("rating", *params),
+            f"SELECT r.station, {case_no}, c.day, {fields} FROM records AS r "
+            f"JOIN records AS c ON c.uuid = {sql.field('case_uuid')} AND c.type = 'case' "
+            f"WHERE {by_case_day}",
+            ("rating", period.first.isoformat(), *params),
         ),
         _rating,
     ):
         found[station].ratings.append(rating)
+
+    # complaints from their projection (`hub.complaints`), by the day they were received
+    station_filter = f" AND station IN ({', '.join('?' * len(chosen))})" if chosen else ""
+    for station, complaint in _facts(
+        tx.all(
+            "SELECT station, received_at, due, closed_at FROM complaints "
+            f"WHERE received_at >= ? AND received_at < ?{station_filter}",
+            (period.first.isoformat(), (period.last + timedelta(days=1)).isoformat(), *chosen),
+        ),
+        _complaint,
+    ):
+        found[station].complaints.append(complaint)
     return dict(found)
 
 
@@ -162,11 +184,10 @@ def _ticket(row: tuple[Any, ...]) -> TicketFact:
 
 
 def _case(row: tuple[Any, ...]) -> CaseFact:
-    number, day, state, opened, accepted, forward_due, forwarded, completed, closed = row
+    number, day, opened, accepted, forward_due, forwarded, completed, closed = row
     return CaseFact(
         _text(number),
         _day(day),
-        _text(state),
         _stamp(opened),
         _moment(accepted),
         _due(forward_due),
@@ -194,14 +215,23 @@ def _item(row: tuple[Any, ...]) -> ItemFact:
 
 
 def _rating(row: tuple[Any, ...]) -> RatingFact:
-    number, level, rated, due, followed = row
+    number, day, level, rated, due, followed = row  # day: the case's (a rating counts with it)
     return RatingFact(
         number if isinstance(number, str) else "",
+        _day(day),
         int(level),
         _stamp(rated),
         _due(due),
         _moment(followed),
     )
+
+
+def _complaint(row: tuple[Any, ...]) -> ComplaintFact:
+    received, due, closed = row
+    moment = _due(due)
+    if moment is None:
+        raise ValueError(due)
+    return ComplaintFact(_stamp(received), moment, _moment(closed))
 
 
 def _text(value: Any) -> str:

@@ -161,6 +161,7 @@ class ReconcileIn(BaseModel):
 class ReconcileOut(BaseModel):
     days: dict[str, dict[str, Any]]
     differ: dict[str, list[list[Any]]]
+    accepts: list[str] = Field(default_factory=list)
 
 
 class Decision(BaseModel):

@@ -2,6 +2,8 @@
 
 Overdue cases come first in red, then by deadline (amber when due today or the next working
 day); forwarded cases count working days. Enter or a double-click continues the case.
+Overdue complaints (投诉, 15 working days) are listed under the cases, in red; 投诉处理
+(Ctrl+Shift+J) handles them.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from enum import IntEnum
 from typing import Any
 
 from counterapp.case_search import DeadlineRow, open_deadlines
+from counterapp.complaints import Complaint
 from ui.context import AppContext
 from ui.ops import Changes
 from ui.qt import (
@@ -115,6 +118,10 @@ class DeadlineList(QWidget):
         header.moveSection(header.visualIndex(Column.ITEMS), header.visualIndex(Column.STATE))
         self.columns = ShareWidth(self.table, Column.ITEMS, WRAPPED, ITEMS_LEAST)
         self.summary = QLabel()
+        self.complaints = QLabel()
+        self.complaints.setWordWrap(True)
+        self.complaints.setStyleSheet(f"background: {RED.name()}; padding: 4px")
+        self.complaints.hide()
         self.open_button = QPushButton("继续办理所选办件(&R)")
         self.refresh_button = QPushButton("刷新")
         row = QHBoxLayout()
@@ -123,6 +130,7 @@ class DeadlineList(QWidget):
         row.addWidget(self.open_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.complaints)
         layout.addLayout(row)
         self.table.activated.connect(self._open)
         self.open_button.clicked.connect(lambda: self._open(self.table.currentIndex()))
@@ -136,6 +144,17 @@ class DeadlineList(QWidget):
     def reload(self) -> None:
         now = self.ctx.clock.now()
         self.ctx.ops.query(lambda c: open_deadlines(c.store, now), self._show, parent=self)
+        self.ctx.ops.query(lambda c: c.complaints.overdue(now), self._show_complaints, parent=self)
+
+    def _show_complaints(self, overdue: list[Complaint]) -> None:
+        lines = [
+            f"{c.complaint_no}　{c.name}　{c.about[:30]}　期限 {c.due}（{c.state.label}）"
+            for c in overdue
+        ]
+        self.complaints.setText(
+            f"超期投诉 {len(overdue)} 件（投诉处理 Ctrl+Shift+J）：\n" + "\n".join(lines)
+        )
+        self.complaints.setVisible(bool(overdue))
 
     def _show(self, rows: list[DeadlineRow]) -> None:
         self.model.set_rows(rows)
@@ -149,5 +168,5 @@ class DeadlineList(QWidget):
             self.open_requested.emit(row.case.id)
 
     def _on_changed(self, changes: Changes, origin: object) -> None:
-        if changes.case:
+        if changes.case or changes.complaint:
             self.reload()

@@ -3,11 +3,12 @@ search on the right, the station and clerk in the status bar.
 
 Shortcuts: F1 help, F2–F7, Shift+F2 and Shift+F4 queue calls, F11 the queue list, F8 current
 case, F9 deadlines, F12 case search (the keys go to its search box), F10 the ledger
-(台账统计), Ctrl+Shift+R bad-rating follow-ups, Ctrl+Shift+P slips that did not print,
-Ctrl+Shift+X withdraw the case, Ctrl+Enter the step's main action, Alt+B back, Alt+1…6 a
-step, Ctrl+Shift+L large-font mode; each Alt+letter once per screen. The follow-up list, the
-slips that did not print (and the dialog offered when a print fails) and the queue settings
-are dialogs built when first opened.
+(台账统计), Ctrl+Shift+R bad-rating follow-ups, Ctrl+Shift+T register a complaint (投诉登记),
+Ctrl+Shift+J the complaints, Ctrl+Shift+P slips that did not print, Ctrl+Shift+X withdraw the
+case, Ctrl+Enter the step's main action, Alt+B back, Alt+1…6 a step, Ctrl+Shift+L large-font
+mode; each Alt+letter once per screen. The follow-up list, the slips that did not print (and
+the dialog offered when a print fails) and the queue settings are dialogs built when first
+opened.
 
 Ctrl+Alt+L (or menu 窗口 → 锁屏) and the station's idle time lock the window: its content
 gives way to the lock screen, its menus go and the dialogs it had open are hidden (人员管理
@@ -63,6 +64,7 @@ if TYPE_CHECKING:
     from counterapp.slips.unprinted import UnprintedSlip
     from counterapp.sync.engine import SyncReport
     from ui.case_search import CaseSearch
+    from ui.complaint_list import ComplaintListDialog
     from ui.deadline_list import DeadlineList
     from ui.follow_up_dialog import FollowUpDialog
     from ui.hall_display import HallDisplay
@@ -264,6 +266,9 @@ class MainWindow(QMainWindow):
         view.addSeparator()
         view.addAction(self._action("差评整改回访", "Ctrl+Shift+R", self.open_follow_ups))
         view.addAction(self._action("待打印单据", "Ctrl+Shift+P", self.open_unprinted))
+        complaints = menu.addMenu("投诉(&T)")
+        complaints.addAction(self._action("投诉登记…(&D)", "Ctrl+Shift+T", self.open_complaint))
+        complaints.addAction(self._action("投诉处理…(&L)", "Ctrl+Shift+J", self.open_complaints))
         screens = menu.addMenu("窗口(&W)")
         screens.addAction(self._action("大厅叫号显示屏（第二台显示器）", "", self.toggle_hall))
         screens.addSeparator()
@@ -343,12 +348,24 @@ class MainWindow(QMainWindow):
         self.ctx.ops.change(journalled, Changes())
         self._open_list(FollowUpDialog)
 
+    def open_complaint(self) -> None:
+        from ui.complaint_dialog import ComplaintDialog
+
+        self.ctx.dialogs.open(ComplaintDialog(self.ctx, self))
+
+    def open_complaints(self) -> None:
+        from ui.complaint_list import ComplaintListDialog
+
+        self._open_list(ComplaintListDialog)
+
     def open_unprinted(self) -> None:
         from ui.unprinted_slips import UnprintedSlipsDialog
 
         self._open_list(UnprintedSlipsDialog)
 
-    def _open_list(self, kind: type[FollowUpDialog | UnprintedSlipsDialog]) -> None:
+    def _open_list(
+        self, kind: type[FollowUpDialog | UnprintedSlipsDialog | ComplaintListDialog]
+    ) -> None:
         """A list dialog (`kind(ctx, parent)` with `reload()`): the one open, or a new one."""
         dialog = self.ctx.dialogs.latest(kind)
         if dialog is None:

@@ -25,6 +25,7 @@ from typing import Any, Generic, NamedTuple, TypeVar
 
 from counterapp.app import Counter
 from counterapp.case_model import CaseError
+from counterapp.complaints import ComplaintError
 from counterapp.idnumber import IdNumberError
 from counterapp.lan_queue.client import SignedOut
 from counterapp.queue import QueueError
@@ -37,7 +38,14 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 PROGRESS_DELAY_MS = 600
 # Exceptions whose text is a message for the clerk; anything else is a program error.
-USER_ERRORS = (CaseError, QueueError, StationError, TransitionError, IdNumberError)
+USER_ERRORS = (
+    CaseError,
+    QueueError,
+    StationError,
+    TransitionError,
+    IdNumberError,
+    ComplaintError,
+)
 
 
 class Changes(NamedTuple):
@@ -48,6 +56,7 @@ class Changes(NamedTuple):
     rating: bool = False
     station: bool = False
     case_id: int | None = None
+    complaint: bool = False
 
     def __or__(self, other: Changes) -> Changes:
         return Changes(
@@ -56,12 +65,14 @@ class Changes(NamedTuple):
             self.rating or other.rating,
             self.station or other.station,
             self.case_id if self.case_id is not None else other.case_id,
+            self.complaint or other.complaint,
         )
 
 
 QUEUE = Changes(queue=True)
 CASE = Changes(case=True)
 RATING = Changes(rating=True)
+COMPLAINT = Changes(complaint=True)
 STATION = Changes(station=True)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from counterapp.complaints import complaint_facts
 from counterapp.deadlines import due_moment
 from counterapp.ledger.facts import CaseFact, Facts, ItemFact, RatingFact, TicketFact
 from counterapp.ledger.figures import Period
@@ -28,7 +29,7 @@ def read(store: Store, period: Period) -> Facts:
         cases=_cases(store, first, last),
         items=_items(store, first, last),
         ratings=_ratings(store, first, last),
-        complaints=[],  # the complaints register (投诉) adds its table and reads it here
+        complaints=complaint_facts(store, period.first, period.last),
     )
 
 

@@ -88,6 +88,12 @@ FROM ratings AS r JOIN cases AS c ON c.id = r.case_id
 WHERE c.day BETWEEN :first AND :last GROUP BY c.day
 """
 
+_ANSWERED_LATE = _late("closed_at", "due")
+_COMPLAINTS = f"""
+SELECT substr(received_at, 1, 10), count(*), count({_ANSWERED_LATE}), sum({_ANSWERED_LATE} = 0)
+FROM complaints WHERE received_at >= :first AND received_at < :after GROUP BY 1
+"""
+
 
 def count(store: Store, period: Period, as_of: datetime) -> tuple[dict[date, Tally], list[ItemRow]]:
     """Each day of the period with its tally (a day with nothing has an empty one), and the
@@ -127,6 +133,10 @@ def count(store: Store, period: Period, as_of: datetime) -> tuple[dict[date, Tal
     for day, l1, l2, l3, l4, l5, bad_judged, bad_on_time in store.tuples(_RATINGS, params):
         fields[date.fromisoformat(day)].update(
             levels=(l1, l2, l3, l4, l5), bad_judged=bad_judged, bad_on_time=bad_on_time or 0
+        )
+    for day, received, judged, on_time in store.tuples(_COMPLAINTS, params):
+        fields[date.fromisoformat(day)].update(
+            complaints=received, complaints_judged=judged, complaints_on_time=on_time or 0
         )
     tallies = {day: Tally(**fields.get(day, {})) for day in period.days()}
     return tallies, [item.row(code) for code, item in sorted(items.items())]

@@ -103,7 +103,7 @@ class SyncEngine:
             self.upload_all(ident, report)
             key_queued = handed_keys.queue_if_changed(self.store, ident.source, self.clock)
             report.resent = self.reconcile(ident)
-            if report.resent or key_queued:
+            if report.resent or key_queued or outbox.sendable(self.store):
                 self.upload_all(ident, report)
             if down:
                 self.pull(report)
@@ -203,6 +203,7 @@ class SyncEngine:
             for day, entries in mine.items()
         }
         answer = self._call(lambda: self.client.reconcile(ident.source, days))
+        handed_keys.note_announced(self.store, answer)
         missing: list[tuple[str, str, int]] = []
         for day, theirs in answer.get("differ", {}).items():
             held = {uuid: int(version) for _, uuid, version in theirs}

@@ -27,14 +27,14 @@ from typing import Any, NamedTuple
 
 from counterapp import store_key
 from counterapp.clock import Clock, stamp
-from counterapp.sync.wire import KEY_RECORD_TYPES, RECORD_TYPES, Record
+from counterapp.sync.wire import ANNOUNCED_RECORD_TYPES, Record
 from db.settings import Settings
 from db.store import Store
 
 SECRET_SETTING = "slips.verification_secret"
 ACCEPTS_SETTING = "sync.hub_accepts"  # the record types the hub announced in its last ack
 # What an ack without `accepts` (a hub older than slip keys) announces: the original types.
-ORIGINAL_TYPES = [kind for kind in RECORD_TYPES if kind not in KEY_RECORD_TYPES]
+ORIGINAL_TYPES = ["case", "ticket", "rating"]
 
 
 def _store_key(store: Store) -> str | None:
@@ -78,6 +78,25 @@ def note_accepts(store: Store, ack: dict[str, Any]) -> None:
         for handed in HANDED:
             if handed.record_type not in accepts:
                 _forget_fingerprint(settings, handed)
+
+
+def note_announced(store: Store, answer: dict[str, Any]) -> None:
+    """Note which newer record types (`ANNOUNCED_RECORD_TYPES`) a hub's reconciliation answer
+    says it takes; an answer without `accepts` (an older hub) changes nothing."""
+    accepts = answer.get("accepts")
+    if not isinstance(accepts, list):
+        return
+    known = hub_accepts(store)
+    updated = [kind for kind in known if kind not in ANNOUNCED_RECORD_TYPES]
+    updated += [kind for kind in ANNOUNCED_RECORD_TYPES if kind in accepts]
+    if sorted(updated) != sorted(known):
+        Settings(store).set(ACCEPTS_SETTING, updated)
+
+
+def hub_accepts(store: Store) -> list[str]:
+    """The record types the hub announced last (the original ones before any ack)."""
+    accepts: list[str] = Settings(store).get(ACCEPTS_SETTING, ORIGINAL_TYPES)
+    return accepts
 
 
 def _forget_fingerprint(settings: Settings, handed: Handed) -> None:

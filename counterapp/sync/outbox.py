@@ -15,8 +15,9 @@ from typing import NamedTuple
 
 from counterapp.clock import Clock, stamp
 from counterapp.station import StationNotConfigured
+from counterapp.sync import handed_keys
 from counterapp.sync.records import INVENTORY_SQL, Snapshots
-from counterapp.sync.wire import Batch
+from counterapp.sync.wire import ANNOUNCED_RECORD_TYPES, Batch
 from db.settings import Settings
 from db.store import Store
 
@@ -55,15 +56,42 @@ def unacked_batches(store: Store) -> list[str]:
     return [row["batch_id"] for row in rows]
 
 
+def held_types(store: Store) -> tuple[str, ...]:
+    """Record types kept back because the hub has not announced it takes them: an older hub
+    refuses a whole batch holding a type it does not know. They wait in the outbox."""
+    accepts = handed_keys.hub_accepts(store)
+    return tuple(kind for kind in ANNOUNCED_RECORD_TYPES if kind not in accepts)
+
+
+def _not_held(held: tuple[str, ...]) -> str:
+    """The condition leaving out rows of the held types (their names go as parameters)."""
+    return f" AND record_type NOT IN ({', '.join('?' * len(held))})" if held else ""
+
+
+def sendable(store: Store) -> bool:
+    """Whether unbatched rows wait that the hub takes (e.g. a type it has just announced)."""
+    held = held_types(store)
+    return bool(
+        store.scalar(
+            "SELECT 1 FROM outbox WHERE acked_at IS NULL AND batch_id IS NULL"
+            + _not_held(held)
+            + " LIMIT 1",
+            held,
+        )
+    )
+
+
 def new_batch(
     store: Store, ident: Identity, clock: Clock, max_records: int = DEFAULT_MAX_RECORDS
 ) -> Batch | None:
-    """Assign the oldest unbatched pending rows to a new batch; None when there are none."""
+    """Assign the oldest unbatched pending rows the hub takes to a new batch; None when there
+    are none."""
     with store.transaction():
+        held = held_types(store)
         rows = store.all(
             "SELECT seq, record_type, record_uuid FROM outbox WHERE acked_at IS NULL "
-            "AND batch_id IS NULL ORDER BY seq LIMIT ?",
-            (max_records * ROWS_SCANNED_PER_RECORD,),
+            "AND batch_id IS NULL" + _not_held(held) + " ORDER BY seq LIMIT ?",
+            (*held, max_records * ROWS_SCANNED_PER_RECORD),
         )
         if not rows:
             return None

@@ -1,7 +1,7 @@
 """Snapshots of records as they leave the station: a case with its items, materials and
-events; a ticket with its events; a rating; the store's slip verification key and store key
-(`counterapp.sync.handed_keys`). Always the record's state *now*, read inside the
-caller's transaction so a snapshot and its version agree.
+events; a ticket with its events; a rating; a complaint with its events; the store's slip
+verification key and store key (`counterapp.sync.handed_keys`). Always the record's state
+*now*, read inside the caller's transaction so a snapshot and its version agree.
 
 Internal integer ids stay home: clerks travel as their login (工号), the ticket of a case as
 its UUID. Empty values are left out to keep the wire small. Personal data (names, ID numbers,
@@ -31,6 +31,7 @@ _CASE_DROP = {
 _TICKET_DROP = {"id", "clerk_id", "uuid", "version", "mirror"}
 _RATING_DROP = {"id", "case_id", "uuid", "version"}
 _CHILD_DROP = {"id", "case_id"}
+_COMPLAINT_DROP = {"id", "uuid", "version", "case_id", "clerk_id", "received_by"}
 
 
 def _compact(row: Any, drop: set[str]) -> dict[str, Any]:
@@ -64,6 +65,8 @@ class Snapshots:
             records += self._tickets(by_type["ticket"], events)
         if by_type.get("rating"):
             records += self._ratings(by_type["rating"], events)
+        if by_type.get("complaint"):
+            records += self._complaints(by_type["complaint"], events)
         for kind in KEY_RECORD_TYPES:
             if by_type.get(kind):
                 records += handed_keys.snapshots(self._store, kind, by_type[kind])
@@ -155,6 +158,25 @@ class Snapshots:
             )
         return records
 
+    def _complaints(
+        self, uuids: list[str], events: dict[str, list[dict[str, Any]]]
+    ) -> list[Record]:
+        rows = self._store.all(
+            "SELECT p.*, c.uuid AS case_uuid, c.case_no FROM complaints AS p LEFT JOIN cases "
+            f"AS c ON c.id = p.case_id WHERE p.uuid IN ({_marks(uuids)})",
+            tuple(uuids),
+        )
+        records = []
+        for row in rows:
+            data = _compact(row, _COMPLAINT_DROP)
+            for key, column in (("clerk", "clerk_id"), ("received_by", "received_by")):
+                if row[column] is not None:
+                    data[key] = self._login(row[column])
+            data["events"] = events.get(row["uuid"], [])
+            day = row["received_at"][:10]
+            records.append(Record("complaint", row["uuid"], row["version"], day, data))
+        return records
+
 
 def record_day(store: Store, record_type: str, uuid: str) -> str | None:
     """The service day of one record (for reconciliation), or None if it is not here."""
@@ -162,6 +184,7 @@ def record_day(store: Store, record_type: str, uuid: str) -> str | None:
         "case": "SELECT day FROM cases WHERE uuid = ?",
         "ticket": "SELECT day FROM tickets WHERE uuid = ?",
         "rating": "SELECT substr(rated_at, 1, 10) FROM ratings WHERE uuid = ?",
+        "complaint": "SELECT substr(received_at, 1, 10) FROM complaints WHERE uuid = ?",
     }[record_type]
     day: str | None = store.scalar(sql, (uuid,))
     return day
@@ -173,4 +196,5 @@ INVENTORY_SQL = """
 SELECT 'case' AS type, uuid, version, day FROM cases
 UNION ALL SELECT 'ticket', uuid, version, day FROM tickets WHERE mirror = 0
 UNION ALL SELECT 'rating', uuid, version, substr(rated_at, 1, 10) FROM ratings
+UNION ALL SELECT 'complaint', uuid, version, substr(received_at, 1, 10) FROM complaints
 """

@@ -21,10 +21,13 @@ from typing import Any, NamedTuple
 FORMAT = 1
 MEDIA_TYPE = "application/vnd.counterapp.batch+json"
 HASH_HEADER = "X-Content-SHA256"
-RECORD_TYPES = ("case", "ticket", "rating", "slip_key", "store_key")
+RECORD_TYPES = ("case", "ticket", "rating", "slip_key", "store_key", "complaint")
 # Secrets a station store hands to the hub, which keeps them sealed apart from the records:
 # the slip verification secret and the key that seals the store itself (issue 13).
 KEY_RECORD_TYPES = ("slip_key", "store_key")
+# Types an older hub does not know (it refuses a batch holding one): a station sends them only
+# once the hub has announced them in an acknowledgement's `accepts` (counterapp.sync.outbox).
+ANNOUNCED_RECORD_TYPES = ("complaint",)
 DECISION_STATUSES = ("received", "processing", "done", "returned")
 MAX_BODY_BYTES = 16 * 1024 * 1024  # compressed
 MAX_DOCUMENT_BYTES = 128 * 1024 * 1024  # after decompression (no zip bombs)

@@ -13,7 +13,8 @@ import pytest
 
 from counterapp.case_model import Person
 from counterapp.clock import CST, FixedClock
-from counterapp.ledger import station_facts
+from counterapp.complaints import Channel, Feedback, NewComplaint
+from counterapp.ledger import figures, station_facts
 from counterapp.ledger.figures import Period
 from counterapp.queue import Lane
 from counterapp.ratings import RatingLevel
@@ -74,6 +75,7 @@ def town(county, county_hub, tmp_path):
     - A002 called, did not come (no-show);
     - A003 called at window 1, transferred to window 2, only asked about a policy;
     - A004 waits 4 min, YB0501 collected and forwarded 10-12 (due 3 working days: 10-10).
+    - a complaint by phone, closed on 10-12 (on time).
     Saturday 2026-10-10: A001 waits 4 min, YB0101 finished in 16 min; rated 非常满意.
     Synced on 2026-11-25."""
     start = FixedClock(datetime(2026, 9, 30, 9, 0, tzinfo=CST))
@@ -92,12 +94,18 @@ def town(county, county_hub, tmp_path):
     counter.queue.call_next(2, counter.clerk_id)
     counter.queue.end_without_case(asking.id, counter.clerk_id, "仅咨询政策")
     _visit(counter, ["YB0501"], "钱多多", "102", 0, forward_days=12)
+    complaint = counter.complaints.register(  # due 15 working days on: 10-28; closed 10-12
+        NewComplaint(Channel.PHONE, "周小川", "13900002222", "窗口午休无人"), None
+    )
     clock.set(datetime(2026, 10, 10, 10, 0, tzinfo=CST))
     second = _visit(counter, ["YB0101"], "孙悟空", "103", 16)
     counter.ratings.rate(second, RatingLevel.VERY_SATISFIED, "")
+    clock.set(datetime(2026, 10, 12, 10, 0, tzinfo=CST))
+    counter.complaints.close(complaint.id, "已调整午间值班", Feedback.SATISFIED, None)
     clock.set(datetime(2026, 11, 20, 10, 0, tzinfo=CST))
     counter.ratings.follow_up_done(bad.case_id, counter.clerk_id, "已电话回访并致歉")
     clock.set(datetime(2026, 11, 25, 9, 0, tzinfo=CST))
+    sync(counter)  # its ack announces complaints; the complaint goes with the next run
     sync(counter)
     yield counter
     counter.close()
@@ -110,7 +118,7 @@ def test_the_hub_computes_the_stations_own_figures_for_every_period(county, town
         choice = ledger.Choice(kind, period)
         at_hub = ledger.station(county, TOWN, choice, now, calendar)
         assert at_hub is not None
-        at_station = station_facts.ledger(town.store, period, calendar, now)
+        at_station = figures.compute(period, station_facts.read(town.store, period), calendar, now)
         assert at_hub.station.figures == at_station, period
         assert ledger.county(county, choice, now, calendar).county == at_station
 
@@ -134,6 +142,7 @@ def test_the_fixture_period_by_hand(county, town):
     assert got["forwarded_on_time"].value == 0 and got["forwarded_on_time"].met is False
     assert got["ratings_2"].value == 1
     assert got["follow_up_on_time"].value == 0 and got["follow_up_on_time"].met is False
+    assert got["complaints_received"].value == 1 and got["complaints_on_time"].value == 100
     card = ledger_cards.judge(september.station.figures)
     assert card.light == "red" and card.met < card.judged
     assert any("差评按时回访率" in reason for reason in card.reasons)

@@ -32,6 +32,7 @@ from counterapp import store_key
 from counterapp.app import Counter
 from counterapp.case_model import Agent, Person
 from counterapp.clock import CST, FixedClock, stamp
+from counterapp.complaints import Channel, NewComplaint
 from counterapp.memory_keyring import in_memory_keyring
 from counterapp.queue import Lane
 from counterapp.ratings import RatingLevel
@@ -153,6 +154,16 @@ def _fill(counter: Counter, clock: FixedClock) -> None:
     forwarded = counter.cases.mark_material(forwarded.id, "medical-records", True, clerk)
     forwarded = counter.cases.accept(forwarded.id, clerk)
     counter.cases.forward(forwarded.id, clerk, "报县中心认定")
+
+    # a complaint by phone about the first case, noted (投诉登记)
+    clock.set(BATCHED_AT.replace(hour=10, minute=5))
+    complaint = counter.complaints.register(
+        NewComplaint(
+            Channel.PHONE, "𠮷春燕", "13800000000", "取号后等候过久", case_no=case.case_no
+        ),
+        clerk,
+    )
+    counter.complaints.add_note(complaint.id, "已电话回访说明", clerk)
     clock.set(BATCHED_AT)
 
 

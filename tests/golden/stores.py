@@ -2,7 +2,7 @@
 
 `schema-0001`, `0003` and `0004` were written by the program of their time (demo stations).
 No released program ever wrote schema 2 (0002 and 0003 arrived in one commit), and 0005 to
-0010 came after the last fixture; those are made here from the fixture one version
+0011 came after the last fixture; those are made here from the fixture one version
 below: a copy, then migration N applied exactly as sqlite-utils applies it in the program
 (the migration set cut at N, so the `_sqlite_migrations` row and `user_version` are the
 real ones), then a few rows in what migration N added, written as the program of schema N
@@ -18,9 +18,11 @@ writes them (the columns and values of that version, which never change once rel
   (the default retention period): the day left open closed, and the finished cases among the
   acknowledged ones erased by retention (names and ID numbers masked, phones removed,
   `personal_erased_at` set, their events' and slips' copies scrubbed), journalled. The cases
-  still waiting for upload keep their personal fields, as the program keeps them.
+  still waiting for upload keep their personal fields, as the program keeps them;
+- 11: complaints — one about a case and its clerk, noted and closed with feedback, one from
+  the 12345 hotline still open, journalled and queued.
 
-`python -m tests.golden store 2 5 6 7 8 9 10` rebuilds them (a deliberate act; the file
+`python -m tests.golden store 2 5 6 7 8 9 10 11` rebuilds them (a deliberate act; the file
 changes).
 
 The stores stay **plain** (unsealed SQLite), though the program of schema 10 seals every
@@ -514,6 +516,74 @@ def _fill_10(conn: sqlite3.Connection) -> None:
     )
 
 
+def _fill_11(conn: sqlite3.Connection) -> None:
+    """Complaints: one received at the window about a case and its clerk, noted and closed
+    with the complainant's feedback; one passed on by the 12345 hotline, still open. Each
+    change journalled and queued (the outbox holds them until a hub announces `complaint`)."""
+    day = conn.execute("SELECT max(day) FROM cases").fetchone()[0]
+    case_id, clerk_id = conn.execute(
+        "SELECT id, owner_clerk_id FROM cases WHERE day = ? ORDER BY id LIMIT 1", (day,)
+    ).fetchone()
+    rows = [
+        (
+            "40000000-0000-4000-8000-000000000001",
+            f"TS{day.replace('-', '')}001",
+            f"{day}T10:05:00+08:00",
+            "window",
+            "赵𠮷",
+            "13900001111",
+            case_id,
+            clerk_id,
+            "等候时间过长",
+            "closed",
+            "已加开窗口并向投诉人反馈",
+            "basically_satisfied",
+            f"{day}T15:00:00+08:00",
+            3,
+        ),
+        (
+            "40000000-0000-4000-8000-000000000002",
+            f"TS{day.replace('-', '')}002",
+            f"{day}T11:20:00+08:00",
+            "hotline",
+            "钱多多",
+            "0537-1234567",
+            None,
+            None,
+            "12345转办：咨询电话无人接听",
+            "received",
+            None,
+            None,
+            None,
+            1,
+        ),
+    ]
+    for row in rows:
+        conn.execute(
+            "INSERT INTO complaints (uuid, complaint_no, received_at, channel, name, phone, "
+            "case_id, clerk_id, about, due, state, result, feedback, closed_at, version, "
+            "received_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, '2099-01-01', ?, ?, ?, ?, ?, ?)",
+            (*row, clerk_id),
+        )
+        events = [("received", row[2], {"channel": row[3]})]
+        if row[9] == "closed":
+            events += [
+                ("note", f"{day}T14:00:00+08:00", {"note": "已电话联系投诉人"}),
+                ("closed", row[12], {"result": row[10], "feedback": row[11]}),
+            ]
+        for version, (kind, at, data) in enumerate(events, start=1):
+            conn.execute(
+                "INSERT INTO events (at, clerk_id, subject, subject_uuid, kind, data) "
+                "VALUES (?, ?, 'complaint', ?, ?, ?)",
+                (at, clerk_id, row[0], kind, json.dumps(data, ensure_ascii=False, sort_keys=True)),
+            )
+            conn.execute(
+                "INSERT INTO outbox (record_type, record_uuid, record_version, enqueued_at) "
+                "VALUES ('complaint', ?, ?, ?)",
+                (row[0], version, at),
+            )
+
+
 FILLS: dict[int, Callable[[sqlite3.Connection], None]] = {
     2: _fill_2,
     5: _fill_5,
@@ -522,6 +592,7 @@ FILLS: dict[int, Callable[[sqlite3.Connection], None]] = {
     8: _fill_8,
     9: _fill_9,
     10: _fill_10,
+    11: _fill_11,
 }
 
 

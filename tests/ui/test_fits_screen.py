@@ -352,6 +352,29 @@ def follow_up_list(qtbot, window) -> Shown:
     yield "three ratings", window.ctx.dialogs.latest(FollowUpDialog)
 
 
+def complaint_dialog(qtbot, window) -> Shown:
+    from ui.complaint_dialog import ComplaintDialog
+
+    window.open_complaint()
+    settle(qtbot, window.ctx.ops)
+    dialog = window.ctx.dialogs.latest(ComplaintDialog)
+    dialog.status.setText("联系电话格式不正确（11位手机号或带区号的固定电话）；请填写投诉内容")
+    yield "a bad phone and no content", dialog
+
+
+def complaint_list(qtbot, window) -> Shown:
+    from counterapp.complaints import Channel, NewComplaint
+    from ui.complaint_list import ComplaintListDialog
+
+    for number in range(3):
+        window.ctx.counter.complaints.register(
+            NewComplaint(Channel.HOTLINE, f"欧阳秀英{number}", "0537-1234567", "长" * 500), None
+        )
+    window.open_complaints()
+    settle(qtbot, window.ctx.ops)
+    yield "three complaints, 500 characters each", window.ctx.dialogs.latest(ComplaintListDialog)
+
+
 def slip_preview(qtbot, window) -> Shown:
     counter = window.ctx.counter
     case = counter.cases.open_case(
@@ -389,6 +412,8 @@ DIALOGS: dict[str, Callable[..., Shown]] = {
     "QueueKeysDialog": queue_keys,
     "ScreenExitDialog": screen_exit,
     "FollowUpDialog": follow_up_list,
+    "ComplaintDialog": complaint_dialog,
+    "ComplaintListDialog": complaint_list,
     "SlipPreview": slip_preview,
     "HelpDialog": help_dialog,
 }
