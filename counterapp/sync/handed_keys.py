@@ -27,14 +27,14 @@ from typing import Any, NamedTuple
 
 from counterapp import store_key
 from counterapp.clock import Clock, stamp
-from counterapp.sync.wire import KEY_RECORD_TYPES, RECORD_TYPES, Record
+from counterapp.sync.wire import Record
 from db.settings import Settings
 from db.store import Store
 
 SECRET_SETTING = "slips.verification_secret"
 ACCEPTS_SETTING = "sync.hub_accepts"  # the record types the hub announced in its last ack
 # What an ack without `accepts` (a hub older than slip keys) announces: the original types.
-ORIGINAL_TYPES = [kind for kind in RECORD_TYPES if kind not in KEY_RECORD_TYPES]
+ORIGINAL_TYPES = ["case", "ticket", "rating"]
 
 
 def _store_key(store: Store) -> str | None:

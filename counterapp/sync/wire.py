@@ -21,7 +21,7 @@ from typing import Any, NamedTuple
 FORMAT = 1
 MEDIA_TYPE = "application/vnd.counterapp.batch+json"
 HASH_HEADER = "X-Content-SHA256"
-RECORD_TYPES = ("case", "ticket", "rating", "slip_key", "store_key")
+RECORD_TYPES = ("case", "ticket", "rating", "slip_key", "store_key", "watch_contact")
 # Secrets a station store hands to the hub, which keeps them sealed apart from the records:
 # the slip verification secret and the key that seals the store itself (issue 13).
 KEY_RECORD_TYPES = ("slip_key", "store_key")
@@ -204,7 +204,8 @@ def decode_batch(body: bytes, sha256: str | None) -> Batch:
 
 _TAIL = re.compile(
     rb',"day":"(\d{4}-\d{2}-\d{2})","id":"([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-'
-    rb'[0-9a-f]{4}-[0-9a-f]{12})","t":"(case|ticket|rating|slip_key|store_key)","v":([1-9][0-9]{0,6})\}'
+    rb'[0-9a-f]{4}-[0-9a-f]{12})","t":"(case|ticket|rating|slip_key|store_key|watch_contact)",'
+    rb'"v":([1-9][0-9]{0,6})\}'
 )
 _HEAD = b'{"data":'
 
