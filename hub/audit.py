@@ -3,7 +3,8 @@
 Appended in the same transaction as what it records: sign-ins (failed ones with the login
 typed), lockouts, every view of a citizen's full data (the case detail page, a watch-list
 person's page), decisions, slip checks, account changes. Never a password, a token or a
-citizen's data: a case by its UUID and number only. Supervisors and admins read it on the workbench's 日志 page.
+citizen's data: a case by its UUID and number only. Supervisors and admins read it on the
+workbench's 日志 page.
 """
 
 from __future__ import annotations

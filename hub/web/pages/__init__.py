@@ -13,6 +13,7 @@ from hub.web.pages import (
     staff,
     stations,
     supervision,
+    watch_list,
 )
 
 MODULES = (
@@ -20,6 +21,7 @@ MODULES = (
     inbox,
     supervision,
     cases,
+    watch_list,
     slips,
     journal,
     staff,
