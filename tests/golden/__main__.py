@@ -2,7 +2,7 @@
 
     python -m tests.golden formats        the sync batch, ack, USB files and slip codes
                                           (tests/data/golden) from today's code
-    python -m tests.golden store 2 5 6 7 8 9 10  schema-0002, 0005-0010 (tests/data/stores)
+    python -m tests.golden store 2 5 6 7 8 9 10 11  schema-0002, 0005-0011 (tests/data/stores)
 
 A golden format file that changes means the format changed: a station or hub already in use,
 a USB file on a stick or a printed slip may no longer be understood. Say in the commit why
