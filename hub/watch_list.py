@@ -203,7 +203,7 @@ def current(db: Database) -> Version | None:
 def people(db: Database, list_id: int, station: str = "", limit: int = 500) -> list[Row]:
     """The people of a version (of one station, if given), highest cost first, masked, with
     the contacts received for each."""
-    where, params = "p.list_id = ?", [list_id]
+    where, params = "p.list_id = ?", list[Any]([list_id])
     if station:
         where += " AND p.station = ?"
         params.append(station)

@@ -10,6 +10,7 @@ Opened from the 办件 menu (Ctrl+Shift+M); built on first use, never at start-u
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import IntEnum
 from typing import Any
 
@@ -24,6 +25,7 @@ from ui.context import AppContext
 from ui.ops import Changes
 from ui.qt import (
     QComboBox,
+    QDateTime,
     QDateTimeEdit,
     QDialog,
     QFormLayout,
@@ -148,7 +150,8 @@ class WatchListDialog(QDialog):
 
     def _show_person(self) -> None:
         row = self.selected()
-        self.when.setDateTime(self.ctx.clock.now().replace(tzinfo=None, second=0, microsecond=0))
+        now = self.ctx.clock.now().replace(tzinfo=None, second=0, microsecond=0)
+        self.when.setDateTime(QDateTime(now.year, now.month, now.day, now.hour, now.minute, 0))
         if row is None:
             self.person.clear()
             self.history.clear()
@@ -173,7 +176,9 @@ class WatchListDialog(QDialog):
         if row is None:
             self._say("请先在列表中选中一人", "error")
             return
-        when = self.when.dateTime().toPython().replace(tzinfo=CST)
+        chosen = self.when.dateTime()
+        day, time = chosen.date(), chosen.time()
+        when = datetime(day.year(), day.month(), day.day(), time.hour(), time.minute(), tzinfo=CST)
         method, content, note = (
             self.method.currentText(),
             self.content.currentText(),
