@@ -23,7 +23,18 @@ from starlette.concurrency import run_in_threadpool
 from counterapp.clock import Clock, stamp
 from counterapp.sync import transfer
 from counterapp.sync.wire import HASH_HEADER, MAX_BODY_BYTES, MEDIA_TYPE, WireError, scan_batch
-from hub import audit, enrolment, feeds, files, identity, publishing, slips, stations, web
+from hub import (
+    audit,
+    enrolment,
+    feeds,
+    files,
+    identity,
+    publishing,
+    slips,
+    stations,
+    watch_list,
+    web,
+)
 from hub.db import Database
 from hub.guard import HANDLERS, Guard, Staff, Station, client_address, read_body, too_many
 from hub.ingest import Forbidden, ingest
@@ -43,6 +54,7 @@ from hub.models import (
     SlipCheckIn,
     SlipCheckOut,
     SlipContent,
+    WatchListOut,
     WhoAmI,
     json_body,
     responses,
@@ -207,6 +219,18 @@ def create_app(
         station: Station, after: Annotated[int, Query(ge=0, le=MAX_CURSOR)] = 0
     ) -> dict[str, Any]:
         return {"calendars": publishing.calendars_after(db, after)}
+
+    @app.get(
+        "/v1/watch-list",
+        response_model=WatchListOut,
+        responses=responses(*AUTH, 422),
+        summary="The county's watch list (监测台账) published after the cursor: the newest "
+        "version, with the asking station's people only",
+    )
+    def watch_list_feed(
+        station: Station, after: Annotated[int, Query(ge=0, le=MAX_CURSOR)] = 0
+    ) -> dict[str, Any]:
+        return {"lists": watch_list.published_for(db, station, after)}
 
     @app.post(
         "/v1/transfer",

@@ -1,9 +1,10 @@
 """The staff journal (`staff_journal`): who did or saw what at the county, and when.
 
 Appended in the same transaction as what it records: sign-ins (failed ones with the login
-typed), lockouts, every view of a citizen's full data (the case detail page), decisions, slip
-checks, account changes. Never a password, a token or a citizen's data: a case by its UUID and
-number only. Supervisors and admins read it on the workbench's 日志 page.
+typed), lockouts, every view of a citizen's full data (the case detail page, a watch-list
+person's page), decisions, slip checks, account changes. Never a password, a token or a
+citizen's data: a case by its UUID and number only. Supervisors and admins read it on the
+workbench's 日志 page.
 """
 
 from __future__ import annotations
@@ -37,6 +38,8 @@ KINDS = {
     "enrol_code_issued": "生成登记码",
     "station_revoked": "吊销站点",
     "station_enrolled": "站点完成登记",
+    "watch_list_published": "发布监测台账",
+    "view_watch_person": "查看监测对象（完整信息）",
 }
 DETAIL_MAX = 200
 

@@ -8,9 +8,10 @@ one. A record first written by another station is refused with the whole batch (
 secrets (`slip_key`, `store_key`) are sealed into their own tables in the same transaction
 (`hub.keys_in`); those the hub cannot seal now are left out, never the batch, and the ack stops
 announcing them.
-A forwarded case's row of the county's inbox (`hub.forwarded`) and a bad rating's row of
-station supervision (`hub.follow_ups`) and a complaint's row of the county's list
-(`hub.complaints`) are written in that transaction too.
+A forwarded case's row of the county's inbox (`hub.forwarded`), a bad rating's row of
+station supervision (`hub.follow_ups`), a complaint's row of the county's list
+(`hub.complaints`) and a watch-list contact's row (`hub.watch_list`) are written in that
+transaction too.
 
 On PostgreSQL the usual case — records the hub has never seen — goes straight in with COPY;
 records it already holds go through a temporary table and the same guarded upsert. If another
@@ -34,7 +35,7 @@ from counterapp.sync.wire import (
     WireError,
     top_seq,
 )
-from hub import complaints, follow_ups, forwarded, keys_in
+from hub import complaints, follow_ups, forwarded, keys_in, watch_list
 from hub.db import Database, Tx
 
 COLUMNS = ("uuid", "type", "station", "source", "version", "day", "data", "batch_id", "received_at")
@@ -76,6 +77,7 @@ class Projections(NamedTuple):
     forwarded: list[forwarded.Projection]
     follow_ups: list[follow_ups.FollowUp]
     complaints: list[complaints.CountyComplaint]
+    watch_contacts: list[watch_list.ContactRow]
 
 
 @dataclass(frozen=True)
@@ -123,7 +125,10 @@ def ingest(
             )
     rows = list(newest.values())
     projections = Projections(
-        forwarded.from_rows(rows), follow_ups.from_rows(rows), complaints.from_rows(rows)
+        forwarded.from_rows(rows),
+        follow_ups.from_rows(rows),
+        complaints.from_rows(rows),
+        watch_list.from_rows(rows, now),
     )
     try:
         try:
@@ -175,6 +180,7 @@ def _store(
         forwarded.store(tx, projections.forwarded)
         follow_ups.store(tx, projections.follow_ups)
         complaints.store(tx, projections.complaints)
+        watch_list.store(tx, projections.watch_contacts)
         taken = keys_in.take_keys(
             tx, db.sealer, batch.station, batch.source, batch.batch_id, keys, now
         )

@@ -194,6 +194,24 @@ class CalendarsOut(BaseModel):
     calendars: list[PublishedCalendar]
 
 
+class WatchPerson(BaseModel):
+    id_number: str
+    name: str
+    category: str
+    cost_fen: int  # accumulated costs, in fen
+    area: str
+
+
+class WatchList(BaseModel):
+    id: int  # the feed's cursor: the list's version
+    published_at: str
+    people: list[WatchPerson]  # the asking station's people only (possibly none)
+
+
+class WatchListOut(BaseModel):
+    lists: list[WatchList]  # the newest list published after the cursor, or none
+
+
 class HubKey(BaseModel):
     public_key: str
     # the key stations encrypt USB files to, certified by public_key (`<key>.<signature>`)

@@ -42,6 +42,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "read_ledger": frozenset({"clerk", "supervisor", "admin"}),
     "manage_staff": frozenset({"admin"}),
     "publish": frozenset({"admin"}),
+    # the watch list (监测台账) is citizens' data, the county clerks' own work: they upload
+    # and publish it; supervisors read it (read_cases); admins, who hold no citizen's data, not
+    "watch_list": frozenset({"clerk"}),
     "manage_stations": frozenset({"admin"}),
 }
 PASSWORD_MIN = 10

@@ -4,11 +4,11 @@ search on the right, the station and clerk in the status bar.
 Shortcuts: F1 help, F2–F7, Shift+F2 and Shift+F4 queue calls, F11 the queue list, F8 current
 case, F9 deadlines, F12 case search (the keys go to its search box), F10 the ledger
 (台账统计), Ctrl+Shift+R bad-rating follow-ups, Ctrl+Shift+T register a complaint (投诉登记),
-Ctrl+Shift+J the complaints, Ctrl+Shift+P slips that did not print, Ctrl+Shift+X withdraw the
-case, Ctrl+Enter the step's main action, Alt+B back, Alt+1…6 a step, Ctrl+Shift+L large-font
-mode; each Alt+letter once per screen. The follow-up list, the slips that did not print (and
-the dialog offered when a print fails) and the queue settings are dialogs built when first
-opened.
+Ctrl+Shift+J the complaints, Ctrl+Shift+M the watch list (监测台账), Ctrl+Shift+P slips that
+did not print, Ctrl+Shift+X withdraw the case, Ctrl+Enter the step's main action, Alt+B back,
+Alt+1…6 a step, Ctrl+Shift+L large-font mode; each Alt+letter once per screen. The follow-up
+list, the complaints, the watch list, the slips that did not print (and the dialog offered when
+a print fails) and the queue settings are dialogs built when first opened.
 
 Ctrl+Alt+L (or menu 窗口 → 锁屏) and the station's idle time lock the window: its content
 gives way to the lock screen, its menus go and the dialogs it had open are hidden (人员管理
@@ -75,6 +75,7 @@ if TYPE_CHECKING:
     )
     from ui.sync_status import SyncStatusWidget
     from ui.unprinted_slips import UnprintedSlipsDialog
+    from ui.watch_list import WatchListDialog
 
 DEADLINE_TAB = "期限提醒（F9）"
 PAGES_DELAY_MS = 500  # the step pages not shown yet are built once the window is up
@@ -269,6 +270,7 @@ class MainWindow(QMainWindow):
         complaints = menu.addMenu("投诉(&T)")
         complaints.addAction(self._action("投诉登记…(&D)", "Ctrl+Shift+T", self.open_complaint))
         complaints.addAction(self._action("投诉处理…(&L)", "Ctrl+Shift+J", self.open_complaints))
+        view.addAction(self._action("监测台账(&M)", "Ctrl+Shift+M", self.open_watch_list))
         screens = menu.addMenu("窗口(&W)")
         screens.addAction(self._action("大厅叫号显示屏（第二台显示器）", "", self.toggle_hall))
         screens.addSeparator()
@@ -363,8 +365,14 @@ class MainWindow(QMainWindow):
 
         self._open_list(UnprintedSlipsDialog)
 
+    def open_watch_list(self) -> None:
+        from ui.watch_list import WatchListDialog
+
+        self._open_list(WatchListDialog)
+
     def _open_list(
-        self, kind: type[FollowUpDialog | UnprintedSlipsDialog | ComplaintListDialog]
+        self,
+        kind: type[FollowUpDialog | UnprintedSlipsDialog | ComplaintListDialog | WatchListDialog],
     ) -> None:
         """A list dialog (`kind(ctx, parent)` with `reload()`): the one open, or a new one."""
         dialog = self.ctx.dialogs.latest(kind)

@@ -160,6 +160,17 @@ class HubClient:
             self._json(self._send("GET", "/v1/decisions", params={"after": after}))["decisions"]
         )
 
+    def watch_list(self, after: int) -> list[dict[str, Any]]:
+        """The newest watch list published after the cursor (none, or one); a hub older than
+        the watch list has no such feed (404): nothing comes down."""
+        try:
+            answer = self._send("GET", "/v1/watch-list", params={"after": after})
+        except RejectedError as exc:
+            if getattr(exc, "status", None) == 404:
+                return []
+            raise
+        return list(self._json(answer)["lists"])
+
     def calendars(self, after: int) -> list[dict[str, Any]]:
         """The county's official calendars published after the cursor `after` (none from a hub
         older than the feed)."""

@@ -19,7 +19,7 @@ from datetime import timedelta
 from functools import partial
 from typing import Any, TypeVar
 
-from counterapp import calendar_store
+from counterapp import calendar_store, watch_list
 from counterapp.catalogue import CatalogueInvalid
 from counterapp.catalogue_store import active_catalogue
 from counterapp.clock import Clock, stamp
@@ -66,6 +66,7 @@ class SyncReport:
     catalogue: str | None = None
     calendars: list[int] = field(default_factory=list)  # years of official calendars received
     decisions: int = 0
+    watch_people: int | None = None  # the people of a watch list received, if one came
     pending: int = 0
     warnings: list[str] = field(default_factory=list)
     error: str | None = None
@@ -102,6 +103,7 @@ class SyncEngine:
             ident = outbox.identity(self.store)
             self.upload_all(ident, report)
             key_queued = handed_keys.queue_if_changed(self.store, ident.source, self.clock)
+            key_queued |= bool(watch_list.queue_unsent(self.store, self.clock))
             report.resent = self.reconcile(ident)
             if report.resent or key_queued or outbox.sendable(self.store):
                 self.upload_all(ident, report)
@@ -227,6 +229,7 @@ class SyncEngine:
                 report.warnings.append(f"县中心下发的事项目录未通过校验，仍使用原目录：{exc}")
                 log.warning("catalogue %s from the hub rejected", offered.get("version"))
         self.pull_calendars(report)
+        self.pull_watch_list(report)
         while True:
             after = downsync.decision_cursor(self.store)
             decisions = self._call(partial(self.client.decisions, after))
@@ -235,6 +238,16 @@ class SyncEngine:
             for decision in decisions:
                 report.decisions += int(downsync.apply_decision(self.store, decision, self.clock))
         self.progress("down", 1, 1)
+
+    def pull_watch_list(self, report: SyncReport) -> None:
+        """The newest watch list published since the last run (this station's people only);
+        a damaged one is skipped, the cursor kept, and asked for again next time."""
+        for published in self._call(partial(self.client.watch_list, watch_list.cursor(self.store))):
+            try:
+                report.watch_people = watch_list.apply_published(self.store, published, self.clock)
+            except (ValueError, KeyError, TypeError) as exc:
+                report.warnings.append(f"县中心下发的监测台账未通过校验，仍使用原台账：{exc}")
+                log.warning("watch list %s from the hub rejected", published.get("id"))
 
     def pull_calendars(self, report: SyncReport) -> None:
         """Official calendars published since the last run; a damaged one is skipped (the

@@ -1,7 +1,8 @@
 """Snapshots of records as they leave the station: a case with its items, materials and
-events; a ticket with its events; a rating; a complaint with its events; the store's slip
-verification key and store key (`counterapp.sync.handed_keys`). Always the record's state
-*now*, read inside the caller's transaction so a snapshot and its version agree.
+events; a ticket with its events; a rating; a complaint with its events; a watch-list
+follow-up contact (`counterapp.watch_list`); the store's slip verification key and store key
+(`counterapp.sync.handed_keys`). Always the record's state *now*, read inside the caller's
+transaction so a snapshot and its version agree.
 
 Internal integer ids stay home: clerks travel as their login (工号), the ticket of a case as
 its UUID. Empty values are left out to keep the wire small. Personal data (names, ID numbers,
@@ -15,6 +16,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
+from counterapp import watch_list
 from counterapp.sync import handed_keys
 from counterapp.sync.wire import KEY_RECORD_TYPES, Record
 from db.store import Store
@@ -67,6 +69,13 @@ class Snapshots:
             records += self._ratings(by_type["rating"], events)
         if by_type.get("complaint"):
             records += self._complaints(by_type["complaint"], events)
+        if by_type.get(watch_list.RECORD_TYPE):
+            records += [
+                Record(watch_list.RECORD_TYPE, uuid, 1, day, data)
+                for uuid, day, data in watch_list.snapshots(
+                    self._store, by_type[watch_list.RECORD_TYPE], self._logins
+                )
+            ]
         for kind in KEY_RECORD_TYPES:
             if by_type.get(kind):
                 records += handed_keys.snapshots(self._store, kind, by_type[kind])
@@ -185,16 +194,20 @@ def record_day(store: Store, record_type: str, uuid: str) -> str | None:
         "ticket": "SELECT day FROM tickets WHERE uuid = ?",
         "rating": "SELECT substr(rated_at, 1, 10) FROM ratings WHERE uuid = ?",
         "complaint": "SELECT substr(received_at, 1, 10) FROM complaints WHERE uuid = ?",
+        "watch_contact": "SELECT substr(contacted_at, 1, 10) FROM watch_contacts WHERE uuid = ?",
     }[record_type]
     day: str | None = store.scalar(sql, (uuid,))
     return day
 
 
 # Every record of the station with its day and version: what reconciliation compares.
-# Mirror tickets are the queue host's records: the host uploads them, never this PC.
+# Mirror tickets are the queue host's records: the host uploads them, never this PC. Contacts
+# count once queued (the hub announced it takes them), so an older hub is never asked for one.
 INVENTORY_SQL = """
 SELECT 'case' AS type, uuid, version, day FROM cases
 UNION ALL SELECT 'ticket', uuid, version, day FROM tickets WHERE mirror = 0
 UNION ALL SELECT 'rating', uuid, version, substr(rated_at, 1, 10) FROM ratings
 UNION ALL SELECT 'complaint', uuid, version, substr(received_at, 1, 10) FROM complaints
+UNION ALL SELECT 'watch_contact', uuid, 1, substr(contacted_at, 1, 10) FROM watch_contacts
+    WHERE queued_at IS NOT NULL
 """

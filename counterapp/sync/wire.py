@@ -21,13 +21,21 @@ from typing import Any, NamedTuple
 FORMAT = 1
 MEDIA_TYPE = "application/vnd.counterapp.batch+json"
 HASH_HEADER = "X-Content-SHA256"
-RECORD_TYPES = ("case", "ticket", "rating", "slip_key", "store_key", "complaint")
+RECORD_TYPES = (
+    "case",
+    "ticket",
+    "rating",
+    "slip_key",
+    "store_key",
+    "complaint",
+    "watch_contact",
+)
 # Secrets a station store hands to the hub, which keeps them sealed apart from the records:
 # the slip verification secret and the key that seals the store itself (issue 13).
 KEY_RECORD_TYPES = ("slip_key", "store_key")
 # Types an older hub does not know (it refuses a batch holding one): a station sends them only
 # once the hub has announced them in an acknowledgement's `accepts` (counterapp.sync.outbox).
-ANNOUNCED_RECORD_TYPES = ("complaint",)
+ANNOUNCED_RECORD_TYPES = ("complaint", "watch_contact")
 DECISION_STATUSES = ("received", "processing", "done", "returned")
 MAX_BODY_BYTES = 16 * 1024 * 1024  # compressed
 MAX_DOCUMENT_BYTES = 128 * 1024 * 1024  # after decompression (no zip bombs)
@@ -207,7 +215,9 @@ def decode_batch(body: bytes, sha256: str | None) -> Batch:
 
 _TAIL = re.compile(
     rb',"day":"(\d{4}-\d{2}-\d{2})","id":"([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-'
-    rb'[0-9a-f]{4}-[0-9a-f]{12})","t":"(case|ticket|rating|slip_key|store_key)","v":([1-9][0-9]{0,6})\}'
+    rb'[0-9a-f]{4}-[0-9a-f]{12})","t":"('
+    + "|".join(RECORD_TYPES).encode()  # every type, from the one list
+    + rb')","v":([1-9][0-9]{0,6})\}'
 )
 _HEAD = b'{"data":'
 

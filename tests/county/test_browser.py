@@ -1,7 +1,8 @@
 """The workbench in a real browser (Chromium headless): a clerk signs in, works the inbox with
 htmx, decides a case, and the decision arrives at a real station store after its sync; a
 form without its CSRF token is refused; wrong passwords lock the account; a scanned slip is
-checked; an admin uploads a catalogue, reads its diff and publishes it; and the pages work
+checked; an admin uploads a catalogue, reads its diff and publishes it; a county clerk
+uploads the watch list, reads its problems, fixes it and publishes it; and the pages work
 without JavaScript. On SQLite and PostgreSQL hubs."""
 
 from __future__ import annotations
@@ -167,6 +168,29 @@ def test_an_admin_uploads_a_catalogue_and_publishes_it(page, county, tmp_path):
     page.see("已发布事项目录 county-2027.1")
     assert page.find("#active-version").text == "county-2027.1"
     assert feeds.active_catalogue(county)["version"] == "county-2027.1"
+
+
+def test_a_county_clerk_uploads_the_watch_list_fixes_it_and_publishes_it(page, county, tmp_path):
+    from tests.county.test_watch_list import BAD, GOOD, OTHER, TOWN, _csv, _xlsx
+
+    register(county, TOWN)
+    register(county, OTHER)
+    wrong, right = tmp_path / "名单.csv", tmp_path / "名单.xlsx"
+    wrong.write_bytes(_csv([GOOD[0], BAD[0]]))
+    right.write_bytes(_xlsx(GOOD))
+    page.open("/county/watch-list")
+    page.sign_in("0101", STAFF["0101"][2])
+    page.find("#watch-file").send_keys(str(wrong))
+    page.find("#upload-watch-list").click()
+    page.see("第3行：身份证号码校验位不符")
+    page.find("#watch-file").send_keys(str(right))
+    page.find("#upload-watch-list").click()
+    page.see("待发布：第1版")
+    page.find("input[name=confirm]").click()
+    page.find("#publish-watch-list").click()
+    page.see("已发布监测台账第1版（3人）")
+    assert len(page.all("#watch-people tbody tr")) == 3
+    assert GOOD[0][1] not in page.text()  # masked in the list
 
 
 def test_without_javascript_the_forms_still_work(site, town, county):

@@ -3,7 +3,8 @@
 A station store is filled through the real services with a fixed clock, counting UUIDs and
 the published test keys of `tests/data/golden/keys.json`: a completed instant case with its
 rating, a case forwarded upward (帮办代办) after a missing material came back, a ticket ended
-without a case (`consulted`), the store's slip secret and its store key (put in the keyring
+without a case (`consulted`), a follow-up contact of the watch list (监测台账, `watch_contact`),
+the store's slip secret and its store key (put in the keyring
 for the store's path before it is made, so the store is sealed under it). From it come the
 sync batch (what the hub receives), the hub's ack, the USB files both ways and the slip
 codes; the tests compare each with its file in `tests/data/golden/`, and
@@ -28,7 +29,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import NamedTuple
 
-from counterapp import store_key
+from counterapp import store_key, watch_list
 from counterapp.app import Counter
 from counterapp.case_model import Agent, Person
 from counterapp.clock import CST, FixedClock, stamp
@@ -148,6 +149,23 @@ def _fill(counter: Counter, clock: FixedClock) -> None:
     counter.queue.call_next(1, clerk)
     clock.advance(minutes=1)
     counter.queue.end_without_case(ticket.id, clerk, "仅咨询政策")
+
+    # 4. the county's watch list (监测台账) came down; the clerk phoned the person on it
+    person = {"name": "李大山", "category": "脱贫人口", "cost_fen": 1_256_000, "area": "东村"}
+    person["id_number"] = _person_id("19600815", "417")
+    published = {"id": 1, "published_at": "2026-11-24T16:00:00+08:00", "people": [person]}
+    watch_list.apply_published(counter.store, published, clock)
+    clock.advance(minutes=3)
+    watch_list.record_contact(
+        counter.store,
+        person["id_number"],
+        clock.now(),
+        "电话",
+        "医疗救助已转报",
+        "本人同意申请医疗救助，材料由村医代收",
+        clerk,
+        clock,
+    )
 
     # the next morning the agent brings the records; accepted and forwarded upward
     clock.set(BATCHED_AT.replace(hour=9, minute=40))

@@ -20,9 +20,11 @@ writes them (the columns and values of that version, which never change once rel
   `personal_erased_at` set, their events' and slips' copies scrubbed), journalled. The cases
   still waiting for upload keep their personal fields, as the program keeps them;
 - 11: complaints — one about a case and its clerk, noted and closed with feedback, one from
-  the 12345 hotline still open, journalled and queued.
+  the 12345 hotline still open, journalled and queued;
+- 12: the watch list (监测台账) — two people, one dropped by a later list; a contact queued
+  for the hub and one recorded before the hub took contacts.
 
-`python -m tests.golden store 2 5 6 7 8 9 10 11` rebuilds them (a deliberate act; the file
+`python -m tests.golden store 2 5 6 7 8 9 10 11 12` rebuilds them (a deliberate act; the file
 changes).
 
 The stores stay **plain** (unsealed SQLite), though the program of schema 10 seals every
@@ -584,6 +586,57 @@ def _fill_11(conn: sqlite3.Connection) -> None:
             )
 
 
+def _fill_12(conn: sqlite3.Connection) -> None:
+    """The county's watch list: two people (one dropped by a later list), a contact queued
+    for the hub and one recorded while the hub did not take contacts yet."""
+    conn.executemany(
+        "INSERT INTO watch_people (id_number, name, category, cost_fen, area, list_id, listed, "
+        "received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            ("370883196008154174", "李大山", "脱贫人口", 1256000, "东村", 2, 1, _WATCH_AT),
+            ("370883195801011238", "王秀英", "其他", 2700000, "", 1, 0, _WATCH_AT),
+        ],
+    )
+    clerk = _last(conn, "SELECT min(id) FROM clerks")
+    conn.executemany(
+        "INSERT INTO watch_contacts (uuid, id_number, list_id, contacted_at, method, content, "
+        "note, clerk_id, recorded_at, queued_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                "b1000000-0000-4000-8000-000000000001",
+                "370883196008154174",
+                2,
+                _WATCH_AT,
+                "电话",
+                "医疗救助已转报",
+                "本人同意申请医疗救助",
+                clerk,
+                _WATCH_AT,
+                _WATCH_AT,
+            ),
+            (
+                "b1000000-0000-4000-8000-000000000002",
+                "370883195801011238",
+                1,
+                _WATCH_AT,
+                "上门",
+                "政策告知",
+                None,
+                clerk,
+                _WATCH_AT,
+                None,
+            ),
+        ],
+    )
+    conn.execute(
+        "INSERT INTO outbox (record_type, record_uuid, record_version, enqueued_at) "
+        "VALUES ('watch_contact', 'b1000000-0000-4000-8000-000000000001', 1, ?)",
+        (_WATCH_AT,),
+    )
+
+
+_WATCH_AT = "2029-12-03T10:00:00+08:00"
+
 FILLS: dict[int, Callable[[sqlite3.Connection], None]] = {
     2: _fill_2,
     5: _fill_5,
@@ -593,6 +646,7 @@ FILLS: dict[int, Callable[[sqlite3.Connection], None]] = {
     9: _fill_9,
     10: _fill_10,
     11: _fill_11,
+    12: _fill_12,
 }
 
 

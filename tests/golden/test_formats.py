@@ -92,9 +92,10 @@ def test_the_hub_takes_the_golden_batch_over_http_and_answers_the_golden_ack(tmp
         assert wire.canonical(answer.json()) + b"\n" == ACK.read_bytes(), REGENERATE
         with db.transaction() as tx:
             assert (
-                tx.scalar("SELECT count(*) FROM records WHERE station = ?", (STATION.code,)) == 7
+                tx.scalar("SELECT count(*) FROM records WHERE station = ?", (STATION.code,)) == 8
             )  # the secrets are kept apart
             assert tx.scalar("SELECT complaint_no FROM complaints") == "TS20261126001"
+            assert tx.scalar("SELECT method FROM watch_contacts") == "电话"  # projected
         # the store key arrived sealed: the county can give it back for a dead PC's store
         (recovered,) = store_keys.recover(db, STATION.code, "golden", "test", formats.HUB_NOW)
         assert recovered.key_hex == KEYS["store_key"]

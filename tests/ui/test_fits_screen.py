@@ -375,6 +375,14 @@ def complaint_list(qtbot, window) -> Shown:
     yield "three complaints, 500 characters each", window.ctx.dialogs.latest(ComplaintListDialog)
 
 
+def watch_list(qtbot, window) -> Shown:
+    from ui.watch_list import WatchListDialog
+
+    window.open_watch_list()
+    settle(qtbot, window.ctx.ops)
+    yield "no list yet", window.ctx.dialogs.latest(WatchListDialog)
+
+
 def slip_preview(qtbot, window) -> Shown:
     counter = window.ctx.counter
     case = counter.cases.open_case(
@@ -414,6 +422,7 @@ DIALOGS: dict[str, Callable[..., Shown]] = {
     "FollowUpDialog": follow_up_list,
     "ComplaintDialog": complaint_dialog,
     "ComplaintListDialog": complaint_list,
+    "WatchListDialog": watch_list,
     "SlipPreview": slip_preview,
     "HelpDialog": help_dialog,
 }

@@ -15,6 +15,7 @@ from hub.web.pages import (
     staff,
     stations,
     supervision,
+    watch_list,
 )
 
 MODULES = (
@@ -24,6 +25,7 @@ MODULES = (
     ledger,
     cases,
     complaints,
+    watch_list,
     slips,
     journal,
     staff,
