@@ -10,13 +10,13 @@ itself, with name and phone, stays in `records` for those who handle it.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import astuple, dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from counterapp.privacy import mask_name
+from hub import projections
 from hub.forwarded import read_day, read_text
 
 if TYPE_CHECKING:
@@ -47,23 +47,14 @@ class CountyComplaint:
 
 
 COLUMNS = tuple(CountyComplaint.__dataclass_fields__)
-UPSERT = (
-    f"INSERT INTO complaints ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))}) "
-    "ON CONFLICT (complaint_uuid) DO UPDATE SET "
-    + ", ".join(f"{column} = excluded.{column}" for column in COLUMNS[2:])
-    + " WHERE excluded.version > complaints.version AND complaints.station = excluded.station"
-)
+UPSERT = projections.upsert("complaints", "complaint_uuid", COLUMNS)
 
 
 def project(uuid: str, station: str, version: int, data: Any) -> CountyComplaint | None:
     """The row of a complaint record (`data` as JSON text or parsed), or None if it lacks
     what the list needs."""
-    if isinstance(data, str | bytes):
-        try:
-            data = json.loads(data)
-        except ValueError:
-            return None
-    if not isinstance(data, dict):
+    data = projections.document(data)
+    if data is None:
         return None
     number = read_text(data.get("complaint_no"), 32)
     received_at = read_text(data.get("received_at"), 32)

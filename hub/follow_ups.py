@@ -10,12 +10,12 @@ station's store).
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Sequence
 from dataclasses import astuple, dataclass
 from typing import TYPE_CHECKING, Any
 
+from hub import projections
 from hub.forwarded import read_day, read_text
 
 if TYPE_CHECKING:
@@ -51,23 +51,14 @@ COLUMNS = (
     "due",
     "followed_up_at",
 )
-UPSERT = (
-    f"INSERT INTO follow_ups ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))}) "
-    "ON CONFLICT (rating_uuid) DO UPDATE SET "
-    + ", ".join(f"{column} = excluded.{column}" for column in COLUMNS[2:])
-    + " WHERE excluded.version > follow_ups.version AND follow_ups.station = excluded.station"
-)
+UPSERT = projections.upsert("follow_ups", "rating_uuid", COLUMNS)
 
 
 def project(rating_uuid: str, station: str, version: int, data: Any) -> FollowUp | None:
     """The row of a rating record (`data` as JSON text or parsed), or None if no follow-up
     is due for it."""
-    if isinstance(data, str | bytes):
-        try:
-            data = json.loads(data)
-        except ValueError:
-            return None
-    if not isinstance(data, dict):
+    data = projections.document(data)
+    if data is None:
         return None
     due = read_day(data.get("follow_up_due"))
     level = data.get("level")
@@ -105,24 +96,7 @@ def store(tx: Tx, follow_ups: Sequence[FollowUp]) -> None:
 
 def backfill(db: Database, chunk: int = 2000) -> int:
     """Project the bad ratings a hub held before migration 0008 (once); returns how many."""
-    done, last = 0, 0
-    while True:
-        with db.transaction() as tx:
-            rows = tx.all(
-                "SELECT id, uuid, station, version, data FROM records "
-                "WHERE type = 'rating' AND id > ? ORDER BY id LIMIT ?",
-                (last, chunk),
-            )
-            if not rows:
-                break
-            found = [
-                f
-                for _, uuid, station, version, data in rows
-                if (f := project(uuid, station, int(version), data)) is not None
-            ]
-            store(tx, found)
-            done += len(found)
-            last = int(rows[-1][0])
+    done = projections.backfill(db, "rating", project, store, chunk=chunk)
     with db.transaction() as tx:
         tx.execute("DELETE FROM hub_tasks WHERE name = ?", (TASK,))
     if done:

@@ -17,7 +17,6 @@ station forwarded it: its minutes ran out at the window.
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from collections.abc import Sequence
@@ -27,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from counterapp.privacy import mask_name
 from counterapp.workdays import WorkCalendar
+from hub import projections
 
 if TYPE_CHECKING:
     from hub.db import Database, Tx
@@ -80,13 +80,7 @@ COLUMNS = (
     "station_status",
     "station_decided_at",
 )
-_KEPT = ", ".join(f"{column} = excluded.{column}" for column in COLUMNS[2:])
-UPSERT = (
-    f"INSERT INTO forwarded_cases ({', '.join(COLUMNS)}) "
-    f"VALUES ({', '.join('?' * len(COLUMNS))}) ON CONFLICT (case_uuid) DO UPDATE SET "
-    f"{_KEPT} WHERE excluded.version > forwarded_cases.version "
-    "AND forwarded_cases.station = excluded.station"
-)
+UPSERT = projections.upsert("forwarded_cases", "case_uuid", COLUMNS)
 ITEMS = (
     "INSERT INTO forwarded_items (case_uuid, item_code) VALUES (?, ?) "
     "ON CONFLICT (case_uuid, item_code) DO NOTHING"
@@ -132,12 +126,8 @@ def project(
 ) -> Projection | None:
     """The inbox row of a case record (`data` as stored: JSON text or already parsed), or
     None if the case is not forwarded (or its data is not a case's)."""
-    if isinstance(data, str | bytes):
-        try:
-            data = json.loads(data)
-        except ValueError:
-            return None
-    if not isinstance(data, dict):
+    data = projections.document(data)
+    if data is None:
         return None
     forwarded_at = data.get("forwarded_at")
     if (
@@ -180,12 +170,12 @@ def project(
     )
 
 
-def store(tx: Tx, projections: Sequence[Projection]) -> None:
+def store(tx: Tx, rows: Sequence[Projection]) -> None:
     """Insert or update the rows (an older version never replaces a newer one)."""
-    if not projections:
+    if not rows:
         return
-    tx.executemany(UPSERT, [astuple(p)[: len(COLUMNS)] for p in projections])
-    tx.executemany(ITEMS, [(p.case_uuid, code) for p in projections for code in p.item_codes])
+    tx.executemany(UPSERT, [astuple(p)[: len(COLUMNS)] for p in rows])
+    tx.executemany(ITEMS, [(p.case_uuid, code) for p in rows for code in p.item_codes])
 
 
 def from_rows(rows: Sequence[Sequence[Any]]) -> list[Projection]:
@@ -207,25 +197,9 @@ def backfill(db: Database, chunk: int = 2000) -> int:
         "sqlite": "json_extract(data, '$.forwarded_at')",
         "postgres": "(data->>'forwarded_at')",
     }[db.dialect]
-    done, last = 0, 0
-    while True:
-        with db.transaction() as tx:
-            rows = tx.all(
-                f"SELECT id, uuid, station, version, data FROM records "
-                f"WHERE type = 'case' AND id > ? AND {forwarded} IS NOT NULL "
-                f"ORDER BY id LIMIT ?",
-                (last, chunk),
-            )
-            if not rows:
-                break
-            projections = [
-                p
-                for _, uuid, station, version, data in rows
-                if (p := project(uuid, station, int(version), data)) is not None
-            ]
-            store(tx, projections)
-            done += len(projections)
-            last = int(rows[-1][0])
+    done = projections.backfill(
+        db, "case", project, store, f"AND {forwarded} IS NOT NULL", chunk=chunk
+    )
     with db.transaction() as tx:
         apply_decisions(tx)
         tx.execute("DELETE FROM hub_tasks WHERE name = ?", (TASK,))

@@ -1,0 +1,67 @@
+"""What the county's read models share (the inbox's `forwarded`, supervision's `follow_ups`,
+the complaints list's `complaints`): each keeps one row per record at the record's newest
+version, projected from its data in the batch's own transaction, and fills itself once from
+the records an upgraded hub already held."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from hub.db import Database, Tx
+
+Row = TypeVar("Row")
+
+
+def upsert(table: str, key: str, columns: Sequence[str]) -> str:
+    """INSERT of one row of `columns` (the key, the station, the version, then the rest) that
+    replaces a held row only with a newer version of the same station's record."""
+    kept = ", ".join(f"{column} = excluded.{column}" for column in columns[2:])
+    return (
+        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))}) "
+        f"ON CONFLICT ({key}) DO UPDATE SET {kept} "
+        f"WHERE excluded.version > {table}.version AND {table}.station = excluded.station"
+    )
+
+
+def document(data: Any) -> dict[str, Any] | None:
+    """A record's data as stored (JSON text, or already parsed) as a dict; None if it is not
+    one."""
+    if isinstance(data, str | bytes):
+        try:
+            data = json.loads(data)
+        except ValueError:
+            return None
+    return data if isinstance(data, dict) else None
+
+
+def backfill(
+    db: Database,
+    record_type: str,
+    project: Callable[[str, str, int, Any], Row | None],
+    store: Callable[[Tx, list[Row]], None],
+    condition: str = "",
+    chunk: int = 2000,
+) -> int:
+    """Project every held record of `record_type` (and `condition`, SQL over `records`), a
+    chunk per transaction; returns how many rows were projected."""
+    done, last = 0, 0
+    while True:
+        with db.transaction() as tx:
+            rows = tx.all(
+                f"SELECT id, uuid, station, version, data FROM records "
+                f"WHERE type = ? AND id > ? {condition} ORDER BY id LIMIT ?",
+                (record_type, last, chunk),
+            )
+            if not rows:
+                return done
+            found = [
+                row
+                for _, uuid, station, version, data in rows
+                if (row := project(uuid, station, int(version), data)) is not None
+            ]
+            store(tx, found)
+            done += len(found)
+            last = int(rows[-1][0])
