@@ -10,7 +10,11 @@ from collections.abc import Callable
 from typing import Any
 
 from selenium import webdriver
-from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+from selenium.common.exceptions import (
+    NoSuchElementException,
+    StaleElementReferenceException,
+    WebDriverException,
+)
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -83,8 +87,12 @@ class Page:
 
     def sign_in(self, login: str, password: str) -> None:
         self.wait(lambda d: "/county/login" in d.current_url)
+        form = self.find("form")
         self.type("input[name=login]", login)
         self.type("input[name=password]", password, enter=True)
+        # the answer is a new page either way (the next page, or the form with its error):
+        # wait for it, so the caller never looks at the login page still on screen
+        self.wait(lambda d: _gone(form))
 
     def see(self, words: str, seconds: float = 10) -> None:
         self.wait(lambda d: words in d.find_element(By.CSS_SELECTOR, "body").text, seconds)
@@ -104,3 +112,12 @@ class Page:
             self.driver.save_screenshot(str(path))
         finally:
             self.driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
+def _gone(element: Any) -> bool:
+    """Whether `element`'s page has been replaced (Chromium says so in one of two ways)."""
+    try:
+        element.is_enabled()
+    except (StaleElementReferenceException, WebDriverException):
+        return True
+    return False
