@@ -203,6 +203,7 @@ def test_without_javascript_the_forms_still_work(site, town, county):
         page.see("共 3 件")
         page.find("input[name=late]").click()
         page.find(".filters button[type=submit]").click()  # a plain GET
+        page.wait(lambda d: "late=1" in d.current_url)
         page.see("共 1 件")
         page.find("input[name=case]").click()
         page.find("button[name=status][value=processing]").click()  # a POST, then back
