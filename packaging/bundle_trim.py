@@ -40,6 +40,11 @@ QT_PLUGINS_DROPPED = (
     "imageformats/*icns*",
     "imageformats/*tga*",
     "imageformats/*wbmp*",
+    # PySide6-Addons (installed for QtCharts) brings these two, and with them QtQuick, QtQml,
+    # QtPdf, QtNetwork and the virtual keyboard (~25 MB): the program reads PDFs with
+    # pypdfium2 and has no on-screen keyboard
+    "imageformats/*pdf*",
+    "platforminputcontexts/*virtualkeyboard*",
 )
 # Folders whose libraries are there only because something else needs them (Linux).
 DEPENDENCY_FOLDERS = {PurePosixPath("."), PurePosixPath("pillow.libs"), QT / "lib"}
