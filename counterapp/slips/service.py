@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from counterapp.app import Counter
-from counterapp.case_model import CaseState
+from counterapp.case_model import Case, CaseState
 from counterapp.slips.facts import case_facts
 from counterapp.slips.layout import Layout
 from counterapp.slips.notice import build_notice
@@ -63,23 +63,7 @@ def prepare_notice(
 ) -> PreparedSlip:
     """Render the one-time notice; raises ReprintReasonRequired for a reprint with no reason."""
     case = counter.cases.get(case_id)
-    is_reprint, reason = reprint_status(counter, case_id, SlipKind.NOTICE, reprint_reason)
-    facts = case_facts(counter, case, SlipKind.NOTICE, clerk_id=clerk_id, reprint_reason=reason)
-    return PreparedSlip(
-        build_notice(facts, layout),
-        PendingPrint(
-            kind=SlipKind.NOTICE,
-            layout=layout,
-            case_id=case.id,
-            case_uuid=case.uuid,
-            ticket_id=None,
-            clerk_id=clerk_id,
-            is_reprint=is_reprint,
-            reason=reason,
-            verification_code=facts.code,
-            content=facts.content,
-        ),
-    )
+    return _prepare_case_slip(counter, case, SlipKind.NOTICE, layout, clerk_id, reprint_reason)
 
 
 def prepare_receipt(
@@ -94,12 +78,25 @@ def prepare_receipt(
     case = counter.cases.get(case_id)
     if case.state not in RECEIPT_STATES and case.accepted_at is None:
         raise SlipError(f"办件当前为「{case.state.label}」，受理后才能出具受理回执")
-    is_reprint, reason = reprint_status(counter, case_id, SlipKind.RECEIPT, reprint_reason)
-    facts = case_facts(counter, case, SlipKind.RECEIPT, clerk_id=clerk_id, reprint_reason=reason)
+    return _prepare_case_slip(counter, case, SlipKind.RECEIPT, layout, clerk_id, reprint_reason)
+
+
+def _prepare_case_slip(
+    counter: Counter,
+    case: Case,
+    kind: SlipKind,
+    layout: Layout,
+    clerk_id: int,
+    reprint_reason: str | None,
+) -> PreparedSlip:
+    """A case's notice or receipt rendered, with the print record it will make."""
+    is_reprint, reason = reprint_status(counter, case.id, kind, reprint_reason)
+    facts = case_facts(counter, case, kind, clerk_id=clerk_id, reprint_reason=reason)
+    build = build_notice if kind is SlipKind.NOTICE else build_receipt
     return PreparedSlip(
-        build_receipt(facts, layout),
+        build(facts, layout),
         PendingPrint(
-            kind=SlipKind.RECEIPT,
+            kind=kind,
             layout=layout,
             case_id=case.id,
             case_uuid=case.uuid,
