@@ -79,7 +79,7 @@ def _contents(
 def test_there_is_a_store_of_every_earlier_schema():
     """Each schema keeps a store written in it, the newest too: a new migration comes with
     its store (a demo station's by the program, or made by `python -m tests.golden store N`
-    with a fill in tests/golden/stores.py)."""
+    with a fill in tests/golden/store_fills*.py)."""
     versions = []
     for path in sorted(STORES.glob("schema-*.db")):
         conn = sqlite3.connect(path)
