@@ -3,10 +3,13 @@ shipped): its stations — towns, hospitals, clinics and the villages around eac
 year of their cases as the stations' sync leaves them at the hub (the case records' data in the
 stations' own shape), a share of them forwarded (帮办代办), with the county's decisions on them
 (old ones mostly 办结, a few left open past their due day, recent ones still 待接收 or 办理中),
-the stations' sync states and their bad ratings awaiting follow-up (station supervision).
+the stations' sync states and their bad ratings awaiting follow-up (station supervision); for
+the last `VISIT_DAYS` days also each case's queue ticket (with tickets that ended without a
+case: a consultation only, a no-show) and its rating, for the county's ledger (统计台账).
 
 Loaded with COPY on PostgreSQL (executemany on SQLite); the inbox's own rows are made from the
-records by `hub.forwarded.project`, exactly as the hub's ingest makes them.
+records by `hub.forwarded.project` and the ledger's by `hub.ledger_rows.from_rows`, exactly as
+the hub's ingest makes them.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from __future__ import annotations
 import json
 import random
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import cache
@@ -25,7 +28,7 @@ from counterapp.catalogue_model import Catalogue
 from counterapp.clock import CST, stamp
 from counterapp.idnumber import check_char
 from counterapp.workdays import WorkCalendar
-from hub import follow_ups, forwarded
+from hub import follow_ups, forwarded, ledger_rows
 from hub.db import Database, Tx
 from hub.forwarded import Projection
 
@@ -64,6 +67,7 @@ RESULTS = (
     "不予认定：不符合病种认定标准",
     "审核通过",
 )
+VISIT_DAYS = 45  # the days with tickets and ratings: last month's ledger is complete
 CLERKS = ("王芳（0101）", "刘洋（0102）", "陈静（0103）")
 RECORD_COLUMNS = (
     "uuid",
@@ -146,7 +150,9 @@ def generate(
     seed: int = 1,
     forwarded_share: float = 0.2,
 ) -> Iterator[tuple[Any, ...]]:
-    """Yields (record row, projection or None, decision rows) per case, oldest day first."""
+    """Yields (record rows, projection or None, decision rows) per case, oldest day first: the
+    case's record, and in the last `VISIT_DAYS` days its ticket's, its rating's and now and
+    then a ticket that ended without a case."""
     rng = random.Random(seed)
     calendar = WorkCalendar()
     catalogue = _catalogue()
@@ -156,6 +162,7 @@ def generate(
         level: catalogue.choosable(level) for level in ("town", "hospital", "clinic", "village")
     }
     first = today - timedelta(days=days - 1)
+    visits_from = today - timedelta(days=VISIT_DAYS)
     counters: dict[tuple[str, str], int] = {}
     for n in range(case_count):
         day = first + timedelta(days=n * days // case_count)
@@ -165,9 +172,11 @@ def generate(
         counters[(station.code, day.isoformat())] = sequence = (
             counters.get((station.code, day.isoformat()), 0) + 1
         )
-        yield _case(
+        record, projection, decisions = _case(
             rng, calendar, station, day, sequence, lists[station.level], today, forwarded_share
         )
+        visits = _visit(rng, station, sequence, record) if day >= visits_from else []
+        yield [record, *visits], projection, decisions
 
 
 def _person(rng: random.Random) -> tuple[str, str, str]:
@@ -258,10 +267,11 @@ def _case(
         if decisions and rng.random() < 0.9:  # the station synced since: it says so
             data["county_status"], data["county_decided_at"] = decisions[-1][2], decisions[-1][4]
     else:
-        data.update(state="completed", completed_at=at)
+        done = stamp(accepted + timedelta(minutes=rng.randrange(2, 14), seconds=rng.randrange(60)))
+        data.update(state="completed", completed_at=done)
         for entry in items:  # each item finished at the window, as a station records it
-            entry["completed_at"] = at
-        data["events"].append({"id": 3, "at": at, "kind": "completed", "clerk": "1001"})
+            entry["completed_at"] = done
+        data["events"].append({"id": 3, "at": done, "kind": "completed", "clerk": "1001"})
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     record = (
         case_uuid,
@@ -276,6 +286,86 @@ def _case(
     )
     projection = forwarded.project(case_uuid, station.code, 3, text) if forwarding else None
     return record, projection, decisions
+
+
+def _visit(
+    rng: random.Random, station: SampleStation, sequence: int, case: tuple[Any, ...]
+) -> list[tuple[Any, ...]]:
+    """The records a case's visit leaves besides the case: its ticket (issued up to half an
+    hour before the case was opened), seven in ten times a rating (a few bad, called back
+    within three weeks), and one time in ten another ticket: a consultation only or a no-show."""
+    case_uuid, day, data = case[0], case[5], json.loads(case[6])
+    opened = datetime.fromisoformat(data["opened_at"])
+    found = [_ticket(rng, station, day, 2 * sequence, opened, "done")]
+    if rng.random() < 0.1:
+        status = "consulted" if rng.random() < 0.6 else "no_show"
+        found.append(_ticket(rng, station, day, 2 * sequence + 1, opened, status))
+    if rng.random() < 0.7:
+        bad = rng.random() < 0.03
+        rated = opened + timedelta(minutes=rng.randrange(5, 30))
+        due = rated.date() + timedelta(days=21) if bad else None
+        called_back = rated + timedelta(days=rng.choice((2, 5, 30))) if bad else None
+        rating = {
+            "level": rng.choice((1, 2)) if bad else rng.choice((3, 4, 5, 5, 5)),
+            "rated_at": stamp(rated),
+            "follow_up_due": None if due is None else due.isoformat(),
+            "followed_up_at": None if called_back is None else stamp(called_back),
+            "case_uuid": case_uuid,
+            "events": [],
+        }
+        found.append(_record(rng, "rating", station, day, rating, rated))
+    return found
+
+
+def _ticket(
+    rng: random.Random,
+    station: SampleStation,
+    day: str,
+    number: int,
+    opened: datetime,
+    status: str,
+) -> tuple[Any, ...]:
+    issued = opened - timedelta(minutes=rng.randrange(1, 31), seconds=rng.randrange(60))
+    called = None if status == "no_show" else opened - timedelta(seconds=rng.randrange(20, 90))
+    priority = rng.random() < 0.15
+    ticket: dict[str, Any] = {
+        "day": day,
+        "lane": "priority" if priority else "normal",
+        "number": number,
+        "code": f"{'B' if priority else 'A'}{number:03d}",
+        "status": status,
+        "window_no": 1,
+        "issued_at": stamp(issued),
+        "queued_at": stamp(issued),
+        "called_at": None if called is None else stamp(called),
+        "finished_at": stamp(opened + timedelta(minutes=rng.randrange(2, 12))),
+        "recalls": int(status == "no_show"),
+        "clerk": "1001",
+        "events": [],
+    }
+    return _record(rng, "ticket", station, day, ticket, issued)
+
+
+def _record(
+    rng: random.Random,
+    kind: str,
+    station: SampleStation,
+    day: str,
+    data: dict[str, Any],
+    at: datetime,
+) -> tuple[Any, ...]:
+    """A record row as a station's batch leaves it at the hub."""
+    return (
+        str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+        kind,
+        station.code,
+        f"pc-{station.code}",
+        1,
+        day,
+        json.dumps(data, ensure_ascii=False, separators=(",", ":")),
+        f"batch-{station.code}-{day.replace('-', '')}",
+        stamp(at + timedelta(hours=9)),
+    )
 
 
 def _decisions(
@@ -318,7 +408,7 @@ def fill(
             "created_at, last_sync_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
             [(s.code, s.name, s.level, f"sample-{s.code}", "-", made, made) for s in sample],
         )
-    counts = {"cases": 0, "forwarded": 0, "decisions": 0}
+    counts = {"cases": 0, "forwarded": 0, "decisions": 0, "tickets": 0, "ratings": 0}
     chunk: list[tuple[Any, ...]] = []
     for case in generate(station_count, case_count, today, seed=seed):
         chunk.append(case)
@@ -405,7 +495,8 @@ def _supervision(
 
 
 def _load(db: Database, chunk: list[tuple[Any, ...]], counts: dict[str, int]) -> None:
-    records = [case[0] for case in chunk]
+    records = [record for case in chunk for record in case[0]]
+    ledger = ledger_rows.from_rows(records)
     projections = [case[1] for case in chunk if case[1] is not None]
     decisions = [d for case in chunk for d in case[2]]
     with db.transaction() as tx:
@@ -417,12 +508,18 @@ def _load(db: Database, chunk: list[tuple[Any, ...]], counts: dict[str, int]) ->
             decisions,
         )
         forwarded.store(tx, projections)
-    counts["cases"] += len(records)
+        _rows(tx, "ledger_tickets", ledger_rows.TicketRow._fields, ledger.tickets)
+        _rows(tx, "ledger_cases", ledger_rows.CaseRow._fields, ledger.cases)
+        _rows(tx, "ledger_items", ledger_rows.ItemRow._fields, ledger.items)
+        _rows(tx, "ledger_ratings", ledger_rows.RatingRow._fields, ledger.ratings)
+    counts["cases"] += len(chunk)
+    counts["tickets"] += len(ledger.tickets)
+    counts["ratings"] += len(ledger.ratings)
     counts["forwarded"] += len(projections)
     counts["decisions"] += len(decisions)
 
 
-def _rows(tx: Tx, table: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
+def _rows(tx: Tx, table: str, columns: tuple[str, ...], rows: Sequence[tuple[Any, ...]]) -> None:
     if not rows:
         return
     if tx.dialect == "postgres":

@@ -6,7 +6,7 @@ The store is bench.core's synthetic one (1,000 cases a day, so a month is ~31,00
 Measured: the whole ledger the window shows and the exports write (`report.station_ledger`:
 each day's tally counted in SQL, every figure of the period and of each day, the handling
 time per item); then the same figures the other way, the facts read into Python and
-`figures.compute` (the definition the SQL is tested against, and how the hub may count).
+`figures.compute` (the definition the SQL is tested against).
 Baseline: one aggregate query over the same month's cases and items (what the old daily
 report did, over a month), the least any ledger can cost. Target (issue 15): ≤ 200 ms.
 """

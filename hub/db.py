@@ -20,7 +20,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from hub import follow_ups, forwarded, identity, sealing
+from hub import follow_ups, forwarded, identity, ledger_rows, sealing
 
 PLACEHOLDERS = {
     "sqlite": {
@@ -171,6 +171,8 @@ class Database:
             forwarded.backfill(self)
         if follow_ups.TASK in tasks:
             follow_ups.backfill(self)
+        if ledger_rows.TASK in tasks:
+            ledger_rows.backfill(self)
 
     def schema_version(self) -> int:
         with self.transaction(write=False) as tx:

@@ -10,8 +10,9 @@ secrets (`slip_key`, `store_key`) are sealed into their own tables in the same t
 announcing them.
 A forwarded case's row of the county's inbox (`hub.forwarded`), a bad rating's row of
 station supervision (`hub.follow_ups`), a complaint's row of the county's list
-(`hub.complaints`) and a watch-list contact's row (`hub.watch_list`) are written in that
-transaction too.
+(`hub.complaints`), a watch-list contact's row (`hub.watch_list`) and the ledger's rows of
+tickets, cases, their items and ratings (`hub.ledger_rows`) are written in that transaction
+too.
 
 On PostgreSQL the usual case — records the hub has never seen — goes straight in with COPY;
 records it already holds go through a temporary table and the same guarded upsert. If another
@@ -35,7 +36,7 @@ from counterapp.sync.wire import (
     WireError,
     top_seq,
 )
-from hub import complaints, follow_ups, forwarded, keys_in, watch_list
+from hub import complaints, follow_ups, forwarded, keys_in, ledger_rows, watch_list
 from hub.db import Database, Tx
 
 COLUMNS = ("uuid", "type", "station", "source", "version", "day", "data", "batch_id", "received_at")
@@ -78,6 +79,7 @@ class Projections(NamedTuple):
     follow_ups: list[follow_ups.FollowUp]
     complaints: list[complaints.CountyComplaint]
     watch_contacts: list[watch_list.ContactRow]
+    ledger: ledger_rows.Rows
 
 
 @dataclass(frozen=True)
@@ -129,6 +131,7 @@ def ingest(
         follow_ups.from_rows(rows),
         complaints.from_rows(rows),
         watch_list.from_rows(rows, now),
+        ledger_rows.from_rows(rows),
     )
     try:
         try:
@@ -181,6 +184,7 @@ def _store(
         follow_ups.store(tx, projections.follow_ups)
         complaints.store(tx, projections.complaints)
         watch_list.store(tx, projections.watch_contacts)
+        ledger_rows.store(tx, projections.ledger)
         taken = keys_in.take_keys(
             tx, db.sealer, batch.station, batch.source, batch.batch_id, keys, now
         )

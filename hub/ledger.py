@@ -1,7 +1,9 @@
 """The county's ledger (统计台账): the figures of `counterapp.ledger.figures` for every
-station, each level and the whole county, for a day or a month, from the synced records
-(`hub.ledger_facts`); a level's or the county's figures are computed from all their
-stations' facts together (a mean or a 90th percentile cannot be added up from stations').
+station, each level and the whole county, for a day or a month, from the synced records:
+each station's tally of each day counted in SQL (`hub.ledger_tally`), then added up
+(`figures.merge`) into a station's period, a level, the county and the county's days — a
+tally keeps every wait, so a mean or a 90th percentile of many stations is computed from all
+their tickets.
 
 As at the station, "now" is the county's clock, or the period's end once it is past: a
 month long gone gives the same figures whenever it is read.
@@ -14,11 +16,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from counterapp.ledger import figures
-from counterapp.ledger.facts import Facts
 from counterapp.ledger.figures import Figure, ItemRow, Period
 from counterapp.station import LEVEL_NAMES
-from counterapp.workdays import WorkCalendar
-from hub import ledger_facts
+from hub import ledger_tally
 from hub.db import Database
 
 KINDS = {"month": "按月", "day": "按日"}
@@ -110,39 +110,47 @@ def as_of(period: Period, now: datetime) -> datetime:
     return now
 
 
-def county(db: Database, choice: Choice, now: datetime, calendar: WorkCalendar) -> CountyLedger:
+def county(db: Database, choice: Choice, now: datetime) -> CountyLedger:
     """Every station's figures, each level's and the county's (one level's stations only,
     if the choice names one: then "the county" is that level)."""
     period, moment = choice.period, as_of(choice.period, now)
     with db.transaction(write=False) as tx:
-        facts = ledger_facts.read(tx, period)
+        counts = ledger_tally.count(tx, period, moment)
         registered = tx.all("SELECT code, name, level, revoked_at FROM stations ORDER BY code")
+    reported = {station for station, _ in counts.counted()}
+    days = {
+        code: {day: counts.tally((code, day)) for day in period.days()}
+        for code, _, level, revoked in registered
+        if (not choice.level or level == choice.level) and (revoked is None or code in reported)
+    }
+    tallies = {code: figures.merge(found.values()) for code, found in days.items()}
     stations = [
-        Station(code, name, level, figures.compute(period, _of(facts, code), calendar, moment))
-        for code, name, level, revoked in registered
-        if (not choice.level or level == choice.level) and (revoked is None or code in facts)
+        Station(code, name, level, figures.figures_of(tallies[code]))
+        for code, name, level, _ in registered
+        if code in tallies
     ]
     levels = {
-        level: figures.compute(
-            period, merged(facts, [s.code for s in stations if s.level == level]), calendar, moment
+        level: figures.figures_of(
+            figures.merge(tallies[s.code] for s in stations if s.level == level)
         )
         for level in LEVEL_NAMES
         if any(s.level == level for s in stations)
     }
-    everyone = merged(facts, [s.code for s in stations])
+    by_day = [
+        (day, figures.figures_of(figures.merge(found[day] for found in days.values())))
+        for day in period.days()
+    ]
     return CountyLedger(
         period=period,
         as_of=moment,
-        county=figures.compute(period, everyone, calendar, moment),
+        county=figures.figures_of(figures.merge(tallies.values())),
         levels=levels,
         stations=stations,
-        days=_days(period, everyone, calendar, moment) if choice.kind == "month" else [],
+        days=by_day if choice.kind == "month" else [],
     )
 
 
-def station(
-    db: Database, code: str, choice: Choice, now: datetime, calendar: WorkCalendar
-) -> StationLedger | None:
+def station(db: Database, code: str, choice: Choice, now: datetime) -> StationLedger | None:
     """One station's figures, its days and its items against their limits; None if the
     county has no such station."""
     period, moment = choice.period, as_of(choice.period, now)
@@ -150,42 +158,17 @@ def station(
         row = tx.one("SELECT code, name, level FROM stations WHERE code = ?", (code,))
         if row is None:
             return None
-        facts = _of(ledger_facts.read(tx, period, [code]), code)
+        counts = ledger_tally.count(tx, period, moment, [code], by_item=True)
+    days = {day: counts.tally((code, day)) for day in period.days()}
     return StationLedger(
-        station=Station(row[0], row[1], row[2], figures.compute(period, facts, calendar, moment)),
+        station=Station(row[0], row[1], row[2], figures.figures_of(figures.merge(days.values()))),
         as_of=moment,
-        days=_days(period, facts, calendar, moment) if choice.kind == "month" else [],
-        items=figures.item_rows(period, facts.items, moment),
+        days=[(day, figures.figures_of(t)) for day, t in days.items()]
+        if choice.kind == "month"
+        else [],
+        items=counts.item_rows(),
     )
-
-
-def _days(
-    period: Period, facts: Facts, calendar: WorkCalendar, moment: datetime
-) -> list[tuple[date, list[Figure]]]:
-    """Each day of the period with its figures (the month's charts and daily table)."""
-    return [
-        (day, figures.figures_of(tally))
-        for day, tally in figures.by_day(period, facts, calendar, moment).items()
-    ]
-
-
-def merged(facts: Mapping[str, Facts], codes: Iterable[str]) -> Facts:
-    """The facts of several stations as one."""
-    together = Facts([], [], [], [], [])
-    for code in codes:
-        one = facts.get(code)
-        if one is not None:
-            together.tickets.extend(one.tickets)
-            together.cases.extend(one.cases)
-            together.items.extend(one.items)
-            together.ratings.extend(one.ratings)
-            together.complaints.extend(one.complaints)
-    return together
 
 
 def by_key(found: Iterable[Figure]) -> dict[str, Figure]:
     return {figure.key: figure for figure in found}
-
-
-def _of(facts: Mapping[str, Facts], code: str) -> Facts:
-    return facts.get(code) or Facts([], [], [], [], [])

@@ -1,7 +1,7 @@
 """What the county's read models share (the inbox's `forwarded`, supervision's `follow_ups`,
-the complaints list's `complaints`): each keeps one row per record at the record's newest
-version, projected from its data in the batch's own transaction, and fills itself once from
-the records an upgraded hub already held."""
+the complaints list's `complaints`, the ledger's `ledger_rows`): each keeps one row per
+record at the record's newest version, projected from its data in the batch's own
+transaction, and fills itself once from the records an upgraded hub already held."""
 
 from __future__ import annotations
 

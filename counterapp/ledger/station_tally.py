@@ -9,12 +9,11 @@ end of its day (`deadlines.due_moment`), written here as the day with T23:59:59+
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import date, datetime, timedelta
-from typing import Any
 
 from counterapp.clock import CST, stamp
-from counterapp.ledger.figures import ItemRow, Period, Tally, limit_text
+from counterapp.ledger.day_counts import DayCounts
+from counterapp.ledger.figures import ItemRow, Period, Tally
 from db.store import Store
 
 
@@ -99,94 +98,19 @@ def count(store: Store, period: Period, as_of: datetime) -> tuple[dict[date, Tal
     """Each day of the period with its tally (a day with nothing has an empty one), and the
     handling time per item (`figures.item_rows`)."""
     params = _params(period, as_of)
-    fields: dict[date, dict[str, Any]] = defaultdict(lambda: defaultdict(int))
+    counts: DayCounts[date] = DayCounts()
     for day, *n, waits in store.tuples(_TICKETS, params):
-        fields[date.fromisoformat(day)].update(
-            zip(
-                ("issued", "served", "consulted", "no_show", "unserved", "transferred"),
-                n,
-                strict=True,
-            ),
-            waits=tuple(int(w) for w in waits.split(",")) if waits else (),
-        )
+        found = tuple(int(w) for w in waits.split(",")) if waits else ()
+        counts.tickets(date.fromisoformat(day), n, found)
     for day, *n in store.tuples(_CASES, params):
-        fields[date.fromisoformat(day)].update(
-            zip(
-                ("cases", "open", "overdue", "forwards_judged", "forwards_on_time"),
-                (int(v or 0) for v in n),
-                strict=True,
-            )
-        )
-    items: dict[str, _ItemCount] = {}
-    for day, code, kind, title, minutes, working_days, *sums in store.tuples(_ITEMS, params):
-        total, judged, on_time, here, seconds, spot = (int(v or 0) for v in sums)  # NULL: 0
-        counted = fields[date.fromisoformat(day)]
-        counted["items"] += total
-        counted["items_judged"] += judged
-        counted["items_on_time"] += on_time
-        counted["on_the_spot"] += spot
-        if kind == "instant":
-            counted["instant"] += here
-            counted["instant_seconds"] += seconds
-        item = items.setdefault(code, _ItemCount(title, kind, minutes, working_days))
-        item.add(title, kind, minutes, working_days, total, judged, on_time, here, seconds)
-    for day, l1, l2, l3, l4, l5, bad_judged, bad_on_time in store.tuples(_RATINGS, params):
-        fields[date.fromisoformat(day)].update(
-            levels=(l1, l2, l3, l4, l5), bad_judged=bad_judged, bad_on_time=bad_on_time or 0
-        )
-    for day, received, judged, on_time in store.tuples(_COMPLAINTS, params):
-        fields[date.fromisoformat(day)].update(
-            complaints=received, complaints_judged=judged, complaints_on_time=on_time or 0
-        )
-    tallies = {day: Tally(**fields.get(day, {})) for day in period.days()}
-    return tallies, [item.row(code) for code, item in sorted(items.items())]
-
-
-class _ItemCount:
-    """One item's counts over the period's days (its title, kind and limit: the least seen,
-    as `figures.item_rows` takes them)."""
-
-    def __init__(
-        self, title: str, kind: str, minutes: int | None, working_days: int | None
-    ) -> None:
-        self.title, self.kind = title, kind
-        self.minutes, self.working_days = minutes, working_days
-        self.items = self.judged = self.on_time = self.here = self.seconds = 0
-
-    def add(
-        self,
-        title: str,
-        kind: str,
-        minutes: int | None,
-        working_days: int | None,
-        *counts: int,
-    ) -> None:
-        self.title, self.kind = min(self.title, title), min(self.kind, kind)
-        self.minutes = _least(self.minutes, minutes)
-        self.working_days = _least(self.working_days, working_days)
-        items, judged, on_time, here, seconds = counts
-        self.items += items
-        self.judged += judged
-        self.on_time += on_time
-        self.here += here
-        self.seconds += seconds
-
-    def row(self, code: str) -> ItemRow:
-        return ItemRow(
-            code,
-            self.title,
-            self.kind,
-            limit_text(self.minutes, self.working_days),
-            self.items,
-            self.here,
-            self.on_time,
-            self.judged - self.on_time,
-            self.seconds / self.here / 60 if self.here else None,
-        )
-
-
-def _least(a: int | None, b: int | None) -> int | None:
-    return b if a is None else a if b is None else min(a, b)
+        counts.cases(date.fromisoformat(day), n)
+    for day, code, kind, *row in store.tuples(_ITEMS, params):
+        counts.items(date.fromisoformat(day), code, kind, row)
+    for day, *n in store.tuples(_RATINGS, params):
+        counts.ratings(date.fromisoformat(day), n)
+    for day, *n in store.tuples(_COMPLAINTS, params):
+        counts.complaints(date.fromisoformat(day), n)
+    return {day: counts.tally(day) for day in period.days()}, counts.item_rows()
 
 
 def _params(period: Period, as_of: datetime) -> dict[str, str]:

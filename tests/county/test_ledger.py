@@ -19,7 +19,7 @@ from counterapp.ledger.figures import Period
 from counterapp.queue import Lane
 from counterapp.ratings import RatingLevel
 from counterapp.workdays import WorkCalendar
-from hub import ledger, ledger_cards
+from hub import ledger, ledger_cards, ledger_rows
 from tests.conftest import make_id
 from tests.county.county import STAFF, sync
 from tests.sync.conftest import connect_station
@@ -116,18 +116,16 @@ def test_the_hub_computes_the_stations_own_figures_for_every_period(county, town
     for period in PERIODS:
         kind = "day" if period.first == period.last else "month"
         choice = ledger.Choice(kind, period)
-        at_hub = ledger.station(county, TOWN, choice, now, calendar)
+        at_hub = ledger.station(county, TOWN, choice, now)
         assert at_hub is not None
         at_station = figures.compute(period, station_facts.read(town.store, period), calendar, now)
         assert at_hub.station.figures == at_station, period
-        assert ledger.county(county, choice, now, calendar).county == at_station
+        assert ledger.county(county, choice, now).county == at_station
 
 
 def test_the_fixture_period_by_hand(county, town):
     now = datetime(2026, 11, 25, 9, 0, tzinfo=CST)
-    september = ledger.station(
-        county, TOWN, ledger.Choice("month", Period.month(2026, 9)), now, WorkCalendar()
-    )
+    september = ledger.station(county, TOWN, ledger.Choice("month", Period.month(2026, 9)), now)
     assert september is not None
     got = {f.key: f for f in september.station.figures}
     assert got["tickets_issued"].value == 4
@@ -146,9 +144,7 @@ def test_the_fixture_period_by_hand(county, town):
     card = ledger_cards.judge(september.station.figures)
     assert card.light == "red" and card.met < card.judged
     assert any("差评按时回访率" in reason for reason in card.reasons)
-    october = ledger.station(
-        county, TOWN, ledger.Choice("month", Period.month(2026, 10)), now, WorkCalendar()
-    )
+    october = ledger.station(county, TOWN, ledger.Choice("month", Period.month(2026, 10)), now)
     assert october is not None
     got = {f.key: f for f in october.station.figures}
     assert got["tickets_issued"].value == 1 and got["cases_opened"].value == 1
@@ -236,3 +232,61 @@ def test_the_month_page_in_a_real_browser(driver, county_hub, town, tmp_path):
     page.find("table.t-stations a").click()
     page.see("各事项办理时间（对照时限）")
     assert "YB0101" in page.text()
+
+
+def test_a_hub_upgraded_to_the_ledger_projects_the_records_it_held(county, town):
+    now, choice = datetime(2026, 11, 25, 9, 0, tzinfo=CST), ledger.Choice("month", PERIODS[0])
+    before = ledger.county(county, choice, now)
+    with county.transaction() as tx:
+        for table in ("ledger_tickets", "ledger_cases", "ledger_items", "ledger_ratings"):
+            tx.execute(f"DELETE FROM {table}")
+    assert ledger.county(county, choice, now).county != before.county
+    assert ledger_rows.backfill(county) == 5 + 3 + 2  # tickets, cases, ratings
+    assert ledger.county(county, choice, now) == before
+
+
+def _case_record(version, items, data=None):
+    case = {
+        "day": "2026-11-20",
+        "opened_at": "2026-11-20T09:00:00+08:00",
+        "accepted_at": "2026-11-20T09:01:00+08:00",
+        "items": [
+            {"item_code": f"YB{n:04d}", "title": "事项", "kind": "instant", "mode": "handle"}
+            | {"limit_minutes": 10, "due_at": "2026-11-20T09:11:00+08:00"}
+            | {"completed_at": "2026-11-20T09:05:30+08:00"}
+            for n in range(items)
+        ],
+    }
+    return ("case-1", "case", TOWN, "pc", version, "2026-11-20", data or case)
+
+
+def _held(county):
+    with county.transaction(write=False) as tx:
+        version = tx.scalar("SELECT version FROM ledger_cases WHERE uuid = 'case-1'")
+        items = tx.all(
+            "SELECT position, version, handling_seconds, on_the_spot FROM ledger_items "
+            "ORDER BY position"
+        )
+    return version, items
+
+
+def test_a_case_s_ledger_rows_follow_its_newest_version(county):
+    def arrive(*records):
+        with county.transaction() as tx:
+            ledger_rows.store(tx, ledger_rows.from_rows(records))
+
+    arrive(_case_record(2, 2))
+    assert _held(county) == (2, [(0, 2, 330, 1), (1, 2, 330, 1)])
+    arrive(_case_record(1, 3))  # an older version, late (a USB file after the online sync)
+    assert _held(county) == (2, [(0, 2, 330, 1), (1, 2, 330, 1)])
+    arrive(_case_record(3, 1))  # an item taken off
+    assert _held(county) == (3, [(0, 3, 330, 1)])
+    # a record whose moments cannot be read gives no row and fails nothing
+    arrive(
+        ("t-1", "ticket", TOWN, "pc", 1, "2026-11-20", {"day": "2026-11-20", "issued_at": 5}),
+        ("t-2", "ticket", TOWN, "pc", 1, "2026-11-20", "not json"),
+        _case_record(4, 0, {"day": "2026-11-20", "opened_at": "9 点"}),
+    )
+    assert _held(county)[0] == 3
+    with county.transaction(write=False) as tx:
+        assert tx.scalar("SELECT count(*) FROM ledger_tickets") == 0

@@ -31,7 +31,7 @@ CHART_FIGURES = ("on_the_spot_rate", "forwarded_on_time", "follow_up_on_time")
 
 
 def _county_tables(bench: Bench, choice: ledger.Choice) -> tuple[ledger.CountyLedger, list[Table]]:
-    found = ledger.county(bench.db, choice, bench.clock.now(), bench.calendar)
+    found = ledger.county(bench.db, choice, bench.clock.now())
     tables = [ledger_tables.county_table(found)]
     if choice.kind == "month":
         tables.append(ledger_tables.cards_table(ledger_cards.ranking(found.stations)))
@@ -111,7 +111,7 @@ def station_export(request: Request, code: str, bench: Bench, session: Reader) -
 def _station_tables(
     bench: Bench, code: str, choice: ledger.Choice
 ) -> tuple[ledger.StationLedger, list[Table]]:
-    found = ledger.station(bench.db, code[:32], choice, bench.clock.now(), bench.calendar)
+    found = ledger.station(bench.db, code[:32], choice, bench.clock.now())
     if found is None:
         raise auth.Refused(404, "县中心没有登记这个站点。")
     tables = [ledger_tables.station_table(found), ledger_tables.items_table(found.items)]
