@@ -176,12 +176,12 @@ def erase_expired(store: Store, clock: Clock) -> Erasure:
         + _UPLOADED.format(uuid="p.uuid"),
         (due,),
     )
-    # an erased person's key is a masked ID number; a contact still to be queued or
-    # acknowledged, or written since the cut-off, keeps its person whole
+    # an erased person's key is a masked ID number; a contact still to be acknowledged, or
+    # written since the cut-off, keeps its person whole
     people = store.all(
         "SELECT id_number, name FROM watch_people AS p WHERE listed = 0 AND received_at < ? "
         "AND id_number NOT LIKE '%*%' AND NOT EXISTS (SELECT 1 FROM watch_contacts AS c "
-        "WHERE c.id_number = p.id_number AND (c.recorded_at >= ? OR c.queued_at IS NULL OR NOT "
+        "WHERE c.id_number = p.id_number AND (c.recorded_at >= ? OR NOT "
         + _UPLOADED.format(uuid="c.uuid")
         + "))",
         (due, due),
