@@ -3,7 +3,8 @@
 Three kinds of rows hold a citizen's personal data, and each keeps it for `retention.years`
 years (default 3) after it was finished; then it is erased — names masked (张*三), ID numbers
 masked (3701**********123X), phones removed — while the row itself stays, so every count,
-date and state of the ledger (台账) and the reports stays as it was:
+date and state of the ledger (台账) and the reports stays as it was. The row then says when
+(`personal_erased_at`, station migrations 0010 and 0013) and is never taken again:
 
 - a case finished at the station (办结, 已转报上级, 关闭/撤销), after it last changed: its
   applicant's and agent's fields, and their copies in the case's events (a printed slip's
@@ -169,18 +170,16 @@ def erase_expired(store: Store, clock: Clock) -> Erasure:
         + _UPLOADED.format(uuid="c.uuid"),
         (due, *FINISHED_STATES),
     )
-    # an erased complaint has no phone left (one is needed to register it)
     complaints = store.all(
         "SELECT id, uuid, name, id_number, phone, about, result FROM complaints AS p "
-        "WHERE state = 'closed' AND closed_at < ? AND phone <> '' AND "
+        "WHERE personal_erased_at IS NULL AND state = 'closed' AND closed_at < ? AND "
         + _UPLOADED.format(uuid="p.uuid"),
         (due,),
     )
-    # an erased person's key is a masked ID number; a contact still to be acknowledged, or
-    # written since the cut-off, keeps its person whole
+    # a contact still to be acknowledged, or written since the cut-off, keeps its person whole
     people = store.all(
-        "SELECT id_number, name FROM watch_people AS p WHERE listed = 0 AND received_at < ? "
-        "AND id_number NOT LIKE '%*%' AND NOT EXISTS (SELECT 1 FROM watch_contacts AS c "
+        "SELECT id_number, name FROM watch_people AS p WHERE personal_erased_at IS NULL "
+        "AND listed = 0 AND received_at < ? AND NOT EXISTS (SELECT 1 FROM watch_contacts AS c "
         "WHERE c.id_number = p.id_number AND (c.recorded_at >= ? OR NOT "
         + _UPLOADED.format(uuid="c.uuid")
         + "))",
@@ -197,9 +196,9 @@ def erase_expired(store: Store, clock: Clock) -> Erasure:
             for row in cases:
                 _erase_case(store, row, stamp(now))
             for row in complaints:
-                _erase_complaint(store, row)
+                _erase_complaint(store, row, stamp(now))
             for row in people:
-                _erase_watch_person(store, row)
+                _erase_watch_person(store, row, stamp(now))
             store.execute("DELETE FROM erasing")
             journal.record(
                 store,
@@ -259,24 +258,25 @@ def _erase_case(store: Store, row: Any, now: str) -> None:
     )
 
 
-def _erase_complaint(store: Store, row: Any) -> None:
+def _erase_complaint(store: Store, row: Any, now: str) -> None:
     """The complainant's fields, and the same values wherever the clerk typed them."""
     fix = _within(_replacements({c: row[c] for c in ("name", "id_number", "phone")}))
     store.execute(
-        "UPDATE complaints SET name = ?, id_number = ?, phone = '', about = ?, result = ? "
-        "WHERE id = ?",
+        "UPDATE complaints SET name = ?, id_number = ?, phone = '', about = ?, result = ?, "
+        "personal_erased_at = ? WHERE id = ?",
         (
             mask_name(row["name"]),
             None if row["id_number"] is None else mask_id_number(row["id_number"]),
             fix(row["about"]),
             None if row["result"] is None else fix(row["result"]),
+            now,
             row["id"],
         ),
     )
     _scrub_events(store, row["uuid"], fix)
 
 
-def _erase_watch_person(store: Store, row: Any) -> None:
+def _erase_watch_person(store: Store, row: Any, now: str) -> None:
     """The person's name and ID number (the key of their contacts, changed with it)."""
     number = row["id_number"]
     masked = key = mask_id_number(number)
@@ -286,8 +286,9 @@ def _erase_watch_person(store: Store, row: Any) -> None:
         key = f"{masked}-{suffix}"
     fix = _within(_replacements({"name": row["name"], "id_number": number}))
     store.execute(
-        "UPDATE watch_people SET id_number = ?, name = ? WHERE id_number = ?",
-        (key, mask_name(row["name"]), number),
+        "UPDATE watch_people SET id_number = ?, name = ?, personal_erased_at = ? "
+        "WHERE id_number = ?",
+        (key, mask_name(row["name"]), now, number),
     )
     for contact_id, note in store.all(
         "SELECT id, note FROM watch_contacts WHERE id_number = ?", (number,)

@@ -11,7 +11,7 @@ import pytest
 from counterapp import retention, watch_list
 from counterapp.app import Counter
 from counterapp.case_model import Agent, Person
-from counterapp.clock import CST
+from counterapp.clock import CST, stamp
 from counterapp.complaints import Channel, Feedback, NewComplaint
 from counterapp.ledger.figures import Period
 from counterapp.ledger.report import station_ledger
@@ -201,6 +201,10 @@ def test_a_closed_complaint_loses_its_personal_data_and_the_ledger_stays(counter
         complaint.feedback,
     )
     assert [note[:2] for note in counter.complaints.notes(done)] == history
+    erased_at = "SELECT personal_erased_at FROM complaints WHERE id = ?"
+    assert counter.store.scalar(erased_at, (complaint.id,)) == stamp(clock.now())
+    assert counter.store.scalar(erased_at, (waiting.id,)) is None
+    assert counter.store.scalar(erased_at, (still_open.id,)) is None
     text = json.dumps(
         [row[0] for row in counter.store.all("SELECT data FROM events")], ensure_ascii=False
     )
@@ -216,7 +220,10 @@ def test_a_closed_complaint_loses_its_personal_data_and_the_ledger_stays(counter
     assert COMPLAINANT.name not in event["data"]
 
     acknowledge_everything(counter)
+    clock.set(clock.now() + timedelta(days=1))
     assert retention.erase_expired(counter.store, clock).complaints == 1  # the waiting one
+    assert counter.store.scalar(erased_at, (waiting.id,)) == stamp(clock.now())
+    assert counter.store.scalar(erased_at, (complaint.id,)) == "2029-11-26T09:00:00+08:00"
     text = json.dumps(
         [tuple(row) for row in counter.store.all("SELECT data FROM events")]
         + [tuple(row) for row in counter.store.all("SELECT * FROM complaints")],
@@ -275,9 +282,12 @@ def test_people_off_the_watch_list_are_masked_with_their_contacts(counter, clock
     erased = retention.erase_expired(counter.store, clock)
     assert (erased.cases, erased.complaints, erased.watch_people) == (0, 0, 2)
     rows = dict(counter.store.all("SELECT id_number, name FROM watch_people"))
+    erased_at = dict(counter.store.all("SELECT id_number, personal_erased_at FROM watch_people"))
     masked = mask_id_number(gone)
     assert {rows.get(masked), rows.get(masked + "-2")} == {"欧**娜", "欧**燕"}
     assert {kept, waiting, recent} <= set(rows) and gone not in rows and twin not in rows
+    assert erased_at[masked] == erased_at[masked + "-2"] == stamp(clock.now())
+    assert [erased_at[number] for number in (kept, waiting, recent)] == [None] * 3
     assert [p.name for p in watch_list.people(counter.store)] == ["李四"]
     their_key = next(key for key, name in rows.items() if name == "欧**娜")
     notes = [c.note for c in watch_list.contacts(counter.store, their_key)]
@@ -290,4 +300,8 @@ def test_people_off_the_watch_list_are_masked_with_their_contacts(counter, clock
 
     outbox.mark_acked(counter.store, sent.batch_id, None, clock)
     assert retention.erase_expired(counter.store, clock).watch_people == 1  # waiting's turn
+    assert counter.store.scalar(
+        "SELECT personal_erased_at FROM watch_people WHERE id_number = ?",
+        (mask_id_number(waiting),),
+    ) == stamp(clock.now())
     assert retention.erase_expired(counter.store, clock).watch_people == 0  # recent: 1 year

@@ -24,7 +24,8 @@ writes them (the columns and values of that version, which never change once rel
 - 12: the watch list (监测台账) — two people, one dropped by a later list; a contact queued
   for the hub and one recorded before the hub took contacts;
 - 13: a contact queued as it is recorded (migration 13 queued the one left unqueued and
-  dropped `queued_at`).
+  dropped `queued_at`); the complaints' and watch-list people's new `personal_erased_at` stay
+  empty, none of them being three years old yet.
 
 `python -m tests.golden store 2 5 6 7 8 9 10 11 12 13` rebuilds them (a deliberate act; the file
 changes).

@@ -1,9 +1,0 @@
--- 0013: one rule for record types a hub must announce first (counterapp.sync.outbox.held_types):
--- every watch contact is queued in the outbox when it is recorded, as a complaint is, and the
--- outbox holds it back until the hub takes the type. Contacts recorded before while the hub did
--- not take them (`queued_at` NULL) are queued now; `queued_at` goes, nothing reads it any more.
-INSERT INTO outbox (record_type, record_uuid, record_version, enqueued_at)
-SELECT 'watch_contact', uuid, 1, recorded_at FROM watch_contacts WHERE queued_at IS NULL
-ORDER BY recorded_at, id;
-
-ALTER TABLE watch_contacts DROP COLUMN queued_at;
