@@ -120,8 +120,8 @@ def cmd_close_day(args: argparse.Namespace) -> None:
         day = date.fromisoformat(args.day) if args.day else counter.clock.today()
         closing = counter.queue.close_day(day)
         erased = retention.erase_expired(counter.store, counter.clock)
-        if erased.cases:
-            print(f"personal data of {erased.cases} cases past the retention period erased")
+        if erased.total:
+            print(f"personal data of {erased.summary} past the retention period erased")
         print(
             f"{day}: issued {closing.issued}, served {closing.served}, "
             f"no-show {closing.no_show}, consultation only {closing.consulted}, "

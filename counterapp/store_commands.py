@@ -43,10 +43,11 @@ def cmd_retention(args: argparse.Namespace) -> None:
         if args.years is not None:
             retention.set_years(counter.settings, args.years)
             erased = retention.erase_expired(counter.store, counter.clock)
-            print(f"personal data of {erased.cases} cases erased")
+            print(f"personal data of {erased.summary} erased")
         print(
-            f"personal data of finished cases kept {retention.years(counter.settings)} "
-            f"years after their last change; {counter.erased.cases} erased at this start"
+            f"personal data of finished cases, closed complaints and people off the watch list "
+            f"kept {retention.years(counter.settings)} years; "
+            f"{counter.erased.summary} erased at this start"
         )
 
 
@@ -79,7 +80,8 @@ def register(command: Command) -> None:
     kept = command(
         "retention",
         cmd_retention,
-        "show or set how many years the personal data of finished cases is kept",
+        "show or set how many years personal data is kept (finished cases, closed complaints, "
+        "people off the watch list)",
     )
     kept.add_argument("--years", type=int, help="at least 1 (default 3)")
     backups = command("backups", cmd_backups, "show or set how many backups are kept")

@@ -4,10 +4,10 @@ follow-up contacts its clerks record.
 The list comes down at sync (`GET /v1/watch-list`, `apply_published`): each publication
 replaces the station's list; people no longer on it stay in the store (`listed` = 0) so their
 contacts keep their context. A contact is a record of its own (`watch_contact`, version 1: it
-is never edited), queued for the hub in the same transaction when the hub has announced it
-takes that type (`sync.hub_accepts`, see `counterapp.sync.handed_keys`), else later by
-`queue_unsent`, once it does — so a hub older than the watch list is never sent one. The store
-is sealed like every station store: the names and ID numbers are encrypted at rest.
+is never edited), queued for the hub in the same transaction; the outbox holds it back until
+the hub has announced it takes that type (`counterapp.sync.outbox.held_types`, as complaints),
+so a hub older than the watch list is never sent one. The store is sealed like every station
+store: the names and ID numbers are encrypted at rest.
 """
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ from db.settings import Settings
 from db.store import Store
 
 CURSOR = "sync.watch_list_after"
-ACCEPTS_SETTING = "sync.hub_accepts"  # as counterapp.sync.handed_keys writes it
 RECORD_TYPE = "watch_contact"
 
 
@@ -152,26 +151,6 @@ def record_contact(
                 "recorded_at": now,
             },
         )
-        _queue(store, [uuid], now)
-    return next(c for c in contacts(store, id_number) if c.uuid == uuid)
-
-
-def queue_unsent(store: Store, clock: Clock) -> int:
-    """Queue the contacts recorded while the hub did not take them, once it does."""
-    with store.transaction():
-        uuids = [
-            row["uuid"]
-            for row in store.all("SELECT uuid FROM watch_contacts WHERE queued_at IS NULL")
-        ]
-        return _queue(store, uuids, stamp(clock.now()))
-
-
-def _queue(store: Store, uuids: list[str], now: str) -> int:
-    """Outbox rows for these contacts if the hub announced the type (in the caller's
-    transaction); how many were queued."""
-    if not uuids or RECORD_TYPE not in Settings(store).get(ACCEPTS_SETTING, []):
-        return 0
-    for uuid in uuids:
         store.insert(
             "outbox",
             {
@@ -181,8 +160,7 @@ def _queue(store: Store, uuids: list[str], now: str) -> int:
                 "enqueued_at": now,
             },
         )
-        store.execute("UPDATE watch_contacts SET queued_at = ? WHERE uuid = ?", (now, uuid))
-    return len(uuids)
+    return next(c for c in contacts(store, id_number) if c.uuid == uuid)
 
 
 def snapshots(

@@ -47,6 +47,8 @@ def test_reopening_applies_nothing_twice(tmp_path):
 # What opening an old store may change on purpose: a newer shipped default catalogue becomes
 # the active one (the older version stays, inactive, with its document).
 MAY_CHANGE_ON_OPEN = {"catalogue_versions": ("active",)}
+# Columns a migration dropped, with what replaced them (checked by a test of their own below).
+DROPPED = {"watch_contacts": ("queued_at",)}  # 0013: every contact queued in the outbox
 
 
 def _contents(
@@ -67,7 +69,7 @@ def _contents(
             names = (columns or {}).get(table) or [
                 row[1]
                 for row in conn.execute(f"PRAGMA table_info({table})")
-                if row[1] not in MAY_CHANGE_ON_OPEN.get(table, ())
+                if row[1] not in MAY_CHANGE_ON_OPEN.get(table, ()) + DROPPED.get(table, ())
             ]
             rows = conn.execute(f"SELECT {', '.join(names)} FROM {table}").fetchall()
             found[table] = (names, set(rows))
@@ -109,6 +111,24 @@ def test_stores_of_every_earlier_schema_upgrade_and_keep_every_row(tmp_path, fix
     for table, (_, rows) in before.items():
         lost = rows - after[table][1]
         assert not lost, f"{fixture}: {len(lost)} rows of {table} changed or lost"
+
+
+def test_contacts_left_unqueued_are_queued_by_the_upgrade(tmp_path):
+    """Schema 12 queued a contact only once the hub took contacts; from 13 each is queued as
+    it is recorded and the outbox holds it back, so the upgrade queues those left waiting."""
+    path = tmp_path / "schema-0012.db"
+    shutil.copy(STORES / path.name, path)
+    conn = sqlite3.connect(path)
+    waiting = conn.execute("SELECT uuid FROM watch_contacts WHERE queued_at IS NULL").fetchall()
+    conn.close()
+    assert waiting, "the fixture should hold a contact left unqueued"
+    with Counter.open(path, FixedClock(parse_stamp("2029-12-03T10:00:00+08:00"))) as counter:
+        queued = counter.store.all(
+            "SELECT record_uuid, record_version FROM outbox WHERE record_type = 'watch_contact' "
+            "AND acked_at IS NULL"
+        )
+        contacts = counter.store.all("SELECT uuid FROM watch_contacts")
+    assert sorted(tuple(row) for row in queued) == sorted((row[0], 1) for row in contacts)
 
 
 def test_a_newer_store_is_refused_untouched(tmp_path):

@@ -103,7 +103,6 @@ class SyncEngine:
             ident = outbox.identity(self.store)
             self.upload_all(ident, report)
             key_queued = handed_keys.queue_if_changed(self.store, ident.source, self.clock)
-            key_queued |= bool(watch_list.queue_unsent(self.store, self.clock))
             report.resent = self.reconcile(ident)
             if report.resent or key_queued or outbox.sendable(self.store):
                 self.upload_all(ident, report)

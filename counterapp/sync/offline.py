@@ -14,7 +14,6 @@ import os
 from pathlib import Path
 from typing import NamedTuple
 
-from counterapp import watch_list
 from counterapp.clock import Clock, stamp
 from counterapp.sync import credentials, handed_keys, outbox, transfer
 from counterapp.sync.service import (
@@ -49,7 +48,6 @@ def export_batches(
     key = credentials.signing_key(ident.station)
     hub = _hub_transfer_key(store)
     handed_keys.queue_if_changed(store, ident.source, clock)
-    watch_list.queue_unsent(store, clock)
     batches = [
         b
         for b in (

@@ -58,7 +58,9 @@ def unacked_batches(store: Store) -> list[str]:
 
 def held_types(store: Store) -> tuple[str, ...]:
     """Record types kept back because the hub has not announced it takes them: an older hub
-    refuses a whole batch holding a type it does not know. They wait in the outbox."""
+    refuses a whole batch holding a type it does not know. Their rows are queued like any
+    other (complaints, watch contacts) and wait in the outbox until an ack announces them;
+    the next batch then takes them."""
     accepts = handed_keys.hub_accepts(store)
     return tuple(kind for kind in ANNOUNCED_RECORD_TYPES if kind not in accepts)
 
@@ -200,10 +202,12 @@ def mark_acked(
 
 
 def inventory(store: Store, days: set[str] | None = None) -> dict[str, list[tuple[str, str, int]]]:
-    """Every record by day: (type, uuid, version) — the station's side of reconciliation."""
+    """Every record by day: (type, uuid, version) — the station's side of reconciliation;
+    none of a type held back (the hub would be asked for what it cannot take)."""
+    held = held_types(store)
     found: dict[str, list[tuple[str, str, int]]] = {}
     for row in store.all(INVENTORY_SQL):
-        if days is None or row["day"] in days:
+        if row["type"] not in held and (days is None or row["day"] in days):
             found.setdefault(row["day"], []).append((row["type"], row["uuid"], row["version"]))
     return found
 

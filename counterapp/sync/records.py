@@ -201,13 +201,12 @@ def record_day(store: Store, record_type: str, uuid: str) -> str | None:
 
 
 # Every record of the station with its day and version: what reconciliation compares.
-# Mirror tickets are the queue host's records: the host uploads them, never this PC. Contacts
-# count once queued (the hub announced it takes them), so an older hub is never asked for one.
+# Mirror tickets are the queue host's records: the host uploads them, never this PC. Types the
+# hub has not announced are left out by `outbox.inventory`, as they are held from its batches.
 INVENTORY_SQL = """
 SELECT 'case' AS type, uuid, version, day FROM cases
 UNION ALL SELECT 'ticket', uuid, version, day FROM tickets WHERE mirror = 0
 UNION ALL SELECT 'rating', uuid, version, substr(rated_at, 1, 10) FROM ratings
 UNION ALL SELECT 'complaint', uuid, version, substr(received_at, 1, 10) FROM complaints
 UNION ALL SELECT 'watch_contact', uuid, 1, substr(contacted_at, 1, 10) FROM watch_contacts
-    WHERE queued_at IS NOT NULL
 """

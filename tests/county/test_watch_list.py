@@ -15,9 +15,9 @@ from openpyxl import Workbook
 
 from counterapp import watch_list
 from counterapp.queue import Lane
-from counterapp.sync import handed_keys
+from counterapp.sync import handed_keys, wire
 from counterapp.watch_rules import ContactInvalid
-from hub import ingest
+from hub import feeds, ingest
 from hub import watch_list as hub_watch_list
 from tests.conftest import make_id
 from tests.county.county import sync
@@ -26,7 +26,9 @@ from tests.sync.conftest import connect_station, register
 from tests.sync.stations import new_station
 
 TOWN, OTHER = "370883101", "370883102"
-CONTACTS_QUEUED = "SELECT count(*) FROM outbox WHERE record_type = 'watch_contact'"
+CONTACTS_PENDING = (
+    "SELECT count(*) FROM outbox WHERE record_type = 'watch_contact' AND acked_at IS NULL"
+)
 HEADER = ["姓名", "身份证号码", "人员类别", "累计费用（元）", "所属站点", "所属区域"]
 GOOD = [
     ["欧阳娜娜", make_id(sequence="201"), "脱贫人口", "12,345.60", TOWN, "东村"],
@@ -200,9 +202,15 @@ def test_stations_receive_their_own_people_and_contacts_come_back(hub, county, w
         other.close()
 
 
+def _contacts_at_hub(county) -> int:
+    with county.transaction(write=False) as tx:
+        return len(tx.all("SELECT uuid FROM records WHERE type = 'watch_contact'"))
+
+
 def test_an_older_hub_is_never_sent_a_contact(hub, county, web, tmp_path, monkeypatch):
     """A hub that does not announce `watch_contact` (as before the watch list) would refuse
-    the whole batch: the contact waits at the station, and goes once the hub announces it."""
+    the whole batch: the contact, queued as it is recorded, waits in the outbox while the
+    ticket goes, and goes up in the next batch once the hub announces the type."""
     town = new_station(tmp_path / "town.db", TOWN)
     try:
         connect_station(town, county, hub.url)
@@ -210,22 +218,27 @@ def test_an_older_hub_is_never_sent_a_contact(hub, county, web, tmp_path, monkey
         web.sign_in("0101")
         _upload(web, _csv(GOOD[:2]), "名单.csv")
         web.follow(web.post("/county/watch-list/publish", {"list": "1", "confirm": "yes"}))
-        old_types = ("case", "ticket", "rating", "slip_key", "store_key")
-        monkeypatch.setattr(ingest, "RECORD_TYPES", old_types)
+        old_types = ("case", "ticket", "rating", "slip_key", "store_key", "complaint")
+        monkeypatch.setattr(wire, "RECORD_TYPES", old_types)  # it refuses a batch holding one
+        monkeypatch.setattr(ingest, "RECORD_TYPES", old_types)  # its acks do not announce it
+        monkeypatch.setattr(feeds, "RECORD_TYPES", old_types)  # nor its reconciliation
         town.queue.issue(Lane.NORMAL)
         sync(town)
         assert "watch_contact" not in town.settings.get(handed_keys.ACCEPTS_SETTING)
         watch_list.record_contact(
             town.store, GOOD[1][1], town.clock.now(), "上门", "政策告知", "", None, town.clock
         )
+        assert town.store.scalar(CONTACTS_PENDING) == 1  # queued with the contact
+        town.queue.issue(Lane.NORMAL)
         report = sync(town)
-        assert report.ok and report.records == 0
-        assert town.store.scalar(CONTACTS_QUEUED) == 0
+        assert report.ok and report.records == 1  # the ticket went, the contact waits
+        assert town.store.scalar(CONTACTS_PENDING) == 1
+        assert _contacts_at_hub(county) == 0
 
         monkeypatch.undo()  # the hub is upgraded: its next ack announces the type
         town.queue.issue(Lane.NORMAL)
-        assert sync(town).records == 2  # the ticket, then the contact in the same run
-        assert town.store.scalar(CONTACTS_QUEUED) == 1
+        assert sync(town).records == 2  # the ticket, then the contact in the next batch
+        assert town.store.scalar(CONTACTS_PENDING) == 0 and _contacts_at_hub(county) == 1
         assert "1 次" in web.get("/county/watch-list/1/3").text
     finally:
         town.close()

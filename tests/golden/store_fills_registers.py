@@ -1,5 +1,5 @@
-"""The rows the fixture stores of schemas 11 and 12 add (tests/golden/stores.py): the
-complaints register and the watch list (issue 15)."""
+"""The rows the fixture stores of schemas 11 to 13 add (tests/golden/stores.py): the
+complaints register and the watch list (issue 15), and a contact queued as it is recorded."""
 
 from __future__ import annotations
 
@@ -127,3 +127,31 @@ def fill_12(conn: sqlite3.Connection) -> None:
 
 
 _WATCH_AT = "2029-12-03T10:00:00+08:00"
+
+
+def fill_13(conn: sqlite3.Connection) -> None:
+    """A contact as the program of schema 13 records it: its outbox row written with it, in
+    the same transaction, whether or not the hub takes contacts yet (no `queued_at`)."""
+    conn.execute(
+        "INSERT INTO watch_contacts (uuid, id_number, list_id, contacted_at, method, content, "
+        "note, clerk_id, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            "b1000000-0000-4000-8000-000000000003",
+            "370883196008154174",
+            2,
+            _CONTACT_AT,
+            "到站",
+            "大病保险待遇已落实",
+            "本人到站确认",
+            last(conn, "SELECT min(id) FROM clerks"),
+            _CONTACT_AT,
+        ),
+    )
+    conn.execute(
+        "INSERT INTO outbox (record_type, record_uuid, record_version, enqueued_at) "
+        "VALUES ('watch_contact', 'b1000000-0000-4000-8000-000000000003', 1, ?)",
+        (_CONTACT_AT,),
+    )
+
+
+_CONTACT_AT = "2029-12-04T15:30:00+08:00"

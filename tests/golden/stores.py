@@ -22,9 +22,12 @@ writes them (the columns and values of that version, which never change once rel
 - 11: complaints — one about a case and its clerk, noted and closed with feedback, one from
   the 12345 hotline still open, journalled and queued;
 - 12: the watch list (监测台账) — two people, one dropped by a later list; a contact queued
-  for the hub and one recorded before the hub took contacts.
+  for the hub and one recorded before the hub took contacts;
+- 13: a contact queued as it is recorded (migration 13 queued the one left unqueued and
+  dropped `queued_at`); the complaints' and watch-list people's new `personal_erased_at` stay
+  empty, none of them being three years old yet.
 
-`python -m tests.golden store 2 5 6 7 8 9 10 11 12` rebuilds them (a deliberate act; the file
+`python -m tests.golden store 2 5 6 7 8 9 10 11 12 13` rebuilds them (a deliberate act; the file
 changes).
 
 The stores stay **plain** (unsealed SQLite), though the program of schema 10 seals every
@@ -54,7 +57,7 @@ from tests.golden.store_fills import (
     fill_8,
     fill_9,
 )
-from tests.golden.store_fills_registers import fill_11, fill_12
+from tests.golden.store_fills_registers import fill_11, fill_12, fill_13
 from tests.golden.store_fills_retention import fill_10
 
 FILLS: dict[int, Callable[[sqlite3.Connection], None]] = {
@@ -67,6 +70,7 @@ FILLS: dict[int, Callable[[sqlite3.Connection], None]] = {
     10: fill_10,
     11: fill_11,
     12: fill_12,
+    13: fill_13,
 }
 
 
