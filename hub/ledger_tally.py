@@ -11,6 +11,7 @@ text (all in +08:00, dues as the moment they run out), "now" given once as the `
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -61,15 +62,18 @@ FROM (
     FROM ledger_cases AS c, {NOW} WHERE c.day BETWEEN ? AND ? {{stations}}
 ) AS c GROUP BY station, day
 """
-_HANDLED_LATE = _late("completed_at", "due_at")
-_HERE = "mode = 'handle' AND completed_at IS NOT NULL"
+# `handling_seconds` is set exactly for an item finished here (`ledger_rows`): its count is
+# the items finished here, its sum their handling time.
 _ITEMS = f"""
 SELECT station, day, {{code}}, kind, min(title), min(limit_minutes), min(limit_working_days),
-       count(*), {_sum(f"mode = 'handle' AND {_HANDLED_LATE} IS NOT NULL")},
-       {_sum(f"mode = 'handle' AND {_HANDLED_LATE} = 0")}, {_sum(_HERE)},
-       sum(CASE WHEN {_HERE} THEN handling_seconds ELSE 0 END), sum(on_the_spot)
-FROM ledger_items, {NOW} WHERE day BETWEEN ? AND ? {{stations}}
-GROUP BY station, day, kind{{by_code}}
+       count(*), count(late), {_sum("late = 0")}, count(handling_seconds),
+       sum(handling_seconds), sum(on_the_spot)
+FROM (
+    SELECT station, day, item_code, kind, title, limit_minutes, limit_working_days,
+           handling_seconds, on_the_spot,
+           CASE WHEN mode = 'handle' THEN {_late("completed_at", "due_at")} END AS late
+    FROM ledger_items, {NOW} WHERE day BETWEEN ? AND ? {{stations}}
+) AS i GROUP BY station, day, kind{{by_code}}
 """
 _FOLLOW_UP_LATE = _late("r.followed_up_at", "r.follow_up_due")
 _RATINGS = f"""
@@ -102,12 +106,11 @@ def count(
         where = f"AND {column} IN ({', '.join('?' * len(chosen))})" if chosen else ""
         return tx.all(sql.replace("{stations}", where), params)
 
-    waits: dict[tuple[str, date], list[int]] = {}
+    waits: dict[tuple[str, str], list[int]] = defaultdict(list)
     for station, day, seconds in rows(_WAITS, span):
-        waits.setdefault((station, date.fromisoformat(day)), []).append(int(seconds))
+        waits[station, day].append(seconds)
     for station, day, *n in rows(_TICKETS, span):
-        key = (station, date.fromisoformat(day))
-        counts.tickets(key, n, tuple(waits.get(key, ())))
+        counts.tickets((station, date.fromisoformat(day)), n, tuple(waits[station, day]))
     for station, day, *n in rows(_CASES, now, "c.station"):
         counts.cases((station, date.fromisoformat(day)), n)
     items = _ITEMS.replace("{code}", "item_code" if by_item else "''")

@@ -118,9 +118,15 @@ def test_the_hub_computes_the_stations_own_figures_for_every_period(county, town
         choice = ledger.Choice(kind, period)
         at_hub = ledger.station(county, TOWN, choice, now)
         assert at_hub is not None
-        at_station = figures.compute(period, station_facts.read(town.store, period), calendar, now)
+        facts = station_facts.read(town.store, period)
+        at_station = figures.compute(period, facts, calendar, now)
         assert at_hub.station.figures == at_station, period
-        assert ledger.county(county, choice, now).county == at_station
+        assert at_hub.items == figures.item_rows(period, facts.items, now), period
+        each_day = figures.by_day(period, facts, calendar, now).items()
+        if kind == "month":
+            assert at_hub.days == [(day, figures.figures_of(t)) for day, t in each_day]
+        whole = ledger.county(county, choice, now)  # the county has this one station
+        assert whole.county == at_station and whole.days == at_hub.days
 
 
 def test_the_fixture_period_by_hand(county, town):
