@@ -67,7 +67,7 @@ RESULTS = (
     "不予认定：不符合病种认定标准",
     "审核通过",
 )
-VISIT_DAYS = 45  # the days with tickets and ratings: last month's ledger is complete
+VISIT_DAYS = 62  # the days with tickets and ratings: the last two months are complete
 CLERKS = ("王芳（0101）", "刘洋（0102）", "陈静（0103）")
 RECORD_COLUMNS = (
     "uuid",

@@ -22,6 +22,7 @@ from counterapp.ledger.figures import ItemRow, Period
 from hub.db import Tx
 
 NOW = "(SELECT CAST(? AS TEXT) AS as_of) AS p"
+WORK_MEM = "32MB"
 
 
 def _sum(condition: str) -> str:
@@ -101,6 +102,10 @@ def count(
     span = (period.first.isoformat(), period.last.isoformat(), *chosen)
     now = (stamp(as_of.astimezone(CST)), *span)
     counts: DayCounts[tuple[str, date]] = DayCounts()
+    if tx.dialect == "postgres":
+        # a county's month is ~100,000 items grouped: in PostgreSQL's default 4 MB of working
+        # memory that sort spills to disk (twice the time); 32 MB hashes it in memory
+        tx.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
 
     def rows(sql: str, params: Sequence[Any], column: str = "station") -> list[tuple[Any, ...]]:
         where = f"AND {column} IN ({', '.join('?' * len(chosen))})" if chosen else ""

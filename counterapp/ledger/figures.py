@@ -150,16 +150,15 @@ def merge(tallies: Iterable[Tally]) -> Tally:
     parts = list(tallies)
     if not parts:
         return Tally()
-    fields: dict[str, Any] = {}
-    for name in Tally._fields:
-        values = [getattr(part, name) for part in parts]
+    fields: list[Any] = []
+    for name, values in zip(Tally._fields, zip(*parts, strict=True), strict=True):
         if name == "waits":
-            fields[name] = tuple(chain.from_iterable(values))
+            fields.append(tuple(chain.from_iterable(values)))
         elif name == "levels":
-            fields[name] = tuple(sum(level) for level in zip(*values, strict=True))
+            fields.append(tuple(sum(level) for level in zip(*values, strict=True)))
         else:
-            fields[name] = sum(values)
-    return Tally(**fields)
+            fields.append(sum(values))
+    return Tally(*fields)
 
 
 def compute(period: Period, facts: Facts, calendar: WorkCalendar, as_of: datetime) -> list[Figure]:
