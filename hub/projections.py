@@ -32,7 +32,7 @@ def document(data: Any) -> dict[str, Any] | None:
     if isinstance(data, str | bytes):
         try:
             data = json.loads(data)
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested deeper than Python reads
             return None
     return data if isinstance(data, dict) else None
 
