@@ -267,7 +267,8 @@ def _case(
         if decisions and rng.random() < 0.9:  # the station synced since: it says so
             data["county_status"], data["county_decided_at"] = decisions[-1][2], decisions[-1][4]
     else:
-        done = stamp(accepted + timedelta(minutes=rng.randrange(2, 14), seconds=rng.randrange(60)))
+        minutes = rng.choice((2, 3, 4, 5, 6, 7, 8, 9, 13))  # now and then over an instant limit
+        done = stamp(accepted + timedelta(minutes=minutes, seconds=rng.randrange(60)))
         data.update(state="completed", completed_at=done)
         for entry in items:  # each item finished at the window, as a station records it
             entry["completed_at"] = done

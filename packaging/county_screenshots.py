@@ -27,6 +27,7 @@ sys.path.insert(0, str(ROOT))
 import uvicorn  # noqa: E402
 
 from bench.county import fill  # noqa: E402
+from bench.county import stations as sample_stations  # noqa: E402
 from counterapp.app import Counter  # noqa: E402
 from counterapp.case_model import Person  # noqa: E402
 from counterapp.catalogue import default_catalogue_dir, load_directory  # noqa: E402
@@ -193,7 +194,8 @@ def main() -> None:
         page.see("红黄牌及排名")
         page.wait(lambda d: len(page.all("[data-chart] canvas")) == 2)
         page.shot(out / "county-13-ledger.png", most=1600)
-        page.find("table.t-cards a").click()
+        town = next(s for s in sample_stations(400) if s.level == "town")  # a busy one
+        page.open(f"/county/ledger/station/{town.code}?period=month&month=2026-10")
         page.see("各事项办理时间（对照时限）")
         page.wait(lambda d: len(page.all("[data-chart] canvas")) == 1)
         page.shot(out / "county-14-ledger-station.png", most=1600)
