@@ -17,7 +17,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from counterapp.clock import CST, stamp
-from counterapp.ledger.day_counts import DayCounts
+from counterapp.ledger.day_counts import DayCounts, late_sql
 from counterapp.ledger.figures import ItemRow, Period
 from hub.db import Tx
 
@@ -30,13 +30,8 @@ def _sum(condition: str) -> str:
 
 
 def _late(done: str, due: str) -> str:
-    """1 late, 0 on time, NULL not judged (`figures._late`)."""
-    return (
-        f"(CASE WHEN {due} IS NULL THEN NULL "
-        f"WHEN {done} IS NOT NULL AND {done} <= p.as_of "
-        f"THEN (CASE WHEN {done} > {due} THEN 1 ELSE 0 END) "
-        f"WHEN p.as_of > {due} THEN 1 END)"
-    )
+    """1 late, 0 on time, NULL not judged (`figures._late`); the rows' dues are moments."""
+    return late_sql(done, due, "p.as_of")
 
 
 _TICKETS = f"""

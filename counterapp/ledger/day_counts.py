@@ -10,7 +10,7 @@ The rows, after the keys (the day, or the station and the day):
   on time, finished here, seconds of those, on the spot;
 - ratings: levels 1…5, bad ones judged, bad ones on time;
 - complaints: received, judged, on time.
-A NULL sum (no row to add) counts 0.
+A NULL sum (no row to add) counts 0. `late_sql` is what both queries judge a due by.
 """
 
 from __future__ import annotations
@@ -24,6 +24,18 @@ from counterapp.ledger.figures import ItemRow, Tally, limit_text
 TICKET_FIELDS = ("issued", "served", "consulted", "no_show", "unserved", "transferred")
 CASE_FIELDS = ("cases", "open", "overdue", "forwards_judged", "forwards_on_time")
 Key = TypeVar("Key", bound=Hashable)  # a day, or a station's day
+
+
+def late_sql(done: str, due: str, as_of: str) -> str:
+    """`figures._late` in SQL over ISO 8601 stamps in +08:00, which compare as text: 1 late,
+    0 on time, NULL not judged (no due, or not done and not yet due). `due` is an expression
+    giving the moment the due runs out."""
+    return (
+        f"(CASE WHEN {due} IS NULL THEN NULL "
+        f"WHEN {done} IS NOT NULL AND {done} <= {as_of} "
+        f"THEN (CASE WHEN {done} > {due} THEN 1 ELSE 0 END) "
+        f"WHEN {as_of} > {due} THEN 1 END)"
+    )
 
 
 class DayCounts(Generic[Key]):

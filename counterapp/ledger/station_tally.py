@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from counterapp.clock import CST, stamp
-from counterapp.ledger.day_counts import DayCounts
+from counterapp.ledger.day_counts import DayCounts, late_sql
 from counterapp.ledger.figures import ItemRow, Period, Tally
 from db.store import Store
 
@@ -22,12 +22,9 @@ def _due(column: str) -> str:
 
 
 def _late(done: str, due: str) -> str:
-    """1 late, 0 on time, NULL not judged: `figures._late` over stamps."""
-    return (
-        f"(CASE WHEN {due} IS NULL THEN NULL "
-        f"WHEN {done} IS NOT NULL AND {done} <= :as_of THEN {done} > {_due(due)} "
-        f"WHEN :as_of > {_due(due)} THEN 1 END)"
-    )
+    """1 late, 0 on time, NULL not judged: `figures._late` over stamps (a day due runs to
+    the end of its day)."""
+    return late_sql(done, _due(due), ":as_of")
 
 
 def _seconds(later: str, earlier: str) -> str:
