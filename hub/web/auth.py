@@ -141,7 +141,6 @@ async def current_session(request: Request) -> sessions.Session | None:
     if not token or len(token) > 100:
         return None
     bench = workbench(request)
-    next_path = request.url.path if request.method == "GET" else ""
     try:
         return await run_in_threadpool(
             sessions.find,
@@ -153,7 +152,15 @@ async def current_session(request: Request) -> sessions.Session | None:
             address(request),
         )
     except sessions.Ended as ended:
-        raise LoginRequired(next_path, ended.reason) from None
+        raise LoginRequired(_coming_back(request), ended.reason) from None
+
+
+def _coming_back(request: Request) -> str:
+    """Where signing in returns to: the page asked for, with its query (a form sent is not
+    sent again)."""
+    if request.method != "GET":
+        return ""
+    return request.url.path + (f"?{request.url.query}" if request.url.query else "")
 
 
 def allowed(permission: str) -> Callable[[Request], Awaitable[sessions.Session]]:
@@ -162,7 +169,7 @@ def allowed(permission: str) -> Callable[[Request], Awaitable[sessions.Session]]
     async def dependency(request: Request) -> sessions.Session:
         session = await current_session(request)
         if session is None:
-            raise LoginRequired(request.url.path if request.method == "GET" else "")
+            raise LoginRequired(_coming_back(request))
         if permission and not session.account.may(permission):
             raise Refused(403, "您的角色无权打开此页或进行此操作。")
         return session

@@ -6,6 +6,7 @@ people management."""
 from __future__ import annotations
 
 import re
+from urllib.parse import urlencode
 
 import pytest
 
@@ -63,6 +64,22 @@ def test_pages_ask_for_a_sign_in_and_come_back_after_it(web):
     page = web.follow(signed)
     assert page.status_code == 200 and "转报办件（帮办代办）" in page.text
     assert "王芳（经办）" in page.text
+
+
+def test_a_page_asked_with_its_query_comes_back_with_it(web):
+    asked = "/county/ledger?period=month&month=2026-10&level=village"
+    answer = web.get(asked)
+    assert answer.headers["location"] == "/county/login?" + urlencode({"next": asked})
+    form = web.get(answer.headers["location"]).text
+    assert (
+        'name="next" value="/county/ledger?period=month&amp;month=2026-10&amp;level=village"'
+        in form
+    )
+    signed = web.post(
+        "/county/login", {"login": "0101", "password": STAFF["0101"][2], "next": asked}
+    )
+    assert signed.headers["location"] == asked
+    assert "2026年10月" in web.follow(signed).text
 
 
 def test_over_plain_http_the_cookie_is_not_secure(county, hub_clock):
