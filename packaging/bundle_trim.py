@@ -10,8 +10,10 @@ saved. A TOC entry is PyInstaller's (destination, source, typecode).
 from __future__ import annotations
 
 import fnmatch
+import re
 import sys
 from collections.abc import Callable
+from importlib import metadata
 from pathlib import Path, PurePosixPath
 
 import elf
@@ -45,9 +47,38 @@ QT_PLUGINS_DROPPED = (
     # pypdfium2 and has no on-screen keyboard
     "imageformats/*pdf*",
     "platforminputcontexts/*virtualkeyboard*",
+    # The program shows no image files: its pictures (the QR code, pdfium's pages) reach Qt as
+    # pixels from Pillow, and Qt reads its own PNG icons without a plugin. Without the SVG
+    # plugins libQt6Svg goes too; a Linux desktop's SVG icon theme then gives way to Qt's icons.
+    "imageformats/*gif*",
+    "imageformats/*ico*",
+    "imageformats/*jpeg*",
+    "imageformats/*svg*",
+    "iconengines/*svg*",
 )
+# A package pinned in a hashed lock: `name==version \` at the start of a line.
+_PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==", re.MULTILINE)
 # Folders whose libraries are there only because something else needs them (Linux).
 DEPENDENCY_FOLDERS = {PurePosixPath("."), PurePosixPath("pillow.libs"), QT / "lib"}
+
+
+def _canonical(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def dev_only_modules(runtime_lock: Path, own: str) -> list[str]:
+    """The top-level modules that only distributions outside `runtime_lock` (and the program's
+    own, `own`) provide: the test and build tools .venv holds besides. PyInstaller follows
+    optional imports into them (httpcore tries trio, which needs _pytest and hypothesis;
+    uvicorn tries wsproto and PyYAML); installed from the runtime lock, the program runs
+    without them, and so does the bundle."""
+    shipped = {_canonical(name) for name in _PIN.findall(runtime_lock.read_text("utf-8"))}
+    shipped.add(_canonical(own))
+    return sorted(
+        module
+        for module, distributions in metadata.packages_distributions().items()
+        if module.isidentifier() and not {_canonical(d) for d in distributions} & shipped
+    )
 
 
 def _size_mb(entries: list[Entry]) -> float:

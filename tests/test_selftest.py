@@ -38,6 +38,7 @@ def test_self_test_passes_from_source_and_leaves_no_data(tmp_path):
         "window",
     ):
         assert f"ok    {check}:" in done.stdout
+    assert "ledger charts drawn" in done.stdout  # F10 opened in the window, QtCharts painted
     assert "self-test passed" in done.stdout
     assert list(tmp_path.iterdir()) == []  # the station's data folder is never touched
 

@@ -70,10 +70,25 @@ def test_only_chinese_qt_translations_stay(dest, dropped):
         ("PySide6/Qt/plugins/platforminputcontexts/libibusplatforminputcontextplugin.so", False),
         ("PySide6\\plugins\\platforms\\qwindows.dll", False),
         ("PySide6\\plugins\\imageformats\\qwebp.dll", True),
+        ("PySide6/Qt/plugins/imageformats/libqjpeg.so", True),
+        ("PySide6/Qt/plugins/imageformats/libqsvg.so", True),
+        ("PySide6/Qt/plugins/iconengines/libqsvgicon.so", True),
+        ("PySide6\\plugins\\imageformats\\qico.dll", True),
     ],
 )
 def test_plugins_of_other_platforms_go_and_input_methods_stay(dest, dropped):
     assert bundle_trim._unused_plugin((dest, "", "BINARY")) is dropped
+
+
+def test_only_the_runtime_locks_packages_and_the_program_ship(tmp_path):
+    lock = tmp_path / "requirements.lock"
+    lock.write_text(
+        "pillow==12.0 \\\n    --hash=sha256:00\n    # via\n    #   qrcode\n"
+        "Jaraco.Context==6.0 \\\n    --hash=sha256:00\n"
+    )
+    left_out = bundle_trim.dev_only_modules(lock, own="counterapp")
+    assert {"hypothesis", "_pytest", "trio", "PyInstaller"} <= set(left_out)
+    assert not {"PIL", "jaraco", "counterapp", "ui", "db"} & set(left_out)
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="ELF libraries")
