@@ -23,6 +23,7 @@ from pathlib import Path
 import httpx
 
 from bench.backlog import make_backlog
+from counterapp import store_key
 from counterapp.clock import Clock
 from counterapp.memory_keyring import in_memory_keyring
 from counterapp.store_key import open_store
@@ -30,6 +31,7 @@ from counterapp.sync import outbox
 from counterapp.sync.client import HubClient
 from counterapp.sync.engine import SyncEngine
 from counterapp.sync.wire import Encoded, canonical, encode_batch
+from hub.sealing import KEY_ENV
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -84,7 +86,7 @@ def _register(db_url: str) -> str:
 def upload_backlog(backlog: Path, db_url: str, scratch: Path) -> tuple[float, int, int]:
     """Seconds to upload the whole backlog with the real engine; (seconds, records, cases)."""
     store_path = scratch / f"station-{time.monotonic_ns()}.db"
-    shutil.copy(backlog, store_path)
+    _copy_store(backlog, store_path)
     token = _register(db_url)
     with hub_process(db_url, _free_port()) as url, open_store(store_path) as store:
         cases = store.scalar("SELECT count(*) FROM cases")
@@ -96,10 +98,19 @@ def upload_backlog(backlog: Path, db_url: str, scratch: Path) -> tuple[float, in
         return seconds, report.records, cases
 
 
+def _copy_store(source: Path, target: Path) -> None:
+    """A copy of a sealed store, its key beside it in the keyring (a store copied without its
+    key does not open: `counterapp.store_key`)."""
+    shutil.copy(source, target)
+    key = store_key.load(source)
+    assert key is not None, source
+    store_key.save(target, key)
+
+
 def encoded_batches(backlog: Path, scratch: Path) -> tuple[list[Encoded], int, int]:
     """The backlog's batches, encoded once: (batches, records, cases)."""
     store_path = scratch / "encode.db"
-    shutil.copy(backlog, store_path)
+    _copy_store(backlog, store_path)
     batches, records = [], 0
     with open_store(store_path) as store:
         ident = outbox.identity(store)
@@ -189,6 +200,9 @@ def run(cases: int = 10_000) -> None:
 
     scratch = Path(tempfile.mkdtemp(prefix="syncbench-"))
     scratch.chmod(0o755)
+    # the hubs' sealing key (made on first use), outside their databases as in production;
+    # the hub processes started here inherit it
+    os.environ[KEY_ENV] = str(scratch / "hub-sealing.key")
     server = get_server(scratch / "pg", cleanup_mode="delete")
 
     def pg_database(name: str) -> str:

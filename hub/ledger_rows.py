@@ -90,24 +90,20 @@ class Rows(NamedTuple):
     ratings: list[RatingRow]
 
 
-def _upsert(table: str, row: type[NamedTuple]) -> str:
-    return projections.upsert(table, "uuid", row._fields)
-
-
-UPSERT_TICKET = _upsert("ledger_tickets", TicketRow)
-UPSERT_CASE = _upsert("ledger_cases", CaseRow)
-UPSERT_RATING = _upsert("ledger_ratings", RatingRow)
-# A case's items follow the case's row: those of an older version go, and a version's items
-# are written only while the case's row is at that version.
-DROP_OLDER_ITEMS = (
-    "DELETE FROM ledger_items WHERE case_uuid = ? "
-    "AND version < (SELECT version FROM ledger_cases WHERE uuid = ?)"
+# Each table's rows of a batch are staged in a temporary table of its shape (COPY on
+# PostgreSQL, where a statement per row would cost a round trip each), then merged in one
+# statement: newer versions only, as `projections.upsert`. A case's items follow the case's
+# row: those of a version older than it held afterwards go (a newer case took them over, or
+# an older one arrived late).
+TABLES: tuple[tuple[str, tuple[str, ...], str], ...] = (  # table, columns, key; as Rows
+    ("ledger_tickets", TicketRow._fields, "uuid"),
+    ("ledger_cases", CaseRow._fields, "uuid"),
+    ("ledger_items", ItemRow._fields, "case_uuid, position"),
+    ("ledger_ratings", RatingRow._fields, "uuid"),
 )
-INSERT_ITEM = (
-    f"INSERT INTO ledger_items ({', '.join(ItemRow._fields)}) "
-    f"SELECT {', '.join('?' * len(ItemRow._fields))} "
-    "WHERE EXISTS (SELECT 1 FROM ledger_cases WHERE uuid = ? AND version = ?) "
-    "ON CONFLICT (case_uuid, position) DO NOTHING"
+DROP_OLDER_ITEMS = (
+    "DELETE FROM ledger_items WHERE case_uuid IN (SELECT uuid FROM staging_ledger_cases) "
+    "AND version < (SELECT c.version FROM ledger_cases AS c WHERE c.uuid = ledger_items.case_uuid)"
 )
 
 
@@ -140,15 +136,35 @@ def _add(found: Rows, record_type: str, uuid: str, station: str, version: int, d
 
 def store(tx: Tx, rows: Rows) -> None:
     """Insert or update the rows (an older version never replaces a newer one)."""
-    if rows.tickets:
-        tx.executemany(UPSERT_TICKET, rows.tickets)
+    parts: list[Sequence[tuple[Any, ...]]] = [rows.tickets, rows.cases, rows.items, rows.ratings]
+    for (table, columns, key), found in zip(TABLES, parts, strict=True):
+        staging = f"staging_{table}"
+        tx.execute(
+            f"CREATE TEMP TABLE IF NOT EXISTS {staging} AS SELECT * FROM {table} WHERE 1 = 0"
+        )
+        if found:
+            _stage(tx, staging, columns, found)
+            tx.execute(projections.merge(table, key, columns, staging))
     if rows.cases:
-        tx.executemany(UPSERT_CASE, rows.cases)
-        tx.executemany(DROP_OLDER_ITEMS, [(case.uuid, case.uuid) for case in rows.cases])
-    if rows.items:
-        tx.executemany(INSERT_ITEM, [(*item, item.case_uuid, item.version) for item in rows.items])
-    if rows.ratings:
-        tx.executemany(UPSERT_RATING, rows.ratings)
+        tx.execute(DROP_OLDER_ITEMS)
+    for (table, _, _), found in zip(TABLES, parts, strict=True):
+        if found:
+            tx.execute(f"DELETE FROM staging_{table}")
+
+
+def _stage(tx: Tx, staging: str, columns: tuple[str, ...], rows: Sequence[tuple[Any, ...]]) -> None:
+    if not rows:
+        return
+    if tx.dialect == "postgres":
+        with (
+            tx.conn.cursor() as cursor,
+            cursor.copy(f"COPY {staging} ({', '.join(columns)}) FROM STDIN") as copy,
+        ):
+            for row in rows:
+                copy.write_row(row)
+    else:
+        marks = ", ".join("?" * len(columns))
+        tx.executemany(f"INSERT INTO {staging} ({', '.join(columns)}) VALUES ({marks})", rows)
 
 
 def backfill(db: Database, chunk: int = 2000) -> int:

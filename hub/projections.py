@@ -16,12 +16,27 @@ Row = TypeVar("Row")
 
 
 def upsert(table: str, key: str, columns: Sequence[str]) -> str:
-    """INSERT of one row of `columns` (the key, the station, the version, then the rest) that
-    replaces a held row only with a newer version of the same station's record."""
-    kept = ", ".join(f"{column} = excluded.{column}" for column in columns[2:])
+    """INSERT of one row of `columns` (with `key`, `station` and `version`) that replaces a
+    held row only with a newer version of the same station's record."""
+    values = f"VALUES ({', '.join('?' * len(columns))})"
+    return f"INSERT INTO {table} ({', '.join(columns)}) {values}{_newer(table, key, columns)}"
+
+
+def merge(table: str, key: str, columns: Sequence[str], source: str) -> str:
+    """`upsert` of every row of the table `source` (its rows unique by `key`)."""
+    rows = f"SELECT {', '.join(columns)} FROM {source} WHERE true"  # SQLite: WHERE before ON
+    return f"INSERT INTO {table} ({', '.join(columns)}) {rows}{_newer(table, key, columns)}"
+
+
+def _newer(table: str, key: str, columns: Sequence[str]) -> str:
+    """The conflict clause: a held row takes every column but its key and station from a
+    newer version of the same station's record."""
+    keys = {part.strip() for part in key.split(",")}
+    kept = ", ".join(
+        f"{column} = excluded.{column}" for column in columns if column not in keys | {"station"}
+    )
     return (
-        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))}) "
-        f"ON CONFLICT ({key}) DO UPDATE SET {kept} "
+        f" ON CONFLICT ({key}) DO UPDATE SET {kept} "
         f"WHERE excluded.version > {table}.version AND {table}.station = excluded.station"
     )
 
