@@ -95,7 +95,7 @@ class Page:
         self.wait(lambda d: _gone(form))
 
     def see(self, words: str, seconds: float = 10) -> None:
-        self.wait(lambda d: words in d.find_element(By.CSS_SELECTOR, "body").text, seconds)
+        self.wait(lambda d: words in _body_text(d), seconds)
 
     def js(self, script: str, *args: Any) -> Any:
         return self.driver.execute_script(script, *args)
@@ -112,6 +112,17 @@ class Page:
             self.driver.save_screenshot(str(path))
         finally:
             self.driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
+def _body_text(driver: webdriver.Chrome) -> str:
+    """The page's text; "" while the page is being replaced (Chromium reports a body that
+    left the document either as stale or as a node that "does not belong to the document")."""
+    try:
+        return str(driver.find_element(By.CSS_SELECTOR, "body").text)
+    except WebDriverException as exc:
+        if isinstance(exc, StaleElementReferenceException) or "does not belong" in str(exc):
+            return ""
+        raise
 
 
 def _gone(element: Any) -> bool:
