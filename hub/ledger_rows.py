@@ -153,8 +153,6 @@ def store(tx: Tx, rows: Rows) -> None:
 
 
 def _stage(tx: Tx, staging: str, columns: tuple[str, ...], rows: Sequence[tuple[Any, ...]]) -> None:
-    if not rows:
-        return
     if tx.dialect == "postgres":
         with (
             tx.conn.cursor() as cursor,
