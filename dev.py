@@ -286,7 +286,8 @@ def cmd_bundle(args: list[str]) -> None:
     its size and its cold start next to the source program's, then (Linux) walk a clerk's
     first day through the bundle's window program on an X server (tests/e2e)."""
     python = ensure_venv()
-    ensure_system_packages(BUNDLE_APT_PACKAGES)
+    # the build's tools, and what the bundle's self-test checks for (the CJK fonts, Qt's libs)
+    ensure_system_packages(list(dict.fromkeys(BUNDLE_APT_PACKAGES + APT_PACKAGES)))
     run(
         python,
         "-m",
