@@ -5,8 +5,9 @@ each station's tally of each day counted in SQL (`hub.ledger_tally`), then added
 tally keeps every wait, so a mean or a 90th percentile of many stations is computed from all
 their tickets.
 
-As at the station, "now" is the county's clock, or the period's end once it is past: a
-month long gone gives the same figures whenever it is read.
+A period is judged as of now, what is known now (an item not finished is late once its due
+has passed), as the station's own ledger judges it (`counterapp.ledger.report`), so both show
+the same figures for the same period.
 """
 
 from __future__ import annotations
@@ -104,18 +105,12 @@ class StationLedger:
     items: list[ItemRow]
 
 
-def as_of(period: Period, now: datetime) -> datetime:
-    """The moment a period is judged at: now, what is known now, as the station's own ledger
-    does (`counterapp.ledger.report`), so both show the same figures for the same period."""
-    return now
-
-
 def county(db: Database, choice: Choice, now: datetime) -> CountyLedger:
     """Every station's figures, each level's and the county's (one level's stations only,
     if the choice names one: then "the county" is that level)."""
-    period, moment = choice.period, as_of(choice.period, now)
+    period = choice.period
     with db.transaction(write=False) as tx:
-        counts = ledger_tally.count(tx, period, moment)
+        counts = ledger_tally.count(tx, period, now)
         registered = tx.all("SELECT code, name, level, revoked_at FROM stations ORDER BY code")
     reported = {station for station, _ in counts.counted()}
     days = {
@@ -142,7 +137,7 @@ def county(db: Database, choice: Choice, now: datetime) -> CountyLedger:
     ]
     return CountyLedger(
         period=period,
-        as_of=moment,
+        as_of=now,
         county=figures.figures_of(figures.merge(tallies.values())),
         levels=levels,
         stations=stations,
@@ -153,16 +148,16 @@ def county(db: Database, choice: Choice, now: datetime) -> CountyLedger:
 def station(db: Database, code: str, choice: Choice, now: datetime) -> StationLedger | None:
     """One station's figures, its days and its items against their limits; None if the
     county has no such station."""
-    period, moment = choice.period, as_of(choice.period, now)
+    period = choice.period
     with db.transaction(write=False) as tx:
         row = tx.one("SELECT code, name, level FROM stations WHERE code = ?", (code,))
         if row is None:
             return None
-        counts = ledger_tally.count(tx, period, moment, [code], by_item=True)
+        counts = ledger_tally.count(tx, period, now, [code], by_item=True)
     days = {day: counts.tally((code, day)) for day in period.days()}
     return StationLedger(
         station=Station(row[0], row[1], row[2], figures.figures_of(figures.merge(days.values()))),
-        as_of=moment,
+        as_of=now,
         days=[(day, figures.figures_of(t)) for day, t in days.items()]
         if choice.kind == "month"
         else [],
