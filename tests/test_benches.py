@@ -16,6 +16,10 @@ BENCHES = [
     (["bench.sync", "--cases", "300"], ["wire:", "ingest, PostgreSQL hub", "ingest, SQLite"]),
     (["bench.ledger", "--cases", "3000"], ["a month's ledger on 3,000 cases"]),
     (
+        ["bench.county_inbox", "--cases", "3000", "--rounds", "1"],
+        ["inbox page (counts, charts", "supervision page", "inbox page weight"],
+    ),
+    (
         ["bench.county_ledger", "--cases", "3000", "--rounds", "1"],
         ["统计台账: county month page", "统计台账: one station's month"],
     ),
