@@ -13,7 +13,7 @@ from counterapp.app import Counter
 from counterapp.complaints import Channel, Complaint, NewComplaint, problems
 from ui import comfort
 from ui.context import AppContext
-from ui.dialogs import answer_buttons
+from ui.dialogs import answer_buttons, note_edit
 from ui.ops import COMPLAINT
 from ui.qt import (
     QComboBox,
@@ -21,7 +21,6 @@ from ui.qt import (
     QFormLayout,
     QLabel,
     QLineEdit,
-    QPlainTextEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -50,8 +49,7 @@ class ComplaintDialog(QDialog):
         self.case_no.setPlaceholderText("投诉涉及的办件号，可不填")
         self.clerk = QComboBox()
         self.clerk.addItem("（不涉及具体人员）", "")
-        self.about = QPlainTextEdit()
-        self.about.setPlaceholderText("投诉的事由和诉求（最多500字）")
+        self.about = note_edit("投诉的事由和诉求（最多500字）")
         self.status = QLabel()
         self.status.setWordWrap(True)
         form = QFormLayout()

@@ -14,6 +14,7 @@ from typing import Any
 from counterapp.complaints import Complaint, ComplaintState, Feedback, Note
 from ui import comfort
 from ui.context import AppContext
+from ui.dialogs import note_edit
 from ui.ops import COMPLAINT, Changes
 from ui.qt import (
     QBrush,
@@ -22,7 +23,6 @@ from ui.qt import (
     QDialog,
     QHBoxLayout,
     QLabel,
-    QPlainTextEdit,
     QPushButton,
     Qt,
     QVBoxLayout,
@@ -91,8 +91,7 @@ class ComplaintListDialog(QDialog):
         self.table = row_table_view(self.model, stretch=Column.ABOUT)
         self.history = QLabel()
         self.history.setWordWrap(True)
-        self.text = QPlainTextEdit()
-        self.text.setPlaceholderText("处理情况，或办结时向投诉人反馈的处理结果（最多500字）")
+        self.text = note_edit("处理情况，或办结时向投诉人反馈的处理结果（最多500字）")
         self.text.setMaximumHeight(100)
         self.feedback = QComboBox()
         self.feedback.addItem("投诉人评价…", None)

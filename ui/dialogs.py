@@ -10,7 +10,16 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
-from ui.qt import QComboBox, QDialog, QDialogButtonBox, QMessageBox, QPushButton, Qt, QWidget
+from ui.qt import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    Qt,
+    QWidget,
+)
 
 D = TypeVar("D", bound=QDialog)
 
@@ -29,6 +38,15 @@ def answer_buttons(
     buttons.accepted.connect(on_ok)
     buttons.rejected.connect(dialog.reject)
     return buttons, ok_button
+
+
+def note_edit(placeholder: str) -> QPlainTextEdit:
+    """A note of several lines: Enter starts a new line, Tab leaves it (so a clerk reaches the
+    dialog's buttons by keyboard; a note has no use for tab characters)."""
+    edit = QPlainTextEdit()
+    edit.setPlaceholderText(placeholder)
+    edit.setTabChangesFocus(True)
+    return edit
 
 
 def offer_reasons(box: QComboBox, reasons: Sequence[str], placeholder: str) -> None:

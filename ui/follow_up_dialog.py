@@ -19,6 +19,7 @@ from counterapp.case_model import Case
 from counterapp.ratings import Rating
 from ui import comfort
 from ui.context import AppContext
+from ui.dialogs import note_edit
 from ui.ops import RATING, Changes
 from ui.qt import (
     QBrush,
@@ -26,7 +27,6 @@ from ui.qt import (
     QDialog,
     QHBoxLayout,
     QLabel,
-    QPlainTextEdit,
     QPushButton,
     Qt,
     QVBoxLayout,
@@ -125,8 +125,7 @@ class FollowUpDialog(QDialog):
         self.model = FollowUpModel(ctx.clock.today(), self)
         self.table = row_table_view(self.model, stretch=Column.REASON)
         self.summary = QLabel()
-        self.note = QPlainTextEdit()
-        self.note.setPlaceholderText("整改回访情况：已采取的整改措施、回访时间和方式、办事人意见")
+        self.note = note_edit("整改回访情况：已采取的整改措施、回访时间和方式、办事人意见")
         self.note.setMaximumHeight(110)
         self.status = QLabel()
         self.status.setWordWrap(True)
